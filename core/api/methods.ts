@@ -1,0 +1,124 @@
+/**
+ * The one typed message map (Zui's idea): every service method with its request and response types, and a
+ * run-time argument check used by the Electron main process and the web host before anything reaches the
+ * session. Adding a method means adding it here; both transports and the renderer client follow.
+ */
+import type {
+  CaptureInfo,
+  Completion,
+  ExportResult,
+  FileHashResult,
+  FilterOutcome,
+  FollowResult,
+  GifFinding,
+  HttpObject,
+  ObjectAnalysis,
+  PacketDetail,
+  Progress,
+  RowsResult,
+  Validation,
+} from './types.js';
+
+export interface ApiMethods {
+  open: { req: { path: string }; res: CaptureInfo };
+  close: { req: Record<string, never>; res: null };
+  info: { req: Record<string, never>; res: CaptureInfo | null };
+  rows: { req: { start: number; count: number }; res: RowsResult };
+  packet: { req: { no: number }; res: PacketDetail };
+  applyFilter: { req: { expr: string }; res: FilterOutcome };
+  validateFilter: { req: { expr: string }; res: Validation };
+  completeFilter: { req: { prefix: string }; res: Completion[] };
+  /** Position of packet `no` in the current view, or -1. */
+  indexOf: { req: { no: number }; res: number };
+  cancel: { req: Record<string, never>; res: null };
+  objects: { req: Record<string, never>; res: HttpObject[] };
+  objectBytes: { req: { index: number }; res: Uint8Array };
+  analyseObjects: { req: Record<string, never>; res: ObjectAnalysis[] };
+  exportObjects: { req: { dir: string; indices?: number[]; type?: string }; res: ExportResult };
+  gifs: { req: Record<string, never>; res: { header: string; findings: GifFinding[]; lines: string[] } };
+  hashFile: { req: { name: string; bytes: Uint8Array }; res: FileHashResult };
+  follow: { req: { stream: number; proto?: 'tcp' | 'udp' }; res: FollowResult };
+  recent: { req: Record<string, never>; res: string[] };
+  samplePath: { req: Record<string, never>; res: string };
+}
+
+export type MethodName = keyof ApiMethods;
+export type Req<M extends MethodName> = ApiMethods[M]['req'];
+export type Res<M extends MethodName> = ApiMethods[M]['res'];
+
+export interface ApiEvents {
+  progress: Progress;
+  opened: CaptureInfo;
+  closed: null;
+}
+export type EventName = keyof ApiEvents;
+
+/** The client-side interface the renderer uses (Electron bridge or WebSocket). */
+export interface WirelensApi {
+  call<M extends MethodName>(method: M, req: Req<M>): Promise<Res<M>>;
+  on<E extends EventName>(event: E, fn: (payload: ApiEvents[E]) => void): () => void;
+  /** Uploads a dropped file (web host) or resolves its path (Electron); returns a path the host can open. */
+  dropFile?(file: File): Promise<string>;
+}
+
+// ── run-time argument validation ─────────────────────────────────────────────────────────────────────────
+type Check = (v: unknown) => boolean;
+const isStr =
+  (max = 1 << 20): Check =>
+  (v) =>
+    typeof v === 'string' && v.length <= max;
+const isInt =
+  (min = 0, max = 2 ** 32): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const optional =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined || c(v);
+const isBytes: Check = (v) => v instanceof Uint8Array;
+const isIntList: Check = (v) => Array.isArray(v) && v.length <= 1e7 && v.every((x) => isInt()(x));
+const isOneOf =
+  (...vals: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && vals.includes(v);
+
+const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
+  open: { path: isStr(4096) },
+  close: {},
+  info: {},
+  rows: { start: isInt(), count: isInt(0, 100_000) },
+  packet: { no: isInt(1) },
+  applyFilter: { expr: isStr() },
+  validateFilter: { expr: isStr() },
+  completeFilter: { prefix: isStr(1024) },
+  indexOf: { no: isInt(1) },
+  cancel: {},
+  objects: {},
+  objectBytes: { index: isInt() },
+  analyseObjects: {},
+  exportObjects: { dir: isStr(4096), indices: optional(isIntList), type: optional(isStr(64)) },
+  gifs: {},
+  hashFile: { name: isStr(4096), bytes: isBytes },
+  follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp')) },
+  recent: {},
+  samplePath: {},
+};
+
+export const METHOD_NAMES = Object.keys(SCHEMA) as MethodName[];
+
+/** Returns an error message when `method`/`req` is not a valid call, else undefined. */
+export function checkCall(method: unknown, req: unknown): string | undefined {
+  if (typeof method !== 'string' || !Object.prototype.hasOwnProperty.call(SCHEMA, method)) {
+    return `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`;
+  }
+  if (typeof req !== 'object' || req === null || Array.isArray(req))
+    return `${method}: arguments must be an object`;
+  const schema = SCHEMA[method as MethodName];
+  for (const key of Object.keys(req)) {
+    if (!(key in schema)) return `${method}: unexpected argument ${JSON.stringify(key).slice(0, 80)}`;
+  }
+  for (const [key, check] of Object.entries(schema)) {
+    if (!check((req as Record<string, unknown>)[key])) return `${method}: invalid argument ${key}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,214 @@
+/**
+ * The service contract shared by the CLI, the Electron IPC bridge, the web host and the renderer.
+ * Types only (plus the method table in ./methods.ts): the renderer imports nothing else from core.
+ * Every value here is structured-clone and JSON friendly except Uint8Array (the web host encodes it).
+ */
+
+export interface Diagnostic {
+  message: string;
+  /** [start, end) character offsets into the filter text. */
+  span: [number, number];
+}
+
+export interface InterfaceInfo {
+  id: number;
+  linkType: number;
+  linkTypeName: string;
+  name?: string;
+  description?: string;
+  snaplen?: number;
+}
+
+export interface CaptureInfo {
+  path: string;
+  name: string;
+  /** File size in bytes (the compressed size for .gz). */
+  size: number;
+  format: 'pcap' | 'pcap-nsec' | 'pcapng';
+  gzip: boolean;
+  interfaces: InterfaceInfo[];
+  packets: number;
+  /** Sum of captured lengths. */
+  bytes: number;
+  /** Epoch seconds (with fraction) of the first and last packet, when any. */
+  firstTime?: number;
+  lastTime?: number;
+  duration?: number;
+  /** SHA-256 of the capture file as stored on disk (chain of custody); absent until computed. */
+  sha256?: string;
+  /** Problems met while reading, e.g. a truncated last record (with its byte offset). */
+  warnings: string[];
+}
+
+export interface Progress {
+  phase: 'index' | 'analyse' | 'filter' | 'export' | 'hash';
+  done: number;
+  total: number;
+}
+
+export interface PacketRow {
+  no: number;
+  /** Seconds since the first packet. */
+  time: number;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+  /** Name of the Wireshark colouring rule that applies (e.g. "HTTP", "TCP", "Bad TCP"), if any. */
+  color?: string;
+}
+
+export interface RowsResult {
+  /** Rows [start, start+count) of the current view (fewer at the end). */
+  rows: PacketRow[];
+  /** Packets in the current view (after the filter) and in the capture. */
+  displayed: number;
+  total: number;
+}
+
+export type ExpertLevel = 'comment' | 'chat' | 'note' | 'warn' | 'error';
+
+export interface TreeNode {
+  /** Unique within one PacketDetail (pre-order position). */
+  id: number;
+  label: string;
+  /** Field abbreviation (`tcp.srcport`), for "Apply as Filter" and "Copy field name". */
+  field: string;
+  /** A filter expression selecting this value (`tcp.srcport == 80`), when the field is filterable. */
+  filter?: string;
+  /** The value as text (for "Copy value"). */
+  value?: string;
+  /** Data source index and byte range (for hex highlighting). */
+  src: number;
+  off: number;
+  len: number;
+  generated?: boolean;
+  expert?: { level: ExpertLevel; message: string };
+  children?: TreeNode[];
+}
+
+export interface ByteSource {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface PacketDetail {
+  no: number;
+  tree: TreeNode[];
+  sources: ByteSource[];
+}
+
+export type FilterOutcome =
+  | { ok: true; expr: string; displayed: number; total: number; warnings: Diagnostic[]; ms: number }
+  | { ok: false; expr: string; error: Diagnostic };
+
+export interface Validation {
+  status: 'empty' | 'ok' | 'warn' | 'error';
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export interface Completion {
+  abbrev: string;
+  name: string;
+  kind: string;
+}
+
+export interface HttpObject {
+  /** Position in the object list (0-based). */
+  index: number;
+  /** Frame where the response completed. */
+  frame: number;
+  /** Frame of the matching request, when seen. */
+  requestFrame?: number;
+  host: string;
+  contentType: string;
+  size: number;
+  /** File name as tshark's --export-objects would write it. */
+  filename: string;
+  uri: string;
+  source: string;
+  destination: string;
+}
+
+export interface Hashes {
+  md5: string;
+  sha1: string;
+  sha256: string;
+}
+
+export type HashVerdict = 'known-bad' | 'known-good' | 'unknown';
+
+export interface TextEncodingInfo {
+  encoding:
+    | 'utf-8-bom'
+    | 'utf-16le-bom'
+    | 'utf-16be-bom'
+    | 'utf-32le-bom'
+    | 'utf-32be-bom'
+    | 'utf-16le'
+    | 'utf-16be'
+    | 'utf-8'
+    | 'ascii'
+    | 'windows-1252'
+    | 'binary';
+  /** Hashes of the decoded text as UTF-8 without BOM, when the data is text. */
+  textHashes?: Hashes;
+}
+
+export interface SignatureInfo {
+  /** Detected type from magic bytes, e.g. { ext: 'png', mime: 'image/png' }; absent when unknown. */
+  detected?: { ext: string; mime: string; description?: string };
+  extension: string;
+  contentType?: string;
+  /** 'match' | 'mismatch' | 'unknown'. */
+  verdict: 'match' | 'mismatch' | 'unknown';
+  reason?: string;
+}
+
+export interface ObjectAnalysis {
+  object: HttpObject;
+  hashes: Hashes;
+  signature: SignatureInfo;
+  encoding: TextEncodingInfo;
+  hashSet: HashVerdict;
+}
+
+export interface ExportResult {
+  dir: string;
+  written: { index: number; filename: string; path: string; size: number; sha256: string }[];
+  failed: { index: number; filename: string; reason: string }[];
+}
+
+export interface GifFinding {
+  frame: number;
+  source: string;
+  destination: string;
+  uri: string;
+  line: string;
+}
+
+export interface FollowSegment {
+  /** 0 = client → server (first sender), 1 = server → client. */
+  dir: 0 | 1;
+  frame: number;
+  bytes: Uint8Array;
+}
+
+export interface FollowResult {
+  stream: number;
+  proto: 'tcp' | 'udp' | 'http';
+  client: string;
+  server: string;
+  segments: FollowSegment[];
+}
+
+export interface FileHashResult {
+  name: string;
+  size: number;
+  hashes: Hashes;
+  encoding: TextEncodingInfo;
+  signature: SignatureInfo;
+  hashSet: HashVerdict;
+}

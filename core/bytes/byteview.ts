@@ -1,0 +1,146 @@
+/**
+ * Bounds-checked reads over a Uint8Array. Every dissector reads through a ByteView so that a malformed
+ * packet raises a `BoundsError` (turned into a "Malformed Packet" expert item by the dissection engine)
+ * instead of reading garbage or throwing something unexpected.
+ */
+export class BoundsError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+    readonly available: number,
+  ) {
+    super(`read of ${length} byte(s) at offset ${offset} is beyond the ${available} byte(s) available`);
+    this.name = 'BoundsError';
+  }
+}
+
+export class ByteView {
+  readonly bytes: Uint8Array;
+  private readonly dv: DataView;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** Throws BoundsError unless [offset, offset+len) is inside the view. */
+  check(offset: number, len: number): void {
+    if (offset < 0 || len < 0 || offset + len > this.bytes.length || !Number.isInteger(offset)) {
+      throw new BoundsError(offset, len, this.bytes.length);
+    }
+  }
+
+  has(offset: number, len: number): boolean {
+    return offset >= 0 && len >= 0 && offset + len <= this.bytes.length;
+  }
+
+  u8(o: number): number {
+    this.check(o, 1);
+    return this.bytes[o];
+  }
+  u16be(o: number): number {
+    this.check(o, 2);
+    return this.dv.getUint16(o, false);
+  }
+  u16le(o: number): number {
+    this.check(o, 2);
+    return this.dv.getUint16(o, true);
+  }
+  u24be(o: number): number {
+    this.check(o, 3);
+    return (this.bytes[o] << 16) | (this.bytes[o + 1] << 8) | this.bytes[o + 2];
+  }
+  u32be(o: number): number {
+    this.check(o, 4);
+    return this.dv.getUint32(o, false);
+  }
+  u32le(o: number): number {
+    this.check(o, 4);
+    return this.dv.getUint32(o, true);
+  }
+  i32be(o: number): number {
+    this.check(o, 4);
+    return this.dv.getInt32(o, false);
+  }
+  u64be(o: number): bigint {
+    this.check(o, 8);
+    return this.dv.getBigUint64(o, false);
+  }
+  u64le(o: number): bigint {
+    this.check(o, 8);
+    return this.dv.getBigUint64(o, true);
+  }
+
+  /** A copy-free sub-array; bounds-checked. */
+  slice(offset: number, len: number): Uint8Array {
+    this.check(offset, len);
+    return this.bytes.subarray(offset, offset + len);
+  }
+
+  /** A new view over [offset, offset+len) (default: to the end). */
+  sub(offset: number, len = this.bytes.length - offset): ByteView {
+    return new ByteView(this.slice(offset, len));
+  }
+
+  /** Latin-1 decoding of [offset, offset+len): one char per byte, never fails. */
+  latin1(offset: number, len: number): string {
+    return latin1(this.slice(offset, len));
+  }
+
+  /** Index of `needle` at or after `from`, or -1. */
+  indexOf(needle: ArrayLike<number>, from = 0): number {
+    return indexOfBytes(this.bytes, needle, from);
+  }
+}
+
+export function latin1(b: Uint8Array): string {
+  let s = '';
+  const CHUNK = 8192;
+  for (let i = 0; i < b.length; i += CHUNK) {
+    s += String.fromCharCode.apply(null, Array.from(b.subarray(i, i + CHUNK)));
+  }
+  return s;
+}
+
+export function indexOfBytes(hay: Uint8Array, needle: ArrayLike<number>, from = 0): number {
+  const n = needle.length;
+  if (n === 0) return from <= hay.length ? from : -1;
+  const first = needle[0];
+  const last = hay.length - n;
+  for (let i = Math.max(0, from); i <= last; i++) {
+    if (hay[i] !== first) continue;
+    let j = 1;
+    while (j < n && hay[i + j] === needle[j]) j++;
+    if (j === n) return i;
+  }
+  return -1;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** `00:1a:2b` style (sep ':'), or plain hex with sep ''. */
+export function toHex(b: Uint8Array, sep = ''): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    if (i > 0 && sep) s += sep;
+    s += HEX[b[i]];
+  }
+  return s;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Printable ASCII or '.', like Wireshark's hex pane. */
+export function asciiDump(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
+  return s;
+}

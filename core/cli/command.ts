@@ -1,0 +1,53 @@
+/** A `wirelens` sub-command. Commands print through `io` so tests can capture output. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `wirelens help`. */
+  summary: string;
+  /** Usage text for `wirelens help NAME`. */
+  usage: string;
+  /** Returns the process exit code: 0 ok, 1 runtime failure, 2 usage error. */
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** Thrown for bad command-line usage; main prints it with the usage text and exits with 2. */
+export class UsageError extends Error {}
+
+/** Tiny option parser: `--flag`, `--key value`, `--key=value`, `-Y value`; the rest are positionals. */
+export function parseArgs(
+  args: string[],
+  spec: { flags?: string[]; options?: string[] },
+): { flags: Set<string>; options: Map<string, string>; positionals: string[] } {
+  const flags = new Set<string>();
+  const options = new Map<string, string>();
+  const positionals: string[] = [];
+  const fl = new Set(spec.flags ?? []);
+  const op = new Set(spec.options ?? []);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      const eq = a.indexOf('=');
+      const key = eq > 0 ? a.slice(0, eq) : a;
+      if (fl.has(key)) {
+        flags.add(key);
+      } else if (op.has(key)) {
+        const v = eq > 0 ? a.slice(eq + 1) : args[++i];
+        if (v === undefined) throw new UsageError(`option ${key} needs a value`);
+        options.set(key, v);
+      } else {
+        throw new UsageError(`unknown option ${key}`);
+      }
+    } else {
+      positionals.push(a);
+    }
+  }
+  return { flags, options, positionals };
+}

@@ -1,0 +1,495 @@
+/**
+ * The dissection engine: protocol definitions, dissector tables (handoff by key, e.g. "tcp.port" → http),
+ * heuristics, the tree builder and expert info. Dissectors never call each other by name: they hand off
+ * through tables. A BoundsError thrown while a dissector reads becomes a "Malformed Packet" item (or
+ * "Packet size limited during capture" when the frame was cut by the snaplen) and dissection of the packet
+ * stops there, as in Wireshark; the rest of the capture is unaffected.
+ */
+import { BoundsError, ByteView } from '../bytes/byteview.js';
+import { formatValue } from '../fields/format.js';
+import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
+import type {
+  Columns,
+  DataSource,
+  Dissection,
+  Expert,
+  ExpertSeverity,
+  FrameMeta,
+  Item,
+  ItemSelection,
+  PacketInfo,
+} from './types.js';
+
+export type DissectResult = void | boolean;
+
+export interface ProtocolSpec {
+  /** Filter name, e.g. "tcp". */
+  abbrev: string;
+  /** Long name, e.g. "Transmission Control Protocol". */
+  name: string;
+  /** Register in dissector tables: { "ip.proto": 6 } or { "tcp.port": [80, 8080] }. */
+  registerIn?: Record<string, number | string | readonly (number | string)[]>;
+  /** Try as a heuristic dissector on these tables (e.g. ["tcp"]); must return false when not its data. */
+  heuristicIn?: readonly string[];
+  dissect(ctx: DissectCtx): DissectResult;
+}
+
+export interface Protocol extends ProtocolSpec {
+  field: FieldDef;
+}
+
+const protocols = new Map<string, Protocol>();
+const tables = new Map<string, Map<string | number, Protocol>>();
+const heuristics = new Map<string, Protocol[]>();
+
+export function defineProtocol(spec: ProtocolSpec): Protocol {
+  const p: Protocol = { ...spec, field: proto(spec.abbrev, spec.name) };
+  protocols.set(spec.abbrev, p);
+  for (const [table, keys] of Object.entries(spec.registerIn ?? {})) {
+    const list = Array.isArray(keys) ? keys : [keys];
+    for (const k of list) registerInTable(table, k as string | number, p);
+  }
+  for (const table of spec.heuristicIn ?? []) {
+    const list = heuristics.get(table) ?? [];
+    list.push(p);
+    heuristics.set(table, list);
+  }
+  return p;
+}
+
+export function registerInTable(table: string, key: string | number, p: Protocol): void {
+  let t = tables.get(table);
+  if (!t) tables.set(table, (t = new Map()));
+  t.set(key, p);
+}
+
+export function lookupTable(table: string, key: string | number): Protocol | undefined {
+  return tables.get(table)?.get(key);
+}
+
+export function getProtocol(abbrev: string): Protocol | undefined {
+  return protocols.get(abbrev);
+}
+
+export function allProtocols(): Protocol[] {
+  return [...protocols.values()];
+}
+
+// Wireshark's internal fields.
+export const wsText = none('_ws.text', 'Text item');
+export const wsMalformed = proto('_ws.malformed', 'Malformed Packet');
+export const wsShort = proto('_ws.short', 'Packet size limited during capture');
+export const wsExpert = proto('_ws.expert', 'Expert Info');
+const wsExpertMessage = registry.register('_ws.expert.message', 'Message', 'string');
+const wsExpertSeverity = registry.register('_ws.expert.severity', 'Severity level', 'uint', { bits: 32 });
+const wsExpertGroup = registry.register('_ws.expert.group', 'Group', 'uint', { bits: 32 });
+export const dataProto = proto('data', 'Data');
+const dataData = registry.register('data.data', 'Data', 'bytes');
+const dataLen = registry.register('data.len', 'Length', 'uint', { bits: 32 });
+
+const SEVERITY_CODE: Record<ExpertSeverity, number> = {
+  comment: 0x00100000,
+  chat: 0x00200000,
+  note: 0x00400000,
+  warn: 0x00600000,
+  error: 0x00800000,
+};
+const GROUP_CODE: Record<string, number> = {
+  checksum: 0x01000000,
+  sequence: 0x02000000,
+  response: 0x03000000,
+  request: 0x04000000,
+  undecoded: 0x05000000,
+  reassemble: 0x06000000,
+  malformed: 0x07000000,
+  debug: 0x08000000,
+  protocol: 0x09000000,
+  security: 0x0a000000,
+  comment: 0x0b000000,
+  decryption: 0x0c000000,
+  assumption: 0x0d000000,
+  deprecated: 0x0e000000,
+};
+
+/**
+ * State that lives for the whole capture (TCP streams, HTTP request/response pairing, …), built in one
+ * in-order pass (visited = false) and read back when a packet is re-dissected on demand (visited = true).
+ */
+export class CaptureState {
+  private readonly global = new Map<string, unknown>();
+  private readonly perFrame = new Map<string, Map<number, unknown>>();
+  /** Timestamp of the first frame (frame.time_relative reference). */
+  timeRef?: { s: number; ns: number };
+  /** Timestamp of the frame before `n` (frame.time_delta), when known. */
+  prevTime?: (n: number) => { s: number; ns: number } | undefined;
+  /** Random access to another frame's bytes (for reassembly re-reads); set by the session. */
+  readFrame?: (n: number) => Uint8Array;
+
+  /** Protocol-global state, created on first use. */
+  get<T>(key: string, init: () => T): T {
+    let v = this.global.get(key) as T | undefined;
+    if (v === undefined) {
+      v = init();
+      this.global.set(key, v);
+    }
+    return v;
+  }
+
+  setFrame(key: string, frame: number, value: unknown): void {
+    let m = this.perFrame.get(key);
+    if (!m) this.perFrame.set(key, (m = new Map()));
+    m.set(frame, value);
+  }
+
+  getFrame<T>(key: string, frame: number): T | undefined {
+    return this.perFrame.get(key)?.get(frame) as T | undefined;
+  }
+}
+
+interface AddOptions {
+  parent?: Item;
+  label?: string;
+  generated?: boolean;
+  hidden?: boolean;
+}
+
+/** Shared sink for items a selective dissection does not record; dissectors may still use it as a parent. */
+function makeDummy(): Item {
+  return { field: wsText, value: null, src: 0, off: 0, len: 0 };
+}
+
+class Builder {
+  readonly sources: DataSource[];
+  readonly tree: Item[] = [];
+  readonly byField = new Map<number, Item[]>();
+  readonly layers: string[] = [];
+  readonly columns: Columns = { source: '', destination: '', protocol: '', info: '' };
+  malformed = false;
+  readonly dummy = makeDummy();
+
+  constructor(
+    frameBytes: Uint8Array,
+    readonly selection: ItemSelection,
+  ) {
+    this.sources = [{ name: 'Frame', bytes: frameBytes }];
+  }
+
+  wants(field: FieldDef): boolean {
+    const sel = this.selection;
+    if (sel === 'all' || field.kind === 'protocol') return true;
+    if (sel === 'columns') return false;
+    return sel.has(field.id);
+  }
+
+  record(item: Item, parent: Item | undefined): Item {
+    if (!this.wants(item.field)) return this.dummy;
+    if (parent && parent !== this.dummy) {
+      item.parent = parent;
+      (parent.children ??= []).push(item);
+    } else {
+      this.tree.push(item);
+    }
+    let list = this.byField.get(item.field.id);
+    if (!list) this.byField.set(item.field.id, (list = []));
+    list.push(item);
+    return item;
+  }
+
+  isDummy(item: Item): boolean {
+    return item === this.dummy;
+  }
+}
+
+export class DissectCtx {
+  /** The bytes handed to this dissector (offset 0 = its first byte). */
+  readonly view: ByteView;
+  /** The item of this layer's protocol; add() puts items under it unless told otherwise. */
+  readonly top: Item;
+
+  constructor(
+    private readonly b: Builder,
+    readonly frame: FrameMeta,
+    readonly pinfo: PacketInfo,
+    readonly state: CaptureState,
+    readonly visited: boolean,
+    view: ByteView,
+    /** Source index and absolute offset of view[0] in that source. */
+    readonly src: number,
+    readonly base: number,
+    top: Item,
+  ) {
+    this.view = view;
+    this.top = top;
+  }
+
+  get columns(): Columns {
+    return this.b.columns;
+  }
+
+  /** Whether items of this field are being recorded (lets dissectors skip expensive work). */
+  wants(field: FieldDef): boolean {
+    return this.b.wants(field);
+  }
+
+  /** Whether the full tree is being built (labels and text items are worth computing). */
+  get fullTree(): boolean {
+    return this.b.selection === 'all';
+  }
+
+  /** Adds an item for `field` covering view[off, off+len). */
+  add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts: AddOptions = {}): Item {
+    const item: Item = { field, value, src: this.src, off: this.base + off, len };
+    if (opts.label !== undefined) item.label = opts.label;
+    if (opts.generated) item.generated = true;
+    if (opts.hidden) item.hidden = true;
+    return this.b.record(item, opts.parent ?? this.top);
+  }
+
+  /** A text-only tree line (not filterable), e.g. a header line. */
+  text(label: string, off: number, len: number, parent?: Item): Item {
+    if (!this.fullTree)
+      return this.b.record({ field: wsText, value: null, src: 0, off: 0, len: 0 }, undefined);
+    return this.add(wsText, off, len, null, { label, parent });
+  }
+
+  /** Sets an item's label after the fact (e.g. a protocol summary line). */
+  setLabel(item: Item, label: string): void {
+    if (!this.b.isDummy(item)) item.label = label;
+  }
+
+  /** Sets the length of an item once known (e.g. a protocol item whose header length is parsed later). */
+  setLength(item: Item, len: number): void {
+    if (!this.b.isDummy(item)) item.len = len;
+  }
+
+  /** Attaches expert info to `item` (or to this layer) and records an _ws.expert entry. */
+  expert(item: Item | undefined, severity: ExpertSeverity, group: string, message: string): void {
+    const target = item ?? this.top;
+    const expert: Expert = { severity, group, message };
+    if (!this.b.isDummy(target)) target.expert = expert;
+    const e = this.add(wsExpert, target.off - this.base, target.len, null, {
+      parent: target,
+      label: `[Expert Info (${severity[0].toUpperCase()}${severity.slice(1)}/${group[0].toUpperCase()}${group.slice(1)}): ${message}]`,
+      generated: true,
+    });
+    this.add(wsExpertMessage, 0, 0, message, { parent: e, generated: true, hidden: !this.fullTree });
+    this.add(wsExpertSeverity, 0, 0, SEVERITY_CODE[severity], { parent: e, generated: true });
+    this.add(wsExpertGroup, 0, 0, GROUP_CODE[group] ?? 0, { parent: e, generated: true });
+  }
+
+  /** Adds a data source (reassembled or decoded bytes) and returns a context over it under the same layer. */
+  withSource(name: string, bytes: Uint8Array): DissectCtx {
+    this.b.sources.push({ name, bytes });
+    const src = this.b.sources.length - 1;
+    return new DissectCtx(
+      this.b,
+      this.frame,
+      this.pinfo,
+      this.state,
+      this.visited,
+      new ByteView(bytes),
+      src,
+      0,
+      this.top,
+    );
+  }
+
+  /** A context over view[off, off+len) of the same source (same layer). */
+  sub(off: number, len = this.view.length - off): DissectCtx {
+    return new DissectCtx(
+      this.b,
+      this.frame,
+      this.pinfo,
+      this.state,
+      this.visited,
+      this.view.sub(off, len),
+      this.src,
+      this.base + off,
+      this.top,
+    );
+  }
+
+  /**
+   * Hands view[off, off+len) to the protocol registered in `table` under the first matching key, then to the
+   * table's heuristics; with no taker the bytes become a "Data" item. Returns the protocol that took it.
+   */
+  handoff(
+    table: string,
+    keys: readonly (number | string | undefined)[],
+    off: number,
+    len?: number,
+  ): Protocol | undefined {
+    const length = len ?? this.view.length - off;
+    if (length <= 0) return undefined;
+    for (const k of keys) {
+      if (k === undefined) continue;
+      const p = lookupTable(table, k);
+      if (p && this.call(p, off, length) !== false) return p;
+    }
+    for (const p of heuristics.get(table) ?? []) {
+      if (this.call(p, off, length, true) !== false) return p;
+    }
+    this.data(off, length);
+    return undefined;
+  }
+
+  /** Adds a top-level "Data (N bytes)" layer. */
+  data(off: number, len = this.view.length - off): void {
+    if (len <= 0) return;
+    const ctx = this.layer(dataProto, off, len);
+    ctx.setLabel(ctx.top, `Data (${len} byte${len === 1 ? '' : 's'})`);
+    ctx.add(dataData, 0, len, ctx.view.slice(0, len), {
+      label: `Data: ${[...ctx.view.slice(0, Math.min(len, 24))].map((x) => x.toString(16).padStart(2, '0')).join('')}${len > 24 ? '…' : ''}`,
+    });
+    ctx.add(dataLen, 0, 0, len, { generated: true, label: `[Length: ${len}]` });
+    if (!this.columns.protocol) this.columns.protocol = 'Data';
+  }
+
+  /** Calls protocol `p` on view[off, off+len) as a new top-level layer. Malformed data becomes an item. */
+  call(p: Protocol, off: number, len = this.view.length - off, heuristic = false): DissectResult {
+    const avail = Math.max(0, Math.min(len, this.view.length - off));
+    const ctx = this.layer(p.field, off, avail);
+    const mark = this.b.tree.length;
+    const layersMark = this.b.layers.length;
+    const saved = { ...this.b.columns };
+    try {
+      const r = p.dissect(ctx);
+      if (r === false && heuristic) {
+        // Roll back a rejected heuristic attempt.
+        this.b.tree.length = mark - 1;
+        this.b.layers.length = layersMark - 1;
+        const list = this.b.byField.get(p.field.id);
+        if (list && list[list.length - 1] === ctx.top) list.pop();
+        Object.assign(this.b.columns, saved);
+        return false;
+      }
+      return r;
+    } catch (e) {
+      if (!(e instanceof BoundsError)) throw e;
+      this.b.malformed = true;
+      const cut = this.src === 0 && this.frame.capLen < this.frame.origLen;
+      const name = p.abbrev.toUpperCase();
+      const f = cut ? wsShort : wsMalformed;
+      const label = cut
+        ? `[Packet size limited during capture: ${name} truncated]`
+        : `[Malformed Packet: ${name}]`;
+      const item = this.b.record(
+        { field: f, value: null, src: this.src, off: this.base + off, len: 0, label },
+        undefined,
+      );
+      this.b.layers.push(f.abbrev);
+      if (!cut) {
+        const c = new DissectCtx(
+          this.b,
+          this.frame,
+          this.pinfo,
+          this.state,
+          this.visited,
+          this.view,
+          this.src,
+          this.base,
+          item,
+        );
+        c.expert(item, 'error', 'malformed', 'Malformed Packet (Exception occurred)');
+      }
+      this.b.columns.info += cut ? '[Packet size limited during capture]' : '[Malformed Packet]';
+      if (!cut)
+        this.b.columns.info = this.b.columns.info.replace(
+          /([^ ])\[Malformed Packet\]$/,
+          '$1 [Malformed Packet]',
+        );
+      return undefined;
+    }
+  }
+
+  private layer(field: FieldDef, off: number, len: number): DissectCtx {
+    const top = this.b.record({ field, value: null, src: this.src, off: this.base + off, len }, undefined);
+    this.b.layers.push(field.abbrev);
+    return new DissectCtx(
+      this.b,
+      this.frame,
+      this.pinfo,
+      this.state,
+      this.visited,
+      this.view.sub(off, len),
+      this.src,
+      this.base + off,
+      top,
+    );
+  }
+
+  /** Protocol stack so far (e.g. ['eth', 'ethertype', 'ip']). */
+  get layers(): readonly string[] {
+    return this.b.layers;
+  }
+
+  /** Adds a pseudo-layer name to frame.protocols without a tree item (Wireshark's "ethertype"). */
+  addLayerName(name: string): void {
+    this.b.layers.push(name);
+  }
+}
+
+export interface DissectOptions {
+  selection?: ItemSelection;
+  /** False during the first in-order pass; true when re-dissecting on demand. */
+  visited?: boolean;
+}
+
+/** The dissector that starts every frame; installed by core/protocols/frame.ts. */
+let frameDissector: ((ctx: DissectCtx) => void) | undefined;
+export function setFrameDissector(fn: (ctx: DissectCtx) => void): void {
+  frameDissector = fn;
+}
+
+/** Dissects one frame. Never throws for malformed data. */
+export function dissectFrame(
+  meta: FrameMeta,
+  bytes: Uint8Array,
+  state: CaptureState,
+  opts: DissectOptions = {},
+): Dissection {
+  if (!frameDissector) throw new Error('no frame dissector: import core/protocols');
+  const b = new Builder(bytes, opts.selection ?? 'all');
+  const pinfo: PacketInfo = { data: new Map() };
+  const root = new DissectCtx(
+    b,
+    meta,
+    pinfo,
+    state,
+    opts.visited ?? false,
+    new ByteView(bytes),
+    0,
+    0,
+    b.dummy,
+  );
+  frameDissector(root);
+  const cols = b.columns;
+  cols.source = pinfo.netSrc ?? pinfo.dlSrc ?? cols.source;
+  cols.destination = pinfo.netDst ?? pinfo.dlDst ?? cols.destination;
+  return {
+    frame: meta,
+    sources: b.sources,
+    tree: b.tree,
+    columns: cols,
+    byField: b.byField,
+    layers: b.layers,
+    malformed: b.malformed,
+  };
+}
+
+/** The text a tree line shows. */
+export function itemLabel(item: Item): string {
+  if (item.label !== undefined) return item.label;
+  const f = item.field;
+  if (f.kind === 'protocol') return f.name;
+  if (f.kind === 'none') return f.name;
+  const text = `${f.name}: ${formatValue(f, item.value)}`;
+  return item.generated ? `[${text}]` : text;
+}
+
+/** The bytes an item covers. */
+export function itemBytes(d: Dissection, item: Item): Uint8Array {
+  const src = d.sources[item.src]?.bytes;
+  if (!src) return new Uint8Array(0);
+  return src.subarray(item.off, Math.min(src.length, item.off + item.len));
+}

@@ -1,0 +1,109 @@
+import { toHex } from '../bytes/byteview.js';
+import type { FieldDef, FieldValue, TimeValue } from './registry.js';
+
+export function formatIPv4(v: number): string {
+  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
+/** RFC 5952 text form (lower-case, longest zero run compressed, embedded IPv4 not used). */
+export function formatIPv6(b: Uint8Array): string {
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((b[i] << 8) | b[i + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
+  if (bestStart < 0) return hex(words);
+  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+}
+
+export function formatEther(b: Uint8Array): string {
+  return toHex(b, ':');
+}
+
+export function isTimeValue(v: FieldValue): v is TimeValue {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array);
+}
+
+export function formatRelTime(t: TimeValue): string {
+  const neg = t.s < 0 || (t.s === 0 && t.ns < 0);
+  const s = Math.abs(t.s);
+  return `${neg ? '-' : ''}${s}.${String(Math.abs(t.ns)).padStart(9, '0')} seconds`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `Jan  1, 2003 13:55:31.300000000 UTC` (Wireshark's absolute time format, in UTC). */
+export function formatAbsTime(t: TimeValue): string {
+  const d = new Date(t.s * 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(t.ns, 9)} UTC`
+  );
+}
+
+function formatInt(def: FieldDef, v: number | bigint): string {
+  const hexDigits = Math.ceil((def.bits ?? 32) / 4);
+  const hex = () => `0x${v.toString(16).padStart(hexDigits, '0')}`;
+  switch (def.base) {
+    case 'hex':
+      return hex();
+    case 'oct':
+      return `0${v.toString(8)}`;
+    case 'dec_hex':
+      return `${v.toString()} (${hex()})`;
+    case 'hex_dec':
+      return `${hex()} (${v.toString()})`;
+    default:
+      return v.toString();
+  }
+}
+
+/** The value as Wireshark shows it in the tree after "Name: ". */
+export function formatValue(def: FieldDef, v: FieldValue): string {
+  if (v === null) return '';
+  switch (def.kind) {
+    case 'bool':
+      if (def.trueFalse) return v ? def.trueFalse[0] : def.trueFalse[1];
+      return v ? 'True' : 'False';
+    case 'uint':
+    case 'int':
+    case 'framenum': {
+      const n = v as number | bigint;
+      const s = formatInt(def, n);
+      const named = def.strings?.get(Number(n));
+      return named !== undefined ? `${named} (${n.toString()})` : s;
+    }
+    case 'float':
+      return String(v);
+    case 'string':
+      return v as string;
+    case 'ipv4':
+      return formatIPv4(v as number);
+    case 'ipv6':
+      return formatIPv6(v as Uint8Array);
+    case 'ether':
+      return formatEther(v as Uint8Array);
+    case 'bytes':
+      return toHex(v as Uint8Array);
+    case 'abs_time':
+      return formatAbsTime(v as TimeValue);
+    case 'rel_time':
+      return formatRelTime(v as TimeValue);
+    default:
+      return String(v);
+  }
+}

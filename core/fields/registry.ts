@@ -1,0 +1,152 @@
+/**
+ * The one field registry (Wireshark's hf_ registry): every field a dissector can add is declared once with its
+ * abbreviation, display name, type and base. Dissectors, the display-filter engine and the UI (autocomplete,
+ * tree labels) all use it. Protocol names are fields too (`tcp`, `http`).
+ */
+
+export type FieldKind =
+  | 'protocol' // a protocol (its value is the bytes it covers)
+  | 'none' // a text-only label item (FT_NONE)
+  | 'bool'
+  | 'uint'
+  | 'int'
+  | 'float'
+  | 'string'
+  | 'bytes'
+  | 'ether'
+  | 'ipv4'
+  | 'ipv6'
+  | 'abs_time'
+  | 'rel_time'
+  | 'framenum';
+
+export type FieldBase = 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec';
+
+/** Seconds + nanoseconds (both integers, ns in [0, 1e9)). Used for abs_time and rel_time. */
+export interface TimeValue {
+  s: number;
+  ns: number;
+}
+
+/**
+ * The value an item carries, by kind:
+ * bool → boolean; uint/int/framenum → number (bigint for 64-bit fields above 2^53); float → number;
+ * string → string; bytes/ether/ipv6 → Uint8Array; ipv4 → number (host order uint32);
+ * abs_time/rel_time → TimeValue; protocol/none → null (a protocol's bytes come from the item's range).
+ */
+export type FieldValue = boolean | number | bigint | string | Uint8Array | TimeValue | null;
+
+export interface FieldDef {
+  /** Dense numeric id, for fast lookups in typed structures. */
+  readonly id: number;
+  /** Filter name, e.g. `tcp.srcport`. */
+  readonly abbrev: string;
+  /** Display name, e.g. `Source Port`. */
+  readonly name: string;
+  readonly kind: FieldKind;
+  /** Width in bits for uint/int (8, 16, 24, 32, 64). */
+  readonly bits?: number;
+  readonly base?: FieldBase;
+  /** Bit mask within the containing integer, for flag fields (display only). */
+  readonly bitmask?: number;
+  /** Value strings: number → text (e.g. ip.proto 6 → "TCP"). Also accepted as literals in filters. */
+  readonly strings?: ReadonlyMap<number, string>;
+  /** Labels for bool true/false (e.g. ["Set", "Not set"]). */
+  readonly trueFalse?: readonly [string, string];
+  readonly blurb?: string;
+  /** For protocol fields: the protocol's long name ("Transmission Control Protocol"). */
+  readonly protocolName?: string;
+}
+
+export interface FieldOptions {
+  bits?: number;
+  base?: FieldBase;
+  bitmask?: number;
+  strings?: Record<number, string> | ReadonlyMap<number, string>;
+  trueFalse?: readonly [string, string];
+  blurb?: string;
+}
+
+class FieldRegistry {
+  private readonly byAbbrev = new Map<string, FieldDef>();
+  private readonly byId: FieldDef[] = [];
+
+  register(abbrev: string, name: string, kind: FieldKind, opts: FieldOptions = {}): FieldDef {
+    const existing = this.byAbbrev.get(abbrev);
+    if (existing) {
+      // Several dissectors may declare the same field (as in Wireshark); the first declaration wins,
+      // but kinds must agree or the filter engine would compare apples with oranges.
+      if (existing.kind !== kind) {
+        throw new Error(`field ${abbrev} registered twice with different kinds (${existing.kind}, ${kind})`);
+      }
+      return existing;
+    }
+    const strings =
+      opts.strings === undefined
+        ? undefined
+        : opts.strings instanceof Map
+          ? (opts.strings as ReadonlyMap<number, string>)
+          : new Map(Object.entries(opts.strings).map(([k, v]) => [Number(k), v] as const));
+    const def: FieldDef = {
+      id: this.byId.length,
+      abbrev,
+      name,
+      kind,
+      bits: opts.bits ?? (kind === 'uint' || kind === 'int' ? 32 : undefined),
+      base: opts.base,
+      bitmask: opts.bitmask,
+      strings,
+      trueFalse: opts.trueFalse,
+      blurb: opts.blurb,
+      protocolName: kind === 'protocol' ? name : undefined,
+    };
+    this.byAbbrev.set(abbrev, def);
+    this.byId.push(def);
+    return def;
+  }
+
+  get(abbrev: string): FieldDef | undefined {
+    return this.byAbbrev.get(abbrev);
+  }
+
+  byIdOf(id: number): FieldDef | undefined {
+    return this.byId[id];
+  }
+
+  all(): readonly FieldDef[] {
+    return this.byId;
+  }
+
+  get size(): number {
+    return this.byId.length;
+  }
+}
+
+/** The process-wide registry. Protocol modules register into it when imported. */
+export const registry = new FieldRegistry();
+
+export type { FieldRegistry };
+
+// ── declaration helpers, used by protocol modules ─────────────────────────────────────────────────────────
+export const proto = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'protocol');
+export const uint = (abbrev: string, name: string, bits: number, opts: FieldOptions = {}): FieldDef =>
+  registry.register(abbrev, name, 'uint', { ...opts, bits });
+export const int = (abbrev: string, name: string, bits: number, opts: FieldOptions = {}): FieldDef =>
+  registry.register(abbrev, name, 'int', { ...opts, bits });
+export const bool = (abbrev: string, name: string, opts: FieldOptions = {}): FieldDef =>
+  registry.register(abbrev, name, 'bool', opts);
+export const str = (abbrev: string, name: string, opts: FieldOptions = {}): FieldDef =>
+  registry.register(abbrev, name, 'string', opts);
+export const bytes = (abbrev: string, name: string, opts: FieldOptions = {}): FieldDef =>
+  registry.register(abbrev, name, 'bytes', opts);
+export const ether = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ether');
+export const ipv4 = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ipv4');
+export const ipv6 = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ipv6');
+export const float = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'float');
+export const absTime = (abbrev: string, name: string): FieldDef =>
+  registry.register(abbrev, name, 'abs_time');
+export const relTime = (abbrev: string, name: string): FieldDef =>
+  registry.register(abbrev, name, 'rel_time');
+export const frameNum = (abbrev: string, name: string): FieldDef =>
+  registry.register(abbrev, name, 'framenum');
+export const none = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'none');

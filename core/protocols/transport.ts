@@ -1,0 +1,2 @@
+// TCP and what rides on it register here (tcp, http, tls, websocket).
+export {};
