@@ -392,12 +392,8 @@ export class DissectCtx {
         );
         c.expert(item, 'error', 'malformed', 'Malformed Packet (Exception occurred)');
       }
+      // tshark appends the tag to the Info text as it stands (no separator of its own).
       this.b.columns.info += cut ? '[Packet size limited during capture]' : '[Malformed Packet]';
-      if (!cut)
-        this.b.columns.info = this.b.columns.info.replace(
-          /([^ ])\[Malformed Packet\]$/,
-          '$1 [Malformed Packet]',
-        );
       return undefined;
     }
   }
