@@ -1,0 +1,91 @@
+/**
+ * PacketIndex: one entry per packet in typed arrays (no object per packet): file offset of the packet data
+ * (Float64Array: exact up to 2^53, so > 4 GiB files work), captured and original length, timestamp seconds +
+ * nanoseconds, interface. 26 bytes per packet once trimmed; comments live in a sparse map.
+ */
+export class PacketIndex {
+  private offsets = new Float64Array(1024);
+  private cap = new Uint32Array(1024);
+  private orig = new Uint32Array(1024);
+  private sec = new Uint32Array(1024);
+  private nsec = new Uint32Array(1024);
+  private ifc = new Uint16Array(1024);
+  private readonly notes = new Map<number, string[]>();
+  count = 0;
+
+  push(
+    offset: number,
+    capLen: number,
+    origLen: number,
+    tsSec: number,
+    tsNsec: number,
+    iface: number,
+  ): number {
+    if (this.count === this.offsets.length) this.grow(this.count * 2);
+    const i = this.count++;
+    this.offsets[i] = offset;
+    this.cap[i] = capLen;
+    this.orig[i] = origLen;
+    this.sec[i] = tsSec;
+    this.nsec[i] = tsNsec;
+    this.ifc[i] = iface;
+    return i;
+  }
+
+  addComments(i: number, comments: string[]): void {
+    if (comments.length) this.notes.set(i, comments);
+  }
+
+  private grow(n: number): void {
+    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a.subarray(0, Math.min(a.length, n)) as never);
+      return b;
+    };
+    this.offsets = g(this.offsets, (k) => new Float64Array(k));
+    this.cap = g(this.cap, (k) => new Uint32Array(k));
+    this.orig = g(this.orig, (k) => new Uint32Array(k));
+    this.sec = g(this.sec, (k) => new Uint32Array(k));
+    this.nsec = g(this.nsec, (k) => new Uint32Array(k));
+    this.ifc = g(this.ifc, (k) => new Uint16Array(k));
+  }
+
+  /** Releases the unused tail of the arrays. */
+  trim(): void {
+    if (this.offsets.length !== this.count) this.grow(Math.max(1, this.count));
+  }
+
+  offset(i: number): number {
+    return this.offsets[i];
+  }
+  capLen(i: number): number {
+    return this.cap[i];
+  }
+  origLen(i: number): number {
+    return this.orig[i];
+  }
+  tsSec(i: number): number {
+    return this.sec[i];
+  }
+  tsNsec(i: number): number {
+    return this.nsec[i];
+  }
+  iface(i: number): number {
+    return this.ifc[i];
+  }
+  comments(i: number): string[] | undefined {
+    return this.notes.get(i);
+  }
+
+  /** Resident bytes per packet of the typed arrays. */
+  bytesPerPacket(): number {
+    const total =
+      this.offsets.byteLength +
+      this.cap.byteLength +
+      this.orig.byteLength +
+      this.sec.byteLength +
+      this.nsec.byteLength +
+      this.ifc.byteLength;
+    return this.count ? total / this.count : 0;
+  }
+}

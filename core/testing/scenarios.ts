@@ -1,0 +1,62 @@
+/**
+ * Ready-made synthetic captures (packet lists) used by tests and by the bundled sample capture:
+ * an investigator-style session with DNS, an HTTP page, GIF downloads (one of them a PNG in disguise), a 404 and
+ * a TCP chat.
+ */
+import {
+  TcpConversation,
+  dnsExchange,
+  httpGet,
+  httpResponse,
+  tinyGif,
+  tinyPng,
+  type Host,
+  type SynthPacket,
+} from './synth.js';
+
+export const CLIENT: Host = { mac: '00:1b:21:3a:4f:10', ip: '192.168.1.23' };
+export const ROUTER: Host = { mac: '00:1b:54:47:49:44', ip: '192.168.1.1' };
+export const WEB: Host = { mac: '00:1b:54:47:49:44', ip: '93.184.216.34' };
+
+function byTime(a: SynthPacket, b: SynthPacket): number {
+  return a.tsSec - b.tsSec || a.tsNsec - b.tsNsec;
+}
+
+/** DNS lookup, then one keep-alive HTTP connection downloading a page and three images, then a 404. */
+export function httpGifScenario(start = 1_700_000_000): SynthPacket[] {
+  const packets: SynthPacket[] = [
+    ...dnsExchange(CLIENT, ROUTER, 'images.example.com', WEB.ip, 0x1a2b, { s: start, ns: 0 }),
+  ];
+  const c = new TcpConversation(CLIENT, WEB, 50432, 80, { s: start, ns: 10_000_000 });
+  c.handshake();
+  const html = '<html><body><img src="/img/logo.gif"><img src="/img/dot.gif?x=1"></body></html>\n';
+  c.send(true, httpGet('images.example.com', '/index.html'));
+  c.send(false, httpResponse(new TextEncoder().encode(html), 'text/html'));
+  c.send(true, httpGet('images.example.com', '/img/logo.gif'));
+  const big = new Uint8Array(4000);
+  big.set(tinyGif(40, 30));
+  c.send(false, httpResponse(big.subarray(0, 4000), 'image/gif'));
+  c.send(true, httpGet('images.example.com', '/img/dot.gif?x=1'));
+  c.send(false, httpResponse(tinyGif(), 'image/gif'));
+  c.send(true, httpGet('images.example.com', '/img/fake.gif'));
+  c.send(false, httpResponse(tinyPng(), 'image/gif'));
+  c.send(true, httpGet('images.example.com', '/missing.gif'));
+  c.send(false, httpResponse(new TextEncoder().encode('<h1>Not Found</h1>\n'), 'text/html', '404 Not Found'));
+  c.close();
+  packets.push(...c.packets);
+  return packets.sort(byTime);
+}
+
+/** The course's socket chat: "Good morning!! :)" / "Got that thanks!" over several turns on loopback-like hosts. */
+export function chatScenario(start = 1_700_000_100): SynthPacket[] {
+  const a: Host = { mac: '00:00:00:00:00:00', ip: '127.0.0.1' };
+  const c = new TcpConversation(a, a, 41000, 9999, { s: start, ns: 0 });
+  c.handshake();
+  c.send(true, 'Good morning!! :)');
+  c.send(false, 'Got that thanks!');
+  c.send(true, 'How are you today?');
+  c.send(false, 'Fine, and you?');
+  c.send(true, 'Bye!');
+  c.close();
+  return c.packets;
+}
