@@ -441,9 +441,6 @@ function indexFile(
       pos += blen;
       progress(pos);
     }
-    if (ifaces.length === 0 && index.count === 0 && warnings.length) {
-      throw new CaptureError(`${path}: ${warnings[0]}`);
-    }
   } else {
     const hex = [...head.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
     throw new CaptureError(`${path} is not a pcap or pcapng capture file (it starts with ${hex})`);

@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openCapture } from './index.js';
+import {
+  allCaptures,
+  capturePath,
+  hasCorpus,
+  oracleCaptures,
+  oracleFile,
+  readTsv,
+} from '../testing/corpus.js';
+
+interface PcapParserPacket {
+  header: {
+    timestampSeconds: number;
+    timestampMicroseconds: number;
+    capturedLength: number;
+    originalLength: number;
+  };
+  data: Buffer;
+}
+interface PcapParserEmitter {
+  on(ev: 'packet', fn: (p: PcapParserPacket) => void): void;
+  on(ev: 'end', fn: () => void): void;
+  on(ev: 'error', fn: (e: Error) => void): void;
+}
+const pcapParser = createRequire(import.meta.url)('pcap-parser') as {
+  parse(path: string): PcapParserEmitter;
+};
+
+function parseWithPcapParser(path: string): Promise<PcapParserPacket[] | Error> {
+  return new Promise((resolve) => {
+    const out: PcapParserPacket[] = [];
+    const p = pcapParser.parse(path);
+    let failed: Error | undefined;
+    p.on('packet', (x) => out.push(x));
+    p.on('error', (e) => (failed = e));
+    p.on('end', () => resolve(failed ?? out));
+  });
+}
+
+describe.skipIf(!hasCorpus)('capture reader on the corpus', () => {
+  it('matches tshark frame counts, lengths and timestamps on every oracle capture', async () => {
+    let frames = 0;
+    let agree = 0;
+    const bad: string[] = [];
+    for (const name of oracleCaptures()) {
+      const rows = readTsv(oracleFile(name, 'frames.tsv'));
+      const c = await openCapture(capturePath(name));
+      expect(c.index.count, name).toBe(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        frames++;
+        const t = `${c.index.tsSec(i)}.${String(c.index.tsNsec(i)).padStart(9, '0')}`;
+        const same =
+          t === rows[i]['frame.time_epoch'] &&
+          String(c.index.origLen(i)) === rows[i]['frame.len'] &&
+          String(c.index.capLen(i)) === rows[i]['frame.cap_len'];
+        if (same) agree++;
+        else if (bad.length < 10) bad.push(`${name}#${i + 1}`);
+      }
+      c.close();
+    }
+    console.log(
+      `capture reader vs tshark: ${oracleCaptures().length} captures, frames agree ${agree}/${frames}`,
+      bad,
+    );
+    expect(agree).toBe(frames);
+  });
+
+  it('reports the cut-short capture like tshark does, keeping all complete packets', async () => {
+    const c = await openCapture(capturePath('http_gifs_cut.pcap'));
+    expect(c.index.count).toBe(readTsv(oracleFile('http_gifs_cut.pcap', 'frames.tsv')).length);
+    expect(c.warnings.join(' ')).toMatch(/cut short in the middle of a packet at byte \d+/);
+    c.close();
+  });
+
+  it('opens every capture file of the corpus or explains why not', async () => {
+    const failures: string[] = [];
+    let opened = 0;
+    for (const path of allCaptures()) {
+      try {
+        const c = await openCapture(path);
+        for (let i = 0; i < c.index.count; i++) c.readPacket(i);
+        c.close();
+        opened++;
+      } catch (e) {
+        failures.push(`${basename(path)}: ${(e as Error).message}`);
+      }
+    }
+    console.log(`opened ${opened}/${allCaptures().length} corpus captures`, failures);
+    for (const f of failures) expect(f).toMatch(/is not a pcap or pcapng capture file/);
+  });
+
+  it('agrees with pcap-parser on every classic µs pcap (count, lengths, timestamps, bytes)', async () => {
+    let files = 0;
+    let packets = 0;
+    for (const path of allCaptures().filter((p) => p.endsWith('.pcap'))) {
+      const head = readFileSync(path).subarray(0, 4).toString('hex');
+      if (head !== 'd4c3b2a1' && head !== 'a1b2c3d4') continue; // pcap-parser knows µs pcap only
+      const theirs = await parseWithPcapParser(path);
+      if (theirs instanceof Error) continue;
+      const c = await openCapture(path);
+      expect(c.index.count, path).toBe(theirs.length);
+      theirs.forEach((p, i) => {
+        expect(c.index.capLen(i)).toBe(p.header.capturedLength);
+        expect(c.index.origLen(i)).toBe(p.header.originalLength);
+        expect(c.index.tsSec(i)).toBe(p.header.timestampSeconds);
+        expect(c.index.tsNsec(i)).toBe(p.header.timestampMicroseconds * 1000);
+        expect(Buffer.from(c.readPacket(i)).equals(p.data)).toBe(true);
+      });
+      files++;
+      packets += theirs.length;
+      c.close();
+    }
+    console.log(`pcap-parser cross-check: ${files} files, ${packets} packets identical`);
+    expect(files).toBeGreaterThan(10);
+  });
+});

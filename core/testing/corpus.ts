@@ -1,0 +1,49 @@
+/** Locating the shared test corpus (../shared/corpus beside the repo) and its tshark oracle. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const CORPUS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
+export const hasCorpus = existsSync(join(CORPUS, 'oracle'));
+
+/** Path of a capture by file name (gen/ first, then captures/wireshark/). */
+export function capturePath(name: string): string {
+  const gen = join(CORPUS, 'gen', name);
+  return existsSync(gen) ? gen : join(CORPUS, 'captures', 'wireshark', name);
+}
+
+/** Names of captures that have an oracle folder with frames.tsv. */
+export function oracleCaptures(): string[] {
+  if (!hasCorpus) return [];
+  return readdirSync(join(CORPUS, 'oracle'))
+    .filter((n) => existsSync(join(CORPUS, 'oracle', n, 'frames.tsv')))
+    .sort();
+}
+
+/** Rows of a tab-separated oracle file (header row becomes the keys). */
+export function readTsv(path: string): Record<string, string>[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const head = lines[0].split('\t');
+  return lines
+    .slice(1)
+    .filter((l) => l.length > 0)
+    .map((l) => {
+      const cells = l.split('\t');
+      return Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']));
+    });
+}
+
+export function oracleFile(capture: string, file: string): string {
+  return join(CORPUS, 'oracle', capture, file);
+}
+
+/** Every capture file in the corpus (pcap/pcapng, optionally .gz). */
+export function allCaptures(): string[] {
+  if (!hasCorpus) return [];
+  const out: string[] = [];
+  for (const dir of [join(CORPUS, 'gen'), join(CORPUS, 'captures', 'wireshark')]) {
+    for (const f of readdirSync(dir).sort()) {
+      if (/\.(pcap|pcapng|cap)(\.gz)?$|\.pcapng\.\d+$/.test(f)) out.push(join(dir, f));
+    }
+  }
+  return out;
+}
