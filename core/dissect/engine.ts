@@ -67,6 +67,10 @@ export function lookupTable(table: string, key: string | number): Protocol | und
   return tables.get(table)?.get(key);
 }
 
+export function getHeuristics(table: string): readonly Protocol[] {
+  return heuristics.get(table) ?? [];
+}
+
 export function getProtocol(abbrev: string): Protocol | undefined {
   return protocols.get(abbrev);
 }
@@ -158,6 +162,13 @@ function makeDummy(): Item {
   return { field: wsText, value: null, src: 0, off: 0, len: 0 };
 }
 
+export interface TreeMark {
+  items: number;
+  tree: number;
+  layers: number;
+  sources: number;
+}
+
 class Builder {
   readonly sources: DataSource[];
   readonly tree: Item[] = [];
@@ -166,6 +177,8 @@ class Builder {
   readonly columns: Columns = { source: '', destination: '', protocol: '', info: '' };
   malformed = false;
   readonly dummy = makeDummy();
+  /** Every recorded item in order (for rollback). */
+  readonly recorded: Item[] = [];
 
   constructor(
     frameBytes: Uint8Array,
@@ -192,7 +205,29 @@ class Builder {
     let list = this.byField.get(item.field.id);
     if (!list) this.byField.set(item.field.id, (list = []));
     list.push(item);
+    this.recorded.push(item);
     return item;
+  }
+
+  mark(): TreeMark {
+    return {
+      items: this.recorded.length,
+      tree: this.tree.length,
+      layers: this.layers.length,
+      sources: this.sources.length,
+    };
+  }
+
+  /** Removes everything recorded after `m` (items, layers, data sources); columns are left as they are. */
+  rollback(m: TreeMark): void {
+    while (this.recorded.length > m.items) {
+      const it = this.recorded.pop() as Item;
+      this.byField.get(it.field.id)?.pop();
+      if (it.parent) it.parent.children?.pop();
+    }
+    this.tree.length = m.tree;
+    this.layers.length = m.layers;
+    this.sources.length = m.sources;
   }
 
   isDummy(item: Item): boolean {
@@ -224,6 +259,11 @@ export class DissectCtx {
 
   get columns(): Columns {
     return this.b.columns;
+  }
+
+  /** The captured bytes of the whole frame (data source 0). */
+  get frameBytes(): Uint8Array {
+    return this.b.sources[0].bytes;
   }
 
   /** Whether items of this field are being recorded (lets dissectors skip expensive work). */
@@ -412,6 +452,23 @@ export class DissectCtx {
       this.base + off,
       top,
     );
+  }
+
+  /** A position in the tree to roll back to (e.g. when a sub-dissector asks for more data). */
+  mark(): TreeMark {
+    return this.b.mark();
+  }
+
+  rollback(m: TreeMark): void {
+    this.b.rollback(m);
+  }
+
+  /** Adds a top-level protocol item over view[off, off+len) without calling a dissector (e.g. a media layer). */
+  layerItem(field: FieldDef, off: number, len: number, label?: string): Item {
+    const item: Item = { field, value: null, src: this.src, off: this.base + off, len };
+    if (label !== undefined) item.label = label;
+    this.b.layers.push(field.abbrev);
+    return this.b.record(item, undefined);
   }
 
   /** Protocol stack so far (e.g. ['eth', 'ethertype', 'ip']). */

@@ -39,13 +39,14 @@ function dissectFrame(root: DissectCtx): void {
   const m = root.frame;
   const f = frameFields;
   const ctx = root;
+  if (m.comments?.length) {
+    ctx.addLayerName('pkt_comment');
+    const pc = ctx.add(f.pktComment, 0, 0, null, { label: 'Packet comments' });
+    for (const c of m.comments) ctx.add(f.comment, 0, 0, c, { parent: pc, label: c });
+  }
   const fr = ctx.add(f.frame, 0, m.capLen, null, {
     label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
   });
-  if (m.comments?.length) {
-    const pc = ctx.add(f.pktComment, 0, 0, null, { parent: undefined, label: 'Packet comments' });
-    for (const c of m.comments) ctx.add(f.comment, 0, 0, c, { parent: pc, label: c });
-  }
   const o = { parent: fr };
   const g = { parent: fr, generated: true };
   ctx.add(f.interfaceId, 0, 0, m.interfaceId, o);

@@ -1,2 +1,4 @@
-// Link, network and UDP-based protocols register here (eth, vlan, arp, ip, ipv6, icmp, icmpv6, udp, dns, sll, null, raw).
-export {};
+// Link, network and UDP-based protocols.
+import './eth.js';
+import './ip.js';
+import './udp.js';

@@ -1,2 +1,3 @@
-// TCP and what rides on it register here (tcp, http, tls, websocket).
-export {};
+// TCP and what rides on it.
+import './tcp.js';
+import './http.js';

@@ -1,0 +1,330 @@
+/** Ethernet II, 802.1Q VLAN, ARP, Linux cooked capture (SLL, SLL2), BSD loopback, raw IP link types. */
+import { bool, bytes as bytesField, ether, ipv4, proto, str, uint } from '../fields/registry.js';
+import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { formatEther, formatIPv4 } from '../fields/format.js';
+import { LINKTYPE } from '../capture/linktypes.js';
+import { resolvedMac } from './oui.js';
+
+export const ETHERTYPES: Record<number, string> = {
+  0x0800: 'IPv4',
+  0x0806: 'ARP',
+  0x86dd: 'IPv6',
+  0x8100: '802.1Q Virtual LAN',
+  0x88a8: '802.1ad Provider Bridge (Q-in-Q)',
+  0x888e: '802.1X Authentication',
+  0x8863: 'PPPoE Discovery',
+  0x8864: 'PPPoE Session',
+  0x8847: 'MPLS label switched packet',
+  0x88cc: '802.1 Link Layer Discovery Protocol (LLDP)',
+};
+
+const f = {
+  dst: ether('eth.dst', 'Destination'),
+  src: ether('eth.src', 'Source'),
+  addr: ether('eth.addr', 'Address'),
+  dstRes: str('eth.dst_resolved', 'Destination (resolved)'),
+  srcRes: str('eth.src_resolved', 'Source (resolved)'),
+  addrRes: str('eth.addr_resolved', 'Address (resolved)'),
+  lg: bool('eth.lg', 'LG bit', {
+    trueFalse: [
+      'Locally administered address (this is NOT the factory default)',
+      'Globally unique address (factory default)',
+    ],
+  }),
+  ig: bool('eth.ig', 'IG bit', {
+    trueFalse: ['Group address (multicast/broadcast)', 'Individual address (unicast)'],
+  }),
+  dstLg: bool('eth.dst.lg', 'LG bit'),
+  dstIg: bool('eth.dst.ig', 'IG bit'),
+  srcLg: bool('eth.src.lg', 'LG bit'),
+  srcIg: bool('eth.src.ig', 'IG bit'),
+  type: uint('eth.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
+  len: uint('eth.len', 'Length', 16),
+  padding: bytesField('eth.padding', 'Padding'),
+  trailer: bytesField('eth.trailer', 'Trailer'),
+};
+
+function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
+  const m = ctx.view.slice(off, 6);
+  const label = ctx.fullTree
+    ? `${isDst ? 'Destination' : 'Source'}: ${resolvedMac(m)} (${formatEther(m)})`
+    : undefined;
+  const it = ctx.add(isDst ? f.dst : f.src, off, 6, m, { label });
+  ctx.add(isDst ? f.dstRes : f.srcRes, off, 6, ctx.fullTree ? resolvedMac(m) : formatEther(m), {
+    generated: true,
+    hidden: true,
+  });
+  ctx.add(f.addr, off, 6, m, { hidden: true });
+  if (ctx.fullTree) ctx.add(f.addrRes, off, 6, resolvedMac(m), { generated: true, hidden: true });
+  ctx.add(isDst ? f.dstLg : f.srcLg, off, 3, (m[0] & 2) !== 0, { parent: it, hidden: true });
+  ctx.add(f.lg, off, 3, (m[0] & 2) !== 0, { parent: it });
+  ctx.add(isDst ? f.dstIg : f.srcIg, off, 3, (m[0] & 1) !== 0, { parent: it, hidden: true });
+  ctx.add(f.ig, off, 3, (m[0] & 1) !== 0, { parent: it });
+  return m;
+}
+
+/** Hands the payload to the ethertype table and marks bytes after the IP datagram as padding/trailer. */
+export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number): void {
+  ctx.addLayerName('ethertype');
+  ctx.handoff('ethertype', [type], off);
+}
+
+export const eth = defineProtocol({
+  abbrev: 'eth',
+  name: 'Ethernet II',
+  registerIn: { wtap_encap: LINKTYPE.ETHERNET },
+  dissect(ctx) {
+    const dst = macItems(ctx, 0, true);
+    const src = macItems(ctx, 6, false);
+    ctx.pinfo.dlDst = formatEther(dst);
+    ctx.pinfo.dlSrc = formatEther(src);
+    const type = ctx.view.u16be(12);
+    if (ctx.fullTree)
+      ctx.setLabel(
+        ctx.top,
+        `Ethernet II, Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`,
+      );
+    if (type <= 1500) {
+      ctx.add(f.len, 12, 2, type);
+      ctx.setLength(ctx.top, 14);
+      ctx.columns.protocol = 'LLC';
+      ctx.data(14, Math.min(type, ctx.view.length - 14));
+      return;
+    }
+    ctx.add(f.type, 12, 2, type);
+    ctx.setLength(ctx.top, 14);
+    ctx.pinfo.data.set('eth.payload_end', ctx.view.length);
+    ethertypeHandoff(ctx, type, 14);
+    // Bytes the upper layer did not claim (Ethernet padding to 60 bytes, or a trailer).
+    const used = ctx.pinfo.data.get('ip.end') as number | undefined;
+    if (used !== undefined && used + 14 < ctx.view.length) {
+      const extra = ctx.view.slice(14 + used, ctx.view.length - 14 - used);
+      const allZero = extra.every((b) => b === 0);
+      ctx.add(allZero ? f.padding : f.trailer, 14 + used, extra.length, extra);
+    }
+  },
+});
+
+const vf = {
+  priority: uint('vlan.priority', 'Priority', 16, {
+    bitmask: 0xe000,
+    strings: {
+      0: 'Best Effort (default)',
+      1: 'Background',
+      2: 'Spare',
+      3: 'Excellent Effort',
+      4: 'Controlled Load',
+      5: 'Video, < 100ms latency and jitter',
+      6: 'Voice, < 10ms latency and jitter',
+      7: 'Network Control',
+    },
+  }),
+  dei: uint('vlan.dei', 'DEI', 16, { bitmask: 0x1000 }),
+  id: uint('vlan.id', 'ID', 16, { bitmask: 0x0fff }),
+  etype: uint('vlan.etype', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
+  len: uint('vlan.len', 'Length', 16),
+};
+
+export const vlan = defineProtocol({
+  abbrev: 'vlan',
+  name: '802.1Q Virtual LAN',
+  registerIn: { ethertype: [0x8100, 0x88a8, 0x9100] },
+  dissect(ctx) {
+    const tci = ctx.view.u16be(0);
+    const pri = tci >> 13;
+    const dei = (tci >> 12) & 1;
+    const id = tci & 0xfff;
+    ctx.add(vf.priority, 0, 2, pri);
+    ctx.add(vf.dei, 0, 2, dei);
+    ctx.add(vf.id, 0, 2, id);
+    const type = ctx.view.u16be(2);
+    ctx.setLabel(ctx.top, `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}`);
+    ctx.setLength(ctx.top, 4);
+    ctx.columns.protocol = 'VLAN';
+    ctx.columns.info = `PRI: ${pri}  DEI: ${dei}  ID: ${id}`;
+    if (type <= 1500) {
+      ctx.add(vf.len, 2, 2, type);
+      ctx.data(4);
+      return;
+    }
+    ctx.add(vf.etype, 2, 2, type);
+    ethertypeHandoff(ctx, type, 4);
+  },
+});
+
+const af = {
+  hwType: uint('arp.hw.type', 'Hardware type', 16, { strings: { 1: 'Ethernet', 6: 'IEEE 802' } }),
+  protoType: uint('arp.proto.type', 'Protocol type', 16, { base: 'hex', strings: ETHERTYPES }),
+  hwSize: uint('arp.hw.size', 'Hardware size', 8),
+  protoSize: uint('arp.proto.size', 'Protocol size', 8),
+  opcode: uint('arp.opcode', 'Opcode', 16, {
+    strings: { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' },
+  }),
+  isGratuitous: bool('arp.isgratuitous', 'Is gratuitous'),
+  srcHw: ether('arp.src.hw_mac', 'Sender MAC address'),
+  srcProto: ipv4('arp.src.proto_ipv4', 'Sender IP address'),
+  dstHw: ether('arp.dst.hw_mac', 'Target MAC address'),
+  dstProto: ipv4('arp.dst.proto_ipv4', 'Target IP address'),
+};
+
+export const arp = defineProtocol({
+  abbrev: 'arp',
+  name: 'Address Resolution Protocol',
+  registerIn: { ethertype: 0x0806 },
+  dissect(ctx) {
+    const v = ctx.view;
+    const hw = v.u16be(0);
+    const pt = v.u16be(2);
+    const hs = v.u8(4);
+    const ps = v.u8(5);
+    const op = v.u16be(6);
+    ctx.add(af.hwType, 0, 2, hw);
+    ctx.add(af.protoType, 2, 2, pt);
+    ctx.add(af.hwSize, 4, 1, hs);
+    ctx.add(af.protoSize, 5, 1, ps);
+    ctx.add(af.opcode, 6, 2, op);
+    ctx.columns.protocol = 'ARP';
+    const o = 8;
+    ctx.setLength(ctx.top, o + 2 * hs + 2 * ps);
+    if (hs !== 6 || ps !== 4) {
+      ctx.columns.info = `${op === 1 ? 'Request' : 'Reply'}`;
+      return;
+    }
+    const sh = v.slice(o, 6);
+    const sp = v.u32be(o + 6);
+    const th = v.slice(o + 10, 6);
+    const tp = v.u32be(o + 16);
+    const gratuitous = sp === tp;
+    ctx.add(af.isGratuitous, 0, 0, gratuitous, { generated: true });
+    ctx.add(af.srcHw, o, 6, sh);
+    ctx.add(af.srcProto, o + 6, 4, sp);
+    ctx.add(af.dstHw, o + 10, 6, th);
+    ctx.add(af.dstProto, o + 16, 4, tp);
+    const kind = op === 1 ? 'request' : op === 2 ? 'reply' : `opcode ${op}`;
+    ctx.setLabel(ctx.top, `Address Resolution Protocol (${gratuitous ? `${kind}/gratuitous ARP` : kind})`);
+    if (op === 1) {
+      ctx.columns.info = gratuitous
+        ? `Gratuitous ARP for ${formatIPv4(sp)} (Request)`
+        : `Who has ${formatIPv4(tp)}? Tell ${formatIPv4(sp)}`;
+    } else if (op === 2) {
+      ctx.columns.info = gratuitous
+        ? `Gratuitous ARP for ${formatIPv4(sp)} (Reply)`
+        : `${formatIPv4(sp)} is at ${formatEther(sh)}`;
+    } else {
+      ctx.columns.info = `ARP opcode ${op}`;
+    }
+  },
+});
+
+const sll = {
+  pkttype: uint('sll.pkttype', 'Packet type', 16, {
+    strings: {
+      0: 'Unicast to us',
+      1: 'Broadcast',
+      2: 'Multicast',
+      3: 'Unicast to another host',
+      4: 'Sent by us',
+    },
+  }),
+  hatype: uint('sll.hatype', 'Link-layer address type', 16),
+  halen: uint('sll.halen', 'Link-layer address length', 16),
+  src: bytesField('sll.src.eth', 'Source'),
+  srcOther: bytesField('sll.src.other', 'Source'),
+  etype: uint('sll.etype', 'Protocol', 16, { base: 'hex', strings: ETHERTYPES }),
+  ifindex: uint('sll.ifindex', 'Interface index', 32),
+};
+// Wireshark uses the same field names for both versions of the cooked header.
+proto('sll2', 'Linux cooked capture v2');
+
+function sllCommon(
+  ctx: DissectCtx,
+  pkttype: number,
+  hatype: number,
+  halen: number,
+  addrOff: number,
+  etypeOff: number,
+  hdrLen: number,
+): void {
+  const addr = ctx.view.slice(addrOff, Math.min(halen, 8));
+  if (halen === 6) {
+    ctx.add(sll.src, addrOff, 6, addr, { label: `Source: ${formatEther(addr)}` });
+    ctx.pinfo.dlSrc = formatEther(addr);
+  } else if (halen > 0) {
+    ctx.add(sll.srcOther, addrOff, addr.length, addr);
+  }
+  const etype = ctx.view.u16be(etypeOff);
+  ctx.add(sll.etype, etypeOff, 2, etype);
+  ctx.setLength(ctx.top, hdrLen);
+  ctx.columns.protocol = 'SLL';
+  void pkttype;
+  void hatype;
+  ethertypeHandoff(ctx, etype, hdrLen);
+}
+
+defineProtocol({
+  abbrev: 'sll',
+  name: 'Linux cooked capture v1',
+  registerIn: { wtap_encap: LINKTYPE.LINUX_SLL },
+  dissect(ctx) {
+    const pkttype = ctx.view.u16be(0);
+    const hatype = ctx.view.u16be(2);
+    const halen = ctx.view.u16be(4);
+    ctx.add(sll.pkttype, 0, 2, pkttype);
+    ctx.add(sll.hatype, 2, 2, hatype);
+    ctx.add(sll.halen, 4, 2, halen);
+    sllCommon(ctx, pkttype, hatype, halen, 6, 14, 16);
+  },
+});
+
+defineProtocol({
+  abbrev: 'sll2',
+  name: 'Linux cooked capture v2',
+  registerIn: { wtap_encap: LINKTYPE.LINUX_SLL2 },
+  dissect(ctx) {
+    const etype = ctx.view.u16be(0);
+    void etype;
+    const ifindex = ctx.view.u32be(4);
+    const hatype = ctx.view.u16be(8);
+    const pkttype = ctx.view.u8(10);
+    const halen = ctx.view.u8(11);
+    ctx.add(sll.ifindex, 4, 4, ifindex);
+    ctx.add(sll.hatype, 8, 2, hatype);
+    ctx.add(sll.pkttype, 10, 1, pkttype);
+    ctx.add(sll.halen, 11, 1, halen);
+    sllCommon(ctx, pkttype, hatype, halen, 12, 0, 20);
+  },
+});
+
+const nf = {
+  family: uint('null.family', 'Family', 32, { strings: { 2: 'IP', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } }),
+};
+
+defineProtocol({
+  abbrev: 'null',
+  name: 'Null/Loopback',
+  registerIn: { wtap_encap: [LINKTYPE.NULL, LINKTYPE.LOOP] },
+  dissect(ctx) {
+    // The family is in host byte order of the capturing machine (LINKTYPE_NULL) or network order (LOOP).
+    let fam = ctx.view.u32le(0);
+    if (fam > 0xffff) fam = ctx.view.u32be(0);
+    ctx.add(nf.family, 0, 4, fam);
+    ctx.setLength(ctx.top, 4);
+    ctx.columns.protocol = 'NULL';
+    const type = fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 ? 0x86dd : undefined;
+    if (type === undefined) ctx.data(4);
+    else ctx.handoff('ethertype', [type], 4);
+  },
+});
+
+defineProtocol({
+  abbrev: 'raw',
+  name: 'Raw packet data',
+  registerIn: { wtap_encap: [LINKTYPE.RAW, LINKTYPE.IPV4, LINKTYPE.IPV6, 12, 14] },
+  dissect(ctx) {
+    ctx.setLabel(ctx.top, 'Raw packet data');
+    ctx.setLength(ctx.top, 0);
+    ctx.columns.protocol = 'Raw';
+    const ver = ctx.view.u8(0) >> 4;
+    ctx.handoff('ethertype', [ver === 6 ? 0x86dd : 0x0800], 0);
+  },
+});

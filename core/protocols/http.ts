@@ -1,0 +1,632 @@
+/**
+ * HTTP/1.x: request/response lines, headers, bodies (Content-Length, chunked, gzip/deflate), request ↔ response
+ * pairing, media-type sub-dissection for the Info column (GIF, PNG, JPEG, text), and the records the HTTP object
+ * export reads. Messages spanning several TCP segments ask TCP for more data through 'tcp.desegment'.
+ */
+import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'node:zlib';
+import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '../fields/registry.js';
+import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
+import type { ByteView } from '../bytes/byteview.js';
+import type { Desegment } from './tcp.js';
+
+export const HTTP_METHODS = [
+  'GET',
+  'POST',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+  'PATCH',
+  'PROPFIND',
+  'PROPPATCH',
+  'MKCOL',
+  'COPY',
+  'MOVE',
+  'LOCK',
+  'UNLOCK',
+  'SEARCH',
+  'REPORT',
+  'NOTIFY',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'M-SEARCH',
+  'PRI',
+];
+
+const f = {
+  request: bool('http.request', 'Request'),
+  response: bool('http.response', 'Response'),
+  method: str('http.request.method', 'Request Method'),
+  uri: str('http.request.uri', 'Request URI'),
+  uriPath: str('http.request.uri.path', 'Request URI Path'),
+  uriQuery: str('http.request.uri.query', 'Request URI Query'),
+  reqVersion: str('http.request.version', 'Request Version'),
+  fullUri: str('http.request.full_uri', 'Full request URI'),
+  reqLine: str('http.request.line', 'Request line'),
+  respVersion: str('http.response.version', 'Response Version'),
+  code: uint('http.response.code', 'Status Code', 16),
+  codeDesc: str('http.response.code.desc', 'Status Code Description'),
+  phrase: str('http.response.phrase', 'Response Phrase'),
+  respLine: str('http.response.line', 'Response line'),
+  host: str('http.host', 'Host'),
+  userAgent: str('http.user_agent', 'User-Agent'),
+  accept: str('http.accept', 'Accept'),
+  acceptEncoding: str('http.accept_encoding', 'Accept Encoding'),
+  acceptLanguage: str('http.accept_language', 'Accept-Language'),
+  connection: str('http.connection', 'Connection'),
+  contentType: str('http.content_type', 'Content-Type'),
+  contentLengthHeader: str('http.content_length_header', 'Content-Length'),
+  contentLength: uint('http.content_length', 'Content length', 64),
+  transferEncoding: str('http.transfer_encoding', 'Transfer-Encoding'),
+  contentEncoding: str('http.content_encoding', 'Content-Encoding'),
+  server: str('http.server', 'Server'),
+  date: str('http.date', 'Date'),
+  lastModified: str('http.last_modified', 'Last-Modified'),
+  location: str('http.location', 'Location'),
+  cookie: str('http.cookie', 'Cookie'),
+  setCookie: str('http.set_cookie', 'Set-Cookie'),
+  referer: str('http.referer', 'Referer'),
+  authorization: str('http.authorization', 'Authorization'),
+  cacheControl: str('http.cache_control', 'Cache-Control'),
+  upgrade: str('http.upgrade', 'Upgrade'),
+  unknownHeader: str('http.unknown_header', 'Unknown header'),
+  responseIn: frameNum('http.response_in', 'Response in frame'),
+  requestIn: frameNum('http.request_in', 'Request in frame'),
+  prevRequestIn: frameNum('http.prev_request_in', 'Prev request in frame'),
+  responseForUri: str('http.response_for.uri', 'Request URI'),
+  time: relTime('http.time', 'Time since request'),
+  requestNumber: uint('http.request_number', 'HTTP request', 32),
+  responseNumber: uint('http.response_number', 'HTTP response', 32),
+  fileData: bytesField('http.file_data', 'File Data'),
+  chunkSize: uint('http.chunk_size', 'Chunk size', 32),
+  chunkedResponse: none0('http.chunked_response', 'HTTP chunked response'),
+};
+import { registry } from '../fields/registry.js';
+function none0(abbrev: string, name: string) {
+  return registry.register(abbrev, name, 'none');
+}
+
+const HEADER_FIELDS: Record<string, (typeof f)[keyof typeof f]> = {
+  host: f.host,
+  'user-agent': f.userAgent,
+  accept: f.accept,
+  'accept-encoding': f.acceptEncoding,
+  'accept-language': f.acceptLanguage,
+  connection: f.connection,
+  'content-type': f.contentType,
+  'content-length': f.contentLengthHeader,
+  'transfer-encoding': f.transferEncoding,
+  'content-encoding': f.contentEncoding,
+  server: f.server,
+  date: f.date,
+  'last-modified': f.lastModified,
+  location: f.location,
+  cookie: f.cookie,
+  'set-cookie': f.setCookie,
+  referer: f.referer,
+  authorization: f.authorization,
+  'cache-control': f.cacheControl,
+  upgrade: f.upgrade,
+};
+
+// Media layers that add the Info suffix, as in tshark.
+const media = {
+  gif: proto('image-gif', 'Compuserve GIF'),
+  gifVersion: str('image-gif.version', 'Version'),
+  png: proto('png', 'Portable Network Graphics'),
+  jfif: proto('image-jfif', 'JPEG File Interchange Format'),
+  text: proto('data-text-lines', 'Line-based text data'),
+  media: proto('media', 'Media Type'),
+  json: proto('json', 'JavaScript Object Notation'),
+  xml: proto('xml', 'eXtensible Markup Language'),
+};
+
+export interface HttpRequestInfo {
+  frame: number;
+  method: string;
+  uri: string;
+  host: string;
+  ts: { s: number; ns: number };
+}
+
+/** One HTTP response body (export-objects record), recorded on the first pass. */
+export interface HttpObjectRecord {
+  frame: number;
+  /** Which message within the frame's reassembled data (0 = first). */
+  msg: number;
+  requestFrame?: number;
+  host: string;
+  uri: string;
+  contentType: string;
+  source: string;
+  destination: string;
+  size: number;
+  /** tshark exports an object for every response body, named after the request URI. */
+  method: string;
+}
+
+interface HttpState {
+  /** Pending requests per TCP stream (FIFO), for pairing responses. */
+  pending: Map<number, HttpRequestInfo[]>;
+  objects: HttpObjectRecord[];
+  requests: number;
+  responses: number;
+}
+
+export function httpState(ctx: { state: DissectCtx['state'] }): HttpState {
+  return ctx.state.get<HttpState>('http', () => ({
+    pending: new Map(),
+    objects: [],
+    requests: 0,
+    responses: 0,
+  }));
+}
+
+interface Parsed {
+  isRequest: boolean;
+  firstLine: string;
+  method?: string;
+  uri?: string;
+  version: string;
+  code?: number;
+  phrase?: string;
+  headers: { name: string; value: string; off: number; len: number }[];
+  headerEnd: number; // offset after the blank line
+}
+
+const CRLF2 = [13, 10, 13, 10];
+
+function lineEnd(v: ByteView, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (v.bytes[i] === 10) return i;
+  return -1;
+}
+
+/** Does `off` start an HTTP request or status line? (heuristic, cheap) */
+export function looksLikeHttp(v: ByteView, off: number): boolean {
+  const b = v.bytes;
+  if (off + 5 > b.length) return false;
+  if (
+    b[off] === 0x48 &&
+    b[off + 1] === 0x54 &&
+    b[off + 2] === 0x54 &&
+    b[off + 3] === 0x50 &&
+    b[off + 4] === 0x2f
+  )
+    return true;
+  let i = off;
+  while (i < b.length && i - off < 12 && ((b[i] >= 0x41 && b[i] <= 0x5a) || b[i] === 0x2d)) i++;
+  if (i === off || i >= b.length || b[i] !== 0x20) return false;
+  return HTTP_METHODS.includes(v.latin1(off, i - off));
+}
+
+function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined {
+  const end = v.length;
+  const le = lineEnd(v, off, end);
+  if (le < 0) return looksLikeHttp(v, off) ? 'incomplete' : undefined;
+  const first = v.latin1(off, le - off).replace(/\r$/, '');
+  let p: Parsed;
+  const resp = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(first);
+  if (resp) {
+    p = {
+      isRequest: false,
+      firstLine: first,
+      version: resp[1],
+      code: Number(resp[2]),
+      phrase: resp[3] ?? '',
+      headers: [],
+      headerEnd: 0,
+    };
+  } else {
+    const req = /^([A-Z-]+) (\S+) (HTTP\/\d\.\d)$/.exec(first);
+    if (!req || !HTTP_METHODS.includes(req[1])) return undefined;
+    p = {
+      isRequest: true,
+      firstLine: first,
+      method: req[1],
+      uri: req[2],
+      version: req[3],
+      headers: [],
+      headerEnd: 0,
+    };
+  }
+  let pos = le + 1;
+  for (;;) {
+    const e = lineEnd(v, pos, end);
+    if (e < 0) return 'incomplete';
+    const line = v.latin1(pos, e - pos).replace(/\r$/, '');
+    if (line === '') {
+      p.headerEnd = e + 1;
+      return p;
+    }
+    const c = line.indexOf(':');
+    if (c > 0)
+      p.headers.push({ name: line.slice(0, c), value: line.slice(c + 1).trim(), off: pos, len: e + 1 - pos });
+    else p.headers.push({ name: line, value: '', off: pos, len: e + 1 - pos });
+    pos = e + 1;
+    if (p.headers.length > 1000) return p;
+  }
+}
+
+function header(p: Parsed, name: string): string | undefined {
+  const n = name.toLowerCase();
+  return p.headers.find((h) => h.name.toLowerCase() === n)?.value;
+}
+
+/** Parses a chunked body at `off`; returns the end offset and the de-chunked data, or 'incomplete'. */
+function dechunk(
+  v: ByteView,
+  off: number,
+): { end: number; data: Uint8Array; chunks: [number, number, number][] } | 'incomplete' | 'bad' {
+  const parts: Uint8Array[] = [];
+  const chunks: [number, number, number][] = [];
+  let pos = off;
+  for (let guard = 0; guard < 100000; guard++) {
+    const le = lineEnd(v, pos, v.length);
+    if (le < 0) return 'incomplete';
+    const sizeText = v
+      .latin1(pos, le - pos)
+      .replace(/\r$/, '')
+      .split(';')[0]
+      .trim();
+    if (!/^[0-9a-fA-F]+$/.test(sizeText)) return 'bad';
+    const size = parseInt(sizeText, 16);
+    const dataOff = le + 1;
+    if (size === 0) {
+      // Trailers until an empty line.
+      let p = dataOff;
+      for (;;) {
+        const e = lineEnd(v, p, v.length);
+        if (e < 0) return 'incomplete';
+        const empty = e === p || (e === p + 1 && v.bytes[p] === 13);
+        p = e + 1;
+        if (empty) break;
+      }
+      chunks.push([pos, 0, p - pos]);
+      const total = parts.reduce((n, x) => n + x.length, 0);
+      const data = new Uint8Array(total);
+      let o = 0;
+      for (const x of parts) {
+        data.set(x, o);
+        o += x.length;
+      }
+      return { end: p, data, chunks };
+    }
+    if (dataOff + size + 2 > v.length) return 'incomplete';
+    parts.push(v.bytes.subarray(dataOff, dataOff + size));
+    chunks.push([pos, size, dataOff + size + 2 - pos]);
+    pos = dataOff + size;
+    if (v.bytes[pos] === 13) pos++;
+    if (v.bytes[pos] === 10) pos++;
+  }
+  return 'bad';
+}
+
+function decode(encoding: string, data: Uint8Array): Uint8Array | undefined {
+  try {
+    const e = encoding.toLowerCase();
+    if (e === 'gzip' || e === 'x-gzip') return gunzipSync(data);
+    if (e === 'deflate') {
+      try {
+        return inflateSync(data);
+      } catch {
+        return inflateRawSync(data);
+      }
+    }
+    if (e === 'br') return brotliDecompressSync(data);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Media-type layer for the body, as tshark's Info shows it ("(GIF89a)", "(PNG)", "(text/html)"). */
+function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): void {
+  const ct = contentType.split(';')[0].trim().toLowerCase();
+  const b = body.view.bytes;
+  if (b.length === 0) return;
+  const add = (field: typeof media.gif, suffix: string) => {
+    body.layerItem(field, 0, b.length);
+    ctx.columns.info += ` ${suffix}`;
+  };
+  if (ct === 'image/gif') {
+    const ver = b.length >= 6 ? String.fromCharCode(...b.subarray(0, 6)) : '';
+    if (ver === 'GIF89a' || ver === 'GIF87a') {
+      const it = body.layerItem(media.gif, 0, b.length);
+      body.add(media.gifVersion, 0, 6, ver, { parent: it });
+      ctx.columns.info += ` (${ver})`;
+      return;
+    }
+  }
+  if (
+    ct === 'image/png' ||
+    (ct.startsWith('image/') && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47)
+  ) {
+    if (b[0] === 0x89 && b[1] === 0x50) return add(media.png, '(PNG)');
+  }
+  if ((ct === 'image/jpeg' || ct === 'image/jpg') && b[0] === 0xff && b[1] === 0xd8)
+    return add(media.jfif, '(JPEG JFIF image)');
+  if (ct.startsWith('text/')) return add(media.text, `(${ct})`);
+  if (ct === 'application/json') return add(media.json, '(application/json)');
+  if (ct === 'application/xml') return add(media.xml, '(application/xml)');
+  if (ct) add(media.media, `(${ct})`);
+}
+
+export const http = defineProtocol({
+  abbrev: 'http',
+  name: 'Hypertext Transfer Protocol',
+  registerIn: { 'tcp.port': [80, 8080, 8000, 3128, 8008, 8888] },
+  heuristicIn: ['tcp'],
+  dissect(ctx) {
+    const v = ctx.view;
+    const canDesegment = ctx.frame.capLen >= ctx.frame.origLen || ctx.src !== 0;
+    let off = 0;
+    let msgIndex = 0;
+    let any = false;
+    while (off < v.length) {
+      const p = parseHead(v, off);
+      if (p === undefined) {
+        if (off === 0) {
+          // Not the start of a message: a continuation of a body we could not pair (like tshark).
+          if (ctx.top.field.abbrev !== 'http' || !isHttpPort(ctx)) return false;
+          ctx.columns.protocol = 'HTTP';
+          ctx.columns.info = 'Continuation';
+          ctx.add(f.fileData, 0, v.length, v.slice(0, v.length), { label: `File Data: ${v.length} bytes` });
+          return true;
+        }
+        ctx.data(off);
+        return true;
+      }
+      if (p === 'incomplete') {
+        if (off === 0 && !looksLikeHttp(v, 0)) return false;
+        ctx.columns.protocol = 'HTTP';
+        const le = lineEnd(v, off, v.length);
+        if (le >= 0) setInfo(ctx, v.latin1(off, le - off).replace(/\r$/, ''), msgIndex);
+        if (canDesegment) {
+          requestMore(ctx, { offset: off, need: -1 });
+          return true;
+        }
+        if (off === 0) ctx.columns.info = ctx.columns.info || 'Continuation';
+        return true;
+      }
+      // Headers complete: how long is the body?
+      const st = httpState(ctx);
+      const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
+      const key = `${ctx.frame.number}:${msgIndex}`;
+      let req: HttpRequestInfo | undefined;
+      if (!p.isRequest) {
+        if (!ctx.visited) {
+          req = st.pending.get(stream)?.shift();
+          if (req) ctx.state.setFrame('http.req_of', hashKey(key), req);
+        } else req = ctx.state.getFrame<HttpRequestInfo>('http.req_of', hashKey(key));
+      }
+      const noBody =
+        !p.isRequest &&
+        (req?.method === 'HEAD' ||
+          (p.code !== undefined && (p.code < 200 || p.code === 204 || p.code === 304)));
+      const te = header(p, 'transfer-encoding')?.toLowerCase();
+      const clText = header(p, 'content-length');
+      const cl = clText !== undefined && /^\d+$/.test(clText) ? Number(clText) : undefined;
+      let bodyEnd = p.headerEnd;
+      let chunked: ReturnType<typeof dechunk> | undefined;
+      if (!noBody) {
+        if (te?.includes('chunked')) {
+          chunked = dechunk(v, p.headerEnd);
+          if (chunked === 'incomplete') {
+            ctx.columns.protocol = 'HTTP';
+            setInfo(ctx, p.firstLine, msgIndex);
+            if (canDesegment) {
+              requestMore(ctx, { offset: off, need: -1 });
+              return true;
+            }
+            bodyEnd = v.length;
+          } else if (chunked !== 'bad') bodyEnd = chunked.end;
+          else bodyEnd = v.length;
+        } else if (cl !== undefined) {
+          bodyEnd = p.headerEnd + cl;
+          if (bodyEnd > v.length) {
+            ctx.columns.protocol = 'HTTP';
+            setInfo(ctx, p.firstLine, msgIndex);
+            if (canDesegment) {
+              requestMore(ctx, { offset: off, need: bodyEnd - off });
+              return true;
+            }
+            bodyEnd = v.length;
+          }
+        } else if (!p.isRequest) {
+          // No length: the body runs to the end of the data we have (tshark reads to the connection's end).
+          bodyEnd = v.length;
+        }
+      }
+      // A complete message: dissect it.
+      any = true;
+      dissectMessage(ctx, p, off, bodyEnd, msgIndex, req, stream, chunked, noBody, cl);
+      off = bodyEnd;
+      msgIndex++;
+      if (off < v.length && !looksLikeHttp(v, off)) {
+        // Trailing bytes that do not start a message.
+        break;
+      }
+    }
+    return any || true;
+  },
+});
+
+function isHttpPort(ctx: DissectCtx): boolean {
+  const ports = [80, 8080, 8000, 3128, 8008, 8888];
+  return ports.includes(ctx.pinfo.srcPort ?? -1) || ports.includes(ctx.pinfo.dstPort ?? -1);
+}
+
+function hashKey(k: string): number {
+  // Frame number * 64 + message index keeps per-frame keys numeric.
+  const [fr, m] = k.split(':').map(Number);
+  return fr * 64 + Math.min(m, 63);
+}
+
+function requestMore(ctx: DissectCtx, d: Desegment): void {
+  ctx.pinfo.data.set('tcp.desegment', d);
+}
+
+function setInfo(ctx: DissectCtx, firstLine: string, msgIndex: number): void {
+  if (msgIndex === 0) ctx.columns.info = `${firstLine} `;
+  else ctx.columns.info += ` , ${firstLine} `;
+}
+
+function dissectMessage(
+  ctx: DissectCtx,
+  p: Parsed,
+  off: number,
+  bodyEnd: number,
+  msgIndex: number,
+  req: HttpRequestInfo | undefined,
+  stream: number,
+  chunked: ReturnType<typeof dechunk> | undefined,
+  noBody: boolean,
+  cl: number | undefined,
+): void {
+  const st = httpState(ctx);
+  const v = ctx.view;
+  ctx.columns.protocol = 'HTTP';
+  setInfo(ctx, p.firstLine, msgIndex);
+  const firstLen = lineEnd(v, off, v.length) + 1 - off;
+  const top = msgIndex === 0 ? ctx.top : ctx.add(getProtocol('http')!.field, off, bodyEnd - off);
+  const o = { parent: top };
+  const fl = ctx.add(p.isRequest ? f.reqLine : f.respLine, off, firstLen, `${p.firstLine}\r\n`, {
+    ...o,
+    label: `${p.firstLine}\\r\\n`,
+  });
+  const host = header(p, 'host') ?? '';
+  if (p.isRequest) {
+    ctx.add(f.request, off, 0, true, { ...o, hidden: true });
+    ctx.add(f.method, off, p.method!.length, p.method!, { parent: fl });
+    const uri = p.uri!;
+    ctx.add(f.uri, off + p.method!.length + 1, uri.length, uri, { parent: fl });
+    const q = uri.indexOf('?');
+    ctx.add(f.uriPath, off + p.method!.length + 1, q < 0 ? uri.length : q, q < 0 ? uri : uri.slice(0, q), {
+      parent: fl,
+      hidden: !ctx.fullTree,
+    });
+    if (q >= 0)
+      ctx.add(f.uriQuery, off + p.method!.length + 1 + q + 1, uri.length - q - 1, uri.slice(q + 1), {
+        parent: fl,
+      });
+    ctx.add(f.reqVersion, off + firstLen - p.version.length - 2, p.version.length, p.version, { parent: fl });
+  } else {
+    ctx.add(f.response, off, 0, true, { ...o, hidden: true });
+    ctx.add(f.respVersion, off, p.version.length, p.version, { parent: fl });
+    ctx.add(f.code, off + p.version.length + 1, 3, p.code!, { parent: fl });
+    ctx.add(f.codeDesc, off + p.version.length + 1, 3, p.phrase ?? '', { parent: fl, generated: true });
+    ctx.add(f.phrase, off + p.version.length + 5, (p.phrase ?? '').length, p.phrase ?? '', { parent: fl });
+  }
+  for (const h of p.headers) {
+    const lower = h.name.toLowerCase();
+    const field = HEADER_FIELDS[lower];
+    const line = `${h.name}: ${h.value}`;
+    if (p.isRequest) ctx.add(f.reqLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
+    else ctx.add(f.respLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
+    if (field) {
+      const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: `${line}\\r\\n` });
+      if (lower === 'content-length' && /^\d+$/.test(h.value))
+        ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it });
+    } else {
+      ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: `${line}\\r\\n` });
+    }
+  }
+  ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
+  const n = ctx.frame.number;
+  if (p.isRequest) {
+    const full = `http://${host}${p.uri}`;
+    ctx.add(f.fullUri, off, 0, p.uri!.startsWith('http://') ? p.uri! : full, { ...o, generated: true });
+    if (!ctx.visited) {
+      st.requests++;
+      const list = st.pending.get(stream) ?? [];
+      list.push({
+        frame: n,
+        method: p.method!,
+        uri: p.uri!,
+        host,
+        ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
+      });
+      st.pending.set(stream, list);
+      ctx.state.setFrame('http.reqnum', hashKey(`${n}:${msgIndex}`), st.requests);
+    }
+    const respIn = ctx.state.getFrame<number>('http.resp_in', hashKey(`${n}:${msgIndex}`));
+    if (respIn !== undefined) ctx.add(f.responseIn, off, 0, respIn, { ...o, generated: true });
+  } else if (req) {
+    if (!ctx.visited) {
+      // The request learns where its response is (for the tree when it is re-dissected).
+      for (let m = 0; m < 64; m++) {
+        if (
+          ctx.state.getFrame('http.reqnum', hashKey(`${req.frame}:${m}`)) !== undefined &&
+          ctx.state.getFrame('http.resp_in', hashKey(`${req.frame}:${m}`)) === undefined
+        ) {
+          ctx.state.setFrame('http.resp_in', hashKey(`${req.frame}:${m}`), n);
+          break;
+        }
+      }
+    }
+    ctx.add(f.requestIn, off, 0, req.frame, { ...o, generated: true });
+    let ds = ctx.frame.tsSec - req.ts.s;
+    let dns = ctx.frame.tsNsec - req.ts.ns;
+    if (dns < 0) {
+      dns += 1e9;
+      ds--;
+    }
+    ctx.add(f.time, off, 0, { s: ds, ns: dns }, { ...o, generated: true });
+    ctx.add(f.responseForUri, off, 0, `http://${req.host}${req.uri}`, { ...o, generated: true });
+  }
+  if (noBody || bodyEnd <= p.headerEnd) {
+    return;
+  }
+  // The body: de-chunked and decoded data sources, then the media layer.
+  let body = v.slice(p.headerEnd, bodyEnd - p.headerEnd);
+  let bodyCtx = ctx.sub(p.headerEnd, bodyEnd - p.headerEnd);
+  if (chunked && chunked !== 'incomplete' && chunked !== 'bad') {
+    const ch = ctx.add(f.chunkedResponse, p.headerEnd, bodyEnd - p.headerEnd, null, {
+      ...o,
+      label: `HTTP chunked response`,
+    });
+    for (const [co, size, clen] of chunked.chunks)
+      ctx.add(f.chunkSize, co, clen, size, { parent: ch, label: `Chunk size: ${size} octets` });
+    body = chunked.data;
+    bodyCtx = ctx.withSource('De-chunked entity body', body);
+  }
+  const enc = header(p, 'content-encoding');
+  if (enc && enc.toLowerCase() !== 'identity') {
+    const dec = decode(enc, body);
+    if (dec) {
+      body = dec;
+      bodyCtx = ctx.withSource('Uncompressed entity body', dec);
+    }
+  }
+  bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: `File Data: ${body.length} bytes` });
+  void cl;
+  if (!p.isRequest && !ctx.visited && body.length > 0)
+    recordObject(ctx, st, p, n, msgIndex, req, body.length);
+  const ct = header(p, 'content-type') ?? '';
+  mediaLayer(ctx, bodyCtx, ct);
+}
+
+function recordObject(
+  ctx: DissectCtx,
+  st: HttpState,
+  p: Parsed,
+  frame: number,
+  msg: number,
+  req: HttpRequestInfo | undefined,
+  size: number,
+): void {
+  st.objects.push({
+    frame,
+    msg,
+    requestFrame: req?.frame,
+    host: req?.host ?? '',
+    uri: req?.uri ?? '',
+    method: req?.method ?? '',
+    contentType: (header(p, 'content-type') ?? '').split(';')[0].trim(),
+    source: ctx.pinfo.netSrc ?? '',
+    destination: ctx.pinfo.netDst ?? '',
+    size,
+  });
+}

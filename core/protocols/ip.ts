@@ -1,0 +1,446 @@
+/** IPv4, IPv6 (with common extension headers), ICMP and ICMPv6. */
+import {
+  bool,
+  bytes as bytesField,
+  ipv4 as ipv4Field,
+  ipv6 as ipv6Field,
+  str,
+  uint,
+  type FieldDef,
+} from '../fields/registry.js';
+import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { formatIPv4, formatIPv6 } from '../fields/format.js';
+
+export const IP_PROTOS: Record<number, string> = {
+  0: 'IPv6 Hop-by-Hop Option',
+  1: 'ICMP',
+  2: 'IGMP',
+  4: 'IPIP',
+  6: 'TCP',
+  17: 'UDP',
+  41: 'IPv6',
+  43: 'Routing Header for IPv6',
+  44: 'Fragment Header for IPv6',
+  47: 'Generic Routing Encapsulation',
+  50: 'Encap Security Payload',
+  51: 'Authentication Header',
+  58: 'ICMPv6',
+  59: 'IPv6 No Next Header',
+  60: 'Destination Options for IPv6',
+  89: 'OSPF IGP',
+  103: 'PIM',
+  112: 'Virtual Router Redundancy Protocol',
+  132: 'SCTP',
+};
+
+const f = {
+  version: uint('ip.version', 'Version', 8),
+  hdrLen: uint('ip.hdr_len', 'Header Length', 8),
+  dsfield: uint('ip.dsfield', 'Differentiated Services Field', 8, { base: 'hex' }),
+  dscp: uint('ip.dsfield.dscp', 'Differentiated Services Codepoint', 8),
+  ecn: uint('ip.dsfield.ecn', 'Explicit Congestion Notification', 8),
+  len: uint('ip.len', 'Total Length', 16),
+  id: uint('ip.id', 'Identification', 16, { base: 'hex_dec' }),
+  flags: uint('ip.flags', 'Flags', 8, { base: 'hex' }),
+  rb: bool('ip.flags.rb', 'Reserved bit', { trueFalse: ['Set', 'Not set'] }),
+  df: bool('ip.flags.df', "Don't fragment", { trueFalse: ['Set', 'Not set'] }),
+  mf: bool('ip.flags.mf', 'More fragments', { trueFalse: ['Set', 'Not set'] }),
+  fragOffset: uint('ip.frag_offset', 'Fragment Offset', 16),
+  ttl: uint('ip.ttl', 'Time to Live', 8),
+  proto: uint('ip.proto', 'Protocol', 8, { strings: IP_PROTOS }),
+  checksum: uint('ip.checksum', 'Header Checksum', 16, { base: 'hex' }),
+  checksumStatus: uint('ip.checksum.status', 'Header checksum status', 8, {
+    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
+  }),
+  src: ipv4Field('ip.src', 'Source Address'),
+  dst: ipv4Field('ip.dst', 'Destination Address'),
+  addr: ipv4Field('ip.addr', 'Source or Destination Address'),
+  srcHost: str('ip.src_host', 'Source Host'),
+  dstHost: str('ip.dst_host', 'Destination Host'),
+  host: str('ip.host', 'Source or Destination Host'),
+  options: bytesField('ip.options', 'Options'),
+};
+
+function checksum16(b: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i + 1 < b.length; i += 2) s += (b[i] << 8) | b[i + 1];
+  if (b.length & 1) s += b[b.length - 1] << 8;
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+/** Sets the network-layer addresses and hands the payload to the ip.proto table. */
+function ipPayload(ctx: DissectCtx, protoNum: number, off: number, len: number): void {
+  ctx.pinfo.data.set('ip.proto', protoNum);
+  ctx.handoff('ip.proto', [protoNum], off, len);
+}
+
+export const ipv4 = defineProtocol({
+  abbrev: 'ip',
+  name: 'Internet Protocol Version 4',
+  registerIn: { ethertype: 0x0800, 'ip.proto': 4 },
+  dissect(ctx) {
+    const v = ctx.view;
+    const b0 = v.u8(0);
+    const version = b0 >> 4;
+    const hl = (b0 & 15) * 4;
+    ctx.add(f.version, 0, 1, version);
+    if (version !== 4 || hl < 20) {
+      ctx.columns.protocol = 'IPv4';
+      ctx.columns.info = `Bogus IPv4 version (${version}) or header length (${hl} bytes)`;
+      ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
+      return;
+    }
+    ctx.add(f.hdrLen, 0, 1, hl, {
+      label: `.... ${(b0 & 15).toString(2).padStart(4, '0')} = Header Length: ${hl} bytes (${b0 & 15})`,
+    });
+    const ds = v.u8(1);
+    const dsItem = ctx.add(f.dsfield, 1, 1, ds);
+    ctx.add(f.dscp, 1, 1, ds >> 2, { parent: dsItem });
+    ctx.add(f.ecn, 1, 1, ds & 3, { parent: dsItem });
+    const totalLen = v.u16be(2);
+    ctx.add(f.len, 2, 2, totalLen);
+    ctx.add(f.id, 4, 2, v.u16be(4));
+    const fl = v.u16be(6);
+    const flags = fl >> 13;
+    const fi = ctx.add(f.flags, 6, 1, flags);
+    ctx.add(f.rb, 6, 1, (flags & 4) !== 0, { parent: fi });
+    ctx.add(f.df, 6, 1, (flags & 2) !== 0, { parent: fi });
+    ctx.add(f.mf, 6, 1, (flags & 1) !== 0, { parent: fi });
+    const fragOff = (fl & 0x1fff) * 8;
+    ctx.add(f.fragOffset, 6, 2, fragOff);
+    const ttl = v.u8(8);
+    ctx.add(f.ttl, 8, 1, ttl);
+    ctx.pinfo.data.set('ip.ttl', ttl);
+    const p = v.u8(9);
+    ctx.add(f.proto, 9, 1, p);
+    const ck = v.u16be(10);
+    ctx.add(f.checksum, 10, 2, ck);
+    ctx.add(f.checksumStatus, 10, 2, 2, { generated: true });
+    const src = v.u32be(12);
+    const dst = v.u32be(16);
+    const s = formatIPv4(src);
+    const d = formatIPv4(dst);
+    ctx.add(f.src, 12, 4, src);
+    ctx.add(f.addr, 12, 4, src, { hidden: true });
+    ctx.add(f.srcHost, 12, 4, s, { hidden: true });
+    ctx.add(f.host, 12, 4, s, { hidden: true });
+    ctx.add(f.dst, 16, 4, dst);
+    ctx.add(f.addr, 16, 4, dst, { hidden: true });
+    ctx.add(f.dstHost, 16, 4, d, { hidden: true });
+    ctx.add(f.host, 16, 4, d, { hidden: true });
+    if (hl > 20) ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20));
+    ctx.setLabel(ctx.top, `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
+    ctx.setLength(ctx.top, hl);
+    ctx.pinfo.netSrc = s;
+    ctx.pinfo.netDst = d;
+    ctx.columns.protocol = 'IPv4';
+    if (totalLen < hl) {
+      ctx.columns.info = `Bogus IP length (${totalLen}, less than header length ${hl})`;
+      ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
+      return;
+    }
+    ctx.pinfo.data.set('ip.end', totalLen);
+    const avail = Math.min(totalLen, v.length) - hl;
+    const mf = (flags & 1) !== 0;
+    if (mf || fragOff > 0) {
+      ctx.columns.info = `Fragmented IP protocol (proto=${IP_PROTOS[p] ?? p} ${p}, off=${fragOff}, ID=${v.u16be(4).toString(16).padStart(4, '0')})`;
+      if (fragOff > 0 || !mf) {
+        ctx.data(hl, avail);
+        return;
+      }
+    }
+    if (totalLen > v.length && ctx.frame.capLen === ctx.frame.origLen) {
+      // The datagram claims more bytes than the frame holds: dissect what is there, like tshark.
+      ipPayload(ctx, p, hl, avail);
+      return;
+    }
+    ipPayload(ctx, p, hl, Math.max(0, totalLen - hl));
+  },
+});
+
+const f6 = {
+  version: uint('ipv6.version', 'Version', 8),
+  tclass: uint('ipv6.tclass', 'Traffic Class', 32, { base: 'hex' }),
+  flow: uint('ipv6.flow', 'Flow Label', 32, { base: 'hex' }),
+  plen: uint('ipv6.plen', 'Payload Length', 16),
+  nxt: uint('ipv6.nxt', 'Next Header', 8, { strings: IP_PROTOS }),
+  hlim: uint('ipv6.hlim', 'Hop Limit', 8),
+  src: ipv6Field('ipv6.src', 'Source Address'),
+  dst: ipv6Field('ipv6.dst', 'Destination Address'),
+  addr: ipv6Field('ipv6.addr', 'Source or Destination Address'),
+  srcHost: str('ipv6.src_host', 'Source Host'),
+  dstHost: str('ipv6.dst_host', 'Destination Host'),
+  host: str('ipv6.host', 'Source or Destination Host'),
+  extNxt: uint('ipv6.opt.nxt', 'Next Header', 8, { strings: IP_PROTOS }),
+  fragOffset: uint('ipv6.fragment.offset', 'Offset', 16),
+  fragMore: bool('ipv6.fragment.more', 'More Fragments'),
+  fragId: uint('ipv6.fragment.id', 'Identification', 32, { base: 'hex' }),
+};
+
+export const ipv6 = defineProtocol({
+  abbrev: 'ipv6',
+  name: 'Internet Protocol Version 6',
+  registerIn: { ethertype: 0x86dd, 'ip.proto': 41 },
+  dissect(ctx) {
+    const v = ctx.view;
+    const w = v.u32be(0);
+    const version = w >>> 28;
+    ctx.add(f6.version, 0, 1, version);
+    ctx.add(f6.tclass, 0, 4, (w >>> 20) & 0xff);
+    ctx.add(f6.flow, 1, 3, w & 0xfffff);
+    const plen = v.u16be(4);
+    ctx.add(f6.plen, 4, 2, plen);
+    let nxt = v.u8(6);
+    ctx.add(f6.nxt, 6, 1, nxt);
+    ctx.add(f6.hlim, 7, 1, v.u8(7));
+    ctx.pinfo.data.set('ipv6.hlim', v.u8(7));
+    const src = v.slice(8, 16);
+    const dst = v.slice(24, 16);
+    const s = formatIPv6(src);
+    const d = formatIPv6(dst);
+    ctx.add(f6.src, 8, 16, src);
+    ctx.add(f6.addr, 8, 16, src, { hidden: true });
+    ctx.add(f6.srcHost, 8, 16, s, { hidden: true });
+    ctx.add(f6.host, 8, 16, s, { hidden: true });
+    ctx.add(f6.dst, 24, 16, dst);
+    ctx.add(f6.addr, 24, 16, dst, { hidden: true });
+    ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
+    ctx.add(f6.host, 24, 16, d, { hidden: true });
+    ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
+    ctx.pinfo.netSrc = s;
+    ctx.pinfo.netDst = d;
+    ctx.columns.protocol = 'IPv6';
+    let off = 40;
+    const end = Math.min(v.length, 40 + plen);
+    ctx.pinfo.data.set('ip.end', 40 + plen);
+    // Extension headers: hop-by-hop (0), routing (43), fragment (44), destination options (60).
+    for (
+      let guard = 0;
+      guard < 16 && (nxt === 0 || nxt === 43 || nxt === 44 || nxt === 60) && off + 8 <= end;
+      guard++
+    ) {
+      const next = v.u8(off);
+      if (nxt === 44) {
+        const fo = v.u16be(off + 2);
+        ctx.add(f6.fragOffset, off + 2, 2, fo >> 3);
+        ctx.add(f6.fragMore, off + 3, 1, (fo & 1) !== 0);
+        ctx.add(f6.fragId, off + 4, 4, v.u32be(off + 4));
+        ctx.add(f6.extNxt, off, 1, next);
+        off += 8;
+        nxt = next;
+        if (fo >> 3 !== 0 || fo & 1) {
+          ctx.setLength(ctx.top, off);
+          ctx.columns.info = `IPv6 fragment (off=${fo >> 3} more=${(fo & 1) !== 0 ? 'y' : 'n'} ident=0x${v
+            .u32be(off - 4)
+            .toString(16)
+            .padStart(8, '0')} nxt=${nxt})`;
+          ctx.data(off, end - off);
+          return;
+        }
+        continue;
+      }
+      const len = (v.u8(off + 1) + 1) * 8;
+      ctx.add(f6.extNxt, off, 1, next);
+      off += len;
+      nxt = next;
+    }
+    ctx.setLength(ctx.top, off);
+    if (nxt === 59) return;
+    ctx.pinfo.data.set('ip.proto', nxt);
+    ctx.handoff('ip.proto', [nxt], off, Math.max(0, end - off));
+  },
+});
+
+// ── ICMP ───────────────────────────────────────────────────────────────────────────────────────────────────
+const ICMP_TYPES: Record<number, string> = {
+  0: 'Echo (ping) reply',
+  3: 'Destination unreachable',
+  4: 'Source quench (flow control)',
+  5: 'Redirect',
+  8: 'Echo (ping) request',
+  9: 'Router advertisement',
+  10: 'Router solicitation',
+  11: 'Time-to-live exceeded',
+  12: 'Parameter problem',
+  13: 'Timestamp request',
+  14: 'Timestamp reply',
+};
+const UNREACH: Record<number, string> = {
+  0: 'Network unreachable',
+  1: 'Host unreachable',
+  2: 'Protocol unreachable',
+  3: 'Port unreachable',
+  4: 'Fragmentation needed',
+  13: 'Communication administratively filtered',
+};
+
+const fi = {
+  type: uint('icmp.type', 'Type', 8, { strings: ICMP_TYPES }),
+  code: uint('icmp.code', 'Code', 8),
+  checksum: uint('icmp.checksum', 'Checksum', 16, { base: 'hex' }),
+  checksumStatus: uint('icmp.checksum.status', 'Checksum Status', 8),
+  ident: uint('icmp.ident', 'Identifier (BE)', 16, { base: 'dec_hex' }),
+  identLe: uint('icmp.ident_le', 'Identifier (LE)', 16, { base: 'dec_hex' }),
+  seq: uint('icmp.seq', 'Sequence Number (BE)', 16, { base: 'dec_hex' }),
+  seqLe: uint('icmp.seq_le', 'Sequence Number (LE)', 16, { base: 'dec_hex' }),
+  respIn: uint('icmp.resp_in', 'Response frame', 32),
+  respTo: uint('icmp.resp_to', 'Request frame', 32),
+  data: bytesField('icmp.data', 'Data'),
+};
+
+interface EchoState {
+  requests: Map<string, number>;
+  replies: Map<string, number>;
+}
+
+/**
+ * Pairs echo requests and replies (by id, sequence and addresses). On the first pass a request cannot know its
+ * reply yet (tshark's one-pass output shows nothing); re-dissected later it shows "(reply in N)".
+ */
+function echoPair(
+  ctx: DissectCtx,
+  key: string,
+  isRequest: boolean,
+  id: number,
+  seq: number,
+  respIn: FieldDef,
+  respTo: FieldDef,
+): string {
+  const st = ctx.state.get<EchoState>(`${key}.echo`, () => ({ requests: new Map(), replies: new Map() }));
+  const k = `${id}:${seq}:${isRequest ? `${ctx.pinfo.netSrc}>${ctx.pinfo.netDst}` : `${ctx.pinfo.netDst}>${ctx.pinfo.netSrc}`}`;
+  const n = ctx.frame.number;
+  if (!ctx.visited) {
+    const m = isRequest ? st.requests : st.replies;
+    if (!m.has(k)) m.set(k, n);
+    if (!isRequest) {
+      const req = st.requests.get(k);
+      if (req !== undefined) ctx.state.setFrame(`${key}.pair`, n, req);
+    }
+  }
+  if (isRequest) {
+    if (!ctx.visited) return '';
+    const reply = st.replies.get(k);
+    if (reply === undefined) return ' (no response found!)';
+    ctx.add(respIn, 0, 0, reply, { generated: true });
+    return ` (reply in ${reply})`;
+  }
+  const req = ctx.state.getFrame<number>(`${key}.pair`, n);
+  if (req === undefined) return ' (no response found!)';
+  ctx.add(respTo, 0, 0, req, { generated: true });
+  return ` (request in ${req})`;
+}
+
+export const icmp = defineProtocol({
+  abbrev: 'icmp',
+  name: 'Internet Control Message Protocol',
+  registerIn: { 'ip.proto': 1 },
+  dissect(ctx) {
+    const v = ctx.view;
+    const type = v.u8(0);
+    const code = v.u8(1);
+    ctx.add(fi.type, 0, 1, type);
+    ctx.add(fi.code, 1, 1, code);
+    ctx.add(fi.checksum, 2, 2, v.u16be(2));
+    const ok = checksum16(v.bytes) === 0;
+    ctx.add(fi.checksumStatus, 2, 2, ok ? 1 : 0, {
+      generated: true,
+      label: `[Checksum Status: ${ok ? 'Good' : 'Bad'}]`,
+    });
+    ctx.columns.protocol = 'ICMP';
+    const name = ICMP_TYPES[type] ?? `Unknown ICMP (obsolete or malformed?)`;
+    if (type === 0 || type === 8) {
+      const id = v.u16be(4);
+      const seq = v.u16be(6);
+      ctx.add(fi.ident, 4, 2, id);
+      ctx.add(fi.identLe, 4, 2, ((id & 255) << 8) | (id >> 8));
+      ctx.add(fi.seq, 6, 2, seq);
+      ctx.add(fi.seqLe, 6, 2, ((seq & 255) << 8) | (seq >> 8));
+      const leSeq = ((seq & 255) << 8) | (seq >> 8);
+      let info = `${name}${type === 0 ? '  ' : ''}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${leSeq}, ttl=${ttlOf(ctx)}`;
+      info += echoPair(ctx, 'icmp', type === 8, id, seq, fi.respIn, fi.respTo);
+      ctx.columns.info = info;
+      if (v.length > 8) ctx.add(fi.data, 8, v.length - 8, v.slice(8, v.length - 8));
+      return;
+    }
+    let info = name;
+    if (type === 3) info = `${name} (${UNREACH[code] ?? `code ${code}`})`;
+    else if (type === 11)
+      info = `Time-to-live exceeded (${code === 0 ? 'Time to live exceeded in transit' : 'Fragment reassembly time exceeded'})`;
+    ctx.columns.info = info;
+    if ((type === 3 || type === 11 || type === 5 || type === 12) && v.length > 8) {
+      // The quoted datagram: show it as an inner IP layer.
+      const saved = { ...ctx.columns };
+      ctx.handoff('ethertype', [0x0800], 8);
+      ctx.columns.protocol = saved.protocol;
+      ctx.columns.info = saved.info;
+    }
+  },
+});
+
+function ttlOf(ctx: DissectCtx): number | string {
+  return (ctx.pinfo.data.get('ip.ttl') as number | undefined) ?? '';
+}
+
+// ICMPv6
+const ICMP6_TYPES: Record<number, string> = {
+  1: 'Destination Unreachable',
+  2: 'Packet Too Big',
+  3: 'Time Exceeded',
+  4: 'Parameter Problem',
+  128: 'Echo (ping) request',
+  129: 'Echo (ping) reply',
+  130: 'Multicast Listener Query',
+  131: 'Multicast Listener Report',
+  133: 'Router Solicitation',
+  134: 'Router Advertisement',
+  135: 'Neighbor Solicitation',
+  136: 'Neighbor Advertisement',
+  137: 'Redirect',
+  143: 'Multicast Listener Report Message v2',
+};
+const f6i = {
+  type: uint('icmpv6.type', 'Type', 8, { strings: ICMP6_TYPES }),
+  code: uint('icmpv6.code', 'Code', 8),
+  checksum: uint('icmpv6.checksum', 'Checksum', 16, { base: 'hex' }),
+  echoId: uint('icmpv6.echo.identifier', 'Identifier', 16, { base: 'hex' }),
+  echoSeq: uint('icmpv6.echo.sequence_number', 'Sequence', 16),
+  ndTarget: ipv6Field('icmpv6.nd.ns.target_address', 'Target Address'),
+  naTarget: ipv6Field('icmpv6.nd.na.target_address', 'Target Address'),
+  respIn: uint('icmpv6.resp_in', 'Response In', 32),
+  respTo: uint('icmpv6.resp_to', 'Response To', 32),
+};
+
+defineProtocol({
+  abbrev: 'icmpv6',
+  name: 'Internet Control Message Protocol v6',
+  registerIn: { 'ip.proto': 58 },
+  dissect(ctx) {
+    const v = ctx.view;
+    const type = v.u8(0);
+    ctx.add(f6i.type, 0, 1, type);
+    ctx.add(f6i.code, 1, 1, v.u8(1));
+    ctx.add(f6i.checksum, 2, 2, v.u16be(2));
+    ctx.columns.protocol = 'ICMPv6';
+    let info = ICMP6_TYPES[type] ?? `Unknown ICMPv6 type ${type}`;
+    if (type === 128 || type === 129) {
+      const id = v.u16be(4);
+      const seq = v.u16be(6);
+      ctx.add(f6i.echoId, 4, 2, id);
+      ctx.add(f6i.echoSeq, 6, 2, seq);
+      info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${(ctx.pinfo.data.get('ipv6.hlim') as number | undefined) ?? ''}`;
+      info += echoPair(ctx, 'icmpv6', type === 128, id, seq, f6i.respIn, f6i.respTo);
+    } else if (type === 135 && v.length >= 24) {
+      const t = v.slice(8, 16);
+      ctx.add(f6i.ndTarget, 8, 16, t);
+      info += ` for ${formatIPv6(t)}`;
+    } else if (type === 136 && v.length >= 24) {
+      const t = v.slice(8, 16);
+      ctx.add(f6i.naTarget, 8, 16, t);
+      info += ` ${formatIPv6(t)}`;
+    }
+    ctx.columns.info = info;
+  },
+});
+
+export { checksum16 };

@@ -1,0 +1,186 @@
+/**
+ * Follow TCP/UDP stream: the payload of one conversation in order, each direction distinguished, formatted like
+ * `tshark -q -z follow,tcp,ascii|hex|raw,N`. TCP retransmissions and overlaps contribute only bytes not seen
+ * before; out-of-order segments are placed when the gap before them is filled.
+ */
+import { itemBytes } from '../dissect/engine.js';
+import type { Dissection } from '../dissect/types.js';
+import type { FollowResult, FollowSegment } from '../api/types.js';
+import { formatIPv4, formatIPv6 } from '../fields/format.js';
+import { first, items, selectionOf } from './fields.js';
+
+export const FOLLOW_FIELDS = [
+  'tcp.stream',
+  'tcp.srcport',
+  'tcp.dstport',
+  'tcp.seq',
+  'tcp.len',
+  'tcp.payload',
+  'tcp.flags.syn',
+  'udp.stream',
+  'udp.srcport',
+  'udp.dstport',
+  'udp.payload',
+  'ip.src',
+  'ip.dst',
+  'ipv6.src',
+  'ipv6.dst',
+];
+
+export const followSelection = (): Set<number> => selectionOf(FOLLOW_FIELDS);
+
+function endpoint(d: Dissection, which: 'src' | 'dst', port: number): string {
+  const v4 = items(d, `ip.${which}`);
+  if (v4.length) return `${formatIPv4(v4[v4.length - 1].value as number)}:${port}`;
+  const v6 = first(d, `ipv6.${which}`);
+  return v6 instanceof Uint8Array ? `[${formatIPv6(v6)}]:${port}` : `?:${port}`;
+}
+
+interface Pending {
+  seq: number;
+  frame: number;
+  bytes: Uint8Array;
+}
+
+export class StreamFollower {
+  private client?: string;
+  private server?: string;
+  private readonly next: [number | undefined, number | undefined] = [undefined, undefined];
+  private readonly pending: [Pending[], Pending[]] = [[], []];
+  readonly segments: FollowSegment[] = [];
+
+  constructor(
+    readonly proto: 'tcp' | 'udp',
+    readonly stream: number,
+  ) {}
+
+  add(d: Dissection): void {
+    const p = this.proto;
+    if (first(d, `${p}.stream`) !== this.stream) return;
+    const sp = first(d, `${p}.srcport`) as number;
+    const dp = first(d, `${p}.dstport`) as number;
+    const src = endpoint(d, 'src', sp);
+    const dst = endpoint(d, 'dst', dp);
+    if (this.client === undefined) {
+      // Like tshark, node 0 is the sender of the first packet of the stream.
+      this.client = src;
+      this.server = dst;
+    }
+    const dir: 0 | 1 = src === this.client ? 0 : 1;
+    const payloadItem = items(d, `${p}.payload`)[0];
+    if (!payloadItem) return;
+    const bytes = itemBytes(d, payloadItem);
+    if (bytes.length === 0) return;
+    if (p === 'udp') {
+      this.segments.push({ dir, frame: d.frame.number, bytes: bytes.slice() });
+      return;
+    }
+    const seq = first(d, 'tcp.seq');
+    if (typeof seq !== 'number') {
+      this.segments.push({ dir, frame: d.frame.number, bytes: bytes.slice() });
+      return;
+    }
+    this.place(dir, { seq, frame: d.frame.number, bytes: bytes.slice() });
+  }
+
+  private place(dir: 0 | 1, seg: Pending): void {
+    const next = this.next[dir];
+    if (next === undefined || seg.seq === next) {
+      this.emit(dir, seg);
+    } else if (seg.seq < next) {
+      const skip = next - seg.seq;
+      if (skip < seg.bytes.length)
+        this.emit(dir, { seq: next, frame: seg.frame, bytes: seg.bytes.subarray(skip) });
+    } else {
+      this.pending[dir].push(seg);
+      return;
+    }
+    // A filled gap may release buffered out-of-order segments.
+    const q = this.pending[dir];
+    for (let progress = true; progress && q.length;) {
+      progress = false;
+      q.sort((a, b) => a.seq - b.seq);
+      const n = this.next[dir] as number;
+      const i = q.findIndex((s) => s.seq <= n);
+      if (i >= 0) {
+        const [s] = q.splice(i, 1);
+        const skip = n - s.seq;
+        if (skip < s.bytes.length) this.emit(dir, { seq: n, frame: s.frame, bytes: s.bytes.subarray(skip) });
+        progress = true;
+      }
+    }
+  }
+
+  private emit(dir: 0 | 1, seg: Pending): void {
+    this.segments.push({ dir, frame: seg.frame, bytes: seg.bytes });
+    this.next[dir] = seg.seq + seg.bytes.length;
+  }
+
+  result(): FollowResult {
+    // Segments still waiting behind a gap that never filled (lost data) are shown at the end, in order.
+    for (const dir of [0, 1] as const) {
+      for (const s of this.pending[dir].sort((a, b) => a.seq - b.seq))
+        this.segments.push({ dir, frame: s.frame, bytes: s.bytes });
+      this.pending[dir] = [];
+    }
+    return {
+      stream: this.stream,
+      proto: this.proto,
+      client: this.client ?? '',
+      server: this.server ?? '',
+      segments: this.segments,
+    };
+  }
+}
+
+const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09;
+
+function asciiOf(b: Uint8Array, keepNewlines: boolean): string {
+  let s = '';
+  for (const c of b)
+    s += keepNewlines
+      ? printable(c)
+        ? String.fromCharCode(c)
+        : '.'
+      : c >= 0x20 && c < 0x7f
+        ? String.fromCharCode(c)
+        : '.';
+  return s;
+}
+
+/** tshark's follow output for `format` (ascii | hex | raw). */
+export function formatFollow(r: FollowResult, format: 'ascii' | 'hex' | 'raw'): string {
+  const out: string[] = [
+    '',
+    '===================================================================',
+    `Follow: ${r.proto},${format}`,
+    `Filter: ${r.proto}.stream eq ${r.stream}`,
+    `Node 0: ${r.client}`,
+    `Node 1: ${r.server}`,
+  ];
+  const offsets = [0, 0];
+  for (const s of r.segments) {
+    const tab = s.dir === 1 ? '\t' : '';
+    if (format === 'ascii') {
+      out.push(`${tab}${s.bytes.length}`);
+      out.push(asciiOf(s.bytes, true));
+    } else if (format === 'raw') {
+      out.push(`${tab}${Buffer.from(s.bytes).toString('hex')}`);
+    } else {
+      for (let o = 0; o < s.bytes.length; o += 16) {
+        const row = s.bytes.subarray(o, o + 16);
+        let hex = '';
+        for (let i = 0; i < 16; i++) {
+          hex += i < row.length ? `${row[i].toString(16).padStart(2, '0')} ` : '   ';
+          if (i === 7) hex += ' ';
+        }
+        const asc =
+          asciiOf(row.subarray(0, 8), false) + (row.length > 8 ? ` ${asciiOf(row.subarray(8), false)}` : '');
+        out.push(`${tab}${(offsets[s.dir] + o).toString(16).toUpperCase().padStart(8, '0')}  ${hex} ${asc}`);
+      }
+      offsets[s.dir] += s.bytes.length;
+    }
+  }
+  out.push('===================================================================', '');
+  return out.join('\n');
+}

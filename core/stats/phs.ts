@@ -1,0 +1,50 @@
+/**
+ * Protocol Hierarchy Statistics, as `tshark -q -z io,phs`: each frame contributes its top-level protocol items
+ * in tree order (frame itself excluded) as one path; nodes count frames and bytes (frame length).
+ */
+import type { Dissection } from '../dissect/types.js';
+
+export interface PhsNode {
+  name: string;
+  frames: number;
+  bytes: number;
+  children: PhsNode[];
+}
+
+export class PhsBuilder {
+  readonly root: PhsNode = { name: '', frames: 0, bytes: 0, children: [] };
+
+  add(d: Dissection): void {
+    let node = this.root;
+    const len = d.frame.origLen;
+    for (const item of d.tree) {
+      if (item.field.kind !== 'protocol' || item.field.abbrev === 'frame') continue;
+      const name = item.field.abbrev;
+      let child = node.children.find((c) => c.name === name);
+      if (!child) node.children.push((child = { name, frames: 0, bytes: 0, children: [] }));
+      child.frames++;
+      child.bytes += len;
+      node = child;
+    }
+  }
+
+  /** The text tshark prints, byte for byte. */
+  format(filter = ''): string {
+    const lines = [
+      '',
+      '===================================================================',
+      'Protocol Hierarchy Statistics',
+      `Filter: ${filter}`,
+      '',
+    ];
+    const walk = (n: PhsNode, depth: number) => {
+      for (const c of n.children) {
+        lines.push(`${`${'  '.repeat(depth)}${c.name}`.padEnd(41)}frames:${c.frames} bytes:${c.bytes}`);
+        walk(c, depth + 1);
+      }
+    };
+    walk(this.root, 0);
+    lines.push('===================================================================', '');
+    return lines.join('\n');
+  }
+}

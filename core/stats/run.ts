@@ -1,0 +1,34 @@
+/** Statistics over a whole capture through the session's in-order scan. */
+import type { CaptureSession } from '../session/session.js';
+import type { FollowResult } from '../api/types.js';
+import { ConversationTable, CONV_FIELDS, type ConvType } from './conversations.js';
+import { selectionOf } from './fields.js';
+import { followSelection, StreamFollower } from './follow.js';
+import { PhsBuilder } from './phs.js';
+
+export function protocolHierarchy(session: CaptureSession, signal?: AbortSignal): PhsBuilder {
+  const phs = new PhsBuilder();
+  session.scan(0, session.total, 'columns', (_i, d) => phs.add(d), signal);
+  return phs;
+}
+
+export function conversations(
+  session: CaptureSession,
+  type: ConvType,
+  signal?: AbortSignal,
+): ConversationTable {
+  const t = new ConversationTable(type);
+  session.scan(0, session.total, selectionOf(CONV_FIELDS[type]), (_i, d) => t.add(d), signal);
+  return t;
+}
+
+export function followStream(
+  session: CaptureSession,
+  proto: 'tcp' | 'udp',
+  stream: number,
+  signal?: AbortSignal,
+): FollowResult {
+  const f = new StreamFollower(proto, stream);
+  session.scan(0, session.total, followSelection(), (_i, d) => f.add(d), signal);
+  return f.result();
+}
