@@ -6,7 +6,7 @@
 import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'node:zlib';
 import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
-import type { ByteView } from '../bytes/byteview.js';
+import { BoundsError, type ByteView } from '../bytes/byteview.js';
 import type { Desegment } from './tcp.js';
 
 export const HTTP_METHODS = [
@@ -372,7 +372,10 @@ export const http = defineProtocol({
           if (ctx.top.field.abbrev !== 'http' || !isHttpPort(ctx)) return false;
           ctx.columns.protocol = 'HTTP';
           ctx.columns.info = 'Continuation';
+          const magic = v.length >= 6 ? v.latin1(0, 6) : '';
+          if (magic === 'GIF89a' || magic === 'GIF87a') ctx.columns.info += ` (${magic})`;
           ctx.add(f.fileData, 0, v.length, v.slice(0, v.length), { label: `File Data: ${v.length} bytes` });
+          if (!canDesegment) throw new BoundsError(v.length, 1, v.length);
           return true;
         }
         ctx.data(off);
@@ -383,12 +386,13 @@ export const http = defineProtocol({
         ctx.columns.protocol = 'HTTP';
         const le = lineEnd(v, off, v.length);
         if (le >= 0) setInfo(ctx, v.latin1(off, le - off).replace(/\r$/, ''), msgIndex);
+        else if (!canDesegment && off === 0) ctx.columns.info = 'Continuation';
         if (canDesegment) {
           requestMore(ctx, { offset: off, need: -1 });
           return true;
         }
-        if (off === 0) ctx.columns.info = ctx.columns.info || 'Continuation';
-        return true;
+        // Cut by the snaplen: what follows is missing, as tshark reports it.
+        throw new BoundsError(v.length, 1, v.length);
       }
       // Headers complete: how long is the body?
       const st = httpState(ctx);
@@ -420,7 +424,7 @@ export const http = defineProtocol({
               requestMore(ctx, { offset: off, need: -1 });
               return true;
             }
-            bodyEnd = v.length;
+            throw new BoundsError(v.length, 1, v.length);
           } else if (chunked !== 'bad') bodyEnd = chunked.end;
           else bodyEnd = v.length;
         } else if (cl !== undefined) {
@@ -432,7 +436,8 @@ export const http = defineProtocol({
               requestMore(ctx, { offset: off, need: bodyEnd - off });
               return true;
             }
-            bodyEnd = v.length;
+            dissectMessage(ctx, p, off, v.length, msgIndex, req, stream, undefined, noBody, cl);
+            throw new BoundsError(v.length, 1, v.length);
           }
         } else if (!p.isRequest) {
           // No length: the body runs to the end of the data we have (tshark reads to the connection's end).

@@ -276,7 +276,10 @@ export const tcp = defineProtocol({
       return;
     }
     v.check(0, hl);
-    const payloadLen = v.length - hl;
+    const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
+    // Segment length as the IP header reports it; the capture may hold fewer bytes (snaplen).
+    const payloadLen = reported !== undefined && reported >= hl ? reported - hl : v.length - hl;
+    const capturedPayload = Math.max(0, Math.min(payloadLen, v.length - hl));
     const n = ctx.frame.number;
     const src = `${ctx.pinfo.netSrc}:${sp}`;
     const dst = `${ctx.pinfo.netDst}:${dp}`;
@@ -315,6 +318,7 @@ export const tcp = defineProtocol({
         flags,
         win,
         payloadLen,
+        capturedPayload,
         hl,
         ts,
         wsShift: wsOpt ? v.u8(wsOpt.off + 2) : undefined,
@@ -473,8 +477,8 @@ export const tcp = defineProtocol({
       `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${seq}${hasAck ? `, Ack: ${ack}` : ''}, Len: ${payloadLen}`,
     );
     ctx.setLength(ctx.top, hl);
-    if (payloadLen <= 0) return;
-    const payloadItem = ctx.add(f.payload, hl, payloadLen, v.slice(hl, payloadLen), {
+    if (capturedPayload <= 0) return;
+    const payloadItem = ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
       label: `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
     });
     if (rec.reassembledIn !== undefined && rec.reassembledIn !== n && rec.reassembledIn > 0) {
@@ -525,6 +529,7 @@ interface Seen {
   flags: number;
   win: number;
   payloadLen: number;
+  capturedPayload: number;
   hl: number;
   ts: { s: number; ns: number };
   wsShift?: number;
@@ -631,7 +636,10 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     calls: [],
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
-  if (len > 0) planPayload(ctx, me, rec, relSeq, p.hl, len, analysis);
+  if (p.capturedPayload < len) {
+    // A frame cut by the snaplen cannot be reassembled: hand over what is there.
+    if (p.capturedPayload > 0) rec.calls.push({ kind: 'direct', off: p.hl, len: p.capturedPayload });
+  } else if (len > 0) planPayload(ctx, me, rec, relSeq, p.hl, len, analysis);
   return rec;
 }
 
