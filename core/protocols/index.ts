@@ -1,7 +1,10 @@
 /**
- * Importing this module registers every protocol (fields + dissector tables). Each group of protocols has its
- * own registration module so that work on different layers does not collide.
+ * Importing this module registers every protocol (fields + dissector tables), lowest layer first.
+ * Files are named by layer (l2-, l3-, l4-, l7-) so a reader finds a protocol by where it sits in the stack.
  */
 import './frame.js';
-import './link.js';
-import './transport.js';
+import './l2-ethernet.js';
+import './l3-ip.js';
+import './l4-udp.js';
+import './l4-tcp.js';
+import './l7-http.js';

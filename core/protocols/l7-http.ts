@@ -7,7 +7,7 @@ import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'n
 import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
-import type { Desegment } from './tcp.js';
+import type { Desegment } from './l4-tcp.js';
 
 export const HTTP_METHODS = [
   'GET',

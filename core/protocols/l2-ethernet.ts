@@ -3,7 +3,7 @@ import { bool, bytes as bytesField, ether, ipv4, proto, str, uint } from '../fie
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatEther, formatIPv4 } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
-import { resolvedMac } from './oui.js';
+import { resolvedMac } from './l2-vendors.js';
 
 export const ETHERTYPES: Record<number, string> = {
   0x0800: 'IPv4',

@@ -1,3 +1,0 @@
-// TCP and what rides on it.
-import './tcp.js';
-import './http.js';
