@@ -8,3 +8,4 @@ import './l3-ip.js';
 import './l4-udp.js';
 import './l4-tcp.js';
 import './l7-http.js';
+import './l7-tls.js';

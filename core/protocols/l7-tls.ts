@@ -1,0 +1,271 @@
+/**
+ * TLS record layer: records, handshake message types, ClientHello/ServerHello essentials and the server name
+ * (SNI). Records spanning TCP segments are reassembled through TCP's desegmentation. Nothing is decrypted.
+ */
+import { bytes as bytesField, str, uint } from '../fields/registry.js';
+import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import type { ByteView } from '../bytes/byteview.js';
+
+const VERSIONS: Record<number, string> = {
+  0x0300: 'SSL 3.0',
+  0x0301: 'TLS 1.0',
+  0x0302: 'TLS 1.1',
+  0x0303: 'TLS 1.2',
+  0x0304: 'TLS 1.3',
+};
+const COLUMN: Record<number, string> = {
+  0x0300: 'SSLv3',
+  0x0301: 'TLSv1',
+  0x0302: 'TLSv1.1',
+  0x0303: 'TLSv1.2',
+  0x0304: 'TLSv1.3',
+};
+const CONTENT: Record<number, string> = {
+  20: 'Change Cipher Spec',
+  21: 'Alert',
+  22: 'Handshake',
+  23: 'Application Data',
+  24: 'Heartbeat',
+};
+const HANDSHAKE: Record<number, string> = {
+  0: 'Hello Request',
+  1: 'Client Hello',
+  2: 'Server Hello',
+  4: 'New Session Ticket',
+  5: 'End of Early Data',
+  8: 'Encrypted Extensions',
+  11: 'Certificate',
+  12: 'Server Key Exchange',
+  13: 'Certificate Request',
+  14: 'Server Hello Done',
+  15: 'Certificate Verify',
+  16: 'Client Key Exchange',
+  20: 'Finished',
+  24: 'Key Update',
+};
+
+const f = {
+  record: str('tls.record', 'Record Layer'),
+  contentType: uint('tls.record.content_type', 'Content Type', 8, { strings: CONTENT }),
+  version: uint('tls.record.version', 'Version', 16, { base: 'hex', strings: VERSIONS }),
+  length: uint('tls.record.length', 'Length', 16),
+  hsType: uint('tls.handshake.type', 'Handshake Type', 8, { strings: HANDSHAKE }),
+  hsLength: uint('tls.handshake.length', 'Length', 24),
+  hsVersion: uint('tls.handshake.version', 'Version', 16, { base: 'hex', strings: VERSIONS }),
+  random: bytesField('tls.handshake.random', 'Random'),
+  sessionIdLen: uint('tls.handshake.session_id_length', 'Session ID Length', 8),
+  cipherSuite: uint('tls.handshake.ciphersuite', 'Cipher Suite', 16, { base: 'hex' }),
+  cipherSuitesLen: uint('tls.handshake.cipher_suites_length', 'Cipher Suites Length', 16),
+  extType: uint('tls.handshake.extension.type', 'Type', 16),
+  sni: str('tls.handshake.extensions_server_name', 'Server Name'),
+  supportedVersion: uint('tls.handshake.extensions.supported_version', 'Supported Version', 16, {
+    base: 'hex',
+    strings: VERSIONS,
+  }),
+  alpn: str('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol'),
+  appData: bytesField('tls.app_data', 'Encrypted Application Data'),
+  alertLevel: uint('tls.alert_message.level', 'Level', 8),
+  alertDesc: uint('tls.alert_message.desc', 'Description', 8),
+};
+
+interface TlsStream {
+  version?: number;
+  /** Per direction: ChangeCipherSpec seen (later handshake records are encrypted). */
+  ccs: [boolean, boolean];
+  client?: string;
+}
+
+function looksLikeRecord(v: ByteView, off: number): boolean {
+  if (!v.has(off, 5)) return false;
+  const ct = v.u8(off);
+  const major = v.u8(off + 1);
+  const minor = v.u8(off + 2);
+  const len = v.u16be(off + 3);
+  return ct >= 20 && ct <= 24 && major === 3 && minor <= 4 && len > 0 && len <= 16384 + 2048;
+}
+
+function helloExtensions(
+  ctx: DissectCtx,
+  v: ByteView,
+  off: number,
+  end: number,
+  parent: ReturnType<DissectCtx['add']>,
+): number | undefined {
+  let supported: number | undefined;
+  while (off + 4 <= end) {
+    const type = v.u16be(off);
+    const len = v.u16be(off + 2);
+    const body = off + 4;
+    if (body + len > end) break;
+    ctx.add(f.extType, off, 2, type, { parent });
+    if (type === 0 && len >= 5) {
+      // server_name: list length, type, name length, name
+      let p = body + 2;
+      while (p + 3 <= body + len) {
+        const nlen = v.u16be(p + 1);
+        if (v.u8(p) === 0) ctx.add(f.sni, p + 3, nlen, v.latin1(p + 3, nlen), { parent });
+        p += 3 + nlen;
+      }
+    } else if (type === 43) {
+      if (len === 2) {
+        supported = v.u16be(body);
+        ctx.add(f.supportedVersion, body, 2, supported, { parent });
+      } else {
+        for (let p = body + 1; p + 2 <= body + len; p += 2)
+          ctx.add(f.supportedVersion, p, 2, v.u16be(p), { parent });
+      }
+    } else if (type === 16 && len > 2) {
+      for (let p = body + 2; p < body + len;) {
+        const l = v.u8(p);
+        ctx.add(f.alpn, p + 1, l, v.latin1(p + 1, l), { parent });
+        p += 1 + l;
+      }
+    }
+    off = body + len;
+  }
+  return supported;
+}
+
+export const tls = defineProtocol({
+  abbrev: 'tls',
+  name: 'Transport Layer Security',
+  registerIn: { 'tcp.port': [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443] },
+  heuristicIn: ['tcp'],
+  dissect(ctx) {
+    const v = ctx.view;
+    if (!looksLikeRecord(v, 0)) {
+      if (ctx.top.field.abbrev !== 'tls') return false;
+      const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
+      const st =
+        stream === undefined
+          ? undefined
+          : ctx.state.get<Map<number, TlsStream>>('tls.streams', () => new Map()).get(stream);
+      if (!st) return false;
+      ctx.columns.protocol = COLUMN[st.version ?? 0x0303] ?? 'TLS';
+      ctx.columns.info = 'Continuation Data';
+      return true;
+    }
+    const streams = ctx.state.get<Map<number, TlsStream>>('tls.streams', () => new Map());
+    const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
+    let st = streams.get(stream);
+    if (!st) streams.set(stream, (st = { ccs: [false, false] }));
+    const from = `${ctx.pinfo.netSrc}:${ctx.pinfo.srcPort}`;
+    const key = `${ctx.frame.number}`;
+    // Per-frame snapshot so a re-dissection shows what the first pass saw.
+    type Snap = { version?: number; ccs: [boolean, boolean]; client?: string };
+    let snap: Snap;
+    if (ctx.visited) snap = ctx.state.getFrame<Snap>('tls.snap', Number(key)) ?? { ccs: [false, false] };
+    else {
+      snap = { version: st.version, ccs: [...st.ccs] as [boolean, boolean], client: st.client };
+      ctx.state.setFrame('tls.snap', Number(key), snap);
+    }
+    const live: TlsStream = ctx.visited
+      ? { version: snap.version, ccs: [...snap.ccs] as [boolean, boolean], client: snap.client }
+      : st;
+    const names: string[] = [];
+    let off = 0;
+    let recordVersion = 0;
+    while (off < v.length) {
+      if (!v.has(off, 5)) {
+        ctx.pinfo.data.set('tcp.desegment', { offset: off, need: -1 });
+        break;
+      }
+      if (!looksLikeRecord(v, off)) {
+        names.push('Ignored Unknown Record');
+        break;
+      }
+      const ct = v.u8(off);
+      const ver = v.u16be(off + 1);
+      const len = v.u16be(off + 3);
+      if (off + 5 + len > v.length) {
+        if (ctx.frame.capLen >= ctx.frame.origLen || ctx.src !== 0) {
+          ctx.pinfo.data.set('tcp.desegment', { offset: off, need: 5 + len });
+          if (off === 0) {
+            ctx.columns.protocol = COLUMN[live.version ?? ver] ?? 'TLS';
+            return true;
+          }
+          break;
+        }
+      }
+      recordVersion ||= ver;
+      live.client ??= from;
+      const dir = live.client === from ? 0 : 1;
+      const colVer = COLUMN[live.version ?? ver] ?? 'TLS';
+      const rec = ctx.add(f.record, off, Math.min(5 + len, v.length - off), `${colVer} Record Layer`, {
+        label: `${colVer} Record Layer: ${CONTENT[ct] ?? ct}`,
+      });
+      ctx.add(f.contentType, off, 1, ct, { parent: rec });
+      ctx.add(f.version, off + 1, 2, ver, { parent: rec });
+      ctx.add(f.length, off + 3, 2, len, { parent: rec });
+      const body = off + 5;
+      const end = Math.min(v.length, body + len);
+      const encrypted = live.ccs[dir] || (live.version === 0x0304 && ct === 23);
+      if (ct === 22) {
+        if (encrypted || (live.version === 0x0304 && dir === 1 && names.includes('Server Hello'))) {
+          names.push('Encrypted Handshake Message');
+        } else {
+          let p = body;
+          while (p + 4 <= end) {
+            const ht = v.u8(p);
+            const hl = v.u24be(p + 1);
+            ctx.add(f.hsType, p, 1, ht, { parent: rec });
+            ctx.add(f.hsLength, p + 1, 3, hl, { parent: rec });
+            names.push(HANDSHAKE[ht] ?? `Unknown Handshake Message (${ht})`);
+            if ((ht === 1 || ht === 2) && p + 4 + 38 <= end) {
+              const hv = v.u16be(p + 4);
+              ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
+              ctx.add(f.random, p + 6, 32, v.slice(p + 6, 32), { parent: rec });
+              const sidLen = v.u8(p + 38);
+              ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
+              let q = p + 39 + sidLen;
+              const hend = Math.min(end, p + 4 + hl);
+              if (ht === 1) {
+                const csLen = v.u16be(q);
+                ctx.add(f.cipherSuitesLen, q, 2, csLen, { parent: rec });
+                for (let c = q + 2; c + 2 <= q + 2 + csLen; c += 2)
+                  ctx.add(f.cipherSuite, c, 2, v.u16be(c), { parent: rec });
+                q += 2 + csLen;
+                q += 1 + v.u8(q); // compression methods
+                if (q + 2 <= hend) helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec);
+              } else {
+                ctx.add(f.cipherSuite, q, 2, v.u16be(q), { parent: rec });
+                q += 3;
+                let negotiated = hv;
+                if (q + 2 <= hend)
+                  negotiated = helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec) ?? hv;
+                if (!ctx.visited) st.version = negotiated;
+                live.version = negotiated;
+              }
+            }
+            if (hl === 0 && ht !== 14 && ht !== 0) break;
+            p += 4 + hl;
+          }
+        }
+      } else if (ct === 20) {
+        names.push('Change Cipher Spec');
+        live.ccs[dir] = true;
+        if (!ctx.visited) st.ccs[dir] = true;
+      } else if (ct === 21) {
+        if (encrypted || len !== 2) names.push('Encrypted Alert');
+        else {
+          ctx.add(f.alertLevel, body, 1, v.u8(body), { parent: rec });
+          ctx.add(f.alertDesc, body + 1, 1, v.u8(body + 1), { parent: rec });
+          names.push(
+            `Alert (Level: ${v.u8(body) === 2 ? 'Fatal' : 'Warning'}, Description: ${v.u8(body + 1)})`,
+          );
+        }
+      } else if (ct === 23) {
+        ctx.add(f.appData, body, end - body, v.slice(body, end - body), { parent: rec });
+        names.push('Application Data');
+      } else {
+        names.push(CONTENT[ct] ?? `Unknown (${ct})`);
+      }
+      off = body + len;
+    }
+    const col = COLUMN[live.version ?? recordVersion] ?? 'TLS';
+    ctx.columns.protocol = col;
+    ctx.columns.info = names.join(', ');
+    ctx.setLabel(ctx.top, 'Transport Layer Security');
+    return true;
+  },
+});
