@@ -328,3 +328,97 @@ defineProtocol({
     ctx.handoff('ethertype', [ver === 6 ? 0x86dd : 0x0800], 0);
   },
 });
+
+// ── 802.2 LLC / SNAP, FDDI and Token Ring (the corpus has NFS over FDDI and TFTP over Token Ring) ──────────
+const llc = {
+  dsap: uint('llc.dsap', 'DSAP', 8, { base: 'hex' }),
+  ssap: uint('llc.ssap', 'SSAP', 8, { base: 'hex' }),
+  control: uint('llc.control', 'Control field', 8, { base: 'hex' }),
+  oui: uint('llc.oui', 'Organization Code', 24, { base: 'hex' }),
+  pid: uint('llc.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
+};
+
+const llcProto = defineProtocol({
+  abbrev: 'llc',
+  name: 'Logical-Link Control',
+  registerIn: { llc: 0 },
+  dissect(ctx) {
+    const dsap = ctx.view.u8(0);
+    const ssap = ctx.view.u8(1);
+    const control = ctx.view.u8(2);
+    ctx.add(llc.dsap, 0, 1, dsap);
+    ctx.add(llc.ssap, 1, 1, ssap);
+    ctx.add(llc.control, 2, 1, control);
+    ctx.columns.protocol = 'LLC';
+    if (dsap === 0xaa && ssap === 0xaa) {
+      ctx.add(llc.oui, 3, 3, ctx.view.u24be(3));
+      const type = ctx.view.u16be(6);
+      ctx.add(llc.pid, 6, 2, type);
+      ctx.setLength(ctx.top, 8);
+      ctx.handoff('ethertype', [type], 8);
+      return;
+    }
+    ctx.setLength(ctx.top, 3);
+    ctx.data(3);
+  },
+});
+
+const fddi = {
+  fc: uint('fddi.fc', 'Frame Control', 8, { base: 'hex' }),
+  dst: ether('fddi.dst', 'Destination'),
+  src: ether('fddi.src', 'Source'),
+  addr: ether('fddi.addr', 'Source or Destination Address'),
+};
+
+defineProtocol({
+  abbrev: 'fddi',
+  name: 'Fiber Distributed Data Interface',
+  registerIn: { wtap_encap: LINKTYPE.FDDI },
+  dissect(ctx) {
+    ctx.add(fddi.fc, 0, 1, ctx.view.u8(0));
+    const dst = ctx.view.slice(1, 6);
+    const src = ctx.view.slice(7, 6);
+    ctx.add(fddi.dst, 1, 6, dst);
+    ctx.add(fddi.src, 7, 6, src);
+    ctx.add(fddi.addr, 1, 6, dst, { hidden: true });
+    ctx.add(fddi.addr, 7, 6, src, { hidden: true });
+    ctx.pinfo.dlDst = formatEther(dst);
+    ctx.pinfo.dlSrc = formatEther(src);
+    ctx.setLength(ctx.top, 13);
+    ctx.columns.protocol = 'FDDI';
+    ctx.call(llcProto, 13);
+  },
+});
+
+const tr = {
+  ac: uint('tr.ac', 'Access Control', 8, { base: 'hex' }),
+  fc: uint('tr.fc', 'Frame Control', 8, { base: 'hex' }),
+  dst: ether('tr.dst', 'Destination'),
+  src: ether('tr.src', 'Source'),
+  addr: ether('tr.addr', 'Source or Destination Address'),
+};
+
+defineProtocol({
+  abbrev: 'tr',
+  name: 'Token-Ring',
+  registerIn: { wtap_encap: LINKTYPE.TOKEN_RING },
+  dissect(ctx) {
+    ctx.add(tr.ac, 0, 1, ctx.view.u8(0));
+    ctx.add(tr.fc, 1, 1, ctx.view.u8(1));
+    const dst = ctx.view.slice(2, 6);
+    const srcRaw = ctx.view.slice(8, 6);
+    const routed = (srcRaw[0] & 0x80) !== 0;
+    const src = Uint8Array.from(srcRaw);
+    src[0] &= 0x7f;
+    ctx.add(tr.dst, 2, 6, dst);
+    ctx.add(tr.src, 8, 6, src);
+    ctx.add(tr.addr, 2, 6, dst, { hidden: true });
+    ctx.add(tr.addr, 8, 6, src, { hidden: true });
+    ctx.pinfo.dlDst = formatEther(dst);
+    ctx.pinfo.dlSrc = formatEther(src);
+    const rif = routed ? ctx.view.u8(14) & 0x1f : 0;
+    ctx.setLength(ctx.top, 14 + rif);
+    ctx.columns.protocol = 'TR';
+    ctx.call(llcProto, 14 + rif);
+  },
+});

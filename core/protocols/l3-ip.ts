@@ -373,13 +373,19 @@ export const icmp = defineProtocol({
     ctx.columns.info = info;
     if ((type === 3 || type === 11 || type === 5 || type === 12) && v.length > 8) {
       // The quoted datagram: show it as an inner IP layer.
-      const saved = { ...ctx.columns };
-      ctx.handoff('ethertype', [0x0800], 8);
-      ctx.columns.protocol = saved.protocol;
-      ctx.columns.info = saved.info;
+      quoted(ctx, 0x0800, 8);
     }
   },
 });
+
+/** Dissects the datagram quoted by an ICMP error without letting it change the frame's columns. */
+function quoted(ctx: DissectCtx, ethertype: number, off: number): void {
+  const cols = { ...ctx.columns };
+  const { netSrc, netDst, srcPort, dstPort, ptype } = ctx.pinfo;
+  ctx.handoff('ethertype', [ethertype], off);
+  Object.assign(ctx.columns, cols);
+  Object.assign(ctx.pinfo, { netSrc, netDst, srcPort, dstPort, ptype });
+}
 
 function ttlOf(ctx: DissectCtx): number | string {
   return (ctx.pinfo.data.get('ip.ttl') as number | undefined) ?? '';
@@ -443,6 +449,10 @@ defineProtocol({
       info += ` ${formatIPv6(t)}`;
     }
     ctx.columns.info = info;
+    if (type >= 1 && type <= 4 && v.length > 8) {
+      // The quoted datagram that caused the error, as an inner IPv6 layer.
+      quoted(ctx, 0x86dd, 8);
+    }
   },
 });
 

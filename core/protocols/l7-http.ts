@@ -176,7 +176,6 @@ interface Parsed {
   headerEnd: number; // offset after the blank line
 }
 
-const CRLF2 = [13, 10, 13, 10];
 
 function lineEnd(v: ByteView, from: number, end: number): number {
   for (let i = from; i < end; i++) if (v.bytes[i] === 10) return i;
@@ -201,7 +200,11 @@ export function looksLikeHttp(v: ByteView, off: number): boolean {
   return HTTP_METHODS.includes(v.latin1(off, i - off));
 }
 
+/** The partly parsed message of the last 'incomplete' result (first line and complete header lines). */
+let lastPartial: Parsed | undefined;
+
 function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined {
+  lastPartial = undefined;
   const end = v.length;
   const le = lineEnd(v, off, end);
   if (le < 0) return looksLikeHttp(v, off) ? 'incomplete' : undefined;
@@ -234,7 +237,12 @@ function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined 
   let pos = le + 1;
   for (;;) {
     const e = lineEnd(v, pos, end);
-    if (e < 0) return 'incomplete';
+    if (e < 0) {
+      // Headers not complete: keep what was read for a frame cut by the snaplen.
+      p.headerEnd = pos;
+      lastPartial = p;
+      return 'incomplete';
+    }
     const line = v.latin1(pos, e - pos).replace(/\r$/, '');
     if (line === '') {
       p.headerEnd = e + 1;
@@ -391,7 +399,12 @@ export const http = defineProtocol({
           requestMore(ctx, { offset: off, need: -1 });
           return true;
         }
-        // Cut by the snaplen: what follows is missing, as tshark reports it.
+        // Cut by the snaplen: dissect what is there, then report the missing rest as tshark does.
+        const partial = lastPartial;
+        if (partial) {
+          const st = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
+          dissectMessage(ctx, partial, off, v.length, msgIndex, undefined, st, undefined, true, undefined);
+        }
         throw new BoundsError(v.length, 1, v.length);
       }
       // Headers complete: how long is the body?

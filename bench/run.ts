@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: Wirelens against tshark on the same generated captures, in one run, printing ratios.
+ *   npm run bench -- [--sizes 100000,1000000] [--quick]
+ * Captures come from ../shared/bench/gen_capture.py (cached in bench/.cache). Nothing here asserts: the
+ * figures are printed for the closing notes and compared with the goals in the issues.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openCapture } from '../core/capture/index.js';
+import { headerWalk } from '../core/capture/headerwalk.js';
+import { CaptureSession } from '../core/session/session.js';
+import { compileFilter } from '../core/dfilter/index.js';
+
+const root = resolve(import.meta.dirname, '..');
+const cache = join(root, 'bench', '.cache');
+const generator = resolve(root, '..', 'shared', 'bench', 'gen_capture.py');
+
+const args = process.argv.slice(2);
+const sizesArg = args.find((a, i) => args[i - 1] === '--sizes');
+const sizes = (sizesArg ?? (args.includes('--quick') ? '100000' : '100000,1000000')).split(',').map(Number);
+
+const FILTERS = [
+  'http.request.method == "GET"',
+  'ip.addr == 10.0.0.0/8 && tcp.port == 443',
+  'dns.qry.name contains "example"',
+];
+
+function time<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const r = fn();
+  return [r, performance.now() - t0];
+}
+async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+}
+function timeCmd(cmd: string, argv: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}`);
+  return performance.now() - t0;
+}
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+
+function ensureCapture(n: number): string {
+  mkdirSync(cache, { recursive: true });
+  const file = join(cache, `bench-${n}.pcap`);
+  if (!existsSync(file)) {
+    if (!existsSync(generator)) throw new Error(`generator not found: ${generator}`);
+    console.log(`generating ${file} (${n} packets)…`);
+    execFileSync('/usr/bin/python3', [generator, '--packets', String(n), '--out', file], {
+      stdio: 'inherit',
+    });
+  }
+  return file;
+}
+
+const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+
+for (const n of sizes) {
+  const file = ensureCapture(n);
+  const mb = statSync(file).size / 1e6;
+  console.log(`\n=== ${file}: ${n} packets, ${mb.toFixed(1)} MB ===`);
+
+  const [walked, walkMs] = time(() => headerWalk(file));
+  global.gc?.();
+  const heap0 = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed;
+  const [cap, indexMs] = await timeAsync(() => openCapture(file));
+  const bpp = cap.index.bytesPerPacket();
+  const heap1 = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed;
+  cap.close();
+  console.log(`header walk:      ${s(walkMs)} (${walked} packets)`);
+  console.log(
+    `open + index:     ${s(indexMs)}  = ${ratio(indexMs, walkMs)} the header walk; index ${bpp.toFixed(1)} B/packet (heap delta ${((heap1 - heap0) / n).toFixed(1)} B/packet)`,
+  );
+
+  const session = new CaptureSession({ hash: false });
+  const [, firstRowsMs] = await timeAsync(async () => {
+    await session.open(file);
+    session.rows(0, 100);
+  });
+  console.log(`first 100 rows:   ${firstRowsMs.toFixed(0)} ms after open started`);
+
+  const listMs = timeCmd(process.execPath, [
+    join(root, 'bin', 'wirelens.mjs'),
+    'list',
+    file,
+    '--format',
+    'tsv',
+  ]);
+  console.log(`wirelens list --format tsv: ${s(listMs)}`);
+  let tsharkMs = NaN;
+  if (hasTshark) {
+    tsharkMs = timeCmd('tshark', ['-n', '-r', file]);
+    console.log(`tshark -n -r:     ${s(tsharkMs)}`);
+    console.log(
+      `RATIO index vs tshark: ${ratio(tsharkMs, indexMs)} faster (goal ≥ 10×); list vs tshark: ${ratio(tsharkMs, listMs)} faster (goal ≥ 5×)`,
+    );
+  }
+
+  for (const expr of FILTERS) {
+    const c = compileFilter(expr);
+    if (!c.ok) {
+      console.log(`filter ${expr}: ${c.error.message}`);
+      continue;
+    }
+    const [view, ms] = time(() => session.runFilter(c.filter));
+    let line = `filter ${JSON.stringify(expr)}: ${view.length} matches in ${s(ms)} (open capture)`;
+    if (hasTshark) {
+      const tms = timeCmd('tshark', ['-n', '-r', file, '-Y', expr]);
+      line += `; tshark -Y ${s(tms)} → ${ratio(tms, ms)} faster (goal ≥ 5×)`;
+    }
+    console.log(line);
+  }
+  const oneShot = timeCmd(process.execPath, [
+    join(root, 'bin', 'wirelens.mjs'),
+    'list',
+    file,
+    '-Y',
+    FILTERS[0],
+    '--format',
+    'tsv',
+  ]);
+  let l = `one-shot wirelens list -Y ${JSON.stringify(FILTERS[0])}: ${s(oneShot)}`;
+  if (hasTshark) {
+    const tms = timeCmd('tshark', ['-n', '-r', file, '-Y', FILTERS[0]]);
+    l += `; tshark ${s(tms)} → ${ratio(tms, oneShot)} faster (goal ≥ 5×)`;
+  }
+  console.log(l);
+  session.close();
+  if (Number.isNaN(tsharkMs)) console.log('(tshark not installed: ratios skipped)');
+}

@@ -1,0 +1,94 @@
+import { parseArgs, UsageError, type Command } from '../command.js';
+import { CaptureSession } from '../../session/session.js';
+import { compileFilter } from '../../dfilter/index.js';
+import type { Dissection, ItemSelection } from '../../dissect/types.js';
+
+/** Buffers output into large writes: printing a million rows one write each would dominate the run time. */
+class OutBuffer {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly write: (t: string) => void) {}
+  push(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) this.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+const tsvClean = (s: string) => s.replace(/[\t\r\n]/g, ' ');
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'one row per packet (like tshark -r), optionally filtered with -Y',
+  usage:
+    'Usage: wirelens list FILE [-Y FILTER] [--format text|tsv|json] [--count]\n' +
+    '  -Y FILTER   display filter (Wireshark syntax)\n' +
+    '  --format    text (default, like tshark), tsv (header: no time source destination protocol length info), json\n' +
+    '  --count     print only the number of matching packets',
+  async run(args, io) {
+    const { flags, options, positionals } = parseArgs(args, {
+      flags: ['--count'],
+      options: ['-Y', '--format', '--display-filter'],
+    });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const format = options.get('--format') ?? 'text';
+    if (!['text', 'tsv', 'json'].includes(format)) throw new UsageError(`unknown format "${format}"`);
+    const expr = options.get('-Y') ?? options.get('--display-filter');
+    let match: ((d: Dissection) => boolean) | undefined;
+    let selection: ItemSelection = 'columns';
+    if (expr !== undefined && expr.trim() !== '') {
+      const c = compileFilter(expr);
+      if (!c.ok) {
+        const [a, b] = c.error.span;
+        io.err(
+          `wirelens list: invalid filter: ${c.error.message}\n  ${expr}\n  ${' '.repeat(a)}${'^'.repeat(Math.max(1, b - a))}\n`,
+        );
+        return 2;
+      }
+      for (const w of c.warnings)
+        io.err(`wirelens list: warning: ${w.message} (at ${w.span[0]}–${w.span[1]})\n`);
+      match = c.filter.match.bind(c.filter);
+      selection = c.filter.needsAll ? 'all' : c.filter.fields;
+    }
+    const session = new CaptureSession({ hash: false });
+    const out = new OutBuffer(io.out);
+    try {
+      const info = await session.open(positionals[0]);
+      const decimals = info.format === 'pcap-nsec' ? 9 : 6;
+      let n = 0;
+      if (format === 'tsv' && !flags.has('--count'))
+        out.push('no\ttime\tsource\tdestination\tprotocol\tlength\tinfo\n');
+      if (format === 'json' && !flags.has('--count')) out.push('[');
+      session.scan(0, session.total, selection, (_i, d) => {
+        if (match && !match(d)) return;
+        n++;
+        if (flags.has('--count')) return;
+        const r = session.toRowColumns(d);
+        if (format === 'tsv') {
+          out.push(
+            `${r.no}\t${r.time.toFixed(9)}\t${tsvClean(r.source)}\t${tsvClean(r.destination)}\t${tsvClean(r.protocol)}\t${r.length}\t${tsvClean(r.info)}\n`,
+          );
+        } else if (format === 'json') {
+          out.push(`${n > 1 ? ',' : ''}\n${JSON.stringify(r)}`);
+        } else {
+          out.push(
+            `${String(r.no).padStart(5)} ${r.time.toFixed(decimals).padStart(11)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`,
+          );
+        }
+      });
+      if (flags.has('--count')) out.push(`${n}\n`);
+      else if (format === 'json') out.push('\n]\n');
+      out.flush();
+      for (const w of info.warnings) io.err(`wirelens list: warning: ${w}\n`);
+      return 0;
+    } finally {
+      out.flush();
+      session.close();
+    }
+  },
+};

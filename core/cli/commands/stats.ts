@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
+import { CaptureSession } from '../../session/session.js';
+import { conversations, followStream, protocolHierarchy } from '../../stats/run.js';
+import { formatConversations, formatEndpoints, type ConvType } from '../../stats/conversations.js';
+import { formatFollow } from '../../stats/follow.js';
+import { first, selectionOf } from '../../stats/fields.js';
+import { formatIPv4 } from '../../fields/format.js';
+
+async function withSession<T>(file: string, fn: (s: CaptureSession) => T): Promise<T> {
+  const s = new CaptureSession({ hash: false });
+  try {
+    await s.open(file);
+    return fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+const CONV_TYPES = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
+
+function convType(v: string | undefined): ConvType {
+  const t = v ?? 'ip';
+  if (!CONV_TYPES.includes(t)) throw new UsageError(`--type must be one of ${CONV_TYPES.join(', ')}`);
+  return t as ConvType;
+}
+
+export const followCommand: Command = {
+  name: 'follow',
+  summary: 'follow a TCP or UDP stream (like tshark -z follow)',
+  usage:
+    'Usage: wirelens follow FILE --stream N [--proto tcp|udp] [--format ascii|text|hex|raw] [--out FILE]',
+  async run(args, io) {
+    const { options, positionals } = parseArgs(args, {
+      options: ['--stream', '--proto', '--format', '--out'],
+    });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const stream = Number(options.get('--stream') ?? '0');
+    if (!Number.isInteger(stream) || stream < 0)
+      throw new UsageError('--stream must be a stream index (0, 1, …)');
+    const proto = options.get('--proto') ?? 'tcp';
+    if (proto !== 'tcp' && proto !== 'udp') throw new UsageError('--proto must be tcp or udp');
+    let format = options.get('--format') ?? 'ascii';
+    if (format === 'text') format = 'ascii';
+    if (format !== 'ascii' && format !== 'hex' && format !== 'raw')
+      throw new UsageError('--format must be ascii, hex or raw');
+    const r = await withSession(positionals[0], (s) => followStream(s, proto, stream));
+    const out = options.get('--out');
+    if (out) {
+      writeFileSync(out, Buffer.concat(r.segments.map((x) => x.bytes)), { flag: 'wx' });
+      io.out(
+        `wrote ${r.segments.reduce((n, x) => n + x.bytes.length, 0)} bytes of ${proto} stream ${stream} to ${out}\n`,
+      );
+      return 0;
+    }
+    io.out(formatFollow(r, format));
+    return 0;
+  },
+};
+
+function pairs(s: CaptureSession, io: CliIO): void {
+  // The course's script: one line per IPv4 packet.
+  s.scan(0, s.total, selectionOf(['ip.src', 'ip.dst']), (_i, d) => {
+    const src = first(d, 'ip.src');
+    const dst = first(d, 'ip.dst');
+    if (typeof src === 'number' && typeof dst === 'number')
+      io.out(`[+] Src: ${formatIPv4(src)} --> Dst: ${formatIPv4(dst)}\n`);
+  });
+}
+
+export const convCommand: Command = {
+  name: 'conv',
+  summary: 'conversations (eth, ip, ipv6, tcp, udp); --pairs prints "[+] Src: A --> Dst: B" per packet',
+  usage: 'Usage: wirelens conv FILE [--type eth|ip|ipv6|tcp|udp] [--pairs] [--json]',
+  async run(args, io) {
+    const { flags, options, positionals } = parseArgs(args, {
+      flags: ['--pairs', '--json'],
+      options: ['--type'],
+    });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const type = convType(options.get('--type'));
+    await withSession(positionals[0], (s) => {
+      if (flags.has('--pairs')) return pairs(s, io);
+      const list = conversations(s, type).conversations();
+      io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : formatConversations(list, type));
+    });
+    return 0;
+  },
+};
+
+export const endpointsCommand: Command = {
+  name: 'endpoints',
+  summary: 'endpoints (eth, ip, ipv6, tcp, udp) with packets and bytes sent and received',
+  usage: 'Usage: wirelens endpoints FILE [--type eth|ip|ipv6|tcp|udp] [--json]',
+  async run(args, io) {
+    const { flags, options, positionals } = parseArgs(args, { flags: ['--json'], options: ['--type'] });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const type = convType(options.get('--type'));
+    await withSession(positionals[0], (s) => {
+      const list = conversations(s, type).endpoints();
+      io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : formatEndpoints(list, type));
+    });
+    return 0;
+  },
+};
+
+export const phsCommand: Command = {
+  name: 'phs',
+  summary: 'protocol hierarchy statistics (like tshark -q -z io,phs)',
+  usage: 'Usage: wirelens phs FILE',
+  async run(args, io) {
+    const { positionals } = parseArgs(args, {});
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    io.out(await withSession(positionals[0], (s) => protocolHierarchy(s).format()));
+    return 0;
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * The service behind every transport: one implementation of the ApiMethods contract over a CaptureSession.
+ * The Electron worker, the web host and tests all call it through `Service.call(method, req)`; transports
+ * validate arguments with checkCall() first (core/api/methods.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiEvents, EventName, MethodName, Req, Res } from '../api/methods.js';
+import { CaptureSession, SessionError } from './session.js';
+import { forensicHandlers } from './forensic-handlers.js';
+
+export interface Service {
+  call<M extends MethodName>(m: M, req: Req<M>): Promise<Res<M>>;
+  on<E extends EventName>(e: E, fn: (p: ApiEvents[E]) => void): () => void;
+  dispose(): void;
+}
+
+export interface ServiceOptions {
+  /** Where recent files and hash sets live (default $WIRELENS_DATA_DIR or ~/.local/share/wirelens). */
+  dataDir?: string;
+  /** The bundled sample capture (default assets/sample.pcapng next to the sources). */
+  samplePath?: string;
+}
+
+export function defaultDataDir(): string {
+  return process.env.WIRELENS_DATA_DIR ?? join(homedir(), '.local', 'share', 'wirelens');
+}
+
+export function defaultSamplePath(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'sample.pcapng');
+}
+
+type Handlers = { [M in MethodName]: (req: Req<M>) => Res<M> | Promise<Res<M>> };
+
+export type Emit = <E extends EventName>(e: E, p: ApiEvents[E]) => void;
+
+export function createLocalService(opts: ServiceOptions = {}): Service {
+  const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const emit: Emit = (e, p) => {
+    for (const fn of listeners.get(e) ?? []) fn(p);
+  };
+  const session = new CaptureSession({ onProgress: (p) => emit('progress', p) });
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  const recentFile = join(dataDir, 'recent.json');
+  let abort = new AbortController();
+
+  const readRecent = (): string[] => {
+    try {
+      const v: unknown = JSON.parse(readFileSync(recentFile, 'utf8'));
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 10) : [];
+    } catch {
+      return [];
+    }
+  };
+  const addRecent = (path: string): void => {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      const list = [path, ...readRecent().filter((p) => p !== path)].slice(0, 10);
+      writeFileSync(recentFile, JSON.stringify(list, null, 2));
+    } catch {
+      // Recent files are a convenience: a read-only home must not break opening a capture.
+    }
+  };
+
+  const handlers: Handlers = {
+    open: async ({ path }) => {
+      abort.abort();
+      abort = new AbortController();
+      const info = await session.open(path, abort.signal);
+      addRecent(info.path);
+      emit('opened', info);
+      void session.fileSha256().then(() => {
+        if (session.capture) emit('opened', session.info());
+      });
+      return info;
+    },
+    close: () => {
+      session.close();
+      emit('closed', null);
+      return null;
+    },
+    info: () => (session.capture ? session.info() : null),
+    rows: ({ start, count }) => session.rows(start, count),
+    packet: ({ no }) => session.packet(no),
+    applyFilter: ({ expr }) => {
+      abort.abort();
+      abort = new AbortController();
+      return session.applyFilter(expr, abort.signal);
+    },
+    validateFilter: ({ expr }) => session.validate(expr),
+    completeFilter: ({ prefix }) => session.complete(prefix),
+    indexOf: ({ no }) => session.indexOf(no),
+    cancel: () => {
+      abort.abort();
+      return null;
+    },
+    recent: () => readRecent(),
+    samplePath: () => opts.samplePath ?? defaultSamplePath(),
+    ...forensicHandlers(session, { dataDir, emit }),
+  };
+
+  return {
+    async call(m, req) {
+      const h = handlers[m] as (r: typeof req) => Res<typeof m> | Promise<Res<typeof m>>;
+      return await h(req);
+    },
+    on(e, fn) {
+      let set = listeners.get(e);
+      if (!set) listeners.set(e, (set = new Set()));
+      const f = fn as (p: unknown) => void;
+      set.add(f);
+      return () => set.delete(f);
+    },
+    dispose() {
+      abort.abort();
+      session.close();
+      listeners.clear();
+    },
+  };
+}
+
+export { SessionError };

@@ -1,0 +1,349 @@
+/**
+ * CaptureSession: the one service API over a capture that the CLI, the Electron worker and the web host use.
+ *
+ * Opening indexes the file (core/capture). Dissection state that needs earlier packets (TCP streams,
+ * reassembly, HTTP pairing) is built by one in-order "first pass" that advances lazily: asking for row N or
+ * packet N, or running a filter, first runs the pass up to N (Wireshark's model), and a background task may
+ * finish it. Rows and trees are computed on demand (rows through an LRU cache), never stored for all packets.
+ */
+import { basename } from 'node:path';
+import { openCapture, type CaptureFile } from '../capture/index.js';
+import { sha256File } from '../capture/sha256.js';
+import { linkTypeName } from '../capture/linktypes.js';
+import { CaptureState, dissectFrame } from '../dissect/engine.js';
+import type { Dissection, FrameMeta, ItemSelection } from '../dissect/types.js';
+import { compileFilter, validateFilter, completeField } from '../dfilter/index.js';
+import type {
+  CaptureInfo,
+  Completion,
+  FilterOutcome,
+  PacketDetail,
+  PacketRow,
+  Progress,
+  RowsResult,
+  Validation,
+} from '../api/types.js';
+import '../protocols/index.js';
+import { Colorizer } from './colors.js';
+import { Lru } from './lru.js';
+import { toTree } from './tree.js';
+
+export class SessionError extends Error {}
+
+export interface SessionOptions {
+  onProgress?: (p: Progress) => void;
+  /** Compute the capture file's SHA-256 at open (default true). */
+  hash?: boolean;
+}
+
+let colorizer: Colorizer | undefined;
+const getColorizer = (): Colorizer => (colorizer ??= new Colorizer());
+
+export class CaptureSession {
+  private cap?: CaptureFile;
+  private state = new CaptureState();
+  /** Frames [0, analysed) have been through the first pass. */
+  private analysed = 0;
+  /** Current view: matching frame numbers (1-based), or null for "all packets". */
+  private view: Uint32Array | null = null;
+  private filterExpr = '';
+  private readonly rowCache = new Lru<number, PacketRow>(20_000);
+  private sha256?: string;
+  private shaPromise?: Promise<string | undefined>;
+  private abort?: AbortController;
+  private firstTs = { s: 0, ns: 0 };
+
+  constructor(private readonly opts: SessionOptions = {}) {}
+
+  get capture(): CaptureFile | undefined {
+    return this.cap;
+  }
+
+  get captureState(): CaptureState {
+    return this.state;
+  }
+
+  async open(path: string, signal?: AbortSignal): Promise<CaptureInfo> {
+    this.close();
+    const cap = await openCapture(path, {
+      signal,
+      onProgress: (done, total) => this.opts.onProgress?.({ phase: 'index', done, total }),
+    });
+    this.cap = cap;
+    this.state = new CaptureState();
+    if (cap.index.count > 0) {
+      this.firstTs = { s: cap.index.tsSec(0), ns: cap.index.tsNsec(0) };
+      this.state.timeRef = { ...this.firstTs };
+    }
+    const idx = cap.index;
+    this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
+    this.state.readFrame = (n) => cap.readPacket(n - 1);
+    if (this.opts.hash !== false) {
+      this.shaPromise = sha256File(path).then(
+        (h) => (this.sha256 = h),
+        () => undefined,
+      );
+    }
+    return this.info();
+  }
+
+  /** Waits for the file hash computed at open (chain of custody). */
+  async fileSha256(): Promise<string | undefined> {
+    return this.sha256 ?? (await this.shaPromise);
+  }
+
+  close(): void {
+    this.abort?.abort();
+    this.cap?.close();
+    this.cap = undefined;
+    this.view = null;
+    this.filterExpr = '';
+    this.analysed = 0;
+    this.rowCache.clear();
+    this.sha256 = undefined;
+    this.shaPromise = undefined;
+  }
+
+  private need(): CaptureFile {
+    if (!this.cap) throw new SessionError('no capture is open');
+    return this.cap;
+  }
+
+  info(): CaptureInfo {
+    const cap = this.need();
+    const idx = cap.index;
+    let bytes = 0;
+    for (let i = 0; i < idx.count; i++) bytes += idx.capLen(i);
+    const t = (i: number) => idx.tsSec(i) + idx.tsNsec(i) / 1e9;
+    const info: CaptureInfo = {
+      path: cap.path,
+      name: basename(cap.path),
+      size: cap.size,
+      format: cap.format,
+      gzip: cap.gzip,
+      interfaces: cap.interfaces.map((x) => ({
+        ...x,
+        linkTypeName: x.linkTypeName ?? linkTypeName(x.linkType),
+      })),
+      packets: idx.count,
+      bytes,
+      warnings: [...cap.warnings],
+    };
+    if (idx.count > 0) {
+      const first = t(0);
+      const last = t(idx.count - 1);
+      info.firstTime = first;
+      info.lastTime = last;
+      info.duration = last - first;
+    }
+    if (this.sha256) info.sha256 = this.sha256;
+    return info;
+  }
+
+  get total(): number {
+    return this.cap?.index.count ?? 0;
+  }
+
+  get displayed(): number {
+    return this.view ? this.view.length : this.total;
+  }
+
+  get filter(): string {
+    return this.filterExpr;
+  }
+
+  /** Frame number (1-based) of view position `pos`. */
+  frameAt(pos: number): number {
+    return this.view ? this.view[pos] : pos + 1;
+  }
+
+  private meta(i: number): FrameMeta {
+    return this.need().meta(i);
+  }
+
+  /**
+   * Dissects frames [from, to) in order, calling fn for each. Frames past the first-pass frontier are dissected
+   * for the first time (visited=false) and advance it; the frontier is first brought up to `from`.
+   */
+  scan(
+    from: number,
+    to: number,
+    selection: ItemSelection,
+    fn: (i: number, d: Dissection) => void | boolean,
+    signal?: AbortSignal,
+  ): void {
+    const cap = this.need();
+    if (from > this.analysed) this.scan(this.analysed, from, 'columns', () => undefined, signal);
+    let stopped = false;
+    cap.forEach(from, to, (i, bytes) => {
+      if (signal?.aborted) {
+        stopped = true;
+        return false;
+      }
+      const first = i >= this.analysed;
+      const d = dissectFrame(this.meta(i), bytes, this.state, { selection, visited: !first });
+      if (first) this.analysed = i + 1;
+      if (fn(i, d) === false) {
+        stopped = true;
+        return false;
+      }
+      return true;
+    });
+    if (stopped && signal?.aborted) throw new SessionError('cancelled');
+  }
+
+  /** Brings the first pass up to frame index `to` (exclusive). */
+  analyseTo(to: number, signal?: AbortSignal): void {
+    const target = Math.min(to, this.total);
+    if (target > this.analysed) this.scan(this.analysed, target, 'columns', () => undefined, signal);
+  }
+
+  get analysedCount(): number {
+    return this.analysed;
+  }
+
+  /** Full dissection of one frame (1-based), for the detail pane and exports. */
+  dissect(no: number, selection: ItemSelection = 'all'): Dissection {
+    const cap = this.need();
+    if (!Number.isInteger(no) || no < 1 || no > cap.index.count) {
+      throw new SessionError(`there is no packet ${no} (the capture has ${cap.index.count})`);
+    }
+    if (no > this.analysed) this.analyseTo(no);
+    return dissectFrame(this.meta(no - 1), cap.readPacket(no - 1), this.state, { selection, visited: true });
+  }
+
+  private rowSelection(): ItemSelection {
+    const c = getColorizer();
+    return c.needsAll ? 'all' : c.fields;
+  }
+
+  /** The summary columns of a dissection, without colouring (the fast path of `wirelens list`). */
+  toRowColumns(d: Dissection): PacketRow {
+    const m = d.frame;
+    return {
+      no: m.number,
+      time: m.tsSec - this.firstTs.s + (m.tsNsec - this.firstTs.ns) / 1e9,
+      source: d.columns.source,
+      destination: d.columns.destination,
+      protocol: d.columns.protocol,
+      length: m.origLen,
+      info: d.columns.info,
+    };
+  }
+
+  toRow(d: Dissection): PacketRow {
+    const row = this.toRowColumns(d);
+    const color = getColorizer().color(d);
+    if (color) row.color = color;
+    return row;
+  }
+
+  rows(start: number, count: number): RowsResult {
+    this.need();
+    const displayed = this.displayed;
+    const end = Math.min(displayed, start + count);
+    const rows: PacketRow[] = [];
+    const sel = this.rowSelection();
+    for (let pos = start; pos < end; pos++) {
+      const no = this.frameAt(pos);
+      let row = this.rowCache.get(no);
+      if (!row) {
+        if (no > this.analysed) {
+          // Run the first pass up to the end of the requested page in one go, caching rows as they come.
+          const last = this.frameAt(end - 1);
+          this.scan(this.analysed, last, sel, (i, d) => {
+            this.rowCache.set(i + 1, this.toRow(d));
+          });
+          row = this.rowCache.get(no);
+        }
+        if (!row) {
+          row = this.toRow(this.dissect(no, sel));
+          this.rowCache.set(no, row);
+        }
+      }
+      rows.push(row);
+    }
+    return { rows, displayed, total: this.total };
+  }
+
+  packet(no: number): PacketDetail {
+    const d = this.dissect(no, 'all');
+    return { no, tree: toTree(d), sources: d.sources.map((s) => ({ name: s.name, bytes: s.bytes })) };
+  }
+
+  validate(expr: string): Validation {
+    return validateFilter(expr);
+  }
+
+  complete(prefix: string): Completion[] {
+    return completeField(prefix);
+  }
+
+  /** Applies a display filter to the whole capture; an empty expression shows every packet. */
+  applyFilter(expr: string, signal?: AbortSignal): FilterOutcome {
+    const t0 = performance.now();
+    if (expr.trim() === '') {
+      this.view = null;
+      this.filterExpr = '';
+      return { ok: true, expr, displayed: this.total, total: this.total, warnings: [], ms: 0 };
+    }
+    const c = compileFilter(expr);
+    if (!c.ok) return { ok: false, expr, error: c.error };
+    const view = this.runFilter(c.filter, signal);
+    this.view = view;
+    this.filterExpr = expr;
+    return {
+      ok: true,
+      expr,
+      displayed: view.length,
+      total: this.total,
+      warnings: c.warnings,
+      ms: Math.round(performance.now() - t0),
+    };
+  }
+
+  /** Frame numbers matching a compiled filter, in one in-order pass. */
+  runFilter(
+    filter: { fields: ReadonlySet<number>; needsAll: boolean; match(d: Dissection): boolean },
+    signal?: AbortSignal,
+  ): Uint32Array {
+    const total = this.total;
+    let out = new Uint32Array(Math.min(total, 1024));
+    let n = 0;
+    const selection: ItemSelection = filter.needsAll ? 'all' : filter.fields;
+    const step = Math.max(1, Math.floor(total / 100));
+    this.scan(
+      0,
+      total,
+      selection,
+      (i, d) => {
+        if (filter.match(d)) {
+          if (n === out.length) {
+            const bigger = new Uint32Array(Math.min(total, out.length * 2));
+            bigger.set(out);
+            out = bigger;
+          }
+          out[n++] = i + 1;
+        }
+        if (i % step === 0) this.opts.onProgress?.({ phase: 'filter', done: i, total });
+      },
+      signal,
+    );
+    return out.slice(0, n);
+  }
+
+  /** Position of frame `no` in the current view, or -1. */
+  indexOf(no: number): number {
+    if (!this.view) return no >= 1 && no <= this.total ? no - 1 : -1;
+    let lo = 0;
+    let hi = this.view.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.view[mid];
+      if (v === no) return mid;
+      if (v < no) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}

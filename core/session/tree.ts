@@ -1,0 +1,73 @@
+/** Turns an engine dissection into the serialisable tree the UI shows (core/api TreeNode). */
+import { formatIPv4, formatIPv6, formatEther, formatValue, isTimeValue } from '../fields/format.js';
+import { toHex } from '../bytes/byteview.js';
+import { itemBytes, itemLabel } from '../dissect/engine.js';
+import type { Dissection, Item } from '../dissect/types.js';
+import type { TreeNode } from '../api/types.js';
+
+/** A display-filter expression that selects this item's value (Wireshark's "Apply as Filter"). */
+export function filterFor(d: Dissection, item: Item): string | undefined {
+  const f = item.field;
+  if (f.abbrev.startsWith('_ws.') && f.kind !== 'protocol') return undefined;
+  const v = item.value;
+  switch (f.kind) {
+    case 'protocol':
+      return f.abbrev;
+    case 'none':
+      return undefined;
+    case 'bool':
+      return `${f.abbrev} == ${v ? 1 : 0}`;
+    case 'uint':
+    case 'int':
+    case 'framenum':
+      return typeof v === 'number' || typeof v === 'bigint'
+        ? `${f.abbrev} == ${f.base === 'hex' || f.base === 'hex_dec' ? '0x' + v.toString(16) : v.toString()}`
+        : f.abbrev;
+    case 'float':
+      return `${f.abbrev} == ${String(v)}`;
+    case 'string':
+      return typeof v === 'string' ? `${f.abbrev} == ${JSON.stringify(v)}` : f.abbrev;
+    case 'ipv4':
+      return typeof v === 'number' ? `${f.abbrev} == ${formatIPv4(v)}` : f.abbrev;
+    case 'ipv6':
+      return v instanceof Uint8Array ? `${f.abbrev} == ${formatIPv6(v)}` : f.abbrev;
+    case 'ether':
+      return v instanceof Uint8Array ? `${f.abbrev} == ${formatEther(v)}` : f.abbrev;
+    case 'bytes': {
+      const b = v instanceof Uint8Array ? v : itemBytes(d, item);
+      return b.length ? `${f.abbrev} == ${toHex(b, ':')}` : f.abbrev;
+    }
+    case 'abs_time':
+    case 'rel_time':
+      return isTimeValue(v) ? `${f.abbrev} == ${v.s}.${String(v.ns).padStart(9, '0')}` : f.abbrev;
+    default:
+      return f.abbrev;
+  }
+}
+
+export function toTree(d: Dissection): TreeNode[] {
+  let next = 0;
+  const conv = (item: Item): TreeNode | undefined => {
+    if (item.hidden) return undefined;
+    const node: TreeNode = {
+      id: next++,
+      label: itemLabel(item),
+      field: item.field.abbrev,
+      src: item.src,
+      off: item.off,
+      len: item.len,
+    };
+    const filter = filterFor(d, item);
+    if (filter) node.filter = filter;
+    if (item.value !== null && item.field.kind !== 'protocol')
+      node.value = formatValue(item.field, item.value);
+    if (item.generated) node.generated = true;
+    if (item.expert) node.expert = { level: item.expert.severity, message: item.expert.message };
+    if (item.children?.length) {
+      const kids = item.children.map(conv).filter((x): x is TreeNode => x !== undefined);
+      if (kids.length) node.children = kids;
+    }
+    return node;
+  };
+  return d.tree.map(conv).filter((x): x is TreeNode => x !== undefined);
+}
