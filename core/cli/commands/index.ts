@@ -1,4 +1,16 @@
 import type { Command } from '../command.js';
+import { infoCommand } from './info.js';
+import { listCommand } from './list.js';
+import { webCommand } from './web.js';
+import { convCommand, endpointsCommand, followCommand, phsCommand } from './stats.js';
 
 /** Every sub-command; each lives in its own module beside this one. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  infoCommand,
+  listCommand,
+  followCommand,
+  convCommand,
+  endpointsCommand,
+  phsCommand,
+  webCommand,
+];
