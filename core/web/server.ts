@@ -51,6 +51,13 @@ export interface WebHost {
 
 export const EVENTS: EventName[] = ['progress', 'opened', 'closed'];
 
+/** Runs the engine worker from the bundled .js when present, else from sources through a tsx bootstrap. */
+export function engineWorkerOptions(): { entry?: URL } {
+  const js = new URL('../session/worker-entry.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return {};
+  return { entry: new URL('./engine-worker.mjs', import.meta.url) };
+}
+
 export function defaultRendererDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'renderer');
 }
@@ -119,7 +126,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     opts.createService ??
     (async () => {
       const { createWorkerService } = await import('../session/worker-service.js');
-      return createWorkerService();
+      return createWorkerService(engineWorkerOptions());
     });
   let origin = '';
   let port = 0;

@@ -1,0 +1,154 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useApp } from './state/context.js';
+import { PacketList } from './panes/PacketList.js';
+import { DetailTree } from './panes/DetailTree.js';
+import { HexDump } from './panes/HexDump.js';
+import { FilterBar } from './panes/FilterBar.js';
+import { StatusBar } from './panes/StatusBar.js';
+import { ObjectsPanel } from './panels/Objects.js';
+import { HashingPanel } from './panels/Hashing.js';
+import { SignaturesPanel } from './panels/Signatures.js';
+import { Welcome } from './Welcome.js';
+import type { PanelName } from './state/store.js';
+
+function GoToDialog() {
+  const setOpen = useApp((s) => s.setGoToOpen);
+  const goTo = useApp((s) => s.goTo);
+  const [v, setV] = useState('');
+  return (
+    <div className="dialog" role="dialog" aria-label="Go to packet">
+      <label>
+        Go to packet:{' '}
+        <input
+          autoFocus
+          data-testid="goto-input"
+          inputMode="numeric"
+          value={v}
+          onChange={(e) => setV(e.target.value.replace(/\D/g, ''))}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setOpen(false);
+            if (e.key === 'Enter' && v) {
+              setOpen(false);
+              void goTo(Number(v)).then(
+                (ok) => ok && document.querySelector<HTMLElement>('.pl-body')?.focus(),
+              );
+            }
+          }}
+        />
+      </label>
+    </div>
+  );
+}
+
+const PANELS: [PanelName, string][] = [
+  ['objects', 'Objects'],
+  ['hashing', 'Hashing'],
+  ['signatures', 'Signatures'],
+];
+
+export function App() {
+  const init = useApp((s) => s.init);
+  const info = useApp((s) => s.info);
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const panel = useApp((s) => s.panel);
+  const setPanel = useApp((s) => s.setPanel);
+  const openFile = useApp((s) => s.openFile);
+  const goToOpen = useApp((s) => s.goToOpen);
+  const setGoToOpen = useApp((s) => s.setGoToOpen);
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+
+  useEffect(() => init(), [init]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g') {
+        e.preventDefault();
+        setGoToOpen(true);
+      } else if ((e.ctrlKey || e.metaKey) && e.key === '/') {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('[data-testid="filter-input"]')?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setGoToOpen]);
+
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    depth.current = 0;
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (f) void openFile(f);
+  };
+
+  return (
+    <div
+      className="app"
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        depth.current++;
+        setDragging(true);
+      }}
+      onDragLeave={() => {
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setDragging(false);
+      }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={onDrop}
+      data-testid="app"
+    >
+      <header className="toolbar">
+        <span className="brand">Wirelens</span>
+        <FilterBar />
+        <nav className="panel-tabs">
+          {PANELS.map(([p, label]) => (
+            <button
+              key={p}
+              className={'btn' + (panel === p ? ' active' : '')}
+              data-testid={`open-${p}`}
+              onClick={() => setPanel(panel === p ? null : p)}
+            >
+              {label}
+            </button>
+          ))}
+          <button
+            className="btn"
+            title="Toggle light/dark theme"
+            data-testid="theme-toggle"
+            onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+        </nav>
+      </header>
+      <main className={'workspace' + (panel ? ' with-panel' : '')}>
+        <div className="panes">
+          {info ? (
+            <>
+              <PacketList />
+              <DetailTree />
+              <HexDump />
+            </>
+          ) : (
+            <Welcome />
+          )}
+        </div>
+        {panel && (
+          <aside className="side">
+            {panel === 'objects' && <ObjectsPanel />}
+            {panel === 'hashing' && <HashingPanel />}
+            {panel === 'signatures' && <SignaturesPanel />}
+          </aside>
+        )}
+      </main>
+      <StatusBar />
+      {goToOpen && <GoToDialog />}
+      {dragging && <div className="drop-overlay">Drop to open the capture</div>}
+    </div>
+  );
+}

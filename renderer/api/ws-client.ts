@@ -1,0 +1,95 @@
+/** WirelensApi over the web host's WebSocket (JSON, Uint8Array tagged as base64: core/api/wire.ts). */
+import type { ApiEvents, EventName, MethodName, Req, Res, WirelensApi } from '../../core/api/methods.js';
+import { decodeWire, encodeWire } from '../../core/api/wire.js';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+export interface WsClientOptions {
+  /** Page location (default window.location); the token comes from its `?token=`. */
+  location?: { protocol: string; host: string; search: string };
+  WebSocketImpl?: typeof WebSocket;
+  fetchImpl?: typeof fetch;
+}
+
+export function createWsClient(opts: WsClientOptions = {}): WirelensApi {
+  const loc = opts.location ?? window.location;
+  const token = new URLSearchParams(loc.search).get('token') ?? '';
+  const WS = opts.WebSocketImpl ?? WebSocket;
+  const doFetch = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const wsUrl = `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws?token=${encodeURIComponent(token)}`;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  let nextId = 1;
+  let ready: Promise<WebSocket> | undefined;
+
+  const connect = (): Promise<WebSocket> => {
+    ready ??= new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WS(wsUrl);
+      ws.onopen = () => resolve(ws);
+      ws.onmessage = (ev: MessageEvent) => {
+        const msg = decodeWire(String(ev.data)) as {
+          id?: number;
+          ok?: boolean;
+          res?: unknown;
+          error?: string;
+          event?: string;
+          payload?: unknown;
+        };
+        if (msg.event !== undefined) {
+          for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
+          return;
+        }
+        const p = msg.id === undefined ? undefined : pending.get(msg.id);
+        if (!p || msg.id === undefined) return;
+        pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.res);
+        else p.reject(new Error(msg.error ?? 'request failed'));
+      };
+      ws.onclose = () => {
+        const err = new Error('connection to the Wirelens host closed');
+        for (const p of pending.values()) p.reject(err);
+        pending.clear();
+        ready = undefined;
+        for (const fn of listeners.get('disconnected') ?? []) fn(null);
+        reject(err);
+      };
+    });
+    return ready;
+  };
+  // Connect at once so pushed events (a capture given on the host's command line) arrive early.
+  void connect().catch(() => undefined);
+
+  return {
+    async call<M extends MethodName>(method: M, req: Req<M>): Promise<Res<M>> {
+      const ws = await connect();
+      const id = nextId++;
+      return new Promise<Res<M>>((resolve, reject) => {
+        pending.set(id, { resolve: (v) => resolve(v as Res<M>), reject });
+        ws.send(encodeWire({ id, method, req }));
+      });
+    },
+    on<E extends EventName>(event: E, fn: (payload: ApiEvents[E]) => void): () => void {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      const f = fn as (p: unknown) => void;
+      set.add(f);
+      return () => set.delete(f);
+    },
+    async dropFile(file: File): Promise<string> {
+      const r = await doFetch(
+        `/upload?name=${encodeURIComponent(file.name)}&token=${encodeURIComponent(token)}`,
+        {
+          method: 'POST',
+          body: file,
+          credentials: 'same-origin',
+        },
+      );
+      if (!r.ok) throw new Error(`upload failed: ${r.status} ${(await r.text()).trim()}`);
+      const { path } = (await r.json()) as { path: string };
+      return path;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { useEffect, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { useApp } from '../state/context.js';
+import { rowColors } from '../state/colors.js';
+import { useVirtual } from './useVirtual.js';
+
+export const ROW_H = 20;
+
+export const COLUMNS = [
+  { key: 'no', title: 'No.', width: 70, align: 'right' },
+  { key: 'time', title: 'Time', width: 110, align: 'right' },
+  { key: 'source', title: 'Source', width: 170, align: 'left' },
+  { key: 'destination', title: 'Destination', width: 170, align: 'left' },
+  { key: 'protocol', title: 'Protocol', width: 80, align: 'left' },
+  { key: 'length', title: 'Length', width: 70, align: 'right' },
+  { key: 'info', title: 'Info', width: 0, align: 'left' },
+] as const;
+
+export function PacketList() {
+  const displayed = useApp((s) => s.displayed);
+  const selectedPos = useApp((s) => s.selectedPos);
+  useApp((s) => s.rowsTick);
+  const view = useApp((s) => s.view);
+  const row = useApp((s) => s.row);
+  const ensureRows = useApp((s) => s.ensureRows);
+  const select = useApp((s) => s.select);
+  const { ref, onScroll, win, ensureVisible } = useVirtual(displayed, ROW_H);
+  const [widths, setWidths] = useState<number[]>(COLUMNS.map((c) => c.width));
+
+  useEffect(() => {
+    if (win.count > 0) ensureRows(win.first, win.count);
+  }, [win.first, win.count, view, ensureRows]);
+
+  useEffect(() => {
+    if (selectedPos >= 0) ensureVisible(selectedPos);
+  }, [selectedPos, ensureVisible]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (el && view > 0 && selectedPos < 0) el.scrollTop = 0;
+  }, [view, selectedPos, ref]);
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, win.viewRows - 1);
+    const cur = selectedPos < 0 ? -1 : selectedPos;
+    const to: Record<string, number> = {
+      ArrowDown: cur + 1,
+      ArrowUp: cur - 1,
+      PageDown: cur + page,
+      PageUp: cur - page,
+      Home: 0,
+      End: displayed - 1,
+    };
+    if (e.key in to && !e.ctrlKey && !e.metaKey && displayed > 0) {
+      e.preventDefault();
+      void select(Math.max(0, Math.min(displayed - 1, to[e.key])));
+    }
+  };
+
+  const template = widths.map((w) => (w ? `${w}px` : 'minmax(200px, 1fr)')).join(' ');
+  const startResize = (i: number, e: ReactMouseEvent) => {
+    e.preventDefault();
+    const x0 = e.clientX;
+    const w0 = widths[i];
+    const move = (ev: MouseEvent) =>
+      setWidths((ws) => ws.map((w, j) => (j === i ? Math.max(30, w0 + ev.clientX - x0) : w)));
+    const up = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  };
+
+  const rows = [];
+  for (let i = win.first; i < win.first + win.count; i++) {
+    const r = row(i);
+    const c = rowColors(r?.color);
+    const selected = i === selectedPos;
+    rows.push(
+      <div
+        key={i}
+        role="row"
+        aria-selected={selected}
+        data-testid="packet-row"
+        data-no={r?.no}
+        data-color={r?.color ?? ''}
+        className={'pl-row' + (selected ? ' selected' : '')}
+        style={{
+          top: win.top + (i - win.first) * ROW_H,
+          gridTemplateColumns: template,
+          ...(c && !selected ? { background: c.bg, color: c.fg } : {}),
+        }}
+        onMouseDown={() => void select(i)}
+      >
+        {r ? (
+          <>
+            <span className="num">{r.no}</span>
+            <span className="num">{r.time.toFixed(6)}</span>
+            <span>{r.source}</span>
+            <span>{r.destination}</span>
+            <span>{r.protocol}</span>
+            <span className="num">{r.length}</span>
+            <span>{r.info}</span>
+          </>
+        ) : (
+          <span className="loading">…</span>
+        )}
+      </div>,
+    );
+  }
+
+  return (
+    <div className="packet-list">
+      <div className="pl-header" role="row" style={{ gridTemplateColumns: template }}>
+        {COLUMNS.map((c, i) => (
+          <span key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : ''}>
+            {c.title}
+            {c.width ? <i className="col-resize" onMouseDown={(e) => startResize(i, e)} /> : null}
+          </span>
+        ))}
+      </div>
+      <div
+        ref={ref}
+        className="pl-body"
+        data-testid="packet-list"
+        role="grid"
+        aria-rowcount={displayed}
+        tabIndex={0}
+        onScroll={onScroll}
+        onKeyDown={onKey}
+      >
+        <div className="pl-spacer" style={{ height: win.height }}>
+          {rows}
+        </div>
+      </div>
+    </div>
+  );
+}

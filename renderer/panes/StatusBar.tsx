@@ -1,0 +1,51 @@
+import { useApp } from '../state/context.js';
+
+const fmtBytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
+
+export function StatusBar() {
+  const info = useApp((s) => s.info);
+  const displayed = useApp((s) => s.displayed);
+  const total = useApp((s) => s.total);
+  const progress = useApp((s) => s.progress);
+  const cancel = useApp((s) => s.cancel);
+  const selectMs = useApp((s) => s.selectMs);
+  const filterMs = useApp((s) => s.filterMs);
+  const error = useApp((s) => s.error);
+  const setError = useApp((s) => s.setError);
+  const opening = useApp((s) => s.opening);
+  const pct = total ? ((displayed / total) * 100).toFixed(1) : '0.0';
+  return (
+    <div className="status-bar" data-testid="status-bar">
+      <span className="sb-file" title={info?.path}>
+        {opening ? `Opening ${opening}…` : info ? `${info.name} (${fmtBytes(info.size)})` : 'No capture'}
+      </span>
+      {info && (
+        <span className="sb-count" data-testid="status-count">
+          Packets: {total} · Displayed: {displayed} ({pct}%)
+        </span>
+      )}
+      {progress && (
+        <span className="sb-progress" data-testid="status-progress">
+          {progress.phase} <progress max={progress.total} value={progress.done} />{' '}
+          {Math.floor((progress.done / Math.max(1, progress.total)) * 100)}%
+          <button className="btn small" onClick={() => void cancel()}>
+            Cancel
+          </button>
+        </span>
+      )}
+      {filterMs !== null && <span className="sb-metric">filter {filterMs.toFixed(0)} ms</span>}
+      {selectMs !== null && (
+        <span className="sb-metric" data-testid="select-ms">
+          select {selectMs.toFixed(1)} ms
+        </span>
+      )}
+      {error && (
+        <span className="sb-error" role="alert" onClick={() => setError(null)} title="Click to dismiss">
+          {error}
+        </span>
+      )}
+      {info?.warnings.length ? <span className="sb-warn">{info.warnings.length} warning(s)</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,435 @@
+/**
+ * The app state (zustand): capture, view (rows cache), selection, filter, panels, theme. Created once per page
+ * around the chosen WirelensApi; components read it through useApp() (renderer/state/context.ts).
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { WirelensApi } from '../../core/api/methods.js';
+import type {
+  CaptureInfo,
+  Completion,
+  PacketDetail,
+  PacketRow,
+  Progress,
+  Validation,
+} from '../../core/api/types.js';
+import { deepestAt, expandKey, findNode } from './tree.js';
+
+export const PAGE = 200;
+export type PanelName = 'objects' | 'hashing' | 'signatures';
+export type Theme = 'light' | 'dark';
+
+export interface AppState {
+  api: WirelensApi;
+  info: CaptureInfo | null;
+  opening: string | null;
+  error: string | null;
+  /** Packets in the current view, and in the capture. */
+  displayed: number;
+  total: number;
+  /** Bumped whenever the view (filter, capture) changes: row pages from older views are dropped. */
+  view: number;
+  /** Bumped when a row page arrives. */
+  rowsTick: number;
+  pages: Map<number, PacketRow[]>;
+  selectedPos: number;
+  selectedNo: number | null;
+  detail: PacketDetail | null;
+  selectedNode: number | null;
+  expanded: Set<string>;
+  sourceTab: number;
+  /** Time from selecting a packet to its detail arriving (ms), for the status bar. */
+  selectMs: number | null;
+  filterText: string;
+  appliedFilter: string;
+  validation: Validation | null;
+  filterError: string | null;
+  filterMs: number | null;
+  history: string[];
+  progress: Progress | null;
+  recent: string[];
+  sample: string | null;
+  panel: PanelName | null;
+  theme: Theme;
+  goToOpen: boolean;
+}
+
+export interface AppActions {
+  init(): () => void;
+  open(path: string): Promise<void>;
+  openFile(file: File): Promise<void>;
+  close(): Promise<void>;
+  row(pos: number): PacketRow | undefined;
+  ensureRows(start: number, count: number): void;
+  select(pos: number): Promise<void>;
+  selectNode(id: number | null): void;
+  selectByte(src: number, offset: number): void;
+  toggle(id: number, open?: boolean): void;
+  setSourceTab(i: number): void;
+  setFilterText(text: string): void;
+  validate(text: string): Promise<void>;
+  applyFilter(text?: string): Promise<void>;
+  complete(prefix: string): Promise<Completion[]>;
+  cancel(): Promise<void>;
+  goTo(no: number): Promise<boolean>;
+  setPanel(p: PanelName | null): void;
+  setTheme(t: Theme): void;
+  setGoToOpen(v: boolean): void;
+  setError(e: string | null): void;
+}
+
+export type AppStore = StoreApi<AppState & AppActions>;
+
+const HISTORY_KEY = 'wirelens.filterHistory';
+const THEME_KEY = 'wirelens.theme';
+
+function loadHistory(): string[] {
+  try {
+    const v: unknown = JSON.parse(globalThis.localStorage?.getItem(HISTORY_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 30) : [];
+  } catch {
+    return [];
+  }
+}
+
+function initialTheme(): Theme {
+  const saved = globalThis.localStorage?.getItem(THEME_KEY);
+  if (saved === 'light' || saved === 'dark') return saved;
+  return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+
+export function createAppStore(api: WirelensApi): AppStore {
+  const pending = new Set<string>();
+  let selectSeq = 0;
+  let validateSeq = 0;
+
+  return createStore<AppState & AppActions>()((set, get) => {
+    const resetView = (displayed: number, total: number) => {
+      pending.clear();
+      set((s) => ({ displayed, total, view: s.view + 1, pages: new Map(), rowsTick: s.rowsTick + 1 }));
+    };
+    const clearSelection = () =>
+      set({
+        selectedPos: -1,
+        selectedNo: null,
+        detail: null,
+        selectedNode: null,
+        sourceTab: 0,
+        selectMs: null,
+      });
+
+    const onOpened = (info: CaptureInfo) => {
+      const same = get().info?.path === info.path && get().total === info.packets;
+      set({ info, opening: null, error: null });
+      if (same) return; // a later 'opened' carrying the file hash
+      resetView(info.packets, info.packets);
+      clearSelection();
+      set({ appliedFilter: '', filterText: '', validation: null, filterError: null, filterMs: null });
+      void api.call('recent', {}).then(
+        (recent) => set({ recent }),
+        () => undefined,
+      );
+      if (info.packets > 0) void get().select(0);
+    };
+
+    return {
+      api,
+      info: null,
+      opening: null,
+      error: null,
+      displayed: 0,
+      total: 0,
+      view: 0,
+      rowsTick: 0,
+      pages: new Map(),
+      selectedPos: -1,
+      selectedNo: null,
+      detail: null,
+      selectedNode: null,
+      expanded: new Set<string>(['frame']),
+      sourceTab: 0,
+      selectMs: null,
+      filterText: '',
+      appliedFilter: '',
+      validation: null,
+      filterError: null,
+      filterMs: null,
+      history: loadHistory(),
+      progress: null,
+      recent: [],
+      sample: null,
+      panel: null,
+      theme: initialTheme(),
+      goToOpen: false,
+
+      init() {
+        const offs = [
+          api.on('opened', onOpened),
+          api.on('closed', () => {
+            set({ info: null });
+            resetView(0, 0);
+            clearSelection();
+          }),
+          api.on('progress', (p) => set({ progress: p.done >= p.total ? null : p })),
+        ];
+        void api.call('info', {}).then(
+          (info) => info && onOpened(info),
+          (e: unknown) => set({ error: msg(e) }),
+        );
+        void api.call('recent', {}).then(
+          (recent) => set({ recent }),
+          () => undefined,
+        );
+        void api.call('samplePath', {}).then(
+          (sample) => set({ sample }),
+          () => undefined,
+        );
+        return () => offs.forEach((f) => f());
+      },
+
+      async open(path) {
+        set({ opening: path, error: null });
+        try {
+          const info = await api.call('open', { path });
+          onOpened(info);
+        } catch (e) {
+          set({ error: `Cannot open ${path}: ${msg(e)}`, opening: null });
+        } finally {
+          set({ progress: null });
+        }
+      },
+
+      async openFile(file) {
+        if (!api.dropFile) {
+          set({ error: 'This host cannot open dropped files' });
+          return;
+        }
+        set({ opening: file.name, error: null });
+        try {
+          const path = await api.dropFile(file);
+          await get().open(path);
+        } catch (e) {
+          set({ error: `Cannot open ${file.name}: ${msg(e)}`, opening: null });
+        }
+      },
+
+      async close() {
+        await api.call('close', {});
+      },
+
+      row(pos) {
+        const page = get().pages.get(Math.floor(pos / PAGE));
+        return page?.[pos % PAGE];
+      },
+
+      ensureRows(start, count) {
+        const { displayed, view } = get();
+        const first = Math.max(0, Math.floor(start / PAGE));
+        const last = Math.floor(Math.min(displayed - 1, start + count - 1) / PAGE);
+        for (let p = first; p <= last; p++) {
+          const key = `${view}:${p}`;
+          if (get().pages.has(p) || pending.has(key)) continue;
+          pending.add(key);
+          api.call('rows', { start: p * PAGE, count: PAGE }).then(
+            (r) => {
+              pending.delete(key);
+              if (get().view !== view) return;
+              const pages = new Map(get().pages);
+              pages.set(p, r.rows);
+              set((s) => ({ pages, rowsTick: s.rowsTick + 1 }));
+            },
+            (e: unknown) => {
+              pending.delete(key);
+              set({ error: msg(e) });
+            },
+          );
+        }
+      },
+
+      async select(pos) {
+        const { displayed } = get();
+        if (displayed === 0) return;
+        pos = Math.max(0, Math.min(displayed - 1, pos));
+        const seq = ++selectSeq;
+        const t0 = now();
+        set({ selectedPos: pos });
+        try {
+          let row = get().row(pos);
+          if (!row) {
+            const r = await api.call('rows', { start: pos, count: 1 });
+            row = r.rows[0];
+          }
+          if (!row || seq !== selectSeq) return;
+          set({ selectedNo: row.no });
+          const detail = await api.call('packet', { no: row.no });
+          if (seq !== selectSeq) return;
+          const prev =
+            get().selectedNode !== null
+              ? findNode(get().detail?.tree ?? [], get().selectedNode ?? -1)
+              : undefined;
+          // Keep the same field selected when moving between packets, like Wireshark.
+          let selectedNode: number | null = null;
+          if (prev) {
+            const same = findField(detail.tree, prev.node.field);
+            selectedNode = same ?? null;
+          }
+          const node = selectedNode !== null ? findNode(detail.tree, selectedNode)?.node : undefined;
+          set({ detail, selectedNode, sourceTab: node?.src ?? 0 });
+          // Measured after React has had a frame to render tree + hex.
+          requestFrame(() => set({ selectMs: now() - t0 }));
+        } catch (e) {
+          if (seq === selectSeq) set({ error: msg(e) });
+        }
+      },
+
+      selectNode(id) {
+        if (id === null) return set({ selectedNode: null });
+        const found = findNode(get().detail?.tree ?? [], id);
+        if (!found) return;
+        const expanded = new Set(get().expanded);
+        for (const p of found.path) expanded.add(expandKey(p));
+        set({ selectedNode: id, expanded, sourceTab: found.node.len > 0 ? found.node.src : get().sourceTab });
+      },
+
+      selectByte(src, offset) {
+        const tree = get().detail?.tree ?? [];
+        const n = deepestAt(tree, src, offset);
+        if (n) get().selectNode(n.id);
+      },
+
+      toggle(id, open) {
+        const found = findNode(get().detail?.tree ?? [], id);
+        if (!found?.node.children?.length) return;
+        const key = expandKey(found.node);
+        const expanded = new Set(get().expanded);
+        const want = open ?? !expanded.has(key);
+        if (want) expanded.add(key);
+        else expanded.delete(key);
+        set({ expanded });
+      },
+
+      setSourceTab(i) {
+        set({ sourceTab: i });
+      },
+
+      setFilterText(text) {
+        set({ filterText: text });
+      },
+
+      async validate(text) {
+        const seq = ++validateSeq;
+        if (text.trim() === '') return set({ validation: { status: 'empty', errors: [], warnings: [] } });
+        try {
+          const v = await api.call('validateFilter', { expr: text });
+          if (seq === validateSeq) set({ validation: v });
+        } catch (e) {
+          if (seq === validateSeq) set({ error: msg(e) });
+        }
+      },
+
+      async applyFilter(text) {
+        const expr = (text ?? get().filterText).trim();
+        set({ filterText: expr, filterError: null });
+        const keepNo = get().selectedNo;
+        try {
+          const r = await api.call('applyFilter', { expr });
+          if (!r.ok) {
+            set({
+              filterError: r.error.message,
+              validation: { status: 'error', errors: [r.error], warnings: [] },
+            });
+            return;
+          }
+          set({
+            appliedFilter: expr,
+            filterMs: r.ms,
+            validation: {
+              status: expr === '' ? 'empty' : r.warnings.length ? 'warn' : 'ok',
+              errors: [],
+              warnings: r.warnings,
+            },
+          });
+          if (expr) {
+            const history = [expr, ...get().history.filter((h) => h !== expr)].slice(0, 30);
+            set({ history });
+            try {
+              globalThis.localStorage?.setItem(HISTORY_KEY, JSON.stringify(history));
+            } catch {
+              // history is a convenience
+            }
+          }
+          resetView(r.displayed, r.total);
+          const pos = keepNo !== null ? await api.call('indexOf', { no: keepNo }) : -1;
+          if (pos >= 0) {
+            set({ selectedPos: pos });
+          } else {
+            clearSelection();
+            if (r.displayed > 0) await get().select(0);
+          }
+        } catch (e) {
+          set({ filterError: msg(e) });
+        } finally {
+          set({ progress: null });
+        }
+      },
+
+      async complete(prefix) {
+        try {
+          return await api.call('completeFilter', { prefix });
+        } catch {
+          return [];
+        }
+      },
+
+      async cancel() {
+        await api.call('cancel', {});
+        set({ progress: null });
+      },
+
+      async goTo(no) {
+        const pos = await api.call('indexOf', { no });
+        if (pos < 0) {
+          set({ error: `Packet ${no} is not in the current view` });
+          return false;
+        }
+        await get().select(pos);
+        return true;
+      },
+
+      setPanel(panel) {
+        set({ panel });
+      },
+      setTheme(theme) {
+        set({ theme });
+        try {
+          globalThis.localStorage?.setItem(THEME_KEY, theme);
+        } catch {
+          // ignore
+        }
+      },
+      setGoToOpen(goToOpen) {
+        set({ goToOpen });
+      },
+      setError(error) {
+        set({ error });
+      },
+    };
+  });
+}
+
+function findField(tree: import('../../core/api/types.js').TreeNode[], field: string): number | undefined {
+  if (!field) return undefined;
+  for (const n of tree) {
+    if (n.field === field) return n.id;
+    const c = n.children ? findField(n.children, field) : undefined;
+    if (c !== undefined) return c;
+  }
+  return undefined;
+}
+
+function requestFrame(fn: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn());
+  else setTimeout(fn, 0);
+}
