@@ -1,4 +1,5 @@
-// `npm start`: launch the Electron app; where the Electron binary is missing, say so and serve the web UI.
+// `npm start`: launch the Electron app (Forge + Vite); where the Electron binary is missing, say so in one
+// paragraph and serve the same UI from the web host instead (never a stack trace).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -17,12 +18,20 @@ if (typeof electronPath === 'string' && existsSync(electronPath)) {
 }
 console.log(
   [
-    'Wirelens: the Electron binary is not installed on this machine (it is downloaded by `npm ci` only where',
-    "Electron's download host is reachable; this install skipped it). Starting the web host instead: the same",
-    'UI, served to your browser on 127.0.0.1 only, protected by a token. To get the desktop app, run',
-    '`npx install-electron` or `npm ci` again with internet access and without ELECTRON_SKIP_BINARY_DOWNLOAD.',
+    'Wirelens: the Electron binary is not installed on this machine (npm skipped its download, e.g. with',
+    'ELECTRON_SKIP_BINARY_DOWNLOAD=1 or without access to its download host), so the desktop window cannot open.',
+    'Starting the web host instead: the same UI and engine, served to your browser on 127.0.0.1 only and',
+    'protected by the token in the URL below. For the desktop app, run `npm ci` again with internet access and',
+    'without ELECTRON_SKIP_BINARY_DOWNLOAD, then `npm start`.',
     '',
   ].join('\n'),
 );
+if (!existsSync('dist/renderer/index.html')) {
+  const b = spawnSync(process.execPath, ['scripts/build.mjs', '--renderer'], { stdio: 'inherit' });
+  if (b.status !== 0) {
+    console.error('Wirelens: building the UI failed (see above); the web host cannot start.');
+    process.exit(b.status ?? 1);
+  }
+}
 const r = spawnSync(process.execPath, ['bin/wirelens.mjs', 'web', ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

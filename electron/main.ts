@@ -1,0 +1,257 @@
+/**
+ * Electron main process: one hardened window, the application menu, single-instance handling, and the
+ * engine (CaptureSession) in a worker thread behind the allow-listed IPC bridge (electron/ipc.ts).
+ */
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  session,
+  type MenuItemConstructorOptions,
+} from 'electron';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createWorkerService } from '../core/session/worker-service.js';
+import type { Service } from '../core/session/service.js';
+import { forwardEvents, registerIpc } from './ipc.js';
+import {
+  denyPermissions,
+  hardenContents,
+  isAppUrl,
+  webPreferences,
+  withSecurityHeaders,
+} from './security.js';
+
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string | undefined;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const devUrl =
+  typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' ? MAIN_WINDOW_VITE_DEV_SERVER_URL : undefined;
+const rendererRoot = (() => {
+  const name = typeof MAIN_WINDOW_VITE_NAME === 'string' ? MAIN_WINDOW_VITE_NAME : 'main_window';
+  const forge = join(here, '..', 'renderer', name);
+  return existsSync(join(forge, 'index.html')) ? forge : resolve(here, '..', '..', 'dist', 'renderer');
+})();
+const isApp = (url: string) => isAppUrl(url, { fileRoot: rendererRoot, devOrigin: devUrl });
+
+/** A capture path among the command-line arguments (skipping Electron's own). */
+export function captureArg(argv: string[]): string | undefined {
+  return argv
+    .slice(app.isPackaged ? 1 : 2)
+    .find((a) => !a.startsWith('-') && /\.(pcap|pcapng|cap|gz)$/i.test(a) && existsSync(a));
+}
+
+let win: BrowserWindow | null = null;
+let service: Service | null = null;
+let recent: string[] = [];
+
+async function openCapture(path: string): Promise<void> {
+  if (!service) return;
+  try {
+    await service.call('open', { path: resolve(path) });
+  } catch (e) {
+    dialog.showErrorBox('Cannot open capture', `${path}\n\n${e instanceof Error ? e.message : String(e)}`);
+  }
+  await refreshMenu();
+}
+
+async function chooseAndOpen(): Promise<void> {
+  if (!win) return;
+  const r = await dialog.showOpenDialog(win, {
+    title: 'Open capture',
+    properties: ['openFile'],
+    filters: [
+      { name: 'Captures', extensions: ['pcap', 'pcapng', 'cap', 'gz'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  });
+  if (!r.canceled && r.filePaths[0]) await openCapture(r.filePaths[0]);
+}
+
+async function exportObjects(): Promise<void> {
+  if (!win || !service) return;
+  const r = await dialog.showOpenDialog(win, {
+    title: 'Export objects to…',
+    properties: ['openDirectory', 'createDirectory'],
+  });
+  if (r.canceled || !r.filePaths[0]) return;
+  try {
+    const res = await service.call('exportObjects', { dir: r.filePaths[0] });
+    await dialog.showMessageBox(win, {
+      message:
+        `Exported ${res.written.length} object(s) to ${res.dir}` +
+        (res.failed.length ? `; ${res.failed.length} failed` : ''),
+    });
+  } catch (e) {
+    dialog.showErrorBox('Export failed', e instanceof Error ? e.message : String(e));
+  }
+}
+
+async function writeReport(): Promise<void> {
+  if (!win || !service) return;
+  const info = await service.call('info', {});
+  if (!info) return void dialog.showErrorBox('Report', 'Open a capture first.');
+  const r = await dialog.showSaveDialog(win, {
+    title: 'Save report',
+    defaultPath: `${info.name}.report.txt`,
+  });
+  if (r.canceled || !r.filePath) return;
+  const lines = [
+    `Wirelens report — ${new Date().toISOString()}`,
+    `Capture: ${info.path}`,
+    `SHA-256: ${info.sha256 ?? '(not computed)'}`,
+    `Format: ${info.format}${info.gzip ? ' (gzip)' : ''}, ${info.packets} packets, ${info.bytes} bytes`,
+    '',
+  ];
+  try {
+    const analysed = await service.call('analyseObjects', {});
+    lines.push('Objects (filename, size, MD5, SHA-256, signature verdict):');
+    for (const a of analysed) {
+      lines.push(
+        `  ${a.object.filename}\t${a.object.size}\t${a.hashes.md5}\t${a.hashes.sha256}\t${a.signature.verdict}${a.signature.reason ? ' (' + a.signature.reason + ')' : ''}`,
+      );
+    }
+  } catch (e) {
+    lines.push(`Objects: unavailable (${e instanceof Error ? e.message : String(e)})`);
+  }
+  writeFileSync(r.filePath, lines.join('\n') + '\n');
+}
+
+async function refreshMenu(): Promise<void> {
+  try {
+    recent = service ? await service.call('recent', {}) : [];
+  } catch {
+    recent = [];
+  }
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+}
+
+function menuTemplate(): MenuItemConstructorOptions[] {
+  const theme = (t: 'system' | 'light' | 'dark'): MenuItemConstructorOptions => ({
+    label: t[0].toUpperCase() + t.slice(1),
+    type: 'radio',
+    checked: nativeTheme.themeSource === t,
+    click: () => {
+      nativeTheme.themeSource = t;
+    },
+  });
+  return [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void chooseAndOpen() },
+        {
+          label: 'Open Recent',
+          submenu: recent.length
+            ? recent.map((p) => ({ label: p, click: () => void openCapture(p) }))
+            : [{ label: '(none)', enabled: false }],
+        },
+        { type: 'separator' },
+        { label: 'Export Objects…', click: () => void exportObjects() },
+        { label: 'Report…', click: () => void writeReport() },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    {
+      label: 'Edit',
+      submenu: [
+        { role: 'copy' },
+        { role: 'selectAll' },
+        { type: 'separator' },
+        {
+          label: 'Go to Packet…',
+          accelerator: 'CmdOrCtrl+G',
+          // The renderer handles Ctrl+G itself; the menu item sends the same key press.
+          registerAccelerator: false,
+          click: () => {
+            win?.webContents.sendInputEvent({ type: 'keyDown', keyCode: 'G', modifiers: ['control'] });
+          },
+        },
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        { label: 'Theme', submenu: [theme('system'), theme('light'), theme('dark')] },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    {
+      label: 'Help',
+      submenu: [
+        {
+          label: 'About Wirelens',
+          click: () =>
+            void dialog.showMessageBox({
+              title: 'About Wirelens',
+              message: `Wirelens ${app.getVersion()}`,
+              detail: 'Packet viewer for network-forensics investigators. MIT licence.',
+            }),
+        },
+      ],
+    },
+  ];
+}
+
+async function createWindow(): Promise<void> {
+  win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Wirelens',
+    show: false,
+    webPreferences: webPreferences(join(here, 'preload.cjs')),
+  });
+  hardenContents(win.webContents, isApp);
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => {
+    win = null;
+  });
+  if (devUrl) await win.loadURL(devUrl);
+  else await win.loadURL(pathToFileURL(join(rendererRoot, 'index.html')).toString());
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_e, argv) => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+    const file = argv.slice(1).find((a) => /\.(pcap|pcapng|cap|gz)$/i.test(a) && existsSync(a));
+    if (file) void openCapture(file);
+  });
+
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents, isApp));
+
+  void app.whenReady().then(async () => {
+    session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
+      cb({ responseHeaders: withSecurityHeaders(details.responseHeaders) }),
+    );
+    denyPermissions(session.defaultSession);
+    service = createWorkerService();
+    registerIpc(ipcMain, service, isApp);
+    forwardEvents(service, (channel, msg) => win?.webContents.send(channel, msg));
+    await refreshMenu();
+    service.on('opened', () => void refreshMenu());
+    await createWindow();
+    const file = captureArg(process.argv);
+    if (file) void openCapture(file);
+  });
+
+  app.on('window-all-closed', () => {
+    service?.dispose();
+    app.quit();
+  });
+}
