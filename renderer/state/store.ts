@@ -315,7 +315,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
 
       setFilterText(text) {
-        set({ filterText: text });
+        set({ filterText: text, filterError: null });
       },
 
       async validate(text) {

@@ -1,0 +1,315 @@
+/**
+ * The web host end to end, in Chromium: open by drop and by the host's FILE argument, the lecture filters
+ * against the tshark oracle, a bad filter, tree ⇄ hex selection, and the forensic panels.
+ * Screenshots of each step go to test-results/ (look at them).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { startHost, type Host } from '../support/host.js';
+import { HTTP_GIFS, haveCorpus, oracleExports, oracleFilters, SAMPLE } from '../support/corpus.js';
+import { applyFilter, dropFile, rowNumbers, waitDisplayed } from '../support/page.js';
+
+const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
+
+const LECTURE = [
+  'http.request.method==GET && http.request.full_uri matches "http://.*\\.gif.*"',
+  'http.request.method==GET && http.request.full_uri matches "http://.*\\\\.gif.*"',
+  '(http.request.method==GET or http.response==200) && tcp && http.content_type=="image/gif"',
+];
+
+let host: Host | undefined;
+test.afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+
+async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: info.outputPath(`${name}.png`) });
+}
+
+async function openPage(page: Page, h: Host): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(h.url);
+  return problems;
+}
+
+/** The panel's engine may not have landed yet: skip (with the reason) instead of failing. */
+async function skipIfUnavailable(page: Page, panel: string): Promise<void> {
+  const err = page.getByTestId(panel).locator('.error');
+  if ((await err.count()) > 0 && /not available yet/.test(await err.first().innerText())) {
+    const reason = `engine feature missing: ${await err.first().innerText()}`;
+    console.log(`SKIP ${panel}: ${reason}`);
+    test.skip(true, reason);
+  }
+}
+
+test.describe('web host', () => {
+  test.skip(
+    !capture,
+    'no capture: neither ../shared/corpus/gen/http_gifs.pcap nor assets/sample.pcapng exists',
+  );
+
+  test('a capture dropped onto the window opens and shows rows', async ({ page }, info) => {
+    host = await startHost();
+    const problems = await openPage(page, host);
+    await expect(page.getByTestId('welcome')).toBeVisible();
+    await shot(page, info, '01-welcome');
+    await dropFile(page, '[data-testid=app]', capture!);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await expect(page.getByTestId('status-bar')).toContainText(basename(capture!));
+    const rows = await rowNumbers(page);
+    expect(rows.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    // The first packet is selected: its tree and bytes are shown.
+    await expect(page.getByTestId('tree-item').first()).toContainText('Frame 1');
+    await expect(page.getByTestId('hex-dump')).toContainText('0000');
+    await shot(page, info, '02-dropped');
+    expect(problems).toEqual([]);
+  });
+
+  test('the host FILE argument opens for the page; lecture filters match tshark', async ({ page }, info) => {
+    test.skip(!haveCorpus, 'the lecture filters need ../shared/corpus (http_gifs.pcap + oracle)');
+    host = await startHost(HTTP_GIFS);
+    const problems = await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await expect(page.getByTestId('status-count')).toContainText('Packets: 1688');
+    await shot(page, info, '03-file-arg');
+    const oracle = oracleFilters();
+    let step = 4;
+    for (const expr of LECTURE) {
+      const want = oracle.get(expr);
+      expect(want, `oracle row for ${expr}`).toBeDefined();
+      await applyFilter(page, expr);
+      const status = page.getByTestId('filter-status');
+      if (want!.status === 'error') {
+        // tshark 4.0 rejects "\." inside a string. Our engine either rejects it too (red, not applied) or accepts
+        // it with a warning (yellow + message) meaning the regex escape — then it must select exactly what the
+        // portable "\\." spelling selects in tshark.
+        await expect(status).toHaveAttribute('data-status', /^(error|warn)$/);
+        await expect(status.locator('.fb-msg')).not.toBeEmpty();
+        const got = await status.getAttribute('data-status');
+        if (got === 'error') {
+          await expect(page.getByTestId('filter-input')).toHaveClass(/status-error/);
+        } else {
+          const portable = oracle.get(expr.replace('\\.', '\\\\.'));
+          expect(portable?.status).toBe('ok');
+          await expect(page.getByTestId('filter-input')).toHaveClass(/status-warn/);
+          await waitDisplayed(page, portable!.count);
+          await expect.poll(() => rowNumbers(page)).toEqual(portable!.frames);
+        }
+        console.log(`filter ${expr}: tshark 4.0 error; ours ${got} — ${await status.innerText()}`);
+      } else {
+        await waitDisplayed(page, want!.count);
+        await expect(page.getByTestId('filter-input')).toHaveClass(/status-(ok|warn)/);
+        await expect.poll(() => rowNumbers(page)).toEqual(want!.frames);
+        console.log(`filter ${expr}: ${want!.count} packets, agree with tshark`);
+      }
+      await shot(page, info, `${String(step++).padStart(2, '0')}-filter`);
+    }
+    // Esc clears the filter and shows every packet again.
+    await page.getByTestId('filter-input').press('Escape');
+    await page.getByTestId('filter-input').press('Escape');
+    await waitDisplayed(page, 1688);
+    expect(problems).toEqual([]);
+  });
+
+  test('a bad filter shows red with the message and its span underlined', async ({ page }, info) => {
+    host = await startHost(capture);
+    await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    const input = page.getByTestId('filter-input');
+    await input.fill('tcp.port in {80 8080}');
+    // Live validation while typing (before Enter).
+    await expect(input).toHaveClass(/status-error/);
+    await expect(page.getByTestId('filter-status')).toHaveAttribute('data-status', 'error');
+    await expect(page.getByTestId('filter-status').locator('u')).toBeVisible();
+    await shot(page, info, '07-bad-filter-typing');
+    await input.press('Enter');
+    await expect(page.getByTestId('filter-status').locator('.fb-msg')).not.toBeEmpty();
+    await input.fill('nosuchproto.field == 1');
+    await expect(input).toHaveClass(/status-error/);
+    await expect(page.getByTestId('filter-status').locator('.fb-msg')).toContainText(/nosuchproto/);
+    await shot(page, info, '08-bad-filter-unknown-field');
+    await input.fill('tcp');
+    await expect(input).toHaveClass(/status-ok/);
+  });
+
+  test('selecting a packet: tree and hex highlight agree both ways; keyboard and Ctrl+G', async ({
+    page,
+  }, info) => {
+    host = await startHost(capture);
+    await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    const list = page.getByTestId('packet-list');
+    await page.getByTestId('packet-row').nth(1).click();
+    await expect(page.getByTestId('packet-row').nth(1)).toHaveAttribute('aria-selected', 'true');
+    await list.press('ArrowDown');
+    await expect(page.locator('[data-testid=packet-row][aria-selected=true]')).toHaveAttribute(
+      'data-no',
+      '3',
+    );
+    await list.press('End');
+    await expect(page.locator('[data-testid=packet-row][aria-selected=true]')).toBeVisible();
+    await list.press('Home');
+    await expect(page.locator('[data-testid=packet-row][aria-selected=true]')).toHaveAttribute(
+      'data-no',
+      '1',
+    );
+    // Ctrl+G: go to packet 4 (an HTTP GET in http_gifs).
+    await page.keyboard.press('Control+g');
+    await page.getByTestId('goto-input').fill('4');
+    await page.getByTestId('goto-input').press('Enter');
+    await expect(page.locator('[data-testid=packet-row][aria-selected=true]')).toHaveAttribute(
+      'data-no',
+      '4',
+    );
+    await expect(page.getByTestId('tree-item').first()).toContainText('Frame 4');
+
+    // hex → tree: byte 26 is the first byte of the IPv4 source address (Ethernet + IPv4 header).
+    const hex = page.getByTestId('hex-dump');
+    const t0 = Date.now();
+    await hex.locator('.hx-hex [data-off="26"]').click();
+    const sel = page.locator('[data-testid=tree-item][aria-selected=true]');
+    await expect(sel).toHaveAttribute('data-field', 'ip.src');
+    const hl = await hex
+      .locator('.hx-hex .hl')
+      .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.off)));
+    expect(hl).toEqual([26, 27, 28, 29]);
+    console.log(
+      `hex click → tree selection + highlight: ${Date.now() - t0} ms (incl. Playwright round trips)`,
+    );
+    await shot(page, info, '09-hex-to-tree');
+
+    // tree → hex: the destination address highlights bytes 30..33.
+    await page.locator('[data-testid=tree-item][data-field="ip.dst"]').click();
+    await expect(page.locator('[data-testid=tree-item][aria-selected=true]')).toHaveAttribute(
+      'data-field',
+      'ip.dst',
+    );
+    await expect
+      .poll(() =>
+        hex
+          .locator('.hx-hex .hl')
+          .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.off))),
+      )
+      .toEqual([30, 31, 32, 33]);
+    // Keyboard in the tree: Down moves to the next item, Left goes to the parent (IPv4) and collapses it.
+    const tree = page.getByTestId('detail-tree');
+    await tree.press('ArrowLeft');
+    await expect(page.locator('[data-testid=tree-item][aria-selected=true]')).toHaveAttribute(
+      'data-field',
+      'ip',
+    );
+    await tree.press('ArrowLeft');
+    await expect(page.locator('[data-testid=tree-item][data-field="ip.dst"]')).toHaveCount(0);
+    await tree.press('ArrowRight');
+    await expect(page.locator('[data-testid=tree-item][data-field="ip.dst"]')).toHaveCount(1);
+    await shot(page, info, '10-tree-to-hex');
+
+    // Right-click → Apply as Filter.
+    await page.locator('[data-testid=tree-item][data-field="ip.dst"]').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Apply as Filter' }).click();
+    await expect(page.getByTestId('filter-input')).toHaveValue(/^ip\.dst == /);
+    await shot(page, info, '11-apply-as-filter');
+
+    // Time from selecting a packet to tree + hex rendered, as the app measures it (printed, not asserted).
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await list.press('ArrowDown');
+      await page.waitForTimeout(150);
+      const t = await page.getByTestId('select-ms').innerText();
+      times.push(Number(/([\d.]+) ms/.exec(t)?.[1] ?? NaN));
+    }
+    console.log(`select → tree+hex rendered: ${times.map((t) => t.toFixed(1)).join(', ')} ms (goal < 50 ms)`);
+  });
+
+  test('objects panel lists and exports the GIFs with the right hashes', async ({ page }, info) => {
+    test.skip(!haveCorpus, 'needs ../shared/corpus');
+    host = await startHost(HTTP_GIFS);
+    await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.getByTestId('open-objects').click();
+    const panel = page.getByTestId('objects-panel');
+    await expect(panel.locator('[data-testid=object-row], .error').first()).toBeVisible();
+    await skipIfUnavailable(page, 'objects-panel');
+    const oracle = oracleExports();
+    await expect(panel.getByTestId('object-row')).toHaveCount(oracle.size);
+    await shot(page, info, '12-objects');
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-export-'));
+    try {
+      await panel.getByTestId('export-dir').fill(dir);
+      await panel.getByTestId('export-all').click();
+      await expect(panel.getByTestId('export-result')).toContainText(`Wrote ${oracle.size} file(s)`);
+      await shot(page, info, '13-exported');
+      let agree = 0;
+      for (const [name, want] of oracle) {
+        const p = join(dir, name);
+        if (!existsSync(p)) continue;
+        const sha = createHash('sha256').update(readFileSync(p)).digest('hex');
+        if (sha === want.sha256) agree++;
+      }
+      console.log(
+        `exported objects agree with tshark --export-objects: ${agree}/${oracle.size} (${readdirSync(dir).length} files)`,
+      );
+      expect(agree).toBe(oracle.size);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('hashing panel shows the MD5 of a dropped file', async ({ page }, info) => {
+    host = await startHost(capture);
+    await openPage(page, host);
+    await page.getByTestId('open-hashing').click();
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-hash-'));
+    const file = join(dir, 'evidence.bin');
+    const bytes = Buffer.from('Wirelens hashing test \u00e9\n'.repeat(100), 'utf8');
+    writeFileSync(file, bytes);
+    try {
+      await dropFile(page, '[data-testid=hash-drop]', file);
+      const panel = page.getByTestId('hashing-panel');
+      await expect(panel.locator('[data-testid=hash-result], .error').first()).toBeVisible();
+      await skipIfUnavailable(page, 'hashing-panel');
+      await expect(page.getByTestId('hash-md5')).toHaveText(createHash('md5').update(bytes).digest('hex'));
+      // The drop went to the panel, not to "open capture".
+      await expect(page.getByTestId('status-bar')).not.toContainText('evidence.bin');
+      await shot(page, info, '14-hashing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('signatures panel flags the PNG served as fake.gif', async ({ page }, info) => {
+    test.skip(!haveCorpus, 'needs ../shared/corpus');
+    host = await startHost(HTTP_GIFS);
+    await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.getByTestId('open-signatures').click();
+    const panel = page.getByTestId('signatures-panel');
+    await expect(panel.locator('[data-testid=signature-row], .error').first()).toBeVisible();
+    await skipIfUnavailable(page, 'signatures-panel');
+    const fake = panel.locator('[data-testid=signature-row][data-filename="fake.gif"]');
+    await expect(fake).toHaveAttribute('data-verdict', 'mismatch');
+    await expect(fake).toContainText('image/png');
+    // Mismatches first.
+    await expect(panel.getByTestId('signature-row').first()).toHaveAttribute('data-verdict', 'mismatch');
+    await shot(page, info, '15-signatures');
+  });
+
+  test('dark theme renders', async ({ page }, info) => {
+    host = await startHost(capture);
+    await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.getByTestId('theme-toggle').click();
+    await expect(page.locator('[data-testid=tree-item]').first()).toBeVisible();
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(['dark', 'light']).toContain(theme);
+    await shot(page, info, `16-theme-${theme}`);
+  });
+});
