@@ -131,11 +131,14 @@ export interface HttpRequestInfo {
   ts: { s: number; ns: number };
 }
 
-/** One HTTP response body (export-objects record), recorded on the first pass. */
+/**
+ * One HTTP body as tshark's --export-objects http lists it, recorded on the first pass: every request or response
+ * with a body, and the data of "Continuation" frames (named after the stream's last request, like tshark).
+ */
 export interface HttpObjectRecord {
   frame: number;
-  /** Which message within the frame's reassembled data (0 = first). */
-  msg: number;
+  /** Which http.file_data item of the frame holds the body (0 = first). */
+  fileData: number;
   requestFrame?: number;
   host: string;
   uri: string;
@@ -143,13 +146,16 @@ export interface HttpObjectRecord {
   source: string;
   destination: string;
   size: number;
-  /** tshark exports an object for every response body, named after the request URI. */
   method: string;
+  /** False when no request was seen for it (tshark then names it "object<frame>"). */
+  hasUri: boolean;
 }
 
 interface HttpState {
   /** Pending requests per TCP stream (FIFO), for pairing responses. */
   pending: Map<number, HttpRequestInfo[]>;
+  /** Last request per TCP stream (names the data of continuation frames). */
+  lastRequest: Map<number, HttpRequestInfo>;
   objects: HttpObjectRecord[];
   requests: number;
   responses: number;
@@ -158,6 +164,7 @@ interface HttpState {
 export function httpState(ctx: { state: DissectCtx['state'] }): HttpState {
   return ctx.state.get<HttpState>('http', () => ({
     pending: new Map(),
+    lastRequest: new Map(),
     objects: [],
     requests: 0,
     responses: 0,
@@ -175,7 +182,6 @@ interface Parsed {
   headers: { name: string; value: string; off: number; len: number }[];
   headerEnd: number; // offset after the blank line
 }
-
 
 function lineEnd(v: ByteView, from: number, end: number): number {
   for (let i = from; i < end; i++) if (v.bytes[i] === 10) return i;
@@ -383,6 +389,12 @@ export const http = defineProtocol({
           const magic = v.length >= 6 ? v.latin1(0, 6) : '';
           if (magic === 'GIF89a' || magic === 'GIF87a') ctx.columns.info += ` (${magic})`;
           ctx.add(f.fileData, 0, v.length, v.slice(0, v.length), { label: `File Data: ${v.length} bytes` });
+          if (!ctx.visited) {
+            // tshark exports the data of a continuation under the stream's last request.
+            const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
+            const last = httpState(ctx).lastRequest.get(stream);
+            if (last) pushObject(ctx, httpState(ctx), ctx.frame.number, last, '', v.length);
+          }
           if (!canDesegment) throw new BoundsError(v.length, 1, v.length);
           return true;
         }
@@ -413,10 +425,9 @@ export const http = defineProtocol({
       const key = `${ctx.frame.number}:${msgIndex}`;
       let req: HttpRequestInfo | undefined;
       if (!p.isRequest) {
-        if (!ctx.visited) {
-          req = st.pending.get(stream)?.shift();
-          if (req) ctx.state.setFrame('http.req_of', hashKey(key), req);
-        } else req = ctx.state.getFrame<HttpRequestInfo>('http.req_of', hashKey(key));
+        // Peek only: the request is consumed when the response is complete (not on a partial first try).
+        if (!ctx.visited) req = st.pending.get(stream)?.[0];
+        else req = ctx.state.getFrame<HttpRequestInfo>('http.req_of', hashKey(key));
       }
       const noBody =
         !p.isRequest &&
@@ -459,6 +470,10 @@ export const http = defineProtocol({
       }
       // A complete message: dissect it.
       any = true;
+      if (!p.isRequest && !ctx.visited && req) {
+        st.pending.get(stream)?.shift();
+        ctx.state.setFrame('http.req_of', hashKey(key), req);
+      }
       dissectMessage(ctx, p, off, bodyEnd, msgIndex, req, stream, chunked, noBody, cl);
       off = bodyEnd;
       msgIndex++;
@@ -559,14 +574,16 @@ function dissectMessage(
     if (!ctx.visited) {
       st.requests++;
       const list = st.pending.get(stream) ?? [];
-      list.push({
+      const info: HttpRequestInfo = {
         frame: n,
         method: p.method!,
         uri: p.uri!,
         host,
         ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
-      });
+      };
+      list.push(info);
       st.pending.set(stream, list);
+      st.lastRequest.set(stream, info);
       ctx.state.setFrame('http.reqnum', hashKey(`${n}:${msgIndex}`), st.requests);
     }
     const respIn = ctx.state.getFrame<number>('http.resp_in', hashKey(`${n}:${msgIndex}`));
@@ -620,31 +637,37 @@ function dissectMessage(
   }
   bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: `File Data: ${body.length} bytes` });
   void cl;
-  if (!p.isRequest && !ctx.visited && body.length > 0)
-    recordObject(ctx, st, p, n, msgIndex, req, body.length);
+  if (!ctx.visited && body.length > 0) {
+    const own: HttpRequestInfo | undefined = p.isRequest
+      ? { frame: n, method: p.method!, uri: p.uri!, host, ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } }
+      : req;
+    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), body.length);
+  }
   const ct = header(p, 'content-type') ?? '';
   mediaLayer(ctx, bodyCtx, ct);
 }
 
-function recordObject(
+function pushObject(
   ctx: DissectCtx,
   st: HttpState,
-  p: Parsed,
   frame: number,
-  msg: number,
   req: HttpRequestInfo | undefined,
+  contentType: string,
   size: number,
 ): void {
+  let fileData = 0;
+  for (let k = st.objects.length - 1; k >= 0 && st.objects[k].frame === frame; k--) fileData++;
   st.objects.push({
     frame,
-    msg,
+    fileData,
     requestFrame: req?.frame,
     host: req?.host ?? '',
     uri: req?.uri ?? '',
     method: req?.method ?? '',
-    contentType: (header(p, 'content-type') ?? '').split(';')[0].trim(),
+    contentType,
     source: ctx.pinfo.netSrc ?? '',
     destination: ctx.pinfo.netDst ?? '',
     size,
+    hasUri: req !== undefined,
   });
 }

@@ -1,27 +1,106 @@
 /** Service handlers for objects, hashing, signatures, found GIFs and follow stream. */
+import { basename, join } from 'node:path';
 import type { MethodName, Req, Res } from '../api/methods.js';
+import type { HttpObject, ObjectAnalysis } from '../api/types.js';
 import type { CaptureSession } from './session.js';
 import type { Emit } from './service.js';
 import { SessionError } from './session.js';
+import { listObjects, objectBytes, type ObjectEntry } from '../objects/list.js';
+import { exportObjects } from '../objects/export.js';
+import { exportable, matchesType } from '../objects/select.js';
+import { findGifDownloads } from '../objects/gifs.js';
+import { hashBytes } from '../forensics/hash.js';
+import { encodingInfo } from '../forensics/encoding.js';
+import { checkSignature } from '../forensics/signature.js';
+import { HashSetStore } from '../forensics/hashset.js';
+import { followStream } from '../stats/run.js';
 
 type ForensicMethods =
   'objects' | 'objectBytes' | 'analyseObjects' | 'exportObjects' | 'gifs' | 'hashFile' | 'follow';
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
 
+const plain = (o: ObjectEntry): HttpObject => {
+  const { record: _record, ...rest } = o;
+  return rest;
+};
+
 export function forensicHandlers(
-  _session: CaptureSession,
-  _ctx: { dataDir: string; emit: Emit },
+  session: CaptureSession,
+  ctx: { dataDir: string; emit: Emit },
 ): { [M in ForensicMethods]: Handler<M> } {
-  const unavailable = (what: string) => () => {
-    throw new SessionError(`${what} is not available yet`);
+  const hashSets = new HashSetStore(join(ctx.dataDir, 'hashsets'));
+  const need = () => {
+    if (!session.capture) throw new SessionError('no capture is open');
+    return session.capture;
+  };
+  const objects = () => {
+    need();
+    return listObjects(session);
+  };
+  const byIndex = (index: number) => {
+    const o = objects()[index];
+    if (!o) throw new SessionError(`there is no object ${index}`);
+    return o;
   };
   return {
-    objects: unavailable('the HTTP object list'),
-    objectBytes: unavailable('the HTTP object list'),
-    analyseObjects: unavailable('object analysis'),
-    exportObjects: unavailable('object export'),
-    gifs: unavailable('the found-GIFs view'),
-    hashFile: unavailable('hashing'),
-    follow: unavailable('follow stream'),
+    objects: () => objects().map(plain),
+    objectBytes: ({ index }) => objectBytes(session, byIndex(index)),
+    analyseObjects: async () => {
+      const out: ObjectAnalysis[] = [];
+      for (const o of objects()) {
+        const data = objectBytes(session, o);
+        const hashes = hashBytes(data);
+        out.push({
+          object: plain(o),
+          hashes,
+          signature: await checkSignature(data, o.filename, o.contentType),
+          encoding: encodingInfo(data),
+          hashSet: hashSets.verdictOf(hashes),
+        });
+      }
+      // Mismatches first, as an investigator wants them.
+      return out.sort(
+        (a, b) =>
+          Number(b.signature.verdict === 'mismatch') - Number(a.signature.verdict === 'mismatch') ||
+          a.object.index - b.object.index,
+      );
+    },
+    exportObjects: async ({ dir, indices, type }) => {
+      let list = objects();
+      if (indices) {
+        const want = new Set(indices);
+        list = list.filter((o) => want.has(o.index));
+      }
+      if (type) list = list.filter((o) => matchesType(o, type));
+      const sha = await session.fileSha256();
+      const r = await exportObjects(
+        list.map((o) => exportable(session, o)),
+        dir,
+        (h) => hashSets.verdictOf(h),
+        { name: basename(need().path), sha256: sha },
+      );
+      return { dir: r.dir, written: r.written, failed: r.failed };
+    },
+    gifs: () => {
+      const cap = need();
+      const pkts: [number, Uint8Array][] = [];
+      cap.forEach(0, cap.index.count, (i, b) => void pkts.push([i + 1, b]));
+      return findGifDownloads(basename(cap.path), pkts);
+    },
+    hashFile: async ({ name, bytes }) => {
+      const hashes = hashBytes(bytes);
+      return {
+        name,
+        size: bytes.length,
+        hashes,
+        encoding: encodingInfo(bytes),
+        signature: await checkSignature(bytes.subarray(0, 1 << 20), name),
+        hashSet: hashSets.verdictOf(hashes),
+      };
+    },
+    follow: ({ stream, proto }) => {
+      need();
+      return followStream(session, proto ?? 'tcp', stream);
+    },
   };
 }

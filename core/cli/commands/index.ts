@@ -2,6 +2,14 @@ import type { Command } from '../command.js';
 import { infoCommand } from './info.js';
 import { listCommand } from './list.js';
 import { webCommand } from './web.js';
+import {
+  exportCommand,
+  gifsCommand,
+  hashCommand,
+  hashsetCommand,
+  reportCommand,
+  sigCommand,
+} from './forensic.js';
 import { convCommand, endpointsCommand, followCommand, phsCommand } from './stats.js';
 
 /** Every sub-command; each lives in its own module beside this one. */
@@ -12,5 +20,11 @@ export const commands: Command[] = [
   convCommand,
   endpointsCommand,
   phsCommand,
+  gifsCommand,
+  exportCommand,
+  hashCommand,
+  hashsetCommand,
+  sigCommand,
+  reportCommand,
   webCommand,
 ];

@@ -1,0 +1,34 @@
+/** MD5, SHA-1 and SHA-256 in one pass (node:crypto), over bytes, a stream of chunks or a file. */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Hashes } from '../api/types.js';
+
+export class MultiHash {
+  private readonly md5 = createHash('md5');
+  private readonly sha1 = createHash('sha1');
+  private readonly sha256 = createHash('sha256');
+  size = 0;
+
+  update(b: Uint8Array): this {
+    this.md5.update(b);
+    this.sha1.update(b);
+    this.sha256.update(b);
+    this.size += b.length;
+    return this;
+  }
+
+  digest(): Hashes {
+    return { md5: this.md5.digest('hex'), sha1: this.sha1.digest('hex'), sha256: this.sha256.digest('hex') };
+  }
+}
+
+export function hashBytes(b: Uint8Array): Hashes {
+  return new MultiHash().update(b).digest();
+}
+
+export async function hashFile(path: string, signal?: AbortSignal): Promise<Hashes & { size: number }> {
+  const h = new MultiHash();
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal }))
+    h.update(chunk as Buffer);
+  return { ...h.digest(), size: h.size };
+}

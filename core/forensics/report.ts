@@ -1,0 +1,87 @@
+/**
+ * The evidence report: capture identity, every object with hashes, signature and hash-set verdicts, and the
+ * found-GIFs list, as report.json, report.csv and one self-contained report.html (images inline as data: URIs,
+ * everything escaped — object names and URIs come from the capture and are hostile by default).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CaptureInfo, GifFinding } from '../api/types.js';
+import { reportCsv, type ReportRow } from '../objects/export.js';
+
+export interface EvidenceReport {
+  tool: string;
+  generatedAt: string;
+  capture: CaptureInfo;
+  objects: ReportRow[];
+  gifs: GifFinding[];
+}
+
+const esc = (s: string | number) =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+const IMAGE_MIME = new Set(['image/gif', 'image/png', 'image/jpeg', 'image/webp', 'image/bmp']);
+
+export function reportHtml(r: EvidenceReport, thumbnails: Map<string, Uint8Array>): string {
+  const c = r.capture;
+  const rows = r.objects
+    .map((o) => {
+      const img = thumbnails.get(o.object);
+      const mime = o.detectedType;
+      const thumb =
+        img && IMAGE_MIME.has(mime)
+          ? `<img alt="" src="data:${mime};base64,${Buffer.from(img).toString('base64')}">`
+          : '';
+      const cls = o.signature === 'mismatch' || o.hashSet === 'known-bad' ? ' class="alert"' : '';
+      return `<tr${cls}><td>${thumb}</td><td>${esc(o.object)}</td><td>${o.frame}</td><td>${esc(o.host)}</td><td class="uri">${esc(o.uri)}</td><td>${esc(o.contentType)}</td><td>${esc(mime)}</td><td>${o.size}</td><td class="h">${o.md5}<br>${o.sha1}<br>${o.sha256}</td><td>${esc(o.signature)}${o.signatureReason ? `<br><small>${esc(o.signatureReason)}</small>` : ''}</td><td>${esc(o.hashSet)}</td></tr>`;
+    })
+    .join('\n');
+  const gifs = r.gifs.length
+    ? r.gifs.map((g) => `<li>frame ${g.frame}: <code>${esc(g.line)}</code></li>`).join('\n')
+    : '<li>No gif downloads found in this file</li>';
+  const t = (x?: number) => (x === undefined ? 'n/a' : new Date(x * 1000).toISOString());
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>Wirelens evidence report — ${esc(c.name)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}
+h1{font-size:1.4em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f3f3f3}.h{font:11px monospace;word-break:break-all}.uri{word-break:break-all;max-width:24em}
+img{max-width:96px;max-height:96px;image-rendering:pixelated}tr.alert{background:#ffe9e6}dl{display:grid;grid-template-columns:max-content auto;gap:2px 1em}dt{font-weight:600}
+</style></head><body>
+<h1>Wirelens evidence report</h1>
+<dl>
+<dt>Capture</dt><dd>${esc(c.name)}</dd>
+<dt>Path</dt><dd>${esc(c.path)}</dd>
+<dt>Size</dt><dd>${c.size} bytes</dd>
+<dt>SHA-256</dt><dd class="h">${esc(c.sha256 ?? 'n/a')}</dd>
+<dt>Format</dt><dd>${esc(c.format)}${c.gzip ? ' (gzip)' : ''}</dd>
+<dt>Packets</dt><dd>${c.packets}</dd>
+<dt>First packet</dt><dd>${t(c.firstTime)}</dd>
+<dt>Last packet</dt><dd>${t(c.lastTime)}</dd>
+<dt>Generated</dt><dd>${esc(r.generatedAt)} by ${esc(r.tool)}</dd>
+</dl>
+${c.warnings.length ? `<p><strong>Warnings:</strong> ${c.warnings.map(esc).join('<br>')}</p>` : ''}
+<h2>Objects (${r.objects.length})</h2>
+<table><thead><tr><th></th><th>Object</th><th>Frame</th><th>Host</th><th>URI</th><th>Content-Type</th><th>Detected</th><th>Size</th><th>MD5 / SHA-1 / SHA-256</th><th>Signature</th><th>Hash set</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Found GIFs (the lab's dpkt logic)</h2>
+<ul>
+${gifs}
+</ul>
+</body></html>
+`;
+}
+
+export function writeReport(dir: string, r: EvidenceReport, thumbnails: Map<string, Uint8Array>): string[] {
+  const files = [join(dir, 'report.json'), join(dir, 'report.csv'), join(dir, 'report.html')];
+  writeFileSync(files[0], JSON.stringify(r, null, 2));
+  writeFileSync(files[1], reportCsv(r.objects));
+  writeFileSync(files[2], reportHtml(r, thumbnails));
+  return files;
+}

@@ -1,0 +1,184 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { writePcap } from '../capture/writer.js';
+import { CaptureSession } from '../session/session.js';
+import { httpGifScenario } from '../testing/scenarios.js';
+import { capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
+import { exportObjects, type Exportable } from './export.js';
+import { listObjects, objectBytes } from './list.js';
+import { massage, safeName, tsharkName, uniqueNames, uriBasename } from './names.js';
+import { exportable, selectObjects } from './select.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'wirelens-objects-'));
+
+describe('export names', () => {
+  it("follow tshark's rules for ordinary URIs", () => {
+    expect(tsharkName('/medium.gif?size=2&v=1', 1)).toBe('medium.gif%3fsize=2&v=1');
+    expect(tsharkName('/my%20image.gif', 1)).toBe('my%20image.gif');
+    expect(tsharkName('/a/b/logo.gif', 1)).toBe('logo.gif');
+    expect(tsharkName(undefined, 13)).toBe('object13');
+    expect(uriBasename('/dir/')).toBe('dir');
+    expect(uniqueNames(['logo.gif', 'logo.gif', 'x', 'x'])).toEqual(['logo.gif', 'logo(1).gif', 'x', 'x(1)']);
+    expect(massage('a'.repeat(300) + '.gif')).toHaveLength(255);
+    expect(massage('a'.repeat(300) + '.gif').endsWith('.gif')).toBe(true);
+  });
+
+  it('can never escape the folder or name a device', () => {
+    const hostile = [
+      '../../x',
+      '..',
+      '.',
+      'C:\\Windows\\x',
+      '/etc/passwd',
+      'con.gif',
+      'NUL',
+      'a\u0000b',
+      'a\nb',
+      'x'.repeat(2000),
+      'trail. ',
+      'com1',
+    ];
+    for (const h of hostile) {
+      const s = safeName(h);
+      // eslint-disable-next-line no-control-regex -- asserting that control characters are gone
+      expect(s).not.toMatch(/[/\\\u0000-\u001f]/);
+      expect(['.', '..', '']).not.toContain(s);
+      expect(Buffer.byteLength(s)).toBeLessThanOrEqual(255);
+      expect(s).not.toMatch(/^(con|nul|com1)(\.|$)/i);
+      expect(s).not.toMatch(/[. ]$/);
+    }
+  });
+});
+
+describe('export objects', () => {
+  const dir = tmp();
+  const file = join(dir, 'scenario.pcap');
+  writeFileSync(file, writePcap(httpGifScenario(), { linkType: 1 }));
+
+  it('lists every HTTP body with tshark names and exports them with a report', async () => {
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    const objs = listObjects(s);
+    expect(objs.map((o) => o.filename)).toEqual([
+      'index.html',
+      'logo.gif',
+      'dot.gif%3fx=1',
+      'fake.gif',
+      'missing.gif',
+    ]);
+    const gifs = selectObjects(s, { type: 'gif' });
+    expect(gifs.map((o) => o.filename)).toEqual(['logo.gif', 'dot.gif%3fx=1', 'fake.gif', 'missing.gif']);
+    const out = join(tmp(), 'out');
+    const r = await exportObjects(
+      objs.map((o) => exportable(s, o)),
+      out,
+    );
+    expect(r.failed).toEqual([]);
+    expect(r.written).toHaveLength(5);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      objects: { object: string; signature: string; md5: string }[];
+    };
+    const fake = report.objects.find((o) => o.object === 'fake.gif')!;
+    expect(fake.signature).toBe('mismatch');
+    expect(report.objects.find((o) => o.object === 'logo.gif')!.signature).toBe('match');
+    expect(readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n')[0]).toMatch(
+      /^object,frame,source,destination,host,uri/,
+    );
+    // Exporting again never overwrites: new names get (1).
+    const again = await exportObjects(
+      objs.map((o) => exportable(s, o)),
+      out,
+    );
+    expect(again.written.map((w) => w.filename)).toEqual([
+      'index(1).html',
+      'logo(1).gif',
+      'dot(1).gif%3fx=1',
+      'fake(1).gif',
+      'missing(1).gif',
+    ]);
+    s.close();
+  });
+
+  it('keeps hostile names inside the folder, never loses one, and reports failures by name', async () => {
+    const out = join(tmp(), 'hostile');
+    const names = [
+      '../../evil.gif',
+      'C:\\Windows\\x.gif',
+      'con.gif',
+      'a\u0000b.gif',
+      'line\nbreak.gif',
+      'x'.repeat(2000),
+      '.',
+      '..',
+    ];
+    const objs: Exportable[] = names.map((filename, index) => ({
+      index,
+      frame: index + 1,
+      filename,
+      host: 'h',
+      uri: `/${filename}`,
+      contentType: 'image/gif',
+      source: 's',
+      destination: 'd',
+      bytes: () => Uint8Array.of(index),
+    }));
+    objs.push({
+      ...objs[0],
+      index: 99,
+      filename: 'boom.gif',
+      bytes: () => {
+        throw new Error('body unavailable');
+      },
+    });
+    const same: Exportable[] = Array.from({ length: 300 }, (_, i) => ({
+      ...objs[0],
+      index: 1000 + i,
+      filename: 'same.gif',
+      bytes: () => Uint8Array.of(i & 255),
+    }));
+    const r = await exportObjects([...objs, ...same], out);
+    expect(r.written).toHaveLength(names.length + 300);
+    expect(r.failed).toEqual([{ index: 99, filename: 'boom.gif', reason: 'body unavailable' }]);
+    const files = readdirSync(out);
+    expect(files).toHaveLength(names.length + 300 + 2);
+    for (const w of r.written) expect(w.path.startsWith(`${r.dir}/`)).toBe(true);
+    expect(existsSync(join(out, '..', '..', 'evil.gif'))).toBe(false);
+  });
+});
+
+describe.skipIf(!hasCorpus)('export objects vs tshark --export-objects', () => {
+  it('produces the same names and bytes as tshark on the oracle captures', async () => {
+    let same = 0;
+    let total = 0;
+    const report: string[] = [];
+    for (const name of oracleCaptures()) {
+      const tsv = oracleFile(name, 'exports.tsv');
+      if (!existsSync(tsv)) continue;
+      total++;
+      const want = readTsv(tsv)
+        .map((r) => `${r.name} ${r.size} ${r.md5}`)
+        .sort();
+      const s = new CaptureSession({ hash: false });
+      await s.open(capturePath(name));
+      const got = listObjects(s)
+        .map((o) => {
+          const b = objectBytes(s, o);
+          return `${o.filename} ${b.length} ${createHash('md5').update(b).digest('hex')}`;
+        })
+        .sort();
+      s.close();
+      if (JSON.stringify(got) === JSON.stringify(want)) same++;
+      else
+        report.push(
+          `${name}: ${got.length} objects vs tshark ${want.length}; differing: ${[...got.filter((g) => !want.includes(g)), ...want.filter((w) => !got.includes(w))].slice(0, 4).join(' | ')}`,
+        );
+    }
+    console.log(`export objects vs tshark: identical on ${same}/${total} captures\n  ${report.join('\n  ')}`);
+    expect(same).toBeGreaterThanOrEqual(9);
+    // The course captures must be exact.
+    expect(report.some((r) => /^http_gifs\.pcap(ng)?:/.test(r))).toBe(false);
+  });
+});
