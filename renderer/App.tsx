@@ -57,6 +57,7 @@ export function App() {
   const goToOpen = useApp((s) => s.goToOpen);
   const setGoToOpen = useApp((s) => s.setGoToOpen);
   const [dragging, setDragging] = useState(false);
+  const [overSide, setOverSide] = useState(false);
   const depth = useRef(0);
 
   useEffect(() => init(), [init]);
@@ -98,7 +99,15 @@ export function App() {
         depth.current = Math.max(0, depth.current - 1);
         if (depth.current === 0) setDragging(false);
       }}
-      onDragOver={(e) => e.preventDefault()}
+      onDragOver={(e) => {
+        e.preventDefault();
+        const side = e.target instanceof Element && !!e.target.closest('.side');
+        if (side !== overSide) setOverSide(side);
+      }}
+      onDropCapture={() => {
+        depth.current = 0;
+        setDragging(false);
+      }}
       onDrop={onDrop}
       data-testid="app"
     >
@@ -148,7 +157,7 @@ export function App() {
       </main>
       <StatusBar />
       {goToOpen && <GoToDialog />}
-      {dragging && <div className="drop-overlay">Drop to open the capture</div>}
+      {dragging && !overSide && <div className="drop-overlay">Drop to open the capture</div>}
     </div>
   );
 }

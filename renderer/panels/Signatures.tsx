@@ -60,8 +60,8 @@ export function SignaturesPanel() {
                   {a.signature.verdict}
                   {a.signature.reason ? ` — ${a.signature.reason}` : ''}
                 </td>
-                <td>
-                  <code>{a.hashes.md5}</code>
+                <td title={`MD5 ${a.hashes.md5}\nSHA-256 ${a.hashes.sha256}`}>
+                  <code className="short-hash">{a.hashes.md5.slice(0, 12)}…</code>
                 </td>
               </tr>
             ))}

@@ -4,6 +4,7 @@ import { rowColors } from '../state/colors.js';
 import { useVirtual } from './useVirtual.js';
 
 export const ROW_H = 20;
+export const HEADER_H = 22;
 
 export const COLUMNS = [
   { key: 'no', title: 'No.', width: 70, align: 'right' },
@@ -23,7 +24,7 @@ export function PacketList() {
   const row = useApp((s) => s.row);
   const ensureRows = useApp((s) => s.ensureRows);
   const select = useApp((s) => s.select);
-  const { ref, onScroll, win, ensureVisible } = useVirtual(displayed, ROW_H);
+  const { ref, onScroll, win, ensureVisible } = useVirtual(displayed, ROW_H, HEADER_H);
   const [widths, setWidths] = useState<number[]>(COLUMNS.map((c) => c.width));
 
   useEffect(() => {
@@ -111,14 +112,6 @@ export function PacketList() {
 
   return (
     <div className="packet-list">
-      <div className="pl-header" role="row" style={{ gridTemplateColumns: template }}>
-        {COLUMNS.map((c, i) => (
-          <span key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : ''}>
-            {c.title}
-            {c.width ? <i className="col-resize" onMouseDown={(e) => startResize(i, e)} /> : null}
-          </span>
-        ))}
-      </div>
       <div
         ref={ref}
         className="pl-body"
@@ -129,6 +122,14 @@ export function PacketList() {
         onScroll={onScroll}
         onKeyDown={onKey}
       >
+        <div className="pl-header" role="row" style={{ gridTemplateColumns: template }}>
+          {COLUMNS.map((c, i) => (
+            <span key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : ''}>
+              {c.title}
+              {c.width ? <i className="col-resize" onMouseDown={(e) => startResize(i, e)} /> : null}
+            </span>
+          ))}
+        </div>
         <div className="pl-spacer" style={{ height: win.height }}>
           {rows}
         </div>

@@ -50,31 +50,32 @@ export function scrollFor(i: number, rows: number, rowH: number, scrollTop: numb
   return scrollTop;
 }
 
-export function useVirtual(rows: number, rowH: number) {
+/** `reserve`: pixels of the viewport taken by a sticky header inside the scroller. */
+export function useVirtual(rows: number, rowH: number, reserve = 0) {
   const ref = useRef<HTMLDivElement | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewH, setViewH] = useState(400);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const measure = () => setViewH(el.clientHeight || 400);
+    const measure = () => setViewH(Math.max(rowH, (el.clientHeight || 400) - reserve));
     measure();
     const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(measure) : undefined;
     ro?.observe(el);
     return () => ro?.disconnect();
-  }, []);
+  }, [reserve, rowH]);
   const onScroll = useCallback(() => setScrollTop(ref.current?.scrollTop ?? 0), []);
   const ensureVisible = useCallback(
     (i: number) => {
       const el = ref.current;
       if (!el) return;
-      const t = scrollFor(i, rows, rowH, el.scrollTop, el.clientHeight || viewH);
+      const t = scrollFor(i, rows, rowH, el.scrollTop, el.clientHeight ? el.clientHeight - reserve : viewH);
       if (t !== el.scrollTop) {
         el.scrollTop = t;
         setScrollTop(t);
       }
     },
-    [rows, rowH, viewH],
+    [rows, rowH, viewH, reserve],
   );
   return { ref, onScroll, win: computeWindow(rows, rowH, scrollTop, viewH), ensureVisible, viewH };
 }
