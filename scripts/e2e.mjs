@@ -12,9 +12,13 @@ if (specs.length === 0) {
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--renderer'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const cli = 'node_modules/@playwright/test/cli.js';
-const r = spawnSync(process.execPath, [cli, 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-});
+const r = spawnSync(
+  process.execPath,
+  [cli, 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+  },
+);
 if (r.error) console.error(`e2e: cannot run Playwright: ${r.error.message}`);
 process.exit(r.status ?? 1);

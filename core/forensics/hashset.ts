@@ -130,9 +130,7 @@ function splitCsv(line: string): string[] {
 }
 
 /** Parses a hash list from lines; detects the format from the first meaningful line. */
-export async function parseHashList(
-  lines: AsyncIterable<string> | Iterable<string>,
-): Promise<{
+export async function parseHashList(lines: AsyncIterable<string> | Iterable<string>): Promise<{
   records: Record<Algo, Records>;
   format: ImportReport['format'];
   lines: number;

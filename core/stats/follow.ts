@@ -133,7 +133,7 @@ export class StreamFollower {
   }
 }
 
-const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09;
+const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d;
 
 function asciiOf(b: Uint8Array, keepNewlines: boolean): string {
   let s = '';
@@ -176,7 +176,9 @@ export function formatFollow(r: FollowResult, format: 'ascii' | 'hex' | 'raw'): 
         }
         const asc =
           asciiOf(row.subarray(0, 8), false) + (row.length > 8 ? ` ${asciiOf(row.subarray(8), false)}` : '');
-        out.push(`${tab}${(offsets[s.dir] + o).toString(16).toUpperCase().padStart(8, '0')}  ${hex} ${asc}`);
+        const line = `${tab}${(offsets[s.dir] + o).toString(16).toUpperCase().padStart(8, '0')}  ${hex} ${asc}`;
+        // tshark loses one trailing blank on full rows (a final space byte there disappears; on a short row it stays).
+        out.push(row.length === 16 && line.endsWith(' ') ? line.slice(0, -1) : line);
       }
       offsets[s.dir] += s.bytes.length;
     }

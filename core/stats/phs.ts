@@ -17,9 +17,9 @@ export class PhsBuilder {
   add(d: Dissection): void {
     let node = this.root;
     const len = d.frame.origLen;
-    for (const item of d.tree) {
-      if (item.field.kind !== 'protocol' || item.field.abbrev === 'frame') continue;
-      const name = item.field.abbrev;
+    // tshark builds the hierarchy from the frame's protocol list (frame.protocols), less the 'ethertype' marker.
+    for (const name of d.layers) {
+      if (name === 'ethertype' || name === '_ws.expert') continue;
       let child = node.children.find((c) => c.name === name);
       if (!child) node.children.push((child = { name, frames: 0, bytes: 0, children: [] }));
       child.frames++;

@@ -1,0 +1,74 @@
+/** Protocol hierarchy and follow stream against tshark (../shared/corpus/oracle/*\/phs.txt, tshark -z follow). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CaptureSession } from '../session/session.js';
+import { capturePath, hasCorpus, oracleCaptures, oracleFile } from '../testing/corpus.js';
+import { formatFollow } from './follow.js';
+import { followStream, protocolHierarchy } from './run.js';
+
+const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!hasCorpus)('statistics vs tshark', () => {
+  it('prints the protocol hierarchy like tshark -z io,phs', async () => {
+    let exact = 0;
+    let total = 0;
+    let lines = 0;
+    let sameLines = 0;
+    const differ: string[] = [];
+    for (const name of oracleCaptures()) {
+      const f = oracleFile(name, 'phs.txt');
+      if (!existsSync(f)) continue;
+      const want = readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
+      const s = new CaptureSession({ hash: false });
+      await s.open(capturePath(name));
+      const got = protocolHierarchy(s).format();
+      s.close();
+      total++;
+      if (got === want) exact++;
+      else differ.push(name);
+      const w = want.split('\n').filter((l) => l.includes('frames:'));
+      const g = new Set(got.split('\n').filter((l) => l.includes('frames:')));
+      lines += w.length;
+      sameLines += w.filter((l) => g.has(l)).length;
+    }
+    console.log(
+      `phs vs tshark: ${exact}/${total} captures identical, ${sameLines}/${lines} hierarchy lines agree; differing: ${differ.join(', ')}`,
+    );
+    for (const course of [
+      'http_gifs.pcap',
+      'http_gifs.pcapng',
+      'http_gifs_cut.pcap',
+      'l2_mix.pcap',
+      'l2_mix.pcapng',
+    ]) {
+      expect(differ, `${course} must match tshark exactly`).not.toContain(course);
+    }
+    expect(exact).toBeGreaterThanOrEqual(17);
+  });
+
+  it.skipIf(!hasTshark)('follows TCP streams like tshark -z follow,tcp (ascii and hex)', async () => {
+    const path = capturePath('http_gifs.pcap');
+    const s = new CaptureSession({ hash: false });
+    await s.open(path);
+    let same = 0;
+    const streams = [0, 1, 2, 3, 4, 5];
+    for (const n of streams) {
+      for (const format of ['ascii', 'hex'] as const) {
+        const ours = formatFollow(followStream(s, 'tcp', n), format);
+        const theirs = spawnSync('tshark', ['-n', '-r', path, '-q', '-z', `follow,tcp,${format},${n}`], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+        }).stdout;
+        if (ours === theirs) same++;
+        else console.log(`stream ${n} ${format} differs`);
+      }
+    }
+    s.close();
+    console.log(`follow vs tshark: ${same}/${streams.length * 2} identical`);
+    expect(same).toBe(streams.length * 2);
+  });
+});
