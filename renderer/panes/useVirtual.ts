@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-export const MAX_PX = 8_000_000;
+export const MAX_PX = 15_000_000;
 
 export interface VirtualWindow {
   first: number;

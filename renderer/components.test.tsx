@@ -1,0 +1,180 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from './App.js';
+import { StoreContext } from './state/context.js';
+import { createAppStore, type AppStore } from './state/store.js';
+import { fakeApi, type FakeApi } from './test/fake-api.js';
+import { sortAnalyses } from './panels/Signatures.js';
+import { wordAt } from './panes/FilterBar.js';
+import type { ObjectAnalysis } from '../core/api/types.js';
+
+afterEach(cleanup);
+
+// jsdom has no layout: give scrollers a height so the virtual list renders a window of rows.
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
+HTMLElement.prototype.scrollIntoView = function () {};
+
+function mount(api: FakeApi): AppStore {
+  const store = createAppStore(api);
+  render(
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>,
+  );
+  return store;
+}
+
+async function opened(api: FakeApi) {
+  const store = mount(api);
+  await act(async () => {
+    await store.getState().open('/cases/web.pcap');
+  });
+  await waitFor(() => expect(screen.getAllByTestId('packet-row')[0].dataset.no).toBe('1'));
+  return store;
+}
+
+describe('App', () => {
+  it('shows the welcome screen with recent files and the sample', async () => {
+    const api = fakeApi(10);
+    mount(api);
+    expect(screen.getByTestId('welcome')).toBeTruthy();
+    await waitFor(() => expect(screen.getByText('/cases/a.pcap')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('open-sample'));
+    await waitFor(() => expect(api.calls.some((c) => c.method === 'open')).toBe(true));
+    expect(api.calls.find((c) => c.method === 'open')?.req).toEqual({ path: '/app/assets/sample.pcapng' });
+  });
+
+  it('renders a window of coloured rows, not all of them', async () => {
+    const api = fakeApi(1_000_000);
+    await opened(api);
+    const rows = screen.getAllByTestId('packet-row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(60);
+    expect(rows[0].textContent).toContain('packet 1');
+    expect(rows[1].dataset.color).toBe('HTTP');
+    expect(screen.getByTestId('packet-list').getAttribute('aria-rowcount')).toBe('1000000');
+    expect(screen.getByTestId('status-bar').textContent).toContain('Displayed: 1000000');
+  });
+
+  it('keyboard: arrows, End and Home move the selection', async () => {
+    const api = fakeApi(300);
+    const store = await opened(api);
+    const list = screen.getByTestId('packet-list');
+    await waitFor(() => expect(store.getState().selectedNo).toBe(1));
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(2));
+    fireEvent.keyDown(list, { key: 'End' });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(300));
+    fireEvent.keyDown(list, { key: 'Home' });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(1));
+  });
+
+  it('tree and hex: clicking a byte selects the field, clicking a field highlights its bytes', async () => {
+    const api = fakeApi(5);
+    await opened(api);
+    await waitFor(() => expect(screen.getAllByTestId('tree-item').length).toBeGreaterThan(0));
+    const hex = screen.getByTestId('hex-dump');
+    fireEvent.mouseDown(hex.querySelector('.hx-hex [data-off="27"]')!);
+    await waitFor(() =>
+      expect(
+        screen.getByTestId('detail-tree').querySelector('[aria-selected=true]')?.getAttribute('data-field'),
+      ).toBe('ip.src'),
+    );
+    const hl = [...hex.querySelectorAll('.hx-hex .hl')].map((e) => Number((e as HTMLElement).dataset.off));
+    expect(hl).toEqual([26, 27, 28, 29]);
+    fireEvent.mouseDown(screen.getByTestId('detail-tree').querySelector('[data-field="ip.dst"]')!);
+    await waitFor(() =>
+      expect(
+        [...hex.querySelectorAll('.hx-hex .hl')].map((e) => Number((e as HTMLElement).dataset.off)),
+      ).toEqual([30, 31, 32, 33]),
+    );
+    // Keyboard: Left goes to the parent, Left again collapses it.
+    const tree = screen.getByTestId('detail-tree');
+    fireEvent.keyDown(tree, { key: 'ArrowLeft' });
+    fireEvent.keyDown(tree, { key: 'ArrowLeft' });
+    await waitFor(() => expect(tree.querySelector('[data-field="ip.dst"]')).toBeNull());
+    // The field in the second data source switches the hex tab.
+    fireEvent.mouseDown(tree.querySelector('[data-field="http.file_data"]')!);
+    await waitFor(() =>
+      expect(screen.getByRole('tab', { selected: true }).textContent).toContain('Reassembled TCP'),
+    );
+  });
+
+  it('context menu: Apply as Filter applies the item filter', async () => {
+    const api = fakeApi(5);
+    await opened(api);
+    await waitFor(() => expect(screen.getAllByTestId('tree-item').length).toBeGreaterThan(0));
+    fireEvent.contextMenu(screen.getByTestId('detail-tree').querySelector('[data-field="ip"]')!);
+    fireEvent.click(screen.getByText('Apply as Filter'));
+    await waitFor(() =>
+      expect(
+        api.calls.some((c) => c.method === 'applyFilter' && (c.req as { expr: string }).expr === 'ip'),
+      ).toBe(true),
+    );
+  });
+
+  it('filter bar: live colours, error message, Enter applies, Esc clears', async () => {
+    const api = fakeApi(100);
+    await opened(api);
+    const input = screen.getByTestId('filter-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'bogus' } });
+    await waitFor(() => expect(input.className).toContain('status-error'));
+    expect(screen.getByTestId('filter-status').textContent).toContain('neither a field');
+    expect(screen.getByTestId('filter-status').querySelector('u')?.textContent).toBe('bogus');
+    fireEvent.change(input, { target: { value: 'no<11' } });
+    await waitFor(() => expect(input.className).toContain('status-ok'));
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(screen.getByTestId('status-bar').textContent).toContain('Displayed: 10 '));
+    fireEvent.keyDown(input, { key: 'Escape' });
+    await waitFor(() => expect(screen.getByTestId('status-bar').textContent).toContain('Displayed: 100 '));
+    expect(input.value).toBe('');
+  });
+
+  it('filter bar autocompletes field names', async () => {
+    const api = fakeApi(10);
+    await opened(api);
+    const input = screen.getByTestId('filter-input') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'ip.s', selectionStart: 4 } });
+    await waitFor(() => expect(screen.getByRole('listbox').textContent).toContain('ip.src'));
+    fireEvent.keyDown(input, { key: 'ArrowDown' });
+    fireEvent.keyDown(input, { key: 'Tab' });
+    await waitFor(() => expect(input.value).toBe('ip.src'));
+  });
+
+  it('panels show the engine error when a feature is missing', async () => {
+    const api = fakeApi(10);
+    await opened(api);
+    fireEvent.click(screen.getByTestId('open-objects'));
+    await waitFor(() =>
+      expect(screen.getByTestId('objects-panel').textContent).toContain('not available yet'),
+    );
+    fireEvent.click(screen.getByTestId('open-signatures'));
+    await waitFor(() =>
+      expect(screen.getByTestId('signatures-panel').textContent).toContain('not available yet'),
+    );
+    fireEvent.click(screen.getByTestId('open-hashing'));
+    expect(screen.getByTestId('hashing-panel')).toBeTruthy();
+  });
+
+  it('theme toggle switches the document theme', async () => {
+    mount(fakeApi(1));
+    const before = document.documentElement.dataset.theme;
+    fireEvent.click(screen.getByTestId('theme-toggle'));
+    await waitFor(() => expect(document.documentElement.dataset.theme).not.toBe(before));
+  });
+});
+
+describe('helpers', () => {
+  it('wordAt finds the field fragment before the caret', () => {
+    expect(wordAt('tcp && ip.sr', 12)).toEqual({ start: 7, word: 'ip.sr' });
+    expect(wordAt('(http', 5)).toEqual({ start: 1, word: 'http' });
+  });
+  it('sortAnalyses puts mismatches first', () => {
+    const mk = (index: number, verdict: 'match' | 'mismatch' | 'unknown') =>
+      ({ object: { index }, signature: { verdict } }) as unknown as ObjectAnalysis;
+    expect(
+      sortAnalyses([mk(0, 'match'), mk(1, 'unknown'), mk(2, 'mismatch')]).map((a) => a.object.index),
+    ).toEqual([2, 1, 0]);
+  });
+});
