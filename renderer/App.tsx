@@ -8,6 +8,7 @@ import { StatusBar } from './panes/StatusBar.js';
 import { ObjectsPanel } from './panels/Objects.js';
 import { HashingPanel } from './panels/Hashing.js';
 import { SignaturesPanel } from './panels/Signatures.js';
+import { FollowPanel } from './panels/Follow.js';
 import { Welcome } from './Welcome.js';
 import type { PanelName } from './state/store.js';
 
@@ -44,6 +45,7 @@ const PANELS: [PanelName, string][] = [
   ['objects', 'Objects'],
   ['hashing', 'Hashing'],
   ['signatures', 'Signatures'],
+  ['follow', 'Follow'],
 ];
 
 export function App() {
@@ -152,6 +154,7 @@ export function App() {
             {panel === 'objects' && <ObjectsPanel />}
             {panel === 'hashing' && <HashingPanel />}
             {panel === 'signatures' && <SignaturesPanel />}
+            {panel === 'follow' && <FollowPanel />}
           </aside>
         )}
       </main>

@@ -7,6 +7,7 @@ import { createAppStore, type AppStore } from './state/store.js';
 import { fakeApi, type FakeApi } from './test/fake-api.js';
 import { sortAnalyses } from './panels/Signatures.js';
 import { wordAt } from './panes/FilterBar.js';
+import { asText, streamOf } from './panels/Follow.js';
 import type { ObjectAnalysis } from '../core/api/types.js';
 
 afterEach(cleanup);
@@ -169,6 +170,24 @@ describe('helpers', () => {
   it('wordAt finds the field fragment before the caret', () => {
     expect(wordAt('tcp && ip.sr', 12)).toEqual({ start: 7, word: 'ip.sr' });
     expect(wordAt('(http', 5)).toEqual({ start: 1, word: 'http' });
+  });
+  it('follow helpers: stream index from the tree, printable text', () => {
+    const tree = [
+      {
+        id: 0,
+        label: 'TCP',
+        field: 'tcp',
+        src: 0,
+        off: 0,
+        len: 20,
+        children: [
+          { id: 1, label: 'Stream index: 7', field: 'tcp.stream', value: '7', src: 0, off: 0, len: 0 },
+        ],
+      },
+    ];
+    expect(streamOf(tree, 'tcp')).toBe(7);
+    expect(streamOf(tree, 'udp')).toBeUndefined();
+    expect(asText(new Uint8Array([71, 69, 84, 0, 10, 255]))).toBe('GET.\n.');
   });
   it('sortAnalyses puts mismatches first', () => {
     const mk = (index: number, verdict: 'match' | 'mismatch' | 'unknown') =>

@@ -302,6 +302,23 @@ test.describe('web host', () => {
     await shot(page, info, '15-signatures');
   });
 
+  test('follow stream shows the HTTP conversation of the selected packet', async ({ page }, info) => {
+    test.skip(!haveCorpus, 'needs ../shared/corpus');
+    host = await startHost(HTTP_GIFS);
+    await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.locator('[data-testid=packet-row][data-no="4"]').click();
+    await expect(page.getByTestId('tree-item').first()).toContainText('Frame 4');
+    await page.getByTestId('open-follow').click();
+    const panel = page.getByTestId('follow-panel');
+    await expect(panel.locator('[data-testid=follow-text], .error').first()).toBeVisible();
+    await skipIfUnavailable(page, 'follow-panel');
+    await expect(page.getByTestId('follow-stream')).toHaveValue('0');
+    await expect(page.getByTestId('follow-text')).toContainText('GET /tiny.gif HTTP/1.1');
+    await expect(page.getByTestId('follow-text')).toContainText('HTTP/1.1 200');
+    await shot(page, info, '16-follow');
+  });
+
   test('dark theme renders', async ({ page }, info) => {
     host = await startHost(capture);
     await openPage(page, host);
@@ -310,6 +327,6 @@ test.describe('web host', () => {
     await expect(page.locator('[data-testid=tree-item]').first()).toBeVisible();
     const theme = await page.evaluate(() => document.documentElement.dataset.theme);
     expect(['dark', 'light']).toContain(theme);
-    await shot(page, info, `16-theme-${theme}`);
+    await shot(page, info, `17-theme-${theme}`);
   });
 });

@@ -32,6 +32,7 @@ export function DetailTree() {
   const applyFilter = useApp((s) => s.applyFilter);
   const setFilterText = useApp((s) => s.setFilterText);
   const validate = useApp((s) => s.validate);
+  const setPanel = useApp((s) => s.setPanel);
   const [menu, setMenu] = useState<Menu | null>(null);
   const ref = useRef<HTMLDivElement | null>(null);
 
@@ -99,6 +100,7 @@ export function DetailTree() {
         ],
         ['Copy value', () => void copy(menu.node.value ?? menu.node.label)],
         ['Copy field name', () => void copy(menu.node.field)],
+        ['Follow Stream', () => setPanel('follow')],
       ]
     : [];
 

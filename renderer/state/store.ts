@@ -15,7 +15,7 @@ import type {
 import { deepestAt, expandKey, findNode } from './tree.js';
 
 export const PAGE = 200;
-export type PanelName = 'objects' | 'hashing' | 'signatures';
+export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow';
 export type Theme = 'light' | 'dark';
 
 export interface AppState {
