@@ -72,6 +72,7 @@ export type ExpertLevel = 'comment' | 'chat' | 'note' | 'warn' | 'error';
 export interface TreeNode {
   /** Unique within one PacketDetail (pre-order position). */
   id: number;
+  /** The tree text; for generated items without Wireshark's [brackets], which the UI adds. */
   label: string;
   /** Field abbreviation (`tcp.srcport`), for "Apply as Filter" and "Copy field name". */
   field: string;

@@ -49,9 +49,11 @@ export function toTree(d: Dissection): TreeNode[] {
   let next = 0;
   const conv = (item: Item): TreeNode | undefined => {
     if (item.hidden) return undefined;
+    const text = itemLabel(item);
     const node: TreeNode = {
       id: next++,
-      label: itemLabel(item),
+      // Generated items travel without their brackets: the UI marks them (and shows the brackets) itself.
+      label: item.generated && text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text,
       field: item.field.abbrev,
       src: item.src,
       off: item.off,
