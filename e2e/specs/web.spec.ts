@@ -112,6 +112,16 @@ test.describe('web host', () => {
       }
       await shot(page, info, `${String(step++).padStart(2, '0')}-filter`);
     }
+    // Sort by No. descending (click twice), then back to capture order (third click).
+    const last = oracle.get(LECTURE[2])!.frames;
+    const noHeader = page.getByRole('columnheader', { name: /^No\./ });
+    await noHeader.click();
+    await noHeader.click();
+    await expect(noHeader).toHaveAttribute('aria-sort', 'descending');
+    await expect.poll(() => rowNumbers(page)).toEqual([...last].reverse());
+    await shot(page, info, `${String(step++).padStart(2, '0')}-sorted`);
+    await noHeader.click();
+    await expect.poll(() => rowNumbers(page)).toEqual(last);
     // Esc clears the filter and shows every packet again.
     await page.getByTestId('filter-input').press('Escape');
     await page.getByTestId('filter-input').press('Escape');

@@ -24,6 +24,8 @@ export function PacketList() {
   const row = useApp((s) => s.row);
   const ensureRows = useApp((s) => s.ensureRows);
   const select = useApp((s) => s.select);
+  const sort = useApp((s) => s.sort);
+  const sortBy = useApp((s) => s.sortBy);
   const { ref, onScroll, win, ensureVisible } = useVirtual(displayed, ROW_H, HEADER_H);
   const [widths, setWidths] = useState<number[]>(COLUMNS.map((c) => c.width));
 
@@ -124,9 +126,23 @@ export function PacketList() {
       >
         <div className="pl-header" role="row" style={{ gridTemplateColumns: template }}>
           {COLUMNS.map((c, i) => (
-            <span key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : ''}>
+            <span
+              key={c.key}
+              role="columnheader"
+              aria-sort={sort?.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+              className={c.align === 'right' ? 'num sortable' : 'sortable'}
+              onClick={() => void sortBy(c.key)}
+              title="Sort (click again: descending, a third time: capture order)"
+            >
               {c.title}
-              {c.width ? <i className="col-resize" onMouseDown={(e) => startResize(i, e)} /> : null}
+              {sort?.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+              {c.width ? (
+                <i
+                  className="col-resize"
+                  onClick={(e) => e.stopPropagation()}
+                  onMouseDown={(e) => startResize(i, e)}
+                />
+              ) : null}
             </span>
           ))}
         </div>

@@ -109,6 +109,36 @@ describe('app store', () => {
   });
 });
 
+describe('sorting', () => {
+  it('sorts the whole view by a column, cycles asc → desc → capture order, keeps the selection', async () => {
+    const api = fakeApi(300);
+    const store = createAppStore(api);
+    await store.getState().open('/x.pcap');
+    await store.getState().select(4); // packet 5
+    await store.getState().sortBy('length');
+    let s = store.getState();
+    expect(s.sort).toEqual({ key: 'length', dir: 1 });
+    expect(s.row(0)?.no).toBe(1);
+    await store.getState().sortBy('length');
+    s = store.getState();
+    expect(s.row(0)?.no).toBe(300);
+    expect(s.row(s.selectedPos)?.no).toBe(5);
+    // Protocol: strings, ties broken by packet number (descending here).
+    await store.getState().sortBy('protocol');
+    expect(store.getState().row(0)?.protocol).toBe('HTTP');
+    expect(await store.getState().goTo(7)).toBe(true);
+    expect(store.getState().row(store.getState().selectedPos)?.no).toBe(7);
+    // A filter keeps the sort.
+    await store.getState().applyFilter('no<50');
+    expect(store.getState().sorted?.length).toBe(49);
+    expect(store.getState().sort?.key).toBe('protocol');
+    await store.getState().sortBy('protocol');
+    await store.getState().sortBy('protocol');
+    expect(store.getState().sort).toBeNull();
+    expect(store.getState().row(0)?.no).toBeUndefined(); // back to paged rows (not fetched yet)
+  });
+});
+
 describe('tree helpers', () => {
   const d = makeDetail(1);
   it('flattens only expanded subtrees', () => {

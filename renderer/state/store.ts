@@ -17,6 +17,9 @@ import { deepestAt, expandKey, findNode } from './tree.js';
 export const PAGE = 200;
 export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow';
 export type Theme = 'light' | 'dark';
+export type SortKey = 'no' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
+/** Sorting is done here on the whole view, so only for views up to this many packets. */
+export const SORT_LIMIT = 100_000;
 
 export interface AppState {
   api: WirelensApi;
@@ -51,6 +54,9 @@ export interface AppState {
   panel: PanelName | null;
   theme: Theme;
   goToOpen: boolean;
+  sort: { key: SortKey; dir: 1 | -1 } | null;
+  /** The whole view in sorted order while a sort is active. */
+  sorted: PacketRow[] | null;
 }
 
 export interface AppActions {
@@ -75,6 +81,9 @@ export interface AppActions {
   setTheme(t: Theme): void;
   setGoToOpen(v: boolean): void;
   setError(e: string | null): void;
+  sortBy(key: SortKey): Promise<void>;
+  /** Position of packet `no` in the list as shown (sorted or not), or -1. */
+  positionOf(no: number): Promise<number>;
 }
 
 export type AppStore = StoreApi<AppState & AppActions>;
@@ -108,7 +117,14 @@ export function createAppStore(api: WirelensApi): AppStore {
   return createStore<AppState & AppActions>()((set, get) => {
     const resetView = (displayed: number, total: number) => {
       pending.clear();
-      set((s) => ({ displayed, total, view: s.view + 1, pages: new Map(), rowsTick: s.rowsTick + 1 }));
+      set((s) => ({
+        displayed,
+        total,
+        view: s.view + 1,
+        pages: new Map(),
+        rowsTick: s.rowsTick + 1,
+        sorted: null,
+      }));
     };
     const clearSelection = () =>
       set({
@@ -125,6 +141,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       set({ info, opening: null, error: null });
       if (same) return; // a later 'opened' carrying the file hash
       resetView(info.packets, info.packets);
+      set({ sort: null });
       clearSelection();
       set({ appliedFilter: '', filterText: '', validation: null, filterError: null, filterMs: null });
       void api.call('recent', {}).then(
@@ -163,6 +180,8 @@ export function createAppStore(api: WirelensApi): AppStore {
       panel: null,
       theme: initialTheme(),
       goToOpen: false,
+      sort: null,
+      sorted: null,
 
       init() {
         const offs = [
@@ -220,11 +239,14 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
 
       row(pos) {
+        const sorted = get().sorted;
+        if (sorted) return sorted[pos];
         const page = get().pages.get(Math.floor(pos / PAGE));
         return page?.[pos % PAGE];
       },
 
       ensureRows(start, count) {
+        if (get().sorted) return;
         const { displayed, view } = get();
         const first = Math.max(0, Math.floor(start / PAGE));
         const last = Math.floor(Math.min(displayed - 1, start + count - 1) / PAGE);
@@ -361,7 +383,13 @@ export function createAppStore(api: WirelensApi): AppStore {
             }
           }
           resetView(r.displayed, r.total);
-          const pos = keepNo !== null ? await api.call('indexOf', { no: keepNo }) : -1;
+          const sort = get().sort;
+          if (sort) {
+            set({ sort: null });
+            await get().sortBy(sort.key);
+            if (get().sort?.dir !== sort.dir) await get().sortBy(sort.key);
+          }
+          const pos = keepNo !== null ? await get().positionOf(keepNo) : -1;
           if (pos >= 0) {
             set({ selectedPos: pos });
           } else {
@@ -389,7 +417,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
 
       async goTo(no) {
-        const pos = await api.call('indexOf', { no });
+        const pos = await get().positionOf(no);
         if (pos < 0) {
           set({ error: `Packet ${no} is not in the current view` });
           return false;
@@ -414,6 +442,53 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
       setError(error) {
         set({ error });
+      },
+
+      async positionOf(no) {
+        const sorted = get().sorted;
+        if (sorted) return sorted.findIndex((r) => r.no === no);
+        return api.call('indexOf', { no });
+      },
+
+      async sortBy(key) {
+        const cur = get().sort;
+        // Click cycles: ascending → descending → capture order.
+        const next: AppState['sort'] =
+          cur?.key !== key ? { key, dir: 1 } : cur.dir === 1 ? { key, dir: -1 } : null;
+        const keepNo = get().selectedNo;
+        if (!next) {
+          set((s) => ({ sort: null, sorted: null, rowsTick: s.rowsTick + 1 }));
+        } else {
+          const { displayed, view } = get();
+          if (displayed > SORT_LIMIT) {
+            set({
+              error: `Sorting needs at most ${SORT_LIMIT.toLocaleString('en')} displayed packets; apply a filter first`,
+            });
+            return;
+          }
+          let all = get().sorted;
+          if (!all) {
+            all = [];
+            for (let start = 0; start < displayed; start += SORT_LIMIT) {
+              const r = await api.call('rows', { start, count: Math.min(SORT_LIMIT, displayed - start) });
+              all.push(...r.rows);
+            }
+            if (get().view !== view) return;
+          }
+          const dir = next.dir;
+          const cmp = (a: PacketRow, b: PacketRow): number => {
+            const x = a[key];
+            const y = b[key];
+            const c =
+              typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+            return (c || a.no - b.no) * dir;
+          };
+          set((s) => ({ sort: next, sorted: [...all].sort(cmp), rowsTick: s.rowsTick + 1 }));
+        }
+        if (keepNo !== null) {
+          const pos = await get().positionOf(keepNo);
+          if (pos >= 0) set({ selectedPos: pos });
+        }
       },
     };
   });
