@@ -405,9 +405,11 @@ export class DissectCtx {
       }
       return r;
     } catch (e) {
-      if (!(e instanceof BoundsError)) throw e;
+      // Any failure inside a dissector stays inside this packet: bounds errors are malformed (or snaplen-cut)
+      // data, anything else a dissector bug reported on the packet (Wireshark does the same), never a crash.
+      const bug = !(e instanceof BoundsError);
       this.b.malformed = true;
-      const cut = this.src === 0 && this.frame.capLen < this.frame.origLen;
+      const cut = !bug && this.src === 0 && this.frame.capLen < this.frame.origLen;
       const name = p.abbrev.toUpperCase();
       const f = cut ? wsShort : wsMalformed;
       const label = cut
@@ -430,7 +432,14 @@ export class DissectCtx {
           this.base,
           item,
         );
-        c.expert(item, 'error', 'malformed', 'Malformed Packet (Exception occurred)');
+        c.expert(
+          item,
+          'error',
+          'malformed',
+          bug
+            ? `Dissector bug, protocol ${name}: ${e instanceof Error ? e.message : String(e)}`
+            : 'Malformed Packet (Exception occurred)',
+        );
       }
       // tshark appends the tag to the Info text as it stands (no separator of its own).
       this.b.columns.info += cut ? '[Packet size limited during capture]' : '[Malformed Packet]';

@@ -9,7 +9,7 @@ import {
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatIPv4, formatIPv6 } from '../fields/format.js';
-import type { ByteView } from '../bytes/byteview.js';
+import { BoundsError, type ByteView } from '../bytes/byteview.js';
 
 const f = {
   srcport: uint('udp.srcport', 'Source Port', 16),
@@ -167,7 +167,8 @@ export function readName(v: ByteView, off: number): { name: string; len: number 
       pos = ptr;
       continue;
     }
-    if (c & 0xc0) throw new RangeError('bad label type');
+    // Label types 0x40 and 0x80 are not defined: malformed data.
+    if (c & 0xc0) throw new BoundsError(pos, 1, pos);
     labels.push(v.latin1(pos + 1, c));
     pos += 1 + c;
     if (labels.length > 128) break;

@@ -1,0 +1,23 @@
+/** Seed captures for the fuzzer: the repo's own fixtures, plus the corpus captures when ../shared is present. */
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { writePcap, writePcapng } from '../capture/writer.js';
+import { allCaptures } from '../testing/corpus.js';
+import { chatScenario, httpGifScenario } from '../testing/scenarios.js';
+
+export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
+  const http = httpGifScenario();
+  const out = [
+    { name: 'http.pcap', bytes: writePcap(http, { linkType: 1 }) },
+    { name: 'http.pcapng', bytes: writePcapng(http, { interfaces: [{ linkType: 1, tsresol: 9 }] }) },
+    {
+      name: 'chat-be.pcapng',
+      bytes: writePcapng(chatScenario(), { interfaces: [{ linkType: 1 }], bigEndian: true }),
+    },
+  ];
+  for (const p of allCaptures()) {
+    if (p.endsWith('.gz') || statSync(p).size > maxCorpusBytes) continue;
+    out.push({ name: basename(p), bytes: new Uint8Array(readFileSync(p)) });
+  }
+  return out;
+}
