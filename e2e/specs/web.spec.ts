@@ -290,6 +290,16 @@ test.describe('web host', () => {
       // The drop went to the panel, not to "open capture".
       await expect(page.getByTestId('status-bar')).not.toContainText('evidence.bin');
       await shot(page, info, '14-hashing');
+      if (haveCorpus) {
+        // Pick an object of the capture instead: fake.gif's MD5 as tshark's export wrote it.
+        const want = oracleExports().get('fake.gif')!;
+        const select = page.getByTestId('hash-object');
+        const value = await select.locator('option', { hasText: 'fake.gif' }).first().getAttribute('value');
+        await select.selectOption(value!);
+        await expect(page.getByTestId('hash-md5')).toHaveText(want.md5);
+        await expect(page.getByTestId('hash-result')).toContainText('image/png');
+        await shot(page, info, '15-hashing-object');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
-import { useState, type DragEvent } from 'react';
-import type { FileHashResult } from '../../core/api/types.js';
+import { useEffect, useState, type DragEvent } from 'react';
+import type { FileHashResult, HttpObject } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 
 export function HashingPanel() {
@@ -8,6 +8,24 @@ export function HashingPanel() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [over, setOver] = useState(false);
+  const info = useApp((s) => s.info);
+  const [objects, setObjects] = useState<HttpObject[]>([]);
+
+  useEffect(() => {
+    setObjects([]);
+    if (!info) return;
+    api.call('objects', {}).then(setObjects, () => undefined);
+  }, [api, info]);
+
+  const hashObject = async (index: number) => {
+    const o = objects.find((x) => x.index === index);
+    if (!o) return;
+    try {
+      await hash(o.filename, await api.call('objectBytes', { index }));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
 
   const hash = async (name: string, bytes: Uint8Array) => {
     setBusy(true);
@@ -57,6 +75,27 @@ export function HashingPanel() {
           />
         </label>
       </div>
+      {objects.length > 0 && (
+        <div className="row">
+          <label>
+            Or pick an object from the capture:{' '}
+            <select
+              data-testid="hash-object"
+              value=""
+              onChange={(e) => {
+                if (e.target.value !== '') void hashObject(Number(e.target.value));
+              }}
+            >
+              <option value="">—</option>
+              {objects.map((o) => (
+                <option key={o.index} value={o.index}>
+                  {o.filename} ({o.size} B, packet {o.frame})
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       {busy && <p className="muted">Hashing…</p>}
       {error && <p className="error">{error}</p>}
       {result && (
