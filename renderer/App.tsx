@@ -11,6 +11,7 @@ import { SignaturesPanel } from './panels/Signatures.js';
 import { FollowPanel } from './panels/Follow.js';
 import { Welcome } from './Welcome.js';
 import type { PanelName } from './state/store.js';
+import { HOST_ERROR_EVENT } from './api/ws-client.js';
 
 function GoToDialog() {
   const setOpen = useApp((s) => s.setGoToOpen);
@@ -62,7 +63,13 @@ export function App() {
   const [overSide, setOverSide] = useState(false);
   const depth = useRef(0);
 
+  const setError = useApp((s) => s.setError);
   useEffect(() => init(), [init]);
+  useEffect(() => {
+    const onHostError = (e: Event) => setError(String((e as CustomEvent<unknown>).detail));
+    window.addEventListener(HOST_ERROR_EVENT, onHostError);
+    return () => window.removeEventListener(HOST_ERROR_EVENT, onHostError);
+  }, [setError]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

@@ -231,6 +231,15 @@ describe('web host', () => {
     expect(safeName('a/b\\c<d>.gif')).toBe('c_d_.gif');
   });
 
+  it('refuses connections beyond the limit', async () => {
+    const h = await startWebHost({ rendererDir, maxConnections: 1, createService: () => fakeService([]) });
+    const wsUrl = h.url.replace('http', 'ws').replace('/?', '/ws?');
+    const first = await connect(wsUrl, h.origin);
+    await expect(connect(wsUrl, h.origin)).rejects.toThrow(/503/);
+    first.close();
+    await h.close();
+  });
+
   it('removes the upload folder on close', async () => {
     const h = await startWebHost({ rendererDir, createService: () => fakeService([]) });
     expect(existsSync(h.uploadDir)).toBe(true);

@@ -38,6 +38,8 @@ export interface WebHostOptions {
   maxUpload?: number;
   /** Largest WebSocket message in bytes (default 512 MiB, for hashing dropped files). */
   maxMessage?: number;
+  /** Most pages connected at once (each has its own engine worker; default 8). */
+  maxConnections?: number;
 }
 
 export interface WebHost {
@@ -240,6 +242,7 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     if (!hostOk(req)) return refuse(421, 'Misdirected Request');
     if (!originOk(req, true)) return refuse(403, 'Forbidden');
     if (!authorised(req, url)) return refuse(401, 'Unauthorized');
+    if (sockets.size >= (opts.maxConnections ?? 8)) return refuse(503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => void onConnection(ws));
   });
 

@@ -348,5 +348,13 @@ test.describe('web host', () => {
     const theme = await page.evaluate(() => document.documentElement.dataset.theme);
     expect(['dark', 'light']).toContain(theme);
     await shot(page, info, `17-theme-${theme}`);
+    // 200% zoom stays usable: the list, tree and hex panes are all on screen.
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('zoom', '2');
+    });
+    for (const id of ['packet-list', 'detail-tree', 'hex-dump', 'filter-input', 'status-bar']) {
+      await expect(page.getByTestId(id)).toBeInViewport();
+    }
+    await shot(page, info, '18-zoom-200');
   });
 });

@@ -2,6 +2,9 @@
 import type { ApiEvents, EventName, MethodName, Req, Res, WirelensApi } from '../../core/api/methods.js';
 import { decodeWire, encodeWire } from '../../core/api/wire.js';
 
+/** Window event carrying a host-side error message (string) pushed outside any call. */
+export const HOST_ERROR_EVENT = 'wirelens-host-error';
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -39,6 +42,9 @@ export function createWsClient(opts: WsClientOptions = {}): WirelensApi {
           payload?: unknown;
         };
         if (msg.event !== undefined) {
+          // Host-side failures not tied to a call (e.g. its FILE argument cannot be opened).
+          if (msg.event === 'error')
+            window.dispatchEvent(new CustomEvent(HOST_ERROR_EVENT, { detail: msg.payload }));
           for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
           return;
         }
@@ -53,7 +59,9 @@ export function createWsClient(opts: WsClientOptions = {}): WirelensApi {
         for (const p of pending.values()) p.reject(err);
         pending.clear();
         ready = undefined;
-        for (const fn of listeners.get('disconnected') ?? []) fn(null);
+        window.dispatchEvent(
+          new CustomEvent(HOST_ERROR_EVENT, { detail: 'connection to the Wirelens host closed' }),
+        );
         reject(err);
       };
     });
