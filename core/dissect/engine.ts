@@ -150,9 +150,12 @@ export class CaptureState {
   }
 }
 
+/** A label, or a function computing it only when the item is really recorded (keeps list/filter passes cheap). */
+export type Label = string | (() => string);
+
 interface AddOptions {
   parent?: Item;
-  label?: string;
+  label?: Label;
   generated?: boolean;
   hidden?: boolean;
 }
@@ -278,8 +281,9 @@ export class DissectCtx {
 
   /** Adds an item for `field` covering view[off, off+len). */
   add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts: AddOptions = {}): Item {
+    if (!this.b.wants(field)) return this.b.dummy; // selective dissection: no allocation for unwanted items
     const item: Item = { field, value, src: this.src, off: this.base + off, len };
-    if (opts.label !== undefined) item.label = opts.label;
+    if (opts.label !== undefined) item.label = typeof opts.label === 'function' ? opts.label() : opts.label;
     if (opts.generated) item.generated = true;
     if (opts.hidden) item.hidden = true;
     return this.b.record(item, opts.parent ?? this.top);
@@ -293,8 +297,10 @@ export class DissectCtx {
   }
 
   /** Sets an item's label after the fact (e.g. a protocol summary line). */
-  setLabel(item: Item, label: string): void {
-    if (!this.b.isDummy(item)) item.label = label;
+  setLabel(item: Item, label: Label): void {
+    // Protocol summary lines are only read in the full tree.
+    if (this.b.isDummy(item) || (typeof label === 'function' && !this.fullTree)) return;
+    item.label = typeof label === 'function' ? label() : label;
   }
 
   /** Sets the length of an item once known (e.g. a protocol item whose header length is parsed later). */

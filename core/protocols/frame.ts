@@ -45,7 +45,8 @@ function dissectFrame(root: DissectCtx): void {
     for (const c of m.comments) ctx.add(f.comment, 0, 0, c, { parent: pc, label: c });
   }
   const fr = ctx.add(f.frame, 0, m.capLen, null, {
-    label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
+    label: () =>
+      `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
   });
   const o = { parent: fr };
   const g = { parent: fr, generated: true };
@@ -53,7 +54,7 @@ function dissectFrame(root: DissectCtx): void {
   if (m.interfaceName) ctx.add(f.interfaceName, 0, 0, m.interfaceName, o);
   ctx.add(f.encapType, 0, 0, m.linkType, {
     ...o,
-    label: `Encapsulation type: ${linkTypeName(m.linkType)} (${m.linkType})`,
+    label: () => `Encapsulation type: ${linkTypeName(m.linkType)} (${m.linkType})`,
   });
   const t = { s: m.tsSec, ns: m.tsNsec };
   ctx.add(f.time, 0, 0, t, o);

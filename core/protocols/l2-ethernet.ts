@@ -82,7 +82,8 @@ export const eth = defineProtocol({
     if (ctx.fullTree)
       ctx.setLabel(
         ctx.top,
-        `Ethernet II, Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`,
+        () =>
+          `Ethernet II, Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`,
       );
     if (type <= 1500) {
       ctx.add(f.len, 12, 2, type);
@@ -138,7 +139,7 @@ export const vlan = defineProtocol({
     ctx.add(vf.dei, 0, 2, dei);
     ctx.add(vf.id, 0, 2, id);
     const type = ctx.view.u16be(2);
-    ctx.setLabel(ctx.top, `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}`);
+    ctx.setLabel(ctx.top, () => `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}`);
     ctx.setLength(ctx.top, 4);
     ctx.columns.protocol = 'VLAN';
     ctx.columns.info = `PRI: ${pri}  DEI: ${dei}  ID: ${id}`;
@@ -201,7 +202,10 @@ export const arp = defineProtocol({
     ctx.add(af.dstHw, o + 10, 6, th);
     ctx.add(af.dstProto, o + 16, 4, tp);
     const kind = op === 1 ? 'request' : op === 2 ? 'reply' : `opcode ${op}`;
-    ctx.setLabel(ctx.top, `Address Resolution Protocol (${gratuitous ? `${kind}/gratuitous ARP` : kind})`);
+    ctx.setLabel(
+      ctx.top,
+      () => `Address Resolution Protocol (${gratuitous ? `${kind}/gratuitous ARP` : kind})`,
+    );
     if (op === 1) {
       ctx.columns.info = gratuitous
         ? `Gratuitous ARP for ${formatIPv4(sp)} (Request)`
@@ -247,7 +251,7 @@ function sllCommon(
 ): void {
   const addr = ctx.view.slice(addrOff, Math.min(halen, 8));
   if (halen === 6) {
-    ctx.add(sll.src, addrOff, 6, addr, { label: `Source: ${formatEther(addr)}` });
+    ctx.add(sll.src, addrOff, 6, addr, { label: () => `Source: ${formatEther(addr)}` });
     ctx.pinfo.dlSrc = formatEther(addr);
   } else if (halen > 0) {
     ctx.add(sll.srcOther, addrOff, addr.length, addr);

@@ -94,7 +94,7 @@ export const ipv4 = defineProtocol({
       return;
     }
     ctx.add(f.hdrLen, 0, 1, hl, {
-      label: `.... ${(b0 & 15).toString(2).padStart(4, '0')} = Header Length: ${hl} bytes (${b0 & 15})`,
+      label: () => `.... ${(b0 & 15).toString(2).padStart(4, '0')} = Header Length: ${hl} bytes (${b0 & 15})`,
     });
     const ds = v.u8(1);
     const dsItem = ctx.add(f.dsfield, 1, 1, ds);
@@ -132,7 +132,7 @@ export const ipv4 = defineProtocol({
     ctx.add(f.dstHost, 16, 4, d, { hidden: true });
     ctx.add(f.host, 16, 4, d, { hidden: true });
     if (hl > 20) ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20));
-    ctx.setLabel(ctx.top, `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
+    ctx.setLabel(ctx.top, () => `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
     ctx.setLength(ctx.top, hl);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
@@ -209,7 +209,7 @@ export const ipv6 = defineProtocol({
     ctx.add(f6.addr, 24, 16, dst, { hidden: true });
     ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
     ctx.add(f6.host, 24, 16, d, { hidden: true });
-    ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
+    ctx.setLabel(ctx.top, () => `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
     ctx.columns.protocol = 'IPv6';
@@ -348,7 +348,7 @@ export const icmp = defineProtocol({
     const ok = checksum16(v.bytes) === 0;
     ctx.add(fi.checksumStatus, 2, 2, ok ? 1 : 0, {
       generated: true,
-      label: `[Checksum Status: ${ok ? 'Good' : 'Bad'}]`,
+      label: () => `[Checksum Status: ${ok ? 'Good' : 'Bad'}]`,
     });
     ctx.columns.protocol = 'ICMP';
     const name = ICMP_TYPES[type] ?? `Unknown ICMP (obsolete or malformed?)`;

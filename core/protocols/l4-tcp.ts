@@ -161,6 +161,8 @@ interface Stream {
 
 interface TcpState {
   streams: Map<string, Stream>;
+  /** Streams by index (the stream table above is keyed by address/port tuple). */
+  byId: Stream[];
   count: number;
 }
 
@@ -306,7 +308,7 @@ export const tcp = defineProtocol({
     const wsOpt = opts.find((o) => o.kind === 3 && o.len === 3);
 
     let rec = ctx.state.getFrame<FrameRecord>('tcp.rec', n);
-    const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), count: 0 }));
+    const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
     if (!rec || !ctx.visited) {
       rec = firstPass(ctx, st, {
         sp,
@@ -331,25 +333,25 @@ export const tcp = defineProtocol({
     const hasAck = (flags & 0x10) !== 0;
     ctx.add(f.stream, 0, 0, rec.stream, { generated: true });
     ctx.add(f.len, 12, 1, payloadLen, { generated: true });
-    ctx.add(f.seq, 4, 4, seq, { label: `Sequence Number: ${seq}    (relative sequence number)` });
+    ctx.add(f.seq, 4, 4, seq, { label: () => `Sequence Number: ${seq}    (relative sequence number)` });
     ctx.add(f.seqRaw, 4, 4, seqRaw);
     if (payloadLen > 0 || flags & 3) {
       const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
       ctx.add(f.nxtseq, 4, 4, nxt, {
         generated: true,
-        label: `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
+        label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
       });
     }
     ctx.add(f.ack, 8, 4, hasAck ? ack : 0, {
-      label: `Acknowledgment Number: ${hasAck ? ack : 0}    (relative ack number)`,
+      label: () => `Acknowledgment Number: ${hasAck ? ack : 0}    (relative ack number)`,
     });
     ctx.add(f.ackRaw, 8, 4, ackRaw);
     ctx.add(f.hdrLen, 12, 1, hl, {
-      label: `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})`,
+      label: () => `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})`,
     });
     const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
     const fItem = ctx.add(f.flags, 12, 2, flags, {
-      label: `Flags: 0x${flags.toString(16).padStart(3, '0')} (${names.join(', ')})`,
+      label: () => `Flags: 0x${flags.toString(16).padStart(3, '0')} (${names.join(', ')})`,
     });
     const fp = { parent: fItem };
     ctx.add(f.res, 12, 1, (v.u8(12) & 0x0e) !== 0, fp);
@@ -395,7 +397,7 @@ export const tcp = defineProtocol({
     if (flags & 0x20) info += ` Urg=${v.u16be(18)}`;
     if (opts.length) {
       const oi = ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20), {
-        label: `Options: (${hl - 20} bytes)`,
+        label: () => `Options: (${hl - 20} bytes)`,
       });
       for (const o of opts) {
         switch (o.kind) {
@@ -456,7 +458,7 @@ export const tcp = defineProtocol({
       for (const a of rec.analysis) {
         const fld = ANALYSIS_FIELDS[a];
         if (!fld) continue;
-        const it = ctx.add(fld, 0, 0, null, { parent: af, generated: true, label: `[${fld.name}]` });
+        const it = ctx.add(fld, 0, 0, null, { parent: af, generated: true, label: () => `[${fld.name}]` });
         ctx.expert(
           it,
           a === 'duplicate_ack' || a === 'window_update' || a === 'keep_alive' ? 'note' : 'warn',
@@ -474,18 +476,19 @@ export const tcp = defineProtocol({
     ctx.columns.info = prefix ? `${prefix} ${info}` : info;
     ctx.setLabel(
       ctx.top,
-      `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${seq}${hasAck ? `, Ack: ${ack}` : ''}, Len: ${payloadLen}`,
+      () =>
+        `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${seq}${hasAck ? `, Ack: ${ack}` : ''}, Len: ${payloadLen}`,
     );
     ctx.setLength(ctx.top, hl);
     if (capturedPayload <= 0) return;
     const payloadItem = ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
-      label: `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
+      label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
     });
     if (rec.reassembledIn !== undefined && rec.reassembledIn !== n && rec.reassembledIn > 0) {
       ctx.add(f.reassembledIn, 0, 0, rec.reassembledIn, {
         parent: payloadItem,
         generated: true,
-        label: `[Reassembled PDU in frame: ${rec.reassembledIn}]`,
+        label: () => `[Reassembled PDU in frame: ${rec.reassembledIn}]`,
       });
     }
     ctx.pinfo.data.set('tcp.stream', rec.stream);
@@ -550,6 +553,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   if (!s) {
     s = { id: st.count++, dirs: [newDir(), newDir()], a: p.src, firstTs: p.ts, lastTs: p.ts };
     st.streams.set(key, s);
+    st.byId[s.id] = s;
   }
   const dir: 0 | 1 = s.a === p.src ? 0 : 1;
   const me = s.dirs[dir];
@@ -741,10 +745,14 @@ function replayCalls(
       if (call.kind === 'pdu' && ctx.fullTree) {
         const segItem = ctx.add(f.segments, 0, 0, null, {
           generated: true,
-          label: `[${call.segs.length} Reassembled TCP Segments (${call.len} bytes): ${call.segs.map(([fr, , l]) => `#${fr}(${l})`).join(', ')}]`,
+          label: () =>
+            `[${call.segs.length} Reassembled TCP Segments (${call.len} bytes): ${call.segs.map(([fr, , l]) => `#${fr}(${l})`).join(', ')}]`,
         });
         for (const [fr, , l] of call.segs)
-          ctx.add(f.segment, 0, 0, fr, { parent: segItem, label: `[Frame: ${fr}, payload: ${l} bytes]` });
+          ctx.add(f.segment, 0, 0, fr, {
+            parent: segItem,
+            label: () => `[Frame: ${fr}, payload: ${l} bytes]`,
+          });
         ctx.add(f.segmentCount, 0, 0, call.segs.length, { parent: segItem, generated: true });
         ctx.add(f.reassembledLength, 0, 0, call.len, { parent: segItem, generated: true });
       } else if (call.kind === 'pdu') {
@@ -773,9 +781,8 @@ function replayCalls(
 }
 
 function stateDir(ctx: DissectCtx, rec: FrameRecord): Dir | undefined {
-  const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), count: 0 }));
-  for (const s of st.streams.values()) if (s.id === rec.stream) return s.dirs[rec.dir];
-  return undefined;
+  const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
+  return st.byId[rec.stream]?.dirs[rec.dir];
 }
 
 function startPdu(ctx: DissectCtx, rec: FrameRecord, off: number, available: number, need: number): void {

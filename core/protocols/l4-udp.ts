@@ -51,7 +51,7 @@ export const udp = defineProtocol({
     let id = st.ids.get(key);
     if (id === undefined) st.ids.set(key, (id = st.ids.size));
     ctx.add(f.stream, 0, 0, id, { generated: true });
-    ctx.setLabel(ctx.top, `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
+    ctx.setLabel(ctx.top, () => `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
     ctx.setLength(ctx.top, 8);
     ctx.pinfo.srcPort = sp;
     ctx.pinfo.dstPort = dp;
@@ -327,7 +327,7 @@ function dissectDns(ctx: DissectCtx, proto: string, transport: 'udp' | 'tcp'): v
     if (r !== undefined) ctx.add(d.respIn, 0, 0, r, { generated: true });
   }
   void transport;
-  ctx.setLabel(ctx.top, `Domain Name System (${isResp ? 'response' : 'query'})`);
+  ctx.setLabel(ctx.top, () => `Domain Name System (${isResp ? 'response' : 'query'})`);
 }
 
 defineProtocol({

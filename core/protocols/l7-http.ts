@@ -388,7 +388,9 @@ export const http = defineProtocol({
           ctx.columns.info = 'Continuation';
           const magic = v.length >= 6 ? v.latin1(0, 6) : '';
           if (magic === 'GIF89a' || magic === 'GIF87a') ctx.columns.info += ` (${magic})`;
-          ctx.add(f.fileData, 0, v.length, v.slice(0, v.length), { label: `File Data: ${v.length} bytes` });
+          ctx.add(f.fileData, 0, v.length, v.slice(0, v.length), {
+            label: () => `File Data: ${v.length} bytes`,
+          });
           if (!ctx.visited) {
             // tshark exports the data of a continuation under the stream's last request.
             const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
@@ -527,7 +529,7 @@ function dissectMessage(
   const o = { parent: top };
   const fl = ctx.add(p.isRequest ? f.reqLine : f.respLine, off, firstLen, `${p.firstLine}\r\n`, {
     ...o,
-    label: `${p.firstLine}\\r\\n`,
+    label: () => `${p.firstLine}\\r\\n`,
   });
   const host = header(p, 'host') ?? '';
   if (p.isRequest) {
@@ -559,11 +561,11 @@ function dissectMessage(
     if (p.isRequest) ctx.add(f.reqLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
     else ctx.add(f.respLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
     if (field) {
-      const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: `${line}\\r\\n` });
+      const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: () => `${line}\\r\\n` });
       if (lower === 'content-length' && /^\d+$/.test(h.value))
         ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it });
     } else {
-      ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: `${line}\\r\\n` });
+      ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: () => `${line}\\r\\n` });
     }
   }
   ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
@@ -620,10 +622,10 @@ function dissectMessage(
   if (chunked && chunked !== 'incomplete' && chunked !== 'bad') {
     const ch = ctx.add(f.chunkedResponse, p.headerEnd, bodyEnd - p.headerEnd, null, {
       ...o,
-      label: `HTTP chunked response`,
+      label: () => `HTTP chunked response`,
     });
     for (const [co, size, clen] of chunked.chunks)
-      ctx.add(f.chunkSize, co, clen, size, { parent: ch, label: `Chunk size: ${size} octets` });
+      ctx.add(f.chunkSize, co, clen, size, { parent: ch, label: () => `Chunk size: ${size} octets` });
     body = chunked.data;
     bodyCtx = ctx.withSource('De-chunked entity body', body);
   }
@@ -635,7 +637,7 @@ function dissectMessage(
       bodyCtx = ctx.withSource('Uncompressed entity body', dec);
     }
   }
-  bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: `File Data: ${body.length} bytes` });
+  bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: () => `File Data: ${body.length} bytes` });
   void cl;
   if (!ctx.visited && body.length > 0) {
     const own: HttpRequestInfo | undefined = p.isRequest
