@@ -7,5 +7,6 @@ import './l2-ethernet.js';
 import './l3-ip.js';
 import './l4-udp.js';
 import './l4-tcp.js';
+import './l7-websocket.js';
 import './l7-http.js';
 import './l7-tls.js';

@@ -8,6 +8,7 @@ import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 import type { Desegment } from './l4-tcp.js';
+import { isWebSocketData, websocketStreams } from './l7-websocket.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -373,6 +374,8 @@ export const http = defineProtocol({
   registerIn: { 'tcp.port': [80, 8080, 8000, 3128, 8008, 8888] },
   heuristicIn: ['tcp'],
   dissect(ctx) {
+    // After "101 Switching Protocols" the stream is not HTTP any more: let the WebSocket dissector take it.
+    if (isWebSocketData(ctx)) return false;
     const v = ctx.view;
     const canDesegment = ctx.frame.capLen >= ctx.frame.origLen || ctx.src !== 0;
     let off = 0;
@@ -612,6 +615,14 @@ function dissectMessage(
     }
     ctx.add(f.time, off, 0, { s: ds, ns: dns }, { ...o, generated: true });
     ctx.add(f.responseForUri, off, 0, `http://${req.host}${req.uri}`, { ...o, generated: true });
+  }
+  if (
+    !p.isRequest &&
+    p.code === 101 &&
+    (header(p, 'upgrade') ?? '').toLowerCase() === 'websocket' &&
+    !ctx.visited
+  ) {
+    websocketStreams(ctx).set(stream, n);
   }
   if (noBody || bodyEnd <= p.headerEnd) {
     return;

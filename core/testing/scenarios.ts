@@ -60,3 +60,25 @@ export function chatScenario(start = 1_700_000_100): SynthPacket[] {
   c.close();
   return c.packets;
 }
+
+/** A WebSocket chat: HTTP upgrade, then a masked text frame from the client and an unmasked reply. */
+export function websocketScenario(start = 1_700_000_200): SynthPacket[] {
+  const server: Host = { mac: '00:1b:54:47:49:44', ip: '10.0.0.80' };
+  const c = new TcpConversation(CLIENT, server, 51000, 8080, { s: start, ns: 0 });
+  c.handshake();
+  c.send(
+    true,
+    'GET /chat HTTP/1.1\r\nHost: 10.0.0.80:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
+  c.send(
+    false,
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
+  );
+  const text = new TextEncoder().encode('Good morning!! :)');
+  const key = [0x37, 0xfa, 0x21, 0x3d];
+  c.send(true, Uint8Array.from([0x81, 0x80 | text.length, ...key, ...text.map((b, i) => b ^ key[i & 3])]));
+  const reply = new TextEncoder().encode('Got that thanks!');
+  c.send(false, Uint8Array.from([0x81, reply.length, ...reply]));
+  c.close();
+  return c.packets;
+}
