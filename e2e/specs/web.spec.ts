@@ -71,6 +71,13 @@ test.describe('web host', () => {
     await expect(page.getByTestId('hex-dump')).toContainText('0000');
     await shot(page, info, '02-dropped');
     expect(problems).toEqual([]);
+    // The upload lives in the host's private temp folder, which goes away when the host stops.
+    const uploaded = await page.locator('.sb-file').getAttribute('title');
+    expect(uploaded).toContain('wirelens-upload-');
+    expect(existsSync(uploaded!)).toBe(true);
+    await host.stop();
+    host = undefined;
+    expect(existsSync(uploaded!)).toBe(false);
   });
 
   test('the host FILE argument opens for the page; lecture filters match tshark', async ({ page }, info) => {
