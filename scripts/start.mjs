@@ -11,7 +11,10 @@ try {
 } catch {
   electronPath = undefined;
 }
-const args = process.argv.slice(2);
+const given = process.argv.slice(2);
+// With no capture on the command line, open the bundled sample so a first start shows something real.
+const hasFile = given.some((a) => !a.startsWith('-'));
+const args = hasFile ? given : [...given, 'assets/sample.pcapng'];
 if (typeof electronPath === 'string' && existsSync(electronPath)) {
   const r = spawnSync('npx', ['electron-forge', 'start', '--', ...args], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
