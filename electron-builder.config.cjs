@@ -10,6 +10,8 @@ module.exports = {
   extraResources: [{ from: 'assets/sample.pcapng', to: 'sample.pcapng' }],
   extraMetadata: { main: '.vite/build/main.js' },
   asar: true,
+  // The engine worker and its shared chunk run from outside the archive (see electron/main.ts).
+  asarUnpack: ['.vite/build/worker-entry.js', '.vite/build/methods-*.js'],
   fileAssociations: [
     { ext: 'pcap', name: 'Packet capture', role: 'Viewer', mimeType: 'application/vnd.tcpdump.pcap' },
     { ext: 'pcapng', name: 'Packet capture (pcapng)', role: 'Viewer', mimeType: 'application/x-pcapng' },

@@ -9,7 +9,8 @@ const config: ForgeConfig = {
     name: 'Wirelens',
     executableName: 'wirelens',
     icon: 'assets/icon',
-    asar: true,
+    // The engine worker and its shared chunk run from outside the archive (see electron/main.ts).
+    asar: { unpack: '**/.vite/build/{worker-entry,methods-*}.js' },
     extraResource: ['assets/sample.pcapng'],
   },
   rebuildConfig: {},

@@ -13,7 +13,7 @@ import {
   type MenuItemConstructorOptions,
 } from 'electron';
 import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWorkerService } from '../core/session/worker-service.js';
 import type { Service } from '../core/session/service.js';
@@ -44,6 +44,17 @@ export function captureArg(argv: string[]): string | undefined {
   return argv
     .slice(app.isPackaged ? 1 : 2)
     .find((a) => !a.startsWith('-') && /\.(pcap|pcapng|cap|gz)$/i.test(a) && existsSync(a));
+}
+
+/**
+ * The engine worker script. In a packaged app it is unpacked next to app.asar (asarUnpack in both packaging
+ * configs) because worker threads load their script through Node's loader, not Electron's asar layer.
+ */
+function engineEntry(): { entry?: URL } {
+  const bundled = join(here, 'worker-entry.js');
+  const unpacked = bundled.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  if (unpacked !== bundled && existsSync(unpacked)) return { entry: pathToFileURL(unpacked) };
+  return existsSync(bundled) ? { entry: pathToFileURL(bundled) } : {};
 }
 
 let win: BrowserWindow | null = null;
@@ -240,7 +251,7 @@ if (!app.requestSingleInstanceLock()) {
       cb({ responseHeaders: withSecurityHeaders(details.responseHeaders) }),
     );
     denyPermissions(session.defaultSession);
-    service = createWorkerService();
+    service = createWorkerService(engineEntry());
     registerIpc(ipcMain, service, isApp);
     forwardEvents(service, (channel, msg) => win?.webContents.send(channel, msg));
     await refreshMenu();
