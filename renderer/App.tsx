@@ -57,6 +57,7 @@ export function App() {
   const panel = useApp((s) => s.panel);
   const setPanel = useApp((s) => s.setPanel);
   const openFile = useApp((s) => s.openFile);
+  const close = useApp((s) => s.close);
   const goToOpen = useApp((s) => s.goToOpen);
   const setGoToOpen = useApp((s) => s.setGoToOpen);
   const [dragging, setDragging] = useState(false);
@@ -122,6 +123,24 @@ export function App() {
     >
       <header className="toolbar">
         <span className="brand">Wirelens</span>
+        <label className="btn" title="Open a capture (or drop it anywhere)">
+          Open…
+          <input
+            type="file"
+            hidden
+            data-testid="toolbar-open"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void openFile(f);
+            }}
+          />
+        </label>
+        {info && (
+          <button className="btn" data-testid="close-capture" onClick={() => void close()}>
+            Close
+          </button>
+        )}
         <FilterBar />
         <nav className="panel-tabs">
           {PANELS.map(([p, label]) => (

@@ -158,6 +158,15 @@ describe('App', () => {
     expect(screen.getByTestId('hashing-panel')).toBeTruthy();
   });
 
+  it('Close returns to the welcome screen', async () => {
+    const api = fakeApi(10);
+    await opened(api);
+    fireEvent.click(screen.getByTestId('close-capture'));
+    await waitFor(() => expect(api.calls.some((c) => c.method === 'close')).toBe(true));
+    act(() => api.emit('closed', null));
+    await waitFor(() => expect(screen.getByTestId('welcome')).toBeTruthy());
+  });
+
   it('theme toggle switches the document theme', async () => {
     mount(fakeApi(1));
     const before = document.documentElement.dataset.theme;

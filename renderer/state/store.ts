@@ -235,7 +235,11 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
 
       async close() {
-        await api.call('close', {});
+        try {
+          await api.call('close', {});
+        } catch (e) {
+          set({ error: msg(e) });
+        }
       },
 
       row(pos) {

@@ -121,6 +121,7 @@ export function fakeApi(total = 1000): FakeApi {
         .filter((f) => f.startsWith(prefix))
         .map((abbrev) => ({ abbrev, name: abbrev, kind: 'ipv4' })),
     cancel: () => null,
+    close: () => ((opened = null), null),
   };
   return {
     calls,
