@@ -85,7 +85,7 @@ export function HexDump() {
               className={i === tab ? 'active' : ''}
               onClick={() => setSourceTab(i)}
             >
-              {s.name} ({s.bytes.length})
+              {/\d+ bytes?\b/.test(s.name) ? s.name : `${s.name} (${s.bytes.length})`}
             </button>
           ))}
         </div>
