@@ -47,6 +47,11 @@ export interface CaptureFile {
    * refill allocates a new chunk), but keeping it pins that chunk: copy what you keep for long.
    */
   forEach(from: number, to: number, fn: (i: number, bytes: Uint8Array) => void | boolean): void;
+  /**
+   * Indexes records appended since the last look (a live capture writing the file). Returns how many packets
+   * were added. Classic pcap only; a shrinking file is reported as an error.
+   */
+  refresh(): number;
   close(): void;
 }
 
@@ -219,22 +224,20 @@ function indexFile(
     }
   };
 
-  if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) {
-    if (head.length < 24)
-      throw new CaptureError(`${path}: the pcap file header is cut short (${head.length} of 24 bytes)`);
-    const le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
-    const nsec = m === 0xa1b23c4d || m === 0x4d3cb2a1;
-    format = nsec ? 'pcap-nsec' : 'pcap';
-    const snaplen = u32(hv, 16, le);
-    const linkType = u32(hv, 20, le) & 0x0fffffff;
-    ifaces.push({ linkType, snaplen, resBase: 10, resExp: nsec ? 9 : 6, tsOffset: 0 });
-    let pos = 24;
+  /** Classic pcap record walk from pcapState.pos; `live` = the file may still be growing (no tail warnings). */
+  let pcapState: { le: boolean; nsec: boolean; snaplen: number; pos: number } | undefined;
+  const walkPcap = (rd: ChunkReader, size: number, live: boolean): number => {
+    const st = pcapState!;
+    const { le, nsec, snaplen } = st;
+    const before = index.count;
+    let pos = st.pos;
     while (pos < size) {
-      const h = r.get(pos, 16);
+      const h = rd.get(pos, 16);
       if (!h) {
-        warnings.push(
-          `The file appears to have been cut short in the middle of a packet header at byte ${pos} (${size - pos} trailing bytes ignored).`,
-        );
+        if (!live)
+          warnings.push(
+            `The file appears to have been cut short in the middle of a packet header at byte ${pos} (${size - pos} trailing bytes ignored).`,
+          );
         break;
       }
       const dv = new DataView(h.buffer, h.byteOffset, 16);
@@ -246,18 +249,35 @@ function indexFile(
         warnings.push(
           `The file appears to be damaged or corrupt: the record at byte ${pos} claims ${incl} captured bytes; reading stopped there.`,
         );
+        pos = Infinity;
         break;
       }
       if (pos + 16 + incl > size) {
-        warnings.push(
-          `The file appears to have been cut short in the middle of a packet at byte ${pos} (record of ${incl} bytes, ${size - pos - 16} present).`,
-        );
+        if (!live)
+          warnings.push(
+            `The file appears to have been cut short in the middle of a packet at byte ${pos} (record of ${incl} bytes, ${size - pos - 16} present).`,
+          );
         break;
       }
       index.push(pos + 16, incl, Math.max(orig, incl), sec, nsec ? frac : frac * 1000, 0);
       pos += 16 + incl;
-      progress(pos);
+      if (!live) progress(pos);
     }
+    st.pos = pos;
+    return index.count - before;
+  };
+
+  if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) {
+    if (head.length < 24)
+      throw new CaptureError(`${path}: the pcap file header is cut short (${head.length} of 24 bytes)`);
+    const le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
+    const nsec = m === 0xa1b23c4d || m === 0x4d3cb2a1;
+    format = nsec ? 'pcap-nsec' : 'pcap';
+    const snaplen = u32(hv, 16, le);
+    const linkType = u32(hv, 20, le) & 0x0fffffff;
+    ifaces.push({ linkType, snaplen, resBase: 10, resExp: nsec ? 9 : 6, tsOffset: 0 });
+    pcapState = { le, nsec, snaplen, pos: 24 };
+    walkPcap(r, size, false);
   } else if (m === 0x0a0d0d0a) {
     format = 'pcapng';
     let pos = 0;
@@ -458,6 +478,7 @@ function indexFile(
   }));
 
   let closed = false;
+  let lastSize = size;
   const readPacket = (i: number): Uint8Array => {
     if (closed) throw new CaptureError('the capture is closed');
     if (i < 0 || i >= index.count) throw new CaptureError(`there is no packet ${i + 1}`);
@@ -513,6 +534,18 @@ function indexFile(
           );
         if (fn(i, b) === false) break;
       }
+    },
+    refresh() {
+      if (closed) throw new CaptureError('the capture is closed');
+      const now = fstatSync(fd).size;
+      if (now < lastSize) {
+        throw new CaptureError(
+          `${path} was truncated while open (it shrank from ${lastSize} to ${now} bytes); reopen it`,
+        );
+      }
+      lastSize = now;
+      if (!pcapState || pcapState.pos === Infinity) return 0;
+      return walkPcap(new ChunkReader(fd, now), now, true);
     },
     close() {
       if (closed) return;

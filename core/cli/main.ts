@@ -1,6 +1,12 @@
 import { UsageError, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
 
+// A reader that goes away (`wirelens list big.pcap | head`) is not an error: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const stdio: CliIO = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),

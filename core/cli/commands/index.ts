@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { infoCommand } from './info.js';
 import { listCommand } from './list.js';
 import { webCommand } from './web.js';
+import { captureCommand } from './capture.js';
 import {
   exportCommand,
   gifsCommand,
@@ -26,5 +27,6 @@ export const commands: Command[] = [
   hashsetCommand,
   sigCommand,
   reportCommand,
+  captureCommand,
   webCommand,
 ];
