@@ -84,12 +84,15 @@ export function uniqueNames(
   taken: (name: string) => boolean = () => false,
 ): string[] {
   const used = new Set<string>();
+  // Next suffix to try per base name: 100k identical names stay linear, not quadratic.
+  const next = new Map<string, number>();
   return names.map((base) => {
-    for (let n = 0; ; n++) {
+    for (let n = next.get(base) ?? 0; ; n++) {
       const candidate = withDuplicateSuffix(base, n);
       const key = candidate.toLowerCase();
       if (!used.has(key) && !taken(candidate)) {
         used.add(key);
+        next.set(base, n + 1);
         return candidate;
       }
     }

@@ -182,3 +182,25 @@ describe.skipIf(!hasCorpus)('export objects vs tshark --export-objects', () => {
     expect(report.some((r) => /^http_gifs\.pcap(ng)?:/.test(r))).toBe(false);
   });
 });
+
+describe('export at scale', () => {
+  it('loses nothing when 100k objects share one name (tshark 4.0 overwrites past its duplicate cap)', async () => {
+    const out = join(tmp(), 'many');
+    const objs: Exportable[] = Array.from({ length: 100_000 }, (_, i) => ({
+      index: i,
+      frame: i + 1,
+      filename: 'same.gif',
+      host: 'h',
+      uri: '/same.gif',
+      contentType: 'image/gif',
+      source: 's',
+      destination: 'd',
+      bytes: () => Uint8Array.of(i & 255, i >> 8),
+    }));
+    const r = await exportObjects(objs, out);
+    expect(r.failed).toEqual([]);
+    expect(r.written).toHaveLength(100_000);
+    expect(readdirSync(out)).toHaveLength(100_000 + 2);
+    expect(r.written[99_999].filename).toBe('same(99999).gif');
+  }, 600_000);
+});
