@@ -142,7 +142,7 @@ describe('evidence integrity', () => {
     const info = await s.open(file);
     expect(await s.fileSha256()).toBe(before.sha);
     s.rows(0, info.packets);
-    s.applyFilter('http');
+    await s.applyFilter('http');
     s.packet(3);
     const r = await exportObjects(
       listObjects(s).map((o) => exportable(s, o)),

@@ -30,6 +30,31 @@ import { toTree } from './tree.js';
 
 export class SessionError extends Error {}
 
+type FilterLike = { fields: ReadonlySet<number>; needsAll: boolean; match(d: Dissection): boolean };
+
+/** Frames to filter between two yields to the event loop. */
+const FILTER_CHUNK = 20_000;
+
+/** A growing Uint32Array of matching frame numbers. */
+class FilterAccumulator {
+  private out: Uint32Array;
+  private n = 0;
+  constructor(private readonly total: number) {
+    this.out = new Uint32Array(Math.min(total, 1024));
+  }
+  push(no: number): void {
+    if (this.n === this.out.length) {
+      const bigger = new Uint32Array(Math.min(this.total, this.out.length * 2));
+      bigger.set(this.out);
+      this.out = bigger;
+    }
+    this.out[this.n++] = no;
+  }
+  result(): Uint32Array {
+    return this.out.slice(0, this.n);
+  }
+}
+
 export interface SessionOptions {
   onProgress?: (p: Progress) => void;
   /** Compute the capture file's SHA-256 at open (default true). */
@@ -279,8 +304,11 @@ export class CaptureSession {
     return completeField(prefix);
   }
 
-  /** Applies a display filter to the whole capture; an empty expression shows every packet. */
-  applyFilter(expr: string, signal?: AbortSignal): FilterOutcome {
+  /**
+   * Applies a display filter to the whole capture; an empty expression shows every packet. Runs in chunks and
+   * yields between them, so a cancel request (the signal) gets through while a big capture is filtered.
+   */
+  async applyFilter(expr: string, signal?: AbortSignal): Promise<FilterOutcome> {
     const t0 = performance.now();
     if (expr.trim() === '') {
       this.view = null;
@@ -289,7 +317,18 @@ export class CaptureSession {
     }
     const c = compileFilter(expr);
     if (!c.ok) return { ok: false, expr, error: c.error };
-    const view = this.runFilter(c.filter, signal);
+    const acc = new FilterAccumulator(this.total);
+    for (let from = 0; from < this.total; from += FILTER_CHUNK) {
+      this.filterChunk(c.filter, from, Math.min(this.total, from + FILTER_CHUNK), acc, signal);
+      this.opts.onProgress?.({
+        phase: 'filter',
+        done: Math.min(this.total, from + FILTER_CHUNK),
+        total: this.total,
+      });
+      await new Promise((r) => setImmediate(r));
+      if (signal?.aborted) throw new SessionError('cancelled');
+    }
+    const view = acc.result();
     this.view = view;
     this.filterExpr = expr;
     return {
@@ -302,34 +341,22 @@ export class CaptureSession {
     };
   }
 
-  /** Frame numbers matching a compiled filter, in one in-order pass. */
-  runFilter(
-    filter: { fields: ReadonlySet<number>; needsAll: boolean; match(d: Dissection): boolean },
+  /** Frame numbers matching a compiled filter, in one in-order pass (synchronous: CLI and benchmarks). */
+  runFilter(filter: FilterLike, signal?: AbortSignal): Uint32Array {
+    const acc = new FilterAccumulator(this.total);
+    this.filterChunk(filter, 0, this.total, acc, signal);
+    return acc.result();
+  }
+
+  private filterChunk(
+    filter: FilterLike,
+    from: number,
+    to: number,
+    acc: FilterAccumulator,
     signal?: AbortSignal,
-  ): Uint32Array {
-    const total = this.total;
-    let out = new Uint32Array(Math.min(total, 1024));
-    let n = 0;
+  ): void {
     const selection: ItemSelection = filter.needsAll ? 'all' : filter.fields;
-    const step = Math.max(1, Math.floor(total / 100));
-    this.scan(
-      0,
-      total,
-      selection,
-      (i, d) => {
-        if (filter.match(d)) {
-          if (n === out.length) {
-            const bigger = new Uint32Array(Math.min(total, out.length * 2));
-            bigger.set(out);
-            out = bigger;
-          }
-          out[n++] = i + 1;
-        }
-        if (i % step === 0) this.opts.onProgress?.({ phase: 'filter', done: i, total });
-      },
-      signal,
-    );
-    return out.slice(0, n);
+    this.scan(from, to, selection, (i, d) => void (filter.match(d) && acc.push(i + 1)), signal);
   }
 
   /** Position of frame `no` in the current view, or -1. */
