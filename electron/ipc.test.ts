@@ -40,6 +40,10 @@ const VALID: { [M in MethodName]: unknown } = {
   follow: { stream: 0 },
   recent: {},
   samplePath: {},
+  interfaces: {},
+  startCapture: { iface: 'lo' },
+  stopCapture: {},
+  httpRequests: { after: 0 },
 };
 const INVALID_COMMON: unknown[] = [undefined, null, 'x', 42, [], { extra: 1 }];
 const INVALID_SPECIFIC: { [M in MethodName]?: unknown[] } = {

@@ -3,12 +3,18 @@
  * (`wirelens:<method>`), each checking its sender and validating its argument with checkCall() before the
  * engine sees it; events go to the window on one channel. No generic forwarding.
  */
-import { checkCall, METHOD_NAMES, type EventName, type MethodName } from '../core/api/methods.js';
+import {
+  checkCall,
+  EVENT_NAMES,
+  METHOD_NAMES,
+  type EventName,
+  type MethodName,
+} from '../core/api/methods.js';
 import type { Service } from '../core/session/service.js';
 
 export const CHANNEL_PREFIX = 'wirelens:';
 export const EVENT_CHANNEL = 'wirelens:event';
-export const EVENTS: EventName[] = ['progress', 'opened', 'closed'];
+export const EVENTS: readonly EventName[] = EVENT_NAMES;
 
 export const channelFor = (m: MethodName): string => CHANNEL_PREFIX + m;
 

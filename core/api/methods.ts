@@ -17,6 +17,8 @@ import type {
   Progress,
   RowsResult,
   Validation,
+  LiveInterfaceInfo,
+  HttpRequestRow,
 } from './types.js';
 
 export interface ApiMethods {
@@ -40,6 +42,14 @@ export interface ApiMethods {
   follow: { req: { stream: number; proto?: 'tcp' | 'udp' }; res: FollowResult };
   recent: { req: Record<string, never>; res: string[] };
   samplePath: { req: Record<string, never>; res: string };
+  /** Capture interfaces (live capture). */
+  interfaces: { req: Record<string, never>; res: LiveInterfaceInfo[] };
+  /** Starts a live capture on `iface` (optional BPF filter); the capture opens and grows ("grown" events). */
+  startCapture: { req: { iface: string; filter?: string }; res: CaptureInfo };
+  /** Stops the live capture; with `saveAs`, copies it there (never overwriting). */
+  stopCapture: { req: { saveAs?: string }; res: { packets: number; path: string; savedAs?: string } };
+  /** HTTP requests seen in frames after `after` (the live "HTTP requests" view). */
+  httpRequests: { req: { after: number }; res: HttpRequestRow[] };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -50,8 +60,15 @@ export interface ApiEvents {
   progress: Progress;
   opened: CaptureInfo;
   closed: null;
+  /** A live capture has more packets. */
+  grown: { packets: number };
+  /** A live capture stopped (by the user, by its count, or with an error message). */
+  captureStopped: { packets: number; error?: string };
 }
 export type EventName = keyof ApiEvents;
+
+/** Every event, for transports that forward them (worker, web host, Electron). */
+export const EVENT_NAMES: readonly EventName[] = ['progress', 'opened', 'closed', 'grown', 'captureStopped'];
 
 /** The client-side interface the renderer uses (Electron bridge or WebSocket). */
 export interface WirelensApi {
@@ -102,6 +119,10 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp')) },
   recent: {},
   samplePath: {},
+  interfaces: {},
+  startCapture: { iface: isStr(256), filter: optional(isStr(4096)) },
+  stopCapture: { saveAs: optional(isStr(4096)) },
+  httpRequests: { after: isInt() },
 };
 
 export const METHOD_NAMES = Object.keys(SCHEMA) as MethodName[];

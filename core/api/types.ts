@@ -213,3 +213,20 @@ export interface FileHashResult {
   signature: SignatureInfo;
   hashSet: HashVerdict;
 }
+
+export interface LiveInterfaceInfo {
+  name: string;
+  description?: string;
+}
+
+/** One HTTP request, as the live "HTTP requests" view (and the course's sniffer) shows it. */
+export interface HttpRequestRow {
+  frame: number;
+  /** Seconds since the first packet. */
+  time: number;
+  method: string;
+  host: string;
+  uri: string;
+  url: string;
+  source: string;
+}

@@ -99,3 +99,39 @@ describe.skipIf(!root || !captureProgram())('live capture on loopback (root)', (
     cap.close();
   });
 });
+
+describe.skipIf(!root || !captureProgram())('live capture through the service (root)', () => {
+  it('grows the open capture, lists HTTP requests as they pass, and saves on stop without overwriting', async () => {
+    const { createLocalService } = await import('../session/service.js');
+    const svc = createLocalService({ dataDir: join(dir, 'data') });
+    const server = createServer((req, res) => res.end(`you asked for ${req.url}`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const grown: number[] = [];
+    svc.on('grown', (g) => grown.push(g.packets));
+    expect((await svc.call('interfaces', {})).map((i) => i.name)).toContain('lo');
+    await svc.call('startCapture', { iface: 'lo', filter: `tcp port ${port}` });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const p of ['/live/a.gif', '/live/b.html'])
+      await (await fetch(`http://127.0.0.1:${port}${p}`)).text();
+    const t0 = Date.now();
+    let reqs = await svc.call('httpRequests', { after: 0 });
+    while (reqs.length < 2 && Date.now() - t0 < 10_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      reqs = await svc.call('httpRequests', { after: 0 });
+    }
+    expect(reqs.map((r) => r.url)).toEqual([
+      `http://127.0.0.1:${port}/live/a.gif`,
+      `http://127.0.0.1:${port}/live/b.html`,
+    ]);
+    expect(reqs[0]).toMatchObject({ method: 'GET', source: '127.0.0.1' });
+    expect(grown.length).toBeGreaterThan(0);
+    const saveAs = join(dir, 'kept.pcap');
+    const stopped = await svc.call('stopCapture', { saveAs });
+    expect(stopped.savedAs).toBe(saveAs);
+    expect(stopped.packets).toBeGreaterThanOrEqual(12);
+    await expect(svc.call('stopCapture', { saveAs })).rejects.toThrow(/EEXIST|exists/);
+    server.close();
+    svc.dispose();
+  });
+});

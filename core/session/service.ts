@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApiEvents, EventName, MethodName, Req, Res } from '../api/methods.js';
 import { CaptureSession, SessionError } from './session.js';
 import { forensicHandlers } from './forensic-handlers.js';
+import { liveHandlers } from './live-handlers.js';
 
 export interface Service {
   call<M extends MethodName>(m: M, req: Req<M>): Promise<Res<M>>;
@@ -99,6 +100,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     recent: () => readRecent(),
     samplePath: () => opts.samplePath ?? defaultSamplePath(),
     ...forensicHandlers(session, { dataDir, emit }),
+    ...liveHandlers(session, { emit }),
   };
 
   return {

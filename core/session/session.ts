@@ -72,6 +72,7 @@ export class CaptureSession {
   /** Current view: matching frame numbers (1-based), or null for "all packets". */
   private view: Uint32Array | null = null;
   private filterExpr = '';
+  private compiled?: FilterLike;
   private readonly rowCache = new Lru<number, PacketRow>(20_000);
   private sha256?: string;
   private shaPromise?: Promise<string | undefined>;
@@ -123,6 +124,7 @@ export class CaptureSession {
     this.cap = undefined;
     this.view = null;
     this.filterExpr = '';
+    this.compiled = undefined;
     this.analysed = 0;
     this.rowCache.clear();
     this.sha256 = undefined;
@@ -313,6 +315,7 @@ export class CaptureSession {
     if (expr.trim() === '') {
       this.view = null;
       this.filterExpr = '';
+      this.compiled = undefined;
       return { ok: true, expr, displayed: this.total, total: this.total, warnings: [], ms: 0 };
     }
     const c = compileFilter(expr);
@@ -331,6 +334,7 @@ export class CaptureSession {
     const view = acc.result();
     this.view = view;
     this.filterExpr = expr;
+    this.compiled = c.filter;
     return {
       ok: true,
       expr,
@@ -339,6 +343,19 @@ export class CaptureSession {
       warnings: c.warnings,
       ms: Math.round(performance.now() - t0),
     };
+  }
+
+  /** A live capture grew from `before` packets: the applied filter is run over the new ones only. */
+  grew(before: number): void {
+    if (!this.compiled || !this.view) return;
+    const acc = new FilterAccumulator(this.total - before);
+    this.filterChunk(this.compiled, before, this.total, acc);
+    const add = acc.result();
+    if (!add.length) return;
+    const view = new Uint32Array(this.view.length + add.length);
+    view.set(this.view);
+    view.set(add, this.view.length);
+    this.view = view;
   }
 
   /** Frame numbers matching a compiled filter, in one in-order pass (synchronous: CLI and benchmarks). */

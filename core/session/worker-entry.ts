@@ -4,14 +4,14 @@
  * { event, payload } out. Uint8Arrays travel by structured clone.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkCall, type MethodName, type EventName } from '../api/methods.js';
+import { checkCall, EVENT_NAMES, type MethodName } from '../api/methods.js';
 import { createLocalService, type ServiceOptions } from './service.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry must run in a worker thread');
 
 const service = createLocalService((workerData ?? {}) as ServiceOptions);
-const events: EventName[] = ['progress', 'opened', 'closed'];
+const events = EVENT_NAMES;
 for (const e of events) service.on(e, (payload) => port.postMessage({ event: e, payload }));
 
 port.on('message', (msg: { id: number; method: unknown; req: unknown }) => {

@@ -21,7 +21,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { checkCall, type EventName, type MethodName } from '../api/methods.js';
+import { checkCall, EVENT_NAMES, type EventName, type MethodName } from '../api/methods.js';
 import { decodeWire, encodeWire } from '../api/wire.js';
 import type { Service } from '../session/service.js';
 
@@ -51,7 +51,7 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export const EVENTS: EventName[] = ['progress', 'opened', 'closed'];
+export const EVENTS: readonly EventName[] = EVENT_NAMES;
 
 /** Runs the engine worker from the bundled .js when present, else from sources through a tsx bootstrap. */
 export function engineWorkerOptions(): { entry?: URL } {
