@@ -144,3 +144,14 @@ export function asciiDump(b: Uint8Array): string {
   for (const c of b) s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
   return s;
 }
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

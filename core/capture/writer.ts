@@ -1,6 +1,7 @@
 /**
  * A small pcap / pcapng writer so tests make their own fixtures (and the bundled sample capture).
  */
+import { concatBytes } from '../bytes/byteview.js';
 export interface WritePacket {
   data: Uint8Array;
   tsSec: number;
@@ -103,16 +104,6 @@ class BlockWriter {
   }
 }
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 export function writePcapng(packets: readonly WritePacket[], opts: PcapngOptions): Uint8Array {
   const le = !opts.bigEndian;
   const w = new BlockWriter(le);
@@ -132,14 +123,14 @@ export function writePcapng(packets: readonly WritePacket[], opts: PcapngOptions
     const o: { code: number; value: Uint8Array }[] = [];
     if (ifc.name) o.push({ code: 2, value: enc.encode(ifc.name) });
     if (ifc.tsresol !== undefined) o.push({ code: 9, value: Uint8Array.of(ifc.tsresol) });
-    w.block(1, cat(h, w.options(o)));
+    w.block(1, concatBytes(h, w.options(o)));
   }
   for (const b of opts.extraBlocks ?? []) w.block(b.type, b.body);
   for (const p of packets) {
     if (opts.simple) {
       const h = new Uint8Array(4);
       new DataView(h.buffer).setUint32(0, p.origLen ?? p.data.length, le);
-      w.block(3, cat(h, p.data));
+      w.block(3, concatBytes(h, p.data));
       continue;
     }
     const iface = p.iface ?? 0;
@@ -156,7 +147,7 @@ export function writePcapng(packets: readonly WritePacket[], opts: PcapngOptions
     const data = new Uint8Array(pad4(p.data.length));
     data.set(p.data);
     const o = (p.comments ?? []).map((c) => ({ code: 1, value: enc.encode(c) }));
-    w.block(6, cat(h, data, w.options(o)));
+    w.block(6, concatBytes(h, data, w.options(o)));
   }
   return w.bytes();
 }

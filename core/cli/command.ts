@@ -1,3 +1,5 @@
+import { CaptureSession } from '../session/session.js';
+
 /** A `wirelens` sub-command. Commands print through `io` so tests can capture output. */
 export interface CliIO {
   out(text: string): void;
@@ -50,4 +52,19 @@ export function parseArgs(
     }
   }
   return { flags, options, positionals };
+}
+
+/** Opens FILE in a session for the length of `fn` (hashing the file only when asked), then closes it. */
+export async function withSession<T>(
+  file: string,
+  fn: (s: CaptureSession) => Promise<T> | T,
+  hash = false,
+): Promise<T> {
+  const s = new CaptureSession({ hash });
+  try {
+    await s.open(file);
+    return await fn(s);
+  } finally {
+    s.close();
+  }
 }

@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import { registry, type FieldDef, type FieldKind, type TimeValue } from '../fields/registry.js';
 import { formatValue } from '../fields/format.js';
 import { itemBytes } from '../dissect/engine.js';
+import { concatBytes, indexOfBytes, latin1 } from '../bytes/byteview.js';
 import type { Dissection, Item } from '../dissect/types.js';
 import {
   FilterSyntaxError,
@@ -769,7 +770,7 @@ class Compiler {
             ys.some((y) =>
               typeof x === 'string' && typeof y === 'string'
                 ? x.includes(y)
-                : indexOf(bytesOf(x, a.type), bytesOf(y, b.type)) >= 0,
+                : indexOfBytes(bytesOf(x, a.type), bytesOf(y, b.type)) >= 0,
             ),
           );
       };
@@ -892,21 +893,6 @@ function isNumeric(t: VType): boolean {
   return t === 'num' || t === 'bool' || t === 'time';
 }
 
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
-}
-
-function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  if (needle.length === 0) return 0;
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
 function slice(b: Uint8Array, ranges: SliceRange[]): Uint8Array | undefined {
   const parts: Uint8Array[] = [];
   for (const r of ranges) {
@@ -916,14 +902,7 @@ function slice(b: Uint8Array, ranges: SliceRange[]): Uint8Array | undefined {
     if (end > b.length || end < start) return undefined;
     parts.push(b.subarray(start, end));
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(...parts);
 }
 
 export function compileNode(

@@ -327,32 +327,17 @@ export class DissectCtx {
   withSource(name: string, bytes: Uint8Array): DissectCtx {
     this.b.sources.push({ name, bytes });
     const src = this.b.sources.length - 1;
-    return new DissectCtx(
-      this.b,
-      this.frame,
-      this.pinfo,
-      this.state,
-      this.visited,
-      new ByteView(bytes),
-      src,
-      0,
-      this.top,
-    );
+    return this.derive(new ByteView(bytes), src, 0, this.top);
+  }
+
+  /** A context sharing this packet's builder and state, over another view / source / parent item. */
+  private derive(view: ByteView, src: number, base: number, top: Item): DissectCtx {
+    return new DissectCtx(this.b, this.frame, this.pinfo, this.state, this.visited, view, src, base, top);
   }
 
   /** A context over view[off, off+len) of the same source (same layer). */
   sub(off: number, len = this.view.length - off): DissectCtx {
-    return new DissectCtx(
-      this.b,
-      this.frame,
-      this.pinfo,
-      this.state,
-      this.visited,
-      this.view.sub(off, len),
-      this.src,
-      this.base + off,
-      this.top,
-    );
+    return this.derive(this.view.sub(off, len), this.src, this.base + off, this.top);
   }
 
   /**
@@ -427,17 +412,7 @@ export class DissectCtx {
       );
       this.b.layers.push(f.abbrev);
       if (!cut) {
-        const c = new DissectCtx(
-          this.b,
-          this.frame,
-          this.pinfo,
-          this.state,
-          this.visited,
-          this.view,
-          this.src,
-          this.base,
-          item,
-        );
+        const c = this.derive(this.view, this.src, this.base, item);
         c.expert(
           item,
           'error',
@@ -456,17 +431,7 @@ export class DissectCtx {
   private layer(field: FieldDef, off: number, len: number): DissectCtx {
     const top = this.b.record({ field, value: null, src: this.src, off: this.base + off, len }, undefined);
     this.b.layers.push(field.abbrev);
-    return new DissectCtx(
-      this.b,
-      this.frame,
-      this.pinfo,
-      this.state,
-      this.visited,
-      this.view.sub(off, len),
-      this.src,
-      this.base + off,
-      top,
-    );
+    return this.derive(this.view.sub(off, len), this.src, this.base + off, top);
   }
 
   /** A position in the tree to roll back to (e.g. when a sub-dissector asks for more data). */

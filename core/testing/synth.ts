@@ -2,6 +2,7 @@
  * Synthesises realistic packets (Ethernet / IPv4 / TCP / UDP with correct checksums) and whole TCP
  * conversations, so the repo makes its own fixtures: HTTP downloads, chats, DNS lookups. Deterministic.
  */
+import { concatBytes } from '../bytes/byteview.js';
 
 export interface SynthPacket {
   data: Uint8Array;
@@ -15,16 +16,6 @@ export function mac(s: string): Uint8Array {
 
 export function ip4(s: string): Uint8Array {
   return Uint8Array.from(s.split('.').map(Number));
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function checksum(...parts: Uint8Array[]): number {
@@ -49,7 +40,7 @@ export function ethernet(dst: Uint8Array, src: Uint8Array, type: number, payload
   h.set(src, 6);
   h[12] = type >> 8;
   h[13] = type & 255;
-  return concat(h, payload);
+  return concatBytes(h, payload);
 }
 
 let ipId = 0x1000;
@@ -76,7 +67,7 @@ export function ipv4(
   const c = checksum(h);
   h[10] = c >> 8;
   h[11] = c & 255;
-  return concat(h, payload);
+  return concatBytes(h, payload);
 }
 
 function pseudo(src: Uint8Array, dst: Uint8Array, proto: number, len: number): Uint8Array {
@@ -113,7 +104,7 @@ export function tcp(
   dv.setUint16(14, window);
   const c = checksum(pseudo(src, dst, 6, 20 + payload.length), h, payload);
   dv.setUint16(16, c);
-  return concat(h, payload);
+  return concatBytes(h, payload);
 }
 
 export function udp(
@@ -130,7 +121,7 @@ export function udp(
   dv.setUint16(4, 8 + payload.length);
   const c = checksum(pseudo(src, dst, 17, 8 + payload.length), h, payload);
   dv.setUint16(6, c === 0 ? 0xffff : c);
-  return concat(h, payload);
+  return concatBytes(h, payload);
 }
 
 export interface Host {
@@ -241,7 +232,7 @@ export function httpResponse(
   extra = '',
 ): Uint8Array {
   const head = `HTTP/1.1 ${status}\r\nServer: wirelens-synth\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n${extra}\r\n`;
-  return concat(new TextEncoder().encode(head), body);
+  return concatBytes(new TextEncoder().encode(head), body);
 }
 
 export function httpGet(host: string, path: string): string {
@@ -257,16 +248,16 @@ export function dnsExchange(
   id: number,
   t: { s: number; ns: number },
 ): SynthPacket[] {
-  const qname = concat(
-    ...name.split('.').map((l) => concat(Uint8Array.of(l.length), new TextEncoder().encode(l))),
+  const qname = concatBytes(
+    ...name.split('.').map((l) => concatBytes(Uint8Array.of(l.length), new TextEncoder().encode(l))),
     Uint8Array.of(0),
   );
-  const q = concat(
+  const q = concatBytes(
     Uint8Array.of(id >> 8, id & 255, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0),
     qname,
     Uint8Array.of(0, 1, 0, 1),
   );
-  const r = concat(
+  const r = concatBytes(
     Uint8Array.of(id >> 8, id & 255, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0),
     qname,
     Uint8Array.of(0, 1, 0, 1),

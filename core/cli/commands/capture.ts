@@ -5,6 +5,7 @@ import { parseArgs, UsageError, type Command } from '../command.js';
 import { LiveCapture, LiveCaptureError, listInterfaces } from '../../capture/live.js';
 import { CaptureSession } from '../../session/session.js';
 import { first, selectionOf } from '../../stats/fields.js';
+import { rowText } from './list.js';
 import type { Dissection } from '../../dissect/types.js';
 
 function urlLine(d: Dissection): string | undefined {
@@ -66,10 +67,7 @@ export const captureCommand: Command = {
             const line = urlLine(d);
             if (line) io.out(`${line}\n`);
           } else {
-            const r = session.toRowColumns(d);
-            io.out(
-              `${String(r.no).padStart(5)} ${r.time.toFixed(6).padStart(11)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`,
-            );
+            io.out(rowText(session.toRowColumns(d)));
           }
         });
         printed = total;

@@ -1,8 +1,7 @@
 /** Forensic commands: gifs, export, hash, hashset, sig, report. */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
-import { CaptureSession } from '../../session/session.js';
+import { parseArgs, UsageError, withSession, type CliIO, type Command } from '../command.js';
 import { findGifDownloads } from '../../objects/gifs.js';
 import { exportObjects, analyse } from '../../objects/export.js';
 import { exportable, selectObjects } from '../../objects/select.js';
@@ -23,20 +22,6 @@ function* packets(cap: CaptureFile): Generator<[number, Uint8Array]> {
     const chunk: [number, Uint8Array][] = [];
     cap.forEach(from, Math.min(cap.index.count, from + 10_000), (i, b) => void chunk.push([i + 1, b]));
     yield* chunk;
-  }
-}
-
-async function withSession<T>(
-  file: string,
-  fn: (s: CaptureSession) => Promise<T> | T,
-  hash = false,
-): Promise<T> {
-  const s = new CaptureSession({ hash });
-  try {
-    await s.open(file);
-    return await fn(s);
-  } finally {
-    s.close();
   }
 }
 

@@ -2,6 +2,7 @@ import { parseArgs, UsageError, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
 import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
+import type { PacketRow } from '../../api/types.js';
 
 /** Buffers output into large writes: printing a million rows one write each would dominate the run time. */
 class OutBuffer {
@@ -18,6 +19,11 @@ class OutBuffer {
     this.parts = [];
     this.size = 0;
   }
+}
+
+/** One row as tshark prints it by default (No., Time, Source → Destination, Protocol, Length, Info). */
+export function rowText(r: PacketRow, decimals = 6): string {
+  return `${String(r.no).padStart(5)} ${r.time.toFixed(decimals).padStart(11)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`;
 }
 
 const tsvClean = (s: string) => s.replace(/[\t\r\n]/g, ' ');
@@ -76,9 +82,7 @@ export const listCommand: Command = {
         } else if (format === 'json') {
           out.push(`${n > 1 ? ',' : ''}\n${JSON.stringify(r)}`);
         } else {
-          out.push(
-            `${String(r.no).padStart(5)} ${r.time.toFixed(decimals).padStart(11)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`,
-          );
+          out.push(rowText(r, decimals));
         }
       });
       if (flags.has('--count')) out.push(`${n}\n`);

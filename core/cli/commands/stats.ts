@@ -1,21 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
+import { parseArgs, UsageError, withSession, type CliIO, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
 import { conversations, followStream, protocolHierarchy } from '../../stats/run.js';
 import { formatConversations, formatEndpoints, type ConvType } from '../../stats/conversations.js';
 import { formatFollow } from '../../stats/follow.js';
 import { first, selectionOf } from '../../stats/fields.js';
 import { formatIPv4 } from '../../fields/format.js';
-
-async function withSession<T>(file: string, fn: (s: CaptureSession) => T): Promise<T> {
-  const s = new CaptureSession({ hash: false });
-  try {
-    await s.open(file);
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
 
 const CONV_TYPES = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
 
