@@ -11,6 +11,7 @@ import { openCapture } from '../core/capture/index.js';
 import { headerWalk } from '../core/capture/headerwalk.js';
 import { CaptureSession } from '../core/session/session.js';
 import { compileFilter } from '../core/dfilter/index.js';
+import { benchExport, benchHashSets } from './forensics.js';
 
 const root = resolve(import.meta.dirname, '..');
 const cache = join(root, 'bench', '.cache');
@@ -133,3 +134,7 @@ for (const n of sizes) {
   session.close();
   if (Number.isNaN(tsharkMs)) console.log('(tshark not installed: ratios skipped)');
 }
+
+console.log('\n=== forensics ===');
+await benchExport(ensureCapture(sizes[0]), hasTshark);
+await benchHashSets(args.includes('--quick') ? 1_000_000 : 10_000_000);

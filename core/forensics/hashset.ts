@@ -38,6 +38,16 @@ interface Manifest {
   }[];
 }
 
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) NIBBLE[65 + i] = NIBBLE[97 + i] = 10 + i;
+
+/** Decodes hex (already validated) into out[o…]. */
+function hexInto(hex: string, out: Uint8Array, o: number, width: number): void {
+  for (let i = 0; i < width; i++)
+    out[o + i] = (NIBBLE[hex.charCodeAt(2 * i)] << 4) | NIBBLE[hex.charCodeAt(2 * i + 1)];
+}
+
 /** Growable byte buffer of fixed-width records. */
 class Records {
   buf: Uint8Array;
@@ -51,8 +61,7 @@ class Records {
       b.set(this.buf);
       this.buf = b;
     }
-    const o = this.n * this.width;
-    for (let i = 0; i < this.width; i++) this.buf[o + i] = parseInt(hex.substr(2 * i, 2), 16);
+    hexInto(hex, this.buf, this.n * this.width, this.width);
     this.n++;
   }
 }
@@ -280,7 +289,8 @@ export class HashSetStore {
   lookup(hex: string): { verdict: HashVerdict; sets: string[] } {
     const algo = BY_LENGTH[hex.length];
     if (!algo || !HEX.test(hex)) return { verdict: 'unknown', sets: [] };
-    const key = Uint8Array.from(hex.match(/../g)!.map((x) => parseInt(x, 16)));
+    const key = new Uint8Array(WIDTH[algo]);
+    hexInto(hex, key, 0, WIDTH[algo]);
     const hits = this.list().filter((s) => contains(this.table(s.name, algo), WIDTH[algo], key));
     const verdict: HashVerdict = hits.some((h) => h.kind === 'known-bad')
       ? 'known-bad'

@@ -1,0 +1,84 @@
+/**
+ * Forensics benchmarks (part of `npm run bench`): HTTP object export against `tshark --export-objects http` on
+ * the same capture, and hash-set import/lookup rates on a generated 10M-entry MD5 list.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportObjects } from '../core/objects/export.js';
+import { listObjects } from '../core/objects/list.js';
+import { exportable } from '../core/objects/select.js';
+import { HashSetStore } from '../core/forensics/hashset.js';
+import { CaptureSession } from '../core/session/session.js';
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export async function benchExport(file: string, hasTshark: boolean): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wirelens-bench-export-'));
+  try {
+    const t0 = performance.now();
+    const session = new CaptureSession({ hash: false });
+    await session.open(file);
+    const objs = listObjects(session);
+    const r = await exportObjects(
+      objs.map((o) => exportable(session, o)),
+      join(dir, 'ours'),
+    );
+    session.close();
+    const ours = performance.now() - t0;
+    let line = `export objects: ${r.written.length} objects (with hashes, signatures, report) in ${s(ours)}`;
+    if (hasTshark) {
+      const t1 = performance.now();
+      spawnSync('tshark', ['-n', '-r', file, '-q', '--export-objects', `http,${join(dir, 'tshark')}`], {
+        stdio: 'ignore',
+      });
+      const theirs = performance.now() - t1;
+      line += `; tshark --export-objects ${s(theirs)} → ${(theirs / ours).toFixed(1)}× faster (goal ≥ 3×)`;
+    }
+    console.log(line);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchHashSets(entries: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wirelens-bench-hashset-'));
+  try {
+    const list = join(dir, 'md5.txt');
+    const out = createWriteStream(list);
+    const keys: string[] = [];
+    let chunk = '';
+    for (let i = 0; i < entries; i++) {
+      const h = createHash('md5').update(String(i)).digest('hex');
+      if (i % 1_000_003 === 0) keys.push(h);
+      chunk += `${h}\n`;
+      if (chunk.length > 1 << 20) {
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+        chunk = '';
+      }
+    }
+    out.end(chunk);
+    await new Promise<void>((r) => out.on('finish', () => r()));
+    global.gc?.();
+    const rss0 = process.memoryUsage().rss;
+    const store = new HashSetStore(join(dir, 'store'));
+    const t0 = performance.now();
+    const rep = await store.importFile('bench', list, 'known-bad');
+    const ms = performance.now() - t0;
+    const peak = process.memoryUsage().rss - rss0;
+    const fresh = new HashSetStore(join(dir, 'store'));
+    const t1 = performance.now();
+    const N = 1_000_000;
+    let hits = 0;
+    for (let i = 0; i < N; i++) if (fresh.lookup(keys[i % keys.length]).verdict === 'known-bad') hits++;
+    const lms = performance.now() - t1;
+    console.log(
+      `hash sets: imported ${rep.counts.md5} MD5s in ${s(ms)} (goal < 10 s), RSS growth ${(peak / 1e6).toFixed(0)} MB (goal < 300 MB); ` +
+        `${N} lookups in ${s(lms)} = ${Math.round(N / (lms / 1000))}/s (goal ≥ 1M/s), ${hits} hits`,
+    );
+  } finally {
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+}
