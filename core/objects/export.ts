@@ -65,7 +65,7 @@ function writeNew(dir: string, name: string, data: Uint8Array): string {
   try {
     let o = 0;
     while (o < data.length) o += writeSync(fd, data, o, data.length - o);
-    fsyncSync(fd);
+    // No fsync per file: the rename makes each file appear whole; thousands of fsyncs would dominate the export.
   } finally {
     closeSync(fd);
   }
