@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { openCapture } from '../core/capture/index.js';
 import { headerWalk } from '../core/capture/headerwalk.js';
 import { CaptureSession } from '../core/session/session.js';
+import { createLocalService } from '../core/session/service.js';
 import { compileFilter } from '../core/dfilter/index.js';
 import { benchExport, benchHashSets } from './forensics.js';
 
@@ -78,12 +79,16 @@ for (const n of sizes) {
     `open + index:     ${s(indexMs)}  = ${ratio(indexMs, walkMs)} the header walk; index ${bpp.toFixed(1)} B/packet (heap delta ${((heap1 - heap0) / n).toFixed(1)} B/packet)`,
   );
 
-  const session = new CaptureSession({ hash: false });
+  // As the app does it: the service answers `open` after the first 16 MB and indexes the rest in the background.
+  const svc = createLocalService({ dataDir: join(cache, 'data') });
   const [, firstRowsMs] = await timeAsync(async () => {
-    await session.open(file);
-    session.rows(0, 100);
+    await svc.call('open', { path: file });
+    await svc.call('rows', { start: 0, count: 100 });
   });
-  console.log(`first 100 rows:   ${firstRowsMs.toFixed(0)} ms after open started`);
+  svc.dispose();
+  console.log(`first 100 rows:   ${firstRowsMs.toFixed(0)} ms after open started (goal < 300 ms)`);
+  const session = new CaptureSession({ hash: false });
+  await session.open(file);
 
   const listMs = timeCmd(process.execPath, [
     join(root, 'bin', 'wirelens.mjs'),

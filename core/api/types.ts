@@ -38,6 +38,10 @@ export interface CaptureInfo {
   sha256?: string;
   /** Problems met while reading, e.g. a truncated last record (with its byte offset). */
   warnings: string[];
+  /** Changes with every open: later updates of the same open (hash, indexing done) carry the same id. */
+  openId?: number;
+  /** False while the rest of a large file is still being indexed in the background. */
+  complete?: boolean;
 }
 
 export interface Progress {

@@ -145,3 +145,22 @@ describe('capture reader', () => {
     c.close();
   });
 });
+
+describe('progressive indexing', () => {
+  it('indexes the start of a big pcap first and the rest step by step, warnings only at the real end', async () => {
+    const bytes = writePcap(pkts, { linkType: 1 });
+    const cut = bytes.subarray(0, bytes.length - 10); // a truncated last record
+    const p = file(cut);
+    const c = await openCapture(p, { initialBytes: 500 });
+    expect(c.index.count).toBeGreaterThan(0);
+    expect(c.index.count).toBeLessThan(pkts.length - 1);
+    expect(c.warnings).toEqual([]);
+    let steps = 0;
+    for (let r = c.indexMore(300); !r.done; r = c.indexMore(300)) steps++;
+    expect(steps).toBeGreaterThan(3);
+    expect(c.index.count).toBe(pkts.length - 1);
+    expect(c.warnings.join(' ')).toMatch(/cut short/);
+    for (let i = 0; i < c.index.count; i++) expect(c.readPacket(i)).toEqual(pkts[i].data);
+    c.close();
+  });
+});

@@ -30,6 +30,11 @@ export class CaptureError extends Error {
 export interface OpenOptions {
   onProgress?: (bytesDone: number, bytesTotal: number, packets: number) => void;
   signal?: AbortSignal;
+  /**
+   * Index only about this many bytes before returning (classic pcap); `indexMore()` continues. Lets a viewer show
+   * the first rows of a huge file at once and keep indexing in the background, as Wireshark does.
+   */
+  initialBytes?: number;
 }
 
 export interface CaptureFile {
@@ -52,6 +57,8 @@ export interface CaptureFile {
    * were added. Classic pcap only; a shrinking file is reported as an error.
    */
   refresh(): number;
+  /** Continues an index started with `initialBytes`, by up to `maxBytes`; `done` once the whole file is indexed. */
+  indexMore(maxBytes: number): { added: number; done: boolean };
   close(): void;
 }
 
@@ -277,7 +284,8 @@ function indexFile(
     const linkType = u32(hv, 20, le) & 0x0fffffff;
     ifaces.push({ linkType, snaplen, resBase: 10, resExp: nsec ? 9 : 6, tsOffset: 0 });
     pcapState = { le, nsec, snaplen, pos: 24 };
-    walkPcap(r, size, false);
+    const partial = opts.initialBytes !== undefined && 24 + opts.initialBytes < size;
+    walkPcap(r, partial ? 24 + opts.initialBytes! : size, partial);
   } else if (m === 0x0a0d0d0a) {
     format = 'pcapng';
     let pos = 0;
@@ -534,6 +542,15 @@ function indexFile(
           );
         if (fn(i, b) === false) break;
       }
+    },
+    indexMore(maxBytes) {
+      if (closed) throw new CaptureError('the capture is closed');
+      if (!pcapState || pcapState.pos === Infinity || pcapState.pos >= size) return { added: 0, done: true };
+      const limit = Math.min(size, pcapState.pos + maxBytes);
+      const last = limit === size;
+      const added = walkPcap(new ChunkReader(fd, size), limit, !last);
+      if (last) index.trim();
+      return { added, done: last || pcapState.pos === Infinity };
     },
     refresh() {
       if (closed) throw new CaptureError('the capture is closed');

@@ -33,6 +33,10 @@ export function defaultSamplePath(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets', 'sample.pcapng');
 }
 
+/** Bytes indexed before `open` answers, then per background step. */
+const FIRST_INDEX_BYTES = 16 << 20;
+const MORE_INDEX_BYTES = 64 << 20;
+
 type Handlers = { [M in MethodName]: (req: Req<M>) => Res<M> | Promise<Res<M>> };
 
 export type Emit = <E extends EventName>(e: E, p: ApiEvents[E]) => void;
@@ -65,13 +69,36 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     }
   };
 
+  const indexRest = async (signal: AbortSignal) => {
+    const cap = session.capture;
+    session.indexing = true;
+    try {
+      while (cap && session.capture === cap && !signal.aborted) {
+        const r = cap.indexMore(MORE_INDEX_BYTES);
+        if (r.added) emit('grown', { packets: session.total });
+        if (r.done) {
+          session.indexing = false;
+          emit('opened', session.info()); // same openId: final counts and warnings, no reset
+          return;
+        }
+        emit('progress', { phase: 'index', done: session.total, total: 0 });
+        await new Promise((res) => setImmediate(res));
+      }
+    } finally {
+      session.indexing = false;
+    }
+  };
+
   const handlers: Handlers = {
     open: async ({ path }) => {
       abort.abort();
       abort = new AbortController();
-      const info = await session.open(path, abort.signal);
+      const signal = abort.signal;
+      // Index the first megabytes, answer at once, and index the rest in the background ("grown" events).
+      const info = await session.open(path, signal, FIRST_INDEX_BYTES);
       addRecent(info.path);
       emit('opened', info);
+      void indexRest(signal);
       void session.fileSha256().then(() => {
         if (session.capture) emit('opened', session.info());
       });

@@ -78,6 +78,9 @@ export class CaptureSession {
   private shaPromise?: Promise<string | undefined>;
   private abort?: AbortController;
   private firstTs = { s: 0, ns: 0 };
+  private openSeq = 0;
+  /** Set by the service while the index is still growing in the background. */
+  indexing = false;
 
   constructor(private readonly opts: SessionOptions = {}) {}
 
@@ -89,13 +92,19 @@ export class CaptureSession {
     return this.state;
   }
 
-  async open(path: string, signal?: AbortSignal): Promise<CaptureInfo> {
+  /**
+   * Opens a capture. With `initialBytes`, only the start of a classic pcap is indexed before returning; the
+   * caller continues with `capture.indexMore()` (the service does, in the background).
+   */
+  async open(path: string, signal?: AbortSignal, initialBytes?: number): Promise<CaptureInfo> {
     this.close();
     const cap = await openCapture(path, {
       signal,
+      initialBytes,
       onProgress: (done, total) => this.opts.onProgress?.({ phase: 'index', done, total }),
     });
     this.cap = cap;
+    this.openSeq++;
     this.state = new CaptureState();
     if (cap.index.count > 0) {
       this.firstTs = { s: cap.index.tsSec(0), ns: cap.index.tsNsec(0) };
@@ -155,6 +164,8 @@ export class CaptureSession {
       packets: idx.count,
       bytes,
       warnings: [...cap.warnings],
+      openId: this.openSeq,
+      complete: !this.indexing,
     };
     if (idx.count > 0) {
       const first = t(0);

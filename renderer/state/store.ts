@@ -137,9 +137,20 @@ export function createAppStore(api: WirelensApi): AppStore {
       });
 
     const onOpened = (info: CaptureInfo) => {
-      const same = get().info?.path === info.path && get().total === info.packets;
+      const prev = get().info;
+      // Later updates of the same open (file hash, background indexing done) keep view and selection.
+      const same =
+        prev !== null &&
+        (info.openId !== undefined
+          ? prev.openId === info.openId
+          : prev.path === info.path && get().total === info.packets);
       set({ info, opening: null, error: null });
-      if (same) return; // a later 'opened' carrying the file hash
+      if (same) {
+        // A later update of this open (file hash, or the background index finished): keep selection and filter;
+        // an unfiltered view simply shows the final packet count.
+        if (!get().appliedFilter && info.packets !== get().total) resetView(info.packets, info.packets);
+        return;
+      }
       resetView(info.packets, info.packets);
       set({ sort: null });
       clearSelection();
