@@ -373,6 +373,8 @@ export function createAppStore(api: WirelensApi): AppStore {
         try {
           const r = await api.call('applyFilter', { expr });
           if (!r.ok) {
+            // The user may have typed on meanwhile: a late answer must not overwrite the new text's status.
+            if (get().filterText.trim() !== expr) return;
             set({
               filterError: r.error.message,
               validation: { status: 'error', errors: [r.error], warnings: [] },
