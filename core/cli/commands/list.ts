@@ -23,7 +23,7 @@ class OutBuffer {
 
 /** One row as tshark prints it by default (No., Time, Source → Destination, Protocol, Length, Info). */
 export function rowText(r: PacketRow, decimals = 6): string {
-  return `${String(r.no).padStart(5)} ${r.time.toFixed(decimals).padStart(11)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`;
+  return `${String(r.no).padStart(5)} ${r.time.toFixed(decimals).padStart(10)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`;
 }
 
 const tsvClean = (s: string) => s.replace(/[\t\r\n]/g, ' ');
