@@ -330,12 +330,26 @@ function dissectDns(ctx: DissectCtx, proto: string, transport: 'udp' | 'tcp'): v
   ctx.setLabel(ctx.top, () => `Domain Name System (${isResp ? 'response' : 'query'})`);
 }
 
+const dnsLength = uint('dns.length', 'Length', 16);
+
 defineProtocol({
   abbrev: 'dns',
   name: 'Domain Name System',
-  registerIn: { 'udp.port': 53 },
+  registerIn: { 'udp.port': 53, 'tcp.port': 53 },
   dissect(ctx) {
-    dissectDns(ctx, 'DNS', 'udp');
+    if (ctx.pinfo.ptype !== 'tcp') {
+      dissectDns(ctx, 'DNS', 'udp');
+      return;
+    }
+    // DNS over TCP: each message has a 2-byte length; a message spanning segments asks TCP for the rest.
+    const v = ctx.view;
+    if (!v.has(0, 2) || !v.has(2, v.u16be(0))) {
+      ctx.pinfo.data.set('tcp.desegment', { offset: 0, need: v.has(0, 2) ? 2 + v.u16be(0) : -1 });
+      return;
+    }
+    const len = v.u16be(0);
+    ctx.add(dnsLength, 0, 2, len);
+    dissectDns(ctx.sub(2, len), 'DNS', 'tcp');
   },
 });
 
