@@ -121,7 +121,8 @@ const GROUP_CODE: Record<string, number> = {
  */
 export class CaptureState {
   private readonly global = new Map<string, unknown>();
-  private readonly perFrame = new Map<string, Map<number, unknown>>();
+  /** Per-frame data by key, indexed by frame number (arrays: most keys are dense, e.g. one TCP record per frame). */
+  private readonly perFrame = new Map<string, unknown[]>();
   /** Timestamp of the first frame (frame.time_relative reference). */
   timeRef?: { s: number; ns: number };
   /** Timestamp of the frame before `n` (frame.time_delta), when known. */
@@ -141,13 +142,14 @@ export class CaptureState {
 
   setFrame(key: string, frame: number, value: unknown): void {
     let m = this.perFrame.get(key);
-    if (!m) this.perFrame.set(key, (m = new Map()));
-    m.set(frame, value);
+    if (!m) this.perFrame.set(key, (m = []));
+    m[frame] = value;
   }
 
   getFrame<T>(key: string, frame: number): T | undefined {
-    return this.perFrame.get(key)?.get(frame) as T | undefined;
+    return this.perFrame.get(key)?.[frame] as T | undefined;
   }
+
 }
 
 /** A label, or a function computing it only when the item is really recorded (keeps list/filter passes cheap). */
