@@ -747,7 +747,7 @@ class Compiler {
     let mask: number | undefined;
     const lit = litOf(node.b);
     if (lit) {
-      this.checkEscapes(lit, node.b);
+      this.checkEscapes(node.b);
       const type = op === 'contains' ? (a.type === 'str' ? 'str' : 'bytes') : a.type;
       const conv = convert(lit, type, a.field);
       mask = conv.mask;
@@ -868,12 +868,11 @@ class Compiler {
   }
 
   /** String literal escapes that are invalid in Wireshark 4.0 are errors, except in a regex (documented extension). */
-  checkEscapes(lit: Lit, node: Node): void {
+  checkEscapes(node: Node): void {
     if (node.k === 'lit' && node.tok.badEscapes?.length) {
       const b = node.tok.badEscapes[0];
       err(`${b.text} is not a valid character escape sequence`, b.span);
     }
-    void lit;
   }
 
   regexSource(node: Node, lit: Lit): string {

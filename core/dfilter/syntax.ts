@@ -89,7 +89,6 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 function decodeEscapes(
   body: string,
   start: number,
-  quote: string,
 ): { value: string; bad: NonNullable<Token['badEscapes']> } {
   let out = '';
   const bad: NonNullable<Token['badEscapes']> = [];
@@ -123,7 +122,6 @@ function decodeEscapes(
       out += `\\${n}`;
       i++;
     }
-    void quote;
   }
   return { value: out, bad };
 }
@@ -167,7 +165,7 @@ export function lex(input: string): Token[] {
           value: body.replace(/\\"/g, '"'),
         });
       else {
-        const { value, bad } = decodeEscapes(body, start, '"');
+        const { value, bad } = decodeEscapes(body, start);
         const t: Token = { kind: 'string', text: input.slice(start, end), start, end, value };
         if (bad.length) t.badEscapes = bad;
         toks.push(t);
@@ -182,7 +180,7 @@ export function lex(input: string): Token[] {
       if (j >= n)
         throw new FilterSyntaxError('The final quote was missing from a character constant.', [start, n]);
       const body = input.slice(i + 1, j);
-      const { value, bad } = decodeEscapes(body, start, "'");
+      const { value, bad } = decodeEscapes(body, start);
       if (bad.length || value.length !== 1) {
         throw new FilterSyntaxError(`'${body}' isn't a valid character constant.`, [start, j + 1]);
       }

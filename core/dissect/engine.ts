@@ -149,7 +149,6 @@ export class CaptureState {
   getFrame<T>(key: string, frame: number): T | undefined {
     return this.perFrame.get(key)?.[frame] as T | undefined;
   }
-
 }
 
 /** A label, or a function computing it only when the item is really recorded (keeps list/filter passes cheap). */

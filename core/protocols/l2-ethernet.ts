@@ -240,15 +240,7 @@ const sll = {
 // Wireshark uses the same field names for both versions of the cooked header.
 proto('sll2', 'Linux cooked capture v2');
 
-function sllCommon(
-  ctx: DissectCtx,
-  pkttype: number,
-  hatype: number,
-  halen: number,
-  addrOff: number,
-  etypeOff: number,
-  hdrLen: number,
-): void {
+function sllCommon(ctx: DissectCtx, halen: number, addrOff: number, etypeOff: number, hdrLen: number): void {
   const addr = ctx.view.slice(addrOff, Math.min(halen, 8));
   if (halen === 6) {
     ctx.add(sll.src, addrOff, 6, addr, { label: () => `Source: ${formatEther(addr)}` });
@@ -260,8 +252,6 @@ function sllCommon(
   ctx.add(sll.etype, etypeOff, 2, etype);
   ctx.setLength(ctx.top, hdrLen);
   ctx.columns.protocol = 'SLL';
-  void pkttype;
-  void hatype;
   ethertypeHandoff(ctx, etype, hdrLen);
 }
 
@@ -276,7 +266,7 @@ defineProtocol({
     ctx.add(sll.pkttype, 0, 2, pkttype);
     ctx.add(sll.hatype, 2, 2, hatype);
     ctx.add(sll.halen, 4, 2, halen);
-    sllCommon(ctx, pkttype, hatype, halen, 6, 14, 16);
+    sllCommon(ctx, halen, 6, 14, 16);
   },
 });
 
@@ -285,8 +275,6 @@ defineProtocol({
   name: 'Linux cooked capture v2',
   registerIn: { wtap_encap: LINKTYPE.LINUX_SLL2 },
   dissect(ctx) {
-    const etype = ctx.view.u16be(0);
-    void etype;
     const ifindex = ctx.view.u32be(4);
     const hatype = ctx.view.u16be(8);
     const pkttype = ctx.view.u8(10);
@@ -295,7 +283,7 @@ defineProtocol({
     ctx.add(sll.hatype, 8, 2, hatype);
     ctx.add(sll.pkttype, 10, 1, pkttype);
     ctx.add(sll.halen, 11, 1, halen);
-    sllCommon(ctx, pkttype, hatype, halen, 12, 0, 20);
+    sllCommon(ctx, halen, 12, 0, 20);
   },
 });
 

@@ -208,13 +208,12 @@ export interface Desegment {
   need: number;
 }
 
-function findSub(ctx: DissectCtx, lo: number, hi: number): Protocol[] {
+function findSub(lo: number, hi: number): Protocol[] {
   const out: Protocol[] = [];
   for (const k of [lo, hi]) {
     const p = lookupTable('tcp.port', k);
     if (p && !out.includes(p)) out.push(p);
   }
-  void ctx;
   return out;
 }
 
@@ -227,7 +226,7 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   const mark = ctx.mark();
   ctx.pinfo.data.delete('tcp.desegment');
   let taken = false;
-  for (const p of findSub(ctx, lo, hi)) {
+  for (const p of findSub(lo, hi)) {
     if (sub.call(p, 0, sub.view.length, true) !== false) {
       taken = true;
       break;

@@ -226,7 +226,7 @@ interface DnsState {
   queries: Map<string, number>;
 }
 
-function dissectDns(ctx: DissectCtx, proto: string, transport: 'udp' | 'tcp'): void {
+function dissectDns(ctx: DissectCtx, proto: string): void {
   const v = ctx.view;
   const id = v.u16be(0);
   const flags = v.u16be(2);
@@ -326,7 +326,6 @@ function dissectDns(ctx: DissectCtx, proto: string, transport: 'udp' | 'tcp'): v
     const r = ctx.state.getFrame<number>(`${proto}.resp_in`, ctx.frame.number);
     if (r !== undefined) ctx.add(d.respIn, 0, 0, r, { generated: true });
   }
-  void transport;
   ctx.setLabel(ctx.top, () => `Domain Name System (${isResp ? 'response' : 'query'})`);
 }
 
@@ -338,7 +337,7 @@ defineProtocol({
   registerIn: { 'udp.port': 53, 'tcp.port': 53 },
   dissect(ctx) {
     if (ctx.pinfo.ptype !== 'tcp') {
-      dissectDns(ctx, 'DNS', 'udp');
+      dissectDns(ctx, 'DNS');
       return;
     }
     // DNS over TCP: each message has a 2-byte length; a message spanning segments asks TCP for the rest.
@@ -349,7 +348,7 @@ defineProtocol({
     }
     const len = v.u16be(0);
     ctx.add(dnsLength, 0, 2, len);
-    dissectDns(ctx.sub(2, len), 'DNS', 'tcp');
+    dissectDns(ctx.sub(2, len), 'DNS');
   },
 });
 
@@ -358,7 +357,7 @@ defineProtocol({
   name: 'Multicast Domain Name System',
   registerIn: { 'udp.port': 5353 },
   dissect(ctx) {
-    dissectDns(ctx, 'MDNS', 'udp');
+    dissectDns(ctx, 'MDNS');
   },
 });
 
@@ -367,7 +366,7 @@ defineProtocol({
   name: 'Link-local Multicast Name Resolution',
   registerIn: { 'udp.port': 5355 },
   dissect(ctx) {
-    dissectDns(ctx, 'LLMNR', 'udp');
+    dissectDns(ctx, 'LLMNR');
   },
 });
 

@@ -420,7 +420,7 @@ export const http = defineProtocol({
         const partial = lastPartial;
         if (partial) {
           const st = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
-          dissectMessage(ctx, partial, off, v.length, msgIndex, undefined, st, undefined, true, undefined);
+          dissectMessage(ctx, partial, off, v.length, msgIndex, undefined, st, undefined, true);
         }
         throw new BoundsError(v.length, 1, v.length);
       }
@@ -465,7 +465,7 @@ export const http = defineProtocol({
               requestMore(ctx, { offset: off, need: bodyEnd - off });
               return true;
             }
-            dissectMessage(ctx, p, off, v.length, msgIndex, req, stream, undefined, noBody, cl);
+            dissectMessage(ctx, p, off, v.length, msgIndex, req, stream, undefined, noBody);
             throw new BoundsError(v.length, 1, v.length);
           }
         } else if (!p.isRequest) {
@@ -479,7 +479,7 @@ export const http = defineProtocol({
         st.pending.get(stream)?.shift();
         ctx.state.setFrame('http.req_of', hashKey(key), req);
       }
-      dissectMessage(ctx, p, off, bodyEnd, msgIndex, req, stream, chunked, noBody, cl);
+      dissectMessage(ctx, p, off, bodyEnd, msgIndex, req, stream, chunked, noBody);
       off = bodyEnd;
       msgIndex++;
       if (off < v.length && !looksLikeHttp(v, off)) {
@@ -521,7 +521,6 @@ function dissectMessage(
   stream: number,
   chunked: ReturnType<typeof dechunk> | undefined,
   noBody: boolean,
-  cl: number | undefined,
 ): void {
   const st = httpState(ctx);
   const v = ctx.view;
@@ -649,7 +648,6 @@ function dissectMessage(
     }
   }
   bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: () => `File Data: ${body.length} bytes` });
-  void cl;
   if (!ctx.visited && body.length > 0) {
     const own: HttpRequestInfo | undefined = p.isRequest
       ? { frame: n, method: p.method!, uri: p.uri!, host, ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } }
