@@ -57,6 +57,8 @@ export interface CaptureFile {
    * were added. Classic pcap only; a shrinking file is reported as an error.
    */
   refresh(): number;
+  /** False while an index started with `initialBytes` has more of the file to cover. */
+  isComplete(): boolean;
   /** Continues an index started with `initialBytes`, by up to `maxBytes`; `done` once the whole file is indexed. */
   indexMore(maxBytes: number): { added: number; done: boolean };
   close(): void;
@@ -231,6 +233,7 @@ function indexFile(
     }
   };
 
+  let indexedPartially = false;
   /** Classic pcap record walk from pcapState.pos; `live` = the file may still be growing (no tail warnings). */
   let pcapState: { le: boolean; nsec: boolean; snaplen: number; pos: number } | undefined;
   const walkPcap = (rd: ChunkReader, size: number, live: boolean): number => {
@@ -285,6 +288,7 @@ function indexFile(
     ifaces.push({ linkType, snaplen, resBase: 10, resExp: nsec ? 9 : 6, tsOffset: 0 });
     pcapState = { le, nsec, snaplen, pos: 24 };
     const partial = opts.initialBytes !== undefined && 24 + opts.initialBytes < size;
+    indexedPartially = partial;
     walkPcap(r, partial ? 24 + opts.initialBytes! : size, partial);
   } else if (m === 0x0a0d0d0a) {
     format = 'pcapng';
@@ -543,13 +547,19 @@ function indexFile(
         if (fn(i, b) === false) break;
       }
     },
+    isComplete() {
+      return !pcapState || pcapState.pos === Infinity || pcapState.pos >= size || !indexedPartially;
+    },
     indexMore(maxBytes) {
       if (closed) throw new CaptureError('the capture is closed');
       if (!pcapState || pcapState.pos === Infinity || pcapState.pos >= size) return { added: 0, done: true };
       const limit = Math.min(size, pcapState.pos + maxBytes);
       const last = limit === size;
       const added = walkPcap(new ChunkReader(fd, size), limit, !last);
-      if (last) index.trim();
+      if (last) {
+        index.trim();
+        indexedPartially = false;
+      }
       return { added, done: last || pcapState.pos === Infinity };
     },
     refresh() {

@@ -50,6 +50,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
   const dataDir = opts.dataDir ?? defaultDataDir();
   const recentFile = join(dataDir, 'recent.json');
   let abort = new AbortController();
+  let indexing = new AbortController();
 
   const readRecent = (): string[] => {
     try {
@@ -71,21 +72,18 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
 
   const indexRest = async (signal: AbortSignal) => {
     const cap = session.capture;
-    session.indexing = true;
-    try {
-      while (cap && session.capture === cap && !signal.aborted) {
-        const r = cap.indexMore(MORE_INDEX_BYTES);
-        if (r.added) emit('grown', { packets: session.total });
-        if (r.done) {
-          session.indexing = false;
-          emit('opened', session.info()); // same openId: final counts and warnings, no reset
-          return;
-        }
-        emit('progress', { phase: 'index', done: session.total, total: 0 });
-        await new Promise((res) => setImmediate(res));
+    while (cap && session.capture === cap && !signal.aborted && !cap.isComplete()) {
+      const before = session.total;
+      const r = cap.indexMore(MORE_INDEX_BYTES);
+      if (r.added) {
+        session.grew(before); // a filter applied meanwhile covers the new packets too
+        emit('grown', { packets: session.total });
       }
-    } finally {
-      session.indexing = false;
+      if (r.done) {
+        emit('opened', session.info()); // same openId: final counts and warnings, no reset
+        return;
+      }
+      await new Promise((res) => setImmediate(res));
     }
   };
 
@@ -93,9 +91,12 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     open: async ({ path }) => {
       abort.abort();
       abort = new AbortController();
-      const signal = abort.signal;
+      // Background indexing has its own controller: applying a filter must not stop it.
+      indexing.abort();
+      indexing = new AbortController();
+      const signal = indexing.signal;
       // Index the first megabytes, answer at once, and index the rest in the background ("grown" events).
-      const info = await session.open(path, signal, FIRST_INDEX_BYTES);
+      const info = await session.open(path, abort.signal, FIRST_INDEX_BYTES);
       addRecent(info.path);
       emit('opened', info);
       void indexRest(signal);
@@ -105,6 +106,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
       return info;
     },
     close: () => {
+      indexing.abort();
       session.close();
       emit('closed', null);
       return null;
@@ -122,6 +124,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     indexOf: ({ no }) => session.indexOf(no),
     cancel: () => {
       abort.abort();
+      indexing.abort(); // like Wireshark's "stop loading": what is indexed stays open
       return null;
     },
     recent: () => readRecent(),
@@ -144,6 +147,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     },
     dispose() {
       abort.abort();
+      indexing.abort();
       session.close();
       listeners.clear();
     },

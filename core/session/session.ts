@@ -39,12 +39,13 @@ const FILTER_CHUNK = 20_000;
 class FilterAccumulator {
   private out: Uint32Array;
   private n = 0;
-  constructor(private readonly total: number) {
-    this.out = new Uint32Array(Math.min(total, 1024));
+  constructor(expected: number) {
+    this.out = new Uint32Array(Math.max(16, Math.min(expected, 1024)));
   }
   push(no: number): void {
     if (this.n === this.out.length) {
-      const bigger = new Uint32Array(Math.min(this.total, this.out.length * 2));
+      // No cap at the initial total: a capture may grow while it is filtered (background indexing, live).
+      const bigger = new Uint32Array(Math.max(16, this.out.length * 2));
       bigger.set(this.out);
       this.out = bigger;
     }
@@ -79,8 +80,6 @@ export class CaptureSession {
   private abort?: AbortController;
   private firstTs = { s: 0, ns: 0 };
   private openSeq = 0;
-  /** Set by the service while the index is still growing in the background. */
-  indexing = false;
 
   constructor(private readonly opts: SessionOptions = {}) {}
 
@@ -165,7 +164,7 @@ export class CaptureSession {
       bytes,
       warnings: [...cap.warnings],
       openId: this.openSeq,
-      complete: !this.indexing,
+      complete: cap.isComplete(),
     };
     if (idx.count > 0) {
       const first = t(0);
