@@ -257,8 +257,10 @@ if (!app.requestSingleInstanceLock()) {
     await refreshMenu();
     service.on('opened', () => void refreshMenu());
     await createWindow();
-    const file = captureArg(process.argv);
-    if (file) void openCapture(file);
+    // A capture on the command line opens; without one, the bundled sample does (the welcome screen stays one
+    // click away under File).
+    const file = captureArg(process.argv) ?? (await service.call('samplePath', {}));
+    if (file && existsSync(file)) void openCapture(file);
   });
 
   app.on('window-all-closed', () => {
