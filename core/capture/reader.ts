@@ -5,6 +5,7 @@
  * A damaged or truncated tail keeps every complete record before it and adds a warning with the byte offset.
  */
 import {
+  chmodSync,
   closeSync,
   createReadStream,
   createWriteStream,
@@ -21,7 +22,8 @@ import { createGunzip } from 'node:zlib';
 import type { InterfaceInfo } from '../api/types.js';
 import type { FrameMeta } from '../dissect/types.js';
 import { linkTypeName } from './linktypes.js';
-import { PacketIndex } from './packet-index.js';
+import type { PacketIndex } from './packet-index.js';
+import { Scanner, type ScanFormat } from './scan.js';
 
 export class CaptureError extends Error {
   override name = 'CaptureError';
@@ -65,10 +67,9 @@ export interface CaptureFile {
 }
 
 const CHUNK = 4 << 20;
-const MAX_PCAP_RECORD = 256 * 1024 * 1024; // refuse absurd records (Wireshark: WTAP_MAX_PACKET_SIZE_STANDARD * …)
-const PROGRESS_EVERY = 16 << 20;
+const SLICE = 16 << 20; // progress / abort granularity
 
-/** Sequential buffered reader over a file descriptor. */
+/** Sequential buffered reader for forEach: each refill is a new chunk, so handed-out views stay valid. */
 class ChunkReader {
   private buf = new Uint8Array(0);
   private start = 0; // file offset of buf[0]
@@ -97,65 +98,60 @@ class ChunkReader {
   }
 }
 
-interface Iface {
-  linkType: number;
-  snaplen: number;
-  name?: string;
-  description?: string;
-  /** Units per second as a power: { base: 10 | 2, exp }. */
-  resBase: number;
-  resExp: number;
-  tsOffset: number;
-}
-
 function abortError(): Error {
   const e = new Error('opening the capture was cancelled');
   e.name = 'AbortError';
   return e;
 }
 
-async function gunzipToTemp(path: string): Promise<{ file: string; dir: string }> {
+/**
+ * Decompresses a .gz capture into a private temporary directory (mode 0700, file 0600). A damaged or truncated
+ * stream keeps what was decompressed before the damage and returns a warning.
+ */
+async function gunzipToTemp(
+  path: string,
+  signal: AbortSignal | undefined,
+  onProgress: ((done: number) => void) | undefined,
+): Promise<{ file: string; dir: string; warning?: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wirelens-gz-'));
+  chmodSync(dir, 0o700);
   const file = join(dir, basename(path).replace(/\.gz$/i, '') || 'capture');
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  let next = SLICE;
+  if (onProgress)
+    input.on('data', () => {
+      if (input.bytesRead >= next) {
+        next = input.bytesRead + SLICE;
+        onProgress(input.bytesRead);
+      }
+    });
   try {
-    await pipeline(createReadStream(path), createGunzip(), createWriteStream(file, { mode: 0o600 }));
+    await pipeline(input, createGunzip(), createWriteStream(file, { mode: 0o600 }), { signal });
   } catch (e) {
-    // A truncated .gz still yields what was decompressed before the damage.
+    if (signal?.aborted) {
+      rmSync(dir, { recursive: true, force: true });
+      throw abortError();
+    }
     const msg = e instanceof Error ? e.message : String(e);
-    if (!/unexpected end|incorrect header|invalid/i.test(msg)) {
+    if (!/unexpected end|incorrect header|invalid|unknown compression/i.test(msg)) {
       rmSync(dir, { recursive: true, force: true });
       throw new CaptureError(`cannot decompress ${path}: ${msg}`);
     }
+    return {
+      file,
+      dir,
+      warning: `The compressed file is damaged or cut short (${msg}) after ${input.bytesRead} compressed bytes; the packets decompressed before that were read.`,
+    };
   }
   return { file, dir };
 }
 
-function u32(dv: DataView, o: number, le: boolean): number {
-  return dv.getUint32(o, le);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
-/** Parses pcapng options [o, end) calling fn(code, value). */
-function options(
-  b: Uint8Array,
-  o: number,
-  end: number,
-  le: boolean,
-  fn: (code: number, v: Uint8Array) => void,
-): void {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  while (o + 4 <= end) {
-    const code = dv.getUint16(o, le);
-    const len = dv.getUint16(o + 2, le);
-    if (code === 0) break;
-    if (o + 4 + len > end) break;
-    fn(code, b.subarray(o + 4, o + 4 + len));
-    o += 4 + ((len + 3) & ~3);
-  }
+function hexStart(b: Uint8Array): string {
+  return [...b.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
 export async function openCapture(path: string, opts: OpenOptions = {}): Promise<CaptureFile> {
+  if (opts.signal?.aborted) throw abortError();
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -181,11 +177,17 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
   let gzip = false;
   let tempDir: string | undefined;
   let dataFd = fd;
+  const warnings: string[] = [];
   if (magic[0] === 0x1f && magic[1] === 0x8b) {
     gzip = true;
     closeSync(fd);
-    const t = await gunzipToTemp(path);
+    const t = await gunzipToTemp(
+      path,
+      opts.signal,
+      opts.onProgress && ((done) => opts.onProgress?.(done, st.size, 0)),
+    );
     tempDir = t.dir;
+    if (t.warning) warnings.push(t.warning);
     dataFd = openSync(t.file, 'r');
   }
   const cleanup = () => {
@@ -197,288 +199,76 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
   try {
-    return indexFile(path, dataFd, st.size, gzip, cleanup, opts);
+    return await indexFile(path, dataFd, st.size, gzip, cleanup, opts, warnings);
   } catch (e) {
     cleanup();
     throw e;
   }
 }
 
-function indexFile(
+function detect(path: string, fd: number, size: number): { format: ScanFormat; head: Uint8Array } {
+  const head = new Uint8Array(Math.min(24, size));
+  if (head.length) readSync(fd, head, 0, head.length, 0);
+  if (head.length < 4) {
+    throw new CaptureError(
+      `${path} is not a pcap or pcapng capture file (${size ? `it is only ${size} bytes long` : 'it is empty'})`,
+    );
+  }
+  const hv = new DataView(head.buffer);
+  const m = hv.getUint32(0, false);
+  if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) {
+    if (head.length < 24)
+      throw new CaptureError(`${path}: the pcap file header is cut short (${head.length} of 24 bytes)`);
+    return { format: m === 0xa1b23c4d || m === 0x4d3cb2a1 ? 'pcap-nsec' : 'pcap', head };
+  }
+  if (m === 0x0a0d0d0a) {
+    if (head.length >= 12) {
+      const bom = hv.getUint32(8, true);
+      if (bom !== 0x1a2b3c4d && bom !== 0x4d3c2b1a)
+        throw new CaptureError(
+          `${path} is not a pcap or pcapng capture file (it starts with ${hexStart(head)}: a pcapng block type without the byte-order magic 1a2b3c4d)`,
+        );
+    }
+    return { format: 'pcapng', head };
+  }
+  throw new CaptureError(`${path} is not a pcap or pcapng capture file (it starts with ${hexStart(head)})`);
+}
+
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+async function indexFile(
   path: string,
   fd: number,
   diskSize: number,
   gzip: boolean,
   cleanup: () => void,
   opts: OpenOptions,
-): CaptureFile {
+  preWarnings: string[],
+): Promise<CaptureFile> {
   const size = fstatSync(fd).size;
-  const r = new ChunkReader(fd, size);
-  const index = new PacketIndex();
-  const warnings: string[] = [];
-  const ifaces: Iface[] = [];
-  let format: CaptureFile['format'];
-  const head = r.get(0, Math.min(24, size)) ?? new Uint8Array(0);
-  if (head.length < 4) {
-    throw new CaptureError(`${path} is not a pcap or pcapng capture file (it is ${size} bytes long)`);
-  }
-  const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const m = hv.getUint32(0, false);
-  let nextProgress = PROGRESS_EVERY;
-  const progress = (pos: number) => {
-    if (opts.signal?.aborted) throw abortError();
-    if (pos >= nextProgress) {
-      nextProgress = pos + PROGRESS_EVERY;
-      opts.onProgress?.(pos, size, index.count);
-    }
-  };
+  const { format, head } = detect(path, fd, size);
+  const scan = new Scanner(fd, size, format, head);
+  scan.warnings.push(...preWarnings);
+  const index = scan.index;
+  const ifaces = scan.ifaces;
 
-  let indexedPartially = false;
-  /** Classic pcap record walk from pcapState.pos; `live` = the file may still be growing (no tail warnings). */
-  let pcapState: { le: boolean; nsec: boolean; snaplen: number; pos: number } | undefined;
-  const walkPcap = (rd: ChunkReader, size: number, live: boolean): number => {
-    const st = pcapState!;
-    const { le, nsec, snaplen } = st;
-    const before = index.count;
-    let pos = st.pos;
-    while (pos < size) {
-      const h = rd.get(pos, 16);
-      if (!h) {
-        if (!live)
-          warnings.push(
-            `The file appears to have been cut short in the middle of a packet header at byte ${pos} (${size - pos} trailing bytes ignored).`,
-          );
-        break;
-      }
-      const dv = new DataView(h.buffer, h.byteOffset, 16);
-      const sec = dv.getUint32(0, le);
-      const frac = dv.getUint32(4, le);
-      const incl = dv.getUint32(8, le);
-      const orig = dv.getUint32(12, le);
-      if (incl > Math.min(MAX_PCAP_RECORD, Math.max(snaplen, 262144))) {
-        warnings.push(
-          `The file appears to be damaged or corrupt: the record at byte ${pos} claims ${incl} captured bytes; reading stopped there.`,
-        );
-        pos = Infinity;
-        break;
-      }
-      if (pos + 16 + incl > size) {
-        if (!live)
-          warnings.push(
-            `The file appears to have been cut short in the middle of a packet at byte ${pos} (record of ${incl} bytes, ${size - pos - 16} present).`,
-          );
-        break;
-      }
-      index.push(pos + 16, incl, Math.max(orig, incl), sec, nsec ? frac : frac * 1000, 0);
-      pos += 16 + incl;
-      if (!live) progress(pos);
+  // Index the file (or its first `initialBytes`) in slices: progress and abort between slices.
+  const limit = opts.initialBytes !== undefined ? Math.min(size, scan.pos + opts.initialBytes) : size;
+  const interactive = opts.signal !== undefined || opts.onProgress !== undefined;
+  while (!scan.done && scan.pos < limit) {
+    scan.run(Math.min(limit, scan.pos + SLICE), false);
+    if (!scan.done && scan.pos < limit) {
+      opts.onProgress?.(scan.pos, size, index.count);
+      if (interactive) await yieldNow();
+      if (opts.signal?.aborted) throw abortError();
     }
-    st.pos = pos;
-    return index.count - before;
-  };
-
-  if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) {
-    if (head.length < 24)
-      throw new CaptureError(`${path}: the pcap file header is cut short (${head.length} of 24 bytes)`);
-    const le = m === 0xd4c3b2a1 || m === 0x4d3cb2a1;
-    const nsec = m === 0xa1b23c4d || m === 0x4d3cb2a1;
-    format = nsec ? 'pcap-nsec' : 'pcap';
-    const snaplen = u32(hv, 16, le);
-    const linkType = u32(hv, 20, le) & 0x0fffffff;
-    ifaces.push({ linkType, snaplen, resBase: 10, resExp: nsec ? 9 : 6, tsOffset: 0 });
-    pcapState = { le, nsec, snaplen, pos: 24 };
-    const partial = opts.initialBytes !== undefined && 24 + opts.initialBytes < size;
-    indexedPartially = partial;
-    walkPcap(r, partial ? 24 + opts.initialBytes! : size, partial);
-  } else if (m === 0x0a0d0d0a) {
-    format = 'pcapng';
-    let pos = 0;
-    let le = true;
-    let section: number[] = []; // section-local interface id → global
-    while (pos < size) {
-      const h = r.get(pos, 12);
-      if (!h) {
-        if (size - pos > 0)
-          warnings.push(
-            `The file appears to have been cut short in the middle of a block header at byte ${pos}.`,
-          );
-        break;
-      }
-      let dv = new DataView(h.buffer, h.byteOffset, 12);
-      const type =
-        dv.getUint32(0, le) === 0x0a0d0d0a || dv.getUint32(0, !le) === 0x0a0d0d0a
-          ? 0x0a0d0d0a
-          : dv.getUint32(0, le);
-      if (type === 0x0a0d0d0a) {
-        const bom = dv.getUint32(8, true);
-        if (bom === 0x1a2b3c4d) le = true;
-        else if (bom === 0x4d3c2b1a) le = false;
-        else {
-          warnings.push(
-            `The file appears to be damaged or corrupt: bad byte-order magic in the section header at byte ${pos}.`,
-          );
-          break;
-        }
-        dv = new DataView(h.buffer, h.byteOffset, 12);
-        section = [];
-      }
-      const blen = dv.getUint32(4, le);
-      if (blen < 12 || blen % 4 !== 0 || blen > MAX_PCAP_RECORD) {
-        warnings.push(
-          `The file appears to be damaged or corrupt: block at byte ${pos} has an invalid length ${blen}; reading stopped there.`,
-        );
-        break;
-      }
-      const blk = r.get(pos, blen);
-      if (!blk) {
-        warnings.push(
-          `The file appears to have been cut short in the middle of a block at byte ${pos} (block of ${blen} bytes, ${size - pos} present).`,
-        );
-        break;
-      }
-      const bv = new DataView(blk.buffer, blk.byteOffset, blen);
-      if (bv.getUint32(blen - 4, le) !== blen) {
-        warnings.push(
-          `The file appears to be damaged or corrupt: block at byte ${pos} has a trailing length that disagrees with its header; reading stopped there.`,
-        );
-        break;
-      }
-      const body = 8;
-      const end = blen - 4;
-      const addPacket = (
-        ifLocal: number,
-        hi: number,
-        lo: number,
-        cap: number,
-        orig: number,
-        dataOff: number,
-        optOff: number,
-      ) => {
-        const g = section[ifLocal];
-        if (g === undefined) {
-          warnings.push(
-            `Packet at byte ${pos} refers to interface ${ifLocal}, which was not described; skipped.`,
-          );
-          return;
-        }
-        if (dataOff + cap > end) {
-          warnings.push(
-            `The file appears to be damaged or corrupt: packet block at byte ${pos} is shorter than its captured length; reading stopped there.`,
-          );
-          return false;
-        }
-        const ifc = ifaces[g];
-        let sec: number;
-        let ns: number;
-        if (ifc.resBase === 10 && ifc.resExp <= 6) {
-          const units = hi * 4294967296 + lo;
-          const per = 10 ** ifc.resExp;
-          sec = Math.floor(units / per);
-          ns = (units - sec * per) * 10 ** (9 - ifc.resExp);
-        } else {
-          const units = (BigInt(hi) << 32n) | BigInt(lo);
-          const per = ifc.resBase === 10 ? 10n ** BigInt(ifc.resExp) : 1n << BigInt(ifc.resExp);
-          sec = Number(units / per);
-          ns = Number(((units % per) * 1_000_000_000n) / per);
-        }
-        sec += ifc.tsOffset;
-        const i = index.push(pos + dataOff, cap, Math.max(orig, cap), sec >>> 0, ns, g);
-        if (optOff + 4 <= end) {
-          const comments: string[] = [];
-          options(blk, optOff, end, le, (code, v) => {
-            if (code === 1) comments.push(utf8.decode(v));
-          });
-          index.addComments(i, comments);
-        }
-        return true;
-      };
-      let stop = false;
-      switch (type) {
-        case 0x0a0d0d0a:
-          break;
-        case 0x00000001: {
-          const ifc: Iface = {
-            linkType: bv.getUint16(body, le),
-            snaplen: bv.getUint32(body + 4, le),
-            resBase: 10,
-            resExp: 6,
-            tsOffset: 0,
-          };
-          options(blk, body + 8, end, le, (code, v) => {
-            if (code === 2) ifc.name = utf8.decode(v);
-            else if (code === 3) ifc.description = utf8.decode(v);
-            else if (code === 9 && v.length >= 1) {
-              ifc.resBase = v[0] & 0x80 ? 2 : 10;
-              ifc.resExp = v[0] & 0x7f;
-            } else if (code === 14 && v.length >= 8) {
-              ifc.tsOffset = Number(new DataView(v.buffer, v.byteOffset, 8).getBigInt64(0, le));
-            }
-          });
-          section.push(ifaces.length);
-          ifaces.push(ifc);
-          break;
-        }
-        case 0x00000006: {
-          if (blen < 32) {
-            warnings.push(
-              `The file appears to be damaged or corrupt: enhanced packet block at byte ${pos} is too short.`,
-            );
-            stop = true;
-            break;
-          }
-          const cap = bv.getUint32(body + 12, le);
-          const r2 = addPacket(
-            bv.getUint32(body, le),
-            bv.getUint32(body + 4, le),
-            bv.getUint32(body + 8, le),
-            cap,
-            bv.getUint32(body + 16, le),
-            body + 20,
-            body + 20 + ((cap + 3) & ~3),
-          );
-          if (r2 === false) stop = true;
-          break;
-        }
-        case 0x00000003: {
-          const orig = bv.getUint32(body, le);
-          const g = section[0];
-          const snap = g === undefined ? 0 : ifaces[g].snaplen;
-          const cap = Math.min(orig, end - body - 4, snap > 0 ? snap : Infinity);
-          if (g === undefined) {
-            warnings.push(`Simple packet block at byte ${pos} without an interface description; skipped.`);
-            break;
-          }
-          index.push(pos + body + 4, cap, Math.max(orig, cap), 0, 0, g);
-          break;
-        }
-        case 0x00000002: {
-          const cap = bv.getUint32(body + 12, le);
-          const r2 = addPacket(
-            bv.getUint16(body, le),
-            bv.getUint32(body + 4, le),
-            bv.getUint32(body + 8, le),
-            cap,
-            bv.getUint32(body + 16, le),
-            body + 20,
-            body + 20 + ((cap + 3) & ~3),
-          );
-          if (r2 === false) stop = true;
-          break;
-        }
-        default:
-          // Name resolution, statistics, custom and unknown blocks: skipped.
-          break;
-      }
-      if (stop) break;
-      pos += blen;
-      progress(pos);
-    }
-  } else {
-    const hex = [...head.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-    throw new CaptureError(`${path} is not a pcap or pcapng capture file (it starts with ${hex})`);
   }
-  index.trim();
-  opts.onProgress?.(size, size, index.count);
+  let complete = scan.done;
+  if (complete) {
+    index.trim();
+    scan.flushWarnings();
+  }
+  opts.onProgress?.(complete ? size : scan.pos, size, index.count);
 
   const interfaces: InterfaceInfo[] = ifaces.map((f, id) => ({
     id,
@@ -488,21 +278,37 @@ function indexFile(
     ...(f.description !== undefined ? { description: f.description } : {}),
     snaplen: f.snaplen,
   }));
+  /** New interfaces described in blocks read after open (progressive / live): keep `interfaces` in step. */
+  const syncInterfaces = () => {
+    for (let id = interfaces.length; id < ifaces.length; id++) {
+      const f = ifaces[id];
+      interfaces.push({
+        id,
+        linkType: f.linkType,
+        linkTypeName: linkTypeName(f.linkType),
+        ...(f.name !== undefined ? { name: f.name } : {}),
+        ...(f.description !== undefined ? { description: f.description } : {}),
+        snaplen: f.snaplen,
+      });
+    }
+  };
 
   let closed = false;
   let lastSize = size;
+  const truncated = (i: number) =>
+    new CaptureError(
+      `packet ${i + 1} could not be read: the file is shorter than when it was opened (truncated while open?)`,
+    );
   const readPacket = (i: number): Uint8Array => {
     if (closed) throw new CaptureError('the capture is closed');
-    if (i < 0 || i >= index.count) throw new CaptureError(`there is no packet ${i + 1}`);
+    if (!(i >= 0 && i < index.count)) throw new CaptureError(`there is no packet ${i + 1}`);
     const len = index.capLen(i);
     const b = new Uint8Array(len);
     let got = 0;
+    const at = index.offset(i);
     while (got < len) {
-      const n = readSync(fd, b, got, len - got, index.offset(i) + got);
-      if (n <= 0)
-        throw new CaptureError(
-          `packet ${i + 1} could not be read: the file is shorter than when it was opened (truncated while open?)`,
-        );
+      const n = readSync(fd, b, got, len - got, at + got);
+      if (n <= 0) throw truncated(i);
       got += n;
     }
     return b;
@@ -515,7 +321,7 @@ function indexFile(
     size: diskSize,
     interfaces,
     index,
-    warnings,
+    warnings: scan.warnings,
     meta(i: number): FrameMeta {
       const g = index.iface(i);
       const f = ifaces[g];
@@ -540,27 +346,24 @@ function indexFile(
       const last = Math.min(to, index.count);
       for (let i = Math.max(0, from); i < last; i++) {
         const b = rd.get(index.offset(i), index.capLen(i));
-        if (!b)
-          throw new CaptureError(
-            `packet ${i + 1} could not be read: the file is shorter than when it was opened (truncated while open?)`,
-          );
+        if (!b) throw truncated(i);
         if (fn(i, b) === false) break;
       }
     },
     isComplete() {
-      return !pcapState || pcapState.pos === Infinity || pcapState.pos >= size || !indexedPartially;
+      return complete;
     },
     indexMore(maxBytes) {
       if (closed) throw new CaptureError('the capture is closed');
-      if (!pcapState || pcapState.pos === Infinity || pcapState.pos >= size) return { added: 0, done: true };
-      const limit = Math.min(size, pcapState.pos + maxBytes);
-      const last = limit === size;
-      const added = walkPcap(new ChunkReader(fd, size), limit, !last);
-      if (last) {
+      if (complete) return { added: 0, done: true };
+      const added = scan.run(scan.pos + Math.max(1, maxBytes), false);
+      syncInterfaces();
+      if (scan.done) {
+        complete = true;
         index.trim();
-        indexedPartially = false;
+        scan.flushWarnings();
       }
-      return { added, done: last || pcapState.pos === Infinity };
+      return { added, done: complete };
     },
     refresh() {
       if (closed) throw new CaptureError('the capture is closed');
@@ -570,9 +373,12 @@ function indexFile(
           `${path} was truncated while open (it shrank from ${lastSize} to ${now} bytes); reopen it`,
         );
       }
+      if (now === lastSize || scan.stopped) return 0;
       lastSize = now;
-      if (!pcapState || pcapState.pos === Infinity) return 0;
-      return walkPcap(new ChunkReader(fd, now), now, true);
+      scan.grow(now);
+      const added = scan.run(now, true);
+      syncInterfaces();
+      return added;
     },
     close() {
       if (closed) return;
