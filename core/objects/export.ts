@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ExportResult, HashVerdict, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
 import { checkSignature } from '../forensics/signature.js';
-import { safeName, uniqueNames } from './names.js';
+import { safeName, uniqueNames } from './naming.js';
 
 export interface Exportable {
   index: number;

@@ -4,7 +4,7 @@ import { httpState, type HttpObjectRecord } from '../protocols/l7-http.js';
 import type { CaptureSession } from '../session/session.js';
 import { itemBytes } from '../dissect/engine.js';
 import { registry } from '../fields/registry.js';
-import { tsharkName, uniqueNames } from './names.js';
+import { tsharkName, uniqueNames } from './naming.js';
 
 export interface ObjectEntry extends HttpObject {
   record: HttpObjectRecord;
@@ -14,7 +14,9 @@ export interface ObjectEntry extends HttpObject {
 export function listObjects(session: CaptureSession, signal?: AbortSignal): ObjectEntry[] {
   session.analyseTo(session.total, signal);
   const records = httpState({ state: session.captureState }).objects;
-  const names = uniqueNames(records.map((r) => tsharkName(r.hasUri ? r.uri : undefined, r.frame)));
+  const names = uniqueNames(
+    records.map((r) => tsharkName(r.hasUri ? r.uri : undefined, r.frame, r.contentType)),
+  );
   return records.map((r, index) => ({
     index,
     frame: r.frame,

@@ -9,7 +9,7 @@ import { httpGifScenario } from '../testing/scenarios.js';
 import { capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
 import { exportObjects, type Exportable } from './export.js';
 import { listObjects, objectBytes } from './list.js';
-import { massage, safeName, tsharkName, uniqueNames, uriBasename } from './names.js';
+import { massage, safeName, tsharkName, tsharkNames, uniqueNames, uriBasename } from './naming.js';
 import { exportable, selectObjects } from './select.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'wirelens-objects-'));
@@ -153,33 +153,65 @@ describe.skipIf(!hasCorpus)('export objects vs tshark --export-objects', () => {
   it('produces the same names and bytes as tshark on the oracle captures', async () => {
     let same = 0;
     let total = 0;
+    let namesAgree = 0;
+    let namesTotal = 0;
     const report: string[] = [];
     for (const name of oracleCaptures()) {
       const tsv = oracleFile(name, 'exports.tsv');
       if (!existsSync(tsv)) continue;
       total++;
-      const want = readTsv(tsv)
-        .map((r) => `${r.name} ${r.size} ${r.md5}`)
-        .sort();
+      const rows = readTsv(tsv);
+      const want = rows.map((r) => `${r.name} ${r.size} ${r.md5}`).sort();
       const s = new CaptureSession({ hash: false });
       await s.open(capturePath(name));
-      const got = listObjects(s)
-        .map((o) => {
-          const b = objectBytes(s, o);
-          return `${o.filename} ${b.length} ${createHash('md5').update(b).digest('hex')}`;
-        })
-        .sort();
+      const objs = listObjects(s);
+      // tshark writes in order into one folder: past its duplicate cap later objects overwrite earlier ones.
+      const capped = tsharkNames(
+        objs.map((o) => tsharkName(o.record.hasUri ? o.uri : undefined, o.frame, o.contentType)),
+      );
+      const files = new Map<string, string>();
+      objs.forEach((o, i) => {
+        const b = objectBytes(s, o);
+        files.set(capped[i], `${b.length} ${createHash('md5').update(b).digest('hex')}`);
+      });
       s.close();
+      const got = [...files].map(([n, v]) => `${n} ${v}`).sort();
+      // Names alone: how many of tshark's file names we also produce.
+      namesTotal += rows.length;
+      namesAgree += rows.filter((r) => files.has(r.name)).length;
       if (JSON.stringify(got) === JSON.stringify(want)) same++;
       else
         report.push(
-          `${name}: ${got.length} objects vs tshark ${want.length}; differing: ${[...got.filter((g) => !want.includes(g)), ...want.filter((w) => !got.includes(w))].slice(0, 4).join(' | ')}`,
+          `${name}: ${got.length} files vs tshark ${want.length}; differing: ${[...got.filter((g) => !want.includes(g)), ...want.filter((w) => !got.includes(w))].slice(0, 4).join(' | ')}`,
         );
     }
-    console.log(`export objects vs tshark: identical on ${same}/${total} captures\n  ${report.join('\n  ')}`);
+    console.log(
+      `export objects vs tshark: identical on ${same}/${total} captures; file names agree ${namesAgree}/${namesTotal}\n  ${report.join('\n  ')}`,
+    );
     expect(same).toBeGreaterThanOrEqual(9);
     // The course captures must be exact.
     expect(report.some((r) => /^http_gifs\.pcap(ng)?:/.test(r))).toBe(false);
+  });
+
+  it('flags fake.gif (a PNG served as image/gif) in the export of http_gifs.pcap', async () => {
+    const s = new CaptureSession({ hash: false });
+    await s.open(capturePath('http_gifs.pcap'));
+    const out = join(tmp(), 'course');
+    const r = await exportObjects(
+      listObjects(s).map((o) => exportable(s, o)),
+      out,
+    );
+    s.close();
+    expect(r.failed).toEqual([]);
+    const fake = r.rows.find((row) => row.object === 'fake.gif')!;
+    expect(fake.signature).toBe('mismatch');
+    expect(fake.detectedType).toBe('image/png');
+    expect(fake.signatureReason).toMatch(/PNG.*\.gif/);
+    const mismatches = r.rows.filter((row) => row.signature === 'mismatch').map((row) => row.object);
+    // missing.gif is the 404's HTML page: also not a GIF.
+    expect(mismatches.sort()).toEqual(['fake.gif', 'missing.gif']);
+    const csv = readFileSync(join(out, 'report.csv'), 'utf8');
+    expect(csv).toContain('fake.gif,');
   });
 });
 
