@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture } from './index.js';
 import {
+  CORPUS,
   allCaptures,
   capturePath,
   hasCorpus,
@@ -117,4 +119,94 @@ describe.skipIf(!hasCorpus)('capture reader on the corpus', () => {
     console.log(`pcap-parser cross-check: ${files} files, ${packets} packets identical`);
     expect(files).toBeGreaterThan(10);
   });
+
+  it('refuses the helper files that are not captures (.txt, .log, .cbordiag) with a clear CaptureError', async () => {
+    const dir = join(CORPUS, 'captures', 'wireshark');
+    const helpers = readdirSync(dir).filter((f) => /\.(txt|log|cbordiag)$/.test(f));
+    expect(helpers.length).toBeGreaterThan(5);
+    for (const f of helpers) {
+      await expect(openCapture(join(dir, f)), f).rejects.toThrow(
+        new RegExp(
+          `${f.replace(/[.]/g, '\\.')} is not a pcap or pcapng capture file \\(it starts with [0-9a-f ]+\\)`,
+        ),
+      );
+    }
+    console.log(`${helpers.length} helper files refused clearly`);
+  });
+
+  const capinfos = spawnSync('capinfos', ['-h'], { encoding: 'utf8' });
+  it.skipIf(capinfos.error !== undefined)(
+    'agrees with capinfos on the packet count of every capture, and warns exactly where capinfos reports an error',
+    async () => {
+      const files = allCaptures();
+      const r = spawnSync('capinfos', ['-c', '-M', '-T', '-r', ...files], { encoding: 'utf8' });
+      const counts = new Map<string, number>();
+      for (const line of r.stdout.split('\n')) {
+        const m = /^(.*)\t(\d+)$/.exec(line);
+        if (m) counts.set(m[1], Number(m[2]));
+      }
+      const damaged = new Set([...r.stderr.matchAll(/packets from "([^"]+)"/g)].map((m) => m[1]));
+      let agree = 0;
+      const bad: string[] = [];
+      for (const f of files) {
+        const c = await openCapture(f);
+        const same = counts.get(f) === c.index.count && damaged.has(f) === c.warnings.length > 0;
+        if (same) agree++;
+        else bad.push(`${basename(f)}: ${c.index.count} vs ${counts.get(f)} ${c.warnings.join(' ')}`);
+        c.close();
+      }
+      console.log(`capinfos packet counts and damage: agree ${agree}/${files.length}`, bad);
+      expect(damaged.size).toBeGreaterThan(0);
+      expect(agree).toBe(files.length);
+    },
+  );
+
+  const tshark = spawnSync('tshark', ['-v'], { encoding: 'utf8' });
+  it.skipIf(tshark.error !== undefined)(
+    'has the frame comments and interface ids tshark shows (commented captures, many interfaces)',
+    async () => {
+      const esc = (s: string) =>
+        s.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+      let frames = 0;
+      let agree = 0;
+      for (const name of [
+        'l2_mix.pcapng',
+        'sip.pcapng',
+        'wpa3-suiteb-192.pcapng.gz',
+        'many_interfaces.pcapng.1',
+      ]) {
+        const path = capturePath(name);
+        const r = spawnSync(
+          'tshark',
+          [
+            '-n',
+            '-r',
+            path,
+            '-T',
+            'fields',
+            '-E',
+            'separator=/t',
+            '-e',
+            'frame.interface_id',
+            '-e',
+            'frame.comment',
+          ],
+          { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } },
+        );
+        const rows = r.stdout.split('\n').filter((l) => l.length > 0);
+        const c = await openCapture(path);
+        expect(c.index.count, name).toBe(rows.length);
+        rows.forEach((row, i) => {
+          const [ifc, comment = ''] = row.split('\t');
+          const ours = `${c.index.iface(i)}\t${(c.meta(i).comments ?? []).map(esc).join(',')}`;
+          frames++;
+          if (ours === `${ifc}\t${comment}`) agree++;
+          else expect.soft(ours, `${name}#${i + 1}`).toBe(`${ifc}\t${comment}`);
+        });
+        c.close();
+      }
+      console.log(`frame comments and interface ids vs tshark: agree ${agree}/${frames}`);
+      expect(agree).toBe(frames);
+    },
+  );
 });

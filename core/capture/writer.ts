@@ -47,8 +47,11 @@ export interface PcapngInterface {
   linkType: number;
   name?: string;
   snaplen?: number;
-  /** if_tsresol: decimal exponent (6 = µs, 9 = ns). */
+  description?: string;
+  /** if_tsresol as stored: a decimal exponent (6 = µs, 9 = ns), or 0x80 | n for units of 2^-n seconds. */
   tsresol?: number;
+  /** if_tsoffset: seconds added to every timestamp of the interface (the written timestamps are reduced by it). */
+  tsoffset?: number;
 }
 
 export interface PcapngOptions {
@@ -58,6 +61,8 @@ export interface PcapngOptions {
   extraBlocks?: readonly { type: number; body: Uint8Array }[];
   /** Write packets as Simple Packet Blocks (interface 0) instead of EPBs. */
   simple?: boolean;
+  /** Write packets as obsolete Packet Blocks (type 2) instead of EPBs. */
+  obsolete?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -122,7 +127,13 @@ export function writePcapng(packets: readonly WritePacket[], opts: PcapngOptions
     hv.setUint32(4, ifc.snaplen ?? 262144, le);
     const o: { code: number; value: Uint8Array }[] = [];
     if (ifc.name) o.push({ code: 2, value: enc.encode(ifc.name) });
+    if (ifc.description) o.push({ code: 3, value: enc.encode(ifc.description) });
     if (ifc.tsresol !== undefined) o.push({ code: 9, value: Uint8Array.of(ifc.tsresol) });
+    if (ifc.tsoffset !== undefined) {
+      const v = new Uint8Array(8);
+      new DataView(v.buffer).setBigInt64(0, BigInt(ifc.tsoffset), le);
+      o.push({ code: 14, value: v });
+    }
     w.block(1, concatBytes(h, w.options(o)));
   }
   for (const b of opts.extraBlocks ?? []) w.block(b.type, b.body);
@@ -134,12 +145,15 @@ export function writePcapng(packets: readonly WritePacket[], opts: PcapngOptions
       continue;
     }
     const iface = p.iface ?? 0;
-    const exp = opts.interfaces[iface]?.tsresol ?? 6;
+    const ifc = opts.interfaces[iface];
+    const res = ifc?.tsresol ?? 6;
+    const per = res & 0x80 ? 1n << BigInt(res & 0x7f) : 10n ** BigInt(res);
     const units =
-      BigInt(p.tsSec) * 10n ** BigInt(exp) + (BigInt(p.tsNsec ?? 0) * 10n ** BigInt(exp)) / 1_000_000_000n;
+      BigInt(p.tsSec - (ifc?.tsoffset ?? 0)) * per + (BigInt(p.tsNsec ?? 0) * per) / 1_000_000_000n;
     const h = new Uint8Array(20);
     const hv = new DataView(h.buffer);
-    hv.setUint32(0, iface, le);
+    if (opts.obsolete) hv.setUint16(0, iface, le);
+    else hv.setUint32(0, iface, le);
     hv.setUint32(4, Number(units >> 32n), le);
     hv.setUint32(8, Number(units & 0xffffffffn), le);
     hv.setUint32(12, p.data.length, le);
@@ -147,7 +161,7 @@ export function writePcapng(packets: readonly WritePacket[], opts: PcapngOptions
     const data = new Uint8Array(pad4(p.data.length));
     data.set(p.data);
     const o = (p.comments ?? []).map((c) => ({ code: 1, value: enc.encode(c) }));
-    w.block(6, concatBytes(h, data, w.options(o)));
+    w.block(opts.obsolete ? 2 : 6, concatBytes(h, data, w.options(o)));
   }
   return w.bytes();
 }
