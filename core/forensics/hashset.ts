@@ -3,9 +3,16 @@
  * Stored compactly as sorted, de-duplicated fixed-width binary arrays (one per algorithm), persisted in the data
  * folder, loaded lazily; lookups are binary searches. Bad lines are counted and reported, never dropped silently.
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { HashVerdict } from '../api/types.js';
 
 export type Algo = 'md5' | 'sha1' | 'sha256';
@@ -48,20 +55,37 @@ function hexInto(hex: string, out: Uint8Array, o: number, width: number): void {
     out[o + i] = (NIBBLE[hex.charCodeAt(2 * i)] << 4) | NIBBLE[hex.charCodeAt(2 * i + 1)];
 }
 
-/** Growable byte buffer of fixed-width records. */
-class Records {
+/**
+ * Growable buffer of fixed-width records. The first allocation can be sized from the file (`hint` records), so
+ * a 10M-entry list takes one 160 MB buffer instead of doubling through 256 MB.
+ */
+export class Records {
   buf: Uint8Array;
   n = 0;
-  constructor(readonly width: number) {
+  constructor(
+    readonly width: number,
+    private readonly hint = 0,
+  ) {
     this.buf = new Uint8Array(width * 1024);
   }
+  private grow(): void {
+    const cap = this.buf.length / this.width;
+    // Straight to the size the file allows, then (if the hint was short) doubling.
+    const b = new Uint8Array((this.hint > cap ? this.hint : cap * 2) * this.width);
+    b.set(this.buf.subarray(0, this.n * this.width));
+    this.buf = b;
+  }
   push(hex: string): void {
-    if ((this.n + 1) * this.width > this.buf.length) {
-      const b = new Uint8Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
+    if ((this.n + 1) * this.width > this.buf.length) this.grow();
     hexInto(hex, this.buf, this.n * this.width, this.width);
+    this.n++;
+  }
+  /** Appends the record whose hex digits are bytes[from … from + 2·width) (already validated). */
+  pushHexBytes(bytes: Uint8Array, from: number): void {
+    if ((this.n + 1) * this.width > this.buf.length) this.grow();
+    const o = this.n * this.width;
+    for (let i = 0; i < this.width; i++)
+      this.buf[o + i] = (NIBBLE[bytes[from + 2 * i]] << 4) | NIBBLE[bytes[from + 2 * i + 1]];
     this.n++;
   }
 }
@@ -74,31 +98,91 @@ function compare(a: Uint8Array, ao: number, b: Uint8Array, bo: number, w: number
   return 0;
 }
 
-/** Sorts and de-duplicates fixed-width records: bucket by the first two bytes, then sort each bucket. */
+/**
+ * Sorts and de-duplicates n fixed-width records IN PLACE (no second copy of the data: 10M MD5s stay 160 MB):
+ * an in-place radix pass on the first two bytes (American flag sort), then each bucket sorted by the next four
+ * bytes packed into doubles (native numeric sort), ties settled by a full comparison, then duplicates squeezed
+ * out. Returns the sorted unique records (a view of `buf`).
+ */
 export function sortUnique(buf: Uint8Array, n: number, w: number): Uint8Array {
-  const counts = new Uint32Array(65537);
-  for (let i = 0; i < n; i++) counts[((buf[i * w] << 8) | buf[i * w + 1]) + 1]++;
-  for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
-  const pos = counts.slice(0, 65536);
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[pos[(buf[i * w] << 8) | buf[i * w + 1]]++] = i;
-  const out = new Uint8Array(n * w);
-  let m = 0;
-  for (let bkt = 0; bkt < 65536; bkt++) {
-    const start = counts[bkt];
-    const end = counts[bkt + 1];
-    if (end - start > 1) {
-      const part = Array.from(idx.subarray(start, end)).sort((x, y) => compare(buf, x * w, buf, y * w, w));
-      idx.set(part, start);
-    }
-    for (let k = start; k < end; k++) {
-      const o = idx[k] * w;
-      if (m > 0 && compare(out, (m - 1) * w, buf, o, w) === 0) continue;
-      out.set(buf.subarray(o, o + w), m * w);
-      m++;
+  const bucketOf = (i: number) => (buf[i * w] << 8) | buf[i * w + 1];
+  const start = new Uint32Array(65537);
+  for (let i = 0; i < n; i++) start[bucketOf(i) + 1]++;
+  for (let b = 1; b <= 65536; b++) start[b] += start[b - 1];
+  const next = start.slice(0, 65536);
+  const tmp = new Uint8Array(w);
+  const tmp2 = new Uint8Array(w);
+  for (let b = 0; b < 65536; b++) {
+    const end = start[b + 1];
+    while (next[b] < end) {
+      let i = next[b];
+      let d = bucketOf(i);
+      if (d === b) {
+        next[b]++;
+        continue;
+      }
+      // Follow the cycle: carry the record to its bucket, pick up the one there, until one belongs here.
+      tmp.set(buf.subarray(i * w, i * w + w));
+      while (d !== b) {
+        const j = next[d]++;
+        tmp2.set(buf.subarray(j * w, j * w + w));
+        buf.set(tmp, j * w);
+        tmp.set(tmp2);
+        d = (tmp[0] << 8) | tmp[1];
+      }
+      i = next[b]++;
+      buf.set(tmp, i * w);
     }
   }
-  return out.slice(0, m * w);
+  // Each bucket: sort by bytes 2…5.
+  const region = new Uint8Array(w * 1024);
+  let keys = new Float64Array(1024);
+  for (let b = 0; b < 65536; b++) {
+    const s0 = start[b];
+    const len = start[b + 1] - s0;
+    if (len < 2) continue;
+    if (len >= 1 << 20) {
+      // Pathological (a million records sharing two leading bytes): plain comparison sort.
+      const idx = Array.from({ length: len }, (_, k) => s0 + k).sort((x, y) =>
+        compare(buf, x * w, buf, y * w, w),
+      );
+      const copy = buf.slice(s0 * w, (s0 + len) * w);
+      idx.forEach((src, k) => buf.set(copy.subarray((src - s0) * w, (src - s0 + 1) * w), (s0 + k) * w));
+      continue;
+    }
+    if (keys.length < len) keys = new Float64Array(len * 2);
+    for (let k = 0; k < len; k++) {
+      const o = (s0 + k) * w;
+      const key = ((buf[o + 2] << 24) >>> 0) + (buf[o + 3] << 16) + (buf[o + 4] << 8) + buf[o + 5];
+      keys[k] = key * 1048576 + k;
+    }
+    const sorted = keys.subarray(0, len).sort();
+    const copy = len * w <= region.length ? region : new Uint8Array(len * w);
+    copy.set(buf.subarray(s0 * w, (s0 + len) * w));
+    for (let k = 0; k < len; k++) {
+      const src = sorted[k] % 1048576;
+      buf.set(copy.subarray(src * w, src * w + w), (s0 + k) * w);
+    }
+    // Equal 6-byte prefixes (rare): insertion sort on the full record.
+    for (let k = 1; k < len; k++) {
+      if (Math.floor(sorted[k] / 1048576) !== Math.floor(sorted[k - 1] / 1048576)) continue;
+      let m = k;
+      while (m > 0 && compare(buf, (s0 + m - 1) * w, buf, (s0 + m) * w, w) > 0) {
+        tmp.set(buf.subarray((s0 + m) * w, (s0 + m + 1) * w));
+        buf.copyWithin((s0 + m) * w, (s0 + m - 1) * w, (s0 + m) * w);
+        buf.set(tmp, (s0 + m - 1) * w);
+        m--;
+      }
+    }
+  }
+  // Squeeze out duplicates.
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (m > 0 && compare(buf, (m - 1) * w, buf, i * w, w) === 0) continue;
+    if (m !== i) buf.copyWithin(m * w, i * w, i * w + w);
+    m++;
+  }
+  return buf.subarray(0, m * w);
 }
 
 export function contains(sorted: Uint8Array, w: number, key: Uint8Array): boolean {
@@ -106,7 +190,12 @@ export function contains(sorted: Uint8Array, w: number, key: Uint8Array): boolea
   let hi = sorted.length / w - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compare(sorted, mid * w, key, 0, w);
+    const o = mid * w;
+    let c = 0;
+    for (let i = 0; i < w; i++) {
+      c = sorted[o + i] - key[i];
+      if (c) break;
+    }
     if (c === 0) return true;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
@@ -114,7 +203,14 @@ export function contains(sorted: Uint8Array, w: number, key: Uint8Array): boolea
   return false;
 }
 
-const HEX = /^[0-9a-fA-F]+$/;
+/** True when s is hex digits only. */
+function isHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || NIBBLE[c] < 0) return false;
+  }
+  return s.length > 0;
+}
 
 function splitCsv(line: string): string[] {
   const out: string[] = [];
@@ -138,18 +234,29 @@ function splitCsv(line: string): string[] {
   return out;
 }
 
-/** Parses a hash list from lines; detects the format from the first meaningful line. */
-export async function parseHashList(lines: AsyncIterable<string> | Iterable<string>): Promise<{
+export interface ParsedHashList {
   records: Record<Algo, Records>;
   format: ImportReport['format'];
   lines: number;
   badLines: number;
   bad: BadLine[];
-}> {
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+
+/**
+ * Parses a hash list from chunks of bytes (a file stream); detects the format from the first meaningful line.
+ * Plain lists ("hash", "hash  filename", md5sum's "\hash") are parsed straight from the bytes; hashdeep and NSRL
+ * lines go through strings. `sizeHint` (the file size) lets the record buffer be allocated once.
+ */
+export async function parseHashBytes(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  sizeHint = 0,
+): Promise<ParsedHashList> {
   const records: Record<Algo, Records> = {
-    md5: new Records(16),
-    sha1: new Records(20),
-    sha256: new Records(32),
+    md5: new Records(16, Math.ceil(sizeHint / 33)),
+    sha1: new Records(20, Math.ceil(sizeHint / 41)),
+    sha256: new Records(32, Math.ceil(sizeHint / 65)),
   };
   let format: ImportReport['format'] | undefined;
   let header: string[] | undefined;
@@ -160,34 +267,24 @@ export async function parseHashList(lines: AsyncIterable<string> | Iterable<stri
     badLines++;
     if (bad.length < 100) bad.push({ line, reason });
   };
+  const notHash = (t: string) => `"${t.slice(0, 70)}" is not an MD5, SHA-1 or SHA-256 hex digest`;
   const addHex = (h: string, line: number) => {
     const t = h.trim();
     const algo = BY_LENGTH[t.length];
-    if (!algo || !HEX.test(t)) {
-      reject(line, `"${t.slice(0, 70)}" is not an MD5, SHA-1 or SHA-256 hex digest`);
+    if (!algo || !isHex(t)) {
+      reject(line, notHash(t));
       return;
     }
     records[algo].push(t);
   };
-  for await (const raw of lines) {
-    n++;
-    const line = raw.replace(/\r$/, '').replace(/^\uFEFF/, '');
-    if (line.trim() === '') continue;
-    if (format === undefined) {
-      if (line.startsWith('%%%%')) format = 'hashdeep';
-      else if (/^"?SHA-1"?,"?MD5"?/i.test(line)) {
-        format = 'nsrl';
-        header = splitCsv(line).map((h) => h.toLowerCase());
-        continue;
-      } else format = 'plain';
-    }
+  const textLine = (line: string) => {
     if (format === 'hashdeep') {
       if (line.startsWith('%%%%')) {
         const m = /^%%%%\s*(size,.*)$/.exec(line);
         if (m) header = m[1].split(',').map((h) => h.trim().toLowerCase());
-        continue;
+        return;
       }
-      if (line.startsWith('##')) continue;
+      if (line.startsWith('##')) return;
       const cells = line.split(',');
       const cols = header ?? ['size', 'md5', 'sha256', 'filename'];
       let found = false;
@@ -198,27 +295,78 @@ export async function parseHashList(lines: AsyncIterable<string> | Iterable<stri
         }
       });
       if (!found) reject(n, 'no hash column in this hashdeep line');
-      continue;
+      return;
     }
-    if (format === 'nsrl') {
-      const cells = splitCsv(line);
-      const h = header ?? ['sha-1', 'md5'];
-      let found = false;
-      h.forEach((c, i) => {
-        if ((c === 'sha-1' || c === 'md5' || c === 'sha256' || c === 'sha-256') && cells[i]) {
-          addHex(cells[i], n);
-          found = true;
-        }
-      });
-      if (!found) reject(n, 'no hash in this NSRL line');
-      continue;
+    const cells = splitCsv(line);
+    const h = header ?? ['sha-1', 'md5'];
+    let found = false;
+    h.forEach((c, i) => {
+      if ((c === 'sha-1' || c === 'md5' || c === 'sha256' || c === 'sha-256') && cells[i]) {
+        addHex(cells[i], n);
+        found = true;
+      }
+    });
+    if (!found) reject(n, 'no hash in this NSRL line');
+  };
+  /** One line: bytes b[s…e) without the newline. */
+  const line = (b: Uint8Array, s: number, e: number) => {
+    n++;
+    if (n === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
+    while (s < e && isSpace(b[s])) s++;
+    let t = e;
+    while (t > s && isSpace(b[t - 1])) t--;
+    if (s === t) return;
+    if (format === undefined) {
+      const head = Buffer.from(b.subarray(s, t)).toString('latin1');
+      if (head.startsWith('%%%%')) format = 'hashdeep';
+      else if (/^"?SHA-1"?,"?MD5"?/i.test(head)) {
+        format = 'nsrl';
+        header = splitCsv(head).map((h) => h.toLowerCase());
+        return;
+      } else format = 'plain';
     }
-    const t = line.trim();
-    if (t.startsWith('#') || t.startsWith('//')) continue;
-    // "hash  filename" (md5sum style) or a bare hash.
-    addHex(t.split(/\s+/)[0].replace(/^\\/, ''), n);
+    if (format !== 'plain') {
+      textLine(Buffer.from(b.subarray(s, e)).toString('utf8').replace(/\r$/, ''));
+      return;
+    }
+    if (b[s] === 0x23 || (b[s] === 0x2f && b[s + 1] === 0x2f)) return; // "#" or "//" comment
+    if (b[s] === 0x5c) s++; // md5sum escapes names with "\"
+    let k = s;
+    while (k < t && !isSpace(b[k])) k++;
+    const algo = BY_LENGTH[k - s];
+    let ok = algo !== undefined;
+    for (let i = s; ok && i < k; i++) ok = b[i] < 128 && NIBBLE[b[i]] >= 0;
+    if (ok) records[algo].pushHexBytes(b, s);
+    else reject(n, notHash(Buffer.from(b.subarray(s, k)).toString('utf8')));
+  };
+  let carry: Uint8Array | undefined;
+  for await (const chunk of chunks) {
+    let b = chunk;
+    if (carry) {
+      b = new Uint8Array(carry.length + chunk.length);
+      b.set(carry);
+      b.set(chunk, carry.length);
+      carry = undefined;
+    }
+    let s = 0;
+    for (;;) {
+      const e = b.indexOf(10, s);
+      if (e < 0) break;
+      line(b, s, e);
+      s = e + 1;
+    }
+    if (s < b.length) carry = b.slice(s);
   }
+  if (carry) line(carry, 0, carry.length);
   return { records, format: format ?? 'plain', lines: n, badLines, bad };
+}
+
+/** Parses a hash list given as lines (tests, pasted text). */
+export function parseHashList(lines: AsyncIterable<string> | Iterable<string>): Promise<ParsedHashList> {
+  async function* bytes() {
+    for await (const l of lines) yield Buffer.from(`${l}\n`, 'utf8');
+  }
+  return parseHashBytes(bytes());
 }
 
 export class HashSetStore {
@@ -246,8 +394,11 @@ export class HashSetStore {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(name) || name.startsWith('.')) {
       throw new Error(`hash set name "${name}" must be 1–64 letters, digits, dots, dashes or underscores`);
     }
-    const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-    const parsed = await parseHashList(rl);
+    const size = statSync(path).size;
+    const parsed = await parseHashBytes(
+      createReadStream(path, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>,
+      size,
+    );
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const counts = { md5: 0, sha1: 0, sha256: 0 } as Record<Algo, number>;
     for (const algo of Object.keys(WIDTH) as Algo[]) {
@@ -257,7 +408,9 @@ export class HashSetStore {
       const file = join(this.dir, `${name}.${algo}.bin`);
       writeFileSync(`${file}.tmp`, sorted);
       renameSync(`${file}.tmp`, file);
-      this.loaded.set(`${name}.${algo}`, sorted);
+      // Loaded again lazily from the file: the import buffer (sized for the whole list) can go.
+      this.loaded.delete(`${name}.${algo}`);
+      parsed.records[algo].buf = new Uint8Array(0);
     }
     const sets = this.list().filter((s) => s.name !== name);
     sets.push({ name, kind, counts, source: path, importedAt: new Date().toISOString() });
@@ -285,18 +438,31 @@ export class HashSetStore {
     return t;
   }
 
+  private readonly keys: Record<Algo, Uint8Array> = {
+    md5: new Uint8Array(16),
+    sha1: new Uint8Array(20),
+    sha256: new Uint8Array(32),
+  };
+
+  /** The sets holding a digest (any of the three algorithms, hex, either case); known-bad sets first. */
+  private hits(hex: string): Manifest['sets'] {
+    const algo = BY_LENGTH[hex.length];
+    if (!algo || !isHex(hex)) return [];
+    const key = this.keys[algo];
+    hexInto(hex, key, 0, WIDTH[algo]);
+    const out: Manifest['sets'] = [];
+    for (const s of this.list()) if (contains(this.table(s.name, algo), WIDTH[algo], key)) out.push(s);
+    return out;
+  }
+
   /** known-bad beats known-good beats unknown. Accepts any of the three digests. */
   lookup(hex: string): { verdict: HashVerdict; sets: string[] } {
-    const algo = BY_LENGTH[hex.length];
-    if (!algo || !HEX.test(hex)) return { verdict: 'unknown', sets: [] };
-    const key = new Uint8Array(WIDTH[algo]);
-    hexInto(hex, key, 0, WIDTH[algo]);
-    const hits = this.list().filter((s) => contains(this.table(s.name, algo), WIDTH[algo], key));
-    const verdict: HashVerdict = hits.some((h) => h.kind === 'known-bad')
-      ? 'known-bad'
-      : hits.length
-        ? 'known-good'
-        : 'unknown';
+    const hits = this.hits(hex);
+    let verdict: HashVerdict = 'unknown';
+    for (const h of hits) {
+      if (h.kind === 'known-bad') verdict = 'known-bad';
+      else if (verdict === 'unknown') verdict = 'known-good';
+    }
     return { verdict, sets: hits.map((h) => h.name) };
   }
 
