@@ -42,3 +42,19 @@ describe('service: progressive open', () => {
     svc.dispose();
   });
 });
+
+describe('service: hostile paths', () => {
+  it('refuses a file that is not a capture without echoing any of its contents', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-service-'));
+    const secret = join(dir, 'id_rsa');
+    writeFileSync(secret, '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n');
+    const svc = createLocalService({ dataDir: join(dir, 'data') });
+    const err = await svc.call('open', { path: secret }).then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    expect(err).toMatch(/is not a pcap or pcapng capture file/);
+    expect(err).not.toMatch(/BEGIN|OPENSSH|secret|2d 2d 2d/i);
+    svc.dispose();
+  });
+});

@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiEvents, EventName, MethodName, Req, Res } from '../api/methods.js';
 import { CaptureSession, SessionError } from './session.js';
+import { CaptureError } from '../capture/index.js';
+import type { CaptureInfo } from '../api/types.js';
 import { forensicHandlers } from './forensic-handlers.js';
 import { liveHandlers } from './live-handlers.js';
 
@@ -96,7 +98,16 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
       indexing = new AbortController();
       const signal = indexing.signal;
       // Index the first megabytes, answer at once, and index the rest in the background ("grown" events).
-      const info = await session.open(path, abort.signal, FIRST_INDEX_BYTES);
+      let info: CaptureInfo;
+      try {
+        info = await session.open(path, abort.signal, FIRST_INDEX_BYTES);
+      } catch (e) {
+        // The UI (possibly a browser on the web host) must never learn a non-capture file's contents: the
+        // reader's "(it starts with …)" hint is for the local CLI only.
+        if (e instanceof CaptureError)
+          throw new SessionError(e.message.replace(/ \(it starts with [^)]*\)/, ''));
+        throw e;
+      }
       addRecent(info.path);
       emit('opened', info);
       void indexRest(signal);
