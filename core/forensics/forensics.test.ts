@@ -7,8 +7,8 @@ import { tinyGif, tinyPng } from '../testing/synth.js';
 import { capturePath, hasCorpus } from '../testing/corpus.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { detectEncoding, encodingInfo } from './encoding.js';
-import { hashBytes, hashFile } from './hash.js';
-import { HashSetStore, parseHashList, sortUnique, contains } from './hashset.js';
+import { hashBytes, hashFile, hashIterable } from './hash.js';
+import { HashSetStore, parseHashBytes, parseHashList, sortUnique, contains } from './hashset.js';
 import { checkSignature } from './signature.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-forensics-'));
@@ -23,6 +23,10 @@ describe('hashing', () => {
     const f = join(dir, 'a.txt');
     writeFileSync(f, data);
     expect(await hashFile(f)).toEqual({ ...h, size: data.length });
+    async function* pieces() {
+      for (let i = 0; i < data.length; i += 5) yield data.subarray(i, i + 5);
+    }
+    expect(await hashIterable(pieces())).toEqual({ ...h, size: data.length });
   });
 
   it('hashes the same text saved as ANSI, UTF-8 with BOM and UTF-16LE differently by bytes, identically as text', () => {
@@ -86,6 +90,42 @@ describe('hash sets', () => {
       expect(Buffer.compare(s.subarray((i - 1) * w, i * w), s.subarray(i * w, (i + 1) * w))).toBe(-1);
     expect(contains(s, w, buf.subarray(w * 123, w * 124))).toBe(true);
     expect(contains(s, w, new Uint8Array(w).fill(7))).toBe(false);
+  });
+
+  it('sorts records sharing long prefixes, mixed algorithms, CRLF, BOM, md5sum escapes and short size hints', async () => {
+    const w = 16;
+    // 3000 records with the same first 6 bytes (the tie path) and a few identical ones.
+    const n = 3000;
+    const buf = new Uint8Array(n * w);
+    for (let i = 0; i < n; i++) {
+      buf.set([1, 2, 3, 4, 5, 6], i * w);
+      buf.set(randomBytes(10), i * w + 6);
+    }
+    buf.copyWithin(w * 5, w * 7, w * 8);
+    const s = sortUnique(buf.slice(), n, w);
+    expect(s.length / w).toBe(n - 1);
+    for (let i = 1; i < s.length / w; i++)
+      expect(Buffer.compare(s.subarray((i - 1) * w, i * w), s.subarray(i * w, (i + 1) * w))).toBe(-1);
+    const md5 = createHash('md5').update('a').digest('hex');
+    const sha1 = createHash('sha1').update('a').digest('hex');
+    const sha256 = createHash('sha256').update('a').digest('hex');
+    const text = `\uFEFF# list\r\n${md5.toUpperCase()}\r\n\\${sha1}  odd\\nname\r\n${sha256} *bin.exe\r\n\r\n${'z'.repeat(32)}\r\n`;
+    const bytes = Buffer.from(text, 'utf8');
+    // Chunks that split lines anywhere, and a size hint far too small.
+    const chunks = [bytes.subarray(0, 7), bytes.subarray(7, 50), bytes.subarray(50)];
+    const r = await parseHashBytes(chunks, 10);
+    expect(r.format).toBe('plain');
+    expect([r.records.md5.n, r.records.sha1.n, r.records.sha256.n]).toEqual([1, 1, 1]);
+    expect(r.bad).toEqual([
+      { line: 6, reason: `"${'z'.repeat(32)}" is not an MD5, SHA-1 or SHA-256 hex digest` },
+    ]);
+  });
+
+  it('keeps the first 100 bad lines in detail and counts them all', async () => {
+    const r = await parseHashList(Array.from({ length: 250 }, (_, i) => `bad line ${i}`));
+    expect(r.badLines).toBe(250);
+    expect(r.bad).toHaveLength(100);
+    expect(r.bad[99].line).toBe(100);
   });
 
   it('imports a million-entry list with malformed lines, reports them, and answers lookups', async () => {

@@ -26,9 +26,16 @@ export function hashBytes(b: Uint8Array): Hashes {
   return new MultiHash().update(b).digest();
 }
 
-export async function hashFile(path: string, signal?: AbortSignal): Promise<Hashes & { size: number }> {
+/** One pass over a stream of chunks (a file, a reassembled body, a network stream). */
+export async function hashIterable(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<Hashes & { size: number }> {
   const h = new MultiHash();
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal }))
-    h.update(chunk as Buffer);
+  for await (const chunk of chunks) h.update(chunk);
   return { ...h.digest(), size: h.size };
+}
+
+/** A file, streamed in 1 MiB chunks (never read whole). */
+export function hashFile(path: string, signal?: AbortSignal): Promise<Hashes & { size: number }> {
+  return hashIterable(createReadStream(path, { highWaterMark: 1 << 20, signal }) as AsyncIterable<Buffer>);
 }
