@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCapture } from './index.js';
+import { openCapture, wtapEncap } from './index.js';
 import {
   CORPUS,
   allCaptures,
@@ -207,6 +207,60 @@ describe.skipIf(!hasCorpus)('capture reader on the corpus', () => {
       }
       console.log(`frame comments and interface ids vs tshark: agree ${agree}/${frames}`);
       expect(agree).toBe(frames);
+    },
+  );
+
+  it.skipIf(capinfos.error !== undefined)(
+    'describes every interface like capinfos -I (name, description, encapsulation, snaplen, packets)',
+    async () => {
+      const files = allCaptures();
+      const r = spawnSync('capinfos', ['-I', '-r', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const theirs = new Map<string, Record<string, string>[]>();
+      let cur: Record<string, string>[] = [];
+      for (const line of r.stdout.split('\n')) {
+        const f = /^File name:\s+(.*)$/.exec(line);
+        if (f) theirs.set(f[1], (cur = []));
+        else if (/^Interface #\d+ info:/.test(line)) cur.push({});
+        else {
+          const kv = /^\s+([A-Za-z ]+?) = (.*)$/.exec(line);
+          if (kv && cur.length) cur[cur.length - 1][kv[1]] = kv[2];
+        }
+      }
+      let ifaces = 0;
+      let agree = 0;
+      const bad: string[] = [];
+      for (const path of files) {
+        const c = await openCapture(path);
+        const perIface = new Map<number, number>();
+        for (let i = 0; i < c.index.count; i++)
+          perIface.set(c.index.iface(i), (perIface.get(c.index.iface(i)) ?? 0) + 1);
+        const want = theirs.get(path) ?? [];
+        expect(c.interfaces.length, path).toBe(want.length);
+        c.interfaces.forEach((f, k) => {
+          const w = wtapEncap(f.linkType);
+          const ours = [
+            f.name ?? '-',
+            f.description ?? '-',
+            w ? `${w.name} (${w.id} - ${w.short})` : `linktype ${f.linkType}`,
+            f.snaplen,
+            perIface.get(k) ?? 0,
+          ].join(' | ');
+          const t = want[k] ?? {};
+          const expected = [
+            t['Name'] ?? '-',
+            t['Description'] ?? '-',
+            t['Encapsulation'],
+            t['Capture length'],
+            t['Number of packets'],
+          ].join(' | ');
+          ifaces++;
+          if (ours === expected) agree++;
+          else bad.push(`${basename(path)}#${k}: ${ours} ≠ ${expected}`);
+        });
+        c.close();
+      }
+      console.log(`interfaces vs capinfos -I: agree ${agree}/${ifaces}`, bad.slice(0, 10));
+      expect(agree).toBe(ifaces);
     },
   );
 });

@@ -82,6 +82,13 @@ class Window {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** A pcapng string option: UTF-8, possibly NUL-terminated (Wireshark stops at the NUL); empty → undefined. */
+function optString(b: Uint8Array, off: number, len: number): string | undefined {
+  let end = off;
+  while (end < off + len && b[end] !== 0) end++;
+  return end > off ? utf8.decode(b.subarray(off, end)) : undefined;
+}
+
 /** Calls fn(code, offset, length) for each option in buf[o, end) (offsets into buf). */
 function eachOption(
   w: Window,
@@ -373,8 +380,8 @@ export class Scanner {
       tsOffset: 0,
     };
     eachOption(w, o + 16, o + blen - 4, le, (code, off, len) => {
-      if (code === 2) ifc.name = utf8.decode(w.buf.subarray(off, off + len));
-      else if (code === 3) ifc.description = utf8.decode(w.buf.subarray(off, off + len));
+      if (code === 2) ifc.name = optString(w.buf, off, len);
+      else if (code === 3) ifc.description = optString(w.buf, off, len);
       else if (code === 9 && len >= 1) {
         const b = w.buf[off];
         ifc.resBase = b & 0x80 ? 2 : 10;
@@ -435,7 +442,8 @@ export class Scanner {
       if (oo >= 0) {
         const comments: string[] = [];
         eachOption(w, oo, oo + len, le, (code, off, n) => {
-          if (code === 1) comments.push(utf8.decode(w.buf.subarray(off, off + n)));
+          const text = code === 1 ? optString(w.buf, off, n) : undefined;
+          if (text !== undefined) comments.push(text);
         });
         this.index.addComments(i, comments);
       }
