@@ -4,7 +4,7 @@ import { fuzzSources } from './sources.js';
 
 describe('capture fuzzing (short deterministic round)', () => {
   it('never throws past the session API on mutated captures', async () => {
-    const r = await fuzz(fuzzSources(64 * 1024), 1500, 20261124);
+    const r = await fuzz(fuzzSources(64 * 1024), 3000, 20261124);
     console.log(
       `fuzz: ${r.cases} cases in ${r.seconds.toFixed(1)} s (${(r.cases / r.seconds).toFixed(0)}/s), ${r.failures.length} failures, slowest packet ${r.slowestMs.toFixed(1)} ms`,
     );

@@ -236,3 +236,57 @@ describe('export at scale', () => {
     expect(r.written[99_999].filename).toBe('same(99999).gif');
   }, 600_000);
 });
+
+describe('hostile names from a capture', () => {
+  it('exports every object of a capture whose URIs try to escape, hit devices or break lines, all inside the folder', async () => {
+    const { TcpConversation, httpResponse } = await import('../testing/synth.js');
+    const { CLIENT, WEB } = await import('../testing/scenarios.js');
+    const uris = [
+      '/../../x.gif',
+      '/C:\\Windows\\x.gif',
+      '/con.gif',
+      '/a%00b.gif',
+      `/${'n'.repeat(2000)}.gif`,
+      '/dir/',
+      '/nul',
+      '/..',
+      '/.',
+    ];
+    const c = new TcpConversation(CLIENT, WEB, 45000, 80, { s: 1_700_000_500, ns: 0 });
+    c.handshake();
+    for (const u of uris) {
+      c.send(true, `GET ${u} HTTP/1.1\r\nHost: evil.example\r\n\r\n`);
+      c.send(
+        false,
+        httpResponse(
+          new TextEncoder().encode(`body of ${u.slice(0, 20)}`),
+          'image/gif',
+          '200 OK',
+          'Content-Disposition: attachment; filename="../../../etc/passwd"\r\n',
+        ),
+      );
+    }
+    c.close();
+    const dir = tmp();
+    const file = join(dir, 'hostile.pcap');
+    writeFileSync(file, (await import('../capture/writer.js')).writePcap(c.packets, { linkType: 1 }));
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    const objs = listObjects(s);
+    expect(objs).toHaveLength(uris.length);
+    const out = join(dir, 'out');
+    const r = await exportObjects(
+      objs.map((o) => exportable(s, o)),
+      out,
+    );
+    s.close();
+    expect(r.failed).toEqual([]);
+    expect(r.written).toHaveLength(uris.length);
+    expect(readdirSync(out)).toHaveLength(uris.length + 2);
+    for (const w of r.written) {
+      expect(w.path.startsWith(`${r.dir}/`)).toBe(true);
+      expect(w.path.slice(r.dir.length + 1)).not.toMatch(/[/\\]/);
+    }
+    expect(existsSync(join(dir, 'x.gif'))).toBe(false);
+  });
+});
