@@ -44,6 +44,8 @@ const VALID: { [M in MethodName]: unknown } = {
   startCapture: { iface: 'lo' },
   stopCapture: {},
   httpRequests: { after: 0 },
+  conversations: { type: 'tcp' },
+  phs: {},
 };
 const INVALID_COMMON: unknown[] = [undefined, null, 'x', 42, [], { extra: 1 }];
 const INVALID_SPECIFIC: { [M in MethodName]?: unknown[] } = {
@@ -62,6 +64,7 @@ const INVALID_SPECIFIC: { [M in MethodName]?: unknown[] } = {
   exportObjects: [{ dir: 1 }, { dir: '/x', indices: [-1] }, { dir: '/x', indices: 'all' }],
   hashFile: [{ name: 'a', bytes: [1, 2] }, { name: 'a' }],
   follow: [{ stream: 0, proto: 'sctp' }, { stream: -1 }],
+  conversations: [{}, { type: 'sctp' }, { type: 1 }],
 };
 
 describe('electron IPC', () => {

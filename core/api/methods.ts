@@ -19,6 +19,9 @@ import type {
   Validation,
   LiveInterfaceInfo,
   HttpRequestRow,
+  ConvType,
+  ConversationStats,
+  PhsNode,
 } from './types.js';
 
 export interface ApiMethods {
@@ -50,6 +53,10 @@ export interface ApiMethods {
   stopCapture: { req: { saveAs?: string }; res: { packets: number; path: string; savedAs?: string } };
   /** HTTP requests seen in frames after `after` (the live "HTTP requests" view). */
   httpRequests: { req: { after: number }; res: HttpRequestRow[] };
+  /** Statistics > Conversations and Endpoints for one table type. */
+  conversations: { req: { type: ConvType }; res: ConversationStats };
+  /** Statistics > Protocol Hierarchy: the root node (unnamed) and its tree. */
+  phs: { req: Record<string, never>; res: PhsNode };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -123,6 +130,8 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   startCapture: { iface: isStr(256), filter: optional(isStr(4096)) },
   stopCapture: { saveAs: optional(isStr(4096)) },
   httpRequests: { after: isInt() },
+  conversations: { type: isOneOf('eth', 'ip', 'ipv6', 'tcp', 'udp') },
+  phs: {},
 };
 
 export const METHOD_NAMES = Object.keys(SCHEMA) as MethodName[];

@@ -234,3 +234,49 @@ export interface HttpRequestRow {
   url: string;
   source: string;
 }
+
+// ── statistics ──────────────────────────────────────────────────────────────────────────────────────────
+
+export type ConvType = 'eth' | 'ip' | 'ipv6' | 'tcp' | 'udp';
+
+export interface Conversation {
+  type: ConvType;
+  a: string;
+  b: string;
+  /** Ports for tcp/udp. */
+  portA?: number;
+  portB?: number;
+  /** Stream index for tcp/udp when the dissector assigns one. */
+  stream?: number;
+  framesAB: number;
+  bytesAB: number;
+  framesBA: number;
+  bytesBA: number;
+  /** Seconds since the first packet of the capture, and duration. */
+  start: number;
+  duration: number;
+}
+
+export interface Endpoint {
+  type: ConvType;
+  address: string;
+  port?: number;
+  framesTx: number;
+  bytesTx: number;
+  framesRx: number;
+  bytesRx: number;
+}
+
+/** One node of the protocol hierarchy (frames and bytes of frames whose protocol path passes through it). */
+export interface PhsNode {
+  name: string;
+  frames: number;
+  bytes: number;
+  children: PhsNode[];
+}
+
+export interface ConversationStats {
+  type: ConvType;
+  conversations: Conversation[];
+  endpoints: Endpoint[];
+}

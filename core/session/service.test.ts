@@ -58,3 +58,49 @@ describe('service: hostile paths', () => {
     svc.dispose();
   });
 });
+
+describe('service: statistics', () => {
+  it('answers conversations, endpoints and the protocol hierarchy, and counts again when the capture changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-service-'));
+    const c = new TcpConversation(CLIENT, WEB, 40000, 8080, { s: 1_700_000_000, ns: 0 });
+    c.handshake();
+    c.send(true, new TextEncoder().encode('Good morning!! :)\n'));
+    c.send(false, new TextEncoder().encode('Got that thanks!\n'));
+    c.close();
+    const file = join(dir, 'chat.pcap');
+    writeFileSync(file, writePcap(c.packets, { linkType: 1 }));
+    const svc = createLocalService({ dataDir: join(dir, 'data') });
+    await expect(svc.call('phs', {})).rejects.toThrow(/no capture is open/);
+    await svc.call('open', { path: file });
+    const n = c.packets.length;
+    const bytes = c.packets.reduce((a, p) => a + p.data.length, 0);
+
+    const tcp = await svc.call('conversations', { type: 'tcp' });
+    expect(tcp.conversations).toHaveLength(1);
+    const [conv] = tcp.conversations;
+    expect(conv.framesAB + conv.framesBA).toBe(n);
+    expect(conv.bytesAB + conv.bytesBA).toBe(bytes);
+    expect([conv.portA, conv.portB].sort()).toEqual([40000, 8080].sort());
+    expect(conv.stream).toBe(0);
+    expect(tcp.endpoints).toHaveLength(2);
+    expect(tcp.endpoints.reduce((a, e) => a + e.framesTx, 0)).toBe(n);
+
+    const root = await svc.call('phs', {});
+    const path = (node: typeof root, names: string[]): typeof root | undefined =>
+      names.length === 0
+        ? node
+        : path(
+            node.children.find((x) => x.name === names[0])!,
+            names.slice(1),
+          );
+    expect(path(root, ['eth', 'ip', 'tcp'])?.frames).toBe(n);
+    expect(path(root, ['eth'])?.bytes).toBe(bytes);
+    expect(await svc.call('phs', {})).toBe(root); // cached for the same capture and count
+
+    const one = join(dir, 'one.pcap');
+    writeFileSync(one, writePcap(c.packets.slice(0, 1), { linkType: 1 }));
+    await svc.call('open', { path: one });
+    expect((await svc.call('phs', {})).children[0].frames).toBe(1);
+    svc.dispose();
+  });
+});

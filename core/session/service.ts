@@ -13,6 +13,7 @@ import { CaptureError } from '../capture/index.js';
 import type { CaptureInfo } from '../api/types.js';
 import { forensicHandlers } from './forensic-handlers.js';
 import { liveHandlers } from './live-handlers.js';
+import { statsHandlers } from './stats-handlers.js';
 
 export interface Service {
   call<M extends MethodName>(m: M, req: Req<M>): Promise<Res<M>>;
@@ -142,6 +143,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     samplePath: () => opts.samplePath ?? defaultSamplePath(),
     ...forensicHandlers(session, { dataDir, emit }),
     ...liveHandlers(session, { emit }),
+    ...statsHandlers(session),
   };
 
   return {

@@ -6,36 +6,9 @@ import { formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 import type { FieldValue } from '../fields/registry.js';
 import type { Dissection } from '../dissect/types.js';
 import { first, items } from './fields.js';
+import type { ConvType, Conversation, Endpoint } from '../api/types.js';
 
-export type ConvType = 'eth' | 'ip' | 'ipv6' | 'tcp' | 'udp';
-
-export interface Conversation {
-  type: ConvType;
-  a: string;
-  b: string;
-  /** Ports for tcp/udp. */
-  portA?: number;
-  portB?: number;
-  /** Stream index for tcp/udp when the dissector assigns one. */
-  stream?: number;
-  framesAB: number;
-  bytesAB: number;
-  framesBA: number;
-  bytesBA: number;
-  /** Seconds since the first packet of the capture, and duration. */
-  start: number;
-  duration: number;
-}
-
-export interface Endpoint {
-  type: ConvType;
-  address: string;
-  port?: number;
-  framesTx: number;
-  bytesTx: number;
-  framesRx: number;
-  bytesRx: number;
-}
+export type { ConvType, Conversation, Endpoint } from '../api/types.js';
 
 export const CONV_FIELDS: Record<ConvType, readonly string[]> = {
   eth: ['eth.src', 'eth.dst'],

@@ -3,13 +3,9 @@
  * in tree order (frame itself excluded) as one path; nodes count frames and bytes (frame length).
  */
 import type { Dissection } from '../dissect/types.js';
+import type { PhsNode } from '../api/types.js';
 
-export interface PhsNode {
-  name: string;
-  frames: number;
-  bytes: number;
-  children: PhsNode[];
-}
+export type { PhsNode } from '../api/types.js';
 
 export class PhsBuilder {
   readonly root: PhsNode = { name: '', frames: 0, bytes: 0, children: [] };
