@@ -46,6 +46,7 @@ const VALID: { [M in MethodName]: unknown } = {
   httpRequests: { after: 0 },
   conversations: { type: 'tcp' },
   phs: {},
+  find: { kind: 'string', query: 'GET', from: 0 },
 };
 const INVALID_COMMON: unknown[] = [undefined, null, 'x', 42, [], { extra: 1 }];
 const INVALID_SPECIFIC: { [M in MethodName]?: unknown[] } = {
@@ -65,6 +66,11 @@ const INVALID_SPECIFIC: { [M in MethodName]?: unknown[] } = {
   hashFile: [{ name: 'a', bytes: [1, 2] }, { name: 'a' }],
   follow: [{ stream: 0, proto: 'sctp' }, { stream: -1 }],
   conversations: [{}, { type: 'sctp' }, { type: 1 }],
+  find: [
+    { kind: 'regex', query: 'x', from: 0 },
+    { kind: 'hex', query: 'x', from: -1 },
+    { kind: 'string', query: 'x', from: 0, backwards: 'yes' },
+  ],
 };
 
 describe('electron IPC', () => {

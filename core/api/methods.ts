@@ -22,6 +22,8 @@ import type {
   ConvType,
   ConversationStats,
   PhsNode,
+  FindRequest,
+  FindResult,
 } from './types.js';
 
 export interface ApiMethods {
@@ -57,6 +59,8 @@ export interface ApiMethods {
   conversations: { req: { type: ConvType }; res: ConversationStats };
   /** Statistics > Protocol Hierarchy: the root node (unnamed) and its tree. */
   phs: { req: Record<string, never>; res: PhsNode };
+  /** Edit > Find Packet: the next/previous displayed packet matching a filter, string or hex bytes. */
+  find: { req: FindRequest; res: FindResult };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -99,6 +103,7 @@ const optional =
   (c: Check): Check =>
   (v) =>
     v === undefined || c(v);
+const isBool: Check = (v) => typeof v === 'boolean';
 const isBytes: Check = (v) => v instanceof Uint8Array;
 const isIntList: Check = (v) => Array.isArray(v) && v.length <= 1e7 && v.every((x) => isInt()(x));
 const isOneOf =
@@ -132,6 +137,13 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   httpRequests: { after: isInt() },
   conversations: { type: isOneOf('eth', 'ip', 'ipv6', 'tcp', 'udp') },
   phs: {},
+  find: {
+    kind: isOneOf('filter', 'string', 'hex'),
+    query: isStr(),
+    from: isInt(),
+    backwards: optional(isBool),
+    caseSensitive: optional(isBool),
+  },
 };
 
 export const METHOD_NAMES = Object.keys(SCHEMA) as MethodName[];

@@ -280,3 +280,26 @@ export interface ConversationStats {
   conversations: Conversation[];
   endpoints: Endpoint[];
 }
+
+// ── find packet (Edit > Find Packet) ───────────────────────────────────────────────────────────────────
+
+/** What Find Packet searches for: a display filter, a string in the packet bytes, or a hex byte sequence. */
+export type FindKind = 'filter' | 'string' | 'hex';
+
+export interface FindRequest {
+  kind: FindKind;
+  query: string;
+  /** The selected packet number; the search starts after it (before it, backwards). 0: from the start/end. */
+  from: number;
+  backwards?: boolean;
+  /** String searches only (default false, like Wireshark). */
+  caseSensitive?: boolean;
+}
+
+export type FindResult =
+  | {
+      ok: true;
+      /** Matching packet number, or null when no displayed packet matches. */ no: number | null;
+      wrapped: boolean;
+    }
+  | { ok: false; error: Diagnostic };

@@ -14,6 +14,7 @@ import type { CaptureInfo } from '../api/types.js';
 import { forensicHandlers } from './forensic-handlers.js';
 import { liveHandlers } from './live-handlers.js';
 import { statsHandlers } from './stats-handlers.js';
+import { findPacket } from './find.js';
 
 export interface Service {
   call<M extends MethodName>(m: M, req: Req<M>): Promise<Res<M>>;
@@ -134,6 +135,11 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     validateFilter: ({ expr }) => session.validate(expr),
     completeFilter: ({ prefix }) => session.complete(prefix),
     indexOf: ({ no }) => session.indexOf(no),
+    find: (req) => {
+      abort.abort();
+      abort = new AbortController();
+      return findPacket(session, req, abort.signal);
+    },
     cancel: () => {
       abort.abort();
       indexing.abort(); // like Wireshark's "stop loading": what is indexed stays open
