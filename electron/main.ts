@@ -176,6 +176,15 @@ function menuTemplate(): MenuItemConstructorOptions[] {
         { role: 'selectAll' },
         { type: 'separator' },
         {
+          label: 'Find Packet…',
+          accelerator: 'CmdOrCtrl+F',
+          // The renderer's find bar handles Ctrl+F itself; the menu item sends the same key press.
+          registerAccelerator: false,
+          click: () => {
+            win?.webContents.sendInputEvent({ type: 'keyDown', keyCode: 'F', modifiers: ['control'] });
+          },
+        },
+        {
           label: 'Go to Packet…',
           accelerator: 'CmdOrCtrl+G',
           // The renderer handles Ctrl+G itself; the menu item sends the same key press.

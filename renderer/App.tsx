@@ -5,10 +5,12 @@ import { DetailTree } from './panes/DetailTree.js';
 import { HexDump } from './panes/HexDump.js';
 import { FilterBar } from './panes/FilterBar.js';
 import { StatusBar } from './panes/StatusBar.js';
+import { FindBar } from './panes/FindBar.js';
 import { ObjectsPanel } from './panels/Objects.js';
 import { HashingPanel } from './panels/Hashing.js';
 import { SignaturesPanel } from './panels/Signatures.js';
 import { FollowPanel } from './panels/Follow.js';
+import { StatisticsPanel } from './panels/Statistics.js';
 import { Welcome } from './Welcome.js';
 import type { PanelName } from './state/store.js';
 import { HOST_ERROR_EVENT } from './api/ws-client.js';
@@ -47,6 +49,7 @@ const PANELS: [PanelName, string][] = [
   ['hashing', 'Hashing'],
   ['signatures', 'Signatures'],
   ['follow', 'Follow'],
+  ['statistics', 'Statistics'],
 ];
 
 export function App() {
@@ -163,6 +166,7 @@ export function App() {
           </button>
         </nav>
       </header>
+      <FindBar />
       <main className={'workspace' + (panel ? ' with-panel' : '')}>
         <div className="panes">
           {info ? (
@@ -181,6 +185,7 @@ export function App() {
             {panel === 'hashing' && <HashingPanel />}
             {panel === 'signatures' && <SignaturesPanel />}
             {panel === 'follow' && <FollowPanel />}
+            {panel === 'statistics' && <StatisticsPanel />}
           </aside>
         )}
       </main>

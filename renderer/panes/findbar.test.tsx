@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Req, Res } from '../../core/api/methods.js';
+import { App } from '../App.js';
+import { StoreContext } from '../state/context.js';
+import { createAppStore } from '../state/store.js';
+import { fakeApi } from '../test/fake-api.js';
+
+afterEach(cleanup);
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
+HTMLElement.prototype.scrollIntoView = function () {};
+
+/** The fake api answers `find` like the service: the next packet after `from` whose number is a multiple of 7. */
+function api() {
+  const a = fakeApi(50);
+  const base = a.call.bind(a);
+  const finds: Req<'find'>[] = [];
+  a.call = (async (method: string, req: never) => {
+    if (method !== 'find') return base(method as 'info', req);
+    const r = req as Req<'find'>;
+    finds.push(r);
+    if (r.kind === 'filter' && r.query === 'htp')
+      return {
+        ok: false,
+        error: { message: '"htp" is neither a field nor a protocol name.', span: [0, 3] },
+      } satisfies Res<'find'>;
+    for (let k = 1; k <= 50; k++) {
+      const no = ((r.from + (r.backwards ? -k : k) - 1 + 50) % 50) + 1;
+      if (no % 7 === 0) return { ok: true, no, wrapped: r.backwards ? no > r.from : no < r.from };
+    }
+    return { ok: true, no: null, wrapped: true };
+  }) as typeof a.call;
+  return { a, finds };
+}
+
+describe('Find bar', () => {
+  it('opens with Ctrl+F, finds after the selected packet, selects it, wraps, and shows filter errors', async () => {
+    const { a, finds } = api();
+    const store = createAppStore(a);
+    render(
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>,
+    );
+    await act(async () => {
+      await store.getState().open('/cases/web.pcap');
+    });
+    expect(screen.queryByTestId('find-bar')).toBeNull();
+    fireEvent.keyDown(window, { key: 'f', ctrlKey: true });
+    const input = await screen.findByTestId('find-input');
+    fireEvent.change(input, { target: { value: 'GIF89a' } });
+    const before = store.getState().selectedNo ?? 0;
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(7));
+    expect(finds[0]).toEqual({ kind: 'string', query: 'GIF89a', from: before });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(14));
+    fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(7));
+    expect(finds[2]).toMatchObject({ from: 14, backwards: true });
+    fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
+    await waitFor(() => expect(store.getState().selectedNo).toBe(49));
+    expect(screen.getByTestId('find-status').textContent).toMatch(/wrapped past the first/);
+
+    fireEvent.change(screen.getByTestId('find-kind'), { target: { value: 'filter' } });
+    fireEvent.change(input, { target: { value: 'htp' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() =>
+      expect(screen.getByTestId('find-status').textContent).toBe(
+        '"htp" is neither a field nor a protocol name. at htp (column 1)',
+      ),
+    );
+    expect(input.className).toMatch(/status-error/);
+    fireEvent.keyDown(input, { key: 'Escape' });
+    expect(screen.queryByTestId('find-bar')).toBeNull();
+  });
+});
