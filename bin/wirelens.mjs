@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The `wirelens` command: runs core/cli/main.ts through tsx (TypeScript without a build step).
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../core/cli/main.ts');
+// The `wirelens` command: core/cli/main.ts, run from a cached esbuild bundle (see bundled.mjs) or through tsx.
+import { importBundled } from './bundled.mjs';
+const { main } = await importBundled('core/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
