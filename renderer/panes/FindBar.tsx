@@ -126,10 +126,10 @@ export function FindBar() {
       {note && (
         <span className={'find-note' + (note.error ? ' error' : '')} data-testid="find-status">
           {note.text}
-          {span && span[1] > span[0] && (
+          {span && span[1] > span[0] && (span[0] > 0 || span[1] < query.length) && (
             <>
               {' '}
-              at <code>{query.slice(span[0], span[1])}</code> (column {span[0] + 1})
+              (column {span[0] + 1}: <code>{query.slice(span[0], span[1])}</code>)
             </>
           )}
         </span>

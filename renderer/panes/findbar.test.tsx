@@ -68,7 +68,7 @@ describe('Find bar', () => {
     fireEvent.keyDown(input, { key: 'Enter' });
     await waitFor(() =>
       expect(screen.getByTestId('find-status').textContent).toBe(
-        '"htp" is neither a field nor a protocol name. at htp (column 1)',
+        '"htp" is neither a field nor a protocol name.',
       ),
     );
     expect(input.className).toMatch(/status-error/);
