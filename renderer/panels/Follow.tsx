@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
-import type { FollowResult, TreeNode } from '../../core/api/types.js';
-import { useApp } from '../state/context.js';
+import { useEffect, useRef, useState } from 'react';
+import type { FollowResult, PacketDetail, TreeNode } from '../../core/api/types.js';
+import { useApp, useAppStore } from '../state/context.js';
 
 const MAX_CHARS = 2_000_000;
 
@@ -37,10 +37,26 @@ export function FollowPanel() {
   const [result, setResult] = useState<FollowResult | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // A stream chosen elsewhere (Statistics › Conversations › Follow) wins over the selected packet's until
+  // another packet is selected.
+  const store = useAppStore();
+  const target = useApp((s) => s.followTarget);
+  const pinnedAt = useRef<PacketDetail | null | undefined>(undefined);
+  useEffect(() => {
+    if (!target) return;
+    pinnedAt.current = store.getState().detail;
+    setProto(target.proto);
+    setStream(String(target.stream));
+  }, [target, store]);
+
   const fromPacket = streamOf(detail?.tree, proto);
   useEffect(() => {
+    if (pinnedAt.current !== undefined) {
+      if (pinnedAt.current === store.getState().detail) return;
+      pinnedAt.current = undefined;
+    }
     if (fromPacket !== undefined) setStream(String(fromPacket));
-  }, [fromPacket]);
+  }, [fromPacket, store]);
 
   useEffect(() => {
     setResult(null);

@@ -15,7 +15,7 @@ import type {
 import { deepestAt, expandKey, findNode } from './tree.js';
 
 export const PAGE = 200;
-export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow';
+export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow' | 'statistics';
 export type Theme = 'light' | 'dark';
 export type SortKey = 'no' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
 /** Sorting is done here on the whole view, so only for views up to this many packets. */
@@ -52,6 +52,8 @@ export interface AppState {
   recent: string[];
   sample: string | null;
   panel: PanelName | null;
+  /** A stream the Follow panel should show when it opens (from Statistics › Conversations). */
+  followTarget: { proto: 'tcp' | 'udp'; stream: number } | null;
   theme: Theme;
   goToOpen: boolean;
   sort: { key: SortKey; dir: 1 | -1 } | null;
@@ -78,6 +80,8 @@ export interface AppActions {
   cancel(): Promise<void>;
   goTo(no: number): Promise<boolean>;
   setPanel(p: PanelName | null): void;
+  /** Opens the Follow panel on a TCP/UDP stream. */
+  followStream(proto: 'tcp' | 'udp', stream: number): void;
   setTheme(t: Theme): void;
   setGoToOpen(v: boolean): void;
   setError(e: string | null): void;
@@ -189,6 +193,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       recent: [],
       sample: null,
       panel: null,
+      followTarget: null,
       theme: initialTheme(),
       goToOpen: false,
       sort: null,
@@ -444,7 +449,10 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
 
       setPanel(panel) {
-        set({ panel });
+        set({ panel, followTarget: null });
+      },
+      followStream(proto, stream) {
+        set({ panel: 'follow', followTarget: { proto, stream } });
       },
       setTheme(theme) {
         set({ theme });

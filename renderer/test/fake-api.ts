@@ -2,6 +2,8 @@
 import type { ApiEvents, EventName, MethodName, Req, Res, WirelensApi } from '../../core/api/methods.js';
 import type { CaptureInfo, PacketDetail, PacketRow } from '../../core/api/types.js';
 
+import { fakeConversations, fakePhs } from './fake-stats.js';
+
 export interface FakeApi extends WirelensApi {
   calls: { method: MethodName; req: unknown }[];
   emit<E extends EventName>(e: E, p: ApiEvents[E]): void;
@@ -121,6 +123,8 @@ export function fakeApi(total = 1000): FakeApi {
         .filter((f) => f.startsWith(prefix))
         .map((abbrev) => ({ abbrev, name: abbrev, kind: 'ipv4' })),
     cancel: () => null,
+    conversations: ({ type }) => fakeConversations(type),
+    phs: () => fakePhs(),
     close: () => ((opened = null), null),
   };
   return {

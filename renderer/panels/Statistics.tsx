@@ -1,0 +1,572 @@
+/**
+ * Statistics: Conversations, Endpoints (Ethernet, IPv4, IPv6, TCP, UDP) and Protocol Hierarchy, like Wireshark's
+ * Statistics menu. Tables sort by header click and render only the rows in view; a row applies its Wireshark
+ * filter (double-click, buttons, right-click menu) and a TCP/UDP conversation opens Follow on its stream.
+ */
+import { useCallback, useEffect, useMemo, useState, type MouseEvent as ReactMouseEvent } from 'react';
+import type { ConversationStats, Conversation, ConvType, Endpoint, PhsNode } from '../../core/api/types.js';
+import { useApp } from '../state/context.js';
+import { useVirtual } from '../panes/useVirtual.js';
+import {
+  addrWidth,
+  columnsFor,
+  CONV_COLUMNS,
+  CONV_FILTER_LABELS,
+  CONV_TYPES,
+  conversationFilter,
+  DEFAULT_SORT,
+  endpointFilter,
+  EP_COLUMNS,
+  hasPorts,
+  nextSort,
+  pctText,
+  phsFilter,
+  phsParents,
+  phsRows,
+  sortRows,
+  type Column,
+  type ConvFilterKind,
+  type PhsRow,
+  type SortState,
+} from './stats-model.js';
+
+const ROW_H = 20;
+const HEADER_H = 22;
+
+type Tab = 'conv' | 'ep' | 'phs';
+const TABS: [Tab, string][] = [
+  ['conv', 'Conversations'],
+  ['ep', 'Endpoints'],
+  ['phs', 'Protocol Hierarchy'],
+];
+
+const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+interface Loaded<T> {
+  key: string | null;
+  version: number;
+  data: T | null;
+  error: string | null;
+}
+
+/**
+ * The answer for `key` (capture + table), re-asked when `version` (the packet count) moves on. One request at
+ * a time: a growing capture is counted again after the running count, not once per new packet. The last
+ * answer for the same key stays shown while a newer one is counted.
+ */
+function useLatest<T>(key: string | null, version: number, load: (key: string) => Promise<T>) {
+  const [got, setGot] = useState<Loaded<T>>({ key: null, version: -1, data: null, error: null });
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (key === null || busy) return;
+    if (got.key === key && got.version === version) return;
+    setBusy(true);
+    // Not cancelled when the key changes: an answer for another key is kept but not shown, and `busy`
+    // clearing starts the request for the current key.
+    load(key)
+      .then(
+        (data) => setGot({ key, version, data, error: null }),
+        (e: unknown) => setGot({ key, version, data: null, error: msg(e) }),
+      )
+      .finally(() => setBusy(false));
+  }, [key, version, busy, got, load]);
+  const current = got.key === key;
+  return {
+    data: current ? got.data : null,
+    error: current && got.version === version ? got.error : null,
+    loading: key !== null && !(current && got.version === version),
+  };
+}
+
+interface Menu {
+  x: number;
+  y: number;
+  items: [string, () => void][];
+}
+
+function ContextMenu({ menu, close }: { menu: Menu; close: () => void }) {
+  useEffect(() => {
+    window.addEventListener('click', close);
+    window.addEventListener('keydown', close);
+    window.addEventListener('blur', close);
+    return () => {
+      window.removeEventListener('click', close);
+      window.removeEventListener('keydown', close);
+      window.removeEventListener('blur', close);
+    };
+  }, [close]);
+  return (
+    <div className="context-menu" role="menu" style={{ left: menu.x, top: menu.y }} data-testid="stats-menu">
+      {menu.items.map(([label, run]) => (
+        <div
+          key={label}
+          role="menuitem"
+          className="mi"
+          onMouseDown={(e) => e.stopPropagation()}
+          onClick={() => {
+            run();
+            close();
+          }}
+        >
+          {label}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+interface TableProps<T> {
+  rows: T[];
+  cols: Column<T>[];
+  widths: number[];
+  sort: SortState;
+  onSort(col: Column<T>): void;
+  rowKey(row: T): string;
+  selected: string | null;
+  onSelect(key: string): void;
+  onActivate(row: T): void;
+  onMenu(row: T, e: ReactMouseEvent): void;
+  testid: string;
+  label: string;
+}
+
+/** A sortable grid that renders only the rows in view (a capture can have 100k conversations). */
+function StatTable<T>(p: TableProps<T>) {
+  const { ref, onScroll, win } = useVirtual(p.rows.length, ROW_H, HEADER_H);
+  const template = p.widths.map((w) => `${w}px`).join(' ');
+  const out = [];
+  for (let i = win.first; i < win.first + win.count; i++) {
+    const r = p.rows[i];
+    const key = p.rowKey(r);
+    const sel = key === p.selected;
+    out.push(
+      <div
+        key={key}
+        role="row"
+        aria-selected={sel}
+        data-testid="stats-row"
+        data-key={key}
+        className={'st-row' + (sel ? ' selected' : '') + (i % 2 ? ' odd' : '')}
+        style={{ top: win.top + (i - win.first) * ROW_H, gridTemplateColumns: template }}
+        onMouseDown={() => p.onSelect(key)}
+        onDoubleClick={() => p.onActivate(r)}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          p.onSelect(key);
+          p.onMenu(r, e);
+        }}
+      >
+        {p.cols.map((c) => {
+          const t = c.text(r);
+          return (
+            <span key={c.key} className={c.num ? 'num' : undefined} data-col={c.key} title={t}>
+              {t}
+            </span>
+          );
+        })}
+      </div>,
+    );
+  }
+  return (
+    <div
+      ref={ref}
+      className="st-body"
+      role="grid"
+      aria-label={p.label}
+      aria-rowcount={p.rows.length}
+      data-testid={p.testid}
+      onScroll={onScroll}
+    >
+      <div className="st-header" role="row" style={{ gridTemplateColumns: template }}>
+        {p.cols.map((c) => {
+          const on = p.sort.key === c.key;
+          return (
+            <span
+              key={c.key}
+              role="columnheader"
+              data-col={c.key}
+              aria-sort={on ? (p.sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+              className={c.num ? 'num' : undefined}
+              title={`Sort by ${c.title}`}
+              onClick={() => p.onSort(c)}
+            >
+              {c.title}
+              {on && <i className="sort-ind">{p.sort.dir === 1 ? '▲' : '▼'}</i>}
+            </span>
+          );
+        })}
+      </div>
+      <div className="st-spacer" style={{ height: win.height }}>
+        {out}
+      </div>
+    </div>
+  );
+}
+
+function widthsOf<T>(cols: Column<T>[], rows: T[]): number[] {
+  return cols.map((c) =>
+    c.width === 'addr'
+      ? addrWidth(
+          rows.map((r) => c.text(r)),
+          c.title,
+        )
+      : c.width,
+  );
+}
+
+const convKey = (c: Conversation): string =>
+  `${c.a}${c.portA === undefined ? '' : `:${c.portA}`}|${c.b}${c.portB === undefined ? '' : `:${c.portB}`}`;
+const epKey = (e: Endpoint): string => `${e.address}${e.port === undefined ? '' : `:${e.port}`}`;
+
+function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv' | 'ep'; type: ConvType }) {
+  const applyFilter = useApp((s) => s.applyFilter);
+  const setFilterText = useApp((s) => s.setFilterText);
+  const validate = useApp((s) => s.validate);
+  const followStream = useApp((s) => s.followStream);
+  const [convSort, setConvSort] = useState<SortState>(DEFAULT_SORT);
+  const [epSort, setEpSort] = useState<SortState>(DEFAULT_SORT);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  const convCols = useMemo(() => columnsFor(CONV_COLUMNS, type), [type]);
+  const epCols = useMemo(() => columnsFor(EP_COLUMNS, type), [type]);
+  const convs = useMemo(() => sortRows(stats.conversations, convCols, convSort), [stats, convCols, convSort]);
+  const eps = useMemo(() => sortRows(stats.endpoints, epCols, epSort), [stats, epCols, epSort]);
+  const convWidths = useMemo(() => widthsOf(convCols, stats.conversations), [convCols, stats]);
+  const epWidths = useMemo(() => widthsOf(epCols, stats.endpoints), [epCols, stats]);
+
+  const prepare = (f: string) => {
+    setFilterText(f);
+    void validate(f);
+  };
+  const selConv = tab === 'conv' ? convs.find((c) => convKey(c) === selected) : undefined;
+  const selEp = tab === 'ep' ? eps.find((e) => epKey(e) === selected) : undefined;
+  const filter = selConv ? conversationFilter(selConv) : selEp ? endpointFilter(selEp) : undefined;
+  const canFollow = selConv !== undefined && hasPorts(type) && selConv.stream !== undefined;
+  const follow = (c: Conversation) => {
+    if (c.stream !== undefined && (c.type === 'tcp' || c.type === 'udp')) followStream(c.type, c.stream);
+  };
+
+  const convMenu = (c: Conversation, e: ReactMouseEvent) => {
+    const items: [string, () => void][] = [];
+    for (const kind of Object.keys(CONV_FILTER_LABELS) as ConvFilterKind[]) {
+      const f = conversationFilter(c, kind);
+      if (f) items.push([`Apply as Filter: ${CONV_FILTER_LABELS[kind]}`, () => void applyFilter(f)]);
+    }
+    const f = conversationFilter(c);
+    if (f) items.push(['Prepare as Filter', () => prepare(f)]);
+    if (c.stream !== undefined && hasPorts(c.type))
+      items.push([`Follow ${c.type.toUpperCase()} Stream`, () => follow(c)]);
+    setMenu({ x: e.clientX, y: e.clientY, items });
+  };
+  const epMenu = (ep: Endpoint, e: ReactMouseEvent) => {
+    const f = endpointFilter(ep);
+    setMenu({
+      x: e.clientX,
+      y: e.clientY,
+      items: [
+        ['Apply as Filter', () => void applyFilter(f)],
+        ['Prepare as Filter', () => prepare(f)],
+      ],
+    });
+  };
+
+  const noun = tab === 'conv' ? 'conversation' : 'endpoint';
+  const count = tab === 'conv' ? convs.length : eps.length;
+  return (
+    <>
+      <div className="row st-actions">
+        <span className="muted" data-testid="stats-count">
+          {count.toLocaleString('en-US')} {noun}
+          {count === 1 ? '' : 's'}
+        </span>
+        <span className="spacer" />
+        <button
+          className="btn small"
+          disabled={!filter}
+          title={filter ? `Apply: ${filter}` : `Select a ${noun} first`}
+          data-testid="stats-apply"
+          onClick={() => filter && void applyFilter(filter)}
+        >
+          Apply as Filter
+        </button>
+        <button
+          className="btn small"
+          disabled={!filter}
+          title={filter ? `Put ${filter} in the filter bar` : `Select a ${noun} first`}
+          data-testid="stats-prepare"
+          onClick={() => filter && prepare(filter)}
+        >
+          Prepare as Filter
+        </button>
+        {tab === 'conv' && hasPorts(type) && (
+          <button
+            className="btn small"
+            disabled={!canFollow}
+            data-testid="stats-follow"
+            onClick={() => selConv && follow(selConv)}
+          >
+            Follow Stream…
+          </button>
+        )}
+      </div>
+      {tab === 'conv' ? (
+        <StatTable
+          rows={convs}
+          cols={convCols}
+          widths={convWidths}
+          sort={convSort}
+          onSort={(c) => setConvSort(nextSort(convSort, c))}
+          rowKey={convKey}
+          selected={selected}
+          onSelect={setSelected}
+          onActivate={(c) => {
+            const f = conversationFilter(c);
+            if (f) void applyFilter(f);
+          }}
+          onMenu={convMenu}
+          testid="conv-table"
+          label={`${type} conversations`}
+        />
+      ) : (
+        <StatTable
+          rows={eps}
+          cols={epCols}
+          widths={epWidths}
+          sort={epSort}
+          onSort={(c) => setEpSort(nextSort(epSort, c))}
+          rowKey={epKey}
+          selected={selected}
+          onSelect={setSelected}
+          onActivate={(ep) => void applyFilter(endpointFilter(ep))}
+          onMenu={epMenu}
+          testid="ep-table"
+          label={`${type} endpoints`}
+        />
+      )}
+      {count === 0 && <p className="muted">No {type.toUpperCase()} traffic in this capture.</p>}
+      {menu && <ContextMenu menu={menu} close={closeMenu} />}
+    </>
+  );
+}
+
+const PHS_TEMPLATE = 'minmax(180px, 1fr) 120px 80px 120px 96px 84px 90px';
+
+function PhsTable({ root }: { root: PhsNode }) {
+  const applyFilter = useApp((s) => s.applyFilter);
+  const setFilterText = useApp((s) => s.setFilterText);
+  const validate = useApp((s) => s.validate);
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<string | null>(null);
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const rows = useMemo(() => phsRows(root, collapsed), [root, collapsed]);
+  const sel = rows.find((r) => r.key === selected);
+
+  const toggle = (r: PhsRow) => {
+    if (!r.hasChildren) return;
+    const s = new Set(collapsed);
+    if (s.has(r.key)) s.delete(r.key);
+    else s.add(r.key);
+    setCollapsed(s);
+  };
+  const prepare = (f: string) => {
+    setFilterText(f);
+    void validate(f);
+  };
+  const bar = (pct: number) => ({
+    backgroundImage: `linear-gradient(to right, var(--bar) ${pct.toFixed(2)}%, transparent ${pct.toFixed(2)}%)`,
+  });
+
+  return (
+    <>
+      <div className="row st-actions">
+        <button className="btn small" onClick={() => setCollapsed(new Set())} data-testid="phs-expand">
+          Expand all
+        </button>
+        <button
+          className="btn small"
+          onClick={() => setCollapsed(new Set(phsParents(root)))}
+          data-testid="phs-collapse"
+        >
+          Collapse all
+        </button>
+        <span className="spacer" />
+        <button
+          className="btn small"
+          disabled={!sel}
+          title={sel ? `Apply: ${phsFilter(sel)}` : 'Select a protocol first'}
+          data-testid="stats-apply"
+          onClick={() => sel && void applyFilter(phsFilter(sel))}
+        >
+          Apply as Filter
+        </button>
+        <button
+          className="btn small"
+          disabled={!sel}
+          data-testid="stats-prepare"
+          onClick={() => sel && prepare(phsFilter(sel))}
+        >
+          Prepare as Filter
+        </button>
+      </div>
+      <div className="st-body phs" role="treegrid" aria-label="Protocol hierarchy" data-testid="phs-table">
+        <div className="st-header" role="row" style={{ gridTemplateColumns: PHS_TEMPLATE }}>
+          <span role="columnheader">Protocol</span>
+          <span role="columnheader" className="num">
+            Percent Packets
+          </span>
+          <span role="columnheader" className="num">
+            Packets
+          </span>
+          <span role="columnheader" className="num">
+            Percent Bytes
+          </span>
+          <span role="columnheader" className="num">
+            Bytes
+          </span>
+          <span role="columnheader" className="num" title="Packets in which this is the last protocol">
+            End Packets
+          </span>
+          <span
+            role="columnheader"
+            className="num"
+            title="Bytes of packets in which this is the last protocol"
+          >
+            End Bytes
+          </span>
+        </div>
+        {rows.map((r, i) => (
+          <div
+            key={r.key}
+            role="row"
+            aria-level={r.depth + 1}
+            aria-expanded={r.hasChildren ? r.open : undefined}
+            aria-selected={r.key === selected}
+            data-testid="phs-row"
+            data-key={r.key}
+            data-name={r.name}
+            className={'st-row static' + (r.key === selected ? ' selected' : '') + (i % 2 ? ' odd' : '')}
+            style={{ gridTemplateColumns: PHS_TEMPLATE }}
+            onMouseDown={() => setSelected(r.key)}
+            onDoubleClick={() => void applyFilter(phsFilter(r))}
+            onContextMenu={(e) => {
+              e.preventDefault();
+              setSelected(r.key);
+              const f = phsFilter(r);
+              setMenu({
+                x: e.clientX,
+                y: e.clientY,
+                items: [
+                  [`Apply as Filter: ${f}`, () => void applyFilter(f)],
+                  ['Prepare as Filter', () => prepare(f)],
+                ],
+              });
+            }}
+          >
+            <span style={{ paddingLeft: 6 + r.depth * 16 }} data-col="name" title={r.name}>
+              <i
+                className="twisty"
+                onMouseDown={(e) => e.stopPropagation()}
+                onClick={() => toggle(r)}
+                data-testid={r.hasChildren ? 'phs-twisty' : undefined}
+              >
+                {r.hasChildren ? (r.open ? '▾' : '▸') : ''}
+              </i>
+              {r.name}
+            </span>
+            <span className="num pct" style={bar(r.pctFrames)} data-col="pctFrames">
+              {pctText(r.pctFrames)}
+            </span>
+            <span className="num" data-col="frames">
+              {r.frames.toLocaleString('en-US')}
+            </span>
+            <span className="num pct" style={bar(r.pctBytes)} data-col="pctBytes">
+              {pctText(r.pctBytes)}
+            </span>
+            <span className="num" data-col="bytes">
+              {r.bytes.toLocaleString('en-US')}
+            </span>
+            <span className="num" data-col="endFrames">
+              {r.endFrames.toLocaleString('en-US')}
+            </span>
+            <span className="num" data-col="endBytes">
+              {r.endBytes.toLocaleString('en-US')}
+            </span>
+          </div>
+        ))}
+      </div>
+      {rows.length === 0 && <p className="muted">No packets.</p>}
+      {menu && <ContextMenu menu={menu} close={closeMenu} />}
+    </>
+  );
+}
+
+export function StatisticsPanel() {
+  const api = useApp((s) => s.api);
+  const info = useApp((s) => s.info);
+  const [tab, setTab] = useState<Tab>('conv');
+  const [type, setType] = useState<ConvType>('tcp');
+
+  // Counted again for another capture (openId) or when the capture grows (packets).
+  const cap = info ? String(info.openId ?? info.path) : null;
+  const packets = info?.packets ?? 0;
+  const what = tab === 'phs' ? 'phs' : type;
+  const key = cap === null ? null : `${cap}\u0000${what}`;
+  const load = useCallback(
+    (k: string): Promise<ConversationStats | PhsNode> => {
+      const w = k.slice(k.lastIndexOf('\u0000') + 1);
+      return w === 'phs' ? api.call('phs', {}) : api.call('conversations', { type: w as ConvType });
+    },
+    [api],
+  );
+  const { data, error, loading } = useLatest(key, packets, load);
+  const stats = data && 'conversations' in data && data.type === type ? data : null;
+  const root = data && 'children' in data ? data : null;
+
+  return (
+    <section className="panel stats-panel" data-testid="statistics-panel">
+      <h2>Statistics</h2>
+      <div className="st-tabs" role="tablist">
+        {TABS.map(([t, label]) => (
+          <button
+            key={t}
+            role="tab"
+            aria-selected={tab === t}
+            className={'st-tab' + (tab === t ? ' active' : '')}
+            data-testid={`stats-tab-${t}`}
+            onClick={() => setTab(t)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {tab !== 'phs' && (
+        <div className="st-types" role="radiogroup" aria-label="Table type">
+          {CONV_TYPES.map(({ type: t, label }) => (
+            <button
+              key={t}
+              role="radio"
+              aria-checked={type === t}
+              className={'btn small' + (type === t ? ' active' : '')}
+              data-testid={`stats-type-${t}`}
+              onClick={() => setType(t)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      )}
+      {!info && <p className="muted">Open a capture to see its statistics.</p>}
+      {error && <p className="error">{error}</p>}
+      {loading && (
+        <p className="muted st-loading" data-testid="stats-loading">
+          {data ? 'Updating…' : 'Counting…'}
+        </p>
+      )}
+      {tab !== 'phs' && stats && <ConvTables key={`${key}`} stats={stats} tab={tab} type={type} />}
+      {tab === 'phs' && root && <PhsTable key={cap ?? ''} root={root} />}
+    </section>
+  );
+}

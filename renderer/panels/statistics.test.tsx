@@ -1,0 +1,366 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../App.js';
+import { StoreContext } from '../state/context.js';
+import { createAppStore, type AppStore } from '../state/store.js';
+import { fakeApi, type FakeApi } from '../test/fake-api.js';
+import { fakeConversations, fakePhs } from '../test/fake-stats.js';
+import type { Conversation } from '../../core/api/types.js';
+import {
+  addrWidth,
+  columnsFor,
+  CONV_COLUMNS,
+  conversationFilter,
+  DEFAULT_SORT,
+  endpointFilter,
+  EP_COLUMNS,
+  nextSort,
+  phsParents,
+  phsRows,
+  phsTotals,
+  sortRows,
+} from './stats-model.js';
+
+afterEach(cleanup);
+
+// jsdom has no layout: give scrollers a height so the virtual tables render a window of rows.
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
+HTMLElement.prototype.scrollIntoView = function () {};
+
+const tcp = fakeConversations('tcp').conversations;
+
+describe('conversation and endpoint filters (Wireshark spelling)', () => {
+  it('tcp/udp: the stream by default, addresses and ports on request, IPv6 addresses as ipv6.addr', () => {
+    const c = tcp[0];
+    expect(conversationFilter(c)).toBe('tcp.stream eq 0');
+    expect(conversationFilter(c, 'ab')).toBe(
+      'ip.addr==10.0.0.1 && tcp.port==33360 && ip.addr==10.0.0.2 && tcp.port==80',
+    );
+    expect(conversationFilter(c, 'a-to-b')).toBe(
+      'ip.src==10.0.0.1 && tcp.srcport==33360 && ip.dst==10.0.0.2 && tcp.dstport==80',
+    );
+    expect(conversationFilter(c, 'b-to-a')).toBe(
+      'ip.src==10.0.0.2 && tcp.srcport==80 && ip.dst==10.0.0.1 && tcp.dstport==33360',
+    );
+    expect(conversationFilter(c, 'a-any')).toBe('ip.addr==10.0.0.1 && tcp.port==33360');
+    expect(conversationFilter(c, 'b-any')).toBe('ip.addr==10.0.0.2 && tcp.port==80');
+    const [u6, u4] = fakeConversations('udp').conversations;
+    expect(conversationFilter(u6)).toBe('udp.stream eq 0');
+    expect(conversationFilter(u6, 'ab')).toBe(
+      'ipv6.addr==2001:db8::10 && udp.port==40002 && ipv6.addr==2001:db8::1 && udp.port==53',
+    );
+    expect(conversationFilter(u6, 'a-to-b')).toBe(
+      'ipv6.src==2001:db8::10 && udp.srcport==40002 && ipv6.dst==2001:db8::1 && udp.dstport==53',
+    );
+    expect(conversationFilter(u4, 'ab')).toBe(
+      'ip.addr==192.168.1.10 && udp.port==40000 && ip.addr==192.168.1.1 && udp.port==53',
+    );
+    // Without a stream index the default is A ↔ B.
+    const { stream: _s, ...noStream } = c;
+    expect(conversationFilter(noStream as Conversation)).toBe(conversationFilter(c, 'ab'));
+    expect(conversationFilter(noStream as Conversation, 'stream')).toBeUndefined();
+  });
+
+  it('eth, ip and ipv6 conversations; endpoints', () => {
+    const [ip] = fakeConversations('ip').conversations;
+    expect(conversationFilter(ip)).toBe('ip.addr==10.0.0.1 && ip.addr==10.0.0.2');
+    expect(conversationFilter(ip, 'stream')).toBeUndefined();
+    expect(conversationFilter(ip, 'a-to-b')).toBe('ip.src==10.0.0.1 && ip.dst==10.0.0.2');
+    const [v6] = fakeConversations('ipv6').conversations;
+    expect(conversationFilter(v6)).toBe('ipv6.addr==fe80::1 && ipv6.addr==fe80::2');
+    const [eth] = fakeConversations('eth').conversations;
+    expect(conversationFilter(eth)).toBe('eth.addr==00:1a:2b:00:00:01 && eth.addr==ff:ff:ff:ff:ff:ff');
+    expect(conversationFilter(eth, 'b-to-a')).toBe(
+      'eth.src==ff:ff:ff:ff:ff:ff && eth.dst==00:1a:2b:00:00:01',
+    );
+    expect(endpointFilter(fakeConversations('ip').endpoints[0])).toBe('ip.addr==10.0.0.1');
+    expect(endpointFilter(fakeConversations('tcp').endpoints[1])).toBe('ip.addr==10.0.0.2 && tcp.port==80');
+    expect(endpointFilter(fakeConversations('udp').endpoints[0])).toBe(
+      'ipv6.addr==2001:db8::1 && udp.port==53',
+    );
+    expect(endpointFilter(fakeConversations('eth').endpoints[0])).toBe('eth.addr==00:1a:2b:00:00:01');
+  });
+});
+
+describe('sorting', () => {
+  const cols = columnsFor(CONV_COLUMNS, 'tcp');
+  it('defaults to bytes descending; headers toggle; numbers start descending, text ascending', () => {
+    expect(sortRows(tcp, cols, DEFAULT_SORT).map((c) => c.stream)).toEqual([1, 0, 2]);
+    const packets = cols.find((c) => c.key === 'packets')!;
+    const s1 = nextSort(DEFAULT_SORT, packets);
+    expect(s1).toEqual({ key: 'packets', dir: -1 });
+    expect(nextSort(s1, packets)).toEqual({ key: 'packets', dir: 1 });
+    expect(sortRows(tcp, cols, { key: 'packets', dir: 1 }).map((c) => c.stream)).toEqual([2, 0, 1]);
+    const addrA = cols.find((c) => c.key === 'a')!;
+    expect(nextSort(DEFAULT_SORT, addrA)).toEqual({ key: 'a', dir: 1 });
+  });
+  it('addresses sort numerically (10.0.0.9 before 10.0.0.10) and ties keep their order', () => {
+    const byB = sortRows(tcp, cols, { key: 'b', dir: 1 }).map((c) => c.b);
+    expect(byB).toEqual(['10.0.0.2', '10.0.0.2', '10.0.0.9']);
+    expect(sortRows(tcp, cols, { key: 'a', dir: 1 }).map((c) => c.stream)).toEqual([0, 1, 2]);
+    expect(sortRows(tcp, cols, { key: 'a', dir: -1 }).map((c) => c.stream)).toEqual([2, 0, 1]);
+  });
+  it('ports columns only for tcp/udp; address columns sized to their content', () => {
+    expect(columnsFor(CONV_COLUMNS, 'ip').map((c) => c.key)).not.toContain('portA');
+    expect(columnsFor(CONV_COLUMNS, 'udp').map((c) => c.key)).toContain('stream');
+    expect(columnsFor(EP_COLUMNS, 'eth').map((c) => c.key)).toEqual([
+      'address',
+      'packets',
+      'bytes',
+      'framesTx',
+      'bytesTx',
+      'framesRx',
+      'bytesRx',
+    ]);
+    expect(addrWidth(['10.0.0.1'], 'Address A')).toBe(90);
+    expect(addrWidth(['2001:470:e5bf:dead:4957:2174:e82c:4887'], 'Address A')).toBeGreaterThan(280);
+  });
+});
+
+describe('protocol hierarchy rows', () => {
+  it('percentages of all frames and bytes, end counts, indentation', () => {
+    const root = fakePhs();
+    expect(phsTotals(root)).toEqual({ frames: 200, bytes: 40000 });
+    const rows = phsRows(root);
+    expect(rows.map((r) => `${'  '.repeat(r.depth)}${r.name}`)).toEqual([
+      'eth',
+      '  ip',
+      '    tcp',
+      '      http',
+      '    udp',
+      '      dns',
+      '  arp',
+    ]);
+    const tcpRow = rows.find((r) => r.name === 'tcp')!;
+    expect(tcpRow.pctFrames).toBe(50);
+    expect(tcpRow.pctBytes).toBe(62.5);
+    expect(tcpRow.endFrames).toBe(80);
+    expect(tcpRow.endBytes).toBe(15000);
+    expect(rows.find((r) => r.name === 'http')!.pctBytes).toBe(25);
+    expect(rows[0].pctFrames).toBe(100);
+  });
+  it('collapsed nodes hide their children', () => {
+    const root = fakePhs();
+    expect(phsRows(root, new Set(['eth/ip'])).map((r) => r.name)).toEqual(['eth', 'ip', 'arp']);
+    expect(phsParents(root)).toEqual(['eth', 'eth/ip', 'eth/ip/tcp', 'eth/ip/udp']);
+    expect(phsRows(root, new Set(phsParents(root))).map((r) => r.name)).toEqual(['eth']);
+  });
+});
+
+function mount(api: FakeApi): AppStore {
+  const store = createAppStore(api);
+  render(
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>,
+  );
+  return store;
+}
+
+async function openStats(api: FakeApi): Promise<AppStore> {
+  const store = mount(api);
+  await act(async () => {
+    await store.getState().open('/cases/web.pcap');
+  });
+  fireEvent.click(screen.getByTestId('open-statistics'));
+  await waitFor(() => expect(screen.getAllByTestId('stats-row').length).toBe(3));
+  return store;
+}
+
+const filtersApplied = (api: FakeApi): string[] =>
+  api.calls.filter((c) => c.method === 'applyFilter').map((c) => (c.req as { expr: string }).expr);
+
+const cells = (row: HTMLElement): Record<string, string> =>
+  Object.fromEntries(
+    [...row.querySelectorAll<HTMLElement>('[data-col]')].map((s) => [s.dataset.col, s.textContent ?? '']),
+  );
+
+const header = (panel: HTMLElement, col: string): HTMLElement =>
+  panel.querySelector<HTMLElement>(`[role=columnheader][data-col="${col}"]`)!;
+
+describe('Statistics panel', () => {
+  it('shows TCP conversations sorted by bytes, sorts on header clicks, applies a row as filter', async () => {
+    const api = fakeApi(50);
+    const store = await openStats(api);
+    const panel = screen.getByTestId('statistics-panel');
+    expect(api.calls.find((c) => c.method === 'conversations')?.req).toEqual({ type: 'tcp' });
+    let rows = screen.getAllByTestId('stats-row');
+    expect(cells(rows[0])).toMatchObject({
+      stream: '1',
+      a: '10.0.0.1',
+      portA: '33368',
+      b: '10.0.0.9',
+      portB: '80',
+      packets: '19',
+      bytes: '90,900',
+      framesAB: '10',
+      bytesAB: '900',
+      framesBA: '9',
+      bytesBA: '90,000',
+      start: '0.100000',
+      duration: '0.5000',
+    });
+    const bytesHeader = header(panel, 'bytes');
+    expect(bytesHeader.getAttribute('aria-sort')).toBe('descending');
+    fireEvent.click(bytesHeader);
+    expect(bytesHeader.getAttribute('aria-sort')).toBe('ascending');
+    rows = screen.getAllByTestId('stats-row');
+    expect(rows.map((r) => cells(r).stream)).toEqual(['2', '0', '1']);
+    fireEvent.click(header(panel, 'a'));
+    expect(screen.getAllByTestId('stats-row').map((r) => cells(r).a)).toEqual([
+      '10.0.0.1',
+      '10.0.0.1',
+      '10.0.0.10',
+    ]);
+
+    // Select stream 0 and apply: the filter bar gets Wireshark's conversation filter.
+    expect((screen.getByTestId('stats-apply') as HTMLButtonElement).disabled).toBe(true);
+    const row0 = screen.getAllByTestId('stats-row').find((r) => cells(r).stream === '0')!;
+    fireEvent.mouseDown(row0);
+    fireEvent.click(screen.getByTestId('stats-apply'));
+    await waitFor(() => expect(filtersApplied(api)).toContain('tcp.stream eq 0'));
+    expect((screen.getByTestId('filter-input') as HTMLInputElement).value).toBe('tcp.stream eq 0');
+
+    // Right-click: the address/port variant.
+    fireEvent.contextMenu(row0);
+    fireEvent.click(within(screen.getByTestId('stats-menu')).getByText('Apply as Filter: A ↔ B'));
+    await waitFor(() =>
+      expect(filtersApplied(api)).toContain(
+        'ip.addr==10.0.0.1 && tcp.port==33360 && ip.addr==10.0.0.2 && tcp.port==80',
+      ),
+    );
+    // Double-click applies the default filter of that row.
+    const row2 = screen.getAllByTestId('stats-row').find((r) => cells(r).stream === '2')!;
+    fireEvent.doubleClick(row2);
+    await waitFor(() => expect(filtersApplied(api)).toContain('tcp.stream eq 2'));
+
+    // Follow opens the Follow panel on the stream.
+    fireEvent.mouseDown(row2);
+    fireEvent.click(screen.getByTestId('stats-follow'));
+    await waitFor(() => expect(screen.getByTestId('follow-panel')).toBeTruthy());
+    expect(store.getState().followTarget).toEqual({ proto: 'tcp', stream: 2 });
+    expect((screen.getByTestId('follow-stream') as HTMLInputElement).value).toBe('2');
+  });
+
+  it('type selector, endpoints tab, and no port columns for IPv4', async () => {
+    const api = fakeApi(50);
+    await openStats(api);
+    fireEvent.click(screen.getByTestId('stats-type-ip'));
+    await waitFor(() => expect(screen.getAllByTestId('stats-row').length).toBe(1));
+    const panel = screen.getByTestId('statistics-panel');
+    expect(within(panel).queryByRole('columnheader', { name: 'Port A' })).toBeNull();
+    expect(cells(screen.getAllByTestId('stats-row')[0])).toMatchObject({ a: '10.0.0.1', bytes: '6,700' });
+    fireEvent.click(screen.getByTestId('stats-tab-ep'));
+    await waitFor(() => expect(screen.getByTestId('ep-table')).toBeTruthy());
+    const eps = screen.getAllByTestId('stats-row');
+    expect(eps.map((r) => cells(r).address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(cells(eps[1])).toMatchObject({
+      packets: '13',
+      framesTx: '6',
+      bytesTx: '6,000',
+      framesRx: '7',
+      bytesRx: '700',
+    });
+    fireEvent.doubleClick(eps[1]);
+    await waitFor(() => expect(filtersApplied(api)).toContain('ip.addr==10.0.0.2'));
+    fireEvent.click(screen.getByTestId('stats-type-udp'));
+    await waitFor(() => expect(screen.getByTestId('statistics-panel').textContent).toContain('2001:db8::1'));
+    fireEvent.mouseDown(screen.getAllByTestId('stats-row')[0]);
+    fireEvent.click(screen.getByTestId('stats-prepare'));
+    expect((screen.getByTestId('filter-input') as HTMLInputElement).value).toBe(
+      'ipv6.addr==2001:db8::1 && udp.port==53',
+    );
+  });
+
+  it('protocol hierarchy: percentages, collapse and expand, apply a protocol as filter', async () => {
+    const api = fakeApi(50);
+    await openStats(api);
+    fireEvent.click(screen.getByTestId('stats-tab-phs'));
+    await waitFor(() => expect(screen.getAllByTestId('phs-row').length).toBe(7));
+    const row = (name: string) => screen.getAllByTestId('phs-row').find((r) => r.dataset.name === name)!;
+    expect(cells(row('tcp'))).toMatchObject({
+      name: '▾tcp', // the twisty, then the name
+      pctFrames: '50.00%',
+      frames: '100',
+      pctBytes: '62.50%',
+      bytes: '25,000',
+      endFrames: '80',
+      endBytes: '15,000',
+    });
+    expect(row('http').getAttribute('aria-level')).toBe('4');
+    fireEvent.click(row('ip').querySelector('.twisty')!);
+    expect(screen.getAllByTestId('phs-row').map((r) => r.dataset.name)).toEqual(['eth', 'ip', 'arp']);
+    fireEvent.click(screen.getByTestId('phs-expand'));
+    expect(screen.getAllByTestId('phs-row').length).toBe(7);
+    fireEvent.click(screen.getByTestId('phs-collapse'));
+    expect(screen.getAllByTestId('phs-row').length).toBe(1);
+    fireEvent.click(screen.getByTestId('phs-expand'));
+    fireEvent.mouseDown(row('dns'));
+    fireEvent.click(screen.getByTestId('stats-apply'));
+    await waitFor(() => expect(filtersApplied(api)).toContain('dns'));
+  });
+
+  it('counts again when the capture grows or another one opens; shows engine errors', async () => {
+    const api = fakeApi(50);
+    const store = await openStats(api);
+    const count = () => api.calls.filter((c) => c.method === 'conversations').length;
+    const before = count();
+    act(() => store.setState({ info: { ...store.getState().info!, packets: 60 } }));
+    await waitFor(() => expect(count()).toBe(before + 1));
+    // The old table stays while counting again.
+    expect(screen.getAllByTestId('stats-row').length).toBe(3);
+    await act(async () => {
+      await store.getState().open('/cases/other.pcap');
+    });
+    await waitFor(() => expect(count()).toBe(before + 2));
+
+    const broken = fakeApi(5);
+    cleanup();
+    const s2 = mount({
+      ...broken,
+      call: (async (method: string, req: unknown) => {
+        if (method === 'phs') throw new Error('phs is not available yet');
+        return broken.call(method as 'info', req as Record<string, never>);
+      }) as FakeApi['call'],
+    });
+    await act(async () => {
+      await s2.getState().open('/cases/x.pcap');
+    });
+    fireEvent.click(screen.getByTestId('open-statistics'));
+    fireEvent.click(screen.getByTestId('stats-tab-phs'));
+    await waitFor(() =>
+      expect(screen.getByTestId('statistics-panel').textContent).toContain('phs is not available yet'),
+    );
+  });
+
+  it('renders a window of rows for a table of 100 000 conversations', async () => {
+    const api = fakeApi(50);
+    const many: Conversation[] = [];
+    for (let i = 0; i < 100_000; i++)
+      many.push({
+        ...tcp[0],
+        portA: 1024 + (i % 60000),
+        a: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        stream: i,
+        bytesAB: i,
+      });
+    const big = {
+      ...api,
+      call: (async (method: string, req: unknown) =>
+        method === 'conversations'
+          ? { type: 'tcp', conversations: many, endpoints: [] }
+          : api.call(method as 'info', req as Record<string, never>)) as FakeApi['call'],
+    };
+    const store = mount(big);
+    await act(async () => {
+      await store.getState().open('/cases/big.pcap');
+    });
+    fireEvent.click(screen.getByTestId('open-statistics'));
+    await waitFor(() => expect(screen.getAllByTestId('stats-row').length).toBeGreaterThan(10));
+    expect(screen.getAllByTestId('stats-row').length).toBeLessThan(60);
+    expect(screen.getByTestId('conv-table').getAttribute('aria-rowcount')).toBe('100000');
+    expect(screen.getByTestId('stats-count').textContent).toBe('100,000 conversations');
+    expect(cells(screen.getAllByTestId('stats-row')[0]).stream).toBe('99999');
+  });
+});
