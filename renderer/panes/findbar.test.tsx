@@ -53,15 +53,19 @@ describe('Find bar', () => {
     const before = store.getState().selectedNo ?? 0;
     fireEvent.keyDown(input, { key: 'Enter' });
     await waitFor(() => expect(store.getState().selectedNo).toBe(7));
+    await waitFor(() => expect(screen.getByTestId('find-status').textContent).toBe('Packet 7'));
     expect(finds[0]).toEqual({ kind: 'string', query: 'GIF89a', from: before });
     fireEvent.keyDown(input, { key: 'Enter' });
-    await waitFor(() => expect(store.getState().selectedNo).toBe(14));
+    await waitFor(() => expect(screen.getByTestId('find-status').textContent).toBe('Packet 14'));
     fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
     await waitFor(() => expect(store.getState().selectedNo).toBe(7));
+    await waitFor(() => expect(screen.getByTestId('find-status').textContent).toBe('Packet 7'));
     expect(finds[2]).toMatchObject({ from: 14, backwards: true });
     fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
     await waitFor(() => expect(store.getState().selectedNo).toBe(49));
-    expect(screen.getByTestId('find-status').textContent).toMatch(/wrapped past the first/);
+    await waitFor(() =>
+      expect(screen.getByTestId('find-status').textContent).toMatch(/^Packet 49 .*wrapped past the first/),
+    );
 
     fireEvent.change(screen.getByTestId('find-kind'), { target: { value: 'filter' } });
     fireEvent.change(input, { target: { value: 'htp' } });
