@@ -10,6 +10,7 @@ import { ObjectsPanel } from './panels/Objects.js';
 import { HashingPanel } from './panels/Hashing.js';
 import { SignaturesPanel } from './panels/Signatures.js';
 import { FollowPanel } from './panels/Follow.js';
+import { CapturePanel } from './panels/Capture.js';
 import { StatisticsPanel } from './panels/Statistics.js';
 import { Welcome } from './Welcome.js';
 import type { PanelName } from './state/store.js';
@@ -49,6 +50,7 @@ const PANELS: [PanelName, string][] = [
   ['hashing', 'Hashing'],
   ['signatures', 'Signatures'],
   ['follow', 'Follow'],
+  ['capture', 'Capture'],
   ['statistics', 'Statistics'],
 ];
 
@@ -185,6 +187,7 @@ export function App() {
             {panel === 'hashing' && <HashingPanel />}
             {panel === 'signatures' && <SignaturesPanel />}
             {panel === 'follow' && <FollowPanel />}
+            {panel === 'capture' && <CapturePanel />}
             {panel === 'statistics' && <StatisticsPanel />}
           </aside>
         )}

@@ -1,7 +1,7 @@
-import { useEffect, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { useApp } from '../state/context.js';
 import { rowColors } from '../state/colors.js';
-import { useVirtual } from './useVirtual.js';
+import { MAX_PX, useVirtual } from './useVirtual.js';
 
 export const ROW_H = 20;
 export const HEADER_H = 22;
@@ -26,12 +26,25 @@ export function PacketList() {
   const select = useApp((s) => s.select);
   const sort = useApp((s) => s.sort);
   const sortBy = useApp((s) => s.sortBy);
+  const capturing = useApp((s) => s.live !== null);
   const { ref, onScroll, win, ensureVisible } = useVirtual(displayed, ROW_H, HEADER_H);
   const [widths, setWidths] = useState<number[]>(COLUMNS.map((c) => c.width));
+  const prevRows = useRef(displayed);
 
   useEffect(() => {
     if (win.count > 0) ensureRows(win.first, win.count);
-  }, [win.first, win.count, view, ensureRows]);
+  }, [win.first, win.count, view, displayed, ensureRows]);
+
+  // While capturing, a user at the bottom of the list (or with all rows in view) follows the newest packet,
+  // as in Wireshark; one who scrolled up stays where they are.
+  useEffect(() => {
+    const el = ref.current;
+    const prev = prevRows.current;
+    prevRows.current = displayed;
+    if (!el || !capturing || displayed <= prev) return;
+    const prevBottom = HEADER_H + Math.min(prev * ROW_H, MAX_PX);
+    if (el.scrollTop + el.clientHeight >= prevBottom - ROW_H) ensureVisible(displayed - 1);
+  }, [capturing, displayed, ensureVisible, ref]);
 
   useEffect(() => {
     if (selectedPos >= 0) ensureVisible(selectedPos);

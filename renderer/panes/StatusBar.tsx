@@ -14,12 +14,18 @@ export function StatusBar() {
   const error = useApp((s) => s.error);
   const setError = useApp((s) => s.setError);
   const opening = useApp((s) => s.opening);
+  const live = useApp((s) => s.live);
   const pct = total ? ((displayed / total) * 100).toFixed(1) : '0.0';
   return (
     <div className="status-bar" data-testid="status-bar">
       <span className="sb-file" title={info?.path}>
         {opening ? `Opening ${opening}…` : info ? `${info.name} (${fmtBytes(info.size)})` : 'No capture'}
       </span>
+      {live && (
+        <span className="sb-live" data-testid="status-live">
+          ● Capturing on {live.iface} — {total} packets
+        </span>
+      )}
       {info && (
         <span className="sb-count" data-testid="status-count">
           Packets: {total} · Displayed: {displayed} ({pct}%)

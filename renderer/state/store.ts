@@ -13,15 +13,16 @@ import type {
   Validation,
 } from '../../core/api/types.js';
 import { deepestAt, expandKey, findNode } from './tree.js';
+import { liveSlice, type LiveActions, type LiveState } from './live.js';
 
 export const PAGE = 200;
-export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow' | 'statistics';
+export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow' | 'capture' | 'statistics';
 export type Theme = 'light' | 'dark';
 export type SortKey = 'no' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
 /** Sorting is done here on the whole view, so only for views up to this many packets. */
 export const SORT_LIMIT = 100_000;
 
-export interface AppState {
+export interface AppState extends LiveState {
   api: WirelensApi;
   info: CaptureInfo | null;
   opening: string | null;
@@ -61,7 +62,7 @@ export interface AppState {
   sorted: PacketRow[] | null;
 }
 
-export interface AppActions {
+export interface AppActions extends LiveActions {
   init(): () => void;
   open(path: string): Promise<void>;
   openFile(file: File): Promise<void>;
@@ -119,6 +120,7 @@ export function createAppStore(api: WirelensApi): AppStore {
   let validateSeq = 0;
 
   return createStore<AppState & AppActions>()((set, get) => {
+    const live = liveSlice(api, set, get);
     const resetView = (displayed: number, total: number) => {
       pending.clear();
       set((s) => ({
@@ -140,6 +142,67 @@ export function createAppStore(api: WirelensApi): AppStore {
         selectMs: null,
       });
 
+    // Growth of the open capture (live capture, or a big file indexed in the background): one refresh at a
+    // time, repeated while more `grown` events came in meanwhile.
+    let known = 0;
+    let growing: Promise<void> | null = null;
+    let growAgain = false;
+    const growOnce = async () => {
+      const { view, displayed: before, sort } = get();
+      // A zero-row page answers the current counts (with an applied filter the service has already run it
+      // over the new packets).
+      const r = await api.call('rows', { start: 0, count: 0 });
+      if (get().view !== view || !get().info) return; // a new open or filter has its own counts
+      if (r.displayed === get().displayed && r.total === get().total) return;
+      let sorted = get().sorted;
+      if (sort && sorted) {
+        if (r.displayed > SORT_LIMIT) {
+          // Too many to keep sorting here: back to capture order.
+          sorted = null;
+          set({ sort: null, error: `Sorting stopped: more than ${SORT_LIMIT.toLocaleString('en')} packets` });
+        } else {
+          const more = await api.call('rows', { start: before, count: r.displayed - before });
+          const cur = get().sorted;
+          if (get().view !== view || !cur) return;
+          sorted = [...cur, ...more.rows].sort(compareRows(sort.key, sort.dir));
+        }
+      }
+      const info = get().info;
+      set((s) => ({
+        displayed: r.displayed,
+        total: r.total,
+        sorted,
+        rowsTick: s.rowsTick + 1,
+        ...(info && r.total > info.packets ? { info: { ...info, packets: r.total } } : {}),
+      }));
+      const no = get().selectedNo;
+      if (sort && no !== null) {
+        const pos = get().sorted
+          ? (get().sorted ?? []).findIndex((x) => x.no === no)
+          : await get().positionOf(no);
+        if (get().view === view && pos >= 0) set({ selectedPos: pos });
+      }
+    };
+    const grow = (): Promise<void> => {
+      if (growing) {
+        growAgain = true;
+        return growing;
+      }
+      growing = (async () => {
+        try {
+          do {
+            growAgain = false;
+            await growOnce();
+          } while (growAgain);
+        } catch (e) {
+          set({ error: msg(e) });
+        } finally {
+          growing = null;
+        }
+      })();
+      return growing;
+    };
+
     const onOpened = (info: CaptureInfo) => {
       const prev = get().info;
       // Later updates of the same open (file hash, background indexing done) keep view and selection.
@@ -148,13 +211,16 @@ export function createAppStore(api: WirelensApi): AppStore {
         (info.openId !== undefined
           ? prev.openId === info.openId
           : prev.path === info.path && get().total === info.packets);
-      set({ info, opening: null, error: null });
       if (same) {
-        // A later update of this open (file hash, or the background index finished): keep selection and filter;
-        // an unfiltered view simply shows the final packet count.
-        if (!get().appliedFilter && info.packets !== get().total) resetView(info.packets, info.packets);
+        // A later update of this open (file hash, or the background index finished): keep selection, filter
+        // and view. The answer to `open` can arrive after `grown` events: it never shrinks the counts.
+        if (info.packets < prev.packets) info = { ...prev, ...(info.sha256 ? { sha256: info.sha256 } : {}) };
+        set({ info, opening: null, error: null });
+        if (info.packets > get().total) void grow();
         return;
       }
+      known = info.packets;
+      set({ info, opening: null, error: null });
       resetView(info.packets, info.packets);
       set({ sort: null });
       clearSelection();
@@ -198,6 +264,8 @@ export function createAppStore(api: WirelensApi): AppStore {
       goToOpen: false,
       sort: null,
       sorted: null,
+      ...live.state,
+      ...live.actions,
 
       init() {
         const offs = [
@@ -208,6 +276,12 @@ export function createAppStore(api: WirelensApi): AppStore {
             clearSelection();
           }),
           api.on('progress', (p) => set({ progress: p.done >= p.total ? null : p })),
+          api.on('grown', ({ packets }) => {
+            known = Math.max(known, packets);
+            live.onGrown(packets);
+            if (get().info && packets !== get().total) void grow();
+          }),
+          api.on('captureStopped', (p) => live.onStopped(p)),
         ];
         void api.call('info', {}).then(
           (info) => info && onOpened(info),
@@ -271,13 +345,16 @@ export function createAppStore(api: WirelensApi): AppStore {
         const first = Math.max(0, Math.floor(start / PAGE));
         const last = Math.floor(Math.min(displayed - 1, start + count - 1) / PAGE);
         for (let p = first; p <= last; p++) {
-          const key = `${view}:${p}`;
-          if (get().pages.has(p) || pending.has(key)) continue;
+          // The last page is short while the capture grows: it is fetched again once more rows exist.
+          const want = Math.min(PAGE, displayed - p * PAGE);
+          const key = `${view}:${p}:${want}`;
+          if ((get().pages.get(p)?.length ?? -1) >= want || pending.has(key)) continue;
           pending.add(key);
           api.call('rows', { start: p * PAGE, count: PAGE }).then(
             (r) => {
               pending.delete(key);
               if (get().view !== view) return;
+              if ((get().pages.get(p)?.length ?? -1) > r.rows.length) return; // an older, shorter answer
               const pages = new Map(get().pages);
               pages.set(p, r.rows);
               set((s) => ({ pages, rowsTick: s.rowsTick + 1 }));
@@ -405,6 +482,8 @@ export function createAppStore(api: WirelensApi): AppStore {
             }
           }
           resetView(r.displayed, r.total);
+          // Packets that arrived while the filter ran (live capture, background indexing).
+          if (known > r.total) void grow();
           const sort = get().sort;
           if (sort) {
             set({ sort: null });
@@ -500,14 +579,7 @@ export function createAppStore(api: WirelensApi): AppStore {
             }
             if (get().view !== view) return;
           }
-          const dir = next.dir;
-          const cmp = (a: PacketRow, b: PacketRow): number => {
-            const x = a[key];
-            const y = b[key];
-            const c =
-              typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-            return (c || a.no - b.no) * dir;
-          };
+          const cmp = compareRows(key, next.dir);
           set((s) => ({ sort: next, sorted: [...all].sort(cmp), rowsTick: s.rowsTick + 1 }));
         }
         if (keepNo !== null) {
@@ -517,6 +589,15 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
     };
   });
+}
+
+function compareRows(key: SortKey, dir: 1 | -1): (a: PacketRow, b: PacketRow) => number {
+  return (a, b) => {
+    const x = a[key];
+    const y = b[key];
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return (c || a.no - b.no) * dir;
+  };
 }
 
 function findField(tree: import('../../core/api/types.js').TreeNode[], field: string): number | undefined {

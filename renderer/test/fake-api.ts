@@ -1,12 +1,29 @@
 /** An in-memory WirelensApi for renderer unit tests: N synthetic packets, a tiny filter ("no<K"), a tree. */
 import type { ApiEvents, EventName, MethodName, Req, Res, WirelensApi } from '../../core/api/methods.js';
-import type { CaptureInfo, PacketDetail, PacketRow } from '../../core/api/types.js';
+import type { CaptureInfo, HttpRequestRow, PacketDetail, PacketRow } from '../../core/api/types.js';
 
 import { fakeConversations, fakePhs } from './fake-stats.js';
 
 export interface FakeApi extends WirelensApi {
   calls: { method: MethodName; req: unknown }[];
   emit<E extends EventName>(e: E, p: ApiEvents[E]): void;
+  /** The capture grows to `packets` (an applied "no<K" filter extends to the new ones); no event is sent. */
+  grow(packets: number): void;
+  /** Replaces (or removes, with undefined) a method's handler, e.g. to make startCapture fail. */
+  handle<M extends MethodName>(method: M, fn: ((req: Req<M>) => Res<M>) | undefined): void;
+}
+
+/** Fake HTTP requests: every 10th packet is a GET. */
+export function fakeHttp(no: number): HttpRequestRow {
+  return {
+    frame: no,
+    time: no / 1000,
+    method: 'GET',
+    host: 'example.test',
+    uri: `/p${no}`,
+    url: `http://example.test/p${no}`,
+    source: '10.0.0.1',
+  };
 }
 
 export function makeRow(no: number): PacketRow {
@@ -71,6 +88,10 @@ export function makeDetail(no: number): PacketDetail {
 export function fakeApi(total = 1000): FakeApi {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let view: number[] | null = null;
+  let filterMax = 0;
+  const fire = <E extends EventName>(e: E, p: ApiEvents[E]) => {
+    for (const fn of listeners.get(e) ?? []) fn(p);
+  };
   let opened: CaptureInfo | null = null;
   const calls: { method: MethodName; req: unknown }[] = [];
   const info = (path: string): CaptureInfo => ({
@@ -115,7 +136,8 @@ export function fakeApi(total = 1000): FakeApi {
       const m = /^no<(\d+)$/.exec(expr);
       if (!m) return { ok: false, expr, error: { message: 'bad filter', span: [0, expr.length] } };
       view = [];
-      for (let i = 1; i < Math.min(total + 1, Number(m[1])); i++) view.push(i);
+      filterMax = Number(m[1]);
+      for (let i = 1; i < Math.min(total + 1, filterMax); i++) view.push(i);
       return { ok: true, expr, displayed: view.length, total, warnings: [], ms: 2 };
     },
     completeFilter: ({ prefix }) =>
@@ -126,6 +148,23 @@ export function fakeApi(total = 1000): FakeApi {
     conversations: ({ type }) => fakeConversations(type),
     phs: () => fakePhs(),
     close: () => ((opened = null), null),
+    interfaces: () => [{ name: 'eth0' }, { name: 'lo', description: 'Loopback' }],
+    startCapture: ({ iface }) => {
+      total = 0;
+      view = null;
+      opened = { ...info(`/tmp/wirelens-live-x/live-${iface}.pcap`), openId: 1000 };
+      fire('opened', opened); // like the service: the live file opens as the current capture
+      return opened;
+    },
+    stopCapture: ({ saveAs }) => {
+      fire('captureStopped', { packets: total });
+      return { packets: total, path: opened?.path ?? '', ...(saveAs ? { savedAs: saveAs } : {}) };
+    },
+    httpRequests: ({ after }) => {
+      const rows: HttpRequestRow[] = [];
+      for (let no = after + 1; no <= total; no++) if (no % 10 === 0) rows.push(fakeHttp(no));
+      return rows;
+    },
   };
   return {
     calls,
@@ -142,8 +181,14 @@ export function fakeApi(total = 1000): FakeApi {
       s.add(fn as (p: unknown) => void);
       return () => s.delete(fn as (p: unknown) => void);
     },
-    emit(e, p) {
-      for (const fn of listeners.get(e) ?? []) fn(p);
+    emit: fire,
+    grow(packets) {
+      const before = total;
+      total = packets;
+      if (view) for (let i = before + 1; i <= total && i < filterMax; i++) view.push(i);
+    },
+    handle(method, fn) {
+      (handlers as Record<string, unknown>)[method] = fn;
     },
     async dropFile(file: File) {
       return `/uploads/${file.name}`;
