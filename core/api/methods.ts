@@ -44,7 +44,7 @@ export interface ApiMethods {
   exportObjects: { req: { dir: string; indices?: number[]; type?: string }; res: ExportResult };
   gifs: { req: Record<string, never>; res: { header: string; findings: GifFinding[]; lines: string[] } };
   hashFile: { req: { name: string; bytes: Uint8Array }; res: FileHashResult };
-  follow: { req: { stream: number; proto?: 'tcp' | 'udp' }; res: FollowResult };
+  follow: { req: { stream: number; proto?: 'tcp' | 'udp' | 'http' }; res: FollowResult };
   recent: { req: Record<string, never>; res: string[] };
   samplePath: { req: Record<string, never>; res: string };
   /** Capture interfaces (live capture). */
@@ -128,7 +128,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   exportObjects: { dir: isStr(4096), indices: optional(isIntList), type: optional(isStr(64)) },
   gifs: {},
   hashFile: { name: isStr(4096), bytes: isBytes },
-  follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp')) },
+  follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp', 'http')) },
   recent: {},
   samplePath: {},
   interfaces: {},

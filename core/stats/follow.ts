@@ -25,6 +25,8 @@ export const FOLLOW_FIELDS = [
   'ip.dst',
   'ipv6.src',
   'ipv6.dst',
+  'http',
+  'http.file_data',
 ];
 
 export const followSelection = (): Set<number> => selectionOf(FOLLOW_FIELDS);
@@ -40,6 +42,60 @@ interface Pending {
   seq: number;
   frame: number;
   bytes: Uint8Array;
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n');
+const startsWith = (b: Uint8Array, p: Uint8Array) => b.length >= p.length && p.every((x, i) => b[i] === x);
+
+/**
+ * Follow HTTP stream, as tshark 4.0's `follow,http`: per HTTP message of TCP stream N, in order, its header
+ * block (start line through the empty line) and then its entity body as the HTTP dissector decoded it
+ * (de-chunked and decompressed), each as one segment.
+ */
+export class HttpFollower {
+  private client?: string;
+  readonly segments: FollowSegment[] = [];
+  private server?: string;
+
+  constructor(readonly stream: number) {}
+
+  add(d: Dissection): void {
+    if (first(d, 'tcp.stream') !== this.stream) return;
+    const msgs = items(d, 'http');
+    if (msgs.length === 0) return;
+    const src = endpoint(d, 'src', first(d, 'tcp.srcport') as number);
+    const bodies = items(d, 'http.file_data');
+    let nextBody = 0;
+    for (const msg of msgs) {
+      const bytes = itemBytes(d, msg);
+      // The HTTP/2 connection preface is HTTP/2 to tshark, not an HTTP/1 message it would follow.
+      if (startsWith(bytes, H2_PREFACE)) continue;
+      const end = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(CRLFCRLF);
+      const headerLen = end < 0 ? bytes.length : end + 4;
+      if (this.client === undefined) {
+        // Like tshark, node 0 is the sender of the first followed message.
+        this.client = src;
+        this.server = endpoint(d, 'dst', first(d, 'tcp.dstport') as number);
+      }
+      const dir: 0 | 1 = src === this.client ? 0 : 1;
+      if (headerLen > 0) this.segments.push({ dir, frame: d.frame.number, bytes: bytes.slice(0, headerLen) });
+      if (bytes.length > headerLen && nextBody < bodies.length) {
+        const body = itemBytes(d, bodies[nextBody++]);
+        if (body.length) this.segments.push({ dir, frame: d.frame.number, bytes: body.slice() });
+      }
+    }
+  }
+
+  result(): FollowResult {
+    return {
+      stream: this.stream,
+      proto: 'http',
+      client: this.client ?? '',
+      server: this.server ?? '',
+      segments: this.segments,
+    };
+  }
 }
 
 export class StreamFollower {
@@ -154,9 +210,10 @@ export function formatFollow(r: FollowResult, format: 'ascii' | 'hex' | 'raw'): 
     '',
     '===================================================================',
     `Follow: ${r.proto},${format}`,
-    `Filter: ${r.proto}.stream eq ${r.stream}`,
-    `Node 0: ${r.client}`,
-    `Node 1: ${r.server}`,
+    `Filter: ${r.proto === 'udp' ? 'udp' : 'tcp'}.stream eq ${r.stream}`,
+    // A stream with no packets: tshark prints an empty address with port 0.
+    `Node 0: ${r.client || ':0'}`,
+    `Node 1: ${r.server || ':0'}`,
   ];
   const offsets = [0, 0];
   for (const s of r.segments) {

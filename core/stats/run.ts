@@ -3,7 +3,7 @@ import type { CaptureSession } from '../session/session.js';
 import type { FollowResult } from '../api/types.js';
 import { ConversationTable, CONV_FIELDS, type ConvType } from './conversations.js';
 import { selectionOf } from './fields.js';
-import { followSelection, StreamFollower } from './follow.js';
+import { followSelection, HttpFollower, StreamFollower } from './follow.js';
 import { PhsBuilder } from './phs.js';
 
 export function protocolHierarchy(session: CaptureSession, signal?: AbortSignal): PhsBuilder {
@@ -24,11 +24,11 @@ export function conversations(
 
 export function followStream(
   session: CaptureSession,
-  proto: 'tcp' | 'udp',
+  proto: 'tcp' | 'udp' | 'http',
   stream: number,
   signal?: AbortSignal,
 ): FollowResult {
-  const f = new StreamFollower(proto, stream);
+  const f = proto === 'http' ? new HttpFollower(stream) : new StreamFollower(proto, stream);
   session.scan(0, session.total, followSelection(), (_i, d) => f.add(d), signal);
   return f.result();
 }

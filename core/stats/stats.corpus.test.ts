@@ -71,4 +71,36 @@ describe.skipIf(!hasCorpus)('statistics vs tshark', () => {
     console.log(`follow vs tshark: ${same}/${streams.length * 2} identical`);
     expect(same).toBe(streams.length * 2);
   });
+
+  it.skipIf(!hasTshark)(
+    'follows HTTP streams like tshark -z follow,http (headers, then de-chunked and decompressed bodies)',
+    async () => {
+      // Plain, chunked (gRPC-Web), brotli and the course's GIF downloads; stream 99 does not exist.
+      const cases: [string, number[]][] = [
+        ['http_gifs.pcap', [0, 1, 99]],
+        ['grpc_web.pcapng.gz', [0, 1, 2, 5, 7]],
+        ['http-brotli.pcapng', [0]],
+      ];
+      let same = 0;
+      let total = 0;
+      for (const [name, streams] of cases) {
+        const path = capturePath(name);
+        const s = new CaptureSession({ hash: false });
+        await s.open(path);
+        for (const n of streams) {
+          total++;
+          const ours = formatFollow(followStream(s, 'http', n), 'ascii');
+          const theirs = spawnSync('tshark', ['-n', '-r', path, '-q', '-z', `follow,http,ascii,${n}`], {
+            encoding: 'utf8',
+            maxBuffer: 1 << 28,
+          }).stdout;
+          if (ours === theirs) same++;
+          else console.log(`${name} http stream ${n} differs`);
+        }
+        s.close();
+      }
+      console.log(`follow http vs tshark: ${same}/${total} identical`);
+      expect(same).toBe(total);
+    },
+  );
 });
