@@ -25,6 +25,7 @@ describe('growing captures', () => {
     appendFileSync(file, full.subarray(24 + 6 * 20));
     expect(cap.refresh()).toBe(4);
     expect(cap.index.count).toBe(10);
+    expect(cap.size).toBe(full.length);
     truncateSync(file, 50);
     expect(() => cap.refresh()).toThrow(/truncated while open/);
     cap.close();
@@ -125,6 +126,11 @@ describe.skipIf(!root || !captureProgram())('live capture through the service (r
       `http://127.0.0.1:${port}/live/b.html`,
     ]);
     expect(reqs[0]).toMatchObject({ method: 'GET', source: '127.0.0.1' });
+    // Times count from the first captured packet (the live file opened empty), not from 1970.
+    expect(reqs[0].time).toBeGreaterThanOrEqual(0);
+    expect(reqs[0].time).toBeLessThan(60);
+    const rows = await svc.call('rows', { start: 0, count: 3 });
+    expect(rows.rows[0].time).toBe(0);
     expect(grown.length).toBeGreaterThan(0);
     const saveAs = join(dir, 'kept.pcap');
     const stopped = await svc.call('stopCapture', { saveAs });

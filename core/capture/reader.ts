@@ -295,6 +295,7 @@ async function indexFile(
 
   let closed = false;
   let lastSize = size;
+  let sizeNow = diskSize;
   const truncated = (i: number) =>
     new CaptureError(
       `packet ${i + 1} could not be read: the file is shorter than when it was opened (truncated while open?)`,
@@ -318,7 +319,9 @@ async function indexFile(
     path,
     format,
     gzip,
-    size: diskSize,
+    get size() {
+      return sizeNow;
+    },
     interfaces,
     index,
     warnings: scan.warnings,
@@ -375,6 +378,7 @@ async function indexFile(
       }
       if (now === lastSize || scan.stopped) return 0;
       lastSize = now;
+      if (!gzip) sizeNow = now; // a live capture's file grows: its size with it
       scan.grow(now);
       const added = scan.run(now, true);
       syncInterfaces();

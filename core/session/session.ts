@@ -105,10 +105,8 @@ export class CaptureSession {
     this.cap = cap;
     this.openSeq++;
     this.state = new CaptureState();
-    if (cap.index.count > 0) {
-      this.firstTs = { s: cap.index.tsSec(0), ns: cap.index.tsNsec(0) };
-      this.state.timeRef = { ...this.firstTs };
-    }
+    this.firstTs = { s: 0, ns: 0 };
+    if (cap.index.count > 0) this.setTimeRef();
     const idx = cap.index;
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
     this.state.readFrame = (n) => cap.readPacket(n - 1);
@@ -355,8 +353,17 @@ export class CaptureSession {
     };
   }
 
+  /** Times are relative to the first packet (frame.time_relative, the Time column). */
+  private setTimeRef(): void {
+    const idx = this.need().index;
+    this.firstTs = { s: idx.tsSec(0), ns: idx.tsNsec(0) };
+    this.state.timeRef = { ...this.firstTs };
+  }
+
   /** A live capture grew from `before` packets: the applied filter is run over the new ones only. */
   grew(before: number): void {
+    // A live capture opens empty: its first packet becomes the time reference when it arrives.
+    if (before === 0 && this.total > 0) this.setTimeRef();
     if (!this.compiled || !this.view) return;
     const acc = new FilterAccumulator(this.total - before);
     this.filterChunk(this.compiled, before, this.total, acc);

@@ -19,7 +19,13 @@ export function StatusBar() {
   return (
     <div className="status-bar" data-testid="status-bar">
       <span className="sb-file" title={info?.path}>
-        {opening ? `Opening ${opening}…` : info ? `${info.name} (${fmtBytes(info.size)})` : 'No capture'}
+        {opening
+          ? `Opening ${opening}…`
+          : info
+            ? live
+              ? info.name // the file grows: its size at open would mislead
+              : `${info.name} (${fmtBytes(info.size)})`
+            : 'No capture'}
       </span>
       {live && (
         <span className="sb-live" data-testid="status-live">

@@ -281,7 +281,14 @@ export function createAppStore(api: WirelensApi): AppStore {
             live.onGrown(packets);
             if (get().info && packets !== get().total) void grow();
           }),
-          api.on('captureStopped', (p) => live.onStopped(p)),
+          api.on('captureStopped', (p) => {
+            live.onStopped(p);
+            // The final file: its size and last packets (same open, so view and selection stay).
+            void api.call('info', {}).then(
+              (info) => info && onOpened(info),
+              () => undefined,
+            );
+          }),
         ];
         void api.call('info', {}).then(
           (info) => info && onOpened(info),
