@@ -64,6 +64,9 @@ export class ConversationTable {
       }
       case 'tcp':
       case 'udp': {
+        // A segment quoted inside an ICMP error is not traffic of that conversation (Wireshark does not tap it).
+        const li = d.layers.indexOf(this.type);
+        if (li > 0 && d.layers.slice(0, li).some((l) => l === 'icmp' || l === 'icmpv6')) return;
         const sp = first(d, `${this.type}.srcport`);
         const dp = first(d, `${this.type}.dstport`);
         const pair = netPair(d);

@@ -351,7 +351,7 @@ function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv
   );
 }
 
-const PHS_TEMPLATE = 'minmax(180px, 1fr) 120px 80px 120px 96px 84px 90px';
+const PHS_TEMPLATE = 'minmax(170px, 1fr) 124px 72px 112px 92px 96px 86px';
 
 function PhsTable({ root }: { root: PhsNode }) {
   const applyFilter = useApp((s) => s.applyFilter);

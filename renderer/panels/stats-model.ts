@@ -96,7 +96,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'stream',
     title: 'Stream',
-    width: 60,
+    width: 66,
     num: true,
     ports: true,
     value: (c) => c.stream ?? -1,
@@ -106,7 +106,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'portA',
     title: 'Port A',
-    width: 60,
+    width: 72,
     num: true,
     ports: true,
     value: (c) => c.portA ?? -1,
@@ -116,7 +116,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'portB',
     title: 'Port B',
-    width: 60,
+    width: 72,
     num: true,
     ports: true,
     value: (c) => c.portB ?? -1,
@@ -125,16 +125,16 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'packets',
     title: 'Packets',
-    width: 72,
+    width: 78,
     num: true,
     value: convPackets,
     text: (c) => int(convPackets(c)),
   },
-  { key: 'bytes', title: 'Bytes', width: 92, num: true, value: convBytes, text: (c) => int(convBytes(c)) },
+  { key: 'bytes', title: 'Bytes', width: 100, num: true, value: convBytes, text: (c) => int(convBytes(c)) },
   {
     key: 'framesAB',
     title: 'Packets A → B',
-    width: 100,
+    width: 120,
     num: true,
     value: (c) => c.framesAB,
     text: (c) => int(c.framesAB),
@@ -142,7 +142,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'bytesAB',
     title: 'Bytes A → B',
-    width: 96,
+    width: 112,
     num: true,
     value: (c) => c.bytesAB,
     text: (c) => int(c.bytesAB),
@@ -150,7 +150,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'framesBA',
     title: 'Packets B → A',
-    width: 100,
+    width: 120,
     num: true,
     value: (c) => c.framesBA,
     text: (c) => int(c.framesBA),
@@ -158,7 +158,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'bytesBA',
     title: 'Bytes B → A',
-    width: 96,
+    width: 112,
     num: true,
     value: (c) => c.bytesBA,
     text: (c) => int(c.bytesBA),
@@ -166,7 +166,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'start',
     title: 'Rel Start',
-    width: 90,
+    width: 96,
     num: true,
     value: (c) => c.start,
     text: (c) => c.start.toFixed(6),
@@ -174,7 +174,7 @@ export const CONV_COLUMNS: Column<Conversation>[] = [
   {
     key: 'duration',
     title: 'Duration',
-    width: 78,
+    width: 84,
     num: true,
     value: (c) => c.duration,
     text: (c) => c.duration.toFixed(4),
@@ -196,7 +196,7 @@ export const EP_COLUMNS: Column<Endpoint>[] = [
   {
     key: 'port',
     title: 'Port',
-    width: 60,
+    width: 72,
     num: true,
     ports: true,
     value: (e) => e.port ?? -1,
@@ -205,16 +205,16 @@ export const EP_COLUMNS: Column<Endpoint>[] = [
   {
     key: 'packets',
     title: 'Packets',
-    width: 72,
+    width: 78,
     num: true,
     value: epPackets,
     text: (e) => int(epPackets(e)),
   },
-  { key: 'bytes', title: 'Bytes', width: 92, num: true, value: epBytes, text: (e) => int(epBytes(e)) },
+  { key: 'bytes', title: 'Bytes', width: 100, num: true, value: epBytes, text: (e) => int(epBytes(e)) },
   {
     key: 'framesTx',
     title: 'Tx Packets',
-    width: 86,
+    width: 96,
     num: true,
     value: (e) => e.framesTx,
     text: (e) => int(e.framesTx),
@@ -222,7 +222,7 @@ export const EP_COLUMNS: Column<Endpoint>[] = [
   {
     key: 'bytesTx',
     title: 'Tx Bytes',
-    width: 92,
+    width: 100,
     num: true,
     value: (e) => e.bytesTx,
     text: (e) => int(e.bytesTx),
@@ -230,7 +230,7 @@ export const EP_COLUMNS: Column<Endpoint>[] = [
   {
     key: 'framesRx',
     title: 'Rx Packets',
-    width: 86,
+    width: 96,
     num: true,
     value: (e) => e.framesRx,
     text: (e) => int(e.framesRx),
@@ -238,7 +238,7 @@ export const EP_COLUMNS: Column<Endpoint>[] = [
   {
     key: 'bytesRx',
     title: 'Rx Bytes',
-    width: 92,
+    width: 100,
     num: true,
     value: (e) => e.bytesRx,
     text: (e) => int(e.bytesRx),
