@@ -168,7 +168,36 @@ test.describe('live capture', () => {
     // The requests stay listed, and the stopped capture stays open with the filter.
     await expect(reqs).toHaveCount(3);
     await waitDisplayed(page, 3);
+    await expect(page.locator('.sb-file')).not.toContainText('(24 B)'); // the final size, not the header's
     await shot(page, info, 'capture-04-stopped-saved');
+    expect(problems).toEqual([]);
+  });
+
+  test('without the right to capture, the panel says why and how to fix it', async ({ page }, info) => {
+    // Root can run the host as an ordinary user: dumpcap/tcpdump then refuse to open the interface.
+    test.skip(process.getuid?.() !== 0, 'running the host as an unprivileged user needs root');
+    const nobody = { uid: 65534, gid: 65534 };
+    host = await startHost(undefined, nobody);
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(host.url);
+    await page.getByTestId('open-capture').click();
+    const lo = page.locator('[data-testid=capture-iface][data-name=lo]');
+    await lo.locator('input').check();
+    await page.getByTestId('capture-filter').fill('tcp port 9');
+    await page.getByTestId('capture-start').click();
+    const error = page.getByTestId('capture-error');
+    await expect(error).toBeVisible();
+    const why = await error.innerText();
+    // The service's whole explanation, preformatted: what is wrong and both ways to fix it.
+    expect(why).toMatch(/^No permission to capture on lo\./);
+    expect(why).toContain('setcap cap_net_raw,cap_net_admin=eip');
+    expect(why).toContain('usermod -aG wireshark');
+    expect(await error.evaluate((el) => el.tagName)).toBe('PRE');
+    await expect(page.getByTestId('status-live')).toHaveCount(0);
+    await expect(page.getByTestId('capture-start')).toBeEnabled();
+    await expect(page.getByTestId('welcome')).toBeVisible(); // nothing opened, nothing crashed
+    await shot(page, info, 'capture-05-not-permitted');
     expect(problems).toEqual([]);
   });
 });

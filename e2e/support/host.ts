@@ -1,6 +1,6 @@
 /** Starts `wirelens web` on a free port for a spec and parses the one line it prints. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,13 +13,16 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-export async function startHost(file?: string): Promise<Host> {
+/** `as`: run the host as another user (needs root), e.g. one without the right to capture. */
+export async function startHost(file?: string, as?: { uid: number; gid: number }): Promise<Host> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-data-'));
+  if (as) chownSync(dataDir, as.uid, as.gid);
   const args = ['bin/wirelens.mjs', 'web', '--no-open', '--port', '0', ...(file ? [file] : [])];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO,
-    env: { ...process.env, WIRELENS_DATA_DIR: dataDir },
+    env: { ...process.env, WIRELENS_DATA_DIR: dataDir, ...(as ? { HOME: dataDir } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(as ?? {}),
   });
   let out = '';
   let err = '';
