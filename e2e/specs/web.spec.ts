@@ -3,6 +3,7 @@
  * against the tshark oracle, a bad filter, tree ⇄ hex selection, and the forensic panels.
  * Screenshots of each step go to test-results/ (look at them).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -344,6 +345,32 @@ test.describe('web host', () => {
     await expect(page.getByTestId('follow-text')).toContainText('GET /tiny.gif HTTP/1.1');
     await expect(page.getByTestId('follow-text')).toContainText('HTTP/1.1 200');
     await shot(page, info, '16-follow');
+
+    // Hex dump and raw views; "Save as…" writes exactly the stream's bytes (tshark's follow,tcp,raw as oracle).
+    await page.getByTestId('follow-format').selectOption('hex');
+    await expect(page.getByTestId('follow-text')).toContainText('00000000  47 45 54 20 2f 74 69 6e');
+    await page.getByTestId('follow-format').selectOption('raw');
+    await expect(page.getByTestId('follow-text')).toContainText('474554202f74696e792e676966');
+    const raw = execFileSync('tshark', ['-n', '-r', HTTP_GIFS, '-q', '-z', 'follow,tcp,raw,0'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => /^\t?[0-9a-f]+$/.test(l))
+      .map((l) => Buffer.from(l.trim(), 'hex'));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('follow-save').click(),
+    ]);
+    const saved = readFileSync(await download.path());
+    expect(saved.equals(Buffer.concat(raw))).toBe(true);
+    expect(download.suggestedFilename()).toBe('tcp-stream-0.bin');
+
+    // HTTP: header blocks, then the decoded bodies.
+    await page.getByTestId('follow-format').selectOption('ascii');
+    await page.getByTestId('follow-proto').selectOption('http');
+    await expect(page.getByTestId('follow-text')).toContainText('Content-type: image/gif');
+    await expect(page.getByTestId('follow-text')).toContainText('GIF89a');
+    await shot(page, info, '16b-follow-http');
   });
 
   test('dark theme renders', async ({ page }, info) => {

@@ -4,6 +4,43 @@ import { useApp, useAppStore } from '../state/context.js';
 
 const MAX_CHARS = 2_000_000;
 
+type FollowProto = 'tcp' | 'udp' | 'http';
+type Show = 'both' | 0 | 1;
+export type FollowFormat = 'ascii' | 'hex' | 'raw';
+
+const hex2 = (b: number) => b.toString(16).padStart(2, '0');
+
+/** One segment in the chosen format: ASCII, a hex dump with per-direction offsets (like Wireshark), or raw hex. */
+export function segmentText(bytes: Uint8Array, format: FollowFormat, offset = 0): string {
+  if (format === 'ascii') return asText(bytes);
+  if (format === 'raw') {
+    let s = '';
+    for (const b of bytes) s += hex2(b);
+    return `${s}\n`;
+  }
+  let out = '';
+  for (let o = 0; o < bytes.length; o += 16) {
+    const row = bytes.subarray(o, o + 16);
+    let h = '';
+    for (let i = 0; i < 16; i++) h += (i < row.length ? `${hex2(row[i])} ` : '   ') + (i === 7 ? ' ' : '');
+    const a = asText(row).replace(/[\r\n\t]/g, '.');
+    out += `${(offset + o).toString(16).toUpperCase().padStart(8, '0')}  ${h} ${a}\n`;
+  }
+  return out;
+}
+
+/** What "Save as…" writes: the raw bytes of the shown direction(s), in stream order. */
+export function savedBytes(r: FollowResult, show: Show): Uint8Array<ArrayBuffer> {
+  const segs = r.segments.filter((s) => show === 'both' || s.dir === show);
+  const out = new Uint8Array(segs.reduce((n, s) => n + s.bytes.length, 0));
+  let o = 0;
+  for (const s of segs) {
+    out.set(s.bytes, o);
+    o += s.bytes.length;
+  }
+  return out;
+}
+
 /** The stream index of the selected packet (its `tcp.stream` / `udp.stream` tree item), if any. */
 export function streamOf(tree: TreeNode[] | undefined, proto: 'tcp' | 'udp'): number | undefined {
   const want = `${proto}.stream`;
@@ -32,7 +69,9 @@ export function FollowPanel() {
   const api = useApp((s) => s.api);
   const detail = useApp((s) => s.detail);
   const applyFilter = useApp((s) => s.applyFilter);
-  const [proto, setProto] = useState<'tcp' | 'udp'>('tcp');
+  const [proto, setProto] = useState<FollowProto>('tcp');
+  const [show, setShow] = useState<Show>('both');
+  const [format, setFormat] = useState<FollowFormat>('ascii');
   const [stream, setStream] = useState<string>('');
   const [result, setResult] = useState<FollowResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -49,7 +88,7 @@ export function FollowPanel() {
     setStream(String(target.stream));
   }, [target, store]);
 
-  const fromPacket = streamOf(detail?.tree, proto);
+  const fromPacket = streamOf(detail?.tree, proto === 'udp' ? 'udp' : 'tcp');
   useEffect(() => {
     if (pinnedAt.current !== undefined) {
       if (pinnedAt.current === store.getState().detail) return;
@@ -75,14 +114,33 @@ export function FollowPanel() {
   let budget = MAX_CHARS;
   const bytesBy = [0, 0];
   for (const s of result?.segments ?? []) bytesBy[s.dir] += s.bytes.length;
+  const offsets = [0, 0];
+  const filterProto = proto === 'udp' ? 'udp' : 'tcp';
+
+  const save = () => {
+    if (!result) return;
+    const bytes = savedBytes(result, show);
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${proto}-stream-${result.stream}${show === 'both' ? '' : show === 0 ? '-client' : '-server'}.bin`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
 
   return (
     <section className="panel" data-testid="follow-panel">
       <h2>Follow stream</h2>
       <div className="row">
-        <select value={proto} onChange={(e) => setProto(e.target.value as 'tcp' | 'udp')}>
+        <select
+          value={proto}
+          aria-label="Protocol"
+          data-testid="follow-proto"
+          onChange={(e) => setProto(e.target.value as FollowProto)}
+        >
           <option value="tcp">TCP</option>
           <option value="udp">UDP</option>
+          <option value="http">HTTP</option>
         </select>
         <label>
           Stream{' '}
@@ -97,7 +155,7 @@ export function FollowPanel() {
         <button
           className="btn"
           disabled={stream === ''}
-          onClick={() => void applyFilter(`${proto}.stream eq ${stream}`)}
+          onClick={() => void applyFilter(`${filterProto}.stream eq ${stream}`)}
         >
           Filter on this stream
         </button>
@@ -105,6 +163,37 @@ export function FollowPanel() {
       {error && <p className="error">{error}</p>}
       {result && (
         <>
+          <div className="row">
+            <select
+              aria-label="Show"
+              data-testid="follow-show"
+              value={String(show)}
+              onChange={(e) =>
+                setShow(e.target.value === 'both' ? 'both' : (Number(e.target.value) as 0 | 1))
+              }
+            >
+              <option value="both">Entire conversation ({bytesBy[0] + bytesBy[1]} bytes)</option>
+              <option value="0">
+                {result.client} → {result.server} ({bytesBy[0]} bytes)
+              </option>
+              <option value="1">
+                {result.server} → {result.client} ({bytesBy[1]} bytes)
+              </option>
+            </select>
+            <select
+              aria-label="Show data as"
+              data-testid="follow-format"
+              value={format}
+              onChange={(e) => setFormat(e.target.value as FollowFormat)}
+            >
+              <option value="ascii">ASCII</option>
+              <option value="hex">Hex Dump</option>
+              <option value="raw">Raw</option>
+            </select>
+            <button className="btn" data-testid="follow-save" onClick={save} title="Save the shown bytes">
+              Save as…
+            </button>
+          </div>
           <p className="muted">
             <span className="dir0">
               {result.client} → {result.server}: {bytesBy[0]} bytes
@@ -116,8 +205,10 @@ export function FollowPanel() {
           </p>
           <pre className="follow-text" data-testid="follow-text">
             {result.segments.map((s, i) => {
-              if (budget <= 0) return null;
-              const text = asText(s.bytes).slice(0, budget);
+              const offset = offsets[s.dir];
+              offsets[s.dir] += s.bytes.length;
+              if (budget <= 0 || (show !== 'both' && s.dir !== show)) return null;
+              const text = segmentText(s.bytes, format, offset).slice(0, budget);
               budget -= text.length;
               return (
                 <span key={i} className={`dir${s.dir}`} title={`packet ${s.frame}`}>
