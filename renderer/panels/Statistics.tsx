@@ -3,7 +3,15 @@
  * Statistics menu. Tables sort by header click and render only the rows in view; a row applies its Wireshark
  * filter (double-click, buttons, right-click menu) and a TCP/UDP conversation opens Follow on its stream.
  */
-import { useCallback, useEffect, useMemo, useState, type MouseEvent as ReactMouseEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
+} from 'react';
 import type { ConversationStats, Conversation, ConvType, Endpoint, PhsNode } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 import { useVirtual } from '../panes/useVirtual.js';
@@ -32,6 +40,8 @@ import {
 
 const ROW_H = 20;
 const HEADER_H = 22;
+/** A growing capture is counted again at most this often. */
+const REFRESH_MS = 1000;
 
 type Tab = 'conv' | 'ep' | 'phs';
 const TABS: [Tab, string][] = [
@@ -57,10 +67,19 @@ interface Loaded<T> {
 function useLatest<T>(key: string | null, version: number, load: (key: string) => Promise<T>) {
   const [got, setGot] = useState<Loaded<T>>({ key: null, version: -1, data: null, error: null });
   const [busy, setBusy] = useState(false);
+  const [tick, setTick] = useState(0);
+  const lastAt = useRef(0);
   useEffect(() => {
     if (key === null || busy) return;
     if (got.key === key && got.version === version) return;
+    // Only the packet count moved on (a live capture): at most one count per REFRESH_MS.
+    const wait = got.key === key ? lastAt.current + REFRESH_MS - Date.now() : 0;
+    if (wait > 0) {
+      const t = setTimeout(() => setTick((n) => n + 1), wait);
+      return () => clearTimeout(t);
+    }
     setBusy(true);
+    lastAt.current = Date.now();
     // Not cancelled when the key changes: an answer for another key is kept but not shown, and `busy`
     // clearing starts the request for the current key.
     load(key)
@@ -69,7 +88,7 @@ function useLatest<T>(key: string | null, version: number, load: (key: string) =
         (e: unknown) => setGot({ key, version, data: null, error: msg(e) }),
       )
       .finally(() => setBusy(false));
-  }, [key, version, busy, got, load]);
+  }, [key, version, busy, got, load, tick]);
   const current = got.key === key;
   return {
     data: current ? got.data : null,
@@ -132,7 +151,31 @@ interface TableProps<T> {
 
 /** A sortable grid that renders only the rows in view (a capture can have 100k conversations). */
 function StatTable<T>(p: TableProps<T>) {
-  const { ref, onScroll, win } = useVirtual(p.rows.length, ROW_H, HEADER_H);
+  const { ref, onScroll, win, ensureVisible } = useVirtual(p.rows.length, ROW_H, HEADER_H);
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const n = p.rows.length;
+    if (n === 0) return;
+    const cur = p.selected === null ? -1 : p.rows.findIndex((r) => p.rowKey(r) === p.selected);
+    if (e.key === 'Enter' && cur >= 0) {
+      e.preventDefault();
+      p.onActivate(p.rows[cur]);
+      return;
+    }
+    const page = Math.max(1, win.viewRows - 1);
+    const to: Record<string, number> = {
+      ArrowDown: cur + 1,
+      ArrowUp: cur - 1,
+      PageDown: cur + page,
+      PageUp: cur - page,
+      Home: 0,
+      End: n - 1,
+    };
+    if (!(e.key in to)) return;
+    e.preventDefault();
+    const i = Math.max(0, Math.min(n - 1, to[e.key]));
+    p.onSelect(p.rowKey(p.rows[i]));
+    ensureVisible(i);
+  };
   const template = p.widths.map((w) => `${w}px`).join(' ');
   const out = [];
   for (let i = win.first; i < win.first + win.count; i++) {
@@ -175,7 +218,9 @@ function StatTable<T>(p: TableProps<T>) {
       aria-label={p.label}
       aria-rowcount={p.rows.length}
       data-testid={p.testid}
+      tabIndex={0}
       onScroll={onScroll}
+      onKeyDown={onKey}
     >
       <div className="st-header" role="row" style={{ gridTemplateColumns: template }}>
         {p.cols.map((c) => {

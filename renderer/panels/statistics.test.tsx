@@ -235,6 +235,16 @@ describe('Statistics panel', () => {
     fireEvent.doubleClick(row2);
     await waitFor(() => expect(filtersApplied(api)).toContain('tcp.stream eq 2'));
 
+    // Keyboard: arrows move the selection, Enter applies the selected row.
+    const table = screen.getByTestId('conv-table');
+    fireEvent.keyDown(table, { key: 'Home' });
+    expect(screen.getAllByTestId('stats-row')[0].getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(table, { key: 'ArrowDown' });
+    const second = screen.getAllByTestId('stats-row')[1];
+    expect(second.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(table, { key: 'Enter' });
+    await waitFor(() => expect(filtersApplied(api)).toContain(`tcp.stream eq ${cells(second).stream}`));
+
     // Follow opens the Follow panel on the stream.
     fireEvent.mouseDown(row2);
     fireEvent.click(screen.getByTestId('stats-follow'));
@@ -306,8 +316,13 @@ describe('Statistics panel', () => {
     const store = await openStats(api);
     const count = () => api.calls.filter((c) => c.method === 'conversations').length;
     const before = count();
-    act(() => store.setState({ info: { ...store.getState().info!, packets: 60 } }));
-    await waitFor(() => expect(count()).toBe(before + 1));
+    // A live capture grows packet by packet: counted again once, not once per packet (at most one per second).
+    for (let p = 51; p <= 60; p++)
+      act(() => store.setState({ info: { ...store.getState().info!, packets: p } }));
+    await waitFor(() => expect(count()).toBe(before + 1), { timeout: 3000 });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(count()).toBe(before + 1);
+    expect(api.calls.filter((c) => c.method === 'conversations').length).toBe(before + 1);
     // The old table stays while counting again.
     expect(screen.getAllByTestId('stats-row').length).toBe(3);
     await act(async () => {
