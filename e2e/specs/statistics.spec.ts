@@ -396,5 +396,10 @@ test.describe('statistics panel', () => {
     await expect(page.getByTestId('phs-row').first()).toBeVisible();
     await page.getByTestId('theme-toggle').click();
     await shot(page, info, '12-communityid-phs-dark');
+    // A small window: the panel scrolls instead of cutting its table off.
+    await page.setViewportSize({ width: 1000, height: 560 });
+    await page.getByTestId('stats-tab-conv').click();
+    await expect(page.getByTestId('stats-row').first()).toBeVisible();
+    await shot(page, info, '13-small-window-dark');
   });
 });
