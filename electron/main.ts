@@ -12,7 +12,7 @@ import {
   session,
   type MenuItemConstructorOptions,
 } from 'electron';
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWorkerService } from '../core/session/worker-service.js';
@@ -142,6 +142,26 @@ async function refreshMenu(): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
 }
 
+/**
+ * Capture > Stop: stops the live capture (the renderer hears captureStopped), then offers to keep a copy of
+ * the capture file; the native dialog has already asked before replacing an existing file.
+ */
+async function stopCapture(): Promise<void> {
+  if (!service || !win) return;
+  try {
+    const r = await service.call('stopCapture', {});
+    if (!r.path) return; // nothing was captured
+    const save = await dialog.showSaveDialog(win, {
+      title: `Save the capture (${r.packets} packets) as`,
+      defaultPath: 'capture.pcap',
+      filters: [{ name: 'pcap', extensions: ['pcap'] }],
+    });
+    if (!save.canceled && save.filePath) copyFileSync(r.path, save.filePath);
+  } catch (e) {
+    dialog.showErrorBox('Capture', e instanceof Error ? e.message : String(e));
+  }
+}
+
 function menuTemplate(): MenuItemConstructorOptions[] {
   const theme = (t: 'system' | 'light' | 'dark'): MenuItemConstructorOptions => ({
     label: t[0].toUpperCase() + t.slice(1),
@@ -193,6 +213,21 @@ function menuTemplate(): MenuItemConstructorOptions[] {
             win?.webContents.sendInputEvent({ type: 'keyDown', keyCode: 'G', modifiers: ['control'] });
           },
         },
+      ],
+    },
+    {
+      label: 'Capture',
+      submenu: [
+        {
+          label: 'Start…',
+          accelerator: 'CmdOrCtrl+E',
+          // The renderer opens its Capture panel on Ctrl+E (interface, capture filter, Start).
+          registerAccelerator: false,
+          click: () => {
+            win?.webContents.sendInputEvent({ type: 'keyDown', keyCode: 'E', modifiers: ['control'] });
+          },
+        },
+        { label: 'Stop', click: () => void stopCapture() },
       ],
     },
     {

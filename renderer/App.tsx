@@ -84,6 +84,10 @@ export function App() {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'g') {
         e.preventDefault();
         setGoToOpen(true);
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'e') {
+        // Capture > Start… (Wireshark's Ctrl+E): the Capture panel, to pick an interface and start.
+        e.preventDefault();
+        setPanel('capture');
       } else if ((e.ctrlKey || e.metaKey) && e.key === '/') {
         e.preventDefault();
         document.querySelector<HTMLInputElement>('[data-testid="filter-input"]')?.focus();
@@ -91,7 +95,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setGoToOpen]);
+  }, [setGoToOpen, setPanel]);
 
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
   const onDrop = (e: DragEvent) => {

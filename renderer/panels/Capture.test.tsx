@@ -116,6 +116,13 @@ describe('Capture panel', () => {
     expect(screen.getByTestId('welcome')).toBeTruthy();
   });
 
+  it('Ctrl+E (Capture > Start…) opens the panel', async () => {
+    mount(fakeApi(0));
+    expect(screen.queryByTestId('capture-panel')).toBeNull();
+    fireEvent.keyDown(window, { key: 'e', ctrlKey: true });
+    expect(await screen.findByTestId('capture-panel')).toBeTruthy();
+  });
+
   it('says so when no interface can be listed', async () => {
     const api = fakeApi(0);
     api.handle('interfaces', () => {
