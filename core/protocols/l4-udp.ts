@@ -299,7 +299,7 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
       }
       ctx.add(d.respLen, off + len + 8, 2, rdlen, { parent: rr });
       const text = rrData(ctx, v, type, rdOff, rdlen, rr);
-      if (s < 2 && type !== 41) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${text}`;
+      if (type !== 41) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${text}`;
       off = rdOff + rdlen;
     }
   }
@@ -331,12 +331,52 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
 
 const dnsLength = uint('dns.length', 'Length', 16);
 
+/**
+ * Wireshark's "DNS over UDP" heuristic (enabled by default): DNS on a port nobody registered. Strict, to avoid
+ * false positives: a standard query or response (opcode 0), a query with exactly one question and no answers,
+ * low record counts, room for them, and every question and record well-formed up to the end of the message.
+ */
+export function looksLikeDns(v: ByteView): boolean {
+  if (v.length <= 12) return false;
+  const flags = v.u16be(2);
+  if ((flags & 0x7800) !== 0) return false;
+  const quest = v.u16be(4);
+  const ans = v.u16be(6);
+  const auth = v.u16be(8);
+  const add = v.u16be(10);
+  if (flags & 0x8000) {
+    if (quest > 1 || ans > 15 || auth > 10) return false;
+  } else if (quest !== 1 || ans !== 0 || auth !== 0) return false;
+  if (add > 10 || quest + ans + auth + add === 0) return false;
+  if (quest * 6 + (ans + auth + add) * 11 > v.length - 12) return false;
+  try {
+    let off = 12;
+    for (let i = 0; i < quest; i++) {
+      off += readName(v, off).len + 4;
+      if (off > v.length) return false;
+    }
+    for (let i = 0; i < ans + auth + add; i++) {
+      off += readName(v, off).len;
+      if (off + 10 > v.length) return false;
+      off += 10 + v.u16be(off + 8);
+      if (off > v.length) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 defineProtocol({
   abbrev: 'dns',
   name: 'Domain Name System',
   registerIn: { 'udp.port': 53, 'tcp.port': 53 },
+  heuristicIn: ['udp.port'], // tried by UDP's port handoff when no port claims the payload
   dissect(ctx) {
     if (ctx.pinfo.ptype !== 'tcp') {
+      // Registered on port 53; anywhere else this is the heuristic, which must decline what is not DNS.
+      const onPort = ctx.pinfo.srcPort === 53 || ctx.pinfo.dstPort === 53;
+      if (!onPort && !looksLikeDns(ctx.view)) return false;
       dissectDns(ctx, 'DNS');
       return;
     }
