@@ -29,9 +29,11 @@ import {
   nextSort,
   pctText,
   phsFilter,
+  phsCsv,
   phsParents,
   phsRows,
   sortRows,
+  tableCsv,
   type Column,
   type ConvFilterKind,
   type PhsRow,
@@ -95,6 +97,33 @@ function useLatest<T>(key: string | null, version: number, load: (key: string) =
     error: current && got.version === version ? got.error : null,
     loading: key !== null && !(current && got.version === version),
   };
+}
+
+/** "Copy as CSV": the table as shown (sorted) to the clipboard; says whether it worked. */
+function CopyButton({ text }: { text: () => string }) {
+  const [state, setState] = useState<'idle' | 'ok' | 'fail'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const t = setTimeout(() => setState('idle'), 1500);
+    return () => clearTimeout(t);
+  }, [state]);
+  return (
+    <button
+      className="btn small"
+      data-testid="stats-copy"
+      title="Copy the table as CSV"
+      onClick={() => {
+        const clip = globalThis.navigator?.clipboard;
+        if (!clip) return setState('fail');
+        clip.writeText(text()).then(
+          () => setState('ok'),
+          () => setState('fail'),
+        );
+      }}
+    >
+      {state === 'ok' ? 'Copied ✓' : state === 'fail' ? 'Copy failed' : 'Copy as CSV'}
+    </button>
+  );
 }
 
 interface Menu {
@@ -327,6 +356,7 @@ function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv
           {count === 1 ? '' : 's'}
         </span>
         <span className="spacer" />
+        <CopyButton text={() => (tab === 'conv' ? tableCsv(convCols, convs) : tableCsv(epCols, eps))} />
         <button
           className="btn small"
           disabled={!filter}
@@ -438,6 +468,7 @@ function PhsTable({ root }: { root: PhsNode }) {
           Collapse all
         </button>
         <span className="spacer" />
+        <CopyButton text={() => phsCsv(phsRows(root))} />
         <button
           className="btn small"
           disabled={!sel}

@@ -372,3 +372,33 @@ export const pctText = (p: number): string => `${p.toFixed(2)}%`;
 
 /** The display filter for a protocol row: its name (Wireshark's "Apply as Filter › Selected"). */
 export const phsFilter = (row: Pick<PhsRow, 'name'>): string => row.name;
+
+// ── copy ────────────────────────────────────────────────────────────────────────────────────────────────
+
+const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** A table as CSV (RFC 4180, CRLF), in the order shown; numbers without thousands separators. */
+export function tableCsv<T>(cols: Column<T>[], rows: readonly T[]): string {
+  const lines = [cols.map((c) => csvCell(c.title)).join(',')];
+  for (const r of rows)
+    lines.push(cols.map((c) => csvCell(c.num ? c.text(r).replace(/,/g, '') : c.text(r))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The protocol hierarchy as CSV; the protocol indented two spaces per level, as tshark prints it. */
+export function phsCsv(rows: readonly PhsRow[]): string {
+  const lines = ['Protocol,Percent Packets,Packets,Percent Bytes,Bytes,End Packets,End Bytes'];
+  for (const r of rows)
+    lines.push(
+      [
+        csvCell(`${'  '.repeat(r.depth)}${r.name}`),
+        r.pctFrames.toFixed(2),
+        r.frames,
+        r.pctBytes.toFixed(2),
+        r.bytes,
+        r.endFrames,
+        r.endBytes,
+      ].join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
