@@ -163,6 +163,24 @@ describe('live capture', () => {
     expect(s.info).not.toBeNull(); // the capture stays open after stop
   });
 
+  it('a page (re)loaded during a capture adopts it when Start says one is running, so Stop works', async () => {
+    const api = fakeApi(40);
+    const store = createAppStore(api);
+    store.getState().init();
+    await store.getState().open('/tmp/wirelens-live-ab/live-lo.pcap');
+    api.handle('startCapture', () => {
+      throw new Error('a live capture is already running; stop it first');
+    });
+    expect(await store.getState().startCapture('eth0')).toBe(false);
+    expect(store.getState().live?.iface).toBe('lo');
+    expect(store.getState().liveError).toMatch(/already running/);
+    await grow(api, 60);
+    expect(store.getState().httpRows.map((r) => r.frame)).toEqual([10, 20, 30, 40, 50, 60]);
+    await store.getState().stopCapture();
+    expect(store.getState().live).toBeNull();
+    expect(store.getState().liveResult?.packets).toBe(60);
+  });
+
   it('shows why a capture cannot start, whole; a capture that dies says why; a failed save says so', async () => {
     const api = fakeApi(0);
     const store = createAppStore(api);

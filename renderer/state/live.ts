@@ -47,7 +47,7 @@ export interface LiveActions {
 }
 
 type Set = (partial: Partial<LiveState>) => void;
-type Get = () => LiveState & { total: number };
+type Get = () => LiveState & { total: number; info: { path: string } | null };
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -158,6 +158,15 @@ export function liveSlice(
           return true;
         } catch (e) {
           set({ liveError: msg(e) });
+          // A capture started before this page was (re)loaded: adopt it, so that Stop and the indicator work.
+          if (/already running/.test(msg(e))) {
+            const path = get().info?.path ?? '';
+            const running = /live-([^/\\]+)\.pcap$/.exec(path)?.[1] ?? iface;
+            set({
+              live: { iface: running, filter: '', startedAt: Date.now() },
+              liveResult: { iface: running, packets: get().total, path, seconds: 0 },
+            });
+          }
           return false;
         } finally {
           set({ liveBusy: null });
