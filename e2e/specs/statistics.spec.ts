@@ -215,6 +215,18 @@ test.describe('statistics panel', () => {
     );
     await shot(page, info, '01-conversations-tcp');
 
+    // Copy as CSV: the table as shown, exact numbers.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
+    await page.getByTestId('stats-copy').click();
+    await expect(page.getByTestId('stats-copy')).toHaveText('Copied ✓');
+    const csv = (await page.evaluate(() => navigator.clipboard.readText())).split('\r\n');
+    expect(csv[0]).toMatch(/^Stream,Address A,Port A,Address B,Port B,Packets,Bytes,/);
+    expect(csv[1].split(',').slice(0, 11)).toEqual(
+      [top.stream, top.a, top.portA, top.b, top.portB, top.framesAB + top.framesBA, top.bytesAB + top.bytesBA]
+        .concat([top.framesAB, top.bytesAB, top.framesBA, top.bytesBA])
+        .map(String),
+    );
+
     // ── sorting: Rel Start (numbers start descending, a second click ascending), then Address/Port A ──
     const startHeader = panel.locator('[role=columnheader][data-col="start"]');
     await startHeader.click();
