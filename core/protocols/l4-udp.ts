@@ -7,7 +7,7 @@ import {
   str,
   uint,
 } from '../fields/registry.js';
-import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { defineProtocol, lookupTable, type DissectCtx } from '../dissect/engine.js';
 import { formatIPv4, formatIPv6 } from '../fields/format.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 
@@ -23,6 +23,16 @@ const f = {
   stream: uint('udp.stream', 'Stream index', 32),
   payload: bytesField('udp.payload', 'Payload'),
 };
+
+/**
+ * Well-known UDP ports that Wireshark 4.0 hands to a port-registered dissector (one Wirelens does not
+ * implement), so heuristics such as DNS's never see those payloads.
+ */
+const WIRESHARK_UDP_PORTS = new Set([
+  7, 9, 19, 37, 49, 69, 88, 111, 137, 138, 161, 162, 177, 389, 427, 443, 464, 500, 514, 520, 521, 546, 547,
+  623, 1194, 1645, 1646, 1701, 1812, 1813, 1900, 1985, 2049, 2152, 2123, 3478, 3544, 4500, 4789, 5060, 5061,
+  5246, 5247, 6081, 8472,
+]);
 
 interface Streams {
   ids: Map<string, number>;
@@ -62,7 +72,11 @@ export const udp = defineProtocol({
     if (payloadLen > 0) ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen));
     const lo = Math.min(sp, dp);
     const hi = Math.max(sp, dp);
-    ctx.handoff('udp.port', [lo, hi], 8, payloadLen);
+    // A port Wireshark gives to a dissector we do not have takes the payload before any heuristic runs there
+    // (NBNS on 137 is never "DNS"): it stays Data, as a Wireshark user would expect of an unknown protocol.
+    const claimed = (p: number) => WIRESHARK_UDP_PORTS.has(p) && !lookupTable('udp.port', p);
+    if (payloadLen > 0 && (claimed(lo) || claimed(hi))) ctx.data(8, payloadLen);
+    else ctx.handoff('udp.port', [lo, hi], 8, payloadLen);
   },
 });
 
