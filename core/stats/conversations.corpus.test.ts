@@ -1,4 +1,7 @@
-/** Conversations against `tshark -q -z conv,<type>`: the same address(:port) pairs with the same packet counts. */
+/**
+ * Conversations and endpoints against tshark: `-z conv,<type>` (the same address(:port) pairs with the same packet
+ * counts) and `-z endpoints,<type>` (every number).
+ */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CaptureSession } from '../session/session.js';
@@ -20,6 +23,18 @@ function tsharkPairs(file: string, type: ConvType): string[] {
       const t = l.trim().split(/\s+/);
       return `${[t[0], t[2]].sort().join(' ')} ${t[9]}`;
     })
+    .sort();
+}
+
+/** tshark 4.0 lines: "Address [Port] Packets Bytes TxPackets TxBytes RxPackets RxBytes" (exact numbers). */
+function tsharkEndpoints(file: string, type: ConvType): string[] {
+  const r = spawnSync('tshark', ['-n', '-q', '-z', `endpoints,${type}`, '-r', file], { encoding: 'utf8' });
+  const ports = type === 'tcp' || type === 'udp';
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((t) => t.length === (ports ? 8 : 7) && /^\d+$/.test(t[t.length - 1]))
+    .map((t) => (ports ? [`${t[0]}:${t[1]}`, ...t.slice(2)] : t).join(' '))
     .sort();
 }
 
@@ -45,11 +60,29 @@ describe.skipIf(!hasCorpus || !hasTshark)('conversations vs tshark -z conv', () 
         total++;
         if (JSON.stringify(got) === JSON.stringify(want)) agree++;
         else differ.push(`${name} ${type} (ours ${got.length}, tshark ${want.length})`);
+        const eps = conversations(s, type)
+          .endpoints()
+          .map((e) =>
+            [
+              e.port === undefined ? e.address : `${e.address}:${e.port}`,
+              e.framesTx + e.framesRx,
+              e.bytesTx + e.bytesRx,
+              e.framesTx,
+              e.bytesTx,
+              e.framesRx,
+              e.bytesRx,
+            ].join(' '),
+          )
+          .sort();
+        const wantEps = tsharkEndpoints(file, type);
+        total++;
+        if (JSON.stringify(eps) === JSON.stringify(wantEps)) agree++;
+        else differ.push(`${name} ${type} endpoints (ours ${eps.length}, tshark ${wantEps.length})`);
       }
       s.close();
     }
     console.log(
-      `conversations vs tshark: ${agree}/${total} tables identical; differing: ${differ.join(', ')}`,
+      `conversations vs tshark: ${agree}/${total} tables (conversations, endpoints) identical; differing: ${differ.join(', ')}`,
     );
     // UDP quoted inside ICMPv6 errors is not a conversation (communityid.pcap.gz: 1 UDP conversation, not 14).
     expect(differ.filter((d) => d.startsWith('communityid') || d.startsWith('http_gifs'))).toEqual([]);
