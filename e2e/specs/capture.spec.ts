@@ -149,6 +149,9 @@ test.describe('live capture', () => {
     expect(total).toBeGreaterThan(newest);
     await expect(live).toContainText('Capturing on lo');
     await shot(page, info, 'capture-03-http-filtered');
+    await page.getByTestId('theme-toggle').click();
+    await shot(page, info, 'capture-03b-dark');
+    await page.getByTestId('theme-toggle').click();
 
     // Stop, saving a copy on the host.
     await page.getByTestId('capture-save-as').fill(saveAs);
