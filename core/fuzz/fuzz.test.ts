@@ -12,7 +12,8 @@ describe('capture fuzzing (short deterministic round)', () => {
       console.log(`seed ${f.seed} ${f.mutation} ${f.source}: ${f.error.split('\n')[0]}`);
     expect(r.failures).toEqual([]);
     expect(r.slowestMs).toBeLessThan(2000);
-  });
+    // ~30 s on an idle 2-core machine; the time is printed, not asserted, so a busy machine must not fail it.
+  }, 900_000);
 });
 
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
