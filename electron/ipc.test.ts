@@ -65,7 +65,8 @@ const INVALID_SPECIFIC: { [M in MethodName]?: unknown[] } = {
   exportObjects: [{ dir: 1 }, { dir: '/x', indices: [-1] }, { dir: '/x', indices: 'all' }],
   hashFile: [{ name: 'a', bytes: [1, 2] }, { name: 'a' }],
   follow: [{ stream: 0, proto: 'sctp' }, { stream: -1 }],
-  conversations: [{}, { type: 'sctp' }, { type: 1 }],
+  conversations: [{}, { type: 'sctp' }, { type: 1 }, { type: 'tcp', displayed: 1 }],
+  phs: [{ displayed: 'yes' }],
   find: [
     { kind: 'regex', query: 'x', from: 0 },
     { kind: 'hex', query: 'x', from: -1 },

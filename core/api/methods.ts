@@ -55,10 +55,13 @@ export interface ApiMethods {
   stopCapture: { req: { saveAs?: string }; res: { packets: number; path: string; savedAs?: string } };
   /** HTTP requests seen in frames after `after` (the live "HTTP requests" view). */
   httpRequests: { req: { after: number }; res: HttpRequestRow[] };
-  /** Statistics > Conversations and Endpoints for one table type. */
-  conversations: { req: { type: ConvType }; res: ConversationStats };
-  /** Statistics > Protocol Hierarchy: the root node (unnamed) and its tree. */
-  phs: { req: Record<string, never>; res: PhsNode };
+  /**
+   * Statistics > Conversations and Endpoints for one table type; `displayed`: only the packets of the applied
+   * display filter (Wireshark's "Limit to display filter").
+   */
+  conversations: { req: { type: ConvType; displayed?: boolean }; res: ConversationStats };
+  /** Statistics > Protocol Hierarchy: the root node (unnamed) and its tree; `displayed` as for conversations. */
+  phs: { req: { displayed?: boolean }; res: PhsNode };
   /** Edit > Find Packet: the next/previous displayed packet matching a filter, string or hex bytes. */
   find: { req: FindRequest; res: FindResult };
 }
@@ -135,8 +138,8 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   startCapture: { iface: isStr(256), filter: optional(isStr(4096)) },
   stopCapture: { saveAs: optional(isStr(4096)) },
   httpRequests: { after: isInt() },
-  conversations: { type: isOneOf('eth', 'ip', 'ipv6', 'tcp', 'udp') },
-  phs: {},
+  conversations: { type: isOneOf('eth', 'ip', 'ipv6', 'tcp', 'udp'), displayed: optional(isBool) },
+  phs: { displayed: optional(isBool) },
   find: {
     kind: isOneOf('filter', 'string', 'hex'),
     query: isStr(),

@@ -44,6 +44,11 @@ export class ConversationTable {
 
   constructor(readonly type: ConvType) {}
 
+  /** Relative start times count from this frame's time (the capture's first frame; else the first one added). */
+  origin(d: Dissection): void {
+    this.t0 ??= d.frame.tsSec + d.frame.tsNsec / 1e9;
+  }
+
   add(d: Dissection): void {
     const t = d.frame.tsSec + d.frame.tsNsec / 1e9;
     this.t0 ??= t;

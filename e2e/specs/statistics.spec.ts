@@ -120,9 +120,10 @@ interface PhsLine {
   bytes: number;
 }
 
-function phsLines(file: string): { lines: PhsLine[]; source: string } {
+function phsLines(file: string, filter = ''): { lines: PhsLine[]; source: string } {
   const oracle = join(ORACLE, 'phs.txt');
-  const text = hasTshark ? tshark(['-q', '-z', 'io,phs', '-r', file]) : readFileSync(oracle, 'utf8');
+  const z = filter ? `io,phs,${filter}` : 'io,phs';
+  const text = hasTshark || filter ? tshark(['-q', '-z', z, '-r', file]) : readFileSync(oracle, 'utf8');
   const lines: PhsLine[] = [];
   for (const l of text.split('\n')) {
     const m = /^( *)(\S+)\s+frames:(\d+) bytes:(\d+)$/.exec(l);
@@ -346,6 +347,31 @@ test.describe('statistics panel', () => {
     await page.getByTestId('stats-apply').click();
     await expect(page.getByTestId('filter-input')).toHaveValue('http');
     await waitDisplayed(page, phs.lines.find((l) => l.name === 'http')!.frames);
+
+    // "Limit to display filter": the hierarchy of the 26 HTTP packets, as tshark -z io,phs,http counts it.
+    if (hasTshark) {
+      const limited = phsLines(HTTP_GIFS, 'http').lines;
+      await page.getByTestId('phs-expand').click();
+      await page.getByTestId('stats-limit').check();
+      await expect(page.getByTestId('stats-filter')).toHaveText('Display filter: http');
+      await expect(rows.first().locator('[data-col="frames"]')).toHaveText(n(limited[0].frames));
+      await expect(rows).toHaveCount(limited.length);
+      for (let i = 0; i < limited.length; i++) {
+        await expect(rows.nth(i)).toHaveAttribute('data-name', limited[i].name);
+        const got = await cells(rows.nth(i));
+        expect(got, limited[i].name).toMatchObject({
+          frames: n(limited[i].frames),
+          bytes: n(limited[i].bytes),
+          pctFrames: `${((100 * limited[i].frames) / limited[0].frames).toFixed(2)}%`,
+        });
+      }
+      console.log(
+        `limited to "http": ${limited.length}/${limited.length} hierarchy rows agree with tshark -z io,phs,http`,
+      );
+      await shot(page, info, '06b-phs-limited-to-http');
+      await page.getByTestId('stats-limit').uncheck();
+      await expect(rows.first().locator('[data-col="frames"]')).toHaveText(n(all.frames));
+    }
 
     // ── dark theme ──
     await page.getByTestId('theme-toggle').click();

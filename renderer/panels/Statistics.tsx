@@ -582,18 +582,25 @@ function PhsTable({ root }: { root: PhsNode }) {
 export function StatisticsPanel() {
   const api = useApp((s) => s.api);
   const info = useApp((s) => s.info);
+  const appliedFilter = useApp((s) => s.appliedFilter);
   const [tab, setTab] = useState<Tab>('conv');
   const [type, setType] = useState<ConvType>('tcp');
+  const [limit, setLimit] = useState(false);
 
-  // Counted again for another capture (openId) or when the capture grows (packets).
+  // Counted again for another capture (openId), when the capture grows (packets), and — limited to the display
+  // filter — when another filter is applied.
   const cap = info ? String(info.openId ?? info.path) : null;
   const packets = info?.packets ?? 0;
   const what = tab === 'phs' ? 'phs' : type;
-  const key = cap === null ? null : `${cap}\u0000${what}`;
+  const filter = limit ? appliedFilter : '';
+  const key = cap === null ? null : [cap, what, filter].join('\u0000');
   const load = useCallback(
     (k: string): Promise<ConversationStats | PhsNode> => {
-      const w = k.slice(k.lastIndexOf('\u0000') + 1);
-      return w === 'phs' ? api.call('phs', {}) : api.call('conversations', { type: w as ConvType });
+      const [, w, f] = k.split('\u0000');
+      const displayed = f !== '';
+      return w === 'phs'
+        ? api.call('phs', displayed ? { displayed } : {})
+        : api.call('conversations', { type: w as ConvType, ...(displayed ? { displayed } : {}) });
     },
     [api],
   );
@@ -618,21 +625,45 @@ export function StatisticsPanel() {
           </button>
         ))}
       </div>
-      {tab !== 'phs' && (
-        <div className="st-types" role="radiogroup" aria-label="Table type">
-          {CONV_TYPES.map(({ type: t, label }) => (
-            <button
-              key={t}
-              role="radio"
-              aria-checked={type === t}
-              className={'btn small' + (type === t ? ' active' : '')}
-              data-testid={`stats-type-${t}`}
-              onClick={() => setType(t)}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+      <div className="st-types">
+        {tab !== 'phs' && (
+          <span className="st-type-group" role="radiogroup" aria-label="Table type">
+            {CONV_TYPES.map(({ type: t, label }) => (
+              <button
+                key={t}
+                role="radio"
+                aria-checked={type === t}
+                className={'btn small' + (type === t ? ' active' : '')}
+                data-testid={`stats-type-${t}`}
+                onClick={() => setType(t)}
+              >
+                {label}
+              </button>
+            ))}
+          </span>
+        )}
+        <span className="spacer" />
+        <label
+          className="st-limit"
+          title={
+            appliedFilter
+              ? `Count only the packets shown by: ${appliedFilter}`
+              : 'Count only the displayed packets (no display filter is applied now)'
+          }
+        >
+          <input
+            type="checkbox"
+            checked={limit}
+            onChange={(e) => setLimit(e.target.checked)}
+            data-testid="stats-limit"
+          />{' '}
+          Limit to display filter
+        </label>
+      </div>
+      {filter && (
+        <p className="muted st-filter" data-testid="stats-filter">
+          Display filter: <code>{filter}</code>
+        </p>
       )}
       {!info && <p className="muted">Open a capture to see its statistics.</p>}
       {error && <p className="error">{error}</p>}
@@ -641,7 +672,9 @@ export function StatisticsPanel() {
           {data ? 'Updating…' : 'Counting…'}
         </p>
       )}
-      {tab !== 'phs' && stats && <ConvTables key={`${key}`} stats={stats} tab={tab} type={type} />}
+      {tab !== 'phs' && stats && (
+        <ConvTables key={`${cap}\u0000${type}`} stats={stats} tab={tab} type={type} />
+      )}
       {tab === 'phs' && root && <PhsTable key={cap ?? ''} root={root} />}
     </section>
   );

@@ -304,6 +304,26 @@ describe('Statistics panel', () => {
     );
   });
 
+  it('"Limit to display filter" asks for the displayed packets only, and again when the filter changes', async () => {
+    const api = fakeApi(50);
+    const store = await openStats(api);
+    const statCalls = () => api.calls.filter((c) => c.method === 'conversations' || c.method === 'phs');
+    fireEvent.click(screen.getByTestId('stats-limit'));
+    // No filter applied: nothing to limit to, nothing counted again.
+    expect(screen.queryByTestId('stats-filter')).toBeNull();
+    await act(async () => {
+      await store.getState().applyFilter('no<11');
+    });
+    await waitFor(() => expect(screen.getByTestId('stats-filter').textContent).toBe('Display filter: no<11'));
+    await waitFor(() => expect(statCalls().at(-1)?.req).toEqual({ type: 'tcp', displayed: true }));
+    fireEvent.click(screen.getByTestId('stats-tab-phs'));
+    await waitFor(() => expect(statCalls().at(-1)).toEqual({ method: 'phs', req: { displayed: true } }));
+    await waitFor(() => expect(screen.getAllByTestId('phs-row').length).toBe(7));
+    fireEvent.click(screen.getByTestId('stats-limit'));
+    await waitFor(() => expect(statCalls().at(-1)).toEqual({ method: 'phs', req: {} }));
+    expect(screen.queryByTestId('stats-filter')).toBeNull();
+  });
+
   it('protocol hierarchy: percentages, collapse and expand, apply a protocol as filter', async () => {
     const api = fakeApi(50);
     await openStats(api);
