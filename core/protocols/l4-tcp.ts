@@ -1,7 +1,10 @@
 /**
  * TCP: header, options, relative sequence numbers and stream index like Wireshark, sequence analysis
  * (retransmission, out-of-order, lost segment, ACKed unseen, dup ACK, window update/full, keep-alive, zero window)
- * and per-direction reassembly for sub-dissectors that ask for more data (ctx.pinfo.data 'tcp.desegment').
+ * and per-direction reassembly for sub-dissectors that ask for more data (ctx.pinfo.data 'tcp.desegment'), as
+ * Wireshark 4.0 does it (desegment_tcp with its multi-segment PDUs, see tcp-desegment.ts): retransmitted and
+ * out-of-order data is not handed to sub-dissectors, overlapping data keeps what came first, a frame cut by the
+ * snaplen is dissected alone.
  *
  * Everything that depends on earlier packets is decided on the first in-order pass and stored per frame
  * (a FrameRecord); a later re-dissection replays that record, re-reading the segments of a reassembled PDU
@@ -16,6 +19,7 @@ import {
   getHeuristics,
 } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
+import { FragHead, fragmentAdd, MspTree, ReassemblyError, type Msp, type Piece } from './tcp-desegment.js';
 
 const FLAG_NAMES: [number, string][] = [
   [0x001, 'FIN'],
@@ -79,6 +83,14 @@ const f = {
   analysisFlags: none1('tcp.analysis.flags', 'TCP Analysis Flags'),
   retransmission: none1('tcp.analysis.retransmission', 'This frame is a (suspected) retransmission'),
   outOfOrder: none1('tcp.analysis.out_of_order', 'This frame is a (suspected) out-of-order segment'),
+  fastRetransmission: none1(
+    'tcp.analysis.fast_retransmission',
+    'This frame is a (suspected) fast retransmission',
+  ),
+  spuriousRetransmission: none1(
+    'tcp.analysis.spurious_retransmission',
+    'This frame is a (suspected) spurious retransmission',
+  ),
   lostSegment: none1(
     'tcp.analysis.lost_segment',
     'Previous segment(s) not captured (common at capture start)',
@@ -127,28 +139,24 @@ interface Dir {
   base?: number;
   /** Highest sequence number seen + length (relative), i.e. the next expected. */
   next?: number;
+  /** When `next` last advanced (Wireshark's nextseqtime, for the out-of-order threshold). */
+  nextTime?: { s: number; ns: number };
   lastAck?: number;
   lastWin?: number;
   lastSeq?: number;
+  /** Time of this direction's last segment (Wireshark's lastacktime). */
+  lastTime?: { s: number; ns: number };
   dupAcks: number;
   dupAckOf?: number;
   winScale: number; // -1 unknown, -2 no scaling
   fin: boolean;
-  /** Sequence ranges not yet seen (after a "previous segment not captured"). */
-  gaps: [number, number][];
-  /** PDU being reassembled: where it starts and what it has so far. */
-  pdu?: PendingPdu;
+  /** Multi-segment PDUs being (or already) reassembled, by first sequence number. */
+  msps: MspTree;
+  /** A sub-dissector asked to reassemble until the FIN (TCP_FLOW_REASSEMBLE_UNTIL_FIN). */
+  untilFin: boolean;
+  /** The FIN that ended an until-FIN reassembly. */
+  finFrame?: number;
 }
-
-interface PendingPdu {
-  start: number; // relative seq of the PDU's first byte
-  need: number; // total length needed, or -1 for "at least one more segment"
-  segs: Seg[];
-  have: number;
-}
-
-/** A piece of payload in frame `frame` at byte offset `off` (in the frame), length `len`. */
-type Seg = [frame: number, off: number, len: number];
 
 interface Stream {
   id: number;
@@ -157,6 +165,9 @@ interface Stream {
   a: string;
   firstTs: { s: number; ns: number };
   lastTs: { s: number; ns: number };
+  /** Time of the last SYN (without ACK) and the handshake's RTT (Wireshark's ts_mru_syn, ts_first_rtt). */
+  mruSyn?: { s: number; ns: number };
+  firstRtt?: { s: number; ns: number };
 }
 
 interface TcpState {
@@ -177,16 +188,28 @@ interface FrameRecord {
   dupAckNum?: number;
   timeRel: { s: number; ns: number };
   timeDelta: { s: number; ns: number };
-  /** Sub-dissector calls in order. */
-  calls: Call[];
-  /** This frame's payload (or its tail) belongs to a PDU completed in that frame (or -1 if never). */
+  /** Sub-dissector calls and column changes, in order (decided on the first pass, replayed later). */
+  ops: Op[];
+  /** This frame's payload (or its tail) belongs to a PDU completed in that frame. */
   reassembledIn?: number;
-  error?: string;
 }
 
-type Call = { kind: 'direct'; off: number; len: number } | { kind: 'pdu'; segs: Seg[]; len: number };
+/**
+ * One step of desegment_tcp: a sub-dissector call on this frame's payload or on reassembled data, the data
+ * dissector for a keep-alive, or a column change ("tcpcol" sets the Protocol column back to TCP, "segnote" adds
+ * "[TCP segment of a reassembled PDU]", "fence" protects what is there before the next PDU of the frame).
+ */
+type Op =
+  | { op: 'direct'; off: number; len: number; canDesegment: boolean; rlen?: number }
+  | { op: 'pdu'; pieces: Piece[]; frags: [number, number][]; len: number; canDesegment: boolean }
+  | { op: 'data'; off: number; len: number }
+  | { op: 'tcpcol' }
+  | { op: 'segnote' }
+  | { op: 'fence' }
+  | { op: 'illegal' }
+  | { op: 'error'; msg: string };
 
-const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, gaps: [] });
+const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, msps: new MspTree(), untilFin: false });
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
   let s = a.s - b.s;
@@ -225,6 +248,7 @@ function findSub(lo: number, hi: number): Protocol[] {
 function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Desegment | undefined {
   const mark = ctx.mark();
   ctx.pinfo.data.delete('tcp.desegment');
+  ctx.pinfo.data.delete('tcp.swallowed');
   let taken = false;
   for (const p of findSub(lo, hi)) {
     if (sub.call(p, 0, sub.view.length, true) !== false) {
@@ -242,6 +266,12 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   }
   const d = ctx.pinfo.data.get('tcp.desegment') as Desegment | undefined;
   ctx.pinfo.data.delete('tcp.desegment');
+  if (ctx.pinfo.data.get('tcp.swallowed')) {
+    // Taken but nothing shown (Wireshark's HTTP on data it does not recognise on its port).
+    ctx.pinfo.data.delete('tcp.swallowed');
+    ctx.rollback(mark);
+    return undefined;
+  }
   if (!taken) {
     sub.data(0);
     return undefined;
@@ -308,6 +338,7 @@ export const tcp = defineProtocol({
 
     let rec = ctx.state.getFrame<FrameRecord>('tcp.rec', n);
     const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
+    const fresh = !rec || !ctx.visited;
     if (!rec || !ctx.visited) {
       rec = firstPass(ctx, st, {
         sp,
@@ -458,6 +489,9 @@ export const tcp = defineProtocol({
         const fld = ANALYSIS_FIELDS[a];
         if (!fld) continue;
         const it = ctx.add(fld, 0, 0, null, { parent: af, generated: true, label: () => `[${fld.name}]` });
+        // Wireshark flags fast and spurious retransmissions as retransmissions too.
+        if (a === 'fast_retransmission' || a === 'spurious_retransmission')
+          ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
         ctx.expert(
           it,
           a === 'duplicate_ack' || a === 'window_update' || a === 'keep_alive' ? 'note' : 'warn',
@@ -479,6 +513,25 @@ export const tcp = defineProtocol({
         `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${seq}${hasAck ? `, Ack: ${ack}` : ''}, Len: ${payloadLen}`,
     );
     ctx.setLength(ctx.top, hl);
+    // A filter's re-dissection that reads nothing of the payload stops here (the first pass decided the rest).
+    if (!fresh && !ctx.payloadNeeded) return;
+    const lo = Math.min(sp, dp);
+    const hi = Math.max(sp, dp);
+    ctx.pinfo.data.set('tcp.stream', rec.stream);
+    ctx.pinfo.data.set('tcp.fin', (flags & 0x01) !== 0);
+    // Wireshark only reassembles segments it has whole (not cut by the snaplen).
+    const canDesegment = capturedPayload >= payloadLen;
+    if (fresh) {
+      const me = stateDir(ctx, rec);
+      // A FIN ends a reassembly "until the end of the stream".
+      if (me && flags & 0x01 && canDesegment && me.untilFin && finishUntilFin(ctx, rec, me, hl, payloadLen)) {
+        runOps(ctx, rec, rec.ops, lo, hi, prefix);
+        return;
+      }
+    } else if (rec.ops.length && rec.ops[0].op === 'pdu' && !rec.ops[0].canDesegment) {
+      runOps(ctx, rec, rec.ops, lo, hi, prefix);
+      return;
+    }
     if (capturedPayload <= 0) return;
     const payloadItem = ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
       label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
@@ -490,8 +543,19 @@ export const tcp = defineProtocol({
         label: () => `[Reassembled PDU in frame: ${rec.reassembledIn}]`,
       });
     }
-    ctx.pinfo.data.set('tcp.stream', rec.stream);
-    replayCalls(ctx, rec, hl, Math.min(sp, dp), Math.max(sp, dp), prefix);
+    if (flags & 0x04) return; // RST: the data is a reset cause, not handed on
+    if (fresh) {
+      const me = stateDir(ctx, rec);
+      if (!canDesegment || !me) {
+        // Cut by the snaplen: the sub-dissector gets what is there, without reassembly.
+        payloadOps(rec, hl, capturedPayload, payloadLen);
+      } else {
+        const seq0 = flags & 0x02 ? rec.relSeq + 1 : rec.relSeq;
+        desegment(ctx, rec, me, seq0, seq0 + payloadLen, hl, hl + payloadLen, lo, hi, prefix);
+        return;
+      }
+    }
+    runOps(ctx, rec, rec.ops, lo, hi, prefix);
   },
 });
 
@@ -505,10 +569,14 @@ const ANALYSIS_FIELDS: Record<string, ReturnType<typeof none1>> = {
   window_full: f.windowFull,
   keep_alive: f.keepAlive,
   zero_window: f.zeroWindow,
+  fast_retransmission: f.fastRetransmission,
+  spurious_retransmission: f.spuriousRetransmission,
 };
 const ANALYSIS_INFO: Record<string, string> = {
   lost_segment: '[TCP Previous segment not captured]',
   retransmission: '[TCP Retransmission]',
+  fast_retransmission: '[TCP Fast Retransmission]',
+  spurious_retransmission: '[TCP Spurious Retransmission]',
   out_of_order: '[TCP Out-Of-Order]',
   ack_lost_segment: '[TCP ACKed unseen segment]',
   window_update: '[TCP Window Update]',
@@ -579,19 +647,31 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   // Sequence analysis, in Wireshark's order of precedence.
   if (me.next !== undefined && !syn && !rst) {
     if (len <= 1 && segLen > 0 && relSeq === me.next - 1 && !fin) analysis.push('keep_alive');
-    else if (relSeq > me.next && segLen > 0) {
-      analysis.push('lost_segment');
-      me.gaps.push([me.next, relSeq]);
-    } else if (relSeq < me.next && segLen > 0) {
-      const gi = me.gaps.findIndex(([a, b]) => relSeq >= a && relSeq < b);
-      if (gi >= 0) {
-        analysis.push('out_of_order');
-        const [a, b] = me.gaps[gi];
-        me.gaps.splice(gi, 1);
-        if (relSeq > a) me.gaps.push([a, relSeq]);
-        if (relSeq + segLen < b) me.gaps.push([relSeq + segLen, b]);
-      } else analysis.push('retransmission');
-    }
+    else if (relSeq > me.next && segLen > 0) analysis.push('lost_segment');
+  }
+  // Retransmission, fast retransmission, out-of-order, spurious retransmission (tcp_analyze_sequence_number in
+  // Wireshark 4.0): a segment that does not advance the sequence is out-of-order when it comes within the
+  // handshake's RTT (3 ms when unknown) of the segment that last advanced it, else a retransmission.
+  if ((len > 0 || syn || fin) && !analysis.includes('keep_alive')) {
+    let notAdvanced = !!me.next && ((relSeq - me.next) | 0) < 0;
+    if (len > 1 && me.next !== undefined && me.next - 1 === relSeq) notAdvanced = false;
+    if (len > 0 && peer.lastAck && ((relSeq + len - peer.lastAck) | 0) <= 0)
+      analysis.push('spurious_retransmission');
+    else if (
+      notAdvanced &&
+      peer.dupAcks >= 2 &&
+      peer.lastAck === relSeq &&
+      peer.lastTime &&
+      nsSince(p.ts, peer.lastTime) < 20_000_000
+    )
+      analysis.push('fast_retransmission');
+    else if (
+      notAdvanced &&
+      nsSince(p.ts, me.nextTime ?? { s: 0, ns: 0 }) < (s.firstRtt ? nsOf(s.firstRtt) : 3_000_000) &&
+      me.next !== relSeq + segLen
+    )
+      analysis.push('out_of_order');
+    else if (notAdvanced) analysis.push('retransmission');
   }
   if (ackf && peer.next !== undefined && relAck > peer.next && !syn && peer.base !== undefined && !rst) {
     analysis.push('ack_lost_segment');
@@ -619,7 +699,18 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   }
 
   const end = relSeq + segLen;
-  if (me.next === undefined || end > me.next) me.next = end;
+  if (me.next === undefined || end > me.next) {
+    me.next = end;
+    me.nextTime = p.ts;
+  }
+  me.lastTime = p.ts;
+  if (syn && !ackf) s.mruSyn = p.ts;
+  // The handshake's RTT: from the last SYN to the first pure ACK (a SYN at time 0.0 does not count, as in
+  // Wireshark, which takes a zero time as "not seen").
+  if (ackf && !syn && s.mruSyn && (s.mruSyn.s || s.mruSyn.ns) && !s.firstRtt) {
+    const rtt = tsub(p.ts, s.mruSyn);
+    if (rtt.s || rtt.ns) s.firstRtt = rtt;
+  }
   if (ackf) {
     me.lastAck = relAck;
     me.lastWin = p.win;
@@ -636,188 +727,342 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     analysis,
     timeRel,
     timeDelta,
-    calls: [],
+    ops: [],
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
-  if (p.capturedPayload < len) {
-    // A frame cut by the snaplen cannot be reassembled: hand over what is there.
-    if (p.capturedPayload > 0) rec.calls.push({ kind: 'direct', off: p.hl, len: p.capturedPayload });
-  } else if (len > 0) planPayload(ctx, me, rec, relSeq, p.hl, len, analysis);
   return rec;
 }
 
-/**
- * First pass: decides which sub-dissector calls this frame makes, feeding and completing reassembly.
- * The calls themselves run in replayCalls (on this pass too) so both passes share one code path.
- */
-function planPayload(
-  ctx: DissectCtx,
-  me: Dir,
-  rec: FrameRecord,
-  relSeq: number,
-  hl: number,
-  len: number,
-  analysis: string[],
-): void {
-  const n = ctx.frame.number;
-  const retrans = analysis.includes('retransmission');
-  const pdu = me.pdu;
-  if (pdu) {
-    if (retrans || analysis.includes('out_of_order')) {
-      // Data already seen (or older than the PDU being built): shown as plain TCP.
-      rec.reassembledIn = -1;
-      return;
-    }
-    const expected = pdu.start + pdu.have;
-    if (relSeq !== expected) {
-      // A hole: the PDU can never complete.
-      me.pdu = undefined;
-      rec.calls.push({ kind: 'direct', off: hl, len });
-      return;
-    }
-    pdu.segs.push([n, ctx.base + hl, len]);
-    pdu.have += len;
-    if (pdu.need >= 0 && pdu.have >= pdu.need) {
-      me.pdu = undefined;
-      const extra = pdu.have - pdu.need;
-      const last = pdu.segs[pdu.segs.length - 1];
-      last[2] -= extra;
-      rec.calls.push({ kind: 'pdu', segs: pdu.segs, len: pdu.need });
-      markReassembled(ctx, pdu.segs, n);
-      if (extra > 0) rec.calls.push({ kind: 'direct', off: hl + len - extra, len: extra });
-      return;
-    }
-    if (pdu.need < 0) {
-      // "One more segment": try again with everything so far.
-      me.pdu = undefined;
-      rec.calls.push({ kind: 'pdu', segs: [...pdu.segs], len: pdu.have });
-      return;
-    }
-    // A middle segment: no sub-dissector call until the PDU is complete.
-    rec.reassembledIn = -1;
-    return;
-  }
-  rec.calls.push({ kind: 'direct', off: hl, len });
+const ONE_MORE_SEGMENT = -1;
+const UNTIL_FIN = -2;
+
+function nsOf(t: { s: number; ns: number }): number {
+  return t.s * 1e9 + t.ns;
 }
 
-function markReassembled(ctx: DissectCtx, segs: Seg[], inFrame: number): void {
-  for (const [frame] of segs) {
+function nsSince(now: { s: number; ns: number }, then: { s: number; ns: number }): number {
+  return nsOf(now) - nsOf(then);
+}
+
+/** The frame's payload goes to the sub-dissectors as it is (or to the data dissector for a keep-alive). */
+function payloadOps(rec: FrameRecord, off: number, len: number, rlen: number): void {
+  if (len <= 0) return;
+  if (rec.analysis.includes('keep_alive')) rec.ops.push({ op: 'data', off, len });
+  // tcp.no_subdissector_on_error: retransmitted and out-of-order data is not handed on.
+  else if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return;
+  else rec.ops.push({ op: 'direct', off, len, canDesegment: false, rlen });
+}
+
+/**
+ * desegment_tcp() of Wireshark 4.0 (out-of-order reassembly off, the default), first pass: feeds this segment to
+ * the multi-segment PDU it continues or to the sub-dissector, runs the sub-dissector calls as it goes (recording
+ * them for later passes) and creates or extends PDUs when the sub-dissector asks for more data.
+ */
+function desegment(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  me: Dir,
+  seqStart: number,
+  nxtseq: number,
+  hl: number,
+  total: number,
+  lo: number,
+  hi: number,
+  prefix: string,
+): void {
+  const n = ctx.frame.number;
+  const read = (fr: number) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
+  const fence: FenceState = { info: undefined, protocol: undefined };
+  let offset = hl;
+  let seq = seqStart;
+  let firstPdu = true;
+  const emit = (op: Op): Desegment | undefined => {
+    rec.ops.push(op);
+    return runOp(ctx, rec, op, lo, hi, prefix, fence);
+  };
+  const process = (op: Op): Desegment | undefined => {
+    if (rec.analysis.includes('keep_alive') && op.op === 'direct') {
+      emit({ op: 'data', off: op.off, len: op.len });
+      return undefined;
+    }
+    if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return undefined;
+    return emit(op);
+  };
+  for (;;) {
+    let fh: FragHead | undefined;
+    let lastFragLen = 0;
+    let mustDesegment = false;
+    let called = false;
+    let another = 0;
+    let d: Desegment | undefined;
+    let desegOffset = offset;
+    let msp = me.msps.get(seq);
+    if (msp && nxtseq <= msp.nxtpdu && msp.lastFrame !== n) {
+      // Seen before: the first segment of a PDU (this frame) or a retransmission of one.
+      if (msp.firstFrame === n && firstPdu) emit({ op: 'segnote' });
+      return;
+    }
+    if (rec.analysis.includes('spurious_retransmission') || rec.analysis.includes('retransmission')) return;
+    if (!msp) msp = me.msps.le(seq - 1);
+    if (msp && msp.seq <= seq && msp.nxtpdu > seq) {
+      msp.lastFrame = n;
+      const len = msp.entire ? total - offset : Math.min(nxtseq - seq, msp.nxtpdu - seq);
+      lastFragLen = len;
+      let complete: boolean;
+      try {
+        complete = fragmentAdd(msp.fh, n, ctx.base + offset, seq - msp.seq, len, nxtseq < msp.nxtpdu, read);
+      } catch (e) {
+        if (e instanceof ReassemblyError) {
+          emit({ op: 'error', msg: e.message });
+          return;
+        }
+        throw e;
+      }
+      if (msp.entire) {
+        msp.entire = false;
+        if (msp.nxtpdu < nxtseq) msp.nxtpdu = nxtseq;
+      }
+      if (msp.nxtpdu < nxtseq && msp.nxtpdu >= seq && len > 0) another = msp.nxtpdu - seq;
+      if (complete) fh = msp.fh;
+    } else {
+      d = process({ op: 'direct', off: offset, len: total - offset, canDesegment: true });
+      called = true;
+      if (d) {
+        mustDesegment = true;
+        desegOffset = offset + d.offset;
+      }
+    }
+    if (fh && msp) {
+      const frags = fh.frags.map((x): [number, number] => [x.frame, x.len]);
+      d = process({ op: 'pdu', pieces: fh.pieces, frags, len: fh.datalen, canDesegment: true });
+      called = true;
+      if (d) {
+        if (d.offset === 0 || msp.seq + d.offset <= seq) fh.partial = true;
+        else msp = splitMsp(me, msp, d.offset, n);
+        if (d.need === ONE_MORE_SEGMENT) {
+          msp.nxtpdu = Math.max(seq + (total - offset), msp.nxtpdu) + 1;
+          msp.entire = true;
+        } else if (d.need === UNTIL_FIN) {
+          me.untilFin = true;
+          msp.nxtpdu = msp.seq + 0x40000000;
+        } else if (seq + lastFragLen >= msp.nxtpdu) msp.nxtpdu = seq + lastFragLen + d.need;
+        else msp.nxtpdu += d.need;
+        another = 0;
+        offset += lastFragLen;
+        seq += lastFragLen;
+        if (total - offset > 0) continue;
+      } else {
+        markReassembled(ctx, fh, n);
+        if (fh.illegal) emit({ op: 'illegal' });
+      }
+    }
+    if (mustDesegment && d) {
+      const desegSeq = seq + (desegOffset - offset);
+      if (d.need === UNTIL_FIN) me.untilFin = true;
+      if (nxtseq - desegSeq <= 1024 * 1024) {
+        const nxtpdu =
+          d.need === ONE_MORE_SEGMENT
+            ? nxtseq + 1
+            : d.need === UNTIL_FIN
+              ? nxtseq + 0x40000000
+              : nxtseq + d.need;
+        const m = me.msps.store(desegSeq, nxtpdu, n);
+        if (d.need === ONE_MORE_SEGMENT) m.entire = true;
+        fragmentAdd(m.fh, n, ctx.base + desegOffset, 0, nxtseq - desegSeq, nxtseq < m.nxtpdu, read);
+      }
+    }
+    if (!called || d) {
+      if (!d || d.offset === 0) {
+        emit({ op: 'tcpcol' });
+        if (firstPdu) emit({ op: 'segnote' });
+      }
+    }
+    if (another) {
+      emit({ op: 'fence' });
+      firstPdu = false;
+      offset += another;
+      seq += another;
+      continue;
+    }
+    return;
+  }
+}
+
+/** split_msp(): the part of a reassembled PDU after `at` becomes a PDU of its own. */
+function splitMsp(me: Dir, msp: Msp, at: number, n: number): Msp {
+  const fh = msp.fh;
+  const newSeq = msp.seq + at;
+  const nm = me.msps.store(newSeq, newSeq + 1, n);
+  let first = 0;
+  for (const x of fh.frags) if (x.off + x.len >= at && (first === 0 || x.frame < first)) first = x.frame;
+  nm.firstFrame = first || n;
+  nm.nxtpdu = msp.nxtpdu;
+  for (const x of fh.frags) {
+    if (at > x.off + x.len) continue;
+    const skip = Math.max(0, at - x.off);
+    nm.fh.frags.push({ off: x.off + skip - at, len: x.len - skip, frame: x.frame, foff: x.foff + skip });
+    if (x.frame > nm.fh.maxFrame) nm.fh.maxFrame = x.frame;
+  }
+  // fragment_truncate: the old PDU ends at the split.
+  fh.frags = fh.frags.filter((x) => x.off < at).map((x) => ({ ...x, len: Math.min(x.len, at - x.off) }));
+  fh.datalen = at;
+  let o = 0;
+  const pieces: Piece[] = [];
+  for (const [fr, off, l] of fh.pieces) {
+    if (o >= at) break;
+    pieces.push([fr, off, Math.min(l, at - o)]);
+    o += l;
+  }
+  fh.pieces = pieces;
+  msp.nxtpdu = msp.seq + at;
+  return nm;
+}
+
+/** The FIN of a stream reassembled "until FIN": the PDU is complete, dissected without further reassembly. */
+function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, len: number): boolean {
+  const n = ctx.frame.number;
+  if (me.finFrame !== undefined && me.finFrame !== n) return false;
+  me.finFrame = n;
+  const msp = me.msps.le(rec.relSeq - 1);
+  if (!msp) return false;
+  const read = (fr: number) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
+  let complete: boolean;
+  try {
+    complete = fragmentAdd(msp.fh, n, ctx.base + hl, rec.relSeq - msp.seq, len, false, read);
+  } catch (e) {
+    if (e instanceof ReassemblyError) {
+      rec.ops.push({ op: 'error', msg: e.message });
+      return true;
+    }
+    throw e;
+  }
+  if (!complete || msp.fh.reassembledIn !== n) return false;
+  const frags = msp.fh.frags.map((x): [number, number] => [x.frame, x.len]);
+  markReassembled(ctx, msp.fh, n);
+  rec.ops.push({ op: 'pdu', pieces: msp.fh.pieces, frags, len: msp.fh.datalen, canDesegment: false });
+  return true;
+}
+
+function markReassembled(ctx: DissectCtx, fh: FragHead, inFrame: number): void {
+  for (const { frame } of fh.frags) {
     if (frame === inFrame) continue;
     const r = ctx.state.getFrame<FrameRecord>('tcp.rec', frame);
     if (r) r.reassembledIn = inFrame;
   }
 }
 
-function rebuild(ctx: DissectCtx, segs: Seg[], len: number): Uint8Array {
+function rebuild(ctx: DissectCtx, pieces: Piece[], len: number): Uint8Array {
   const out = new Uint8Array(len);
   let o = 0;
-  for (const [frame, off, l] of segs) {
-    const bytes = frame === ctx.frame.number ? undefined : ctx.state.readFrame?.(frame);
-    const src = frame === ctx.frame.number ? ctx.frameBytes : bytes;
-    if (!src) continue;
+  for (const [frame, off, l] of pieces) {
+    const src = frame === ctx.frame.number ? ctx.frameBytes : ctx.state.readFrame?.(frame);
     const take = Math.min(l, len - o);
-    out.set(src.subarray(off, off + take), o);
+    if (src) out.set(src.subarray(off, off + take), o);
     o += take;
     if (o >= len) break;
   }
   return out;
 }
 
-function replayCalls(
+/** Column state around the PDUs of one frame: what is protected once another PDU follows. */
+interface FenceState {
+  info: string | undefined;
+  protocol: string | undefined;
+}
+
+function runOps(ctx: DissectCtx, rec: FrameRecord, ops: Op[], lo: number, hi: number, prefix: string): void {
+  const fence: FenceState = { info: undefined, protocol: undefined };
+  for (const op of ops) runOp(ctx, rec, op, lo, hi, prefix, fence);
+}
+
+/** Performs one recorded step; returns the sub-dissector's request for more data (first pass only matters). */
+function runOp(
   ctx: DissectCtx,
   rec: FrameRecord,
-  hl: number,
+  op: Op,
   lo: number,
   hi: number,
   prefix: string,
-): void {
-  const n = ctx.frame.number;
-  let segmentOfPdu = rec.reassembledIn !== undefined && rec.reassembledIn !== n;
-  for (const call of rec.calls) {
-    if (call.kind === 'direct') {
-      const sub = ctx.sub(call.off, call.len);
-      const d = callSub(ctx, sub, lo, hi);
-      if (d && !ctx.visited) startPdu(ctx, rec, call.off + d.offset, call.len - d.offset, d.need);
-      if (d) segmentOfPdu = true;
-    } else {
-      const bytes = rebuild(ctx, call.segs, call.len);
-      if (call.kind === 'pdu' && ctx.fullTree) {
+  fence: FenceState,
+): Desegment | undefined {
+  const keepPrefix = () => {
+    const now = ctx.columns.info;
+    if (prefix && !now.startsWith(prefix)) ctx.columns.info = now ? `${prefix} ${now}` : prefix;
+    if (fence.info !== undefined && !ctx.columns.info.startsWith(fence.info))
+      ctx.columns.info = fence.info + ctx.columns.info;
+    if (fence.protocol !== undefined) ctx.columns.protocol = fence.protocol;
+  };
+  switch (op.op) {
+    case 'direct': {
+      ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
+      ctx.pinfo.data.set('tcp.reported_len', op.rlen ?? op.len);
+      const d = callSub(ctx, ctx.sub(op.off, op.len), lo, hi);
+      keepPrefix();
+      return missing(d, op.len);
+    }
+    case 'pdu': {
+      const bytes = rebuild(ctx, op.pieces, op.len);
+      if (ctx.fullTree) {
         const segItem = ctx.add(f.segments, 0, 0, null, {
           generated: true,
           label: () =>
-            `[${call.segs.length} Reassembled TCP Segments (${call.len} bytes): ${call.segs.map(([fr, , l]) => `#${fr}(${l})`).join(', ')}]`,
+            `[${op.frags.length} Reassembled TCP Segments (${op.len} bytes): ${op.frags.map(([fr, l]) => `#${fr}(${l})`).join(', ')}]`,
         });
-        for (const [fr, , l] of call.segs)
+        for (const [fr, l] of op.frags)
           ctx.add(f.segment, 0, 0, fr, {
             parent: segItem,
             label: () => `[Frame: ${fr}, payload: ${l} bytes]`,
           });
-        ctx.add(f.segmentCount, 0, 0, call.segs.length, { parent: segItem, generated: true });
-        ctx.add(f.reassembledLength, 0, 0, call.len, { parent: segItem, generated: true });
-      } else if (call.kind === 'pdu') {
-        ctx.add(f.segmentCount, 0, 0, call.segs.length, { generated: true, hidden: true });
-      }
-      const sub = ctx.withSource(`Reassembled TCP (${call.len} bytes)`, bytes);
+        ctx.add(f.segmentCount, 0, 0, op.frags.length, { parent: segItem, generated: true });
+        ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
+      } else ctx.add(f.segmentCount, 0, 0, op.frags.length, { generated: true, hidden: true });
+      ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
+      ctx.pinfo.data.set('tcp.reported_len', op.len);
+      const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
       const d = callSub(ctx, sub, lo, hi);
-      if (d && !ctx.visited) {
-        // Still incomplete ("one more segment" or a longer PDU than thought): keep collecting.
-        continueOrRestart(ctx, rec, call.segs, d, call.len);
-        segmentOfPdu = true;
-        continue;
-      }
-      if (!d) {
-        ctx.addLayerName('tcp.segments');
-        segmentOfPdu = false;
-      }
+      if (!d) ctx.addLayerName('tcp.segments');
+      keepPrefix();
+      return missing(d, op.len);
     }
+    case 'data':
+      ctx.sub(op.off, op.len).data(0);
+      return undefined;
+    case 'tcpcol':
+      if (fence.protocol === undefined) ctx.columns.protocol = 'TCP';
+      return undefined;
+    case 'segnote': {
+      const now = ctx.columns.info;
+      ctx.columns.info = now
+        ? `${now} [TCP segment of a reassembled PDU]`
+        : '[TCP segment of a reassembled PDU]';
+      return undefined;
+    }
+    case 'fence':
+      fence.info = ctx.columns.info;
+      fence.protocol = ctx.columns.protocol;
+      return undefined;
+    case 'illegal':
+      ctx.columns.info = `${fence.info ?? (prefix ? `${prefix} ` : '')}[Illegal Segments]`;
+      return undefined;
+    case 'error':
+      ctx.columns.info += `[Reassembly error, protocol TCP: ${op.msg}]`;
+      ctx.expert(undefined, 'error', 'malformed', `Reassembly error, protocol TCP: ${op.msg}`);
+      return undefined;
   }
-  if (segmentOfPdu) {
-    ctx.columns.protocol = 'TCP';
-    const infoNow = ctx.columns.info;
-    const base = prefix && !infoNow.startsWith(prefix) ? `${prefix} ${infoNow}` : infoNow;
-    ctx.columns.info = `${base} [TCP segment of a reassembled PDU]`;
-  }
+}
+
+/**
+ * Sub-dissectors ask for a total length from their offset; Wireshark's desegment_len counts the bytes missing
+ * after the data they were given.
+ */
+function missing(d: Desegment | undefined, len: number): Desegment | undefined {
+  if (!d || d.need < 0) return d;
+  return { offset: d.offset, need: Math.max(1, d.need - (len - d.offset)) };
 }
 
 function stateDir(ctx: DissectCtx, rec: FrameRecord): Dir | undefined {
   const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
   return st.byId[rec.stream]?.dirs[rec.dir];
-}
-
-function startPdu(ctx: DissectCtx, rec: FrameRecord, off: number, available: number, need: number): void {
-  const me = stateDir(ctx, rec);
-  if (!me) return;
-  // This segment's tail starts the PDU; the next segment must continue right after it.
-  me.pdu = {
-    start: (me.next ?? 0) - available,
-    need,
-    segs: [[ctx.frame.number, ctx.base + off, available]],
-    have: available,
-  };
-  rec.reassembledIn = -1;
-}
-
-/** Drops the first `k` bytes of a segment list. */
-function skipSegs(segs: Seg[], k: number): Seg[] {
-  const out: Seg[] = [];
-  for (const [fr, off, len] of segs) {
-    if (k >= len) {
-      k -= len;
-      continue;
-    }
-    out.push([fr, off + k, len - k]);
-    k = 0;
-  }
-  return out;
-}
-
-function continueOrRestart(ctx: DissectCtx, rec: FrameRecord, segs: Seg[], d: Desegment, have: number): void {
-  const me = stateDir(ctx, rec);
-  if (!me) return;
-  const rest = skipSegs(segs, d.offset);
-  const avail = have - d.offset;
-  me.pdu = { start: (me.next ?? 0) - avail, need: d.need, segs: rest, have: avail };
-  rec.reassembledIn = -1;
 }
 
 export type { Item };

@@ -33,8 +33,8 @@ export const HTTP_METHODS = [
   'SUBSCRIBE',
   'UNSUBSCRIBE',
   'M-SEARCH',
-  'PRI',
 ];
+// "PRI * HTTP/2.0" is the HTTP/2 connection preface, not an HTTP/1 request (Wireshark leaves it to HTTP/2).
 
 const f = {
   request: bool('http.request', 'Request'),
@@ -377,35 +377,60 @@ export const http = defineProtocol({
     // After "101 Switching Protocols" the stream is not HTTP any more: let the WebSocket dissector take it.
     if (isWebSocketData(ctx)) return false;
     const v = ctx.view;
-    const canDesegment = ctx.frame.capLen >= ctx.frame.origLen || ctx.src !== 0;
+    const tcpCan = ctx.pinfo.data.get('tcp.can_desegment') as boolean | undefined;
+    const canDesegment = tcpCan ?? (ctx.frame.capLen >= ctx.frame.origLen || ctx.src !== 0);
+    // The length of the data as sent (more than what was captured when the snaplen cut the frame).
+    const reportedLen = Math.max(
+      v.length,
+      (ctx.pinfo.data.get('tcp.reported_len') as number | undefined) ?? 0,
+    );
+    const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
+    // Wireshark's "have_seen_http": a request was seen on this connection.
+    // The connection's last request as it stood when this data was first dissected (replayed as it was then).
+    const conv = convAt(ctx, stream);
+    if (!conv.last && !isHttpPort(ctx) && !looksLikeHttp(v, 0)) return false;
     let off = 0;
     let msgIndex = 0;
     let any = false;
-    while (off < v.length) {
-      const p = parseHead(v, off);
-      if (p === undefined) {
-        if (off === 0) {
-          // Not the start of a message: a continuation of a body we could not pair (like tshark).
-          if (ctx.top.field.abbrev !== 'http' || !isHttpPort(ctx)) return false;
-          ctx.columns.protocol = 'HTTP';
-          ctx.columns.info = 'Continuation';
-          const magic = v.length >= 6 ? v.latin1(0, 6) : '';
-          if (magic === 'GIF89a' || magic === 'GIF87a') ctx.columns.info += ` (${magic})`;
-          ctx.add(f.fileData, 0, v.length, v.slice(0, v.length), {
-            label: () => `File Data: ${v.length} bytes`,
-          });
-          if (!ctx.visited) {
-            // tshark exports the data of a continuation under the stream's last request.
-            const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
-            const last = httpState(ctx).lastRequest.get(stream);
-            if (last) pushObject(ctx, httpState(ctx), ctx.frame.number, last, '', v.length);
-          }
-          if (!canDesegment) throw new BoundsError(v.length, 1, v.length);
+    while (off < v.length || off < reportedLen) {
+      // dissect_http_message(): a CRLF before a message is skipped; reading past the captured bytes throws.
+      let start = off;
+      if (reportedLen - off > 3) {
+        if (off + 2 > v.length) throw new BoundsError(v.length, off, 2);
+        if (v.bytes[off] === 13 && v.bytes[off + 1] === 10) start += 2;
+      }
+      if (start >= v.length) throw new BoundsError(v.length, start, 1);
+      const b0 = v.bytes[start];
+      if (b0 < 0x20 || b0 > 0x7e) {
+        // Binary data: only a "Continuation" on a connection that carried HTTP, never an exported object.
+        if (!conv.last) {
+          if (!any) ctx.pinfo.data.set('tcp.swallowed', true);
           return true;
         }
+        ctx.columns.protocol = 'HTTP';
+        if (msgIndex === 0) ctx.columns.info = 'Continuation';
         ctx.data(off);
         return true;
       }
+      const firstEnd = findLineEnd(v, start, true);
+      if (firstEnd < 0 && canDesegment && v.length >= reportedLen) {
+        // No complete line yet: ask for one more segment, whatever the data.
+        requestMore(ctx, { offset: start, need: -1 });
+        return true;
+      }
+      const p = firstEnd < 0 || !looksLikeHttp(v, start) ? undefined : parseHead(v, start);
+      if (p === undefined) {
+        const used = continuation(ctx, start, msgIndex, stream, conv);
+        if (used < 0) {
+          if (!any && !conv.last) ctx.pinfo.data.set('tcp.swallowed', true);
+          return true;
+        }
+        any = true;
+        off = start + used;
+        msgIndex++;
+        continue;
+      }
+      off = start;
       if (p === 'incomplete') {
         if (off === 0 && !looksLikeHttp(v, 0)) return false;
         ctx.columns.protocol = 'HTTP';
@@ -426,7 +451,6 @@ export const http = defineProtocol({
       }
       // Headers complete: how long is the body?
       const st = httpState(ctx);
-      const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
       const key = `${ctx.frame.number}:${msgIndex}`;
       let req: HttpRequestInfo | undefined;
       if (!p.isRequest) {
@@ -434,10 +458,14 @@ export const http = defineProtocol({
         if (!ctx.visited) req = st.pending.get(stream)?.[0];
         else req = ctx.state.getFrame<HttpRequestInfo>('http.req_of', hashKey(key));
       }
+      // Like Wireshark, the connection's last request decides whether a response can have a body.
+      const lastMethod = conv.last?.method;
       const noBody =
         !p.isRequest &&
-        (req?.method === 'HEAD' ||
+        (lastMethod === 'HEAD' ||
           (p.code !== undefined && (p.code < 200 || p.code === 204 || p.code === 304)));
+      // A FIN ends the stream: no more data will come for the body.
+      const canDesegmentBody = canDesegment && ctx.pinfo.data.get('tcp.fin') !== true;
       const te = header(p, 'transfer-encoding')?.toLowerCase();
       const clText = header(p, 'content-length');
       const cl = clText !== undefined && /^\d+$/.test(clText) ? Number(clText) : undefined;
@@ -449,7 +477,7 @@ export const http = defineProtocol({
           if (chunked === 'incomplete') {
             ctx.columns.protocol = 'HTTP';
             setInfo(ctx, p.firstLine, msgIndex);
-            if (canDesegment) {
+            if (canDesegmentBody) {
               requestMore(ctx, { offset: off, need: -1 });
               return true;
             }
@@ -461,15 +489,23 @@ export const http = defineProtocol({
           if (bodyEnd > v.length) {
             ctx.columns.protocol = 'HTTP';
             setInfo(ctx, p.firstLine, msgIndex);
-            if (canDesegment) {
+            if (canDesegmentBody) {
               requestMore(ctx, { offset: off, need: bodyEnd - off });
               return true;
             }
+            // What is there of the body (cut by the snaplen or the end of the stream).
             dissectMessage(ctx, p, off, v.length, msgIndex, req, stream, undefined, noBody);
-            throw new BoundsError(v.length, 1, v.length);
+            if (reportedLen > v.length) throw new BoundsError(v.length, 1, v.length);
+            return true;
           }
         } else if (!p.isRequest) {
-          // No length: the body runs to the end of the data we have (tshark reads to the connection's end).
+          // No length: the body runs to the end of the connection.
+          if (canDesegmentBody) {
+            ctx.columns.protocol = 'HTTP';
+            setInfo(ctx, p.firstLine, msgIndex);
+            requestMore(ctx, { offset: off, need: -2 });
+            return true;
+          }
           bodyEnd = v.length;
         }
       }
@@ -480,16 +516,158 @@ export const http = defineProtocol({
         ctx.state.setFrame('http.req_of', hashKey(key), req);
       }
       dissectMessage(ctx, p, off, bodyEnd, msgIndex, req, stream, chunked, noBody);
+      if (p.isRequest)
+        conv.last = {
+          frame: ctx.frame.number,
+          method: p.method!,
+          uri: p.uri!,
+          host: header(p, 'host') ?? '',
+          ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
+        };
       off = bodyEnd;
       msgIndex++;
-      if (off < v.length && !looksLikeHttp(v, off)) {
-        // Trailing bytes that do not start a message.
-        break;
-      }
     }
     return any || true;
   },
 });
+
+/**
+ * tvb_find_line_end(): the length of the line at `from` (without its end), or -1 when `desegment` and the line end
+ * is not there (or a CR ends the data, so a LF may follow). Without `desegment` a missing end is the data's end.
+ */
+function findLineEnd(v: ByteView, from: number, desegment: boolean): number {
+  const b = v.bytes;
+  for (let i = from; i < v.length; i++) {
+    if (b[i] === 10) return i - from;
+    if (b[i] === 13) return i + 1 >= v.length && desegment ? -1 : i - from;
+  }
+  return desegment ? -1 : v.length - from;
+}
+
+function lineNext(v: ByteView, from: number, len: number): number {
+  const e = from + len;
+  if (e >= v.length) return v.length;
+  if (v.bytes[e] === 13) return e + 1 < v.length && v.bytes[e + 1] === 10 ? e + 2 : e + 1;
+  return e + 1;
+}
+
+/**
+ * Data that does not start with a request or status line, as dissect_http_message() takes it: lines with a
+ * colon are headers up to a blank line, a line without one ends them, and the rest is a body exported under the
+ * connection's last request URI (or as "object<frame>" when no request was seen). Returns the bytes used, or
+ * -1 when nothing was dissected.
+ */
+function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: number, conv: Conv): number {
+  const v = ctx.view;
+  const st = httpState(ctx);
+  const last = conv.last;
+  if (last) {
+    ctx.columns.protocol = 'HTTP';
+    if (msgIndex === 0) ctx.columns.info = 'Continuation';
+  }
+  let o = start;
+  let saw = false;
+  let contentType = '';
+  let cl: number | undefined;
+  while (o < v.length) {
+    const ll = findLineEnd(v, o, false);
+    const next = lineNext(v, o, ll);
+    if (ll === 0) {
+      o = next;
+      break;
+    }
+    const line = v.latin1(o, ll);
+    const c = line.indexOf(':');
+    if (looksLikeHttp(v, o) && !line.startsWith('HTTP/')) {
+      // A request line (cut short by the snaplen): it still names the objects that follow.
+      saw = true;
+      const sp1 = line.indexOf(' ');
+      const rest = line.slice(sp1 + 1);
+      const sp2 = rest.indexOf(' ');
+      const method = line.slice(0, sp1);
+      const uri = sp2 < 0 ? rest : rest.slice(0, sp2);
+      if (!ctx.visited) noteRequest(ctx, method, uri, stream);
+      conv.last = {
+        frame: ctx.frame.number,
+        method,
+        uri,
+        host: '',
+        ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
+      };
+      o = next;
+      continue;
+    }
+    if (c >= 0 || looksLikeHttp(v, o)) {
+      saw = true;
+      if (c > 0) {
+        const name = line.slice(0, c).trim().toLowerCase();
+        const value = line.slice(c + 1).trim();
+        if (name === 'content-type') contentType = value.split(';')[0].trim().toLowerCase();
+        if (name === 'content-length' && /^\d+$/.test(value)) cl = Number(value);
+        const field = HEADER_FIELDS[name];
+        const text = `${line.slice(0, c)}: ${value}`;
+        if (field) ctx.add(field, o, next - o, value, { label: () => `${text}\\r\\n` });
+        else ctx.add(f.unknownHeader, o, next - o, text, { label: () => `${text}\\r\\n` });
+      }
+      o = next;
+      continue;
+    }
+    // tvb_ensure_bytes_exist(): a header line cut short throws.
+    if (saw && o + ll + 1 > v.length) throw new BoundsError(v.length, o, ll + 1);
+    break;
+  }
+  let datalen = v.length - o;
+  if (cl !== undefined) datalen = Math.min(datalen, cl);
+  if (datalen > 0) {
+    const body = v.slice(o, datalen);
+    ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
+    if (!ctx.visited) pushObject(ctx, st, ctx.frame.number, last, contentType, datalen);
+    if (last) {
+      const magic = datalen >= 6 ? v.latin1(o, 6) : '';
+      if (msgIndex === 0 && (magic === 'GIF89a' || magic === 'GIF87a')) ctx.columns.info += ` (${magic})`;
+    }
+  }
+  if (!saw && datalen <= 0 && !last) return -1;
+  return o + Math.max(0, datalen) - start;
+}
+
+/** The connection's last request (Wireshark's conv_data->request_uri and request_method). */
+interface Conv {
+  last?: HttpRequestInfo;
+}
+
+/**
+ * The last request of the stream when this call was first dissected: taken from the state on the first pass and
+ * recorded per frame and call, so that a re-dissection decides exactly as the first pass did.
+ */
+function convAt(ctx: DissectCtx, stream: number): Conv {
+  const k = ((ctx.pinfo.data.get('http.calls') as number | undefined) ?? 0) + 1;
+  ctx.pinfo.data.set('http.calls', k);
+  const key = ctx.frame.number * 64 + Math.min(k, 63);
+  if (!ctx.visited) {
+    const last = httpState(ctx).lastRequest.get(stream);
+    ctx.state.setFrame('http.last', key, last ?? null);
+    return { last };
+  }
+  return { last: ctx.state.getFrame<HttpRequestInfo | null>('http.last', key) ?? undefined };
+}
+
+/** Records a request seen only partly (no headers): it becomes the connection's last request. */
+function noteRequest(ctx: DissectCtx, method: string, uri: string, stream: number): void {
+  const st = httpState(ctx);
+  st.requests++;
+  const info: HttpRequestInfo = {
+    frame: ctx.frame.number,
+    method,
+    uri,
+    host: st.lastRequest.get(stream)?.host ?? '',
+    ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
+  };
+  const list = st.pending.get(stream) ?? [];
+  list.push(info);
+  st.pending.set(stream, list);
+  st.lastRequest.set(stream, info);
+}
 
 function isHttpPort(ctx: DissectCtx): boolean {
   const ports = [80, 8080, 8000, 3128, 8008, 8888];
