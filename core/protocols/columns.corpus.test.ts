@@ -93,7 +93,7 @@ describe.skipIf(!hasCorpus)('packet-list columns vs tshark', () => {
       ].join('\n'),
     );
     expect(total.length).toBe(total.frames);
-    expect(total.protocol / total.ours).toBeGreaterThanOrEqual(0.95);
-    expect(total.info / total.ours).toBeGreaterThanOrEqual(0.85);
+    expect(total.protocol / total.ours).toBeGreaterThanOrEqual(0.99);
+    expect(total.info / total.ours).toBeGreaterThanOrEqual(0.97);
   });
 });
