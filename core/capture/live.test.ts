@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, writeFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync, truncateSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -133,10 +134,17 @@ describe.skipIf(!root || !captureProgram())('live capture through the service (r
     expect(rows.rows[0].time).toBe(0);
     expect(grown.length).toBeGreaterThan(0);
     const saveAs = join(dir, 'kept.pcap');
+    // After the stop, the capture's SHA-256 is that of the complete file, not of the empty file at start.
+    const rehashed = new Promise<string | undefined>((res) =>
+      svc.on('opened', (i) => i.sha256 && res(i.sha256)),
+    );
     const stopped = await svc.call('stopCapture', { saveAs });
     expect(stopped.savedAs).toBe(saveAs);
     expect(stopped.packets).toBeGreaterThanOrEqual(12);
     await expect(svc.call('stopCapture', { saveAs })).rejects.toThrow(/EEXIST|exists/);
+    const sha = createHash('sha256').update(readFileSync(saveAs)).digest('hex');
+    expect(await rehashed).toBe(sha);
+    expect((await svc.call('info', {}))?.sha256).toBe(sha);
     server.close();
     svc.dispose();
   });

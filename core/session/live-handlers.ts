@@ -44,6 +44,11 @@ export function liveHandlers(
       error = live.errorText.trim();
     live = undefined;
     ctx.emit('captureStopped', { packets: session.total, ...(error ? { error } : {}) });
+    // The file is complete now: its SHA-256 (chain of custody) is taken again and the capture info updated.
+    const cap = session.capture;
+    void session.rehash().then(() => {
+      if (cap && session.capture === cap) ctx.emit('opened', session.info());
+    });
   };
 
   return {

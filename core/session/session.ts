@@ -111,10 +111,12 @@ export class CaptureSession {
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
     this.state.readFrame = (n) => cap.readPacket(n - 1);
     if (this.opts.hash !== false) {
-      this.shaPromise = sha256File(path).then(
-        (h) => (this.sha256 = h),
+      // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
+      const p: Promise<string | undefined> = sha256File(path).then(
+        (h) => (this.shaPromise === p ? (this.sha256 = h) : h),
         () => undefined,
       );
+      this.shaPromise = p;
     }
     return this.info();
   }
@@ -122,6 +124,22 @@ export class CaptureSession {
   /** Waits for the file hash computed at open (chain of custody). */
   async fileSha256(): Promise<string | undefined> {
     return this.sha256 ?? (await this.shaPromise);
+  }
+
+  /**
+   * Hashes the capture file again and returns the new SHA-256: a live capture's file is only complete when the
+   * capture stops, so the hash taken at open (of a nearly empty file) would not identify the evidence.
+   */
+  async rehash(): Promise<string | undefined> {
+    const cap = this.cap;
+    if (!cap || this.opts.hash === false) return undefined;
+    this.sha256 = undefined;
+    const p: Promise<string | undefined> = sha256File(cap.path).then(
+      (h) => (this.cap === cap && this.shaPromise === p ? (this.sha256 = h) : h),
+      () => undefined,
+    );
+    this.shaPromise = p;
+    return p;
   }
 
   close(): void {
