@@ -261,7 +261,9 @@ test.describe('statistics panel', () => {
     await shot(page, info, '03-applied-stream');
 
     // ── right-click › A ↔ B (addresses and ports), on the biggest conversation ──
-    await rowOf(page, top.stream).click({ button: 'right' });
+    await rowOf(page, top.stream).click({ button: 'right', position: { x: 700, y: 10 } });
+    await expect(page.getByTestId('stats-menu')).toBeInViewport({ ratio: 1 });
+    await shot(page, info, '03b-row-menu');
     await page.getByTestId('stats-menu').getByText('Apply as Filter: A ↔ B').click();
     const ab = `ip.addr==${top.a} && tcp.port==${top.portA} && ip.addr==${top.b} && tcp.port==${top.portB}`;
     await expect(page.getByTestId('filter-input')).toHaveValue(ab);

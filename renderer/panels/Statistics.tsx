@@ -6,6 +6,7 @@
 import {
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -133,6 +134,19 @@ interface Menu {
 }
 
 function ContextMenu({ menu, close }: { menu: Menu; close: () => void }) {
+  // Opened near the window's right or bottom edge (the panel sits on the right), it moves back into view.
+  const ref = useRef<HTMLDivElement | null>(null);
+  const [pos, setPos] = useState({ x: menu.x, y: menu.y });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const w = el.offsetWidth;
+    const h = el.offsetHeight;
+    setPos({
+      x: Math.max(0, Math.min(menu.x, window.innerWidth - w - 4)),
+      y: Math.max(0, Math.min(menu.y, window.innerHeight - h - 4)),
+    });
+  }, [menu]);
   useEffect(() => {
     window.addEventListener('click', close);
     window.addEventListener('keydown', close);
@@ -144,7 +158,13 @@ function ContextMenu({ menu, close }: { menu: Menu; close: () => void }) {
     };
   }, [close]);
   return (
-    <div className="context-menu" role="menu" style={{ left: menu.x, top: menu.y }} data-testid="stats-menu">
+    <div
+      ref={ref}
+      className="context-menu st-menu"
+      role="menu"
+      style={{ left: pos.x, top: pos.y }}
+      data-testid="stats-menu"
+    >
       {menu.items.map(([label, run]) => (
         <div
           key={label}
