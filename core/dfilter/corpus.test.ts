@@ -49,6 +49,8 @@ function unknownNames(filter: string): string[] {
   const names =
     filter
       .replace(/"(\\.|[^"\\])*"/g, '""')
+      // IPv6 literals (`ff05::9999/128`, `2001:db8:0:0:0:0:0:1`) are values, not field names.
+      .replace(/(?<![\w.])[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}(\/\d+)?(?![\w.])/gi, ' ')
       .match(/[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+|\b[a-z][a-z0-9_-]{1,}\b/g) ?? [];
   const words = new Set([
     'and',

@@ -440,6 +440,9 @@ const ntp = {
     },
   }),
   stratum: uint('ntp.stratum', 'Peer Clock Stratum', 8),
+  ppoll: uint('ntp.ppoll', 'Peer Polling Interval', 8),
+  // Wireshark 4.0 keeps the precision's raw octet (an unsigned 8-bit field) and shows 2^x seconds beside it.
+  precision: uint('ntp.precision', 'Peer Clock Precision', 8),
 };
 defineProtocol({
   abbrev: 'ntp',
@@ -453,6 +456,13 @@ defineProtocol({
     ctx.add(ntp.vn, 0, 1, vn);
     ctx.add(ntp.mode, 0, 1, mode);
     ctx.add(ntp.stratum, 1, 1, ctx.view.u8(1));
+    const poll = ctx.view.u8(2);
+    ctx.add(ntp.ppoll, 2, 1, poll, { label: `Peer Polling Interval: ${poll} (${2 ** poll} seconds)` });
+    const prec = ctx.view.u8(3);
+    const exp = prec > 127 ? prec - 256 : prec;
+    ctx.add(ntp.precision, 3, 1, prec, {
+      label: `Peer Clock Precision: ${(2 ** exp).toFixed(6)} seconds`,
+    });
     const modes = [
       'reserved',
       'symmetric active',
