@@ -68,7 +68,7 @@ export async function importBundled(entry) {
   const abs = resolve(root, entry);
   if (process.env.WIRELENS_TSX !== '1') {
     try {
-      const id = createHash('sha1').update(relative(root, abs)).digest('hex').slice(0, 12);
+      const id = createHash('sha1').update(abs).digest('hex').slice(0, 12);
       const out = join(cacheDir, `${id}.mjs`);
       const meta = join(cacheDir, `${id}.json`);
       if (!upToDate(out, meta)) {

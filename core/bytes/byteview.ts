@@ -3,6 +3,8 @@
  * packet raises a `BoundsError` (turned into a "Malformed Packet" expert item by the dissection engine)
  * instead of reading garbage or throwing something unexpected.
  */
+import { Buffer } from 'node:buffer';
+
 export class BoundsError extends Error {
   constructor(
     readonly offset: number,
@@ -16,11 +18,16 @@ export class BoundsError extends Error {
 
 export class ByteView {
   readonly bytes: Uint8Array;
-  private readonly dv: DataView;
+  /** Created on first use: most views (one per layer and packet) only read bytes and 16/32-bit words. */
+  private dataView?: DataView;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private get dv(): DataView {
+    const b = this.bytes;
+    return (this.dataView ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
   }
 
   get length(): number {
@@ -44,11 +51,13 @@ export class ByteView {
   }
   u16be(o: number): number {
     this.check(o, 2);
-    return this.dv.getUint16(o, false);
+    const b = this.bytes;
+    return (b[o] << 8) | b[o + 1];
   }
   u16le(o: number): number {
     this.check(o, 2);
-    return this.dv.getUint16(o, true);
+    const b = this.bytes;
+    return b[o] | (b[o + 1] << 8);
   }
   u24be(o: number): number {
     this.check(o, 3);
@@ -56,15 +65,18 @@ export class ByteView {
   }
   u32be(o: number): number {
     this.check(o, 4);
-    return this.dv.getUint32(o, false);
+    const b = this.bytes;
+    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
   }
   u32le(o: number): number {
     this.check(o, 4);
-    return this.dv.getUint32(o, true);
+    const b = this.bytes;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
   i32be(o: number): number {
     this.check(o, 4);
-    return this.dv.getInt32(o, false);
+    const b = this.bytes;
+    return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
   }
   u64be(o: number): bigint {
     this.check(o, 8);
@@ -98,12 +110,14 @@ export class ByteView {
 }
 
 export function latin1(b: Uint8Array): string {
-  let s = '';
-  const CHUNK = 8192;
-  for (let i = 0; i < b.length; i += CHUNK) {
-    s += String.fromCharCode.apply(null, Array.from(b.subarray(i, i + CHUNK)));
+  const n = b.length;
+  if (n <= 16) {
+    // Short texts (methods, tokens, names): a plain loop beats any call into the runtime.
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]);
+    return s;
   }
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, n).toString('latin1');
 }
 
 export function indexOfBytes(hay: Uint8Array, needle: ArrayLike<number>, from = 0): number {

@@ -161,6 +161,68 @@ interface AddOptions {
   hidden?: boolean;
 }
 
+/** wantsAny answers per selection and field group (both live as long as a filter / a module). */
+const anyCache = new WeakMap<ReadonlySet<number>, WeakMap<readonly FieldDef[], boolean>>();
+const anyColumns = new WeakMap<readonly FieldDef[], boolean>();
+const payloadCache = new WeakMap<ReadonlySet<number>, boolean>();
+
+/**
+ * Fields that only the link, network and transport layers add, never a dissector of TCP or UDP payload (no
+ * protocol here carries IP or Ethernet over TCP/UDP; one that did — VXLAN, Teredo — must take its inner fields
+ * out of this list). TCP's reassembly fields are not in it: they are added while the payload is dissected.
+ */
+const LOWER_LAYER_PREFIXES = ['eth', 'vlan', 'sll', 'null', 'ip', 'ipv6', 'udp'];
+const TCP_HEADER_FIELDS = new Set([
+  'tcp',
+  'tcp.srcport',
+  'tcp.dstport',
+  'tcp.port',
+  'tcp.stream',
+  'tcp.len',
+  'tcp.seq',
+  'tcp.seq_raw',
+  'tcp.nxtseq',
+  'tcp.ack',
+  'tcp.ack_raw',
+  'tcp.hdr_len',
+  'tcp.flags',
+  'tcp.flags.res',
+  'tcp.flags.ae',
+  'tcp.flags.ns',
+  'tcp.flags.cwr',
+  'tcp.flags.ece',
+  'tcp.flags.urg',
+  'tcp.flags.ack',
+  'tcp.flags.push',
+  'tcp.flags.reset',
+  'tcp.flags.syn',
+  'tcp.flags.fin',
+  'tcp.flags.str',
+  'tcp.window_size_value',
+  'tcp.window_size',
+  'tcp.window_size_scalefactor',
+  'tcp.checksum',
+  'tcp.checksum.status',
+  'tcp.urgent_pointer',
+]);
+const FRAME_FIELDS_EXCLUDED = new Set(['frame.protocols', 'frame.coloring_rule.name']);
+let lowerIds: Set<number> | undefined;
+function lowerLayerIds(): Set<number> {
+  if (lowerIds) return lowerIds;
+  const ids = new Set<number>();
+  for (const def of registry.all()) {
+    const a = def.abbrev;
+    const top = a.split('.')[0];
+    if (
+      LOWER_LAYER_PREFIXES.includes(top) ||
+      TCP_HEADER_FIELDS.has(a) ||
+      (top === 'frame' && !FRAME_FIELDS_EXCLUDED.has(a))
+    )
+      ids.add(def.id);
+  }
+  return (lowerIds = ids);
+}
+
 /** Shared sink for items a selective dissection does not record; dissectors may still use it as a parent. */
 function makeDummy(): Item {
   return { field: wsText, value: null, src: 0, off: 0, len: 0 };
@@ -187,6 +249,8 @@ class Builder {
   constructor(
     frameBytes: Uint8Array,
     readonly selection: ItemSelection,
+    /** False when the caller reads no column (filter passes). */
+    readonly columnsWanted: boolean,
   ) {
     this.sources = [{ name: 'Frame', bytes: frameBytes }];
   }
@@ -196,6 +260,37 @@ class Builder {
     if (sel === 'all' || field.kind === 'protocol') return true;
     if (sel === 'columns') return false;
     return sel.has(field.id);
+  }
+
+  /**
+   * Whether dissection may stop at a transport header: on a re-dissection for a caller that reads no column and
+   * records nothing but fields no payload dissector adds (LOWER_LAYER_FIELDS).
+   */
+  payloadNeeded(visited: boolean): boolean {
+    const sel = this.selection;
+    if (!visited || this.columnsWanted || typeof sel === 'string') return true;
+    let r = payloadCache.get(sel);
+    if (r === undefined) {
+      const lower = lowerLayerIds();
+      r = false;
+      for (const id of sel) if (!lower.has(id)) r = true;
+      payloadCache.set(sel, r);
+    }
+    return r;
+  }
+
+  /** wants() of at least one of `fields`, cached per selection and group. */
+  wantsAny(fields: readonly FieldDef[]): boolean {
+    const sel = this.selection;
+    if (sel === 'all') return true;
+    let bySel = sel === 'columns' ? anyColumns : anyCache.get(sel);
+    if (!bySel) anyCache.set(sel as ReadonlySet<number>, (bySel = new WeakMap()));
+    let r = bySel.get(fields);
+    if (r === undefined) {
+      r = fields.some((f) => this.wants(f));
+      bySel.set(fields, r);
+    }
+    return r;
   }
 
   record(item: Item, parent: Item | undefined): Item {
@@ -275,6 +370,28 @@ export class DissectCtx {
     return this.b.wants(field);
   }
 
+  /**
+   * Whether any of `fields` is being recorded: lets a dissector skip a whole block of items (and the option
+   * objects and values it would build for them) in the list and filter passes. Keep the group array in a
+   * module constant: the answer is cached per selection and group.
+   */
+  wantsAny(fields: readonly FieldDef[]): boolean {
+    return this.b.wantsAny(fields);
+  }
+
+  /** Whether the caller reads the columns (false in filter passes: Info text need not be built). */
+  get columnsWanted(): boolean {
+    return this.b.columnsWanted;
+  }
+
+  /**
+   * False when a transport dissector may skip its payload: a re-dissection for a filter that reads nothing a
+   * payload dissector adds (nor the columns). The first pass always dissects everything (it builds the state).
+   */
+  get payloadNeeded(): boolean {
+    return this.b.payloadNeeded(this.visited);
+  }
+
   /** Whether the full tree is being built (labels and text items are worth computing). */
   get fullTree(): boolean {
     return this.b.selection === 'all';
@@ -284,7 +401,10 @@ export class DissectCtx {
   add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts: AddOptions = {}): Item {
     if (!this.b.wants(field)) return this.b.dummy; // selective dissection: no allocation for unwanted items
     const item: Item = { field, value, src: this.src, off: this.base + off, len };
-    if (opts.label !== undefined) item.label = typeof opts.label === 'function' ? opts.label() : opts.label;
+    const label = opts.label;
+    // A computed label is only read in the full tree (protocol items are recorded in every selection).
+    if (label !== undefined && (typeof label !== 'function' || this.fullTree))
+      item.label = typeof label === 'function' ? label() : label;
     if (opts.generated) item.generated = true;
     if (opts.hidden) item.hidden = true;
     return this.b.record(item, opts.parent ?? this.top);
@@ -312,11 +432,15 @@ export class DissectCtx {
   /** Attaches expert info to `item` (or to this layer) and records an _ws.expert entry. */
   expert(item: Item | undefined, severity: ExpertSeverity, group: string, message: string): void {
     const target = item ?? this.top;
+    const dummy = this.b.isDummy(target);
+    // The list records no expert items (they matter to filters and the tree only).
+    if (dummy && this.b.selection === 'columns') return;
     const expert: Expert = { severity, group, message };
-    if (!this.b.isDummy(target)) target.expert = expert;
+    if (!dummy) target.expert = expert;
     const e = this.add(wsExpert, target.off - this.base, target.len, null, {
       parent: target,
-      label: `[Expert Info (${severity[0].toUpperCase()}${severity.slice(1)}/${group[0].toUpperCase()}${group.slice(1)}): ${message}]`,
+      label: () =>
+        `[Expert Info (${severity[0].toUpperCase()}${severity.slice(1)}/${group[0].toUpperCase()}${group.slice(1)}): ${message}]`,
       generated: true,
     });
     this.add(wsExpertMessage, 0, 0, message, { parent: e, generated: true, hidden: !this.fullTree });
@@ -383,7 +507,7 @@ export class DissectCtx {
     const ctx = this.layer(p.field, off, avail);
     const mark = this.b.tree.length;
     const layersMark = this.b.layers.length;
-    const saved = { ...this.b.columns };
+    const saved = heuristic ? { ...this.b.columns } : undefined;
     try {
       const r = p.dissect(ctx);
       if (r === false && heuristic) {
@@ -465,6 +589,8 @@ export class DissectCtx {
 
 export interface DissectOptions {
   selection?: ItemSelection;
+  /** False when the caller reads no column (filter passes); default true. */
+  columns?: boolean;
   /** False during the first in-order pass; true when re-dissecting on demand. */
   visited?: boolean;
 }
@@ -483,7 +609,7 @@ export function dissectFrame(
   opts: DissectOptions = {},
 ): Dissection {
   if (!frameDissector) throw new Error('no frame dissector: import core/protocols');
-  const b = new Builder(bytes, opts.selection ?? 'all');
+  const b = new Builder(bytes, opts.selection ?? 'all', opts.columns ?? true);
   const pinfo: PacketInfo = { data: new Map() };
   const root = new DissectCtx(
     b,

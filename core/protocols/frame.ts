@@ -2,6 +2,7 @@
 import { absTime, bool, frameNum, proto, relTime, str, uint } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
 import { setFrameDissector, type DissectCtx } from '../dissect/engine.js';
+import type { Item } from '../dissect/types.js';
 import { linkTypeName } from '../capture/linktypes.js';
 
 export const frameFields = {
@@ -48,8 +49,38 @@ function dissectFrame(root: DissectCtx): void {
     label: () =>
       `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
   });
+  // The list and most filters want none of the frame's items: skip building them (and their values).
+  if (ctx.wantsAny(FRAME_ITEMS)) frameItems(ctx, m, fr);
+  const protocolsItem = ctx.wants(f.protocols)
+    ? ctx.add(f.protocols, 0, 0, '', { parent: fr, generated: true })
+    : undefined;
+  ctx.handoff('wtap_encap', [m.linkType], 0);
+  if (protocolsItem) {
+    const stack = ctx.layers.filter((l) => l !== '_ws.malformed' && l !== '_ws.short' && l !== '_ws.expert');
+    protocolsItem.value = stack.join(':');
+    protocolsItem.label = `[Protocols in frame: ${protocolsItem.value}]`;
+  }
+  if (!ctx.columns.protocol) ctx.columns.protocol = linkTypeName(m.linkType);
+}
+
+const FRAME_ITEMS = [
+  frameFields.interfaceId,
+  frameFields.interfaceName,
+  frameFields.encapType,
+  frameFields.time,
+  frameFields.timeEpoch,
+  frameFields.timeDelta,
+  frameFields.timeRelative,
+  frameFields.number,
+  frameFields.len,
+  frameFields.capLen,
+  frameFields.marked,
+  frameFields.ignored,
+];
+
+function frameItems(ctx: DissectCtx, m: DissectCtx['frame'], fr: Item): void {
+  const f = frameFields;
   const o = { parent: fr };
-  const g = { parent: fr, generated: true };
   ctx.add(f.interfaceId, 0, 0, m.interfaceId, o);
   if (m.interfaceName) ctx.add(f.interfaceName, 0, 0, m.interfaceName, o);
   ctx.add(f.encapType, 0, 0, m.linkType, {
@@ -68,12 +99,6 @@ function dissectFrame(root: DissectCtx): void {
   ctx.add(f.capLen, 0, 0, m.capLen, o);
   ctx.add(f.marked, 0, 0, false, o);
   ctx.add(f.ignored, 0, 0, false, o);
-  const protocolsItem = ctx.add(f.protocols, 0, 0, '', g);
-  ctx.handoff('wtap_encap', [m.linkType], 0);
-  const stack = ctx.layers.filter((l) => l !== '_ws.malformed' && l !== '_ws.short' && l !== '_ws.expert');
-  protocolsItem.value = stack.join(':');
-  protocolsItem.label = `[Protocols in frame: ${stack.join(':')}]`;
-  if (!ctx.columns.protocol) ctx.columns.protocol = linkTypeName(m.linkType);
 }
 
 setFrameDissector(dissectFrame);

@@ -63,6 +63,37 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
   return m;
 }
 
+const ETH_ITEMS = [
+  f.dst,
+  f.src,
+  f.addr,
+  f.dstRes,
+  f.srcRes,
+  f.addrRes,
+  f.lg,
+  f.ig,
+  f.dstLg,
+  f.dstIg,
+  f.srcLg,
+  f.srcIg,
+];
+
+/**
+ * aa:bb:cc:dd:ee:ff of recently seen addresses (few distinct ones per capture; bounded). Keyed by the last four
+ * bytes as a small integer (fast map keys), the first two checked on a hit.
+ */
+const macTexts = new Map<number, { hi: number; text: string }>();
+function macText(b: Uint8Array, o: number): string {
+  const key = (b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5];
+  const hi = (b[o] << 8) | b[o + 1];
+  const e = macTexts.get(key);
+  if (e !== undefined && e.hi === hi) return e.text;
+  if (macTexts.size >= 65536) macTexts.clear();
+  const text = formatEther(b.subarray(o, o + 6));
+  macTexts.set(key, { hi, text });
+  return text;
+}
+
 /** Hands the payload to the ethertype table and marks bytes after the IP datagram as padding/trailer. */
 export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number): void {
   ctx.addLayerName('ethertype');
@@ -74,17 +105,23 @@ export const eth = defineProtocol({
   name: 'Ethernet II',
   registerIn: { wtap_encap: LINKTYPE.ETHERNET },
   dissect(ctx) {
-    const dst = macItems(ctx, 0, true);
-    const src = macItems(ctx, 6, false);
-    ctx.pinfo.dlDst = formatEther(dst);
-    ctx.pinfo.dlSrc = formatEther(src);
+    // The address items are skipped as a whole when none is recorded (the list, most filters).
+    if (ctx.wantsAny(ETH_ITEMS)) {
+      macItems(ctx, 0, true);
+      macItems(ctx, 6, false);
+    } else ctx.view.check(0, 12);
+    const bytes = ctx.view.bytes;
+    ctx.pinfo.dlDst = macText(bytes, 0);
+    ctx.pinfo.dlSrc = macText(bytes, 6);
     const type = ctx.view.u16be(12);
-    if (ctx.fullTree)
+    if (ctx.fullTree) {
+      const dst = bytes.subarray(0, 6);
+      const src = bytes.subarray(6, 12);
       ctx.setLabel(
         ctx.top,
-        () =>
-          `Ethernet II, Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`,
+        `Ethernet II, Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`,
       );
+    }
     if (type <= 1500) {
       ctx.add(f.len, 12, 2, type);
       ctx.setLength(ctx.top, 14);

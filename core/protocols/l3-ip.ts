@@ -77,61 +77,124 @@ function ipPayload(ctx: DissectCtx, protoNum: number, off: number, len: number, 
   ctx.handoff('ip.proto', [protoNum], off, len);
 }
 
+const IPV4_ITEMS: readonly FieldDef[] = Object.values(f);
+
+/** Dotted-quad text of recently seen addresses (a capture has few distinct ones; bounded). */
+const ipv4Texts = new Map<number, string>();
+function ipv4Text(a: number): string {
+  const key = a | 0; // a small integer: much faster as a map key than a heap number
+  let t = ipv4Texts.get(key);
+  if (t === undefined) {
+    if (ipv4Texts.size >= 65536) ipv4Texts.clear();
+    t = formatIPv4(a);
+    ipv4Texts.set(key, t);
+  }
+  return t;
+}
+
+interface V4Header {
+  hl: number;
+  totalLen: number;
+  ident: number;
+  flags: number;
+  fragOff: number;
+  p: number;
+  s: string;
+  d: string;
+}
+
+/** The IPv4 header with its tree items (as Wireshark adds them: a truncated header keeps the items before). */
+function ipv4Header(ctx: DissectCtx): V4Header | undefined {
+  const v = ctx.view;
+  const b0 = v.u8(0);
+  const version = b0 >> 4;
+  const hl = (b0 & 15) * 4;
+  ctx.add(f.version, 0, 1, version);
+  if (version !== 4 || hl < 20) {
+    ctx.columns.protocol = 'IPv4';
+    ctx.columns.info = `Bogus IPv4 version (${version}) or header length (${hl} bytes)`;
+    ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
+    return undefined;
+  }
+  ctx.add(f.hdrLen, 0, 1, hl, {
+    label: () => `.... ${(b0 & 15).toString(2).padStart(4, '0')} = Header Length: ${hl} bytes (${b0 & 15})`,
+  });
+  const ds = v.u8(1);
+  const dsItem = ctx.add(f.dsfield, 1, 1, ds);
+  ctx.add(f.dscp, 1, 1, ds >> 2, { parent: dsItem });
+  ctx.add(f.ecn, 1, 1, ds & 3, { parent: dsItem });
+  const totalLen = v.u16be(2);
+  ctx.add(f.len, 2, 2, totalLen);
+  ctx.add(f.id, 4, 2, v.u16be(4));
+  const fl = v.u16be(6);
+  const flags = fl >> 13;
+  const fi = ctx.add(f.flags, 6, 1, flags);
+  ctx.add(f.rb, 6, 1, (flags & 4) !== 0, { parent: fi });
+  ctx.add(f.df, 6, 1, (flags & 2) !== 0, { parent: fi });
+  ctx.add(f.mf, 6, 1, (flags & 1) !== 0, { parent: fi });
+  const fragOff = (fl & 0x1fff) * 8;
+  ctx.add(f.fragOffset, 6, 2, fragOff);
+  const ttl = v.u8(8);
+  ctx.add(f.ttl, 8, 1, ttl);
+  ctx.pinfo.data.set('ip.ttl', ttl);
+  const p = v.u8(9);
+  ctx.add(f.proto, 9, 1, p);
+  const ck = v.u16be(10);
+  ctx.add(f.checksum, 10, 2, ck);
+  ctx.add(f.checksumStatus, 10, 2, 2, { generated: true });
+  const src = v.u32be(12);
+  const dst = v.u32be(16);
+  const s = ipv4Text(src);
+  const d = ipv4Text(dst);
+  ctx.add(f.src, 12, 4, src);
+  ctx.add(f.addr, 12, 4, src, { hidden: true });
+  ctx.add(f.srcHost, 12, 4, s, { hidden: true });
+  ctx.add(f.host, 12, 4, s, { hidden: true });
+  ctx.add(f.dst, 16, 4, dst);
+  ctx.add(f.addr, 16, 4, dst, { hidden: true });
+  ctx.add(f.dstHost, 16, 4, d, { hidden: true });
+  ctx.add(f.host, 16, 4, d, { hidden: true });
+  if (hl > 20) ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20));
+  return { hl, totalLen, ident: v.u16be(4), flags, fragOff, p, s, d };
+}
+
+/** The same values without items. */
+function ipv4Values(ctx: DissectCtx): V4Header | undefined {
+  const v = ctx.view;
+  const b0 = v.u8(0);
+  const version = b0 >> 4;
+  const hl = (b0 & 15) * 4;
+  if (version !== 4 || hl < 20) {
+    ctx.columns.protocol = 'IPv4';
+    ctx.columns.info = `Bogus IPv4 version (${version}) or header length (${hl} bytes)`;
+    ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
+    return undefined;
+  }
+  v.check(0, hl);
+  const fl = v.u16be(6);
+  ctx.pinfo.data.set('ip.ttl', v.u8(8));
+  return {
+    hl,
+    totalLen: v.u16be(2),
+    ident: v.u16be(4),
+    flags: fl >> 13,
+    fragOff: (fl & 0x1fff) * 8,
+    p: v.u8(9),
+    s: ipv4Text(v.u32be(12)),
+    d: ipv4Text(v.u32be(16)),
+  };
+}
+
 export const ipv4 = defineProtocol({
   abbrev: 'ip',
   name: 'Internet Protocol Version 4',
   registerIn: { ethertype: 0x0800, 'ip.proto': 4 },
   dissect(ctx) {
+    // With none of the header's items recorded (the list, most filters) only the values are read.
+    const h = ctx.wantsAny(IPV4_ITEMS) ? ipv4Header(ctx) : ipv4Values(ctx);
+    if (!h) return;
+    const { hl, totalLen, ident, flags, fragOff, p, s, d } = h;
     const v = ctx.view;
-    const b0 = v.u8(0);
-    const version = b0 >> 4;
-    const hl = (b0 & 15) * 4;
-    ctx.add(f.version, 0, 1, version);
-    if (version !== 4 || hl < 20) {
-      ctx.columns.protocol = 'IPv4';
-      ctx.columns.info = `Bogus IPv4 version (${version}) or header length (${hl} bytes)`;
-      ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
-      return;
-    }
-    ctx.add(f.hdrLen, 0, 1, hl, {
-      label: () => `.... ${(b0 & 15).toString(2).padStart(4, '0')} = Header Length: ${hl} bytes (${b0 & 15})`,
-    });
-    const ds = v.u8(1);
-    const dsItem = ctx.add(f.dsfield, 1, 1, ds);
-    ctx.add(f.dscp, 1, 1, ds >> 2, { parent: dsItem });
-    ctx.add(f.ecn, 1, 1, ds & 3, { parent: dsItem });
-    const totalLen = v.u16be(2);
-    ctx.add(f.len, 2, 2, totalLen);
-    ctx.add(f.id, 4, 2, v.u16be(4));
-    const fl = v.u16be(6);
-    const flags = fl >> 13;
-    const fi = ctx.add(f.flags, 6, 1, flags);
-    ctx.add(f.rb, 6, 1, (flags & 4) !== 0, { parent: fi });
-    ctx.add(f.df, 6, 1, (flags & 2) !== 0, { parent: fi });
-    ctx.add(f.mf, 6, 1, (flags & 1) !== 0, { parent: fi });
-    const fragOff = (fl & 0x1fff) * 8;
-    ctx.add(f.fragOffset, 6, 2, fragOff);
-    const ttl = v.u8(8);
-    ctx.add(f.ttl, 8, 1, ttl);
-    ctx.pinfo.data.set('ip.ttl', ttl);
-    const p = v.u8(9);
-    ctx.add(f.proto, 9, 1, p);
-    const ck = v.u16be(10);
-    ctx.add(f.checksum, 10, 2, ck);
-    ctx.add(f.checksumStatus, 10, 2, 2, { generated: true });
-    const src = v.u32be(12);
-    const dst = v.u32be(16);
-    const s = formatIPv4(src);
-    const d = formatIPv4(dst);
-    ctx.add(f.src, 12, 4, src);
-    ctx.add(f.addr, 12, 4, src, { hidden: true });
-    ctx.add(f.srcHost, 12, 4, s, { hidden: true });
-    ctx.add(f.host, 12, 4, s, { hidden: true });
-    ctx.add(f.dst, 16, 4, dst);
-    ctx.add(f.addr, 16, 4, dst, { hidden: true });
-    ctx.add(f.dstHost, 16, 4, d, { hidden: true });
-    ctx.add(f.host, 16, 4, d, { hidden: true });
-    if (hl > 20) ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20));
     ctx.setLabel(ctx.top, () => `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
     ctx.setLength(ctx.top, hl);
     ctx.pinfo.netSrc = s;
@@ -146,7 +209,7 @@ export const ipv4 = defineProtocol({
     const avail = Math.min(totalLen, v.length) - hl;
     const mf = (flags & 1) !== 0;
     if (mf || fragOff > 0) {
-      ctx.columns.info = `Fragmented IP protocol (proto=${IP_PROTOS[p] ?? p} ${p}, off=${fragOff}, ID=${v.u16be(4).toString(16).padStart(4, '0')})`;
+      ctx.columns.info = `Fragmented IP protocol (proto=${IP_PROTOS[p] ?? p} ${p}, off=${fragOff}, ID=${ident.toString(16).padStart(4, '0')})`;
       if (fragOff > 0 || !mf) {
         ctx.data(hl, avail);
         return;

@@ -70,6 +70,8 @@ export const udp = defineProtocol({
     const payloadLen = Math.max(0, Math.min(len, v.length) - 8);
     ctx.columns.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
     if (payloadLen > 0) ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen));
+    // A filter's re-dissection that reads nothing of the payload stops here.
+    if (!ctx.payloadNeeded) return;
     const lo = Math.min(sp, dp);
     const hi = Math.max(sp, dp);
     // A port Wireshark gives to a dissector we do not have takes the payload before any heuristic runs there

@@ -216,7 +216,8 @@ export class CaptureSession {
 
   /**
    * Dissects frames [from, to) in order, calling fn for each. Frames past the first-pass frontier are dissected
-   * for the first time (visited=false) and advance it; the frontier is first brought up to `from`.
+   * for the first time (visited=false) and advance it; the frontier is first brought up to `from`. With
+   * `columns` false the caller promises not to read the columns (filters), which lets dissectors skip work.
    */
   scan(
     from: number,
@@ -224,9 +225,10 @@ export class CaptureSession {
     selection: ItemSelection,
     fn: (i: number, d: Dissection) => void | boolean,
     signal?: AbortSignal,
+    columns = true,
   ): void {
     const cap = this.need();
-    if (from > this.analysed) this.scan(this.analysed, from, 'columns', () => undefined, signal);
+    if (from > this.analysed) this.scan(this.analysed, from, 'columns', () => undefined, signal, false);
     let stopped = false;
     cap.forEach(from, to, (i, bytes) => {
       if (signal?.aborted) {
@@ -234,7 +236,7 @@ export class CaptureSession {
         return false;
       }
       const first = i >= this.analysed;
-      const d = dissectFrame(this.meta(i), bytes, this.state, { selection, visited: !first });
+      const d = dissectFrame(this.meta(i), bytes, this.state, { selection, visited: !first, columns });
       if (first) this.analysed = i + 1;
       if (fn(i, d) === false) {
         stopped = true;
@@ -248,7 +250,7 @@ export class CaptureSession {
   /** Brings the first pass up to frame index `to` (exclusive). */
   analyseTo(to: number, signal?: AbortSignal): void {
     const target = Math.min(to, this.total);
-    if (target > this.analysed) this.scan(this.analysed, target, 'columns', () => undefined, signal);
+    if (target > this.analysed) this.scan(this.analysed, target, 'columns', () => undefined, signal, false);
   }
 
   get analysedCount(): number {
@@ -408,7 +410,7 @@ export class CaptureSession {
     signal?: AbortSignal,
   ): void {
     const selection: ItemSelection = filter.needsAll ? 'all' : filter.fields;
-    this.scan(from, to, selection, (i, d) => void (filter.match(d) && acc.push(i + 1)), signal);
+    this.scan(from, to, selection, (i, d) => void (filter.match(d) && acc.push(i + 1)), signal, false);
   }
 
   /** Position of frame `no` in the current view, or -1. */
