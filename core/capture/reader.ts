@@ -76,6 +76,8 @@ class ChunkReader {
   constructor(
     private readonly fd: number,
     readonly size: number,
+    /** Told about every chunk read (readPacket serves recent packets from the last two). */
+    private readonly onChunk?: (start: number, buf: Uint8Array) => void,
   ) {}
 
   /** Bytes [pos, pos+len) or undefined when the file ends first. */
@@ -92,6 +94,7 @@ class ChunkReader {
       }
       this.buf = got === n ? b : b.subarray(0, got);
       this.start = pos;
+      this.onChunk?.(pos, this.buf);
       if (got < len) return undefined;
     }
     return this.buf.subarray(pos - this.start, pos - this.start + len);
@@ -300,13 +303,22 @@ async function indexFile(
     new CaptureError(
       `packet ${i + 1} could not be read: the file is shorter than when it was opened (truncated while open?)`,
     );
+  // The last two chunks a sequential pass read: reassembly re-reads recent packets, mostly still in them.
+  let recent: { start: number; buf: Uint8Array }[] = [];
+  const rememberChunk = (start: number, buf: Uint8Array) => {
+    recent = [{ start, buf }, ...recent.slice(0, 1)];
+  };
   const readPacket = (i: number): Uint8Array => {
     if (closed) throw new CaptureError('the capture is closed');
     if (!(i >= 0 && i < index.count)) throw new CaptureError(`there is no packet ${i + 1}`);
     const len = index.capLen(i);
+    const at = index.offset(i);
+    for (const c of recent) {
+      if (at >= c.start && at + len <= c.start + c.buf.length)
+        return c.buf.slice(at - c.start, at - c.start + len);
+    }
     const b = new Uint8Array(len);
     let got = 0;
-    const at = index.offset(i);
     while (got < len) {
       const n = readSync(fd, b, got, len - got, at + got);
       if (n <= 0) throw truncated(i);
@@ -345,7 +357,7 @@ async function indexFile(
     readPacket,
     forEach(from, to, fn) {
       if (closed) throw new CaptureError('the capture is closed');
-      const rd = new ChunkReader(fd, fstatSync(fd).size);
+      const rd = new ChunkReader(fd, fstatSync(fd).size, rememberChunk);
       const last = Math.min(to, index.count);
       for (let i = Math.max(0, from); i < last; i++) {
         const b = rd.get(index.offset(i), index.capLen(i));
@@ -387,6 +399,7 @@ async function indexFile(
     close() {
       if (closed) return;
       closed = true;
+      recent = [];
       cleanup();
     },
   };
