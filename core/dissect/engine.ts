@@ -493,11 +493,13 @@ export class DissectCtx {
   data(off: number, len = this.view.length - off): void {
     if (len <= 0) return;
     const ctx = this.layer(dataProto, off, len);
-    ctx.setLabel(ctx.top, `Data (${len} byte${len === 1 ? '' : 's'})`);
-    ctx.add(dataData, 0, len, ctx.view.slice(0, len), {
-      label: `Data: ${[...ctx.view.slice(0, Math.min(len, 24))].map((x) => x.toString(16).padStart(2, '0')).join('')}${len > 24 ? '…' : ''}`,
-    });
-    ctx.add(dataLen, 0, 0, len, { generated: true, label: `[Length: ${len}]` });
+    ctx.setLabel(ctx.top, () => `Data (${len} byte${len === 1 ? '' : 's'})`);
+    if (ctx.wants(dataData))
+      ctx.add(dataData, 0, len, ctx.view.slice(0, len), {
+        label: () =>
+          `Data: ${[...ctx.view.slice(0, Math.min(len, 24))].map((x) => x.toString(16).padStart(2, '0')).join('')}${len > 24 ? '…' : ''}`,
+      });
+    ctx.add(dataLen, 0, 0, len, { generated: true, label: () => `[Length: ${len}]` });
     if (!this.columns.protocol) this.columns.protocol = 'Data';
   }
 
