@@ -32,6 +32,7 @@ const OURS = new Set([
   'SSL',
   'SSLv3',
   'WebSocket',
+  'SSDP',
 ]);
 
 interface Tally {

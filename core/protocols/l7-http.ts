@@ -38,6 +38,7 @@ export const HTTP_METHODS = [
 
 const f = {
   request: bool('http.request', 'Request'),
+  notification: bool('http.notification', 'Notification'),
   response: bool('http.response', 'Response'),
   method: str('http.request.method', 'Request Method'),
   uri: str('http.request.uri', 'Request URI'),
@@ -413,7 +414,7 @@ export const http = defineProtocol({
         return true;
       }
       const firstEnd = findLineEnd(v, start, true);
-      if (firstEnd < 0 && canDesegment && v.length >= reportedLen) {
+      if (firstEnd < 0 && canDesegment && v.length >= reportedLen && v.length - start < MAX_HEAD_DESEGMENT) {
         // No complete line yet: ask for one more segment, whatever the data.
         requestMore(ctx, { offset: start, need: -1 });
         return true;
@@ -437,7 +438,7 @@ export const http = defineProtocol({
         const le = lineEnd(v, off, v.length);
         if (le >= 0) setInfo(ctx, v.latin1(off, le - off).replace(/\r$/, ''), msgIndex);
         else if (!canDesegment && off === 0) ctx.columns.info = 'Continuation';
-        if (canDesegment) {
+        if (canDesegment && v.length - off < MAX_HEAD_DESEGMENT) {
           requestMore(ctx, { offset: off, need: -1 });
           return true;
         }
@@ -680,6 +681,14 @@ function hashKey(k: string): number {
   return fr * 64 + Math.min(m, 63);
 }
 
+/**
+ * How much data may pile up while a first line or a header block has no end yet. Each extra segment
+ * re-assembles and re-parses everything so far, so without a bound a hostile (or merely binary) stream on an
+ * HTTP port — megabytes without a line end — costs quadratic time. Real header blocks are a few kilobytes
+ * (servers refuse more than 8–64 KiB); past this the data is dissected as it stands (a continuation), as when the stream cannot be desegmented.
+ */
+const MAX_HEAD_DESEGMENT = 64 << 10;
+
 function requestMore(ctx: DissectCtx, d: Desegment): void {
   ctx.pinfo.data.set('tcp.desegment', d);
 }
@@ -713,7 +722,8 @@ function dissectMessage(
   });
   const host = header(p, 'host') ?? '';
   if (p.isRequest) {
-    ctx.add(f.request, off, 0, true, { ...o, hidden: true });
+    // NOTIFY (SSDP, GENA) is a notification to Wireshark, not a request: `http.request` does not match it.
+    ctx.add(p.method === 'NOTIFY' ? f.notification : f.request, off, 0, true, { ...o, hidden: true });
     ctx.add(f.method, off, p.method!.length, p.method!, { parent: fl });
     const uri = p.uri!;
     ctx.add(f.uri, off + p.method!.length + 1, uri.length, uri, { parent: fl });
@@ -860,3 +870,26 @@ function pushObject(
     hasUri: req !== undefined,
   });
 }
+
+/** The pseudo stream index of SSDP datagrams in the HTTP state (TCP streams are ≥ 0). */
+const SSDP_STREAM = -2;
+
+/**
+ * SSDP (UPnP discovery): HTTP messages over UDP port 1900. As in Wireshark, the HTTP code dissects them (the
+ * http.* fields, so `http.request` finds M-SEARCH and NOTIFY) under an "ssdp" layer, with no bodies or objects.
+ */
+defineProtocol({
+  abbrev: 'ssdp',
+  name: 'Simple Service Discovery Protocol',
+  registerIn: { 'udp.port': 1900 },
+  dissect(ctx) {
+    const p = parseHead(ctx.view, 0);
+    if (p === undefined || p === 'incomplete') return false;
+    dissectMessage(ctx, p, 0, p.headerEnd, 0, undefined, SSDP_STREAM, undefined, true);
+    ctx.columns.protocol = 'SSDP';
+    // Datagrams are never paired with a later TCP response: forget the request bookkeeping.
+    const st = httpState(ctx);
+    st.pending.delete(SSDP_STREAM);
+    st.lastRequest.delete(SSDP_STREAM);
+  },
+});
