@@ -233,6 +233,22 @@ function menuTemplate(): MenuItemConstructorOptions[] {
     {
       label: 'View',
       submenu: [
+        // The renderer toggles its panes on Ctrl+Alt+1/2/3; the menu items send the same key presses.
+        ...(['Packet List', 'Packet Details', 'Packet Bytes'] as const).map(
+          (label, i): MenuItemConstructorOptions => ({
+            label,
+            accelerator: `CmdOrCtrl+Alt+${i + 1}`,
+            registerAccelerator: false,
+            click: () => {
+              win?.webContents.sendInputEvent({
+                type: 'keyDown',
+                keyCode: String(i + 1),
+                modifiers: ['control', 'alt'],
+              });
+            },
+          }),
+        ),
+        { type: 'separator' },
         { label: 'Theme', submenu: [theme('system'), theme('light'), theme('dark')] },
         { type: 'separator' },
         { role: 'resetZoom' },

@@ -6,6 +6,7 @@ import { HexDump } from './panes/HexDump.js';
 import { FilterBar } from './panes/FilterBar.js';
 import { StatusBar } from './panes/StatusBar.js';
 import { FindBar } from './panes/FindBar.js';
+import { paneRows, usePanes } from './panes/usePanes.js';
 import { ObjectsPanel } from './panels/Objects.js';
 import { HashingPanel } from './panels/Hashing.js';
 import { SignaturesPanel } from './panels/Signatures.js';
@@ -65,6 +66,7 @@ export function App() {
   const close = useApp((s) => s.close);
   const goToOpen = useApp((s) => s.goToOpen);
   const setGoToOpen = useApp((s) => s.setGoToOpen);
+  const [panes, togglePane] = usePanes();
   const [dragging, setDragging] = useState(false);
   const [overSide, setOverSide] = useState(false);
   const depth = useRef(0);
@@ -174,12 +176,12 @@ export function App() {
       </header>
       <FindBar />
       <main className={'workspace' + (panel ? ' with-panel' : '')}>
-        <div className="panes">
+        <div className="panes" style={info ? { gridTemplateRows: paneRows(panes) } : undefined}>
           {info ? (
             <>
-              <PacketList />
-              <DetailTree />
-              <HexDump />
+              {panes.list && <PacketList />}
+              {panes.details && <DetailTree />}
+              {panes.bytes && <HexDump />}
             </>
           ) : (
             <Welcome />
@@ -196,7 +198,7 @@ export function App() {
           </aside>
         )}
       </main>
-      <StatusBar />
+      <StatusBar panes={panes} onTogglePane={togglePane} />
       {goToOpen && <GoToDialog />}
       {dragging && !overSide && <div className="drop-overlay">Drop to open the capture</div>}
     </div>

@@ -1,9 +1,22 @@
+import type { PaneName, PaneSet } from './usePanes.js';
 import { useApp } from '../state/context.js';
 
 const fmtBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 
-export function StatusBar() {
+const PANE_LABELS: [PaneName, string, string][] = [
+  ['list', 'List', 'Packet list'],
+  ['details', 'Details', 'Packet details'],
+  ['bytes', 'Bytes', 'Packet bytes'],
+];
+
+export function StatusBar({
+  panes,
+  onTogglePane,
+}: {
+  panes?: PaneSet;
+  onTogglePane?: (name: PaneName) => void;
+}) {
   const info = useApp((s) => s.info);
   const displayed = useApp((s) => s.displayed);
   const total = useApp((s) => s.total);
@@ -58,6 +71,22 @@ export function StatusBar() {
         </span>
       )}
       {info?.warnings.length ? <span className="sb-warn">{info.warnings.length} warning(s)</span> : null}
+      {info && panes && onTogglePane && (
+        <span className="sb-panes" role="group" aria-label="Panes">
+          {PANE_LABELS.map(([name, label, title], i) => (
+            <button
+              key={name}
+              className={'btn small' + (panes[name] ? ' active' : '')}
+              aria-pressed={panes[name]}
+              title={`${title} (Ctrl+Alt+${i + 1})`}
+              data-testid={`pane-${name}`}
+              onClick={() => onTogglePane(name)}
+            >
+              {label}
+            </button>
+          ))}
+        </span>
+      )}
     </div>
   );
 }

@@ -80,3 +80,31 @@ describe('Find bar', () => {
     expect(screen.queryByTestId('find-bar')).toBeNull();
   });
 });
+
+describe('View > panes', () => {
+  it('hides and shows the list, details and bytes panes (buttons and Ctrl+Alt+1/2/3), never all three', async () => {
+    globalThis.localStorage?.clear();
+    const store = createAppStore(fakeApi(20));
+    render(
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>,
+    );
+    await act(async () => {
+      await store.getState().open('/cases/web.pcap');
+    });
+    await waitFor(() => expect(screen.getByTestId('detail-tree')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('pane-details'));
+    expect(screen.queryByTestId('detail-tree')).toBeNull();
+    expect(screen.getByTestId('pane-details').getAttribute('aria-pressed')).toBe('false');
+    fireEvent.keyDown(window, { key: '3', ctrlKey: true, altKey: true });
+    expect(screen.queryByTestId('hex-dump')).toBeNull();
+    // The list is the last pane shown: it stays.
+    fireEvent.keyDown(window, { key: '1', ctrlKey: true, altKey: true });
+    expect(screen.getByTestId('packet-list')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('pane-details'));
+    fireEvent.click(screen.getByTestId('pane-bytes'));
+    expect(screen.getByTestId('detail-tree')).toBeTruthy();
+    expect(screen.getByTestId('hex-dump')).toBeTruthy();
+  });
+});
