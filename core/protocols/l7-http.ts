@@ -685,7 +685,8 @@ function hashKey(k: string): number {
  * How much data may pile up while a first line or a header block has no end yet. Each extra segment
  * re-assembles and re-parses everything so far, so without a bound a hostile (or merely binary) stream on an
  * HTTP port — megabytes without a line end — costs quadratic time. Real header blocks are a few kilobytes
- * (servers refuse more than 8–64 KiB); past this the data is dissected as it stands (a continuation), as when the stream cannot be desegmented.
+ * (servers refuse more than 8–64 KiB); past this the data is dissected as it stands (a continuation), as when
+ * the stream cannot be desegmented.
  */
 const MAX_HEAD_DESEGMENT = 64 << 10;
 
@@ -876,7 +877,8 @@ const SSDP_STREAM = -2;
 
 /**
  * SSDP (UPnP discovery): HTTP messages over UDP port 1900. As in Wireshark, the HTTP code dissects them (the
- * http.* fields, so `http.request` finds M-SEARCH and NOTIFY) under an "ssdp" layer, with no bodies or objects.
+ * http.* fields: `http.request` finds M-SEARCH, `http.notification` NOTIFY) under an "ssdp" layer, with no
+ * bodies or objects.
  */
 defineProtocol({
   abbrev: 'ssdp',
