@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCapture } from '../capture/index.js';
-import { CaptureState, dissectFrame } from '../dissect/engine.js';
 import type { Dissection } from '../dissect/types.js';
 import { registry } from '../fields/registry.js';
 import { CORPUS, capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
+import { dissectAll } from '../testing/dissect-all.js';
 import { compileFilter } from './index.js';
 import '../protocols/index.js';
 
@@ -19,18 +18,7 @@ const cache = new Map<string, Dissection[]>();
 async function dissections(path: string): Promise<Dissection[]> {
   const hit = cache.get(path);
   if (hit) return hit;
-  const cap = await openCapture(path);
-  const state = new CaptureState();
-  state.readFrame = (n) => cap.readPacket(n - 1);
-  if (cap.index.count) state.timeRef = { s: cap.index.tsSec(0), ns: cap.index.tsNsec(0) };
-  state.prevTime = (n) => (n > 1 ? { s: cap.index.tsSec(n - 2), ns: cap.index.tsNsec(n - 2) } : undefined);
-  const out: Dissection[] = [];
-  cap.forEach(
-    0,
-    cap.index.count,
-    (i, b) => void out.push(dissectFrame(cap.meta(i), b, state, { selection: 'all' })),
-  );
-  cap.close();
+  const out = await dissectAll(path);
   cache.set(path, out);
   return out;
 }

@@ -6,29 +6,12 @@
  * the analysed capture (against a full re-dissection).
  */
 import { describe, expect, it } from 'vitest';
-import { openCapture } from '../capture/index.js';
-import { CaptureState, dissectFrame } from '../dissect/engine.js';
-import type { Dissection } from '../dissect/types.js';
 import { compileFilter } from '../dfilter/index.js';
 import { capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
+import type { Dissection } from '../dissect/types.js';
+import { dissectAll } from '../testing/dissect-all.js';
 import { CaptureSession } from './session.js';
 import '../protocols/index.js';
-
-async function fullDissections(path: string): Promise<Dissection[]> {
-  const cap = await openCapture(path);
-  const state = new CaptureState();
-  state.readFrame = (n) => cap.readPacket(n - 1);
-  if (cap.index.count) state.timeRef = { s: cap.index.tsSec(0), ns: cap.index.tsNsec(0) };
-  state.prevTime = (n) => (n > 1 ? { s: cap.index.tsSec(n - 2), ns: cap.index.tsNsec(n - 2) } : undefined);
-  const out: Dissection[] = [];
-  cap.forEach(
-    0,
-    cap.index.count,
-    (i, b) => void out.push(dissectFrame(cap.meta(i), b, state, { selection: 'all' })),
-  );
-  cap.close();
-  return out;
-}
 
 describe.skipIf(!hasCorpus)('filter passes vs full dissection', () => {
   it('gives the full-tree answer on the first pass and on the analysed capture', async () => {
@@ -41,7 +24,7 @@ describe.skipIf(!hasCorpus)('filter passes vs full dissection', () => {
         return c.ok ? [{ expr: r.filter, filter: c.filter }] : [];
       });
       if (!filters.length) continue;
-      const ds = await fullDissections(path);
+      const ds = await dissectAll(path);
       const analysed = new CaptureSession({ hash: false });
       await analysed.open(path);
       analysed.analyseTo(analysed.total);
