@@ -1,9 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from './App.js';
-import { StoreContext } from './state/context.js';
-import { createAppStore, type AppStore } from './state/store.js';
+import { mountApp as mount, stubLayout } from './test/mount.js';
+
 import { fakeApi, type FakeApi } from './test/fake-api.js';
 import { sortAnalyses } from './panels/Signatures.js';
 import { wordAt } from './panes/FilterBar.js';
@@ -13,18 +12,7 @@ import type { ObjectAnalysis } from '../core/api/types.js';
 afterEach(cleanup);
 
 // jsdom has no layout: give scrollers a height so the virtual list renders a window of rows.
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
-HTMLElement.prototype.scrollIntoView = function () {};
-
-function mount(api: FakeApi): AppStore {
-  const store = createAppStore(api);
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return store;
-}
+stubLayout();
 
 async function opened(api: FakeApi) {
   const store = mount(api);

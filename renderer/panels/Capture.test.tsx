@@ -1,26 +1,14 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../App.js';
-import { StoreContext } from '../state/context.js';
-import { createAppStore, type AppStore } from '../state/store.js';
+import { mountApp as mount, stubLayout } from '../test/mount.js';
+
 import { fakeApi, type FakeApi } from '../test/fake-api.js';
 import { fmtElapsed, isLoopback } from './Capture.js';
 
 afterEach(cleanup);
 
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
-HTMLElement.prototype.scrollIntoView = function () {};
-
-function mount(api: FakeApi): AppStore {
-  const store = createAppStore(api);
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return store;
-}
+stubLayout();
 
 async function grow(api: FakeApi, packets: number): Promise<void> {
   await act(async () => {

@@ -1,9 +1,8 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { App } from '../App.js';
-import { StoreContext } from '../state/context.js';
-import { createAppStore, type AppStore } from '../state/store.js';
+import { mountApp as mount, stubLayout } from '../test/mount.js';
+import type { AppStore } from '../state/store.js';
 import { fakeApi, type FakeApi } from '../test/fake-api.js';
 import { fakeConversations, fakePhs } from '../test/fake-stats.js';
 import type { Conversation } from '../../core/api/types.js';
@@ -27,8 +26,7 @@ import {
 afterEach(cleanup);
 
 // jsdom has no layout: give scrollers a height so the virtual tables render a window of rows.
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
-HTMLElement.prototype.scrollIntoView = function () {};
+stubLayout();
 
 const tcp = fakeConversations('tcp').conversations;
 
@@ -168,16 +166,6 @@ describe('protocol hierarchy rows', () => {
     expect(phsRows(root, new Set(phsParents(root))).map((r) => r.name)).toEqual(['eth']);
   });
 });
-
-function mount(api: FakeApi): AppStore {
-  const store = createAppStore(api);
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return store;
-}
 
 async function openStats(api: FakeApi): Promise<AppStore> {
   const store = mount(api);

@@ -1,15 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mountApp, stubLayout } from '../test/mount.js';
 import type { Req, Res } from '../../core/api/methods.js';
-import { App } from '../App.js';
-import { StoreContext } from '../state/context.js';
-import { createAppStore } from '../state/store.js';
 import { fakeApi } from '../test/fake-api.js';
 
 afterEach(cleanup);
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
-HTMLElement.prototype.scrollIntoView = function () {};
+stubLayout();
 
 /** The fake api answers `find` like the service: the next packet after `from` whose number is a multiple of 7. */
 function api() {
@@ -37,12 +34,7 @@ function api() {
 describe('Find bar', () => {
   it('opens with Ctrl+F, finds after the selected packet, selects it, wraps, and shows filter errors', async () => {
     const { a, finds } = api();
-    const store = createAppStore(a);
-    render(
-      <StoreContext.Provider value={store}>
-        <App />
-      </StoreContext.Provider>,
-    );
+    const store = mountApp(a);
     await act(async () => {
       await store.getState().open('/cases/web.pcap');
     });
@@ -84,12 +76,7 @@ describe('Find bar', () => {
 describe('View > panes', () => {
   it('hides and shows the list, details and bytes panes (buttons and Ctrl+Alt+1/2/3), never all three', async () => {
     globalThis.localStorage?.clear();
-    const store = createAppStore(fakeApi(20));
-    render(
-      <StoreContext.Provider value={store}>
-        <App />
-      </StoreContext.Provider>,
-    );
+    const store = mountApp(fakeApi(20));
     await act(async () => {
       await store.getState().open('/cases/web.pcap');
     });
