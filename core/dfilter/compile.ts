@@ -904,11 +904,80 @@ function slice(b: Uint8Array, ranges: SliceRange[]): Uint8Array | undefined {
   return parts.length === 1 ? parts[0] : concatBytes(...parts);
 }
 
+/** Most clauses kept for one filter (dropping clauses only weakens the condition: still sound). */
+const MAX_CLAUSES = 64;
+
+/** The field a value expression reads when it is that field or a slice of it: absent field, no value. */
+function fieldRead(node: Node): FieldDef | undefined {
+  if (node.k === 'slice') return fieldRead(node.a);
+  if (node.k === 'word' && !litOf(node)) return lookupField(node.tok.text);
+  return undefined;
+}
+
+/**
+ * Which fields a frame must have for the filter to be true, as clauses that must all hold, each satisfied by any
+ * one of its fields being present: `http.request.method == "GET" && tcp.port == 80` gives [[method], [tcp.port]],
+ * `dns || http` gives [[dns, http]]. Only what Wireshark's semantics guarantee is derived: a comparison, a
+ * membership test (negated too) or an existence test is false when its field is absent (including `!=`);
+ * `not`, `xor`, functions and arithmetic give no condition. Empty: any frame may match.
+ */
+function presence(node: Node): number[][] {
+  switch (node.k) {
+    case 'word': {
+      const f = lookupField(node.tok.text);
+      return f ? [[f.id]] : [];
+    }
+    case 'cmp': {
+      const out: number[][] = [];
+      for (const side of [node.a, node.b]) {
+        const f = fieldRead(side);
+        if (f) out.push([f.id]);
+      }
+      return out;
+    }
+    case 'in': {
+      const f = fieldRead(node.a);
+      return f ? [[f.id]] : [];
+    }
+    case 'logic': {
+      if (node.op === 'xor') return [];
+      // Walk long chains iteratively, as the compiler does.
+      const parts: Node[] = [];
+      let cur: Node = node;
+      while (cur.k === 'logic' && cur.op === node.op) {
+        parts.push(cur.b);
+        cur = cur.a;
+      }
+      parts.push(cur);
+      parts.reverse();
+      if (node.op === 'and') return parts.flatMap(presence).slice(0, MAX_CLAUSES);
+      // (A1 ∧ A2) ∨ (B1 ∧ B2) ⇒ every (Ai ∨ Bj).
+      let acc: number[][] | undefined;
+      for (const p of parts) {
+        const cnf = presence(p);
+        if (!cnf.length) return [];
+        acc = acc
+          ? acc.flatMap((a) => cnf.map((b) => [...new Set([...a, ...b])])).slice(0, MAX_CLAUSES)
+          : cnf;
+      }
+      return acc ?? [];
+    }
+    default:
+      return [];
+  }
+}
+
 export function compileNode(
   node: Node,
   input: string,
-): { test: Test; fields: Set<number>; needsAll: boolean; warnings: Diagnostic[] } {
+): {
+  test: Test;
+  fields: Set<number>;
+  needsAll: boolean;
+  requires: number[][];
+  warnings: Diagnostic[];
+} {
   const c: Ctx = { fields: new Set(), needsAll: false, warnings: [] };
   const test = new Compiler(c, input).test(node);
-  return { test, fields: c.fields, needsAll: c.needsAll, warnings: c.warnings };
+  return { test, fields: c.fields, needsAll: c.needsAll, requires: presence(node), warnings: c.warnings };
 }

@@ -4,6 +4,7 @@ import type { Dissection } from '../dissect/types.js';
 import { httpGifScenario } from '../testing/scenarios.js';
 import { compileFilter, completeField, validateFilter } from './index.js';
 import '../protocols/index.js';
+import { registry } from '../fields/registry.js';
 
 /** Dissects the synthetic HTTP/GIF scenario (DNS, a keep-alive HTTP connection, GIFs, a PNG posing as GIF, a 404). */
 function scenario(): Dissection[] {
@@ -168,5 +169,38 @@ describe('display filter language', () => {
     expect(c[0].abbrev).toBe('http.request');
     expect(c.map((x) => x.abbrev)).toContain('http.request.method');
     expect(completeField('tc')[0]).toMatchObject({ abbrev: 'tcp', kind: 'protocol' });
+  });
+});
+
+describe('fields a filter requires (frames lacking them are skipped)', () => {
+  const names = (expr: string): string[][] => {
+    const c = compileFilter(expr);
+    if (!c.ok) throw new Error(c.error.message);
+    return c.filter.requires.map((clause) => clause.map((id) => registry.byIdOf(id)?.abbrev ?? '?').sort());
+  };
+  it('needs every field of a conjunction and one field of each disjunction', () => {
+    expect(names('http.request.method == "GET" && tcp.port == 80')).toEqual([
+      ['http.request.method'],
+      ['tcp.port'],
+    ]);
+    expect(names('dns || http')).toEqual([['dns', 'http']]);
+    expect(names('(ip && tcp) || udp')).toEqual([
+      ['ip', 'udp'],
+      ['tcp', 'udp'],
+    ]);
+    expect(names('tcp.port in {80, 443} && ip.src[0:2] == 0a:00')).toEqual([['tcp.port'], ['ip.src']]);
+    expect(names('ip.src == ip.dst')).toEqual([['ip.src'], ['ip.dst']]);
+  });
+  it('counts "!=" and negated sets as needing the field, as Wireshark does', () => {
+    expect(names('tcp.port != 80')).toEqual([['tcp.port']]);
+    expect(names('tcp.port not in {80}')).toEqual([['tcp.port']]);
+  });
+  it('derives nothing from negation, xor, functions or a disjunction with an unconstrained side', () => {
+    expect(names('!http')).toEqual([]);
+    expect(names('http ^^ dns')).toEqual([]);
+    expect(names('count(http.request) == 0')).toEqual([]);
+    expect(names('len(http.host) > 3')).toEqual([]);
+    expect(names('http || !dns')).toEqual([]);
+    expect(names('frame.len > 0 && !tcp')).toEqual([['frame.len']]);
   });
 });

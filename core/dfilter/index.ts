@@ -15,6 +15,11 @@ export interface CompiledFilter {
   fields: ReadonlySet<number>;
   /** True when the filter reads protocol bytes or slices, so the whole tree must be built. */
   needsAll: boolean;
+  /**
+   * Fields a frame must have for the filter to match: every clause needs one of its field ids present (e.g.
+   * [[http.request.method]]); empty when any frame may match. Lets a pass skip frames it knows lack them.
+   */
+  requires: readonly (readonly number[])[];
   match(d: Dissection, env?: { ref?: Dissection }): boolean;
 }
 
@@ -41,6 +46,7 @@ export function compileFilter(expr: string): CompileResult {
       expr,
       fields: c.fields,
       needsAll: c.needsAll,
+      requires: c.requires,
       match: (d, env = {}) => c.test(d, env),
     };
     return { ok: true, filter, warnings: c.warnings };

@@ -31,6 +31,11 @@ export interface ProtocolSpec {
   registerIn?: Record<string, number | string | readonly (number | string)[]>;
   /** Try as a heuristic dissector on these tables (e.g. ["tcp"]); must return false when not its data. */
   heuristicIn?: readonly string[];
+  /**
+   * Other protocols whose fields this layer adds (SSDP adds http.*, LLMNR dns.*). A field otherwise only ever
+   * appears in a frame that has its own protocol's layer: filters rely on it to skip frames (fieldOwners).
+   */
+  fieldsOf?: readonly string[];
   dissect(ctx: DissectCtx): DissectResult;
 }
 
@@ -77,6 +82,23 @@ export function getProtocol(abbrev: string): Protocol | undefined {
 
 export function allProtocols(): Protocol[] {
   return [...protocols.values()];
+}
+
+let owners: Map<string, number[]> | undefined;
+/**
+ * The layers a frame has whenever it has an item of `field`: ids of protocol fields, one of which is then always
+ * among the frame's protocol items. A protocol's own field is its own owner; `http.request.method` is owned by
+ * http (and ssdp, which declares it adds http fields). Undefined for fields of no dissector's (frame.*, _ws.*,
+ * data.*): they give no condition. The corpus test "field owners" checks the claim on every frame.
+ */
+export function fieldOwners(field: FieldDef): readonly number[] | undefined {
+  if (!owners) {
+    owners = new Map();
+    for (const p of protocols.values()) owners.set(p.abbrev, [p.field.id]);
+    for (const p of protocols.values())
+      for (const other of p.fieldsOf ?? []) owners.get(other)?.push(p.field.id);
+  }
+  return owners.get(field.kind === 'protocol' ? field.abbrev : field.abbrev.split('.')[0]);
 }
 
 // Wireshark's internal fields.
@@ -165,6 +187,7 @@ interface AddOptions {
 const anyCache = new WeakMap<ReadonlySet<number>, WeakMap<readonly FieldDef[], boolean>>();
 const anyColumns = new WeakMap<readonly FieldDef[], boolean>();
 const payloadCache = new WeakMap<ReadonlySet<number>, boolean>();
+const onlyCache = new WeakMap<ReadonlySet<number>, WeakMap<ReadonlySet<number>, boolean>>();
 
 /**
  * Fields that only the link, network and transport layers add, never a dissector of TCP or UDP payload (no
@@ -207,7 +230,7 @@ const TCP_HEADER_FIELDS = new Set([
 ]);
 const FRAME_FIELDS_EXCLUDED = new Set(['frame.protocols', 'frame.coloring_rule.name']);
 let lowerIds: Set<number> | undefined;
-function lowerLayerIds(): Set<number> {
+export function lowerLayerIds(): ReadonlySet<number> {
   if (lowerIds) return lowerIds;
   const ids = new Set<number>();
   for (const def of registry.all()) {
@@ -275,6 +298,21 @@ class Builder {
       r = false;
       for (const id of sel) if (!lower.has(id)) r = true;
       payloadCache.set(sel, r);
+    }
+    return r;
+  }
+
+  /** Whether the selection records nothing but fields in `allowed` (and protocol items in it). */
+  recordsOnly(allowed: ReadonlySet<number>): boolean {
+    const sel = this.selection;
+    if (typeof sel === 'string') return sel === 'columns';
+    let bySel = onlyCache.get(sel);
+    if (!bySel) onlyCache.set(sel, (bySel = new WeakMap()));
+    let r = bySel.get(allowed);
+    if (r === undefined) {
+      r = true;
+      for (const id of sel) if (!allowed.has(id)) r = false;
+      bySel.set(allowed, r);
     }
     return r;
   }
@@ -390,6 +428,15 @@ export class DissectCtx {
    */
   get payloadNeeded(): boolean {
     return this.b.payloadNeeded(this.visited);
+  }
+
+  /**
+   * Whether a re-dissection for a filter records nothing but fields in `allowed` (a module-constant set: the
+   * answer is cached per selection and set), so work that only adds other items may be skipped: e.g. HTTP
+   * decoding a body for a filter that reads request methods. Never on the first pass or when columns are read.
+   */
+  onlyNeeds(allowed: ReadonlySet<number>): boolean {
+    return this.visited && !this.b.columnsWanted && this.b.recordsOnly(allowed);
   }
 
   /** Whether the full tree is being built (labels and text items are worth computing). */

@@ -81,7 +81,7 @@ const IPV4_ITEMS: readonly FieldDef[] = Object.values(f);
 
 /** Dotted-quad text of recently seen addresses (a capture has few distinct ones; bounded). */
 const ipv4Texts = new Map<number, string>();
-function ipv4Text(a: number): string {
+export function ipv4Text(a: number): string {
   const key = a | 0; // a small integer: much faster as a map key than a heap number
   let t = ipv4Texts.get(key);
   if (t === undefined) {

@@ -13,6 +13,7 @@
 import { bool, bytes as bytesField, frameNum, relTime, str, uint } from '../fields/registry.js';
 import {
   defineProtocol,
+  type CaptureState,
   type DissectCtx,
   type Protocol,
   lookupTable,
@@ -1063,6 +1064,11 @@ function missing(d: Desegment | undefined, len: number): Desegment | undefined {
 function stateDir(ctx: DissectCtx, rec: FrameRecord): Dir | undefined {
   const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
   return st.byId[rec.stream]?.dirs[rec.dir];
+}
+
+/** The tcp.stream of a frame's TCP header, once the first pass has seen it (frame filters read it cheaply). */
+export function tcpStreamOf(state: CaptureState, frame: number): number | undefined {
+  return state.getFrame<FrameRecord>('tcp.rec', frame)?.stream;
 }
 
 export type { Item };

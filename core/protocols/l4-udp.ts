@@ -412,6 +412,7 @@ defineProtocol({
   abbrev: 'mdns',
   name: 'Multicast Domain Name System',
   registerIn: { 'udp.port': 5353 },
+  fieldsOf: ['dns'],
   dissect(ctx) {
     dissectDns(ctx, 'MDNS');
   },
@@ -421,6 +422,7 @@ defineProtocol({
   abbrev: 'llmnr',
   name: 'Link-local Multicast Name Resolution',
   registerIn: { 'udp.port': 5355 },
+  fieldsOf: ['dns'],
   dissect(ctx) {
     dissectDns(ctx, 'LLMNR');
   },

@@ -5,7 +5,7 @@
  */
 import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'node:zlib';
 import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '../fields/registry.js';
-import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
+import { defineProtocol, getProtocol, lowerLayerIds, type DissectCtx } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 import type { Desegment } from './l4-tcp.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
@@ -745,20 +745,21 @@ function dissectMessage(
     ctx.add(f.codeDesc, off + p.version.length + 1, 3, p.phrase ?? '', { parent: fl, generated: true });
     ctx.add(f.phrase, off + p.version.length + 5, (p.phrase ?? '').length, p.phrase ?? '', { parent: fl });
   }
-  for (const h of p.headers) {
-    const lower = h.name.toLowerCase();
-    const field = HEADER_FIELDS[lower];
-    const line = `${h.name}: ${h.value}`;
-    if (p.isRequest) ctx.add(f.reqLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
-    else ctx.add(f.respLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
-    if (field) {
-      const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: () => `${line}\\r\\n` });
-      if (lower === 'content-length' && /^\d+$/.test(h.value))
-        ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it });
-    } else {
-      ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: () => `${line}\\r\\n` });
+  if (ctx.wantsAny(HEADER_ITEMS))
+    for (const h of p.headers) {
+      const lower = h.name.toLowerCase();
+      const field = HEADER_FIELDS[lower];
+      const line = `${h.name}: ${h.value}`;
+      if (p.isRequest) ctx.add(f.reqLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
+      else ctx.add(f.respLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
+      if (field) {
+        const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: () => `${line}\\r\\n` });
+        if (lower === 'content-length' && /^\d+$/.test(h.value))
+          ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it });
+      } else {
+        ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: () => `${line}\\r\\n` });
+      }
     }
-  }
   ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
   const n = ctx.frame.number;
   if (p.isRequest) {
@@ -812,7 +813,8 @@ function dissectMessage(
   ) {
     websocketStreams(ctx).set(stream, n);
   }
-  if (noBody || bodyEnd <= p.headerEnd) {
+  // A filter reading nothing the body adds (file data, chunks, media layers) skips de-chunking and decoding.
+  if (noBody || bodyEnd <= p.headerEnd || ctx.onlyNeeds(headOnlyFields())) {
     return;
   }
   // The body: de-chunked and decoded data sources, then the media layer.
@@ -845,6 +847,28 @@ function dissectMessage(
   }
   const ct = header(p, 'content-type') ?? '';
   mediaLayer(ctx, bodyCtx, ct);
+}
+
+/** Items of the header lines (one group: a pass that records none of them skips building their text). */
+const HEADER_ITEMS = [
+  f.reqLine,
+  f.respLine,
+  f.unknownHeader,
+  f.contentLength,
+  ...Object.values(HEADER_FIELDS),
+];
+
+let headOnly: Set<number> | undefined;
+/** Every field but those an HTTP body adds: the lower layers, TCP's and HTTP's own head fields. */
+function headOnlyFields(): ReadonlySet<number> {
+  if (headOnly) return headOnly;
+  const body = new Set([f.fileData.id, f.chunkSize.id, f.chunkedResponse.id]);
+  headOnly = new Set(lowerLayerIds());
+  for (const def of registry.all()) {
+    const top = def.abbrev.split('.')[0];
+    if ((top === 'http' || top === 'tcp') && !body.has(def.id)) headOnly.add(def.id);
+  }
+  return headOnly;
 }
 
 function pushObject(
@@ -884,6 +908,7 @@ defineProtocol({
   abbrev: 'ssdp',
   name: 'Simple Service Discovery Protocol',
   registerIn: { 'udp.port': 1900 },
+  fieldsOf: ['http'],
   dissect(ctx) {
     const p = parseHead(ctx.view, 0);
     if (p === undefined || p === 'incomplete') return false;

@@ -135,13 +135,22 @@ export const tls = defineProtocol({
     const v = ctx.view;
     if (!looksLikeRecord(v, 0)) {
       if (ctx.top.field.abbrev !== 'tls') return false;
-      const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
-      const st =
-        stream === undefined
-          ? undefined
-          : ctx.state.get<Map<number, TlsStream>>('tls.streams', () => new Map()).get(stream);
-      if (!st) return false;
-      ctx.columns.protocol = COLUMN[st.version ?? 0x0303] ?? 'TLS';
+      // Continuation data of a stream already seen as TLS, judged as the first pass saw it: on a later pass the
+      // stream may have become TLS only in a later frame (a retransmission carrying the first whole record).
+      const n = ctx.frame.number;
+      let version: number | null | undefined;
+      if (ctx.visited) version = ctx.state.getFrame<number | null>('tls.cont', n);
+      else {
+        const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
+        const st =
+          stream === undefined
+            ? undefined
+            : ctx.state.get<Map<number, TlsStream>>('tls.streams', () => new Map()).get(stream);
+        version = st ? (st.version ?? null) : undefined;
+        if (st) ctx.state.setFrame('tls.cont', n, version);
+      }
+      if (version === undefined) return false;
+      ctx.columns.protocol = COLUMN[version ?? 0x0303] ?? 'TLS';
       ctx.columns.info = 'Continuation Data';
       return true;
     }

@@ -27,10 +27,16 @@ import '../protocols/index.js';
 import { Colorizer } from './colors.js';
 import { Lru } from './lru.js';
 import { toTree } from './tree.js';
+import { FrameSummary, Verdict } from './summary.js';
 
 export class SessionError extends Error {}
 
-type FilterLike = { fields: ReadonlySet<number>; needsAll: boolean; match(d: Dissection): boolean };
+type FilterLike = {
+  fields: ReadonlySet<number>;
+  needsAll: boolean;
+  requires?: readonly (readonly number[])[];
+  match(d: Dissection): boolean;
+};
 
 /** Frames to filter between two yields to the event loop. */
 const FILTER_CHUNK = 20_000;
@@ -68,6 +74,8 @@ const getColorizer = (): Colorizer => (colorizer ??= new Colorizer());
 export class CaptureSession {
   private cap?: CaptureFile;
   private state = new CaptureState();
+  /** What the first pass learnt of each frame (protocol stack, addresses, ports): lets filters skip frames. */
+  private summary = new FrameSummary(this.state);
   /** Frames [0, analysed) have been through the first pass. */
   private analysed = 0;
   /** Current view: matching frame numbers (1-based), or null for "all packets". */
@@ -91,6 +99,11 @@ export class CaptureSession {
     return this.state;
   }
 
+  /** What the first pass recorded per frame (filters consult it; tests check it). */
+  get frameSummary(): FrameSummary {
+    return this.summary;
+  }
+
   /**
    * Opens a capture. With `initialBytes`, only the start of a classic pcap is indexed before returning; the
    * caller continues with `capture.indexMore()` (the service does, in the background).
@@ -105,6 +118,7 @@ export class CaptureSession {
     this.cap = cap;
     this.openSeq++;
     this.state = new CaptureState();
+    this.summary = new FrameSummary(this.state);
     this.firstTs = { s: 0, ns: 0 };
     if (cap.index.count > 0) this.setTimeRef();
     const idx = cap.index;
@@ -237,7 +251,10 @@ export class CaptureSession {
       }
       const first = i >= this.analysed;
       const d = dissectFrame(this.meta(i), bytes, this.state, { selection, visited: !first, columns });
-      if (first) this.analysed = i + 1;
+      if (first) {
+        this.analysed = i + 1;
+        this.summary.add(i, d);
+      }
       if (fn(i, d) === false) {
         stopped = true;
         return false;
@@ -410,7 +427,49 @@ export class CaptureSession {
     signal?: AbortSignal,
   ): void {
     const selection: ItemSelection = filter.needsAll ? 'all' : filter.fields;
-    this.scan(from, to, selection, (i, d) => void (filter.match(d) && acc.push(i + 1)), signal, false);
+    // Frames the first pass has seen: the summary answers for most, only the rest are dissected again.
+    const mid = Math.max(from, Math.min(to, this.analysed));
+    if (from < mid) this.filterSummarised(filter, selection, from, mid, acc, signal);
+    if (mid < to)
+      this.scan(mid, to, selection, (i, d) => void (filter.match(d) && acc.push(i + 1)), signal, false);
+  }
+
+  /** filterChunk over analysed frames [from, to): the summary's verdicts, dissecting only where it cannot tell. */
+  private filterSummarised(
+    filter: FilterLike,
+    selection: ItemSelection,
+    from: number,
+    to: number,
+    acc: FilterAccumulator,
+    signal?: AbortSignal,
+  ): void {
+    const verdicts = new Uint8Array(to - from);
+    let first = -1;
+    let last = -1;
+    for (let i = from; i < to; i++) {
+      const v = this.summary.verdict(filter, i);
+      verdicts[i - from] = v;
+      if (v === Verdict.Dissect) {
+        if (first < 0) first = i;
+        last = i;
+      }
+    }
+    if (first >= 0) {
+      const cap = this.need();
+      let stopped = false;
+      cap.forEach(first, last + 1, (i, bytes) => {
+        if (verdicts[i - from] !== Verdict.Dissect) return true;
+        if (signal?.aborted) {
+          stopped = true;
+          return false;
+        }
+        const d = dissectFrame(this.meta(i), bytes, this.state, { selection, visited: true, columns: false });
+        verdicts[i - from] = filter.match(d) ? Verdict.Yes : Verdict.No;
+        return true;
+      });
+      if (stopped) throw new SessionError('cancelled');
+    }
+    for (let k = 0; k < verdicts.length; k++) if (verdicts[k] === Verdict.Yes) acc.push(from + k + 1);
   }
 
   /** Position of frame `no` in the current view, or -1. */

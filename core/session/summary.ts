@@ -1,0 +1,403 @@
+/**
+ * What the first pass learns about every frame, kept compactly (15 bytes a packet) so that display filters on
+ * an open capture need not dissect every frame again:
+ *
+ * - the frame's protocol stack (which layers, how many of each), as an id into a table of the distinct stacks
+ *   a capture has (a few dozen), so a filter skips every frame that lacks a field it needs (`http.request.method`
+ *   cannot be in a frame without an http or ssdp layer: fieldOwners);
+ * - for a frame with at most one IPv4 header and at most one TCP or UDP header, all read whole from the frame,
+ *   its addresses and ports, so a filter reading nothing but those and protocol names
+ *   (`ip.addr == 10.0.0.0/8 && tcp.port == 443`) is answered from here on a stand-in dissection that has exactly
+ *   the items a real one would have for those fields.
+ *
+ * A frame is summarised when the first pass dissects it; the stacks are those of the first pass, which later
+ * passes repeat (dissectors replay first-pass decisions). The corpus test "frame summary" checks every
+ * stand-in item against a real dissection, and the filter-paths test every oracle filter's answer.
+ */
+import { fieldOwners, allProtocols, wsMalformed, wsShort, dataProto } from '../dissect/engine.js';
+import type { CaptureState } from '../dissect/engine.js';
+import type { Columns, Dissection, FrameMeta, Item } from '../dissect/types.js';
+import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
+import { ipv4Text } from '../protocols/l3-ip.js';
+import { tcpStreamOf } from '../protocols/l4-tcp.js';
+
+/** Frame flags. */
+const SIMPLE = 1;
+
+/** A filter's verdict on a frame from the summary alone: no, yes, or cannot tell (dissect the frame). */
+export const Verdict = { No: 0, Yes: 1, Dissect: 2 } as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+/** Fields a filter needs and a compiled test (CompiledFilter's shape). */
+export interface SummaryFilter {
+  fields: ReadonlySet<number>;
+  needsAll: boolean;
+  requires?: readonly (readonly number[])[];
+  match(d: Dissection): boolean;
+}
+
+const field = (abbrev: string): FieldDef => {
+  const f = registry.get(abbrev);
+  if (!f) throw new Error(`summary: no field ${abbrev}`);
+  return f;
+};
+
+/** The header fields a stand-in dissection carries, with the protocol item they sit under. */
+interface HeaderFields {
+  ip: FieldDef;
+  ipSrc: FieldDef;
+  ipDst: FieldDef;
+  ipAddr: FieldDef;
+  ipSrcHost: FieldDef;
+  ipDstHost: FieldDef;
+  ipHost: FieldDef;
+  tcp: FieldDef;
+  tcpSrc: FieldDef;
+  tcpDst: FieldDef;
+  tcpPort: FieldDef;
+  tcpStream: FieldDef;
+  udp: FieldDef;
+  udpSrc: FieldDef;
+  udpDst: FieldDef;
+  udpPort: FieldDef;
+}
+
+let hf: HeaderFields | undefined;
+function headerFields(): HeaderFields {
+  return (hf ??= {
+    ip: field('ip'),
+    ipSrc: field('ip.src'),
+    ipDst: field('ip.dst'),
+    ipAddr: field('ip.addr'),
+    ipSrcHost: field('ip.src_host'),
+    ipDstHost: field('ip.dst_host'),
+    ipHost: field('ip.host'),
+    tcp: field('tcp'),
+    tcpSrc: field('tcp.srcport'),
+    tcpDst: field('tcp.dstport'),
+    tcpPort: field('tcp.port'),
+    tcpStream: field('tcp.stream'),
+    udp: field('udp'),
+    udpSrc: field('udp.srcport'),
+    udpDst: field('udp.dstport'),
+    udpPort: field('udp.port'),
+  });
+}
+
+let layerIds: Set<number> | undefined;
+/** Protocol fields whose items every pass records alike: the layers (dissectors, frame, data, malformed). */
+function layerFieldIds(): Set<number> {
+  if (layerIds) return layerIds;
+  layerIds = new Set([wsMalformed.id, wsShort.id, dataProto.id, field('frame').id]);
+  for (const p of allProtocols()) layerIds.add(p.field.id);
+  return layerIds;
+}
+
+let providedIds: Set<number> | undefined;
+/** Every field a stand-in dissection answers for. */
+function providedFieldIds(): Set<number> {
+  if (providedIds) return providedIds;
+  const h = headerFields();
+  providedIds = new Set(layerFieldIds());
+  for (const f of Object.values(h)) providedIds.add(f.id);
+  return providedIds;
+}
+
+/** The fields a stand-in dissection carries: layer protocols and the header fields (for tests). */
+export function standInFields(): { layers: ReadonlySet<number>; provided: ReadonlySet<number> } {
+  return { layers: layerFieldIds(), provided: providedFieldIds() };
+}
+
+const item = (f: FieldDef, parent?: Item): Item =>
+  parent
+    ? { field: f, value: null, src: 0, off: 0, len: 0, parent }
+    : { field: f, value: null, src: 0, off: 0, len: 0 };
+
+/** One distinct protocol stack, with a stand-in dissection whose header items are refilled per frame. */
+class Stack {
+  /** Protocol field id → items of it in the frame. */
+  readonly counts = new Map<number, number>();
+  /** Header items of the stand-in (absent when the stack has no such layer or more than one). */
+  ipSrc?: Item;
+  ipDst?: Item;
+  ipAddr?: [Item, Item];
+  ipSrcHost?: Item;
+  ipDstHost?: Item;
+  ipHost?: [Item, Item];
+  l4Src?: Item;
+  l4Dst?: Item;
+  l4Port?: [Item, Item];
+  tcpStream?: Item;
+  readonly standIn: Dissection;
+  /** Whether a frame of this stack can be simple (one IPv4 and one transport header at most, not malformed). */
+  readonly headerable: boolean;
+
+  constructor(
+    readonly id: number,
+    order: readonly number[],
+  ) {
+    const byField = new Map<number, Item[]>();
+    const tree: Item[] = [];
+    for (const fid of order) {
+      this.counts.set(fid, (this.counts.get(fid) ?? 0) + 1);
+      const it = item(registry.byIdOf(fid) as FieldDef);
+      tree.push(it);
+      let list = byField.get(fid);
+      if (!list) byField.set(fid, (list = []));
+      list.push(it);
+    }
+    const h = headerFields();
+    const one = (f: FieldDef) => this.counts.get(f.id) === 1;
+    const none = (f: FieldDef) => !this.counts.has(f.id);
+    this.headerable =
+      !this.counts.has(wsMalformed.id) &&
+      !this.counts.has(wsShort.id) &&
+      (one(h.ip) || none(h.ip)) &&
+      ((one(h.tcp) && none(h.udp)) || (one(h.udp) && none(h.tcp)) || (none(h.tcp) && none(h.udp)));
+    const put = (f: FieldDef, parent: Item): Item => {
+      const it = item(f, parent);
+      let list = byField.get(f.id);
+      if (!list) byField.set(f.id, (list = []));
+      list.push(it);
+      return it;
+    };
+    if (this.headerable && one(h.ip)) {
+      // In the order the IPv4 dissector adds them.
+      const ip = (byField.get(h.ip.id) as Item[])[0];
+      this.ipSrc = put(h.ipSrc, ip);
+      const a0 = put(h.ipAddr, ip);
+      this.ipSrcHost = put(h.ipSrcHost, ip);
+      const h0 = put(h.ipHost, ip);
+      this.ipDst = put(h.ipDst, ip);
+      const a1 = put(h.ipAddr, ip);
+      this.ipDstHost = put(h.ipDstHost, ip);
+      const h1 = put(h.ipHost, ip);
+      this.ipAddr = [a0, a1];
+      this.ipHost = [h0, h1];
+    }
+    const l4 = this.headerable ? (one(h.tcp) ? h.tcp : one(h.udp) ? h.udp : undefined) : undefined;
+    if (l4) {
+      const top = (byField.get(l4.id) as Item[])[0];
+      const tcp = l4 === h.tcp;
+      this.l4Src = put(tcp ? h.tcpSrc : h.udpSrc, top);
+      this.l4Dst = put(tcp ? h.tcpDst : h.udpDst, top);
+      this.l4Port = [put(tcp ? h.tcpPort : h.udpPort, top), put(tcp ? h.tcpPort : h.udpPort, top)];
+      if (tcp) this.tcpStream = put(h.tcpStream, top);
+    }
+    const columns: Columns = { source: '', destination: '', protocol: '', info: '' };
+    const frame: FrameMeta = {
+      number: 0,
+      tsSec: 0,
+      tsNsec: 0,
+      capLen: 0,
+      origLen: 0,
+      linkType: 1,
+      interfaceId: 0,
+    };
+    this.standIn = { frame, sources: [], tree, columns, byField, layers: [], malformed: false };
+  }
+
+  has(fid: number): boolean {
+    return this.counts.has(fid);
+  }
+}
+
+/** How one filter uses the summary: per stack, whether frames may match and whether the stand-in answers. */
+class Plan {
+  /** Per stack id: 0 unknown yet, 1 cannot match, 2 may match (dissect), 3 may match (stand-in answers). */
+  private readonly perStack: number[] = [];
+  private readonly clauses: number[][];
+  /** The filter reads only fields a stand-in carries (and no raw bytes). */
+  private readonly standIn: boolean;
+  /** ... and of those only protocol fields: any frame's stand-in answers, simple or not. */
+  private readonly protocolsOnly: boolean;
+  readonly wantsHosts: boolean;
+  readonly wantsStream: boolean;
+
+  constructor(readonly filter: SummaryFilter) {
+    const provided = providedFieldIds();
+    const layers = layerFieldIds();
+    let standIn = !filter.needsAll;
+    let protocolsOnly = true;
+    for (const id of filter.fields) {
+      if (!provided.has(id)) standIn = false;
+      if (!layers.has(id)) protocolsOnly = false;
+    }
+    this.standIn = standIn;
+    this.protocolsOnly = protocolsOnly;
+    const h = headerFields();
+    this.wantsHosts = [h.ipSrcHost, h.ipDstHost, h.ipHost].some((f) => filter.fields.has(f.id));
+    this.wantsStream = filter.fields.has(h.tcpStream.id);
+    // Field clauses become layer clauses; a clause with a field of no known owner says nothing.
+    this.clauses = [];
+    for (const clause of filter.requires ?? []) {
+      const protos: number[] = [];
+      let known = true;
+      for (const fid of clause) {
+        const f = registry.byIdOf(fid);
+        const own = f && fieldOwners(f);
+        if (!own) known = false;
+        else protos.push(...own);
+      }
+      if (known) this.clauses.push(protos);
+    }
+  }
+
+  stackVerdict(st: Stack): number {
+    let v = this.perStack[st.id];
+    if (v === undefined) {
+      const possible = this.clauses.every((c) => c.some((p) => st.has(p)));
+      v = !possible ? 1 : this.standIn && (this.protocolsOnly || st.headerable) ? 3 : 2;
+      this.perStack[st.id] = v;
+    }
+    return v;
+  }
+
+  get protocolsOnlyStandIn(): boolean {
+    return this.standIn && this.protocolsOnly;
+  }
+}
+
+const plans = new WeakMap<SummaryFilter, Plan>();
+
+export class FrameSummary {
+  /** Per frame: 1 + stack id (0: not summarised). */
+  private stackOf = new Uint16Array(1024);
+  private flags = new Uint8Array(1024);
+  private src = new Uint32Array(1024);
+  private dst = new Uint32Array(1024);
+  /** Source port << 16 | destination port. */
+  private ports = new Uint32Array(1024);
+  private readonly stacks: Stack[] = [];
+  private readonly stackIds = new Map<string, number>();
+  private readonly order: number[] = [];
+
+  /** Resident bytes per frame slot. */
+  static readonly BYTES_PER_FRAME = 15;
+
+  constructor(private readonly state: CaptureState) {}
+
+  /** Records what the first pass found in frame index `i` (its dissection `d`, whatever the selection). */
+  add(i: number, d: Dissection): void {
+    if (i >= this.stackOf.length) this.grow(i + 1);
+    const layers = layerFieldIds();
+    const order = this.order;
+    order.length = 0;
+    for (const [fid, items] of d.byField)
+      if (layers.has(fid)) for (let k = 0; k < items.length; k++) order.push(fid);
+    const key = order.join(',');
+    let id = this.stackIds.get(key);
+    if (id === undefined) {
+      if (this.stacks.length >= 0xfffe) return; // more distinct stacks than ever seen: leave unsummarised
+      id = this.stacks.length;
+      this.stacks.push(new Stack(id, order));
+      this.stackIds.set(key, id);
+    }
+    this.stackOf[i] = id + 1;
+    const st = this.stacks[id];
+    this.flags[i] = st.headerable && this.readHeaders(i, d, st) ? SIMPLE : 0;
+  }
+
+  /** Stores the addresses and ports of a headerable frame when its headers are whole in the frame's bytes. */
+  private readHeaders(i: number, d: Dissection, st: Stack): boolean {
+    const b = d.sources[0].bytes;
+    const h = headerFields();
+    if (st.ipSrc) {
+      const ip = d.byField.get(h.ip.id)?.[0];
+      if (!ip || ip.src !== 0) return false;
+      const o = ip.off;
+      if (o + 20 > b.length || b[o] >> 4 !== 4 || (b[o] & 15) < 5) return false;
+      this.src[i] = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0;
+      this.dst[i] = ((b[o + 16] << 24) | (b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19]) >>> 0;
+    }
+    if (st.l4Src) {
+      const l4 = d.byField.get((st.tcpStream ? h.tcp : h.udp).id)?.[0];
+      if (!l4 || l4.src !== 0) return false;
+      const o = l4.off;
+      if (st.tcpStream ? o + 20 > b.length || b[o + 12] >> 4 < 5 : o + 8 > b.length) return false;
+      this.ports[i] = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+    }
+    return true;
+  }
+
+  private grow(n: number): void {
+    const size = Math.max(n, this.stackOf.length * 2);
+    const more = <T extends Uint8Array | Uint16Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.stackOf = more(this.stackOf, (k) => new Uint16Array(k));
+    this.flags = more(this.flags, (k) => new Uint8Array(k));
+    this.src = more(this.src, (k) => new Uint32Array(k));
+    this.dst = more(this.dst, (k) => new Uint32Array(k));
+    this.ports = more(this.ports, (k) => new Uint32Array(k));
+  }
+
+  /** Distinct protocol stacks seen. */
+  get stackCount(): number {
+    return this.stacks.length;
+  }
+
+  /**
+   * The filter's verdict on frame index `i` from the summary: No when the frame lacks a layer the filter needs,
+   * Yes/No from the stand-in dissection when the filter reads only what it carries, else Dissect.
+   */
+  verdict(filter: SummaryFilter, i: number): Verdict {
+    const s = i < this.stackOf.length ? this.stackOf[i] : 0;
+    if (s === 0) return Verdict.Dissect;
+    let plan = plans.get(filter);
+    if (!plan) plans.set(filter, (plan = new Plan(filter)));
+    const st = this.stacks[s - 1];
+    const v = plan.stackVerdict(st);
+    if (v === 1) return Verdict.No;
+    if (v === 2) return Verdict.Dissect;
+    const d = this.standIn(i, st, plan);
+    if (!d) return Verdict.Dissect;
+    return filter.match(d) ? Verdict.Yes : Verdict.No;
+  }
+
+  /** The stand-in dissection of frame index `i` (undefined when the summary cannot stand in for it). */
+  private standIn(i: number, st: Stack, plan: Plan): Dissection | undefined {
+    const d = st.standIn;
+    (d.frame as { number: number }).number = i + 1;
+    if (plan.protocolsOnlyStandIn) return d;
+    if (!(this.flags[i] & SIMPLE)) return undefined;
+    if (st.ipSrc) {
+      const src = this.src[i];
+      const dst = this.dst[i];
+      set(st.ipSrc, src);
+      set(st.ipDst, dst);
+      const [a0, a1] = st.ipAddr as [Item, Item];
+      a0.value = src;
+      a1.value = dst;
+      if (plan.wantsHosts) {
+        const s = ipv4Text(src);
+        const t = ipv4Text(dst);
+        set(st.ipSrcHost, s);
+        set(st.ipDstHost, t);
+        const [h0, h1] = st.ipHost as [Item, Item];
+        h0.value = s;
+        h1.value = t;
+      }
+    }
+    if (st.l4Src) {
+      const p = this.ports[i];
+      set(st.l4Src, p >>> 16);
+      set(st.l4Dst, p & 0xffff);
+      const [p0, p1] = st.l4Port as [Item, Item];
+      p0.value = p >>> 16;
+      p1.value = p & 0xffff;
+      if (st.tcpStream && plan.wantsStream) {
+        const stream = tcpStreamOf(this.state, i + 1);
+        if (stream === undefined) return undefined;
+        st.tcpStream.value = stream;
+      }
+    }
+    return d;
+  }
+}
+
+function set(it: Item | undefined, v: FieldValue): void {
+  if (it) it.value = v;
+}
