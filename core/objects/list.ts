@@ -32,10 +32,15 @@ export function listObjects(session: CaptureSession, signal?: AbortSignal): Obje
   }));
 }
 
+let fileDataOnly: ReadonlySet<number> | undefined;
+
 /** The body bytes of one object (de-chunked and decompressed, as tshark exports them). */
 export function objectBytes(session: CaptureSession, entry: ObjectEntry): Uint8Array {
-  const d = session.dissect(entry.frame, 'all');
   const f = registry.get('http.file_data');
+  // Only the bodies are recorded (no tree labels, no header items): one constant selection, so the engine's
+  // per-selection caches hold across objects.
+  fileDataOnly ??= new Set(f ? [f.id] : []);
+  const d = session.dissect(entry.frame, fileDataOnly);
   const items = f ? (d.byField.get(f.id) ?? []) : [];
   const item = items[entry.record.fileData];
   if (!item)

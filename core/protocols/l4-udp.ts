@@ -54,13 +54,16 @@ export const udp = defineProtocol({
     ctx.add(f.length, 4, 2, len);
     ctx.add(f.checksum, 6, 2, v.u16be(6));
     ctx.add(f.checksumStatus, 6, 2, 2, { generated: true });
-    const st = ctx.state.get<Streams>('udp.streams', () => ({ ids: new Map() }));
-    const a = `${ctx.pinfo.netSrc}:${sp}`;
-    const b = `${ctx.pinfo.netDst}:${dp}`;
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    let id = st.ids.get(key);
-    if (id === undefined) st.ids.set(key, (id = st.ids.size));
-    ctx.add(f.stream, 0, 0, id, { generated: true });
+    // Stream ids are handed out on the first pass; later passes look one up only for a caller that records it.
+    if (!ctx.visited || ctx.wants(f.stream)) {
+      const st = ctx.state.get<Streams>('udp.streams', () => ({ ids: new Map() }));
+      const a = `${ctx.pinfo.netSrc}:${sp}`;
+      const b = `${ctx.pinfo.netDst}:${dp}`;
+      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+      let id = st.ids.get(key);
+      if (id === undefined) st.ids.set(key, (id = st.ids.size));
+      ctx.add(f.stream, 0, 0, id, { generated: true });
+    }
     ctx.setLabel(ctx.top, () => `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
     ctx.setLength(ctx.top, 8);
     ctx.pinfo.srcPort = sp;
@@ -68,8 +71,8 @@ export const udp = defineProtocol({
     ctx.pinfo.ptype = 'udp';
     ctx.columns.protocol = 'UDP';
     const payloadLen = Math.max(0, Math.min(len, v.length) - 8);
-    ctx.columns.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
-    if (payloadLen > 0) ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen));
+    if (ctx.columnsWanted) ctx.columns.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
+    if (payloadLen > 0 && ctx.wants(f.payload)) ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen));
     // A filter's re-dissection that reads nothing of the payload stops here.
     if (!ctx.payloadNeeded) return;
     const lo = Math.min(sp, dp);
@@ -270,9 +273,11 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
   ctx.add(d.ancount, 6, 2, an);
   ctx.add(d.nscount, 8, 2, ns);
   ctx.add(d.arcount, 10, 2, ar);
+  // The Info text is built only for callers that read the columns (not for filter passes).
+  const cols = ctx.columnsWanted;
   const kind = OPCODES[opcode] ?? `Unknown operation (${opcode})`;
-  let info = `${kind}${isResp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
-  if (isResp && rcode !== 0) info += ` ${RCODES[rcode] ?? `Unknown error (${rcode})`}`;
+  let info = cols ? `${kind}${isResp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}` : '';
+  if (cols && isResp && rcode !== 0) info += ` ${RCODES[rcode] ?? `Unknown error (${rcode})`}`;
   ctx.columns.info = info;
   let off = 12;
   for (let i = 0; i < qd && i < 256; i++) {
@@ -280,7 +285,9 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
     const type = v.u16be(off + len);
     const cls = v.u16be(off + len + 2);
     const q = ctx.text(
-      `${name}: type ${DNS_TYPES[type] ?? type}, class ${cls === 1 ? 'IN' : `0x${cls.toString(16).padStart(4, '0')}`}`,
+      ctx.fullTree
+        ? `${name}: type ${DNS_TYPES[type] ?? type}, class ${cls === 1 ? 'IN' : `0x${cls.toString(16).padStart(4, '0')}`}`
+        : '',
       off,
       len + 4,
     );
@@ -288,7 +295,7 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
     ctx.add(d.qryNameLen, off, len, name.length, { parent: q, generated: true });
     ctx.add(d.qryType, off + len, 2, type, { parent: q });
     ctx.add(d.qryClass, off + len + 2, 2, cls, { parent: q });
-    info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${name}`;
+    if (cols) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${name}`;
     off += len + 4;
   }
   ctx.columns.info = info;
@@ -303,7 +310,9 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
       const rdOff = off + len + 10;
       v.check(rdOff, rdlen);
       const rr = ctx.text(
-        `${name}: type ${DNS_TYPES[type] ?? type}, class ${cls === 1 ? 'IN' : `0x${cls.toString(16)}`}`,
+        ctx.fullTree
+          ? `${name}: type ${DNS_TYPES[type] ?? type}, class ${cls === 1 ? 'IN' : `0x${cls.toString(16)}`}`
+          : '',
         off,
         len + 10 + rdlen,
       );
@@ -315,7 +324,7 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
       }
       ctx.add(d.respLen, off + len + 8, 2, rdlen, { parent: rr });
       const text = rrData(ctx, v, type, rdOff, rdlen, rr);
-      if (type !== 41) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${text}`;
+      if (cols && type !== 41) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${text}`;
       off = rdOff + rdlen;
     }
   }

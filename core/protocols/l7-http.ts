@@ -452,12 +452,12 @@ export const http = defineProtocol({
       }
       // Headers complete: how long is the body?
       const st = httpState(ctx);
-      const key = `${ctx.frame.number}:${msgIndex}`;
+      const key = msgKey(ctx.frame.number, msgIndex);
       let req: HttpRequestInfo | undefined;
       if (!p.isRequest) {
         // Peek only: the request is consumed when the response is complete (not on a partial first try).
         if (!ctx.visited) req = st.pending.get(stream)?.[0];
-        else req = ctx.state.getFrame<HttpRequestInfo>('http.req_of', hashKey(key));
+        else req = ctx.state.getFrame<HttpRequestInfo>('http.req_of', key);
       }
       // Like Wireshark, the connection's last request decides whether a response can have a body.
       const lastMethod = conv.last?.method;
@@ -514,7 +514,7 @@ export const http = defineProtocol({
       any = true;
       if (!p.isRequest && !ctx.visited && req) {
         st.pending.get(stream)?.shift();
-        ctx.state.setFrame('http.req_of', hashKey(key), req);
+        ctx.state.setFrame('http.req_of', key, req);
       }
       dissectMessage(ctx, p, off, bodyEnd, msgIndex, req, stream, chunked, noBody);
       if (p.isRequest)
@@ -675,10 +675,9 @@ function isHttpPort(ctx: DissectCtx): boolean {
   return ports.includes(ctx.pinfo.srcPort ?? -1) || ports.includes(ctx.pinfo.dstPort ?? -1);
 }
 
-function hashKey(k: string): number {
-  // Frame number * 64 + message index keeps per-frame keys numeric.
-  const [fr, m] = k.split(':').map(Number);
-  return fr * 64 + Math.min(m, 63);
+/** Per-message state key: frame number * 64 + message index (numeric keys index CaptureState's arrays). */
+function msgKey(frame: number, msgIndex: number): number {
+  return frame * 64 + Math.min(msgIndex, 63);
 }
 
 /**
@@ -763,8 +762,10 @@ function dissectMessage(
   ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
   const n = ctx.frame.number;
   if (p.isRequest) {
-    const full = `http://${host}${p.uri}`;
-    ctx.add(f.fullUri, off, 0, p.uri!.startsWith('http://') ? p.uri! : full, { ...o, generated: true });
+    if (ctx.wants(f.fullUri)) {
+      const full = p.uri!.startsWith('http://') ? p.uri! : `http://${host}${p.uri}`;
+      ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
+    }
     if (!ctx.visited) {
       st.requests++;
       const list = st.pending.get(stream) ?? [];
@@ -778,19 +779,21 @@ function dissectMessage(
       list.push(info);
       st.pending.set(stream, list);
       st.lastRequest.set(stream, info);
-      ctx.state.setFrame('http.reqnum', hashKey(`${n}:${msgIndex}`), st.requests);
+      ctx.state.setFrame('http.reqnum', msgKey(n, msgIndex), st.requests);
     }
-    const respIn = ctx.state.getFrame<number>('http.resp_in', hashKey(`${n}:${msgIndex}`));
+    const respIn = ctx.wants(f.responseIn)
+      ? ctx.state.getFrame<number>('http.resp_in', msgKey(n, msgIndex))
+      : undefined;
     if (respIn !== undefined) ctx.add(f.responseIn, off, 0, respIn, { ...o, generated: true });
   } else if (req) {
     if (!ctx.visited) {
       // The request learns where its response is (for the tree when it is re-dissected).
       for (let m = 0; m < 64; m++) {
         if (
-          ctx.state.getFrame('http.reqnum', hashKey(`${req.frame}:${m}`)) !== undefined &&
-          ctx.state.getFrame('http.resp_in', hashKey(`${req.frame}:${m}`)) === undefined
+          ctx.state.getFrame('http.reqnum', msgKey(req.frame, m)) !== undefined &&
+          ctx.state.getFrame('http.resp_in', msgKey(req.frame, m)) === undefined
         ) {
-          ctx.state.setFrame('http.resp_in', hashKey(`${req.frame}:${m}`), n);
+          ctx.state.setFrame('http.resp_in', msgKey(req.frame, m), n);
           break;
         }
       }

@@ -134,7 +134,8 @@ class Stack {
 
   constructor(
     readonly id: number,
-    order: readonly number[],
+    /** Protocol field ids of the frame's layer items, in order. */
+    readonly order: readonly number[],
   ) {
     const byField = new Map<number, Item[]>();
     const tree: Item[] = [];
@@ -269,7 +270,8 @@ export class FrameSummary {
   /** Source port << 16 | destination port. */
   private ports = new Uint32Array(1024);
   private readonly stacks: Stack[] = [];
-  private readonly stackIds = new Map<string, number>();
+  /** Stack ids by a hash of their layer sequence. */
+  private readonly stackIds = new Map<number, number[]>();
   private readonly order: number[] = [];
 
   /** Resident bytes per frame slot. */
@@ -285,13 +287,16 @@ export class FrameSummary {
     order.length = 0;
     for (const [fid, items] of d.byField)
       if (layers.has(fid)) for (let k = 0; k < items.length; k++) order.push(fid);
-    const key = order.join(',');
-    let id = this.stackIds.get(key);
+    let hash = order.length;
+    for (let k = 0; k < order.length; k++) hash = (Math.imul(hash, 31) + order[k]) | 0;
+    let candidates = this.stackIds.get(hash);
+    let id = candidates?.find((c) => sameOrder(this.stacks[c].order, order));
     if (id === undefined) {
       if (this.stacks.length >= 0xfffe) return; // more distinct stacks than ever seen: leave unsummarised
       id = this.stacks.length;
-      this.stacks.push(new Stack(id, order));
-      this.stackIds.set(key, id);
+      this.stacks.push(new Stack(id, [...order]));
+      if (!candidates) this.stackIds.set(hash, (candidates = []));
+      candidates.push(id);
     }
     this.stackOf[i] = id + 1;
     const st = this.stacks[id];
@@ -396,6 +401,12 @@ export class FrameSummary {
     }
     return d;
   }
+}
+
+function sameOrder(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function set(it: Item | undefined, v: FieldValue): void {
