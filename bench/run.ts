@@ -91,6 +91,10 @@ for (const n of sizes) {
   await session.open(file);
   const [, passMs] = time(() => session.analyseTo(session.total));
   console.log(`first pass:       ${s(passMs)} (in-order dissection building TCP/HTTP state, once per open)`);
+  const summaryBpp = session.frameSummary.residentBytes / n;
+  console.log(
+    `frame summary:    ${summaryBpp.toFixed(1)} B/packet (${session.frameSummary.stackCount} distinct stacks); index + summary ${(bpp + summaryBpp).toFixed(1)} B/packet (goal ≤ 64)`,
+  );
 
   const listMs = timeCmd(process.execPath, [
     join(root, 'bin', 'wirelens.mjs'),

@@ -1,7 +1,7 @@
 /**
  * Vendor short names from the IEEE OUI registry (npm package oui-data), Wireshark style: "Cisco_47:49:44".
- * The registry is loaded lazily, once, the first time a tree label needs it (never for the packet list).
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { toHex } from '../bytes/byteview.js';
 
@@ -69,22 +69,57 @@ export function shortVendorName(org: string): string {
   return words.map(fixCase).join('').slice(0, 8) || org.slice(0, 8);
 }
 
-function load(): Record<string, string> {
-  if (!table) {
+/**
+ * The registry is a 5.6 MB JSON object ("001B54": "Cisco Systems, Inc\n80 West Tasman…"). Parsing it whole
+ * takes ~100 ms, which the first page of a packet list would wait for; a capture names few vendors, so the first
+ * lookups search the raw bytes for the key instead (well under a millisecond each) and only a capture with many
+ * vendors pays for the full parse. A key pattern `"XXXXXX":` cannot occur inside a value: quotes there are escaped.
+ */
+const SEARCHES_BEFORE_PARSE = 64;
+let raw: Buffer | undefined;
+let searches = 0;
+
+function registryBytes(): Buffer {
+  if (!raw) {
     try {
-      table = createRequire(import.meta.url)('oui-data') as Record<string, string>;
+      raw = readFileSync(createRequire(import.meta.url).resolve('oui-data'));
+    } catch {
+      raw = Buffer.alloc(0);
+    }
+  }
+  return raw;
+}
+
+function orgOf(key: string): string | undefined {
+  if (table) return table[key];
+  const b = registryBytes();
+  if (++searches > SEARCHES_BEFORE_PARSE) {
+    try {
+      table = JSON.parse(b.toString('utf8')) as Record<string, string>;
     } catch {
       table = {};
     }
+    return table[key];
   }
-  return table;
+  const at = b.indexOf(`"${key}":`, 0, 'latin1');
+  if (at < 0) return undefined;
+  const start = b.indexOf(0x22, at + key.length + 3); // the value's opening quote
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < b.length && b[end] !== 0x22) end += b[end] === 0x5c ? 2 : 1;
+  try {
+    const v: unknown = JSON.parse(b.toString('utf8', start, end + 1));
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function vendorOf(mac: Uint8Array): string | undefined {
   if (mac.length < 3) return undefined;
   const key = toHex(mac.subarray(0, 3)).toUpperCase();
   if (shortCache.has(key)) return shortCache.get(key);
-  const org = load()[key];
+  const org = orgOf(key);
   const v = org ? shortVendorName(org) : undefined;
   shortCache.set(key, v);
   return v;

@@ -268,6 +268,8 @@ export class CaptureSession {
   analyseTo(to: number, signal?: AbortSignal): void {
     const target = Math.min(to, this.total);
     if (target > this.analysed) this.scan(this.analysed, target, 'columns', () => undefined, signal, false);
+    // The whole of a completely indexed capture has been through the first pass: no room left to grow into.
+    if (this.analysed === this.total && this.cap?.isComplete()) this.summary.trim(this.total);
   }
 
   get analysedCount(): number {

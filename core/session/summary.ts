@@ -274,9 +274,6 @@ export class FrameSummary {
   private readonly stackIds = new Map<number, number[]>();
   private readonly order: number[] = [];
 
-  /** Resident bytes per frame slot. */
-  static readonly BYTES_PER_FRAME = 15;
-
   constructor(private readonly state: CaptureState) {}
 
   /** Records what the first pass found in frame index `i` (its dissection `d`, whatever the selection). */
@@ -337,6 +334,21 @@ export class FrameSummary {
     this.src = more(this.src, (k) => new Uint32Array(k));
     this.dst = more(this.dst, (k) => new Uint32Array(k));
     this.ports = more(this.ports, (k) => new Uint32Array(k));
+  }
+
+  /** Bytes held by the per-frame arrays (capacity grows by doubling, so up to twice 15 B per frame). */
+  get residentBytes(): number {
+    return [this.stackOf, this.flags, this.src, this.dst, this.ports].reduce((n, a) => n + a.byteLength, 0);
+  }
+
+  /** Trims the per-frame arrays to `n` frames (the first pass is complete). */
+  trim(n: number): void {
+    if (n >= this.stackOf.length) return;
+    this.stackOf = this.stackOf.slice(0, n);
+    this.flags = this.flags.slice(0, n);
+    this.src = this.src.slice(0, n);
+    this.dst = this.dst.slice(0, n);
+    this.ports = this.ports.slice(0, n);
   }
 
   /** Distinct protocol stacks seen. */
