@@ -84,14 +84,45 @@ export function allProtocols(): Protocol[] {
   return [...protocols.values()];
 }
 
+const markers = new Set<number>();
+const within = new Map<number, number[]>();
+
+/**
+ * Marker fields: flags saying what kind of message a layer carries (http.request, http.response; always true,
+ * covering no bytes). Every pass records them whatever its selection — a few booleans — so what the first pass
+ * saw of a frame (the frame summary) tells a request from a response.
+ */
+export function declareMarkers(fields: readonly FieldDef[]): void {
+  for (const f of fields) markers.add(f.id);
+}
+
+export function isMarker(field: FieldDef): boolean {
+  return markers.has(field.id);
+}
+
+/**
+ * Declares that `fields` only ever appear in a frame that also has one of `owners` (markers or protocols):
+ * http.request.method comes with http.request (or http.notification). Sharper than the protocol owner.
+ */
+export function declareWithin(owners: readonly FieldDef[], fields: readonly FieldDef[]): void {
+  for (const f of fields)
+    within.set(
+      f.id,
+      owners.map((o) => o.id),
+    );
+}
+
 let owners: Map<string, number[]> | undefined;
 /**
- * The layers a frame has whenever it has an item of `field`: ids of protocol fields, one of which is then always
- * among the frame's protocol items. A protocol's own field is its own owner; `http.request.method` is owned by
- * http (and ssdp, which declares it adds http fields). Undefined for fields of no dissector's (frame.*, _ws.*,
- * data.*): they give no condition. The corpus test "field owners" checks the claim on every frame.
+ * The layers a frame has whenever it has an item of `field`: ids of protocol (or marker) fields, one of which is
+ * then always among the frame's items. A protocol's own field is its own owner; `tcp.port` is owned by tcp,
+ * `dns.qry.name` by dns (and mdns, llmnr, which declare they add dns fields); declareWithin sharpens it.
+ * Undefined for fields of no dissector's (frame.*, _ws.*, data.*): they give no condition. The corpus test
+ * "frame summary" checks the claim on every frame.
  */
 export function fieldOwners(field: FieldDef): readonly number[] | undefined {
+  const declared = within.get(field.id);
+  if (declared) return declared;
   if (!owners) {
     owners = new Map();
     for (const p of protocols.values()) owners.set(p.abbrev, [p.field.id]);
@@ -280,7 +311,7 @@ class Builder {
 
   wants(field: FieldDef): boolean {
     const sel = this.selection;
-    if (sel === 'all' || field.kind === 'protocol') return true;
+    if (sel === 'all' || field.kind === 'protocol' || markers.has(field.id)) return true;
     if (sel === 'columns') return false;
     return sel.has(field.id);
   }

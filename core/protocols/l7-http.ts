@@ -5,7 +5,14 @@
  */
 import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'node:zlib';
 import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '../fields/registry.js';
-import { defineProtocol, getProtocol, lowerLayerIds, type DissectCtx } from '../dissect/engine.js';
+import {
+  declareMarkers,
+  declareWithin,
+  defineProtocol,
+  getProtocol,
+  lowerLayerIds,
+  type DissectCtx,
+} from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 import type { Desegment } from './l4-tcp.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
@@ -85,6 +92,16 @@ const f = {
   chunkSize: uint('http.chunk_size', 'Chunk size', 32),
   chunkedResponse: none0('http.chunked_response', 'HTTP chunked response'),
 };
+// Request and response fields come with their marker (the frame summary tells requests from responses).
+declareMarkers([f.request, f.notification, f.response]);
+declareWithin(
+  [f.request, f.notification],
+  [f.method, f.uri, f.uriPath, f.uriQuery, f.reqVersion, f.fullUri, f.reqLine, f.responseIn],
+);
+declareWithin(
+  [f.response],
+  [f.respVersion, f.code, f.codeDesc, f.phrase, f.respLine, f.requestIn, f.time, f.responseForUri],
+);
 import { registry } from '../fields/registry.js';
 function none0(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');

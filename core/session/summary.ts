@@ -2,9 +2,10 @@
  * What the first pass learns about every frame, kept compactly (15 bytes a packet) so that display filters on
  * an open capture need not dissect every frame again:
  *
- * - the frame's protocol stack (which layers, how many of each), as an id into a table of the distinct stacks
- *   a capture has (a few dozen), so a filter skips every frame that lacks a field it needs (`http.request.method`
- *   cannot be in a frame without an http or ssdp layer: fieldOwners);
+ * - the frame's protocol stack (which layers and markers, how many of each), as an id into a table of the
+ *   distinct stacks a capture has (a few dozen), so a filter skips every frame that lacks a field it needs
+ *   (`http.request.method` cannot be in a frame without an http.request or http.notification marker, nor
+ *   `dns.qry.name` without a dns, mdns or llmnr layer: fieldOwners);
  * - for a frame with at most one IPv4 header and at most one TCP or UDP header, all read whole from the frame,
  *   its addresses and ports, so a filter reading nothing but those and protocol names
  *   (`ip.addr == 10.0.0.0/8 && tcp.port == 443`) is answered from here on a stand-in dissection that has exactly
@@ -14,7 +15,7 @@
  * passes repeat (dissectors replay first-pass decisions). The corpus test "frame summary" checks every
  * stand-in item against a real dissection, and the filter-paths test every oracle filter's answer.
  */
-import { fieldOwners, allProtocols, wsMalformed, wsShort, dataProto } from '../dissect/engine.js';
+import { fieldOwners, allProtocols, isMarker, wsMalformed, wsShort, dataProto } from '../dissect/engine.js';
 import type { CaptureState } from '../dissect/engine.js';
 import type { Columns, Dissection, FrameMeta, Item } from '../dissect/types.js';
 import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
@@ -85,11 +86,15 @@ function headerFields(): HeaderFields {
 }
 
 let layerIds: Set<number> | undefined;
-/** Protocol fields whose items every pass records alike: the layers (dissectors, frame, data, malformed). */
+/**
+ * Fields whose items every pass records alike: the layers (dissectors, frame, data, malformed) and the markers
+ * (http.request, http.response).
+ */
 function layerFieldIds(): Set<number> {
   if (layerIds) return layerIds;
   layerIds = new Set([wsMalformed.id, wsShort.id, dataProto.id, field('frame').id]);
   for (const p of allProtocols()) layerIds.add(p.field.id);
+  for (const f of registry.all()) if (isMarker(f)) layerIds.add(f.id);
   return layerIds;
 }
 
@@ -141,7 +146,9 @@ class Stack {
     const tree: Item[] = [];
     for (const fid of order) {
       this.counts.set(fid, (this.counts.get(fid) ?? 0) + 1);
-      const it = item(registry.byIdOf(fid) as FieldDef);
+      const f = registry.byIdOf(fid) as FieldDef;
+      const it = item(f);
+      if (isMarker(f)) it.value = true; // markers are flags that are always set
       tree.push(it);
       let list = byField.get(fid);
       if (!list) byField.set(fid, (list = []));
