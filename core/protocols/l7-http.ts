@@ -287,6 +287,36 @@ function header(p: Parsed, name: string): string | undefined {
   return p.headers.find((h) => h.name.toLowerCase() === n)?.value;
 }
 
+/** Bytes String.prototype.trim() removes from a latin1 line (tab, LF, VT, FF, CR, space, NBSP). */
+const isTrimmed = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 0xa0;
+const hexDigit = (c: number) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+
+/**
+ * The size on a chunk-size line [pos, le) (le at its LF): hex digits before any ';' extension, surrounding
+ * whitespace ignored; -1 when it is not that. Read from the bytes: a large chunked body is parsed again each time
+ * more of it arrives, so this runs once per chunk per segment.
+ */
+function chunkSize(b: Uint8Array, pos: number, le: number): number {
+  let end = le;
+  for (let k = pos; k < le; k++)
+    if (b[k] === 0x3b) {
+      end = k;
+      break;
+    }
+  while (end > pos && isTrimmed(b[end - 1])) end--;
+  let start = pos;
+  while (start < end && isTrimmed(b[start])) start++;
+  if (start === end) return -1;
+  let size = 0;
+  for (let k = start; k < end; k++) {
+    const d = hexDigit(b[k]);
+    if (d < 0) return -1;
+    size = size * 16 + d;
+  }
+  return size;
+}
+
 /** Parses a chunked body at `off`; returns the end offset and the de-chunked data, or 'incomplete'. */
 function dechunk(
   v: ByteView,
@@ -298,13 +328,8 @@ function dechunk(
   for (let guard = 0; guard < 100000; guard++) {
     const le = lineEnd(v, pos, v.length);
     if (le < 0) return 'incomplete';
-    const sizeText = v
-      .latin1(pos, le - pos)
-      .replace(/\r$/, '')
-      .split(';')[0]
-      .trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) return 'bad';
-    const size = parseInt(sizeText, 16);
+    const size = chunkSize(v.bytes, pos, le);
+    if (size < 0) return 'bad';
     const dataOff = le + 1;
     if (size === 0) {
       // Trailers until an empty line.
