@@ -47,6 +47,22 @@ describe('app store', () => {
     expect(s.selectedNo).toBe(1); // packet 10 left the view: the first one is selected
   });
 
+  it('keeps the applied display filter for the next capture opened, as Wireshark does', async () => {
+    const api = fakeApi(1000);
+    const store = createAppStore(api);
+    await store.getState().open('/cases/x.pcap');
+    await store.getState().applyFilter('no<100');
+    await store.getState().open('/cases/y.pcap');
+    for (let k = 0; k < 5; k++) await tick();
+    const s = store.getState();
+    expect(s.info?.name).toBe('y.pcap');
+    expect(s.appliedFilter).toBe('no<100');
+    expect(s.filterText).toBe('no<100');
+    expect(s.displayed).toBe(99);
+    expect(api.calls.filter((c) => c.method === 'applyFilter')).toHaveLength(2);
+    expect(s.selectedNo).toBe(1);
+  });
+
   it('a rejected filter keeps the view and reports the error', async () => {
     const store = createAppStore(fakeApi(100));
     await store.getState().open('/x.pcap');

@@ -220,16 +220,20 @@ export function createAppStore(api: WirelensApi): AppStore {
         return;
       }
       known = info.packets;
+      // As in Wireshark, the display filter applied stays applied to the next capture (a file opened or a live
+      // capture started): the new capture is shown through it.
+      const keep = get().appliedFilter;
       set({ info, opening: null, error: null });
       resetView(info.packets, info.packets);
       set({ sort: null });
       clearSelection();
-      set({ appliedFilter: '', filterText: '', validation: null, filterError: null, filterMs: null });
+      set({ filterText: keep, validation: null, filterError: null, filterMs: null });
       void api.call('recent', {}).then(
         (recent) => set({ recent }),
         () => undefined,
       );
-      if (info.packets > 0) void get().select(0);
+      if (keep) void get().applyFilter(keep);
+      else if (info.packets > 0) void get().select(0);
     };
 
     return {
