@@ -73,7 +73,16 @@ interface TlsStream {
   /** Per direction: ChangeCipherSpec seen (later handshake records are encrypted). */
   ccs: [boolean, boolean];
   client?: string;
+  /** The last per-frame snapshot taken (shared by frames while the state is unchanged). */
+  snap?: Snap;
 }
+
+/** What the first pass knew of a stream when it dissected a frame (never changed once taken). */
+type Snap = {
+  readonly version?: number;
+  readonly ccs: readonly [boolean, boolean];
+  readonly client?: string;
+};
 
 function looksLikeRecord(v: ByteView, off: number): boolean {
   if (!v.has(off, 5)) return false;
@@ -159,14 +168,22 @@ export const tls = defineProtocol({
     let st = streams.get(stream);
     if (!st) streams.set(stream, (st = { ccs: [false, false] }));
     const from = `${ctx.pinfo.netSrc}:${ctx.pinfo.srcPort}`;
-    const key = `${ctx.frame.number}`;
-    // Per-frame snapshot so a re-dissection shows what the first pass saw.
-    type Snap = { version?: number; ccs: [boolean, boolean]; client?: string };
+    const n = ctx.frame.number;
+    // Per-frame snapshot so a re-dissection shows what the first pass saw. Frames of a stream share one while
+    // its state stays the same (a snapshot per frame would be kept for every TLS frame of the capture).
     let snap: Snap;
-    if (ctx.visited) snap = ctx.state.getFrame<Snap>('tls.snap', Number(key)) ?? { ccs: [false, false] };
+    if (ctx.visited) snap = ctx.state.getFrame<Snap>('tls.snap', n) ?? { ccs: [false, false] };
     else {
-      snap = { version: st.version, ccs: [...st.ccs] as [boolean, boolean], client: st.client };
-      ctx.state.setFrame('tls.snap', Number(key), snap);
+      const last = st.snap;
+      snap =
+        last &&
+        last.version === st.version &&
+        last.client === st.client &&
+        last.ccs[0] === st.ccs[0] &&
+        last.ccs[1] === st.ccs[1]
+          ? last
+          : (st.snap = { version: st.version, ccs: [st.ccs[0], st.ccs[1]], client: st.client });
+      ctx.state.setFrame('tls.snap', n, snap);
     }
     const live: TlsStream = ctx.visited
       ? { version: snap.version, ccs: [...snap.ccs] as [boolean, boolean], client: snap.client }
