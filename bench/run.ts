@@ -96,13 +96,8 @@ for (const n of sizes) {
     `frame summary:    ${summaryBpp.toFixed(1)} B/packet (${session.frameSummary.stackCount} distinct stacks); index + summary ${(bpp + summaryBpp).toFixed(1)} B/packet (goal ≤ 64)`,
   );
 
-  const listMs = timeCmd(process.execPath, [
-    join(root, 'bin', 'wirelens.mjs'),
-    'list',
-    file,
-    '--format',
-    'tsv',
-  ]);
+  // The command as installed (`npx wirelens`): the script itself, so its #! line's Node options apply.
+  const listMs = timeCmd(join(root, 'bin', 'wirelens.mjs'), ['list', file, '--format', 'tsv']);
   console.log(`wirelens list --format tsv: ${s(listMs)}`);
   let tsharkMs = NaN;
   if (hasTshark) {
@@ -136,8 +131,7 @@ for (const n of sizes) {
     }
     console.log(line);
   }
-  const oneShot = timeCmd(process.execPath, [
-    join(root, 'bin', 'wirelens.mjs'),
+  const oneShot = timeCmd(join(root, 'bin', 'wirelens.mjs'), [
     'list',
     file,
     '-Y',
