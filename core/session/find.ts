@@ -6,7 +6,6 @@
  */
 import type { Diagnostic, FindRequest, FindResult } from '../api/types.js';
 import { compileFilter } from '../dfilter/index.js';
-import type { ItemSelection } from '../dissect/types.js';
 import type { CaptureSession } from './session.js';
 import { SessionError } from './session.js';
 
@@ -59,8 +58,7 @@ export function findPacket(session: CaptureSession, req: FindRequest, signal?: A
   if (req.kind === 'filter') {
     const c = compileFilter(req.query);
     if (!c.ok) return { ok: false, error: c.error };
-    const sel: ItemSelection = c.filter.needsAll ? 'all' : c.filter.fields;
-    m = { kind: 'dissect', test: (no) => c.filter.match(session.dissect(no, sel)) };
+    m = { kind: 'dissect', test: (no) => session.frameMatches(c.filter, no) };
   } else if (req.kind === 'hex') {
     const bytes = parseHexQuery(req.query);
     if (isDiagnostic(bytes)) return { ok: false, error: bytes };

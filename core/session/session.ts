@@ -474,6 +474,14 @@ export class CaptureSession {
     for (let k = 0; k < verdicts.length; k++) if (verdicts[k] === Verdict.Yes) acc.push(from + k + 1);
   }
 
+  /** Whether frame `no` (1-based) matches a compiled filter: the frame summary's verdict, else a dissection. */
+  frameMatches(filter: FilterLike, no: number): boolean {
+    if (no > this.analysed) this.analyseTo(no);
+    const v = this.summary.verdict(filter, no - 1);
+    if (v !== Verdict.Dissect) return v === Verdict.Yes;
+    return filter.match(this.dissect(no, filter.needsAll ? 'all' : filter.fields));
+  }
+
   /** Position of frame `no` in the current view, or -1. */
   indexOf(no: number): number {
     if (!this.view) return no >= 1 && no <= this.total ? no - 1 : -1;
