@@ -529,9 +529,8 @@ export class DissectCtx {
       const p = lookupTable(table, k);
       if (p && this.call(p, off, length) !== false) return p;
     }
-    for (const p of heuristics.get(table) ?? []) {
-      if (this.call(p, off, length, true) !== false) return p;
-    }
+    const heur = heuristics.get(table);
+    if (heur) for (const p of heur) if (this.call(p, off, length, true) !== false) return p;
     this.data(off, length);
     return undefined;
   }
@@ -556,7 +555,9 @@ export class DissectCtx {
     const ctx = this.layer(p.field, off, avail);
     const mark = this.b.tree.length;
     const layersMark = this.b.layers.length;
-    const saved = heuristic ? { ...this.b.columns } : undefined;
+    // The columns as they were, for a heuristic's rollback (strings: saving them allocates nothing).
+    const cols = this.b.columns;
+    const { source, destination, protocol, info } = cols;
     try {
       const r = p.dissect(ctx);
       if (r === false && heuristic) {
@@ -565,7 +566,10 @@ export class DissectCtx {
         this.b.layers.length = layersMark - 1;
         const list = this.b.byField.get(p.field.id);
         if (list && list[list.length - 1] === ctx.top) list.pop();
-        Object.assign(this.b.columns, saved);
+        cols.source = source;
+        cols.destination = destination;
+        cols.protocol = protocol;
+        cols.info = info;
         return false;
       }
       return r;

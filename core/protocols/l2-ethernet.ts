@@ -131,7 +131,6 @@ export const eth = defineProtocol({
     }
     ctx.add(f.type, 12, 2, type);
     ctx.setLength(ctx.top, 14);
-    ctx.pinfo.data.set('eth.payload_end', ctx.view.length);
     ethertypeHandoff(ctx, type, 14);
     // Bytes the upper layer did not claim (Ethernet padding to 60 bytes, or a trailer).
     const used = ctx.pinfo.data.get('ip.end') as number | undefined;

@@ -71,7 +71,6 @@ function checksum16(b: Uint8Array): number {
 
 /** Sets the network-layer addresses and hands the payload to the ip.proto table. */
 function ipPayload(ctx: DissectCtx, protoNum: number, off: number, len: number, reported = len): void {
-  ctx.pinfo.data.set('ip.proto', protoNum);
   // The payload length the header claims, even when the capture kept fewer bytes (snaplen).
   ctx.pinfo.data.set('ip.payload_len', reported);
   ctx.handoff('ip.proto', [protoNum], off, len);
@@ -312,7 +311,6 @@ export const ipv6 = defineProtocol({
     }
     ctx.setLength(ctx.top, off);
     if (nxt === 59) return;
-    ctx.pinfo.data.set('ip.proto', nxt);
     ctx.pinfo.data.set('ip.payload_len', Math.max(0, 40 + plen - off));
     ctx.handoff('ip.proto', [nxt], off, Math.max(0, end - off));
   },
