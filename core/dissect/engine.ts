@@ -339,9 +339,11 @@ class Builder {
     } else {
       this.tree.push(item);
     }
-    let list = this.byField.get(item.field.id);
-    if (!list) this.byField.set(item.field.id, (list = []));
-    list.push(item);
+    const list = this.byField.get(item.field.id);
+    // A new list as a one-element literal: most fields have one item per frame, and an empty array's first push
+    // allocates room for 17.
+    if (list) list.push(item);
+    else this.byField.set(item.field.id, [item]);
     this.recorded.push(item);
     return item;
   }

@@ -15,7 +15,6 @@ import {
   defineProtocol,
   type CaptureState,
   type DissectCtx,
-  type Protocol,
   lookupTable,
   getHeuristics,
 } from '../dissect/engine.js';
@@ -214,6 +213,12 @@ type Op =
   | { op: 'illegal' }
   | { op: 'error'; msg: string };
 
+/** The steps without data, shared by all frames (ops are never modified). */
+const OP_TCPCOL: Op = { op: 'tcpcol' };
+const OP_SEGNOTE: Op = { op: 'segnote' };
+const OP_FENCE: Op = { op: 'fence' };
+const OP_ILLEGAL: Op = { op: 'illegal' };
+
 const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, msps: new MspTree(), untilFin: false });
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
@@ -236,15 +241,6 @@ export interface Desegment {
   need: number;
 }
 
-function findSub(lo: number, hi: number): Protocol[] {
-  const out: Protocol[] = [];
-  for (const k of [lo, hi]) {
-    const p = lookupTable('tcp.port', k);
-    if (p && !out.includes(p)) out.push(p);
-  }
-  return out;
-}
-
 /**
  * Calls the sub-dissector on `sub` (a context over the data). Returns the desegment request, if any.
  * When the sub-dissector asks for more data, the layers it added are rolled back (as in Wireshark, the frame
@@ -254,13 +250,12 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   const mark = ctx.mark();
   ctx.pinfo.data.delete('tcp.desegment');
   ctx.pinfo.data.delete('tcp.swallowed');
-  let taken = false;
-  for (const p of findSub(lo, hi)) {
-    if (sub.call(p, 0, sub.view.length, true) !== false) {
-      taken = true;
-      break;
-    }
-  }
+  // The protocols registered on the lower port, then the higher one.
+  const pLo = lookupTable('tcp.port', lo);
+  const pHi = lookupTable('tcp.port', hi);
+  let taken =
+    (pLo !== undefined && sub.call(pLo, 0, sub.view.length, true) !== false) ||
+    (pHi !== undefined && pHi !== pLo && sub.call(pHi, 0, sub.view.length, true) !== false);
   if (!taken) {
     for (const p of getHeuristics('tcp')) {
       if (sub.call(p, 0, sub.view.length, true) !== false) {
@@ -877,23 +872,10 @@ function desegment(
   prefix: string,
 ): void {
   const n = ctx.frame.number;
-  const read = (fr: number) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
   const fence: FenceState = { info: undefined, protocol: undefined };
   let offset = hl;
   let seq = seqStart;
   let firstPdu = true;
-  const emit = (op: Op): Desegment | undefined => {
-    rec.ops.push(op);
-    return runOp(ctx, rec, op, lo, hi, prefix, fence);
-  };
-  const process = (op: Op): Desegment | undefined => {
-    if (rec.analysis.includes('keep_alive') && op.op === 'direct') {
-      emit({ op: 'data', off: op.off, len: op.len });
-      return undefined;
-    }
-    if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return undefined;
-    return emit(op);
-  };
   for (;;) {
     let fh: FragHead | undefined;
     let lastFragLen = 0;
@@ -905,7 +887,7 @@ function desegment(
     let msp = me.msps.get(seq);
     if (msp && nxtseq <= msp.nxtpdu && msp.lastFrame !== n) {
       // Seen before: the first segment of a PDU (this frame) or a retransmission of one.
-      if (msp.firstFrame === n && firstPdu) emit({ op: 'segnote' });
+      if (msp.firstFrame === n && firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
       return;
     }
     if (rec.analysis.includes('spurious_retransmission') || rec.analysis.includes('retransmission')) return;
@@ -916,10 +898,18 @@ function desegment(
       lastFragLen = len;
       let complete: boolean;
       try {
-        complete = fragmentAdd(msp.fh, n, ctx.base + offset, seq - msp.seq, len, nxtseq < msp.nxtpdu, read);
+        complete = fragmentAdd(
+          msp.fh,
+          n,
+          ctx.base + offset,
+          seq - msp.seq,
+          len,
+          nxtseq < msp.nxtpdu,
+          frameReader(ctx),
+        );
       } catch (e) {
         if (e instanceof ReassemblyError) {
-          emit({ op: 'error', msg: e.message });
+          emitOp(ctx, rec, { op: 'error', msg: e.message }, lo, hi, prefix, fence);
           return;
         }
         throw e;
@@ -931,7 +921,15 @@ function desegment(
       if (msp.nxtpdu < nxtseq && msp.nxtpdu >= seq && len > 0) another = msp.nxtpdu - seq;
       if (complete) fh = msp.fh;
     } else {
-      d = process({ op: 'direct', off: offset, len: total - offset, canDesegment: true });
+      d = processOp(
+        ctx,
+        rec,
+        { op: 'direct', off: offset, len: total - offset, canDesegment: true },
+        lo,
+        hi,
+        prefix,
+        fence,
+      );
       called = true;
       if (d) {
         mustDesegment = true;
@@ -940,7 +938,15 @@ function desegment(
     }
     if (fh && msp) {
       const frags = fh.frags.map((x): [number, number] => [x.frame, x.len]);
-      d = process({ op: 'pdu', pieces: fh.pieces, frags, len: fh.datalen, canDesegment: true });
+      d = processOp(
+        ctx,
+        rec,
+        { op: 'pdu', pieces: fh.pieces, frags, len: fh.datalen, canDesegment: true },
+        lo,
+        hi,
+        prefix,
+        fence,
+      );
       called = true;
       if (d) {
         if (d.offset === 0 || msp.seq + d.offset <= seq) fh.partial = true;
@@ -959,7 +965,7 @@ function desegment(
         if (total - offset > 0) continue;
       } else {
         markReassembled(ctx, fh, n);
-        if (fh.illegal) emit({ op: 'illegal' });
+        if (fh.illegal) emitOp(ctx, rec, OP_ILLEGAL, lo, hi, prefix, fence);
       }
     }
     if (mustDesegment && d) {
@@ -974,17 +980,25 @@ function desegment(
               : nxtseq + d.need;
         const m = me.msps.store(desegSeq, nxtpdu, n);
         if (d.need === ONE_MORE_SEGMENT) m.entire = true;
-        fragmentAdd(m.fh, n, ctx.base + desegOffset, 0, nxtseq - desegSeq, nxtseq < m.nxtpdu, read);
+        fragmentAdd(
+          m.fh,
+          n,
+          ctx.base + desegOffset,
+          0,
+          nxtseq - desegSeq,
+          nxtseq < m.nxtpdu,
+          frameReader(ctx),
+        );
       }
     }
     if (!called || d) {
       if (!d || d.offset === 0) {
-        emit({ op: 'tcpcol' });
-        if (firstPdu) emit({ op: 'segnote' });
+        emitOp(ctx, rec, OP_TCPCOL, lo, hi, prefix, fence);
+        if (firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
       }
     }
     if (another) {
-      emit({ op: 'fence' });
+      emitOp(ctx, rec, OP_FENCE, lo, hi, prefix, fence);
       firstPdu = false;
       offset += another;
       seq += another;
@@ -992,6 +1006,44 @@ function desegment(
     }
     return;
   }
+}
+
+/** Records a step of desegment_tcp and performs it. */
+function emitOp(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  op: Op,
+  lo: number,
+  hi: number,
+  prefix: string,
+  fence: FenceState,
+): Desegment | undefined {
+  rec.ops.push(op);
+  return runOp(ctx, rec, op, lo, hi, prefix, fence);
+}
+
+/** A sub-dissector call, unless the segment is a keep-alive (data) or a retransmission (not handed on). */
+function processOp(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  op: Op,
+  lo: number,
+  hi: number,
+  prefix: string,
+  fence: FenceState,
+): Desegment | undefined {
+  if (rec.analysis.includes('keep_alive') && op.op === 'direct') {
+    emitOp(ctx, rec, { op: 'data', off: op.off, len: op.len }, lo, hi, prefix, fence);
+    return undefined;
+  }
+  if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return undefined;
+  return emitOp(ctx, rec, op, lo, hi, prefix, fence);
+}
+
+/** Reads frame `fr`'s bytes for reassembly (this frame's own, or another's from the capture). */
+function frameReader(ctx: DissectCtx): (fr: number) => Uint8Array | undefined {
+  const n = ctx.frame.number;
+  return (fr) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
 }
 
 /** split_msp(): the part of a reassembled PDU after `at` becomes a PDU of its own. */
@@ -1031,10 +1083,9 @@ function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, 
   me.finFrame = n;
   const msp = me.msps.le(rec.relSeq - 1);
   if (!msp) return false;
-  const read = (fr: number) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
   let complete: boolean;
   try {
-    complete = fragmentAdd(msp.fh, n, ctx.base + hl, rec.relSeq - msp.seq, len, false, read);
+    complete = fragmentAdd(msp.fh, n, ctx.base + hl, rec.relSeq - msp.seq, len, false, frameReader(ctx));
   } catch (e) {
     if (e instanceof ReassemblyError) {
       rec.ops.push({ op: 'error', msg: e.message });
@@ -1081,6 +1132,15 @@ function runOps(ctx: DissectCtx, rec: FrameRecord, ops: Op[], lo: number, hi: nu
   for (const op of ops) runOp(ctx, rec, op, lo, hi, prefix, fence);
 }
 
+/** After a sub-dissector: the analysis prefix and the text of earlier PDUs stay at the head of the Info. */
+function keepPrefix(ctx: DissectCtx, prefix: string, fence: FenceState): void {
+  const now = ctx.columns.info;
+  if (prefix && !now.startsWith(prefix)) ctx.columns.info = now ? `${prefix} ${now}` : prefix;
+  if (fence.info !== undefined && !ctx.columns.info.startsWith(fence.info))
+    ctx.columns.info = fence.info + ctx.columns.info;
+  if (fence.protocol !== undefined) ctx.columns.protocol = fence.protocol;
+}
+
 /** Performs one recorded step; returns the sub-dissector's request for more data (first pass only matters). */
 function runOp(
   ctx: DissectCtx,
@@ -1091,19 +1151,12 @@ function runOp(
   prefix: string,
   fence: FenceState,
 ): Desegment | undefined {
-  const keepPrefix = () => {
-    const now = ctx.columns.info;
-    if (prefix && !now.startsWith(prefix)) ctx.columns.info = now ? `${prefix} ${now}` : prefix;
-    if (fence.info !== undefined && !ctx.columns.info.startsWith(fence.info))
-      ctx.columns.info = fence.info + ctx.columns.info;
-    if (fence.protocol !== undefined) ctx.columns.protocol = fence.protocol;
-  };
   switch (op.op) {
     case 'direct': {
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.rlen ?? op.len);
       const d = callSub(ctx, ctx.sub(op.off, op.len), lo, hi);
-      keepPrefix();
+      keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);
     }
     case 'pdu': {
@@ -1127,7 +1180,7 @@ function runOp(
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
       const d = callSub(ctx, sub, lo, hi);
       if (!d) ctx.addLayerName('tcp.segments');
-      keepPrefix();
+      keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);
     }
     case 'data':
