@@ -48,7 +48,17 @@ const tables = new Map<string, Map<string | number, Protocol>>();
 const heuristics = new Map<string, Protocol[]>();
 
 export function defineProtocol(spec: ProtocolSpec): Protocol {
-  const p: Protocol = { ...spec, field: proto(spec.abbrev, spec.name) };
+  // Every protocol object has the same shape (the optional properties always present): the engine's calls of
+  // p.dissect then stay monomorphic instead of a lookup per layer.
+  const p: Protocol = {
+    abbrev: spec.abbrev,
+    name: spec.name,
+    registerIn: spec.registerIn,
+    heuristicIn: spec.heuristicIn,
+    fieldsOf: spec.fieldsOf,
+    dissect: spec.dissect,
+    field: proto(spec.abbrev, spec.name),
+  };
   protocols.set(spec.abbrev, p);
   for (const [table, keys] of Object.entries(spec.registerIn ?? {})) {
     const list = Array.isArray(keys) ? keys : [keys];
@@ -143,8 +153,8 @@ const GROUP_CODE: Record<string, number> = {
  */
 export class CaptureState {
   private readonly global = new Map<string, unknown>();
-  /** Per-frame data by key, indexed by frame number (arrays: most keys are dense, e.g. one TCP record per frame). */
-  private readonly perFrame = new Map<string, unknown[]>();
+  /** Per-frame data by key (e.g. one TCP record per frame), indexed by frame number. */
+  private readonly perFrame = new Map<string, FrameTable>();
   /** Timestamp of the first frame (frame.time_relative reference). */
   timeRef?: { s: number; ns: number };
   /** Timestamp of the frame before `n` (frame.time_delta), when known. */
@@ -163,13 +173,50 @@ export class CaptureState {
   }
 
   setFrame(key: string, frame: number, value: unknown): void {
-    let m = this.perFrame.get(key);
-    if (!m) this.perFrame.set(key, (m = []));
-    m[frame] = value;
+    let t = this.perFrame.get(key);
+    if (!t) this.perFrame.set(key, (t = new FrameTable()));
+    t.set(frame, value);
   }
 
   getFrame<T>(key: string, frame: number): T | undefined {
-    return this.perFrame.get(key)?.[frame] as T | undefined;
+    return this.perFrame.get(key)?.get(frame) as T | undefined;
+  }
+}
+
+/**
+ * Values by frame number: an array while the keys are dense (one TCP record per segment), a Map once they are
+ * sparse (a few ICMP pairs; HTTP's frame × 64 + message keys). A sparse array falls into V8's dictionary mode,
+ * where every store costs more than a Map's.
+ */
+class FrameTable {
+  private arr: unknown[] = [];
+  private map: Map<number, unknown> | undefined;
+  private count = 0;
+
+  set(frame: number, value: unknown): void {
+    const map = this.map;
+    if (map) {
+      map.set(frame, value);
+      return;
+    }
+    const arr = this.arr;
+    if (frame >= arr.length) {
+      if (frame > 4 * (this.count + 256)) {
+        // Sparse: move what there is to a Map.
+        const m = new Map<number, unknown>();
+        arr.forEach((v, i) => m.set(i, v));
+        m.set(frame, value);
+        this.map = m;
+        this.arr = [];
+        return;
+      }
+    }
+    this.count++; // an estimate (a frame set twice counts twice): it only decides when to change to a Map
+    arr[frame] = value;
+  }
+
+  get(frame: number): unknown {
+    return this.map ? this.map.get(frame) : this.arr[frame];
   }
 }
 

@@ -350,7 +350,11 @@ export const tcp = defineProtocol({
     const scaled = flags & 0x02 || rec.winScale < 0 ? win : win * 2 ** rec.winScale;
     if (ctx.wantsAny(HEADER_ITEMS)) headerItems(ctx, rec, flags, payloadLen, hl, seqRaw, ackRaw, win, scaled);
 
-    let info = `${sp} → ${dp} [${flagNames(flags)}] Seq=${seq}${hasAck ? ` Ack=${ack}` : ''} Win=${scaled} Len=${payloadLen}`;
+    // The Info text only when the columns are read (not on the first pass of an open or a filter: nothing the
+    // later layers decide depends on it).
+    let info = ctx.columnsWanted
+      ? `${sp} → ${dp} [${flagNames(flags)}] Seq=${seq}${hasAck ? ` Ack=${ack}` : ''} Win=${scaled} Len=${payloadLen}`
+      : '';
     if (flags & 0x20) info += ` Urg=${v.u16be(18)}`;
     if (opts.length) {
       const oi = ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20), {
