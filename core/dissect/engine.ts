@@ -316,13 +316,22 @@ class Builder {
   /** Every recorded item in order (for rollback). */
   readonly recorded: Item[] = [];
 
+  /** selection === 'all'. */
+  readonly full: boolean;
+
   constructor(
     frameBytes: Uint8Array,
     readonly selection: ItemSelection,
     /** False when the caller reads no column (filter passes). */
     readonly columnsWanted: boolean,
+    // What every context of the packet shares (kept here: a context is created per layer).
+    readonly frame: FrameMeta,
+    readonly pinfo: PacketInfo,
+    readonly state: CaptureState,
+    readonly visited: boolean,
   ) {
     this.sources = [{ name: 'Frame', bytes: frameBytes }];
+    this.full = selection === 'all';
   }
 
   wants(field: FieldDef): boolean {
@@ -429,10 +438,6 @@ export class DissectCtx {
 
   constructor(
     private readonly b: Builder,
-    readonly frame: FrameMeta,
-    readonly pinfo: PacketInfo,
-    readonly state: CaptureState,
-    readonly visited: boolean,
     view: ByteView,
     /** Source index and absolute offset of view[0] in that source. */
     readonly src: number,
@@ -441,6 +446,23 @@ export class DissectCtx {
   ) {
     this.view = view;
     this.top = top;
+  }
+
+  get frame(): FrameMeta {
+    return this.b.frame;
+  }
+
+  get pinfo(): PacketInfo {
+    return this.b.pinfo;
+  }
+
+  get state(): CaptureState {
+    return this.b.state;
+  }
+
+  /** False during the first in-order pass; true when re-dissecting on demand. */
+  get visited(): boolean {
+    return this.b.visited;
   }
 
   get columns(): Columns {
@@ -490,13 +512,14 @@ export class DissectCtx {
 
   /** Whether the full tree is being built (labels and text items are worth computing). */
   get fullTree(): boolean {
-    return this.b.selection === 'all';
+    return this.b.full;
   }
 
   /** Adds an item for `field` covering view[off, off+len). */
-  add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts: AddOptions = {}): Item {
+  add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts?: AddOptions): Item {
     if (!this.b.wants(field)) return this.b.dummy; // selective dissection: no allocation for unwanted items
     const item: Item = { field, value, src: this.src, off: this.base + off, len };
+    if (opts === undefined) return this.b.record(item, this.top);
     const label = opts.label;
     // A computed label is only read in the full tree (protocol items are recorded in every selection).
     if (label !== undefined && (typeof label !== 'function' || this.fullTree))
@@ -553,7 +576,7 @@ export class DissectCtx {
 
   /** A context sharing this packet's builder and state, over another view / source / parent item. */
   private derive(view: ByteView, src: number, base: number, top: Item): DissectCtx {
-    return new DissectCtx(this.b, this.frame, this.pinfo, this.state, this.visited, view, src, base, top);
+    return new DissectCtx(this.b, view, src, base, top);
   }
 
   /** A context over view[off, off+len) of the same source (same layer). */
@@ -562,22 +585,27 @@ export class DissectCtx {
   }
 
   /**
-   * Hands view[off, off+len) to the protocol registered in `table` under the first matching key, then to the
+   * Hands view[off, off+len) to the protocol registered in `table` under the (first matching) key, then to the
    * table's heuristics; with no taker the bytes become a "Data" item. Returns the protocol that took it.
    */
   handoff(
     table: string,
-    keys: readonly (number | string | undefined)[],
+    keys: number | string | readonly (number | string | undefined)[],
     off: number,
     len?: number,
   ): Protocol | undefined {
     const length = len ?? this.view.length - off;
     if (length <= 0) return undefined;
-    for (const k of keys) {
-      if (k === undefined) continue;
-      const p = lookupTable(table, k);
+    if (typeof keys !== 'object') {
+      // One key (most callers: an ethertype, an IP protocol), without an array per packet.
+      const p = lookupTable(table, keys);
       if (p && this.call(p, off, length) !== false) return p;
-    }
+    } else
+      for (const k of keys) {
+        if (k === undefined) continue;
+        const p = lookupTable(table, k);
+        if (p && this.call(p, off, length) !== false) return p;
+      }
     const heur = heuristics.get(table);
     if (heur) for (const p of heur) if (this.call(p, off, length, true) !== false) return p;
     this.data(off, length);
@@ -711,19 +739,17 @@ export function dissectFrame(
   opts: DissectOptions = {},
 ): Dissection {
   if (!frameDissector) throw new Error('no frame dissector: import core/protocols');
-  const b = new Builder(bytes, opts.selection ?? 'all', opts.columns ?? true);
   const pinfo: PacketInfo = { data: new Map() };
-  const root = new DissectCtx(
-    b,
+  const b = new Builder(
+    bytes,
+    opts.selection ?? 'all',
+    opts.columns ?? true,
     meta,
     pinfo,
     state,
     opts.visited ?? false,
-    new ByteView(bytes),
-    0,
-    0,
-    b.dummy,
   );
+  const root = new DissectCtx(b, new ByteView(bytes), 0, 0, b.dummy);
   frameDissector(root);
   const cols = b.columns;
   cols.source = pinfo.netSrc ?? pinfo.dlSrc ?? cols.source;

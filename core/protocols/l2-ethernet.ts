@@ -97,7 +97,7 @@ function macText(b: Uint8Array, o: number): string {
 /** Hands the payload to the ethertype table and marks bytes after the IP datagram as padding/trailer. */
 export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number): void {
   ctx.addLayerName('ethertype');
-  ctx.handoff('ethertype', [type], off);
+  ctx.handoff('ethertype', type, off);
 }
 
 export const eth = defineProtocol({
@@ -340,7 +340,7 @@ defineProtocol({
     ctx.columns.protocol = 'NULL';
     const type = fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 ? 0x86dd : undefined;
     if (type === undefined) ctx.data(4);
-    else ctx.handoff('ethertype', [type], 4);
+    else ctx.handoff('ethertype', type, 4);
   },
 });
 
@@ -353,7 +353,7 @@ defineProtocol({
     ctx.setLength(ctx.top, 0);
     ctx.columns.protocol = 'Raw';
     const ver = ctx.view.u8(0) >> 4;
-    ctx.handoff('ethertype', [ver === 6 ? 0x86dd : 0x0800], 0);
+    ctx.handoff('ethertype', ver === 6 ? 0x86dd : 0x0800, 0);
   },
 });
 
@@ -383,7 +383,7 @@ const llcProto = defineProtocol({
       const type = ctx.view.u16be(6);
       ctx.add(llc.pid, 6, 2, type);
       ctx.setLength(ctx.top, 8);
-      ctx.handoff('ethertype', [type], 8);
+      ctx.handoff('ethertype', type, 8);
       return;
     }
     ctx.setLength(ctx.top, 3);

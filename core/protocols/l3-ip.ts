@@ -73,7 +73,7 @@ function checksum16(b: Uint8Array): number {
 function ipPayload(ctx: DissectCtx, protoNum: number, off: number, len: number, reported = len): void {
   // The payload length the header claims, even when the capture kept fewer bytes (snaplen).
   ctx.pinfo.data.set('ip.payload_len', reported);
-  ctx.handoff('ip.proto', [protoNum], off, len);
+  ctx.handoff('ip.proto', protoNum, off, len);
 }
 
 const IPV4_ITEMS: readonly FieldDef[] = Object.values(f);
@@ -194,7 +194,7 @@ export const ipv4 = defineProtocol({
     if (!h) return;
     const { hl, totalLen, ident, flags, fragOff, p, s, d } = h;
     const v = ctx.view;
-    ctx.setLabel(ctx.top, () => `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
+    if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
     ctx.setLength(ctx.top, hl);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
@@ -271,7 +271,7 @@ export const ipv6 = defineProtocol({
     ctx.add(f6.addr, 24, 16, dst, { hidden: true });
     ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
     ctx.add(f6.host, 24, 16, d, { hidden: true });
-    ctx.setLabel(ctx.top, () => `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
+    if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
     ctx.columns.protocol = 'IPv6';
@@ -312,7 +312,7 @@ export const ipv6 = defineProtocol({
     ctx.setLength(ctx.top, off);
     if (nxt === 59) return;
     ctx.pinfo.data.set('ip.payload_len', Math.max(0, 40 + plen - off));
-    ctx.handoff('ip.proto', [nxt], off, Math.max(0, end - off));
+    ctx.handoff('ip.proto', nxt, off, Math.max(0, end - off));
   },
 });
 
@@ -443,7 +443,7 @@ export const icmp = defineProtocol({
 function quoted(ctx: DissectCtx, ethertype: number, off: number): void {
   const cols = { ...ctx.columns };
   const { netSrc, netDst, srcPort, dstPort, ptype } = ctx.pinfo;
-  ctx.handoff('ethertype', [ethertype], off);
+  ctx.handoff('ethertype', ethertype, off);
   Object.assign(ctx.columns, cols);
   Object.assign(ctx.pinfo, { netSrc, netDst, srcPort, dstPort, ptype });
 }
