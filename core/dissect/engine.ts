@@ -185,7 +185,7 @@ export class CaptureState {
 
 /**
  * Values by frame number: an array while the keys are dense (one TCP record per segment), a Map once they are
- * sparse (a few ICMP pairs; HTTP's frame × 64 + message keys). A sparse array falls into V8's dictionary mode,
+ * sparse, under one frame in 32 (ICMP pairs; HTTP's frame × 64 + message keys). A sparse array falls into V8's dictionary mode,
  * where every store costs more than a Map's.
  */
 class FrameTable {
@@ -201,7 +201,7 @@ class FrameTable {
     }
     const arr = this.arr;
     if (frame >= arr.length) {
-      if (frame > 4 * (this.count + 256)) {
+      if (frame > 32 * (this.count + 64)) {
         // Sparse: move what there is to a Map.
         const m = new Map<number, unknown>();
         arr.forEach((v, i) => m.set(i, v));

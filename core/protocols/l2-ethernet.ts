@@ -63,6 +63,9 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
   return m;
 }
 
+/** Padding or trailer: either item, skipped (with the scan for zeros) when neither is recorded. */
+const TRAILER_ITEMS = [f.padding, f.trailer];
+
 const ETH_ITEMS = [
   f.dst,
   f.src,
@@ -134,7 +137,7 @@ export const eth = defineProtocol({
     ethertypeHandoff(ctx, type, 14);
     // Bytes the upper layer did not claim (Ethernet padding to 60 bytes, or a trailer).
     const used = ctx.pinfo.data.get('ip.end') as number | undefined;
-    if (used !== undefined && used + 14 < ctx.view.length) {
+    if (used !== undefined && used + 14 < ctx.view.length && ctx.wantsAny(TRAILER_ITEMS)) {
       const extra = ctx.view.slice(14 + used, ctx.view.length - 14 - used);
       const allZero = extra.every((b) => b === 0);
       ctx.add(allZero ? f.padding : f.trailer, 14 + used, extra.length, extra);

@@ -135,8 +135,8 @@ function ipv4Header(ctx: DissectCtx): V4Header | undefined {
   ctx.add(f.fragOffset, 6, 2, fragOff);
   const ttl = v.u8(8);
   ctx.add(f.ttl, 8, 1, ttl);
-  ctx.pinfo.data.set('ip.ttl', ttl);
   const p = v.u8(9);
+  if (p !== 6 && p !== 17) ctx.pinfo.data.set('ip.ttl', ttl); // see ipv4Values
   ctx.add(f.proto, 9, 1, p);
   const ck = v.u16be(10);
   ctx.add(f.checksum, 10, 2, ck);
@@ -171,14 +171,16 @@ function ipv4Values(ctx: DissectCtx): V4Header | undefined {
   }
   v.check(0, hl);
   const fl = v.u16be(6);
-  ctx.pinfo.data.set('ip.ttl', v.u8(8));
+  // Read by ICMP's Info only: not set for TCP and UDP, which never lead to ICMP (one Map entry less per packet).
+  const p = v.u8(9);
+  if (p !== 6 && p !== 17) ctx.pinfo.data.set('ip.ttl', v.u8(8));
   return {
     hl,
     totalLen: v.u16be(2),
     ident: v.u16be(4),
     flags: fl >> 13,
     fragOff: (fl & 0x1fff) * 8,
-    p: v.u8(9),
+    p,
     s: ipv4Text(v.u32be(12)),
     d: ipv4Text(v.u32be(16)),
   };

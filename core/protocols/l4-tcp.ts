@@ -1159,6 +1159,8 @@ function runOp(
     case 'direct': {
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.rlen ?? op.len);
+      // A context of its own over the payload (not TCP's with an offset): a malformed sub-dissector's expert
+      // items are placed at the context's start.
       const d = callSub(ctx, ctx.sub(op.off, op.len), lo, hi);
       keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);
