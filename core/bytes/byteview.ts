@@ -17,66 +17,91 @@ export class BoundsError extends Error {
 }
 
 export class ByteView {
-  readonly bytes: Uint8Array;
+  /**
+   * The array the view reads from and where the view starts in it. A view over part of another (one per layer
+   * and packet) shares its parent's array: creating a sub-array costs more than all the reads most layers do.
+   */
+  readonly root: Uint8Array;
+  readonly start: number;
+  readonly length: number;
+  /** `bytes`, created on first use. */
+  private own?: Uint8Array;
   /** Created on first use: most views (one per layer and packet) only read bytes and 16/32-bit words. */
   private dataView?: DataView;
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+  constructor(bytes: Uint8Array, start = 0, length = bytes.length - start) {
+    this.root = bytes;
+    this.start = start;
+    this.length = length;
+  }
+
+  /** The view's bytes as an array of their own (offset 0 = the view's first byte). */
+  get bytes(): Uint8Array {
+    let b = this.own;
+    if (b === undefined) {
+      const r = this.root;
+      b = this.start === 0 && this.length === r.length ? r : r.subarray(this.start, this.start + this.length);
+      this.own = b;
+    }
+    return b;
   }
 
   private get dv(): DataView {
-    const b = this.bytes;
-    return (this.dataView ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
-  }
-
-  get length(): number {
-    return this.bytes.length;
+    const r = this.root;
+    return (this.dataView ??= new DataView(r.buffer, r.byteOffset + this.start, this.length));
   }
 
   /** Throws BoundsError unless [offset, offset+len) is inside the view. */
   check(offset: number, len: number): void {
-    if (offset < 0 || len < 0 || offset + len > this.bytes.length || !Number.isInteger(offset)) {
-      throw new BoundsError(offset, len, this.bytes.length);
+    // (offset | 0) !== offset: not an integer (or too large for any view, which the length test rejects too).
+    if ((offset | 0) !== offset || offset < 0 || len < 0 || offset + len > this.length) {
+      throw new BoundsError(offset, len, this.length);
     }
   }
 
   has(offset: number, len: number): boolean {
-    return offset >= 0 && len >= 0 && offset + len <= this.bytes.length;
+    return offset >= 0 && len >= 0 && offset + len <= this.length;
   }
 
   u8(o: number): number {
     this.check(o, 1);
-    return this.bytes[o];
+    return this.root[this.start + o];
   }
   u16be(o: number): number {
     this.check(o, 2);
-    const b = this.bytes;
-    return (b[o] << 8) | b[o + 1];
+    const b = this.root;
+    const i = this.start + o;
+    return (b[i] << 8) | b[i + 1];
   }
   u16le(o: number): number {
     this.check(o, 2);
-    const b = this.bytes;
-    return b[o] | (b[o + 1] << 8);
+    const b = this.root;
+    const i = this.start + o;
+    return b[i] | (b[i + 1] << 8);
   }
   u24be(o: number): number {
     this.check(o, 3);
-    return (this.bytes[o] << 16) | (this.bytes[o + 1] << 8) | this.bytes[o + 2];
+    const b = this.root;
+    const i = this.start + o;
+    return (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
   }
   u32be(o: number): number {
     this.check(o, 4);
-    const b = this.bytes;
-    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+    const b = this.root;
+    const i = this.start + o;
+    return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
   }
   u32le(o: number): number {
     this.check(o, 4);
-    const b = this.bytes;
-    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+    const b = this.root;
+    const i = this.start + o;
+    return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
   }
   i32be(o: number): number {
     this.check(o, 4);
-    const b = this.bytes;
-    return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+    const b = this.root;
+    const i = this.start + o;
+    return (b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3];
   }
   u64be(o: number): bigint {
     this.check(o, 8);
@@ -90,12 +115,16 @@ export class ByteView {
   /** A copy-free sub-array; bounds-checked. */
   slice(offset: number, len: number): Uint8Array {
     this.check(offset, len);
-    return this.bytes.subarray(offset, offset + len);
+    const i = this.start + offset;
+    return this.root.subarray(i, i + len);
   }
 
-  /** A new view over [offset, offset+len) (default: to the end). */
-  sub(offset: number, len = this.bytes.length - offset): ByteView {
-    return new ByteView(this.slice(offset, len));
+  /** A new view over [offset, offset+len) (default: to the end), sharing this view's array. */
+  sub(offset: number, len = this.length - offset): ByteView {
+    this.check(offset, len);
+    // A fractional length (or NaN) ends where a sub-array would (check() lets those through).
+    if (!Number.isInteger(len)) return new ByteView(this.slice(offset, len));
+    return new ByteView(this.root, this.start + offset, len);
   }
 
   /** Latin-1 decoding of [offset, offset+len): one char per byte, never fails. */

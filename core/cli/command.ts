@@ -3,6 +3,8 @@ import { CaptureSession } from '../session/session.js';
 /** A `wirelens` sub-command. Commands print through `io` so tests can capture output. */
 export interface CliIO {
   out(text: string): void;
+  /** Output already encoded as UTF-8 (large buffered writes); commands fall back to out() without it. */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
 }
 

@@ -9,6 +9,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 const stdio: CliIO = {
   out: (t) => void process.stdout.write(t),
+  outBytes: (b) => void process.stdout.write(b),
   err: (t) => void process.stderr.write(t),
 };
 

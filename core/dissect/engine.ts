@@ -48,7 +48,17 @@ const tables = new Map<string, Map<string | number, Protocol>>();
 const heuristics = new Map<string, Protocol[]>();
 
 export function defineProtocol(spec: ProtocolSpec): Protocol {
-  const p: Protocol = { ...spec, field: proto(spec.abbrev, spec.name) };
+  // Every protocol object has the same shape (the optional properties always present): the engine's calls of
+  // p.dissect then stay monomorphic instead of a lookup per layer.
+  const p: Protocol = {
+    abbrev: spec.abbrev,
+    name: spec.name,
+    registerIn: spec.registerIn,
+    heuristicIn: spec.heuristicIn,
+    fieldsOf: spec.fieldsOf,
+    dissect: spec.dissect,
+    field: proto(spec.abbrev, spec.name),
+  };
   protocols.set(spec.abbrev, p);
   for (const [table, keys] of Object.entries(spec.registerIn ?? {})) {
     const list = Array.isArray(keys) ? keys : [keys];
@@ -174,8 +184,8 @@ const GROUP_CODE: Record<string, number> = {
  */
 export class CaptureState {
   private readonly global = new Map<string, unknown>();
-  /** Per-frame data by key, indexed by frame number (arrays: most keys are dense, e.g. one TCP record per frame). */
-  private readonly perFrame = new Map<string, unknown[]>();
+  /** Per-frame data by key (e.g. one TCP record per frame), indexed by frame number. */
+  private readonly perFrame = new Map<string, FrameTable>();
   /** Timestamp of the first frame (frame.time_relative reference). */
   timeRef?: { s: number; ns: number };
   /** Timestamp of the frame before `n` (frame.time_delta), when known. */
@@ -194,13 +204,50 @@ export class CaptureState {
   }
 
   setFrame(key: string, frame: number, value: unknown): void {
-    let m = this.perFrame.get(key);
-    if (!m) this.perFrame.set(key, (m = []));
-    m[frame] = value;
+    let t = this.perFrame.get(key);
+    if (!t) this.perFrame.set(key, (t = new FrameTable()));
+    t.set(frame, value);
   }
 
   getFrame<T>(key: string, frame: number): T | undefined {
-    return this.perFrame.get(key)?.[frame] as T | undefined;
+    return this.perFrame.get(key)?.get(frame) as T | undefined;
+  }
+}
+
+/**
+ * Values by frame number: an array while the keys are dense (one TCP record per segment), a Map once they are
+ * sparse, under one frame in 32 (ICMP pairs; HTTP's frame × 64 + message keys). A sparse array falls into V8's dictionary mode,
+ * where every store costs more than a Map's.
+ */
+class FrameTable {
+  private arr: unknown[] = [];
+  private map: Map<number, unknown> | undefined;
+  private count = 0;
+
+  set(frame: number, value: unknown): void {
+    const map = this.map;
+    if (map) {
+      map.set(frame, value);
+      return;
+    }
+    const arr = this.arr;
+    if (frame >= arr.length) {
+      if (frame > 32 * (this.count + 64)) {
+        // Sparse: move what there is to a Map.
+        const m = new Map<number, unknown>();
+        arr.forEach((v, i) => m.set(i, v));
+        m.set(frame, value);
+        this.map = m;
+        this.arr = [];
+        return;
+      }
+    }
+    this.count++; // an estimate (a frame set twice counts twice): it only decides when to change to a Map
+    arr[frame] = value;
+  }
+
+  get(frame: number): unknown {
+    return this.map ? this.map.get(frame) : this.arr[frame];
   }
 }
 
@@ -300,13 +347,22 @@ class Builder {
   /** Every recorded item in order (for rollback). */
   readonly recorded: Item[] = [];
 
+  /** selection === 'all'. */
+  readonly full: boolean;
+
   constructor(
     frameBytes: Uint8Array,
     readonly selection: ItemSelection,
     /** False when the caller reads no column (filter passes). */
     readonly columnsWanted: boolean,
+    // What every context of the packet shares (kept here: a context is created per layer).
+    readonly frame: FrameMeta,
+    readonly pinfo: PacketInfo,
+    readonly state: CaptureState,
+    readonly visited: boolean,
   ) {
     this.sources = [{ name: 'Frame', bytes: frameBytes }];
+    this.full = selection === 'all';
   }
 
   wants(field: FieldDef): boolean {
@@ -370,9 +426,11 @@ class Builder {
     } else {
       this.tree.push(item);
     }
-    let list = this.byField.get(item.field.id);
-    if (!list) this.byField.set(item.field.id, (list = []));
-    list.push(item);
+    const list = this.byField.get(item.field.id);
+    // A new list as a one-element literal: most fields have one item per frame, and an empty array's first push
+    // allocates room for 17.
+    if (list) list.push(item);
+    else this.byField.set(item.field.id, [item]);
     this.recorded.push(item);
     return item;
   }
@@ -411,10 +469,6 @@ export class DissectCtx {
 
   constructor(
     private readonly b: Builder,
-    readonly frame: FrameMeta,
-    readonly pinfo: PacketInfo,
-    readonly state: CaptureState,
-    readonly visited: boolean,
     view: ByteView,
     /** Source index and absolute offset of view[0] in that source. */
     readonly src: number,
@@ -423,6 +477,23 @@ export class DissectCtx {
   ) {
     this.view = view;
     this.top = top;
+  }
+
+  get frame(): FrameMeta {
+    return this.b.frame;
+  }
+
+  get pinfo(): PacketInfo {
+    return this.b.pinfo;
+  }
+
+  get state(): CaptureState {
+    return this.b.state;
+  }
+
+  /** False during the first in-order pass; true when re-dissecting on demand. */
+  get visited(): boolean {
+    return this.b.visited;
   }
 
   get columns(): Columns {
@@ -472,13 +543,14 @@ export class DissectCtx {
 
   /** Whether the full tree is being built (labels and text items are worth computing). */
   get fullTree(): boolean {
-    return this.b.selection === 'all';
+    return this.b.full;
   }
 
   /** Adds an item for `field` covering view[off, off+len). */
-  add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts: AddOptions = {}): Item {
+  add(field: FieldDef, off: number, len: number, value: FieldValue = null, opts?: AddOptions): Item {
     if (!this.b.wants(field)) return this.b.dummy; // selective dissection: no allocation for unwanted items
     const item: Item = { field, value, src: this.src, off: this.base + off, len };
+    if (opts === undefined) return this.b.record(item, this.top);
     const label = opts.label;
     // A computed label is only read in the full tree (protocol items are recorded in every selection).
     if (label !== undefined && (typeof label !== 'function' || this.fullTree))
@@ -535,7 +607,7 @@ export class DissectCtx {
 
   /** A context sharing this packet's builder and state, over another view / source / parent item. */
   private derive(view: ByteView, src: number, base: number, top: Item): DissectCtx {
-    return new DissectCtx(this.b, this.frame, this.pinfo, this.state, this.visited, view, src, base, top);
+    return new DissectCtx(this.b, view, src, base, top);
   }
 
   /** A context over view[off, off+len) of the same source (same layer). */
@@ -544,25 +616,29 @@ export class DissectCtx {
   }
 
   /**
-   * Hands view[off, off+len) to the protocol registered in `table` under the first matching key, then to the
+   * Hands view[off, off+len) to the protocol registered in `table` under the (first matching) key, then to the
    * table's heuristics; with no taker the bytes become a "Data" item. Returns the protocol that took it.
    */
   handoff(
     table: string,
-    keys: readonly (number | string | undefined)[],
+    keys: number | string | readonly (number | string | undefined)[],
     off: number,
     len?: number,
   ): Protocol | undefined {
     const length = len ?? this.view.length - off;
     if (length <= 0) return undefined;
-    for (const k of keys) {
-      if (k === undefined) continue;
-      const p = lookupTable(table, k);
+    if (typeof keys !== 'object') {
+      // One key (most callers: an ethertype, an IP protocol), without an array per packet.
+      const p = lookupTable(table, keys);
       if (p && this.call(p, off, length) !== false) return p;
-    }
-    for (const p of heuristics.get(table) ?? []) {
-      if (this.call(p, off, length, true) !== false) return p;
-    }
+    } else
+      for (const k of keys) {
+        if (k === undefined) continue;
+        const p = lookupTable(table, k);
+        if (p && this.call(p, off, length) !== false) return p;
+      }
+    const heur = heuristics.get(table);
+    if (heur) for (const p of heur) if (this.call(p, off, length, true) !== false) return p;
     this.data(off, length);
     return undefined;
   }
@@ -587,7 +663,9 @@ export class DissectCtx {
     const ctx = this.layer(p.field, off, avail);
     const mark = this.b.tree.length;
     const layersMark = this.b.layers.length;
-    const saved = heuristic ? { ...this.b.columns } : undefined;
+    // The columns as they were, for a heuristic's rollback (strings: saving them allocates nothing).
+    const cols = this.b.columns;
+    const { source, destination, protocol, info } = cols;
     try {
       const r = p.dissect(ctx);
       if (r === false && heuristic) {
@@ -596,7 +674,10 @@ export class DissectCtx {
         this.b.layers.length = layersMark - 1;
         const list = this.b.byField.get(p.field.id);
         if (list && list[list.length - 1] === ctx.top) list.pop();
-        Object.assign(this.b.columns, saved);
+        cols.source = source;
+        cols.destination = destination;
+        cols.protocol = protocol;
+        cols.info = info;
         return false;
       }
       return r;
@@ -689,19 +770,17 @@ export function dissectFrame(
   opts: DissectOptions = {},
 ): Dissection {
   if (!frameDissector) throw new Error('no frame dissector: import core/protocols');
-  const b = new Builder(bytes, opts.selection ?? 'all', opts.columns ?? true);
   const pinfo: PacketInfo = { data: new Map() };
-  const root = new DissectCtx(
-    b,
+  const b = new Builder(
+    bytes,
+    opts.selection ?? 'all',
+    opts.columns ?? true,
     meta,
     pinfo,
     state,
     opts.visited ?? false,
-    new ByteView(bytes),
-    0,
-    0,
-    b.dummy,
   );
+  const root = new DissectCtx(b, new ByteView(bytes), 0, 0, b.dummy);
   frameDissector(root);
   const cols = b.columns;
   cols.source = pinfo.netSrc ?? pinfo.dlSrc ?? cols.source;

@@ -45,16 +45,24 @@ function dissectFrame(root: DissectCtx): void {
     const pc = ctx.add(f.pktComment, 0, 0, null, { label: 'Packet comments' });
     for (const c of m.comments) ctx.add(f.comment, 0, 0, c, { parent: pc, label: c });
   }
-  const fr = ctx.add(f.frame, 0, m.capLen, null, {
-    label: () =>
-      `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
-  });
+  // The label only in the full tree (no closure per packet for the list and filters).
+  const fr = ctx.add(
+    f.frame,
+    0,
+    m.capLen,
+    null,
+    ctx.fullTree
+      ? {
+          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
+        }
+      : undefined,
+  );
   // The list and most filters want none of the frame's items: skip building them (and their values).
   if (ctx.wantsAny(FRAME_ITEMS)) frameItems(ctx, m, fr);
   const protocolsItem = ctx.wants(f.protocols)
     ? ctx.add(f.protocols, 0, 0, '', { parent: fr, generated: true })
     : undefined;
-  ctx.handoff('wtap_encap', [m.linkType], 0);
+  ctx.handoff('wtap_encap', m.linkType, 0);
   if (protocolsItem) {
     const stack = ctx.layers.filter((l) => l !== '_ws.malformed' && l !== '_ws.short' && l !== '_ws.expert');
     protocolsItem.value = stack.join(':');

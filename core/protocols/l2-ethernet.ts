@@ -63,6 +63,9 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
   return m;
 }
 
+/** Padding or trailer: either item, skipped (with the scan for zeros) when neither is recorded. */
+const TRAILER_ITEMS = [f.padding, f.trailer];
+
 const ETH_ITEMS = [
   f.dst,
   f.src,
@@ -97,7 +100,7 @@ function macText(b: Uint8Array, o: number): string {
 /** Hands the payload to the ethertype table and marks bytes after the IP datagram as padding/trailer. */
 export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number): void {
   ctx.addLayerName('ethertype');
-  ctx.handoff('ethertype', [type], off);
+  ctx.handoff('ethertype', type, off);
 }
 
 export const eth = defineProtocol({
@@ -131,11 +134,10 @@ export const eth = defineProtocol({
     }
     ctx.add(f.type, 12, 2, type);
     ctx.setLength(ctx.top, 14);
-    ctx.pinfo.data.set('eth.payload_end', ctx.view.length);
     ethertypeHandoff(ctx, type, 14);
     // Bytes the upper layer did not claim (Ethernet padding to 60 bytes, or a trailer).
     const used = ctx.pinfo.data.get('ip.end') as number | undefined;
-    if (used !== undefined && used + 14 < ctx.view.length) {
+    if (used !== undefined && used + 14 < ctx.view.length && ctx.wantsAny(TRAILER_ITEMS)) {
       const extra = ctx.view.slice(14 + used, ctx.view.length - 14 - used);
       const allZero = extra.every((b) => b === 0);
       ctx.add(allZero ? f.padding : f.trailer, 14 + used, extra.length, extra);
@@ -341,7 +343,7 @@ defineProtocol({
     ctx.columns.protocol = 'NULL';
     const type = fam === 2 ? 0x0800 : fam === 24 || fam === 28 || fam === 30 ? 0x86dd : undefined;
     if (type === undefined) ctx.data(4);
-    else ctx.handoff('ethertype', [type], 4);
+    else ctx.handoff('ethertype', type, 4);
   },
 });
 
@@ -354,7 +356,7 @@ defineProtocol({
     ctx.setLength(ctx.top, 0);
     ctx.columns.protocol = 'Raw';
     const ver = ctx.view.u8(0) >> 4;
-    ctx.handoff('ethertype', [ver === 6 ? 0x86dd : 0x0800], 0);
+    ctx.handoff('ethertype', ver === 6 ? 0x86dd : 0x0800, 0);
   },
 });
 
@@ -384,7 +386,7 @@ const llcProto = defineProtocol({
       const type = ctx.view.u16be(6);
       ctx.add(llc.pid, 6, 2, type);
       ctx.setLength(ctx.top, 8);
-      ctx.handoff('ethertype', [type], 8);
+      ctx.handoff('ethertype', type, 8);
       return;
     }
     ctx.setLength(ctx.top, 3);

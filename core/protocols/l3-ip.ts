@@ -71,10 +71,9 @@ function checksum16(b: Uint8Array): number {
 
 /** Sets the network-layer addresses and hands the payload to the ip.proto table. */
 function ipPayload(ctx: DissectCtx, protoNum: number, off: number, len: number, reported = len): void {
-  ctx.pinfo.data.set('ip.proto', protoNum);
   // The payload length the header claims, even when the capture kept fewer bytes (snaplen).
   ctx.pinfo.data.set('ip.payload_len', reported);
-  ctx.handoff('ip.proto', [protoNum], off, len);
+  ctx.handoff('ip.proto', protoNum, off, len);
 }
 
 const IPV4_ITEMS: readonly FieldDef[] = Object.values(f);
@@ -136,8 +135,8 @@ function ipv4Header(ctx: DissectCtx): V4Header | undefined {
   ctx.add(f.fragOffset, 6, 2, fragOff);
   const ttl = v.u8(8);
   ctx.add(f.ttl, 8, 1, ttl);
-  ctx.pinfo.data.set('ip.ttl', ttl);
   const p = v.u8(9);
+  if (p !== 6 && p !== 17) ctx.pinfo.data.set('ip.ttl', ttl); // see ipv4Values
   ctx.add(f.proto, 9, 1, p);
   const ck = v.u16be(10);
   ctx.add(f.checksum, 10, 2, ck);
@@ -172,14 +171,16 @@ function ipv4Values(ctx: DissectCtx): V4Header | undefined {
   }
   v.check(0, hl);
   const fl = v.u16be(6);
-  ctx.pinfo.data.set('ip.ttl', v.u8(8));
+  // Read by ICMP's Info only: not set for TCP and UDP, which never lead to ICMP (one Map entry less per packet).
+  const p = v.u8(9);
+  if (p !== 6 && p !== 17) ctx.pinfo.data.set('ip.ttl', v.u8(8));
   return {
     hl,
     totalLen: v.u16be(2),
     ident: v.u16be(4),
     flags: fl >> 13,
     fragOff: (fl & 0x1fff) * 8,
-    p: v.u8(9),
+    p,
     s: ipv4Text(v.u32be(12)),
     d: ipv4Text(v.u32be(16)),
   };
@@ -195,7 +196,7 @@ export const ipv4 = defineProtocol({
     if (!h) return;
     const { hl, totalLen, ident, flags, fragOff, p, s, d } = h;
     const v = ctx.view;
-    ctx.setLabel(ctx.top, () => `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
+    if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 4, Src: ${s}, Dst: ${d}`);
     ctx.setLength(ctx.top, hl);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
@@ -272,7 +273,7 @@ export const ipv6 = defineProtocol({
     ctx.add(f6.addr, 24, 16, dst, { hidden: true });
     ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
     ctx.add(f6.host, 24, 16, d, { hidden: true });
-    ctx.setLabel(ctx.top, () => `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
+    if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
     ctx.columns.protocol = 'IPv6';
@@ -312,9 +313,8 @@ export const ipv6 = defineProtocol({
     }
     ctx.setLength(ctx.top, off);
     if (nxt === 59) return;
-    ctx.pinfo.data.set('ip.proto', nxt);
     ctx.pinfo.data.set('ip.payload_len', Math.max(0, 40 + plen - off));
-    ctx.handoff('ip.proto', [nxt], off, Math.max(0, end - off));
+    ctx.handoff('ip.proto', nxt, off, Math.max(0, end - off));
   },
 });
 
@@ -445,7 +445,7 @@ export const icmp = defineProtocol({
 function quoted(ctx: DissectCtx, ethertype: number, off: number): void {
   const cols = { ...ctx.columns };
   const { netSrc, netDst, srcPort, dstPort, ptype } = ctx.pinfo;
-  ctx.handoff('ethertype', [ethertype], off);
+  ctx.handoff('ethertype', ethertype, off);
   Object.assign(ctx.columns, cols);
   Object.assign(ctx.pinfo, { netSrc, netDst, srcPort, dstPort, ptype });
 }

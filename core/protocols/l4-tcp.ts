@@ -15,11 +15,11 @@ import {
   defineProtocol,
   type CaptureState,
   type DissectCtx,
-  type Protocol,
   lookupTable,
   getHeuristics,
 } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
+import type { ByteView } from '../bytes/byteview.js';
 import { FragHead, fragmentAdd, MspTree, ReassemblyError, type Msp, type Piece } from './tcp-desegment.js';
 
 const FLAG_NAMES: [number, string][] = [
@@ -162,8 +162,8 @@ interface Dir {
 interface Stream {
   id: number;
   dirs: [Dir, Dir];
-  /** Address:port of side 0. */
-  a: string;
+  /** Endpoint of side 0 (see endpoint()). */
+  a: number;
   firstTs: { s: number; ns: number };
   lastTs: { s: number; ns: number };
   /** Time of the last SYN (without ACK) and the handshake's RTT (Wireshark's ts_mru_syn, ts_first_rtt). */
@@ -172,7 +172,10 @@ interface Stream {
 }
 
 interface TcpState {
-  streams: Map<string, Stream>;
+  /** Streams by endpoint (see endpoint()): the lower endpoint, then the higher. */
+  streams: Map<number, Map<number, Stream>>;
+  /** Address texts seen, numbered in order (an "undefined" address, no network layer, is ''). */
+  addrs: Map<string, number>;
   /** Streams by index (the stream table above is keyed by address/port tuple). */
   byId: Stream[];
   count: number;
@@ -210,6 +213,12 @@ type Op =
   | { op: 'illegal' }
   | { op: 'error'; msg: string };
 
+/** The steps without data, shared by all frames (ops are never modified). */
+const OP_TCPCOL: Op = { op: 'tcpcol' };
+const OP_SEGNOTE: Op = { op: 'segnote' };
+const OP_FENCE: Op = { op: 'fence' };
+const OP_ILLEGAL: Op = { op: 'illegal' };
+
 const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, msps: new MspTree(), untilFin: false });
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
@@ -232,15 +241,6 @@ export interface Desegment {
   need: number;
 }
 
-function findSub(lo: number, hi: number): Protocol[] {
-  const out: Protocol[] = [];
-  for (const k of [lo, hi]) {
-    const p = lookupTable('tcp.port', k);
-    if (p && !out.includes(p)) out.push(p);
-  }
-  return out;
-}
-
 /**
  * Calls the sub-dissector on `sub` (a context over the data). Returns the desegment request, if any.
  * When the sub-dissector asks for more data, the layers it added are rolled back (as in Wireshark, the frame
@@ -250,13 +250,12 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   const mark = ctx.mark();
   ctx.pinfo.data.delete('tcp.desegment');
   ctx.pinfo.data.delete('tcp.swallowed');
-  let taken = false;
-  for (const p of findSub(lo, hi)) {
-    if (sub.call(p, 0, sub.view.length, true) !== false) {
-      taken = true;
-      break;
-    }
-  }
+  // The protocols registered on the lower port, then the higher one.
+  const pLo = lookupTable('tcp.port', lo);
+  const pHi = lookupTable('tcp.port', hi);
+  let taken =
+    (pLo !== undefined && sub.call(pLo, 0, sub.view.length, true) !== false) ||
+    (pHi !== undefined && pHi !== pLo && sub.call(pHi, 0, sub.view.length, true) !== false);
   if (!taken) {
     for (const p of getHeuristics('tcp')) {
       if (sub.call(p, 0, sub.view.length, true) !== false) {
@@ -298,10 +297,13 @@ export const tcp = defineProtocol({
     ctx.pinfo.dstPort = dp;
     ctx.pinfo.ptype = 'tcp';
     ctx.columns.protocol = 'TCP';
-    ctx.add(f.srcport, 0, 2, sp);
-    ctx.add(f.dstport, 2, 2, dp);
-    ctx.add(f.port, 0, 2, sp, { hidden: true });
-    ctx.add(f.port, 2, 2, dp, { hidden: true });
+    // The header's items are skipped as a whole when none is recorded (the list and the first pass).
+    if (ctx.wantsAny(PORT_ITEMS)) {
+      ctx.add(f.srcport, 0, 2, sp);
+      ctx.add(f.dstport, 2, 2, dp);
+      ctx.add(f.port, 0, 2, sp, { hidden: true });
+      ctx.add(f.port, 2, 2, dp, { hidden: true });
+    }
     if (hl < 20) {
       ctx.columns.info = `${sp} → ${dp} [BOGUS TCP HEADER LENGTH (${hl}, must be at least 20)]`;
       ctx.expert(undefined, 'error', 'malformed', `Bogus TCP header length (${hl}, must be at least 20)`);
@@ -313,34 +315,17 @@ export const tcp = defineProtocol({
     const payloadLen = reported !== undefined && reported >= hl ? reported - hl : v.length - hl;
     const capturedPayload = Math.max(0, Math.min(payloadLen, v.length - hl));
     const n = ctx.frame.number;
-    const src = `${ctx.pinfo.netSrc}:${sp}`;
-    const dst = `${ctx.pinfo.netDst}:${dp}`;
-    const ts = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
+    const st = ctx.state.get<TcpState>('tcp', newTcpState);
+    const src = endpoint(st, ctx.pinfo.netSrc, sp);
+    const dst = endpoint(st, ctx.pinfo.netDst, dp);
 
     // ── options (needed by the first pass for window scaling) ──
-    const opts: { kind: number; off: number; len: number }[] = [];
-    for (let o = 20; o < hl;) {
-      const k = v.u8(o);
-      if (k === 0) {
-        opts.push({ kind: 0, off: o, len: 1 });
-        break;
-      }
-      if (k === 1) {
-        opts.push({ kind: 1, off: o, len: 1 });
-        o++;
-        continue;
-      }
-      const l = o + 1 < hl ? v.u8(o + 1) : 0;
-      if (l < 2 || o + l > hl) break;
-      opts.push({ kind: k, off: o, len: l });
-      o += l;
-    }
-    const wsOpt = opts.find((o) => o.kind === 3 && o.len === 3);
+    const opts = hl > 20 ? parseOptions(v, hl) : NO_OPTIONS;
 
     let rec = ctx.state.getFrame<FrameRecord>('tcp.rec', n);
-    const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
     const fresh = !rec || !ctx.visited;
     if (!rec || !ctx.visited) {
+      const wsOpt = opts.length ? opts.find((o) => o.kind === 3 && o.len === 3) : undefined;
       rec = firstPass(ctx, st, {
         sp,
         dp,
@@ -353,7 +338,7 @@ export const tcp = defineProtocol({
         payloadLen,
         capturedPayload,
         hl,
-        ts,
+        ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
         wsShift: wsOpt ? v.u8(wsOpt.off + 2) : undefined,
       });
       ctx.state.setFrame('tcp.rec', n, rec);
@@ -362,69 +347,14 @@ export const tcp = defineProtocol({
     const seq = rec.relSeq;
     const ack = rec.relAck;
     const hasAck = (flags & 0x10) !== 0;
-    ctx.add(f.stream, 0, 0, rec.stream, { generated: true });
-    ctx.add(f.len, 12, 1, payloadLen, { generated: true });
-    ctx.add(f.seq, 4, 4, seq, { label: () => `Sequence Number: ${seq}    (relative sequence number)` });
-    ctx.add(f.seqRaw, 4, 4, seqRaw);
-    if (payloadLen > 0 || flags & 3) {
-      const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
-      ctx.add(f.nxtseq, 4, 4, nxt, {
-        generated: true,
-        label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
-      });
-    }
-    ctx.add(f.ack, 8, 4, hasAck ? ack : 0, {
-      label: () => `Acknowledgment Number: ${hasAck ? ack : 0}    (relative ack number)`,
-    });
-    ctx.add(f.ackRaw, 8, 4, ackRaw);
-    ctx.add(f.hdrLen, 12, 1, hl, {
-      label: () => `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})`,
-    });
-    const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
-    const fItem = ctx.add(f.flags, 12, 2, flags, {
-      label: () => `Flags: 0x${flags.toString(16).padStart(3, '0')} (${names.join(', ')})`,
-    });
-    const fp = { parent: fItem };
-    ctx.add(f.res, 12, 1, (v.u8(12) & 0x0e) !== 0, fp);
-    ctx.add(f.ae, 12, 1, (flags & 0x100) !== 0, fp);
-    ctx.add(f.ns, 12, 1, (flags & 0x100) !== 0, { ...fp, hidden: true });
-    ctx.add(f.cwr, 13, 1, (flags & 0x80) !== 0, fp);
-    ctx.add(f.ece, 13, 1, (flags & 0x40) !== 0, fp);
-    ctx.add(f.urg, 13, 1, (flags & 0x20) !== 0, fp);
-    ctx.add(f.ackf, 13, 1, hasAck, fp);
-    ctx.add(f.push, 13, 1, (flags & 0x08) !== 0, fp);
-    ctx.add(f.reset, 13, 1, (flags & 0x04) !== 0, fp);
-    ctx.add(f.syn, 13, 1, (flags & 0x02) !== 0, fp);
-    ctx.add(f.fin, 13, 1, (flags & 0x01) !== 0, fp);
-    if (ctx.fullTree) {
-      const letters =
-        '········' +
-        (flags & 0x100 ? 'A' : '·') +
-        (flags & 0x80 ? 'C' : '·') +
-        (flags & 0x40 ? 'E' : '·') +
-        (flags & 0x20 ? 'U' : '·') +
-        (flags & 0x10 ? 'A' : '·') +
-        (flags & 0x08 ? 'P' : '·') +
-        (flags & 0x04 ? 'R' : '·') +
-        (flags & 0x02 ? 'S' : '·') +
-        (flags & 0x01 ? 'F' : '·');
-      ctx.add(f.flagsStr, 12, 2, letters.slice(-12), { ...fp, generated: true });
-    }
     const scaled = flags & 0x02 || rec.winScale < 0 ? win : win * 2 ** rec.winScale;
-    ctx.add(f.window, 14, 2, win);
-    ctx.add(f.windowSize, 14, 2, scaled, { generated: true });
-    ctx.add(
-      f.windowScale,
-      14,
-      2,
-      flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale,
-      { generated: true },
-    );
-    ctx.add(f.checksum, 16, 2, v.u16be(16));
-    ctx.add(f.checksumStatus, 16, 2, 2, { generated: true });
-    ctx.add(f.urgent, 18, 2, v.u16be(18));
+    if (ctx.wantsAny(HEADER_ITEMS)) headerItems(ctx, rec, flags, payloadLen, hl, seqRaw, ackRaw, win, scaled);
 
-    let info = `${sp} → ${dp} [${names.join(', ')}] Seq=${seq}${hasAck ? ` Ack=${ack}` : ''} Win=${scaled} Len=${payloadLen}`;
+    // The Info text only when the columns are read (not on the first pass of an open or a filter: nothing the
+    // later layers decide depends on it).
+    let info = ctx.columnsWanted
+      ? `${sp} → ${dp} [${flagNames(flags)}] Seq=${seq}${hasAck ? ` Ack=${ack}` : ''} Win=${scaled} Len=${payloadLen}`
+      : '';
     if (flags & 0x20) info += ` Urg=${v.u16be(18)}`;
     if (opts.length) {
       const oi = ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20), {
@@ -452,7 +382,7 @@ export const tcp = defineProtocol({
             info += ' SACK_PERM';
             break;
           case 5: {
-            const other = st.streams.get(streamKey(src, dst));
+            const other = streamOf(st, src, dst);
             const base = other ? (other.dirs[rec.dir === 0 ? 1 : 0].base ?? 0) : 0;
             for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8) {
               const le = rel(v.u32be(e), base);
@@ -477,8 +407,10 @@ export const tcp = defineProtocol({
         }
       }
     }
-    ctx.add(f.timeRelative, 0, 0, rec.timeRel, { generated: true });
-    ctx.add(f.timeDelta, 0, 0, rec.timeDelta, { generated: true });
+    if (ctx.wantsAny(TIME_ITEMS)) {
+      ctx.add(f.timeRelative, 0, 0, rec.timeRel, { generated: true });
+      ctx.add(f.timeDelta, 0, 0, rec.timeDelta, { generated: true });
+    }
     if (rec.analysis.length) {
       const an = ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' });
       const af = ctx.add(f.analysisFlags, 0, 0, null, {
@@ -503,16 +435,18 @@ export const tcp = defineProtocol({
           ctx.add(f.duplicateAckNum, 0, 0, rec.dupAckNum, { parent: an, generated: true });
       }
     }
-    const prefix = rec.analysis
-      .map((a) => ANALYSIS_INFO[a])
-      .filter(Boolean)
-      .join(' ');
+    const prefix = rec.analysis.length
+      ? rec.analysis
+          .map((a) => ANALYSIS_INFO[a])
+          .filter(Boolean)
+          .join(' ')
+      : '';
     ctx.columns.info = prefix ? `${prefix} ${info}` : info;
-    ctx.setLabel(
-      ctx.top,
-      () =>
+    if (ctx.fullTree)
+      ctx.setLabel(
+        ctx.top,
         `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${seq}${hasAck ? `, Ack: ${ack}` : ''}, Len: ${payloadLen}`,
-    );
+      );
     ctx.setLength(ctx.top, hl);
     // A filter's re-dissection that reads nothing of the payload stops here (the first pass decided the rest).
     if (!fresh && !ctx.payloadNeeded) return;
@@ -523,7 +457,7 @@ export const tcp = defineProtocol({
     // Wireshark only reassembles segments it has whole (not cut by the snaplen).
     const canDesegment = capturedPayload >= payloadLen;
     if (fresh) {
-      const me = stateDir(ctx, rec);
+      const me = st.byId[rec.stream]?.dirs[rec.dir];
       // A FIN ends a reassembly "until the end of the stream".
       if (me && flags & 0x01 && canDesegment && me.untilFin && finishUntilFin(ctx, rec, me, hl, payloadLen)) {
         runOps(ctx, rec, rec.ops, lo, hi, prefix);
@@ -534,9 +468,12 @@ export const tcp = defineProtocol({
       return;
     }
     if (capturedPayload <= 0) return;
-    const payloadItem = ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
-      label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
-    });
+    // Unrecorded, the item is the shared dummy either way: no sub-array or label closure for it.
+    const payloadItem = ctx.wants(f.payload)
+      ? ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
+          label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
+        })
+      : ctx.add(f.payload, hl, capturedPayload);
     if (rec.reassembledIn !== undefined && rec.reassembledIn !== n && rec.reassembledIn > 0) {
       ctx.add(f.reassembledIn, 0, 0, rec.reassembledIn, {
         parent: payloadItem,
@@ -546,7 +483,7 @@ export const tcp = defineProtocol({
     }
     if (flags & 0x04) return; // RST: the data is a reset cause, not handed on
     if (fresh) {
-      const me = stateDir(ctx, rec);
+      const me = st.byId[rec.stream]?.dirs[rec.dir];
       if (!canDesegment || !me) {
         // Cut by the snaplen: the sub-dissector gets what is there, without reassembly.
         payloadOps(rec, hl, capturedPayload, payloadLen);
@@ -586,15 +523,183 @@ const ANALYSIS_INFO: Record<string, string> = {
   zero_window: '[TCP ZeroWindow]',
 };
 
-function streamKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
+const newTcpState = (): TcpState => ({ streams: new Map(), addrs: new Map(), byId: [], count: 0 });
+interface TcpOption {
+  kind: number;
+  off: number;
+  len: number;
+}
+const NO_OPTIONS: readonly TcpOption[] = [];
+
+/** The options of a header of `hl` bytes (read up to a malformed length, as Wireshark does). */
+function parseOptions(v: ByteView, hl: number): TcpOption[] {
+  const opts: TcpOption[] = [];
+  for (let o = 20; o < hl;) {
+    const k = v.u8(o);
+    if (k === 0) {
+      opts.push({ kind: 0, off: o, len: 1 });
+      break;
+    }
+    if (k === 1) {
+      opts.push({ kind: 1, off: o, len: 1 });
+      o++;
+      continue;
+    }
+    const l = o + 1 < hl ? v.u8(o + 1) : 0;
+    if (l < 2 || o + l > hl) break;
+    opts.push({ kind: k, off: o, len: l });
+    o += l;
+  }
+  return opts;
+}
+
+/** Item groups skipped as a whole when none of their fields is recorded (wantsAny; module constants). */
+const PORT_ITEMS = [f.srcport, f.dstport, f.port];
+const HEADER_ITEMS = [
+  f.stream,
+  f.len,
+  f.seq,
+  f.seqRaw,
+  f.nxtseq,
+  f.ack,
+  f.ackRaw,
+  f.hdrLen,
+  f.flags,
+  f.res,
+  f.ae,
+  f.ns,
+  f.cwr,
+  f.ece,
+  f.urg,
+  f.ackf,
+  f.push,
+  f.reset,
+  f.syn,
+  f.fin,
+  f.flagsStr,
+  f.window,
+  f.windowSize,
+  f.windowScale,
+  f.checksum,
+  f.checksumStatus,
+  f.urgent,
+];
+const TIME_ITEMS = [f.timeRelative, f.timeDelta];
+
+/** "SYN, ACK" for each combination of the nine flag bits, built once (every segment's Info text has one). */
+const flagTexts: string[] = [];
+function flagNames(flags: number): string {
+  return (flagTexts[flags] ??= FLAG_NAMES.filter(([bit]) => flags & bit)
+    .map(([, name]) => name)
+    .join(', '));
+}
+
+/** The items of the fixed header after the ports, as Wireshark adds them. */
+function headerItems(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  flags: number,
+  payloadLen: number,
+  hl: number,
+  seqRaw: number,
+  ackRaw: number,
+  win: number,
+  scaled: number,
+): void {
+  const v = ctx.view;
+  const seq = rec.relSeq;
+  const ack = rec.relAck;
+  const hasAck = (flags & 0x10) !== 0;
+  ctx.add(f.stream, 0, 0, rec.stream, { generated: true });
+  ctx.add(f.len, 12, 1, payloadLen, { generated: true });
+  ctx.add(f.seq, 4, 4, seq, { label: () => `Sequence Number: ${seq}    (relative sequence number)` });
+  ctx.add(f.seqRaw, 4, 4, seqRaw);
+  if (payloadLen > 0 || flags & 3) {
+    const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
+    ctx.add(f.nxtseq, 4, 4, nxt, {
+      generated: true,
+      label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
+    });
+  }
+  ctx.add(f.ack, 8, 4, hasAck ? ack : 0, {
+    label: () => `Acknowledgment Number: ${hasAck ? ack : 0}    (relative ack number)`,
+  });
+  ctx.add(f.ackRaw, 8, 4, ackRaw);
+  ctx.add(f.hdrLen, 12, 1, hl, {
+    label: () => `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})`,
+  });
+  const fItem = ctx.add(f.flags, 12, 2, flags, {
+    label: () => `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagNames(flags)})`,
+  });
+  const fp = { parent: fItem };
+  ctx.add(f.res, 12, 1, (v.u8(12) & 0x0e) !== 0, fp);
+  ctx.add(f.ae, 12, 1, (flags & 0x100) !== 0, fp);
+  ctx.add(f.ns, 12, 1, (flags & 0x100) !== 0, { ...fp, hidden: true });
+  ctx.add(f.cwr, 13, 1, (flags & 0x80) !== 0, fp);
+  ctx.add(f.ece, 13, 1, (flags & 0x40) !== 0, fp);
+  ctx.add(f.urg, 13, 1, (flags & 0x20) !== 0, fp);
+  ctx.add(f.ackf, 13, 1, hasAck, fp);
+  ctx.add(f.push, 13, 1, (flags & 0x08) !== 0, fp);
+  ctx.add(f.reset, 13, 1, (flags & 0x04) !== 0, fp);
+  ctx.add(f.syn, 13, 1, (flags & 0x02) !== 0, fp);
+  ctx.add(f.fin, 13, 1, (flags & 0x01) !== 0, fp);
+  if (ctx.fullTree) {
+    const letters =
+      '········' +
+      (flags & 0x100 ? 'A' : '·') +
+      (flags & 0x80 ? 'C' : '·') +
+      (flags & 0x40 ? 'E' : '·') +
+      (flags & 0x20 ? 'U' : '·') +
+      (flags & 0x10 ? 'A' : '·') +
+      (flags & 0x08 ? 'P' : '·') +
+      (flags & 0x04 ? 'R' : '·') +
+      (flags & 0x02 ? 'S' : '·') +
+      (flags & 0x01 ? 'F' : '·');
+    ctx.add(f.flagsStr, 12, 2, letters.slice(-12), { ...fp, generated: true });
+  }
+  ctx.add(f.window, 14, 2, win);
+  ctx.add(f.windowSize, 14, 2, scaled, { generated: true });
+  ctx.add(
+    f.windowScale,
+    14,
+    2,
+    flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale,
+    { generated: true },
+  );
+  ctx.add(f.checksum, 16, 2, v.u16be(16));
+  ctx.add(f.checksumStatus, 16, 2, 2, { generated: true });
+  ctx.add(f.urgent, 18, 2, v.u16be(18));
+}
+
+/**
+ * An endpoint (address and port) as a number: the address's index among those seen in the capture × 65536 +
+ * the port. Stream lookups then cost no string building per segment (Wireshark keys its conversations on
+ * addresses and ports the same way).
+ */
+function endpoint(st: TcpState, addr: string | undefined, port: number): number {
+  const key = addr ?? '';
+  let id = st.addrs.get(key);
+  if (id === undefined) st.addrs.set(key, (id = st.addrs.size));
+  return id * 65536 + port;
+}
+
+/** The stream of two endpoints, either way round. */
+function streamOf(st: TcpState, a: number, b: number): Stream | undefined {
+  return a < b ? st.streams.get(a)?.get(b) : st.streams.get(b)?.get(a);
+}
+
+function setStream(st: TcpState, a: number, b: number, s: Stream): void {
+  const lo = Math.min(a, b);
+  let m = st.streams.get(lo);
+  if (!m) st.streams.set(lo, (m = new Map()));
+  m.set(Math.max(a, b), s);
 }
 
 interface Seen {
   sp: number;
   dp: number;
-  src: string;
-  dst: string;
+  src: number;
+  dst: number;
   seqRaw: number;
   ackRaw: number;
   flags: number;
@@ -607,8 +712,7 @@ interface Seen {
 }
 
 function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
-  const key = streamKey(p.src, p.dst);
-  let s = st.streams.get(key);
+  let s = streamOf(st, p.src, p.dst);
   const syn = (p.flags & 0x02) !== 0;
   const ackf = (p.flags & 0x10) !== 0;
   const fin = (p.flags & 0x01) !== 0;
@@ -620,7 +724,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   }
   if (!s) {
     s = { id: st.count++, dirs: [newDir(), newDir()], a: p.src, firstTs: p.ts, lastTs: p.ts };
-    st.streams.set(key, s);
+    setStream(st, p.src, p.dst, s);
     st.byId[s.id] = s;
   }
   const dir: 0 | 1 = s.a === p.src ? 0 : 1;
@@ -772,23 +876,10 @@ function desegment(
   prefix: string,
 ): void {
   const n = ctx.frame.number;
-  const read = (fr: number) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
   const fence: FenceState = { info: undefined, protocol: undefined };
   let offset = hl;
   let seq = seqStart;
   let firstPdu = true;
-  const emit = (op: Op): Desegment | undefined => {
-    rec.ops.push(op);
-    return runOp(ctx, rec, op, lo, hi, prefix, fence);
-  };
-  const process = (op: Op): Desegment | undefined => {
-    if (rec.analysis.includes('keep_alive') && op.op === 'direct') {
-      emit({ op: 'data', off: op.off, len: op.len });
-      return undefined;
-    }
-    if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return undefined;
-    return emit(op);
-  };
   for (;;) {
     let fh: FragHead | undefined;
     let lastFragLen = 0;
@@ -800,7 +891,7 @@ function desegment(
     let msp = me.msps.get(seq);
     if (msp && nxtseq <= msp.nxtpdu && msp.lastFrame !== n) {
       // Seen before: the first segment of a PDU (this frame) or a retransmission of one.
-      if (msp.firstFrame === n && firstPdu) emit({ op: 'segnote' });
+      if (msp.firstFrame === n && firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
       return;
     }
     if (rec.analysis.includes('spurious_retransmission') || rec.analysis.includes('retransmission')) return;
@@ -811,10 +902,18 @@ function desegment(
       lastFragLen = len;
       let complete: boolean;
       try {
-        complete = fragmentAdd(msp.fh, n, ctx.base + offset, seq - msp.seq, len, nxtseq < msp.nxtpdu, read);
+        complete = fragmentAdd(
+          msp.fh,
+          n,
+          ctx.base + offset,
+          seq - msp.seq,
+          len,
+          nxtseq < msp.nxtpdu,
+          frameReader(ctx),
+        );
       } catch (e) {
         if (e instanceof ReassemblyError) {
-          emit({ op: 'error', msg: e.message });
+          emitOp(ctx, rec, { op: 'error', msg: e.message }, lo, hi, prefix, fence);
           return;
         }
         throw e;
@@ -826,7 +925,15 @@ function desegment(
       if (msp.nxtpdu < nxtseq && msp.nxtpdu >= seq && len > 0) another = msp.nxtpdu - seq;
       if (complete) fh = msp.fh;
     } else {
-      d = process({ op: 'direct', off: offset, len: total - offset, canDesegment: true });
+      d = processOp(
+        ctx,
+        rec,
+        { op: 'direct', off: offset, len: total - offset, canDesegment: true },
+        lo,
+        hi,
+        prefix,
+        fence,
+      );
       called = true;
       if (d) {
         mustDesegment = true;
@@ -835,7 +942,15 @@ function desegment(
     }
     if (fh && msp) {
       const frags = fh.frags.map((x): [number, number] => [x.frame, x.len]);
-      d = process({ op: 'pdu', pieces: fh.pieces, frags, len: fh.datalen, canDesegment: true });
+      d = processOp(
+        ctx,
+        rec,
+        { op: 'pdu', pieces: fh.pieces, frags, len: fh.datalen, canDesegment: true },
+        lo,
+        hi,
+        prefix,
+        fence,
+      );
       called = true;
       if (d) {
         if (d.offset === 0 || msp.seq + d.offset <= seq) fh.partial = true;
@@ -854,7 +969,7 @@ function desegment(
         if (total - offset > 0) continue;
       } else {
         markReassembled(ctx, fh, n);
-        if (fh.illegal) emit({ op: 'illegal' });
+        if (fh.illegal) emitOp(ctx, rec, OP_ILLEGAL, lo, hi, prefix, fence);
       }
     }
     if (mustDesegment && d) {
@@ -869,17 +984,25 @@ function desegment(
               : nxtseq + d.need;
         const m = me.msps.store(desegSeq, nxtpdu, n);
         if (d.need === ONE_MORE_SEGMENT) m.entire = true;
-        fragmentAdd(m.fh, n, ctx.base + desegOffset, 0, nxtseq - desegSeq, nxtseq < m.nxtpdu, read);
+        fragmentAdd(
+          m.fh,
+          n,
+          ctx.base + desegOffset,
+          0,
+          nxtseq - desegSeq,
+          nxtseq < m.nxtpdu,
+          frameReader(ctx),
+        );
       }
     }
     if (!called || d) {
       if (!d || d.offset === 0) {
-        emit({ op: 'tcpcol' });
-        if (firstPdu) emit({ op: 'segnote' });
+        emitOp(ctx, rec, OP_TCPCOL, lo, hi, prefix, fence);
+        if (firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
       }
     }
     if (another) {
-      emit({ op: 'fence' });
+      emitOp(ctx, rec, OP_FENCE, lo, hi, prefix, fence);
       firstPdu = false;
       offset += another;
       seq += another;
@@ -887,6 +1010,44 @@ function desegment(
     }
     return;
   }
+}
+
+/** Records a step of desegment_tcp and performs it. */
+function emitOp(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  op: Op,
+  lo: number,
+  hi: number,
+  prefix: string,
+  fence: FenceState,
+): Desegment | undefined {
+  rec.ops.push(op);
+  return runOp(ctx, rec, op, lo, hi, prefix, fence);
+}
+
+/** A sub-dissector call, unless the segment is a keep-alive (data) or a retransmission (not handed on). */
+function processOp(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  op: Op,
+  lo: number,
+  hi: number,
+  prefix: string,
+  fence: FenceState,
+): Desegment | undefined {
+  if (rec.analysis.includes('keep_alive') && op.op === 'direct') {
+    emitOp(ctx, rec, { op: 'data', off: op.off, len: op.len }, lo, hi, prefix, fence);
+    return undefined;
+  }
+  if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return undefined;
+  return emitOp(ctx, rec, op, lo, hi, prefix, fence);
+}
+
+/** Reads frame `fr`'s bytes for reassembly (this frame's own, or another's from the capture). */
+function frameReader(ctx: DissectCtx): (fr: number) => Uint8Array | undefined {
+  const n = ctx.frame.number;
+  return (fr) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
 }
 
 /** split_msp(): the part of a reassembled PDU after `at` becomes a PDU of its own. */
@@ -926,10 +1087,9 @@ function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, 
   me.finFrame = n;
   const msp = me.msps.le(rec.relSeq - 1);
   if (!msp) return false;
-  const read = (fr: number) => (fr === n ? ctx.frameBytes : ctx.state.readFrame?.(fr));
   let complete: boolean;
   try {
-    complete = fragmentAdd(msp.fh, n, ctx.base + hl, rec.relSeq - msp.seq, len, false, read);
+    complete = fragmentAdd(msp.fh, n, ctx.base + hl, rec.relSeq - msp.seq, len, false, frameReader(ctx));
   } catch (e) {
     if (e instanceof ReassemblyError) {
       rec.ops.push({ op: 'error', msg: e.message });
@@ -976,6 +1136,15 @@ function runOps(ctx: DissectCtx, rec: FrameRecord, ops: Op[], lo: number, hi: nu
   for (const op of ops) runOp(ctx, rec, op, lo, hi, prefix, fence);
 }
 
+/** After a sub-dissector: the analysis prefix and the text of earlier PDUs stay at the head of the Info. */
+function keepPrefix(ctx: DissectCtx, prefix: string, fence: FenceState): void {
+  const now = ctx.columns.info;
+  if (prefix && !now.startsWith(prefix)) ctx.columns.info = now ? `${prefix} ${now}` : prefix;
+  if (fence.info !== undefined && !ctx.columns.info.startsWith(fence.info))
+    ctx.columns.info = fence.info + ctx.columns.info;
+  if (fence.protocol !== undefined) ctx.columns.protocol = fence.protocol;
+}
+
 /** Performs one recorded step; returns the sub-dissector's request for more data (first pass only matters). */
 function runOp(
   ctx: DissectCtx,
@@ -986,19 +1155,14 @@ function runOp(
   prefix: string,
   fence: FenceState,
 ): Desegment | undefined {
-  const keepPrefix = () => {
-    const now = ctx.columns.info;
-    if (prefix && !now.startsWith(prefix)) ctx.columns.info = now ? `${prefix} ${now}` : prefix;
-    if (fence.info !== undefined && !ctx.columns.info.startsWith(fence.info))
-      ctx.columns.info = fence.info + ctx.columns.info;
-    if (fence.protocol !== undefined) ctx.columns.protocol = fence.protocol;
-  };
   switch (op.op) {
     case 'direct': {
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.rlen ?? op.len);
+      // A context of its own over the payload (not TCP's with an offset): a malformed sub-dissector's expert
+      // items are placed at the context's start.
       const d = callSub(ctx, ctx.sub(op.off, op.len), lo, hi);
-      keepPrefix();
+      keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);
     }
     case 'pdu': {
@@ -1022,7 +1186,7 @@ function runOp(
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
       const d = callSub(ctx, sub, lo, hi);
       if (!d) ctx.addLayerName('tcp.segments');
-      keepPrefix();
+      keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);
     }
     case 'data':
@@ -1059,11 +1223,6 @@ function runOp(
 function missing(d: Desegment | undefined, len: number): Desegment | undefined {
   if (!d || d.need < 0) return d;
   return { offset: d.offset, need: Math.max(1, d.need - (len - d.offset)) };
-}
-
-function stateDir(ctx: DissectCtx, rec: FrameRecord): Dir | undefined {
-  const st = ctx.state.get<TcpState>('tcp', () => ({ streams: new Map(), byId: [], count: 0 }));
-  return st.byId[rec.stream]?.dirs[rec.dir];
 }
 
 /** The tcp.stream of a frame's TCP header, once the first pass has seen it (frame filters read it cheaply). */
