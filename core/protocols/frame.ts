@@ -1,8 +1,9 @@
 /** The "frame" pseudo-protocol: metadata of the capture record, then handoff by link type. */
 import { absTime, bool, frameNum, proto, relTime, str, uint } from '../fields/registry.js';
+import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
-import { setFrameDissector, type DissectCtx } from '../dissect/engine.js';
-import type { Item } from '../dissect/types.js';
+import { setFrameDissector, type CaptureState, type DissectCtx } from '../dissect/engine.js';
+import type { FrameMeta, Item } from '../dissect/types.js';
 import { linkTypeName } from '../capture/linktypes.js';
 
 export const frameFields = {
@@ -71,7 +72,8 @@ function dissectFrame(root: DissectCtx): void {
   if (!ctx.columns.protocol) ctx.columns.protocol = linkTypeName(m.linkType);
 }
 
-const FRAME_ITEMS = [
+/** The items frameItemValues gives (filters reading none of them skip building them). */
+export const FRAME_ITEMS: readonly FieldDef[] = [
   frameFields.interfaceId,
   frameFields.interfaceName,
   frameFields.encapType,
@@ -86,27 +88,36 @@ const FRAME_ITEMS = [
   frameFields.ignored,
 ];
 
-function frameItems(ctx: DissectCtx, m: DissectCtx['frame'], fr: Item): void {
+/** The frame's metadata items in tree order, as [field, value] (the frame summary's stand-in uses them too). */
+export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, FieldValue][] {
   const f = frameFields;
-  const o = { parent: fr };
-  ctx.add(f.interfaceId, 0, 0, m.interfaceId, o);
-  if (m.interfaceName) ctx.add(f.interfaceName, 0, 0, m.interfaceName, o);
-  ctx.add(f.encapType, 0, 0, m.linkType, {
-    ...o,
-    label: () => `Encapsulation type: ${linkTypeName(m.linkType)} (${m.linkType})`,
-  });
   const t = { s: m.tsSec, ns: m.tsNsec };
-  ctx.add(f.time, 0, 0, t, o);
-  ctx.add(f.timeEpoch, 0, 0, t, o);
-  const prev = ctx.state.prevTime?.(m.number);
-  ctx.add(f.timeDelta, 0, 0, prev ? sub(t, prev) : { s: 0, ns: 0 }, o);
-  const ref = ctx.state.timeRef ?? t;
-  ctx.add(f.timeRelative, 0, 0, sub(t, ref), o);
-  ctx.add(f.number, 0, 0, m.number, o);
-  ctx.add(f.len, 0, 0, m.origLen, o);
-  ctx.add(f.capLen, 0, 0, m.capLen, o);
-  ctx.add(f.marked, 0, 0, false, o);
-  ctx.add(f.ignored, 0, 0, false, o);
+  const prev = state.prevTime?.(m.number);
+  const out: [FieldDef, FieldValue][] = [[f.interfaceId, m.interfaceId]];
+  if (m.interfaceName) out.push([f.interfaceName, m.interfaceName]);
+  out.push(
+    [f.encapType, m.linkType],
+    [f.time, t],
+    [f.timeEpoch, t],
+    [f.timeDelta, prev ? sub(t, prev) : { s: 0, ns: 0 }],
+    [f.timeRelative, sub(t, state.timeRef ?? t)],
+    [f.number, m.number],
+    [f.len, m.origLen],
+    [f.capLen, m.capLen],
+    [f.marked, false],
+    [f.ignored, false],
+  );
+  return out;
+}
+
+function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
+  const o = { parent: fr };
+  const encap = {
+    parent: fr,
+    label: () => `Encapsulation type: ${linkTypeName(m.linkType)} (${m.linkType})`,
+  };
+  for (const [field, value] of frameItemValues(m, ctx.state))
+    ctx.add(field, 0, 0, value, field === frameFields.encapType ? encap : o);
 }
 
 setFrameDissector(dissectFrame);

@@ -28,6 +28,10 @@ const SUMMARY_FILTERS = [
   'tcp && !http',
   'ip.addr#1 == ip.src',
   'http.request.method == "GET" || dns.flags.response == 1',
+  'frame.len > 100 && tcp.port == 80',
+  'frame.time_relative >= 1 && frame.time_relative < 5 && !arp',
+  'frame.number in {1..10} || frame.time_delta > 0.5',
+  'frame.cap_len < frame.len',
 ];
 
 describe.skipIf(!hasCorpus)('filter passes vs full dissection', () => {

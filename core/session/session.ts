@@ -119,6 +119,7 @@ export class CaptureSession {
     this.openSeq++;
     this.state = new CaptureState();
     this.summary = new FrameSummary(this.state);
+    this.summary.meta = (i) => cap.meta(i);
     this.firstTs = { s: 0, ns: 0 };
     if (cap.index.count > 0) this.setTimeRef();
     const idx = cap.index;

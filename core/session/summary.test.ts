@@ -18,11 +18,16 @@ import { standInFields, Verdict } from './summary.js';
 
 const name = (id: number) => registry.byIdOf(id)?.abbrev ?? `#${id}`;
 
+const text = (v: unknown): string =>
+  v !== null && typeof v === 'object' && 's' in v && 'ns' in v
+    ? `${String(v.s)}s+${String(v.ns)}ns`
+    : String(v);
+
 function values(d: Dissection, ids: ReadonlySet<number>): string {
   const out: string[] = [];
   for (const id of [...ids].sort((a, b) => a - b)) {
     const items = d.byField.get(id);
-    if (items?.length) out.push(`${name(id)}=${items.map((it) => String(it.value)).join('|')}`);
+    if (items?.length) out.push(`${name(id)}=${items.map((it) => text(it.value)).join('|')}`);
   }
   return out.join(' ');
 }

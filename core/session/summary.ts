@@ -21,6 +21,7 @@ import type { Columns, Dissection, FrameMeta, Item } from '../dissect/types.js';
 import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import { ipv4Text } from '../protocols/l3-ip.js';
 import { tcpStreamOf } from '../protocols/l4-tcp.js';
+import { FRAME_ITEMS, frameItemValues } from '../protocols/frame.js';
 
 /** Frame flags. */
 const SIMPLE = 1;
@@ -98,12 +99,18 @@ function layerFieldIds(): Set<number> {
   return layerIds;
 }
 
+let frameIds: Set<number> | undefined;
+/** The frame's metadata fields (frame.number, frame.len, frame.time_relative, …): from the index, any frame. */
+function frameFieldIds(): Set<number> {
+  return (frameIds ??= new Set(FRAME_ITEMS.map((f) => f.id)));
+}
+
 let providedIds: Set<number> | undefined;
 /** Every field a stand-in dissection answers for. */
 function providedFieldIds(): Set<number> {
   if (providedIds) return providedIds;
   const h = headerFields();
-  providedIds = new Set(layerFieldIds());
+  providedIds = new Set([...layerFieldIds(), ...frameFieldIds()]);
   for (const f of Object.values(h)) providedIds.add(f.id);
   return providedIds;
 }
@@ -133,6 +140,8 @@ class Stack {
   l4Dst?: Item;
   l4Port?: [Item, Item];
   tcpStream?: Item;
+  /** Frame metadata items (under the frame item) and their one-item lists, put in byField while present. */
+  readonly frameItems = new Map<number, Item[]>();
   readonly standIn: Dissection;
   /** Whether a frame of this stack can be simple (one IPv4 and one transport header at most, not malformed). */
   readonly headerable: boolean;
@@ -192,6 +201,8 @@ class Stack {
       this.l4Port = [put(tcp ? h.tcpPort : h.udpPort, top), put(tcp ? h.tcpPort : h.udpPort, top)];
       if (tcp) this.tcpStream = put(h.tcpStream, top);
     }
+    const frameTop = byField.get(field('frame').id)?.[0];
+    if (frameTop) for (const f of FRAME_ITEMS) this.frameItems.set(f.id, [item(f, frameTop)]);
     const columns: Columns = { source: '', destination: '', protocol: '', info: '' };
     const frame: FrameMeta = {
       number: 0,
@@ -217,8 +228,9 @@ class Plan {
   private readonly clauses: number[][];
   /** The filter reads only fields a stand-in carries (and no raw bytes). */
   private readonly standIn: boolean;
-  /** ... and of those only protocol fields: any frame's stand-in answers, simple or not. */
-  private readonly protocolsOnly: boolean;
+  /** ... and some of them are IPv4/TCP/UDP header fields: only a simple frame's stand-in answers. */
+  private readonly headers: boolean;
+  readonly wantsFrame: boolean;
   readonly wantsHosts: boolean;
   readonly wantsStream: boolean;
 
@@ -226,13 +238,17 @@ class Plan {
     const provided = providedFieldIds();
     const layers = layerFieldIds();
     let standIn = !filter.needsAll;
-    let protocolsOnly = true;
+    const frame = frameFieldIds();
+    let headers = false;
+    let wantsFrame = false;
     for (const id of filter.fields) {
       if (!provided.has(id)) standIn = false;
-      if (!layers.has(id)) protocolsOnly = false;
+      else if (frame.has(id)) wantsFrame = true;
+      else if (!layers.has(id)) headers = true;
     }
     this.standIn = standIn;
-    this.protocolsOnly = protocolsOnly;
+    this.headers = headers;
+    this.wantsFrame = wantsFrame;
     const h = headerFields();
     this.wantsHosts = [h.ipSrcHost, h.ipDstHost, h.ipHost].some((f) => filter.fields.has(f.id));
     this.wantsStream = filter.fields.has(h.tcpStream.id);
@@ -255,14 +271,15 @@ class Plan {
     let v = this.perStack[st.id];
     if (v === undefined) {
       const possible = this.clauses.every((c) => c.some((p) => st.has(p)));
-      v = !possible ? 1 : this.standIn && (this.protocolsOnly || st.headerable) ? 3 : 2;
+      v = !possible ? 1 : this.standIn && (!this.headers || st.headerable) ? 3 : 2;
       this.perStack[st.id] = v;
     }
     return v;
   }
 
-  get protocolsOnlyStandIn(): boolean {
-    return this.standIn && this.protocolsOnly;
+  /** Whether any frame's stand-in answers (no header field read), simple or not. */
+  get anyFrame(): boolean {
+    return !this.headers;
   }
 }
 
@@ -280,6 +297,9 @@ export class FrameSummary {
   /** Stack ids by a hash of their layer sequence. */
   private readonly stackIds = new Map<number, number[]>();
   private readonly order: number[] = [];
+
+  /** Frame metadata by index (from the capture's index), for filters on frame.* fields; set by the session. */
+  meta?: (i: number) => FrameMeta;
 
   constructor(private readonly state: CaptureState) {}
 
@@ -385,7 +405,18 @@ export class FrameSummary {
   private standIn(i: number, st: Stack, plan: Plan): Dissection | undefined {
     const d = st.standIn;
     (d.frame as { number: number }).number = i + 1;
-    if (plan.protocolsOnlyStandIn) return d;
+    if (plan.wantsFrame) {
+      if (!this.meta) return undefined;
+      const byField = d.byField;
+      for (const id of st.frameItems.keys()) byField.delete(id);
+      for (const [f, value] of frameItemValues(this.meta(i), this.state)) {
+        const list = st.frameItems.get(f.id);
+        if (!list) return undefined;
+        list[0].value = value;
+        byField.set(f.id, list);
+      }
+    }
+    if (plan.anyFrame) return d;
     if (!(this.flags[i] & SIMPLE)) return undefined;
     if (st.ipSrc) {
       const src = this.src[i];
