@@ -244,35 +244,53 @@ const f6 = {
   fragId: uint('ipv6.fragment.id', 'Identification', 32, { base: 'hex' }),
 };
 
+const IPV6_ITEMS = [
+  f6.version,
+  f6.tclass,
+  f6.flow,
+  f6.plen,
+  f6.nxt,
+  f6.hlim,
+  f6.src,
+  f6.dst,
+  f6.addr,
+  f6.srcHost,
+  f6.dstHost,
+  f6.host,
+];
+
 export const ipv6 = defineProtocol({
   abbrev: 'ipv6',
   name: 'Internet Protocol Version 6',
   registerIn: { ethertype: 0x86dd, 'ip.proto': 41 },
   dissect(ctx) {
     const v = ctx.view;
+    // The header's items only when one is recorded (the values are read either way, for the bounds checks).
+    const items = ctx.wantsAny(IPV6_ITEMS);
     const w = v.u32be(0);
     const version = w >>> 28;
-    ctx.add(f6.version, 0, 1, version);
-    ctx.add(f6.tclass, 0, 4, (w >>> 20) & 0xff);
-    ctx.add(f6.flow, 1, 3, w & 0xfffff);
+    if (items) ctx.add(f6.version, 0, 1, version);
+    if (items) ctx.add(f6.tclass, 0, 4, (w >>> 20) & 0xff);
+    if (items) ctx.add(f6.flow, 1, 3, w & 0xfffff);
     const plen = v.u16be(4);
-    ctx.add(f6.plen, 4, 2, plen);
+    if (items) ctx.add(f6.plen, 4, 2, plen);
     let nxt = v.u8(6);
-    ctx.add(f6.nxt, 6, 1, nxt);
-    ctx.add(f6.hlim, 7, 1, v.u8(7));
-    ctx.pinfo.data.set('ipv6.hlim', v.u8(7));
+    if (items) ctx.add(f6.nxt, 6, 1, nxt);
+    if (items) ctx.add(f6.hlim, 7, 1, v.u8(7));
+    const hlim = v.u8(7);
+    if (nxt !== 6 && nxt !== 17) ctx.pinfo.data.set('ipv6.hlim', hlim); // for ICMPv6 (see ipv4Values)
     const src = v.slice(8, 16);
     const dst = v.slice(24, 16);
     const s = formatIPv6(src);
     const d = formatIPv6(dst);
-    ctx.add(f6.src, 8, 16, src);
-    ctx.add(f6.addr, 8, 16, src, { hidden: true });
-    ctx.add(f6.srcHost, 8, 16, s, { hidden: true });
-    ctx.add(f6.host, 8, 16, s, { hidden: true });
-    ctx.add(f6.dst, 24, 16, dst);
-    ctx.add(f6.addr, 24, 16, dst, { hidden: true });
-    ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
-    ctx.add(f6.host, 24, 16, d, { hidden: true });
+    if (items) ctx.add(f6.src, 8, 16, src);
+    if (items) ctx.add(f6.addr, 8, 16, src, { hidden: true });
+    if (items) ctx.add(f6.srcHost, 8, 16, s, { hidden: true });
+    if (items) ctx.add(f6.host, 8, 16, s, { hidden: true });
+    if (items) ctx.add(f6.dst, 24, 16, dst);
+    if (items) ctx.add(f6.addr, 24, 16, dst, { hidden: true });
+    if (items) ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
+    if (items) ctx.add(f6.host, 24, 16, d, { hidden: true });
     if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;

@@ -188,12 +188,15 @@ interface FrameRecord {
   relSeq: number;
   relAck: number;
   winScale: number;
-  analysis: string[];
+  analysis: readonly string[];
   dupAckNum?: number;
-  timeRel: { s: number; ns: number };
-  timeDelta: { s: number; ns: number };
+  /** tcp.time_relative and tcp.time_delta as seconds and nanoseconds (numbers: a record lives as long as the capture). */
+  relS: number;
+  relNs: number;
+  deltaS: number;
+  deltaNs: number;
   /** Sub-dissector calls and column changes, in order (decided on the first pass, replayed later). */
-  ops: Op[];
+  ops: readonly Op[];
   /** This frame's payload (or its tail) belongs to a PDU completed in that frame. */
   reassembledIn?: number;
 }
@@ -218,6 +221,16 @@ const OP_TCPCOL: Op = { op: 'tcpcol' };
 const OP_SEGNOTE: Op = { op: 'segnote' };
 const OP_FENCE: Op = { op: 'fence' };
 const OP_ILLEGAL: Op = { op: 'illegal' };
+const NO_OPS: readonly Op[] = [];
+const NO_ANALYSIS: readonly string[] = [];
+
+/**
+ * Appends a step to the frame's record. Records live as long as the capture: arrays of the exact size (most
+ * frames have one to three steps) instead of a growing array's 17 slots.
+ */
+function addOp(rec: FrameRecord, op: Op): void {
+  rec.ops = rec.ops.length ? [...rec.ops, op] : [op];
+}
 
 const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, msps: new MspTree(), untilFin: false });
 
@@ -408,8 +421,8 @@ export const tcp = defineProtocol({
       }
     }
     if (ctx.wantsAny(TIME_ITEMS)) {
-      ctx.add(f.timeRelative, 0, 0, rec.timeRel, { generated: true });
-      ctx.add(f.timeDelta, 0, 0, rec.timeDelta, { generated: true });
+      ctx.add(f.timeRelative, 0, 0, { s: rec.relS, ns: rec.relNs }, { generated: true });
+      ctx.add(f.timeDelta, 0, 0, { s: rec.deltaS, ns: rec.deltaNs }, { generated: true });
     }
     if (rec.analysis.length) {
       const an = ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' });
@@ -829,10 +842,12 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     relSeq,
     relAck,
     winScale: syn ? -1 : me.winScale,
-    analysis,
-    timeRel,
-    timeDelta,
-    ops: [],
+    analysis: analysis.length ? analysis : NO_ANALYSIS, // most frames have none: no array kept per frame
+    relS: timeRel.s,
+    relNs: timeRel.ns,
+    deltaS: timeDelta.s,
+    deltaNs: timeDelta.ns,
+    ops: NO_OPS,
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
   return rec;
@@ -852,10 +867,10 @@ function nsSince(now: { s: number; ns: number }, then: { s: number; ns: number }
 /** The frame's payload goes to the sub-dissectors as it is (or to the data dissector for a keep-alive). */
 function payloadOps(rec: FrameRecord, off: number, len: number, rlen: number): void {
   if (len <= 0) return;
-  if (rec.analysis.includes('keep_alive')) rec.ops.push({ op: 'data', off, len });
+  if (rec.analysis.includes('keep_alive')) addOp(rec, { op: 'data', off, len });
   // tcp.no_subdissector_on_error: retransmitted and out-of-order data is not handed on.
   else if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return;
-  else rec.ops.push({ op: 'direct', off, len, canDesegment: false, rlen });
+  else addOp(rec, { op: 'direct', off, len, canDesegment: false, rlen });
 }
 
 /**
@@ -1022,7 +1037,7 @@ function emitOp(
   prefix: string,
   fence: FenceState,
 ): Desegment | undefined {
-  rec.ops.push(op);
+  addOp(rec, op);
   return runOp(ctx, rec, op, lo, hi, prefix, fence);
 }
 
@@ -1092,7 +1107,7 @@ function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, 
     complete = fragmentAdd(msp.fh, n, ctx.base + hl, rec.relSeq - msp.seq, len, false, frameReader(ctx));
   } catch (e) {
     if (e instanceof ReassemblyError) {
-      rec.ops.push({ op: 'error', msg: e.message });
+      addOp(rec, { op: 'error', msg: e.message });
       return true;
     }
     throw e;
@@ -1100,7 +1115,7 @@ function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, 
   if (!complete || msp.fh.reassembledIn !== n) return false;
   const frags = msp.fh.frags.map((x): [number, number] => [x.frame, x.len]);
   markReassembled(ctx, msp.fh, n);
-  rec.ops.push({ op: 'pdu', pieces: msp.fh.pieces, frags, len: msp.fh.datalen, canDesegment: false });
+  addOp(rec, { op: 'pdu', pieces: msp.fh.pieces, frags, len: msp.fh.datalen, canDesegment: false });
   return true;
 }
 
@@ -1131,7 +1146,14 @@ interface FenceState {
   protocol: string | undefined;
 }
 
-function runOps(ctx: DissectCtx, rec: FrameRecord, ops: Op[], lo: number, hi: number, prefix: string): void {
+function runOps(
+  ctx: DissectCtx,
+  rec: FrameRecord,
+  ops: readonly Op[],
+  lo: number,
+  hi: number,
+  prefix: string,
+): void {
   const fence: FenceState = { info: undefined, protocol: undefined };
   for (const op of ops) runOp(ctx, rec, op, lo, hi, prefix, fence);
 }
