@@ -62,6 +62,10 @@ describe('pcapng sections, interfaces and timestamps', () => {
       expect(c.readPacket(i)).toEqual(pk(i).data);
       expect(ts(c, i)).toBe(`${pk(i).tsSec}.${String(pk(i).tsNsec).padStart(9, '0')}`);
     }
+    // peekPacket: the same bytes, from disk or (after a sequential pass) as a view of the chunk read.
+    for (let i = 0; i < 5; i++) expect(c.peekPacket(i)).toEqual(pk(i).data);
+    c.forEach(0, 5, () => true);
+    for (let i = 0; i < 5; i++) expect(c.peekPacket(i)).toEqual(pk(i).data);
     c.close();
   });
 

@@ -50,6 +50,12 @@ export interface CaptureFile {
   meta(i: number): FrameMeta;
   readPacket(i: number): Uint8Array;
   /**
+   * Packet i's bytes without a copy when they lie in a chunk a sequential pass read recently (else read as by
+   * readPacket). For transient reads only — reassembly re-reading earlier segments copies what it keeps: a view
+   * kept would pin its whole 4 MB chunk.
+   */
+  peekPacket(i: number): Uint8Array;
+  /**
    * Packets [from, to) in order through large buffered reads. `bytes` stays valid after the callback (each
    * refill allocates a new chunk), but keeping it pins that chunk: copy what you keep for long.
    */
@@ -308,14 +314,16 @@ async function indexFile(
   const rememberChunk = (start: number, buf: Uint8Array) => {
     recent = [{ start, buf }, ...recent.slice(0, 1)];
   };
-  const readPacket = (i: number): Uint8Array => {
+  const packetBytes = (i: number, copy: boolean): Uint8Array => {
     if (closed) throw new CaptureError('the capture is closed');
     if (!(i >= 0 && i < index.count)) throw new CaptureError(`there is no packet ${i + 1}`);
     const len = index.capLen(i);
     const at = index.offset(i);
     for (const c of recent) {
       if (at >= c.start && at + len <= c.start + c.buf.length)
-        return c.buf.slice(at - c.start, at - c.start + len);
+        return copy
+          ? c.buf.slice(at - c.start, at - c.start + len)
+          : c.buf.subarray(at - c.start, at - c.start + len);
     }
     const b = new Uint8Array(len);
     let got = 0;
@@ -354,7 +362,8 @@ async function indexFile(
       if (c) m.comments = c;
       return m;
     },
-    readPacket,
+    readPacket: (i) => packetBytes(i, true),
+    peekPacket: (i) => packetBytes(i, false),
     forEach(from, to, fn) {
       if (closed) throw new CaptureError('the capture is closed');
       const rd = new ChunkReader(fd, fstatSync(fd).size, rememberChunk);

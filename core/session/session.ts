@@ -124,7 +124,8 @@ export class CaptureSession {
     if (cap.index.count > 0) this.setTimeRef();
     const idx = cap.index;
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
-    this.state.readFrame = (n) => cap.readPacket(n - 1);
+    // Reassembly re-reads earlier segments and copies what it keeps: no copy of each packet on the way.
+    this.state.readFrame = (n) => cap.peekPacket(n - 1);
     if (this.opts.hash !== false) {
       // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
       const p: Promise<string | undefined> = sha256File(path).then(
