@@ -660,15 +660,7 @@ class Compiler {
   test(node: Node): Test {
     switch (node.k) {
       case 'logic': {
-        // Long chains (a || b || c …) are left-deep trees: walk them iteratively, not recursively.
-        const parts: Node[] = [];
-        let cur: Node = node;
-        while (cur.k === 'logic' && cur.op === node.op) {
-          parts.push(cur.b);
-          cur = cur.a;
-        }
-        parts.push(cur);
-        parts.reverse();
+        const parts = chainParts(node);
         const tests = parts.map((p) => this.test(p));
         if (node.op === 'and') return (d, e) => tests.every((t) => t(d, e));
         if (node.op === 'or') return (d, e) => tests.some((t) => t(d, e));
@@ -904,6 +896,21 @@ function slice(b: Uint8Array, ranges: SliceRange[]): Uint8Array | undefined {
   return parts.length === 1 ? parts[0] : concatBytes(...parts);
 }
 
+/**
+ * The operands of a chain of one logical operator (`a || b || c …`), in order. Long chains are left-deep trees:
+ * walked iteratively, not recursively.
+ */
+function chainParts(node: Extract<Node, { k: 'logic' }>): Node[] {
+  const parts: Node[] = [];
+  let cur: Node = node;
+  while (cur.k === 'logic' && cur.op === node.op) {
+    parts.push(cur.b);
+    cur = cur.a;
+  }
+  parts.push(cur);
+  return parts.reverse();
+}
+
 /** Most clauses kept for one filter (dropping clauses only weakens the condition: still sound). */
 const MAX_CLAUSES = 64;
 
@@ -941,15 +948,7 @@ function presence(node: Node): number[][] {
     }
     case 'logic': {
       if (node.op === 'xor') return [];
-      // Walk long chains iteratively, as the compiler does.
-      const parts: Node[] = [];
-      let cur: Node = node;
-      while (cur.k === 'logic' && cur.op === node.op) {
-        parts.push(cur.b);
-        cur = cur.a;
-      }
-      parts.push(cur);
-      parts.reverse();
+      const parts = chainParts(node);
       if (node.op === 'and') return parts.flatMap(presence).slice(0, MAX_CLAUSES);
       // (A1 ∧ A2) ∨ (B1 ∧ B2) ⇒ every (Ai ∨ Bj).
       let acc: number[][] | undefined;

@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureState, dissectFrame } from '../dissect/engine.js';
 import type { Dissection } from '../dissect/types.js';
 import { httpGifScenario } from '../testing/scenarios.js';
+import { dissectPackets } from '../testing/dissect-all.js';
 import { compileFilter, completeField, validateFilter } from './index.js';
 import '../protocols/index.js';
 import { registry } from '../fields/registry.js';
 
 /** Dissects the synthetic HTTP/GIF scenario (DNS, a keep-alive HTTP connection, GIFs, a PNG posing as GIF, a 404). */
-function scenario(): Dissection[] {
-  const pkts = httpGifScenario();
-  const state = new CaptureState();
-  state.timeRef = { s: pkts[0].tsSec, ns: pkts[0].tsNsec };
-  state.readFrame = (n) => pkts[n - 1].data;
-  return pkts.map((p, i) =>
-    dissectFrame(
-      {
-        number: i + 1,
-        tsSec: p.tsSec,
-        tsNsec: p.tsNsec,
-        capLen: p.data.length,
-        origLen: p.data.length,
-        linkType: 1,
-        interfaceId: 0,
-      },
-      p.data,
-      state,
-    ),
-  );
-}
-const ds = scenario();
+const ds = dissectPackets(httpGifScenario());
 
 function frames(expr: string): number[] {
   const c = compileFilter(expr);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureState, dissectFrame } from '../dissect/engine.js';
+import { dissectPackets } from '../testing/dissect-all.js';
 import type { Dissection } from '../dissect/types.js';
 import { registry } from '../fields/registry.js';
 import { TcpConversation } from '../testing/synth.js';
@@ -13,23 +13,7 @@ function run(body: string): Dissection[] {
   c.send(true, 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n');
   c.send(false, `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n${body}`);
   c.close();
-  const state = new CaptureState();
-  state.readFrame = (n) => c.packets[n - 1].data; // reassembly re-reads earlier segments
-  return c.packets.map((p, i) =>
-    dissectFrame(
-      {
-        number: i + 1,
-        tsSec: p.tsSec,
-        tsNsec: p.tsNsec,
-        capLen: p.data.length,
-        origLen: p.data.length,
-        linkType: 1,
-        interfaceId: 0,
-      },
-      p.data,
-      state,
-    ),
-  );
+  return dissectPackets(c.packets);
 }
 
 const fileData = (ds: Dissection[]): string[] => {

@@ -421,28 +421,12 @@ export class FrameSummary {
     if (st.ipSrc) {
       const src = this.src[i];
       const dst = this.dst[i];
-      set(st.ipSrc, src);
-      set(st.ipDst, dst);
-      const [a0, a1] = st.ipAddr as [Item, Item];
-      a0.value = src;
-      a1.value = dst;
-      if (plan.wantsHosts) {
-        const s = ipv4Text(src);
-        const t = ipv4Text(dst);
-        set(st.ipSrcHost, s);
-        set(st.ipDstHost, t);
-        const [h0, h1] = st.ipHost as [Item, Item];
-        h0.value = s;
-        h1.value = t;
-      }
+      fill(st.ipSrc, st.ipDst, st.ipAddr, src, dst);
+      if (plan.wantsHosts) fill(st.ipSrcHost, st.ipDstHost, st.ipHost, ipv4Text(src), ipv4Text(dst));
     }
     if (st.l4Src) {
       const p = this.ports[i];
-      set(st.l4Src, p >>> 16);
-      set(st.l4Dst, p & 0xffff);
-      const [p0, p1] = st.l4Port as [Item, Item];
-      p0.value = p >>> 16;
-      p1.value = p & 0xffff;
+      fill(st.l4Src, st.l4Dst, st.l4Port, p >>> 16, p & 0xffff);
       if (st.tcpStream && plan.wantsStream) {
         const stream = tcpStreamOf(this.state, i + 1);
         if (stream === undefined) return undefined;
@@ -459,6 +443,18 @@ function sameOrder(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function set(it: Item | undefined, v: FieldValue): void {
-  if (it) it.value = v;
+/** Sets a source/destination pair of items and the pair of hidden either-way items (ip.src, ip.dst, ip.addr). */
+function fill(
+  src: Item | undefined,
+  dst: Item | undefined,
+  both: [Item, Item] | undefined,
+  a: FieldValue,
+  b: FieldValue,
+): void {
+  if (src) src.value = a;
+  if (dst) dst.value = b;
+  if (both) {
+    both[0].value = a;
+    both[1].value = b;
+  }
 }

@@ -2,6 +2,7 @@
 import { openCapture } from '../capture/index.js';
 import { CaptureState, dissectFrame } from '../dissect/engine.js';
 import type { Dissection } from '../dissect/types.js';
+import type { SynthPacket } from './synth.js';
 import '../protocols/index.js';
 
 export async function dissectAll(path: string): Promise<Dissection[]> {
@@ -18,4 +19,26 @@ export async function dissectAll(path: string): Promise<Dissection[]> {
   );
   cap.close();
   return out;
+}
+
+/** The same for generated packets (Ethernet): dissected in order, re-reads served from the list. */
+export function dissectPackets(pkts: readonly SynthPacket[]): Dissection[] {
+  const state = new CaptureState();
+  if (pkts.length) state.timeRef = { s: pkts[0].tsSec, ns: pkts[0].tsNsec };
+  state.readFrame = (n) => pkts[n - 1].data;
+  return pkts.map((p, i) =>
+    dissectFrame(
+      {
+        number: i + 1,
+        tsSec: p.tsSec,
+        tsNsec: p.tsNsec,
+        capLen: p.data.length,
+        origLen: p.data.length,
+        linkType: 1,
+        interfaceId: 0,
+      },
+      p.data,
+      state,
+    ),
+  );
 }
