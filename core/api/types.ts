@@ -279,6 +279,8 @@ export interface ConversationStats {
   type: ConvType;
   conversations: Conversation[];
   endpoints: Endpoint[];
+  /** How many conversations and endpoints every type has (counted in the same pass; Wireshark's "IPv4 · 12"). */
+  counts?: Partial<Record<ConvType, { conversations: number; endpoints: number }>>;
 }
 
 // ── find packet (Edit > Find Packet) ───────────────────────────────────────────────────────────────────

@@ -77,6 +77,14 @@ describe('service: statistics', () => {
 
     const tcp = await svc.call('conversations', { type: 'tcp' });
     expect(tcp.conversations).toHaveLength(1);
+    // Every type is counted with it, and each count is that type's own table.
+    for (const type of ['eth', 'ip', 'ipv6', 'tcp', 'udp'] as const) {
+      const t = await svc.call('conversations', { type });
+      expect(tcp.counts?.[type]).toEqual({
+        conversations: t.conversations.length,
+        endpoints: t.endpoints.length,
+      });
+    }
     const [conv] = tcp.conversations;
     expect(conv.framesAB + conv.framesBA).toBe(n);
     expect(conv.bytesAB + conv.bytesBA).toBe(bytes);

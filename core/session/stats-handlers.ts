@@ -1,15 +1,15 @@
 /** Service handlers for Statistics: conversations with endpoints, and the protocol hierarchy. */
 import type { MethodName, Req, Res } from '../api/methods.js';
-import type { ConversationStats, PhsNode } from '../api/types.js';
-import { conversations, protocolHierarchy } from '../stats/run.js';
-import { ConversationTable, CONV_FIELDS } from '../stats/conversations.js';
-import { selectionOf } from '../stats/fields.js';
+import type { ConversationStats, ConvType, PhsNode } from '../api/types.js';
+import { AllConversations, allConversations, protocolHierarchy } from '../stats/run.js';
 import { PhsBuilder } from '../stats/phs.js';
 import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from './session.js';
 import { SessionError } from './session.js';
 
 type StatsMethods = 'conversations' | 'phs';
+/** The tables of every conversation type, by type. */
+type AllStats = Partial<Record<ConvType, ConversationStats>>;
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
 
 /**
@@ -35,11 +35,11 @@ function scanDisplayed(
 }
 
 export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: Handler<M> } {
-  // One pass per (capture, packet count, table, filter): switching tabs back and forth costs nothing; a capture
-  // that grew (live, or still indexing) or another display filter is counted again.
-  const cache = new Map<string, ConversationStats | PhsNode>();
+  // One pass per (capture, packet count, filter) for all conversation types, one for the hierarchy: switching
+  // tabs and types costs nothing; a capture that grew (live, or still indexing) or another filter is counted again.
+  const cache = new Map<string, AllStats | PhsNode>();
   let cacheFor: unknown;
-  const cached = <T extends ConversationStats | PhsNode>(key: string, make: () => T): T => {
+  const cached = <T extends AllStats | PhsNode>(key: string, make: () => T): T => {
     const cap = session.capture;
     if (!cap) throw new SessionError('no capture is open');
     if (cacheFor !== cap) {
@@ -57,19 +57,30 @@ export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: H
   return {
     conversations: ({ type, displayed }) => {
       const filter = filtered(displayed);
-      return cached(`conv:${type}\u0000${filter}`, () => {
-        let t: ConversationTable;
+      // Every type is counted in the same pass (the panel shows each type's count on its button): switching
+      // types then costs nothing.
+      const all = cached(`conv\u0000${filter}`, () => {
+        let tables: AllConversations;
         if (filter) {
-          t = new ConversationTable(type);
+          tables = new AllConversations();
           scanDisplayed(
             session,
-            selectionOf(CONV_FIELDS[type]),
-            (d) => t.add(d),
-            (d) => t.origin(d),
+            AllConversations.selection,
+            (d) => tables.add(d),
+            (d) => tables.origin(d),
           );
-        } else t = conversations(session, type);
-        return { type, conversations: t.conversations(), endpoints: t.endpoints() };
+        } else tables = allConversations(session);
+        const out: AllStats = {};
+        for (const [t, table] of tables.tables)
+          out[t] = { type: t, conversations: table.conversations(), endpoints: table.endpoints() };
+        return out;
       });
+      const counts: NonNullable<ConversationStats['counts']> = {};
+      for (const [t, st] of Object.entries(all) as [ConvType, ConversationStats][])
+        counts[t] = { conversations: st.conversations.length, endpoints: st.endpoints.length };
+      const mine = all[type];
+      if (!mine) throw new SessionError(`unknown conversation type ${type}`);
+      return { ...mine, counts };
     },
     phs: ({ displayed }) => {
       const filter = filtered(displayed);

@@ -1,6 +1,7 @@
 /** Statistics over a whole capture through the session's in-order scan. */
 import type { CaptureSession } from '../session/session.js';
 import type { FollowResult } from '../api/types.js';
+import type { Dissection } from '../dissect/types.js';
 import { ConversationTable, CONV_FIELDS, type ConvType } from './conversations.js';
 import { selectionOf } from './fields.js';
 import { followSelection, HttpFollower, StreamFollower } from './follow.js';
@@ -20,6 +21,31 @@ export function conversations(
   const t = new ConversationTable(type);
   session.scan(0, session.total, selectionOf(CONV_FIELDS[type]), (_i, d) => t.add(d), signal);
   return t;
+}
+
+export const CONV_TYPE_LIST = Object.keys(CONV_FIELDS) as ConvType[];
+
+/** The tables of every conversation type, filled from one dissection per frame. */
+export class AllConversations {
+  readonly tables = new Map<ConvType, ConversationTable>(
+    CONV_TYPE_LIST.map((t) => [t, new ConversationTable(t)]),
+  );
+  static readonly selection = selectionOf(CONV_TYPE_LIST.flatMap((t) => CONV_FIELDS[t]));
+
+  add(d: Dissection): void {
+    for (const t of this.tables.values()) t.add(d);
+  }
+
+  origin(d: Dissection): void {
+    for (const t of this.tables.values()) t.origin(d);
+  }
+}
+
+/** Every conversation type over the whole capture in one pass (the Statistics panel counts them all). */
+export function allConversations(session: CaptureSession, signal?: AbortSignal): AllConversations {
+  const all = new AllConversations();
+  session.scan(0, session.total, AllConversations.selection, (_i, d) => all.add(d), signal);
+  return all;
 }
 
 export function followStream(

@@ -627,6 +627,14 @@ export function StatisticsPanel() {
   const { data, error, loading } = useLatest(key, packets, load);
   const stats = data && 'conversations' in data && data.type === type ? data : null;
   const root = data && 'children' in data ? data : null;
+  // Each type's count, from the last answer for this capture and filter (all types are counted together).
+  const [counts, setCounts] = useState<{ key: string; counts: NonNullable<ConversationStats['counts']> }>();
+  const countsKey = cap === null ? '' : [cap, filter, packets].join('\u0000');
+  useEffect(() => {
+    if (data && 'conversations' in data && data.counts) setCounts({ key: countsKey, counts: data.counts });
+  }, [data, countsKey]);
+  const countOf = (t: ConvType): number | undefined =>
+    counts?.key === countsKey ? counts.counts[t]?.[tab === 'ep' ? 'endpoints' : 'conversations'] : undefined;
 
   return (
     <section className="panel stats-panel" data-testid="statistics-panel">
@@ -658,6 +666,12 @@ export function StatisticsPanel() {
                 onClick={() => setType(t)}
               >
                 {label}
+                {countOf(t) !== undefined && (
+                  <span className="st-count" data-testid={`stats-count-${t}`}>
+                    {' · '}
+                    {countOf(t)?.toLocaleString('en-US')}
+                  </span>
+                )}
               </button>
             ))}
           </span>

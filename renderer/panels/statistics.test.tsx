@@ -189,6 +189,16 @@ const header = (panel: HTMLElement, col: string): HTMLElement =>
   panel.querySelector<HTMLElement>(`[role=columnheader][data-col="${col}"]`)!;
 
 describe('Statistics panel', () => {
+  it("shows each type's count on its button, conversations or endpoints as the tab", async () => {
+    const api = fakeApi(50);
+    await openStats(api);
+    const count = (t: string) => screen.getByTestId(`stats-count-${t}`).textContent;
+    expect(count('tcp')).toBe(' · 3');
+    expect(count('udp')).toBe(' · 2');
+    fireEvent.click(screen.getByTestId('stats-tab-ep'));
+    await waitFor(() => expect(count('tcp')).toBe(` · ${fakeConversations('tcp').endpoints.length}`));
+  });
+
   it('shows TCP conversations sorted by bytes, sorts on header clicks, applies a row as filter', async () => {
     const api = fakeApi(50);
     const store = await openStats(api);

@@ -2,7 +2,7 @@
 import type { ApiEvents, EventName, MethodName, Req, Res, WirelensApi } from '../../core/api/methods.js';
 import type { CaptureInfo, HttpRequestRow, PacketDetail, PacketRow } from '../../core/api/types.js';
 
-import { fakeConversations, fakePhs } from './fake-stats.js';
+import { fakeConversationCounts, fakeConversations, fakePhs } from './fake-stats.js';
 
 export interface FakeApi extends WirelensApi {
   calls: { method: MethodName; req: unknown }[];
@@ -145,7 +145,7 @@ export function fakeApi(total = 1000): FakeApi {
         .filter((f) => f.startsWith(prefix))
         .map((abbrev) => ({ abbrev, name: abbrev, kind: 'ipv4' })),
     cancel: () => null,
-    conversations: ({ type }) => fakeConversations(type),
+    conversations: ({ type }) => ({ ...fakeConversations(type), counts: fakeConversationCounts() }),
     phs: () => fakePhs(),
     close: () => ((opened = null), null),
     interfaces: () => [{ name: 'eth0' }, { name: 'lo', description: 'Loopback' }],

@@ -90,3 +90,14 @@ export function fakePhs(): PhsNode {
     ]),
   ]);
 }
+
+/** Every type's counts, as the service sends them with each table. */
+export function fakeConversationCounts(): NonNullable<ConversationStats['counts']> {
+  const types: ConvType[] = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
+  return Object.fromEntries(
+    types.map((t) => {
+      const s = fakeConversations(t);
+      return [t, { conversations: s.conversations.length, endpoints: s.endpoints.length }];
+    }),
+  );
+}
