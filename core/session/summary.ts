@@ -9,7 +9,9 @@
  * - for a frame with at most one IPv4 header and at most one TCP or UDP header, all read whole from the frame,
  *   its addresses and ports, so a filter reading nothing but those and protocol names
  *   (`ip.addr == 10.0.0.0/8 && tcp.port == 443`) is answered from here on a stand-in dissection that has exactly
- *   the items a real one would have for those fields.
+ *   the items a real one would have for those fields;
+ * - nothing more for the frame metadata (frame.len, frame.time_relative, …): the stand-in takes it from the
+ *   capture's index.
  *
  * A frame is summarised when the first pass dissects it; the stacks are those of the first pass, which later
  * passes repeat (dissectors replay first-pass decisions). The corpus test "frame summary" checks every
