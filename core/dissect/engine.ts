@@ -264,7 +264,6 @@ interface AddOptions {
 /** wantsAny answers per selection and field group (both live as long as a filter / a module). */
 const anyCache = new WeakMap<ReadonlySet<number>, WeakMap<readonly FieldDef[], boolean>>();
 const anyColumns = new WeakMap<readonly FieldDef[], boolean>();
-const payloadCache = new WeakMap<ReadonlySet<number>, boolean>();
 const onlyCache = new WeakMap<ReadonlySet<number>, WeakMap<ReadonlySet<number>, boolean>>();
 
 /**
@@ -379,14 +378,7 @@ class Builder {
   payloadNeeded(visited: boolean): boolean {
     const sel = this.selection;
     if (!visited || this.columnsWanted || typeof sel === 'string') return true;
-    let r = payloadCache.get(sel);
-    if (r === undefined) {
-      const lower = lowerLayerIds();
-      r = false;
-      for (const id of sel) if (!lower.has(id)) r = true;
-      payloadCache.set(sel, r);
-    }
-    return r;
+    return !this.recordsOnly(lowerLayerIds());
   }
 
   /** Whether the selection records nothing but fields in `allowed` (and protocol items in it). */

@@ -99,6 +99,7 @@ function orgOf(key: string): string | undefined {
     } catch {
       table = {};
     }
+    raw = undefined; // the parsed table answers from now on
     return table[key];
   }
   const at = b.indexOf(`"${key}":`, 0, 'latin1');
