@@ -59,6 +59,36 @@ describe('App', () => {
     await waitFor(() => expect(store.getState().selectedNo).toBe(1));
   });
 
+  it('packet list columns resize by their header edge (the handle the Statistics tables share)', async () => {
+    const api = fakeApi(50);
+    const store = await opened(api);
+    const list = screen.getByTestId('packet-list');
+    const template = () =>
+      list.querySelector<HTMLElement>('.pl-header')!.style.gridTemplateColumns.split(' ');
+    const edge = screen.getByRole('separator', { name: 'Resize Source column' });
+    expect(edge.getAttribute('aria-orientation')).toBe('vertical');
+    // Info fills the rest of the row and has no handle.
+    expect(screen.getAllByRole('separator')).toHaveLength(6);
+    expect(template()[2]).toBe('170px');
+    fireEvent.mouseDown(edge, { button: 0, clientX: 400 });
+    fireEvent.mouseMove(window, { clientX: 300 });
+    fireEvent.mouseUp(window, { clientX: 300 });
+    expect(template()[2]).toBe('70px');
+    expect(screen.getAllByTestId('packet-row')[0].style.gridTemplateColumns.split(' ')[2]).toBe('70px');
+    fireEvent.mouseDown(edge, { button: 0, clientX: 400 });
+    fireEvent.mouseMove(window, { clientX: 0 });
+    fireEvent.mouseUp(window, { clientX: 0 });
+    // The browser's click that ends a drag off the handle lands on the header: it does not sort.
+    fireEvent.click(screen.getByRole('columnheader', { name: 'Source' }));
+    expect(template()[2]).toBe('30px');
+    // Double-click gives the default width back.
+    expect(store.getState().sort).toBeNull();
+    fireEvent.doubleClick(edge);
+    expect(template()[2]).toBe('170px');
+    fireEvent.keyDown(edge, { key: 'ArrowRight' });
+    expect(template()[2]).toBe('180px');
+  });
+
   it('tree and hex: clicking a byte selects the field, clicking a field highlights its bytes', async () => {
     const api = fakeApi(5);
     await opened(api);

@@ -2,7 +2,8 @@
  * Statistics panel in the web host, against tshark on the course capture (../shared/corpus/gen/http_gifs.pcap):
  * TCP conversations (numbers per stream from `tshark -T fields`, or the values recorded from tshark 4.0.17 when
  * tshark is missing), sorting, a conversation applied as filter shows exactly its packets, Follow from a row,
- * endpoints, IPv4, and the protocol hierarchy against `tshark -q -z io,phs` (or the corpus oracle phs.txt).
+ * endpoints, IPv4, and the protocol hierarchy against `tshark -q -z io,phs` (or the corpus oracle phs.txt);
+ * a column resized by dragging its header's edge.
  * Screenshots in light and dark theme go to test-results/ (look at them).
  */
 import { spawnSync } from 'node:child_process';
@@ -249,6 +250,49 @@ test.describe('statistics panel', () => {
         .map(String),
     );
     await shot(page, info, '02-sorted-by-port');
+
+    // ── resizing: drag the Address B column's edge; rows follow, the sort stays, double-click resets ──
+    const bHeader = panel.locator('[role=columnheader][data-col="b"]');
+    const bCell = page.getByTestId('stats-row').first().locator('[data-col="b"]');
+    const bEdge = panel.getByRole('separator', { name: 'Resize Address B column' });
+    await expect(bEdge).toHaveAttribute('aria-orientation', 'vertical');
+    const width = async (l: Locator): Promise<number> => (await l.boundingBox())!.width;
+    const w0 = await width(bHeader);
+    expect(await width(bCell)).toBeCloseTo(w0, 0);
+    const e0 = (await bEdge.boundingBox())!;
+    const [ex, ey] = [e0.x + e0.width / 2, e0.y + e0.height / 2];
+    await page.mouse.move(ex, ey);
+    // Hovering the header row shows every handle; the one under the pointer is solid.
+    await expect(bEdge).not.toHaveCSS('background-color', 'rgba(0, 0, 0, 0)');
+    await shot(page, info, '02b-resize-handle-hover');
+    await page.mouse.down();
+    await page.mouse.move(ex + 80, ey, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => width(bHeader)).toBeCloseTo(w0 + 80, 0);
+    expect(await width(bCell)).toBeCloseTo(w0 + 80, 0);
+    expect(await bEdge.getAttribute('aria-valuenow')).toBe(String(Math.round(w0 + 80)));
+    await expect(portHeader).toHaveAttribute('aria-sort', 'ascending');
+    await panel.screenshot({ path: info.outputPath('02c-resized-panel.png') });
+    // Held at the minimum width: the drag ends on the (narrowed) header itself, whose click must not sort.
+    const e1 = (await bEdge.boundingBox())!;
+    const h1 = (await bHeader.boundingBox())!;
+    await page.mouse.move(e1.x + e1.width / 2, ey);
+    await page.mouse.down();
+    await page.mouse.move(h1.x + 10, ey, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => width(bHeader)).toBeCloseTo(30, 0);
+    await expect(bHeader).toHaveAttribute('aria-sort', 'none');
+    await expect(portHeader).toHaveAttribute('aria-sort', 'ascending');
+    await bEdge.dblclick();
+    await expect.poll(() => width(bHeader)).toBeCloseTo(w0, 0);
+    await expect(portHeader).toHaveAttribute('aria-sort', 'ascending');
+    // From the keyboard: → widens by 10 px, Enter resets.
+    await bEdge.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => width(bHeader)).toBeCloseTo(w0 + 10, 0);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => width(bHeader)).toBeCloseTo(w0, 0);
+    console.log(`Address B column: ${w0} px, dragged to ${w0 + 80} px, held at 30 px, reset to ${w0} px`);
 
     // ── Apply as filter (button): tcp.stream eq N shows exactly that conversation's packets ──
     const pick = convs.find((c) => c.stream === 2)!;

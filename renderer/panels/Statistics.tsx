@@ -2,6 +2,8 @@
  * Statistics: Conversations, Endpoints (Ethernet, IPv4, IPv6, TCP, UDP) and Protocol Hierarchy, like Wireshark's
  * Statistics menu. Tables sort by header click and render only the rows in view; a row applies its Wireshark
  * filter (double-click, buttons, right-click menu) and a TCP/UDP conversation opens Follow on its stream.
+ * Conversation and endpoint columns resize by their header's edge, as in the packet list (ColumnResizer); the
+ * widths are kept per table (conversations or endpoints of each type) while the panel is open.
  */
 import {
   useCallback,
@@ -15,6 +17,7 @@ import {
 } from 'react';
 import type { ConversationStats, Conversation, ConvType, Endpoint, PhsNode } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
+import { ColumnResizer } from '../panes/ColumnResizer.js';
 import { useVirtual } from '../panes/useVirtual.js';
 import {
   addrWidth,
@@ -35,7 +38,9 @@ import {
   phsRows,
   sortRows,
   tableCsv,
+  withWidth,
   type Column,
+  type ColumnWidths,
   type ConvFilterKind,
   type PhsRow,
   type SortState,
@@ -187,6 +192,8 @@ interface TableProps<T> {
   rows: T[];
   cols: Column<T>[];
   widths: number[];
+  /** A column (by key) dragged to `width`, or back to its default width (undefined). */
+  onWidth(col: string, width: number | undefined): void;
   sort: SortState;
   onSort(col: Column<T>): void;
   rowKey(row: T): string;
@@ -272,12 +279,13 @@ function StatTable<T>(p: TableProps<T>) {
       onKeyDown={onKey}
     >
       <div className="st-header" role="row" style={{ gridTemplateColumns: template }}>
-        {p.cols.map((c) => {
+        {p.cols.map((c, i) => {
           const on = p.sort.key === c.key;
           return (
             <span
               key={c.key}
               role="columnheader"
+              aria-label={c.title}
               data-col={c.key}
               aria-sort={on ? (p.sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
               className={c.num ? 'num' : undefined}
@@ -286,6 +294,12 @@ function StatTable<T>(p: TableProps<T>) {
             >
               {c.title}
               {on && <i className="sort-ind">{p.sort.dir === 1 ? '▲' : '▼'}</i>}
+              <ColumnResizer
+                width={p.widths[i]}
+                title={c.title}
+                onResize={(w) => p.onWidth(c.key, w)}
+                onReset={() => p.onWidth(c.key, undefined)}
+              />
             </span>
           );
         })}
@@ -297,6 +311,7 @@ function StatTable<T>(p: TableProps<T>) {
   );
 }
 
+/** Default column widths: address columns fit their content. */
 function widthsOf<T>(cols: Column<T>[], rows: T[]): number[] {
   return cols.map((c) =>
     c.width === 'addr'
@@ -312,7 +327,16 @@ const convKey = (c: Conversation): string =>
   `${c.a}${c.portA === undefined ? '' : `:${c.portA}`}|${c.b}${c.portB === undefined ? '' : `:${c.portB}`}`;
 const epKey = (e: Endpoint): string => `${e.address}${e.port === undefined ? '' : `:${e.port}`}`;
 
-function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv' | 'ep'; type: ConvType }) {
+interface ConvTablesProps {
+  stats: ConversationStats;
+  tab: 'conv' | 'ep';
+  type: ConvType;
+  /** Dragged column widths by table ('conv:tcp', 'ep:ip', …), kept by the panel while it is open. */
+  widths: ColumnWidths;
+  setWidths(update: (w: ColumnWidths) => ColumnWidths): void;
+}
+
+function ConvTables({ stats, tab, type, widths, setWidths }: ConvTablesProps) {
   const applyFilter = useApp((s) => s.applyFilter);
   const setFilterText = useApp((s) => s.setFilterText);
   const validate = useApp((s) => s.validate);
@@ -327,8 +351,15 @@ function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv
   const epCols = useMemo(() => columnsFor(EP_COLUMNS, type), [type]);
   const convs = useMemo(() => sortRows(stats.conversations, convCols, convSort), [stats, convCols, convSort]);
   const eps = useMemo(() => sortRows(stats.endpoints, epCols, epSort), [stats, epCols, epSort]);
-  const convWidths = useMemo(() => widthsOf(convCols, stats.conversations), [convCols, stats]);
-  const epWidths = useMemo(() => widthsOf(epCols, stats.endpoints), [epCols, stats]);
+  const convDefaults = useMemo(() => widthsOf(convCols, stats.conversations), [convCols, stats]);
+  const epDefaults = useMemo(() => widthsOf(epCols, stats.endpoints), [epCols, stats]);
+  // Widths are kept per table (conversations or endpoints, of this type); a dragged width wins over the default.
+  const convTable = `conv:${type}`;
+  const epTable = `ep:${type}`;
+  const convWidths = convCols.map((c, i) => widths[convTable]?.[c.key] ?? convDefaults[i]);
+  const epWidths = epCols.map((c, i) => widths[epTable]?.[c.key] ?? epDefaults[i]);
+  const onWidth = (table: string) => (col: string, w: number | undefined) =>
+    setWidths((all) => withWidth(all, table, col, w));
 
   const prepare = (f: string) => {
     setFilterText(f);
@@ -411,6 +442,7 @@ function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv
           rows={convs}
           cols={convCols}
           widths={convWidths}
+          onWidth={onWidth(convTable)}
           sort={convSort}
           onSort={(c) => setConvSort(nextSort(convSort, c))}
           rowKey={convKey}
@@ -429,6 +461,7 @@ function ConvTables({ stats, tab, type }: { stats: ConversationStats; tab: 'conv
           rows={eps}
           cols={epCols}
           widths={epWidths}
+          onWidth={onWidth(epTable)}
           sort={epSort}
           onSort={(c) => setEpSort(nextSort(epSort, c))}
           rowKey={epKey}
@@ -606,6 +639,7 @@ export function StatisticsPanel() {
   const [tab, setTab] = useState<Tab>('conv');
   const [type, setType] = useState<ConvType>('tcp');
   const [limit, setLimit] = useState(false);
+  const [widths, setWidths] = useState<ColumnWidths>({});
 
   // Counted again for another capture (openId), when the capture grows (packets), and — limited to the display
   // filter — when another filter is applied.
@@ -707,7 +741,14 @@ export function StatisticsPanel() {
         </p>
       )}
       {tab !== 'phs' && stats && (
-        <ConvTables key={`${cap}\u0000${type}`} stats={stats} tab={tab} type={type} />
+        <ConvTables
+          key={`${cap}\u0000${type}`}
+          stats={stats}
+          tab={tab}
+          type={type}
+          widths={widths}
+          setWidths={setWidths}
+        />
       )}
       {tab === 'phs' && root && <PhsTable key={cap ?? ''} root={root} />}
     </section>

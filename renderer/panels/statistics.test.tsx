@@ -21,6 +21,7 @@ import {
   phsTotals,
   sortRows,
   tableCsv,
+  withWidth,
 } from './stats-model.js';
 
 afterEach(cleanup);
@@ -115,6 +116,20 @@ describe('sorting', () => {
     ]);
     expect(addrWidth(['10.0.0.1'], 'Address A')).toBe(90);
     expect(addrWidth(['2001:470:e5bf:dead:4957:2174:e82c:4887'], 'Address A')).toBeGreaterThan(280);
+  });
+});
+
+describe('dragged column widths', () => {
+  it('kept per table and column; undefined drops one so the column has its default again', () => {
+    let w = withWidth({}, 'conv:tcp', 'bytes', 160);
+    w = withWidth(w, 'conv:tcp', 'a', 200);
+    w = withWidth(w, 'ep:tcp', 'bytes', 50);
+    expect(w).toEqual({ 'conv:tcp': { bytes: 160, a: 200 }, 'ep:tcp': { bytes: 50 } });
+    expect(withWidth(w, 'conv:tcp', 'bytes', undefined)).toEqual({
+      'conv:tcp': { a: 200 },
+      'ep:tcp': { bytes: 50 },
+    });
+    expect(withWidth(w, 'conv:udp', 'bytes', undefined)).toEqual({ ...w, 'conv:udp': {} });
   });
 });
 
@@ -271,6 +286,111 @@ describe('Statistics panel', () => {
     await waitFor(() => expect(screen.getByTestId('follow-panel')).toBeTruthy());
     expect(store.getState().followTarget).toEqual({ proto: 'tcp', stream: 2 });
     expect((screen.getByTestId('follow-stream') as HTMLInputElement).value).toBe('2');
+  });
+
+  it('columns resize by dragging the header edge (min width, double-click and Enter reset, arrow keys); kept per table', async () => {
+    const api = fakeApi(50);
+    await openStats(api);
+    const panel = screen.getByTestId('statistics-panel');
+    const template = () =>
+      screen
+        .getByTestId('statistics-panel')
+        .querySelector<HTMLElement>('.st-header')!
+        .style.gridTemplateColumns.split(' ');
+    const rowTemplate = () => screen.getAllByTestId('stats-row')[0].style.gridTemplateColumns.split(' ');
+    const sep = (title: string) => within(panel).getByRole('separator', { name: `Resize ${title} column` });
+    const keys = [...panel.querySelectorAll<HTMLElement>('[role=columnheader]')].map((h) => h.dataset.col);
+    const at = keys.indexOf('bytes');
+    const bytes = sep('Bytes');
+    expect(bytes.getAttribute('aria-orientation')).toBe('vertical');
+    expect(bytes.tabIndex).toBe(0);
+    expect(bytes.getAttribute('aria-valuenow')).toBe('100');
+    expect(template()[at]).toBe('100px');
+    // The header keeps its own name (the handle does not add to it).
+    expect(within(panel).getByRole('columnheader', { name: 'Bytes' })).toBe(header(panel, 'bytes'));
+    expect(within(panel).getAllByRole('separator')).toHaveLength(keys.length);
+
+    // Drag the edge 60 px right: header and rows get the new width; sorting is untouched.
+    fireEvent.mouseDown(bytes, { button: 0, clientX: 500 });
+    fireEvent.mouseMove(window, { clientX: 530 });
+    fireEvent.mouseMove(window, { clientX: 560 });
+    fireEvent.mouseUp(window, { clientX: 560 });
+    fireEvent.click(bytes);
+    expect(template()[at]).toBe('160px');
+    expect(rowTemplate()[at]).toBe('160px');
+    expect(bytes.getAttribute('aria-valuenow')).toBe('160');
+    expect(header(panel, 'bytes').getAttribute('aria-sort')).toBe('descending');
+
+    // Dragged far left: held at the minimum width. The click that ends the drag on the header does not sort.
+    fireEvent.mouseDown(bytes, { button: 0, clientX: 500 });
+    fireEvent.mouseMove(window, { clientX: 100 });
+    fireEvent.mouseUp(window, { clientX: 100 });
+    fireEvent.click(header(panel, 'bytes'));
+    expect(template()[at]).toBe('30px');
+    expect(header(panel, 'bytes').getAttribute('aria-sort')).toBe('descending');
+    // A click on the header afterwards sorts as before.
+    await new Promise((r) => setTimeout(r, 0));
+    fireEvent.click(header(panel, 'bytes'));
+    expect(header(panel, 'bytes').getAttribute('aria-sort')).toBe('ascending');
+
+    // Double-click the edge: the default width again.
+    fireEvent.doubleClick(bytes);
+    expect(template()[at]).toBe('100px');
+    expect(header(panel, 'bytes').getAttribute('aria-sort')).toBe('ascending');
+
+    // Keyboard: ←/→ by 10 px (Shift 50), Enter resets — and does not reach the grid, where it would apply the
+    // selected row as filter.
+    fireEvent.mouseDown(screen.getAllByTestId('stats-row')[0]);
+    fireEvent.keyDown(bytes, { key: 'ArrowRight' });
+    fireEvent.keyDown(bytes, { key: 'ArrowRight', shiftKey: true });
+    expect(template()[at]).toBe('160px');
+    fireEvent.keyDown(bytes, { key: 'ArrowLeft' });
+    expect(template()[at]).toBe('150px');
+    fireEvent.keyDown(bytes, { key: 'Enter' });
+    expect(template()[at]).toBe('100px');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(filtersApplied(api)).toEqual([]);
+
+    // Widths are kept per table while the panel is open: TCP conversations keep theirs across a visit to UDP
+    // and to the TCP endpoints, which have their own.
+    const addrAt = keys.indexOf('a');
+    const addrDefault = template()[addrAt];
+    fireEvent.keyDown(sep('Address A'), { key: 'ArrowRight', shiftKey: true });
+    const addrWide = `${parseInt(addrDefault) + 50}px`;
+    expect(template()[addrAt]).toBe(addrWide);
+    fireEvent.click(screen.getByTestId('stats-type-udp'));
+    await waitFor(() => expect(screen.getByTestId('statistics-panel').textContent).toContain('2001:db8::1'));
+    expect(template()[addrAt]).toBe(
+      `${addrWidth(
+        fakeConversations('udp').conversations.map((c) => c.a),
+        'Address A',
+      )}px`,
+    );
+    fireEvent.click(screen.getByTestId('stats-tab-ep'));
+    await waitFor(() => expect(screen.getByTestId('ep-table')).toBeTruthy());
+    fireEvent.click(screen.getByTestId('stats-type-tcp'));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('stats-row').length).toBe(fakeConversations('tcp').endpoints.length),
+    );
+    fireEvent.keyDown(sep('Packets'), { key: 'ArrowLeft' });
+    const epPackets = [...panel.querySelectorAll<HTMLElement>('[role=columnheader]')].findIndex(
+      (h) => h.dataset.col === 'packets',
+    );
+    expect(template()[epPackets]).toBe('68px');
+    fireEvent.click(screen.getByTestId('stats-tab-conv'));
+    await waitFor(() => expect(screen.getByTestId('conv-table')).toBeTruthy());
+    expect(template()[addrAt]).toBe(addrWide);
+    expect(template()[keys.indexOf('packets')]).toBe('78px');
+    fireEvent.click(screen.getByTestId('stats-tab-ep'));
+    await waitFor(() => expect(screen.getByTestId('ep-table')).toBeTruthy());
+    expect(template()[epPackets]).toBe('68px');
+
+    // Closed and opened again: the default widths.
+    fireEvent.click(screen.getByTestId('open-statistics'));
+    expect(screen.queryByTestId('statistics-panel')).toBeNull();
+    fireEvent.click(screen.getByTestId('open-statistics'));
+    await waitFor(() => expect(screen.getByTestId('conv-table')).toBeTruthy());
+    expect(template()[addrAt]).toBe(addrDefault);
   });
 
   it('type selector, endpoints tab, and no port columns for IPv4', async () => {

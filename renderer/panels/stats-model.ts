@@ -287,6 +287,20 @@ export function addrWidth(texts: Iterable<string>, title: string): number {
   return Math.round(Math.min(300, Math.max(90, n * 7.3 + 16)));
 }
 
+/** Column widths the user dragged, by table ('conv:tcp', 'ep:udp', …) then column key. */
+export type ColumnWidths = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/** `all` with one column's dragged width set, or (undefined) dropped so the column has its default again. */
+export function withWidth(
+  all: ColumnWidths,
+  table: string,
+  col: string,
+  width: number | undefined,
+): ColumnWidths {
+  const { [col]: _old, ...rest } = all[table] ?? {};
+  return { ...all, [table]: width === undefined ? rest : { ...rest, [col]: width } };
+}
+
 // ── protocol hierarchy ──────────────────────────────────────────────────────────────────────────────────
 
 export interface PhsRow {

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../state/context.js';
 import { rowColors } from '../state/colors.js';
+import { ColumnResizer } from './ColumnResizer.js';
 import { MAX_PX, useVirtual } from './useVirtual.js';
 
 export const ROW_H = 20;
@@ -73,19 +74,7 @@ export function PacketList() {
   };
 
   const template = widths.map((w) => (w ? `${w}px` : 'minmax(200px, 1fr)')).join(' ');
-  const startResize = (i: number, e: ReactMouseEvent) => {
-    e.preventDefault();
-    const x0 = e.clientX;
-    const w0 = widths[i];
-    const move = (ev: MouseEvent) =>
-      setWidths((ws) => ws.map((w, j) => (j === i ? Math.max(30, w0 + ev.clientX - x0) : w)));
-    const up = () => {
-      window.removeEventListener('mousemove', move);
-      window.removeEventListener('mouseup', up);
-    };
-    window.addEventListener('mousemove', move);
-    window.addEventListener('mouseup', up);
-  };
+  const setWidth = (i: number, w: number) => setWidths((ws) => ws.map((x, j) => (j === i ? w : x)));
 
   const rows = [];
   for (let i = win.first; i < win.first + win.count; i++) {
@@ -142,6 +131,7 @@ export function PacketList() {
             <span
               key={c.key}
               role="columnheader"
+              aria-label={c.title}
               aria-sort={sort?.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
               className={c.align === 'right' ? 'num sortable' : 'sortable'}
               onClick={() => void sortBy(c.key)}
@@ -150,10 +140,11 @@ export function PacketList() {
               {c.title}
               {sort?.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
               {c.width ? (
-                <i
-                  className="col-resize"
-                  onClick={(e) => e.stopPropagation()}
-                  onMouseDown={(e) => startResize(i, e)}
+                <ColumnResizer
+                  width={widths[i]}
+                  title={c.title}
+                  onResize={(w) => setWidth(i, w)}
+                  onReset={() => setWidth(i, c.width)}
                 />
               ) : null}
             </span>
