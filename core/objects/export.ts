@@ -1,26 +1,30 @@
 /**
  * Writing exported objects safely: names can never leave the folder, existing files are never overwritten
- * (Wireshark's "(1)" suffix, no cap), each file is written to a temporary name and renamed, and every failure is
- * reported with the file name and the reason. report.json and report.csv go beside the files.
+ * (Wireshark's "(1)" suffix, no cap), each file is written to a temporary name and then linked (or renamed) to
+ * its own, and every failure is reported with the file name and the reason. report.json and report.csv go beside
+ * the files.
  */
 import {
   closeSync,
   existsSync,
+  linkSync,
   mkdirSync,
   openSync,
   realpathSync,
   renameSync,
-  unlinkSync,
-  writeSync,
+  rmSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { ExportResult, HashVerdict, SignatureInfo } from '../api/types.js';
+import type { ExportResult, HashVerdict, Hashes, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
 import { checkSignature } from '../forensics/signature.js';
-import { safeName, uniqueNames } from './naming.js';
+import { NameAllocator, safeName } from './naming.js';
 
-export interface Exportable {
+/** What the report says of an object besides its bytes. */
+export interface ObjectMeta {
   index: number;
   frame: number;
   filename: string;
@@ -29,6 +33,9 @@ export interface Exportable {
   contentType: string;
   source: string;
   destination: string;
+}
+
+export interface Exportable extends ObjectMeta {
   bytes: () => Uint8Array;
 }
 
@@ -50,29 +57,46 @@ export interface ReportRow {
   hashSet: HashVerdict;
 }
 
+export type HashSetVerdict = (h: Hashes) => HashVerdict;
+
 /** True when `path` is directly inside `dir` (one path component, no traversal). */
 function inside(dir: string, path: string): boolean {
   return dirname(path) === dir && !['', '.', '..'].includes(basename(path));
 }
 
-/** Writes bytes to dir/name through a temporary file; never overwrites (exclusive create). */
+const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/**
+ * Writes bytes to dir/name through a temporary file, never overwriting: the finished file gets its name by a hard
+ * link, which fails when the name exists; in a folder without hard links (FAT, exFAT, some network shares) by a
+ * rename after checking the name is still free. Synchronous: on this path (thousands of small files) the
+ * promise API's per-file work costs the dissecting thread more than the system calls it would overlap.
+ */
 function writeNew(dir: string, name: string, data: Uint8Array): string {
   const final = join(dir, name);
   if (!inside(dir, final)) throw new Error('the name would leave the export folder');
-  const tmp = join(dir, `.wirelens-${process.pid}-${Math.random().toString(36).slice(2)}.part`);
-  const fd = openSync(tmp, 'wx', 0o644);
+  const tmp = join(dir, `.wirelens-${process.pid}-${randomUUID()}.part`);
+  let renamed = false;
   try {
-    let o = 0;
-    while (o < data.length) o += writeSync(fd, data, o, data.length - o);
-    // No fsync per file: the rename makes each file appear whole; thousands of fsyncs would dominate the export.
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      let o = 0;
+      while (o < data.length) o += writeSync(fd, data, o, data.length - o);
+      // No fsync per file: the link or rename makes each file appear whole; thousands of fsyncs would dominate.
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(tmp, final);
+    } catch (e) {
+      if (errno(e) === 'EEXIST' || existsSync(final))
+        throw new Error('a file of that name appeared meanwhile');
+      renameSync(tmp, final);
+      renamed = true;
+    }
   } finally {
-    closeSync(fd);
+    if (!renamed) rmSync(tmp, { force: true });
   }
-  if (existsSync(final)) {
-    unlinkSync(tmp);
-    throw new Error('a file of that name appeared meanwhile');
-  }
-  renameSync(tmp, final);
   return final;
 }
 
@@ -104,11 +128,7 @@ export function reportCsv(rows: ReportRow[]): string {
   return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
-export async function analyse(
-  o: Exportable,
-  data: Uint8Array,
-  verdict: (h: { md5: string; sha1: string; sha256: string }) => HashVerdict,
-): Promise<ReportRow> {
+export async function analyse(o: ObjectMeta, data: Uint8Array, verdict: HashSetVerdict): Promise<ReportRow> {
   const h = hashBytes(data);
   const sig = await checkSignature(data, o.filename, o.contentType);
   return {
@@ -128,43 +148,84 @@ export async function analyse(
   };
 }
 
-export async function exportObjects(
-  objects: readonly Exportable[],
-  dirArg: string,
-  verdict: (h: { md5: string; sha1: string; sha256: string }) => HashVerdict = () => 'unknown',
-  capture?: { name: string; sha256?: string },
-): Promise<ExportResult & { rows: ReportRow[] }> {
-  mkdirSync(dirArg, { recursive: true });
-  const dir = realpathSync(dirArg);
-  const names = uniqueNames(
-    objects.map((o) => safeName(o.filename)),
-    (n) => existsSync(join(dir, n)) || n === 'report.json' || n === 'report.csv',
-  );
-  const result: ExportResult & { rows: ReportRow[] } = { dir, written: [], failed: [], rows: [] };
-  for (let i = 0; i < objects.length; i++) {
-    const o = objects[i];
-    const name = names[i];
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Exports objects into a folder one at a time, as they come (during the first pass of a capture): each gets a
+ * free, safe name, is hashed, checked and written; finish() writes report.json and report.csv.
+ */
+export class ObjectExporter {
+  readonly dir: string;
+  private readonly names: NameAllocator;
+  private readonly result: ExportResult & { rows: ReportRow[] };
+
+  constructor(
+    dir: string,
+    private readonly verdict: HashSetVerdict = () => 'unknown',
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.dir = realpathSync(dir);
+    this.result = { dir: this.dir, written: [], failed: [], rows: [] };
+    this.names = new NameAllocator(
+      Infinity,
+      (n) => existsSync(join(this.dir, n)) || n === 'report.json' || n === 'report.csv',
+    );
+  }
+
+  /** Exports `data` as object `o`, under a free name derived from o.filename. */
+  async add(o: ObjectMeta, data: Uint8Array): Promise<void> {
+    const filename = this.names.next(safeName(o.filename));
     try {
-      const data = o.bytes();
-      const path = writeNew(dir, name, data);
-      const row = await analyse({ ...o, filename: name }, data, verdict);
-      result.rows.push(row);
-      result.written.push({ index: o.index, filename: name, path, size: data.length, sha256: row.sha256 });
+      const row = await analyse({ ...o, filename }, data, this.verdict);
+      const path = writeNew(this.dir, filename, data);
+      this.result.rows.push(row);
+      this.result.written.push({ index: o.index, filename, path, size: data.length, sha256: row.sha256 });
     } catch (e) {
-      result.failed.push({
-        index: o.index,
-        filename: name,
-        reason: e instanceof Error ? e.message : String(e),
-      });
+      this.result.failed.push({ index: o.index, filename, reason: reason(e) });
     }
   }
-  const meta = {
-    capture,
-    exportedAt: new Date().toISOString(),
-    written: result.written.length,
-    failed: result.failed,
-  };
-  writeFileSync(join(dir, 'report.json'), JSON.stringify({ ...meta, objects: result.rows }, null, 2));
-  writeFileSync(join(dir, 'report.csv'), reportCsv(result.rows));
-  return result;
+
+  /** Records an object whose bytes could not be had, under the name it would have had. */
+  fail(o: ObjectMeta, e: unknown): void {
+    this.result.failed.push({
+      index: o.index,
+      filename: this.names.next(safeName(o.filename)),
+      reason: reason(e),
+    });
+  }
+
+  /** Writes report.json and report.csv (with the capture's identity when given); returns what was exported. */
+  finish(capture?: { name: string; sha256?: string }): ExportResult & { rows: ReportRow[] } {
+    const r = this.result;
+    const meta = {
+      capture,
+      exportedAt: new Date().toISOString(),
+      written: r.written.length,
+      failed: r.failed,
+    };
+    writeFileSync(join(this.dir, 'report.json'), JSON.stringify({ ...meta, objects: r.rows }, null, 2));
+    writeFileSync(join(this.dir, 'report.csv'), reportCsv(r.rows));
+    return r;
+  }
+}
+
+/** Exports a list of objects (see ObjectExporter). */
+export async function exportObjects(
+  objects: readonly Exportable[],
+  dir: string,
+  verdict?: HashSetVerdict,
+  capture?: { name: string; sha256?: string },
+): Promise<ExportResult & { rows: ReportRow[] }> {
+  const ex = new ObjectExporter(dir, verdict);
+  for (const o of objects) {
+    let data: Uint8Array;
+    try {
+      data = o.bytes();
+    } catch (e) {
+      ex.fail(o, e);
+      continue;
+    }
+    await ex.add(o, data);
+  }
+  return ex.finish(capture);
 }

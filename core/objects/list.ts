@@ -4,7 +4,7 @@ import { httpState, type HttpObjectRecord } from '../protocols/l7-http.js';
 import type { CaptureSession } from '../session/session.js';
 import { itemBytes } from '../dissect/engine.js';
 import { registry } from '../fields/registry.js';
-import { tsharkName, uniqueNames } from './naming.js';
+import { NameAllocator, tsharkName, uniqueNames } from './naming.js';
 
 export interface ObjectEntry extends HttpObject {
   record: HttpObjectRecord;
@@ -14,22 +14,65 @@ export interface ObjectEntry extends HttpObject {
 export function listObjects(session: CaptureSession, signal?: AbortSignal): ObjectEntry[] {
   session.analyseTo(session.total, signal);
   const records = httpState({ state: session.captureState }).objects;
-  const names = uniqueNames(
-    records.map((r) => tsharkName(r.hasUri ? r.uri : undefined, r.frame, r.contentType)),
-  );
-  return records.map((r, index) => ({
+  const names = uniqueNames(records.map(baseName));
+  return records.map((r, index) => toEntry(r, index, names[index]));
+}
+
+const baseName = (r: HttpObjectRecord) => tsharkName(r.hasUri ? r.uri : undefined, r.frame, r.contentType);
+
+function toEntry(r: HttpObjectRecord, index: number, filename: string): ObjectEntry {
+  return {
     index,
     frame: r.frame,
     ...(r.requestFrame !== undefined ? { requestFrame: r.requestFrame } : {}),
     host: r.host,
     contentType: r.contentType,
     size: r.size,
-    filename: names[index],
+    filename,
     uri: r.uri,
     source: r.source,
     destination: r.destination,
     record: r,
-  }));
+  };
+}
+
+/** Frames the first pass takes between two turns of the event loop in forEachObject. */
+const SLICE = 4096;
+
+/**
+ * Every object of the capture with its bytes, as listObjects and objectBytes give them, handed to `take` in
+ * order. Objects the first pass has not reached yet are handed over as it finds them, so their frames are not
+ * dissected a second time (an export of a capture just opened dissects each frame once); the first pass then
+ * runs in slices, and `take`'s asynchronous work (file writes) proceeds between them. The bytes are the
+ * caller's to keep.
+ */
+export async function forEachObject(
+  session: CaptureSession,
+  take: (entry: ObjectEntry, bytes: Uint8Array) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const st = httpState({ state: session.captureState });
+  if (st.onObject) throw new Error('another object walk is running on this capture');
+  const names = new NameAllocator(Infinity);
+  let index = 0;
+  const entry = (r: HttpObjectRecord) => toEntry(r, index++, names.next(baseName(r)));
+  // Objects found before this walk: their frames are dissected again.
+  const known = st.objects.slice();
+  const found: [ObjectEntry, Uint8Array][] = [];
+  st.onObject = (r, body) => void found.push([entry(r), body.slice()]);
+  try {
+    for (const r of known) {
+      const e = entry(r);
+      await take(e, objectBytes(session, e));
+    }
+    while (session.analysedCount < session.total) {
+      session.analyseTo(session.analysedCount + SLICE, signal);
+      for (const [e, bytes] of found.splice(0)) await take(e, bytes);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    st.onObject = undefined;
+  }
 }
 
 let fileDataOnly: ReadonlySet<number> | undefined;

@@ -125,18 +125,34 @@ export function tsharkNames(
   cap = TSHARK_DUPLICATE_CAP,
   taken: (name: string) => boolean = () => false,
 ): string[] {
-  const used = new Set<string>(['.', '..']);
+  const names = new NameAllocator(cap, taken);
+  return bases.map((base) => names.next(base));
+}
+
+/**
+ * tsharkNames one name at a time, for objects named as they are found (an export during the first pass): the
+ * same names in the same order.
+ */
+export class NameAllocator {
+  private readonly used = new Set<string>(['.', '..']);
   // Every "(k)" below next.get(base) is known to be taken: 100k identical names stay linear.
-  const next = new Map<string, number>();
-  return bases.map((base) => {
-    let n = Math.min(next.get(base) ?? 0, cap - 1);
+  private readonly nextOf = new Map<string, number>();
+
+  constructor(
+    private readonly cap = TSHARK_DUPLICATE_CAP,
+    private readonly taken: (name: string) => boolean = () => false,
+  ) {}
+
+  next(base: string): string {
+    const cap = this.cap;
+    let n = Math.min(this.nextOf.get(base) ?? 0, cap - 1);
     let name = massage(base, n);
-    while ((used.has(name) || taken(name)) && ++n < cap) name = massage(base, n);
+    while ((this.used.has(name) || this.taken(name)) && ++n < cap) name = massage(base, n);
     if (n >= cap) n = cap - 1;
-    used.add(name);
-    next.set(base, n + 1);
+    this.used.add(name);
+    this.nextOf.set(base, n + 1);
     return name;
-  });
+  }
 }
 
 /** Unique names in order, never capped: the first keeps its name, later ones get (1), (2), … */

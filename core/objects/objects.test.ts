@@ -8,11 +8,13 @@ import { CaptureSession } from '../session/session.js';
 import { httpGifScenario } from '../testing/scenarios.js';
 import { capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
 import { exportObjects, type Exportable } from './export.js';
-import { listObjects, objectBytes } from './list.js';
+import { forEachObject, listObjects, objectBytes } from './list.js';
+import { exportCommand, reportCommand } from '../cli/commands/forensic.js';
 import { massage, safeName, tsharkName, tsharkNames, uniqueNames, uriBasename } from './naming.js';
 import { exportable, selectObjects } from './select.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'wirelens-objects-'));
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
 describe('export names', () => {
   it("follow tshark's rules for ordinary URIs", () => {
@@ -100,6 +102,56 @@ describe('export objects', () => {
       'missing(1).gif',
     ]);
     s.close();
+  });
+
+  it('wirelens export writes what exportObjects writes, during the first pass; --type and -Y select', async () => {
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    const ref = await exportObjects(
+      listObjects(s).map((o) => exportable(s, o)),
+      join(tmp(), 'ref'),
+    );
+    s.close();
+    const run = async (...args: string[]) => {
+      const out = join(tmp(), 'cli');
+      let text = '';
+      const code = await exportCommand.run([file, '--out', out, ...args], {
+        out: (t) => void (text += t),
+        err: () => undefined,
+      });
+      return { code, lines: text.trim().split('\n'), out };
+    };
+    const all = await run();
+    expect(all.code).toBe(0);
+    expect(all.lines).toEqual(ref.written.map((w) => `${w.filename}\t${w.size}\t${w.sha256}`));
+    const strip = (path: string) =>
+      (JSON.parse(readFileSync(path, 'utf8')) as { objects: unknown[] }).objects;
+    expect(strip(join(all.out, 'report.json'))).toEqual(strip(join(ref.dir, 'report.json')));
+    expect(readFileSync(join(all.out, 'report.csv'), 'utf8')).toBe(
+      readFileSync(join(ref.dir, 'report.csv'), 'utf8'),
+    );
+    expect(readdirSync(all.out).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect((await run('--type', 'gif')).lines.map((l) => l.split('\t')[0])).toEqual([
+      'logo.gif',
+      'dot.gif%3fx=1',
+      'fake.gif',
+      'missing.gif',
+    ]);
+    expect((await run('-Y', 'http.response_for.uri contains "dot"')).lines.map((l) => l.split('\t')[0])).toEqual([
+      'dot.gif%3fx=1',
+    ]);
+    const rep = join(tmp(), 'report');
+    expect(
+      await reportCommand.run([file, '--out', rep], { out: () => undefined, err: () => undefined }),
+    ).toBe(0);
+    const objs = (
+      JSON.parse(readFileSync(join(rep, 'report.json'), 'utf8')) as { objects: { md5: string }[] }
+    ).objects;
+    expect(objs.map((o) => o.md5)).toEqual(
+      (
+        JSON.parse(readFileSync(join(ref.dir, 'report.json'), 'utf8')) as { objects: { md5: string }[] }
+      ).objects.map((o) => o.md5),
+    );
   });
 
   it('keeps hostile names inside the folder, never loses one, and reports failures by name', async () => {
@@ -193,6 +245,29 @@ describe.skipIf(!hasCorpus)('export objects vs tshark --export-objects', () => {
     expect(total).toBeGreaterThanOrEqual(12);
     // The course captures must be exact.
     expect(report.some((r) => /^http_gifs\.pcap(ng)?:/.test(r))).toBe(false);
+  });
+
+  it('hands over the same objects and bytes during the first pass as listObjects and objectBytes', async () => {
+    let objects = 0;
+    for (const name of oracleCaptures()) {
+      if (!existsSync(oracleFile(name, 'exports.tsv'))) continue;
+      const ref = new CaptureSession({ hash: false });
+      await ref.open(capturePath(name));
+      const want = listObjects(ref).map((o) => ({ ...o, bytes: md5(objectBytes(ref, o)) }));
+      ref.close();
+      // A capture just opened, one whose first pass stopped halfway, and one already analysed.
+      for (const start of [0, 0.5, 1]) {
+        const s = new CaptureSession({ hash: false });
+        await s.open(capturePath(name));
+        s.analyseTo(Math.floor(s.total * start));
+        const got: typeof want = [];
+        await forEachObject(s, (o, data) => void got.push({ ...o, bytes: md5(data) }));
+        expect(got, `${name} from ${start}`).toEqual(want);
+        s.close();
+      }
+      objects += want.length;
+    }
+    expect(objects).toBeGreaterThan(300);
   });
 
   it('flags fake.gif (a PNG served as image/gif) in the export of http_gifs.pcap', async () => {

@@ -176,6 +176,11 @@ interface HttpState {
   /** Last request per TCP stream (names the data of continuation frames). */
   lastRequest: Map<number, HttpRequestInfo>;
   objects: HttpObjectRecord[];
+  /**
+   * Called on the first pass with each object as it is found and its body (valid during the call only): lets an
+   * export started on a fresh capture write the bodies without dissecting their frames again.
+   */
+  onObject?: (record: HttpObjectRecord, body: Uint8Array) => void;
   requests: number;
   responses: number;
 }
@@ -664,7 +669,7 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
   if (datalen > 0) {
     const body = v.slice(o, datalen);
     ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
-    if (!ctx.visited) pushObject(ctx, st, ctx.frame.number, last, contentType, datalen);
+    if (!ctx.visited) pushObject(ctx, st, ctx.frame.number, last, contentType, body);
     if (last) {
       const magic = datalen >= 6 ? v.latin1(o, 6) : '';
       if (msgIndex === 0 && (magic === 'GIF89a' || magic === 'GIF87a')) ctx.columns.info += ` (${magic})`;
@@ -888,7 +893,7 @@ function dissectMessage(
     const own: HttpRequestInfo | undefined = p.isRequest
       ? { frame: n, method: p.method!, uri: p.uri!, host, ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } }
       : req;
-    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), body.length);
+    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), body);
   }
   const ct = header(p, 'content-type') ?? '';
   mediaLayer(ctx, bodyCtx, ct);
@@ -922,11 +927,11 @@ function pushObject(
   frame: number,
   req: HttpRequestInfo | undefined,
   contentType: string,
-  size: number,
+  body: Uint8Array,
 ): void {
   let fileData = 0;
   for (let k = st.objects.length - 1; k >= 0 && st.objects[k].frame === frame; k--) fileData++;
-  st.objects.push({
+  const record: HttpObjectRecord = {
     frame,
     fileData,
     requestFrame: req?.frame,
@@ -936,9 +941,11 @@ function pushObject(
     contentType,
     source: ctx.pinfo.netSrc ?? '',
     destination: ctx.pinfo.netDst ?? '',
-    size,
+    size: body.length,
     hasUri: req !== undefined,
-  });
+  };
+  st.objects.push(record);
+  st.onObject?.(record, body);
 }
 
 /** The pseudo stream index of SSDP datagrams in the HTTP state (TCP streams are ≥ 0). */

@@ -3,9 +3,15 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs, UsageError, withSession, type CliIO, type Command } from '../command.js';
 import { findGifDownloads } from '../../objects/gifs.js';
-import { exportObjects, analyse } from '../../objects/export.js';
-import { exportable, selectObjects } from '../../objects/select.js';
-import { objectBytes } from '../../objects/list.js';
+import {
+  ObjectExporter,
+  analyse,
+  exportObjects,
+  type HashSetVerdict,
+  type ReportRow,
+} from '../../objects/export.js';
+import { exportable, matchesType, selectObjects } from '../../objects/select.js';
+import { forEachObject, objectBytes } from '../../objects/list.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -89,15 +95,22 @@ export const exportCommand: Command = {
     const r = await withSession(
       positionals[0],
       async (s) => {
-        const objs = selectObjects(s, { type: options.get('--type'), filter: options.get('-Y') });
+        const type = options.get('--type');
+        const filter = options.get('-Y');
         const hs = store();
-        const sha = await s.fileSha256();
-        return exportObjects(
-          objs.map((o) => exportable(s, o)),
-          out,
-          (h) => hs.verdictOf(h),
-          { name: basename(positionals[0]), sha256: sha },
-        );
+        const verdict: HashSetVerdict = (h) => hs.verdictOf(h);
+        const capture = async () => ({ name: basename(positionals[0]), sha256: await s.fileSha256() });
+        // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
+        if (filter)
+          return exportObjects(
+            selectObjects(s, { type, filter }).map((o) => exportable(s, o)),
+            out,
+            verdict,
+            await capture(),
+          );
+        const ex = new ObjectExporter(out, verdict);
+        await forEachObject(s, (o, data) => (type && !matchesType(o, type) ? undefined : ex.add(o, data)));
+        return ex.finish(await capture());
       },
       true,
     );
@@ -239,13 +252,11 @@ export const reportCommand: Command = {
         const capture = s.info();
         const hs = store();
         const thumbs = new Map<string, Uint8Array>();
-        const rows = [];
-        for (const o of selectObjects(s, {})) {
-          const data = objectBytes(s, o);
-          const row = await analyse(exportable(s, o), data, (h) => hs.verdictOf(h));
-          rows.push(row);
+        const rows: ReportRow[] = [];
+        await forEachObject(s, async (o, data) => {
+          rows.push(await analyse(o, data, (h) => hs.verdictOf(h)));
           if (data.length <= 256 * 1024) thumbs.set(o.filename, data);
-        }
+        });
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
         return writeReport(
           out,
