@@ -137,9 +137,9 @@ describe('export objects', () => {
       'fake.gif',
       'missing.gif',
     ]);
-    expect((await run('-Y', 'http.response_for.uri contains "dot"')).lines.map((l) => l.split('\t')[0])).toEqual([
-      'dot.gif%3fx=1',
-    ]);
+    expect(
+      (await run('-Y', 'http.response_for.uri contains "dot"')).lines.map((l) => l.split('\t')[0]),
+    ).toEqual(['dot.gif%3fx=1']);
     const rep = join(tmp(), 'report');
     expect(
       await reportCommand.run([file, '--out', rep], { out: () => undefined, err: () => undefined }),
