@@ -305,18 +305,22 @@ export class FrameSummary {
 
   constructor(private readonly state: CaptureState) {}
 
+  private readonly collect = (items: readonly unknown[], fid: number): void => {
+    if (layerFieldIds().has(fid)) for (let k = 0; k < items.length; k++) this.order.push(fid);
+  };
+
   /** Records what the first pass found in frame index `i` (its dissection `d`, whatever the selection). */
   add(i: number, d: Dissection): void {
     if (i >= this.stackOf.length) this.grow(i + 1);
-    const layers = layerFieldIds();
     const order = this.order;
     order.length = 0;
-    for (const [fid, items] of d.byField)
-      if (layers.has(fid)) for (let k = 0; k < items.length; k++) order.push(fid);
+    // forEach with one callback for all frames: a for…of over the entries allocates a pair per field.
+    d.byField.forEach(this.collect);
     let hash = order.length;
     for (let k = 0; k < order.length; k++) hash = (Math.imul(hash, 31) + order[k]) | 0;
     let candidates = this.stackIds.get(hash);
-    let id = candidates?.find((c) => sameOrder(this.stacks[c].order, order));
+    let id: number | undefined;
+    if (candidates) for (const c of candidates) if (sameOrder(this.stacks[c].order, order)) id = c;
     if (id === undefined) {
       if (this.stacks.length >= 0xfffe) return; // more distinct stacks than ever seen: leave unsummarised
       id = this.stacks.length;
