@@ -38,6 +38,8 @@ interface Expr {
 interface Ctx {
   fields: Set<number>;
   needsAll: boolean;
+  /** A slice reads the bytes an item covers: the items must come from a real dissection. */
+  needsBytes: boolean;
   warnings: Diagnostic[];
 }
 
@@ -461,7 +463,7 @@ class Compiler {
         if (node.a.k === 'word' && !lookupField(node.a.tok.text))
           return err(`Range is not supported for entity ${node.a.tok.text}`, node.a.span);
         const inner = this.value(node.a, side, opText);
-        this.c.needsAll = true;
+        this.c.needsBytes = true;
         const ranges = node.ranges;
         const innerType = inner.type;
         return {
@@ -973,10 +975,18 @@ export function compileNode(
   test: Test;
   fields: Set<number>;
   needsAll: boolean;
+  needsBytes: boolean;
   requires: number[][];
   warnings: Diagnostic[];
 } {
-  const c: Ctx = { fields: new Set(), needsAll: false, warnings: [] };
+  const c: Ctx = { fields: new Set(), needsAll: false, needsBytes: false, warnings: [] };
   const test = new Compiler(c, input).test(node);
-  return { test, fields: c.fields, needsAll: c.needsAll, requires: presence(node), warnings: c.warnings };
+  return {
+    test,
+    fields: c.fields,
+    needsAll: c.needsAll,
+    needsBytes: c.needsBytes,
+    requires: presence(node),
+    warnings: c.warnings,
+  };
 }

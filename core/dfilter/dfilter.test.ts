@@ -141,6 +141,13 @@ describe('display filter language', () => {
     expect(c.ok && c.filter.fields.size).toBe(2);
     const s = compileFilter('frame contains "x"');
     expect(s.ok && s.filter.needsAll).toBe(true);
+    // A slice reads its field's bytes: the field is enough, from a real dissection.
+    const sl = compileFilter('ip.src[0:2] == 0a:00 && eth.src[0] & 1');
+    expect(sl.ok && [sl.filter.needsAll, sl.filter.needsBytes, sl.filter.fields.size]).toEqual([
+      false,
+      true,
+      2,
+    ]);
   });
 
   it('completes field names, the typed prefix and protocols first', () => {

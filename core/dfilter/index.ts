@@ -13,8 +13,13 @@ export interface CompiledFilter {
   expr: string;
   /** Field ids the filter reads (for selective dissection). */
   fields: ReadonlySet<number>;
-  /** True when the filter reads protocol bytes or slices, so the whole tree must be built. */
+  /** True when the filter reads a protocol's bytes, so the whole tree must be built. */
   needsAll: boolean;
+  /**
+   * True when the filter reads the bytes items cover (slices: `ip.src[0:2]`): the fields it reads are enough,
+   * but from a real dissection (a stand-in of the frame summary has values, not bytes).
+   */
+  needsBytes: boolean;
   /**
    * Fields a frame must have for the filter to match: every clause needs one of its field ids present (e.g.
    * [[http.request.method]]); empty when any frame may match. Lets a pass skip frames it knows lack them.
@@ -46,6 +51,7 @@ export function compileFilter(expr: string): CompileResult {
       expr,
       fields: c.fields,
       needsAll: c.needsAll,
+      needsBytes: c.needsBytes,
       requires: c.requires,
       match: (d, env = {}) => c.test(d, env),
     };

@@ -32,6 +32,12 @@ const SUMMARY_FILTERS = [
   'frame.time_relative >= 1 && frame.time_relative < 5 && !arp',
   'frame.number in {1..10} || frame.time_delta > 0.5',
   'frame.cap_len < frame.len',
+  'eth.addr == ff:ff:ff:ff:ff:ff',
+  'eth.src[0] & 1 || eth.dst[0:3] == 01:00:5e',
+  'eth.addr != eth.src && ip.src == 10.0.0.0/8',
+  'eth.dst contains 00:00 && !(eth.src == 00:00:00:00:00:00)',
+  'ip.src[0:2] == c0:a8 || tcp.srcport[0] == 0x1f',
+  'udp.port[1:] == 35 && frame.len[0] > 0',
 ];
 
 describe.skipIf(!hasCorpus)('filter passes vs full dissection', () => {

@@ -34,6 +34,7 @@ export class SessionError extends Error {}
 type FilterLike = {
   fields: ReadonlySet<number>;
   needsAll: boolean;
+  needsBytes?: boolean;
   requires?: readonly (readonly number[])[];
   match(d: Dissection): boolean;
 };

@@ -1,15 +1,15 @@
 /**
- * What the first pass learns about every frame, kept compactly (15 bytes a packet) so that display filters on
+ * What the first pass learns about every frame, kept compactly (27 bytes a packet) so that display filters on
  * an open capture need not dissect every frame again:
  *
  * - the frame's protocol stack (which layers and markers, how many of each), as an id into a table of the
  *   distinct stacks a capture has (a few dozen), so a filter skips every frame that lacks a field it needs
  *   (`http.request.method` cannot be in a frame without an http.request or http.notification marker, nor
  *   `dns.qry.name` without a dns, mdns or llmnr layer: fieldOwners);
- * - for a frame with at most one IPv4 header and at most one TCP or UDP header, all read whole from the frame,
- *   its addresses and ports, so a filter reading nothing but those and protocol names
- *   (`ip.addr == 10.0.0.0/8 && tcp.port == 443`) is answered from here on a stand-in dissection that has exactly
- *   the items a real one would have for those fields;
+ * - for a frame with at most one Ethernet header, one IPv4 header and one TCP or UDP header, all read whole
+ *   from the frame, its MAC and IPv4 addresses and its ports, so a filter reading nothing but those and protocol
+ *   names (`ip.addr == 10.0.0.0/8 && tcp.port == 443`, `eth.addr == 00:1b:54:47:49:44`) is answered from here on
+ *   a stand-in dissection that has exactly the items a real one would have for those fields;
  * - nothing more for the frame metadata (frame.len, frame.time_relative, …): the stand-in takes it from the
  *   capture's index.
  *
@@ -36,6 +36,7 @@ export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 export interface SummaryFilter {
   fields: ReadonlySet<number>;
   needsAll: boolean;
+  needsBytes?: boolean;
   requires?: readonly (readonly number[])[];
   match(d: Dissection): boolean;
 }
@@ -48,6 +49,10 @@ const field = (abbrev: string): FieldDef => {
 
 /** The header fields a stand-in dissection carries, with the protocol item they sit under. */
 interface HeaderFields {
+  eth: FieldDef;
+  ethSrc: FieldDef;
+  ethDst: FieldDef;
+  ethAddr: FieldDef;
   ip: FieldDef;
   ipSrc: FieldDef;
   ipDst: FieldDef;
@@ -69,6 +74,10 @@ interface HeaderFields {
 let hf: HeaderFields | undefined;
 function headerFields(): HeaderFields {
   return (hf ??= {
+    eth: field('eth'),
+    ethSrc: field('eth.src'),
+    ethDst: field('eth.dst'),
+    ethAddr: field('eth.addr'),
     ip: field('ip'),
     ipSrc: field('ip.src'),
     ipDst: field('ip.dst'),
@@ -132,6 +141,9 @@ class Stack {
   /** Protocol field id → items of it in the frame. */
   readonly counts = new Map<number, number>();
   /** Header items of the stand-in (absent when the stack has no such layer or more than one). */
+  ethSrc?: Item;
+  ethDst?: Item;
+  ethAddr?: [Item, Item];
   ipSrc?: Item;
   ipDst?: Item;
   ipAddr?: [Item, Item];
@@ -171,6 +183,7 @@ class Stack {
     this.headerable =
       !this.counts.has(wsMalformed.id) &&
       !this.counts.has(wsShort.id) &&
+      (one(h.eth) || none(h.eth)) &&
       (one(h.ip) || none(h.ip)) &&
       ((one(h.tcp) && none(h.udp)) || (one(h.udp) && none(h.tcp)) || (none(h.tcp) && none(h.udp)));
     const put = (f: FieldDef, parent: Item): Item => {
@@ -180,6 +193,14 @@ class Stack {
       list.push(it);
       return it;
     };
+    if (this.headerable && one(h.eth)) {
+      // In the order the Ethernet dissector adds them: the destination's items, then the source's.
+      const eth = (byField.get(h.eth.id) as Item[])[0];
+      this.ethDst = put(h.ethDst, eth);
+      const a0 = put(h.ethAddr, eth);
+      this.ethSrc = put(h.ethSrc, eth);
+      this.ethAddr = [a0, put(h.ethAddr, eth)];
+    }
     if (this.headerable && one(h.ip)) {
       // In the order the IPv4 dissector adds them.
       const ip = (byField.get(h.ip.id) as Item[])[0];
@@ -239,7 +260,7 @@ class Plan {
   constructor(readonly filter: SummaryFilter) {
     const provided = providedFieldIds();
     const layers = layerFieldIds();
-    let standIn = !filter.needsAll;
+    let standIn = !filter.needsAll && !filter.needsBytes;
     const frame = frameFieldIds();
     let headers = false;
     let wantsFrame = false;
@@ -295,6 +316,11 @@ export class FrameSummary {
   private dst = new Uint32Array(1024);
   /** Source port << 16 | destination port. */
   private ports = new Uint32Array(1024);
+  /** Ethernet destination and source addresses, 12 bytes a frame. */
+  private macs = new Uint8Array(12 * 1024);
+  /** The stand-in's address values (refilled per frame). */
+  private readonly macDst = new Uint8Array(6);
+  private readonly macSrc = new Uint8Array(6);
   private readonly stacks: Stack[] = [];
   /** Stack ids by a hash of their layer sequence. */
   private readonly stackIds = new Map<number, number[]>();
@@ -337,6 +363,11 @@ export class FrameSummary {
   private readHeaders(i: number, d: Dissection, st: Stack): boolean {
     const b = d.sources[0].bytes;
     const h = headerFields();
+    if (st.ethSrc) {
+      const eth = d.byField.get(h.eth.id)?.[0];
+      if (!eth || eth.src !== 0 || eth.off + 12 > b.length) return false;
+      this.macs.set(b.subarray(eth.off, eth.off + 12), 12 * i);
+    }
     if (st.ipSrc) {
       const ip = d.byField.get(h.ip.id)?.[0];
       if (!ip || ip.src !== 0) return false;
@@ -367,11 +398,17 @@ export class FrameSummary {
     this.src = more(this.src, (k) => new Uint32Array(k));
     this.dst = more(this.dst, (k) => new Uint32Array(k));
     this.ports = more(this.ports, (k) => new Uint32Array(k));
+    const macs = new Uint8Array(12 * size);
+    macs.set(this.macs);
+    this.macs = macs;
   }
 
-  /** Bytes held by the per-frame arrays (capacity grows by doubling, so up to twice 15 B per frame). */
+  /** Bytes held by the per-frame arrays (capacity grows by doubling, so up to twice 27 B per frame). */
   get residentBytes(): number {
-    return [this.stackOf, this.flags, this.src, this.dst, this.ports].reduce((n, a) => n + a.byteLength, 0);
+    return [this.stackOf, this.flags, this.src, this.dst, this.ports, this.macs].reduce(
+      (n, a) => n + a.byteLength,
+      0,
+    );
   }
 
   /** Trims the per-frame arrays to `n` frames (the first pass is complete). */
@@ -382,6 +419,7 @@ export class FrameSummary {
     this.src = this.src.slice(0, n);
     this.dst = this.dst.slice(0, n);
     this.ports = this.ports.slice(0, n);
+    this.macs = this.macs.slice(0, 12 * n);
   }
 
   /** Distinct protocol stacks seen. */
@@ -424,6 +462,15 @@ export class FrameSummary {
     }
     if (plan.anyFrame) return d;
     if (!(this.flags[i] & SIMPLE)) return undefined;
+    if (st.ethSrc) {
+      const m = this.macs;
+      for (let k = 0, o = 12 * i; k < 6; k++) {
+        this.macDst[k] = m[o + k];
+        this.macSrc[k] = m[o + 6 + k];
+      }
+      fill(st.ethSrc, st.ethDst, undefined, this.macSrc, this.macDst);
+      fill(undefined, undefined, st.ethAddr, this.macDst, this.macSrc);
+    }
     if (st.ipSrc) {
       const src = this.src[i];
       const dst = this.dst[i];
