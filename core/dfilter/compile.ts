@@ -420,7 +420,9 @@ class Compiler {
 
   field(f: FieldDef, layer: LayerSel | undefined): Expr {
     this.c.fields.add(f.id);
-    if (f.kind === 'protocol' || f.kind === 'none') this.c.needsAll = true;
+    // A protocol's value is the bytes its item covers; a text item's only its label (the full tree's).
+    if (f.kind === 'protocol') this.c.needsBytes = true;
+    if (f.kind === 'none') this.c.needsAll = true;
     const type = KIND_TYPE[f.kind];
     return {
       type,
@@ -730,7 +732,7 @@ class Compiler {
       } catch (e) {
         return err(`Invalid regular expression: ${(e as Error).message}`, node.b.span);
       }
-      if (a.type === 'proto' || a.type === 'bytes') this.c.needsAll = true;
+      if (a.type === 'proto' || a.type === 'bytes') this.c.needsBytes = true;
       return (d, env) =>
         a.eval(d, env).some((v) => {
           const s = typeof v === 'string' ? v : latin1(bytesOf(v, a.type));
@@ -755,7 +757,7 @@ class Compiler {
           `${a.field?.abbrev ?? 'This'} (type=${TYPE_NAME[a.type]}) cannot participate in 'contains' comparison.`,
           node.a.span,
         );
-      if (a.type === 'proto') this.c.needsAll = true;
+      if (a.type === 'proto') this.c.needsBytes = true;
       return (d, env) => {
         const ys = b.eval(d, env);
         return a
