@@ -42,6 +42,9 @@ const SUMMARY_FILTERS = [
   'tcp contains 47:49:46 || udp contains 00:01:00:00',
   'http matches "gif" && !(eth contains ff:ff:ff)',
   'ip[0] == 0x45 && dns contains "example"',
+  'ipv6.addr == fe80::/10 || ipv6.dst == ff02::1:3',
+  'ipv6.src_host contains "::" && udp.port == 53',
+  'ipv6.host matches "^2001:" || ip.host == "10.0.0.1"',
 ];
 
 describe.skipIf(!hasCorpus)('filter passes vs full dissection', () => {

@@ -6,10 +6,11 @@
  *   distinct stacks a capture has (a few dozen), so a filter skips every frame that lacks a field it needs
  *   (`http.request.method` cannot be in a frame without an http.request or http.notification marker, nor
  *   `dns.qry.name` without a dns, mdns or llmnr layer: fieldOwners);
- * - for a frame with at most one Ethernet header, one IPv4 header and one TCP or UDP header, all read whole
- *   from the frame, its MAC and IPv4 addresses and its ports, so a filter reading nothing but those and protocol
- *   names (`ip.addr == 10.0.0.0/8 && tcp.port == 443`, `eth.addr == 00:1b:54:47:49:44`) is answered from here on
- *   a stand-in dissection that has exactly the items a real one would have for those fields;
+ * - for a frame with at most one Ethernet header, one IPv4 or IPv6 header and one TCP or UDP header, all read
+ *   whole from the frame, its MAC and IP addresses and its ports, so a filter reading nothing but those and
+ *   protocol names (`ip.addr == 10.0.0.0/8 && tcp.port == 443`, `eth.addr == 00:1b:54:47:49:44`,
+ *   `ipv6.addr == fe80::/10`) is answered from here on a stand-in dissection that has exactly the items a real
+ *   one would have for those fields (IPv6 addresses as ids into a table of the distinct ones seen);
  * - nothing more for the frame metadata (frame.len, frame.time_relative, …): the stand-in takes it from the
  *   capture's index.
  *
@@ -22,6 +23,7 @@ import type { CaptureState } from '../dissect/engine.js';
 import type { Columns, Dissection, FrameMeta, Item } from '../dissect/types.js';
 import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import { ipv4Text } from '../protocols/l3-ip.js';
+import { formatIPv6 } from '../fields/format.js';
 import { tcpStreamOf } from '../protocols/l4-tcp.js';
 import { FRAME_ITEMS, frameItemValues } from '../protocols/frame.js';
 
@@ -60,6 +62,13 @@ interface HeaderFields {
   ipSrcHost: FieldDef;
   ipDstHost: FieldDef;
   ipHost: FieldDef;
+  ipv6: FieldDef;
+  ipv6Src: FieldDef;
+  ipv6Dst: FieldDef;
+  ipv6Addr: FieldDef;
+  ipv6SrcHost: FieldDef;
+  ipv6DstHost: FieldDef;
+  ipv6Host: FieldDef;
   tcp: FieldDef;
   tcpSrc: FieldDef;
   tcpDst: FieldDef;
@@ -85,6 +94,13 @@ function headerFields(): HeaderFields {
     ipSrcHost: field('ip.src_host'),
     ipDstHost: field('ip.dst_host'),
     ipHost: field('ip.host'),
+    ipv6: field('ipv6'),
+    ipv6Src: field('ipv6.src'),
+    ipv6Dst: field('ipv6.dst'),
+    ipv6Addr: field('ipv6.addr'),
+    ipv6SrcHost: field('ipv6.src_host'),
+    ipv6DstHost: field('ipv6.dst_host'),
+    ipv6Host: field('ipv6.host'),
     tcp: field('tcp'),
     tcpSrc: field('tcp.srcport'),
     tcpDst: field('tcp.dstport'),
@@ -150,6 +166,13 @@ class Stack {
   ipSrcHost?: Item;
   ipDstHost?: Item;
   ipHost?: [Item, Item];
+  /** The same for IPv6 (a stack has the one or the other). */
+  ipv6Src?: Item;
+  ipv6Dst?: Item;
+  ipv6Addr?: [Item, Item];
+  ipv6SrcHost?: Item;
+  ipv6DstHost?: Item;
+  ipv6Host?: [Item, Item];
   l4Src?: Item;
   l4Dst?: Item;
   l4Port?: [Item, Item];
@@ -184,7 +207,7 @@ class Stack {
       !this.counts.has(wsMalformed.id) &&
       !this.counts.has(wsShort.id) &&
       (one(h.eth) || none(h.eth)) &&
-      (one(h.ip) || none(h.ip)) &&
+      ((one(h.ip) && none(h.ipv6)) || (one(h.ipv6) && none(h.ip)) || (none(h.ip) && none(h.ipv6))) &&
       ((one(h.tcp) && none(h.udp)) || (one(h.udp) && none(h.tcp)) || (none(h.tcp) && none(h.udp)));
     const put = (f: FieldDef, parent: Item): Item => {
       const it = item(f, parent);
@@ -201,19 +224,49 @@ class Stack {
       this.ethSrc = put(h.ethSrc, eth);
       this.ethAddr = [a0, put(h.ethAddr, eth)];
     }
+    // In the order the IPv4 and IPv6 dissectors add them.
+    const network = (
+      top: FieldDef,
+      src: FieldDef,
+      addr: FieldDef,
+      srcHost: FieldDef,
+      host: FieldDef,
+      dst: FieldDef,
+      dstHost: FieldDef,
+    ) => {
+      const ip = (byField.get(top.id) as Item[])[0];
+      const s = [put(src, ip), put(addr, ip), put(srcHost, ip), put(host, ip)];
+      const d = [put(dst, ip), put(addr, ip), put(dstHost, ip), put(host, ip)];
+      return {
+        src: s[0],
+        dst: d[0],
+        addr: [s[1], d[1]] as [Item, Item],
+        srcHost: s[2],
+        dstHost: d[2],
+        host: [s[3], d[3]] as [Item, Item],
+      };
+    };
     if (this.headerable && one(h.ip)) {
-      // In the order the IPv4 dissector adds them.
-      const ip = (byField.get(h.ip.id) as Item[])[0];
-      this.ipSrc = put(h.ipSrc, ip);
-      const a0 = put(h.ipAddr, ip);
-      this.ipSrcHost = put(h.ipSrcHost, ip);
-      const h0 = put(h.ipHost, ip);
-      this.ipDst = put(h.ipDst, ip);
-      const a1 = put(h.ipAddr, ip);
-      this.ipDstHost = put(h.ipDstHost, ip);
-      const h1 = put(h.ipHost, ip);
-      this.ipAddr = [a0, a1];
-      this.ipHost = [h0, h1];
+      const n = network(h.ip, h.ipSrc, h.ipAddr, h.ipSrcHost, h.ipHost, h.ipDst, h.ipDstHost);
+      [this.ipSrc, this.ipDst, this.ipAddr, this.ipSrcHost, this.ipDstHost, this.ipHost] = [
+        n.src,
+        n.dst,
+        n.addr,
+        n.srcHost,
+        n.dstHost,
+        n.host,
+      ];
+    }
+    if (this.headerable && one(h.ipv6)) {
+      const n = network(h.ipv6, h.ipv6Src, h.ipv6Addr, h.ipv6SrcHost, h.ipv6Host, h.ipv6Dst, h.ipv6DstHost);
+      [this.ipv6Src, this.ipv6Dst, this.ipv6Addr, this.ipv6SrcHost, this.ipv6DstHost, this.ipv6Host] = [
+        n.src,
+        n.dst,
+        n.addr,
+        n.srcHost,
+        n.dstHost,
+        n.host,
+      ];
     }
     const l4 = this.headerable ? (one(h.tcp) ? h.tcp : one(h.udp) ? h.udp : undefined) : undefined;
     if (l4) {
@@ -312,8 +365,12 @@ export class FrameSummary {
   /** Per frame: 1 + stack id (0: not summarised). */
   private stackOf = new Uint16Array(1024);
   private flags = new Uint8Array(1024);
+  /** IPv4 addresses; for an IPv6 frame, ids into v6 (the distinct IPv6 addresses seen). */
   private src = new Uint32Array(1024);
   private dst = new Uint32Array(1024);
+  private readonly v6: Uint8Array[] = [];
+  private readonly v6Text: string[] = [];
+  private readonly v6Ids = new Map<string, number>();
   /** Source port << 16 | destination port. */
   private ports = new Uint32Array(1024);
   /** Ethernet destination and source addresses, 12 bytes a frame. */
@@ -376,6 +433,14 @@ export class FrameSummary {
       this.src[i] = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0;
       this.dst[i] = ((b[o + 16] << 24) | (b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19]) >>> 0;
     }
+    if (st.ipv6Src) {
+      const ip = d.byField.get(h.ipv6.id)?.[0];
+      if (!ip || ip.src !== 0) return false;
+      const o = ip.off;
+      if (o + 40 > b.length || b[o] >> 4 !== 6) return false;
+      this.src[i] = this.v6Id(b, o + 8);
+      this.dst[i] = this.v6Id(b, o + 24);
+    }
     if (st.l4Src) {
       const l4 = d.byField.get((st.tcpStream ? h.tcp : h.udp).id)?.[0];
       if (!l4 || l4.src !== 0) return false;
@@ -384,6 +449,19 @@ export class FrameSummary {
       this.ports[i] = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
     }
     return true;
+  }
+
+  /** The id of the IPv6 address at b[o, o+16), interned. */
+  private v6Id(b: Uint8Array, o: number): number {
+    const key = String.fromCharCode(...b.subarray(o, o + 16));
+    let id = this.v6Ids.get(key);
+    if (id === undefined) {
+      id = this.v6.length;
+      this.v6.push(b.slice(o, o + 16));
+      this.v6Text.push(formatIPv6(b.subarray(o, o + 16)));
+      this.v6Ids.set(key, id);
+    }
+    return id;
   }
 
   private grow(n: number): void {
@@ -476,6 +554,12 @@ export class FrameSummary {
       const dst = this.dst[i];
       fill(st.ipSrc, st.ipDst, st.ipAddr, src, dst);
       if (plan.wantsHosts) fill(st.ipSrcHost, st.ipDstHost, st.ipHost, ipv4Text(src), ipv4Text(dst));
+    }
+    if (st.ipv6Src) {
+      const src = this.src[i];
+      const dst = this.dst[i];
+      fill(st.ipv6Src, st.ipv6Dst, st.ipv6Addr, this.v6[src], this.v6[dst]);
+      fill(st.ipv6SrcHost, st.ipv6DstHost, st.ipv6Host, this.v6Text[src], this.v6Text[dst]);
     }
     if (st.l4Src) {
       const p = this.ports[i];
