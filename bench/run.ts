@@ -150,5 +150,5 @@ for (const n of sizes) {
 }
 
 console.log('\n=== forensics ===');
-await benchExport(ensureCapture(sizes[0]), hasTshark);
+benchExport(ensureCapture(sizes[0]), hasTshark);
 await benchHashSets(args.includes('--quick') ? 1_000_000 : 10_000_000);
