@@ -20,7 +20,18 @@ import {
 } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import type { ByteView } from '../bytes/byteview.js';
-import { FragHead, fragmentAdd, MspTree, ReassemblyError, type Msp, type Piece } from './tcp-desegment.js';
+import {
+  Assemblies,
+  FragHead,
+  fragmentAdd,
+  MspTree,
+  piecesBytes,
+  ReassemblyError,
+  type Extending,
+  type Frag,
+  type Msp,
+  type Piece,
+} from './tcp-desegment.js';
 
 const FLAG_NAMES: [number, string][] = [
   [0x001, 'FIN'],
@@ -179,6 +190,8 @@ interface TcpState {
   /** Streams by index (the stream table above is keyed by address/port tuple). */
   byId: Stream[];
   count: number;
+  /** The reassembled bytes of PDUs kept on the first pass for their next extension. */
+  assemblies: Assemblies;
 }
 
 /** What the first pass decided for one frame; replayed on re-dissection. */
@@ -208,7 +221,15 @@ interface FrameRecord {
  */
 type Op =
   | { op: 'direct'; off: number; len: number; canDesegment: boolean; rlen?: number }
-  | { op: 'pdu'; pieces: Piece[]; frags: [number, number][]; len: number; canDesegment: boolean }
+  | {
+      op: 'pdu';
+      /** The PDU's pieces and fragments (arrays shared with later steps: the first `len` bytes, `nfrags`). */
+      pieces: readonly Piece[];
+      frags: readonly Frag[];
+      nfrags: number;
+      len: number;
+      canDesegment: boolean;
+    }
   | { op: 'data'; off: number; len: number }
   | { op: 'tcpcol' }
   | { op: 'segnote' }
@@ -536,7 +557,13 @@ const ANALYSIS_INFO: Record<string, string> = {
   zero_window: '[TCP ZeroWindow]',
 };
 
-const newTcpState = (): TcpState => ({ streams: new Map(), addrs: new Map(), byId: [], count: 0 });
+const newTcpState = (): TcpState => ({
+  streams: new Map(),
+  addrs: new Map(),
+  byId: [],
+  count: 0,
+  assemblies: new Assemblies(),
+});
 interface TcpOption {
   kind: number;
   off: number;
@@ -956,20 +983,16 @@ function desegment(
       }
     }
     if (fh && msp) {
-      const frags = fh.frags.map((x): [number, number] => [x.frame, x.len]);
-      d = processOp(
-        ctx,
-        rec,
-        { op: 'pdu', pieces: fh.pieces, frags, len: fh.datalen, canDesegment: true },
-        lo,
-        hi,
-        prefix,
-        fence,
-      );
+      // The reassembled bytes come from what was kept of this PDU on its last reassembly, if anything.
+      const assemblies = ctx.state.get<TcpState>('tcp', newTcpState).assemblies;
+      d = processOp(ctx, rec, pduOp(fh, true), lo, hi, prefix, fence, assemblies.data(fh, frameReader(ctx)));
       called = true;
       if (d) {
         if (d.offset === 0 || msp.seq + d.offset <= seq) fh.partial = true;
-        else msp = splitMsp(me, msp, d.offset, n);
+        else {
+          assemblies.release(fh);
+          msp = splitMsp(me, msp, d.offset, n);
+        }
         if (d.need === ONE_MORE_SEGMENT) {
           msp.nxtpdu = Math.max(seq + (total - offset), msp.nxtpdu) + 1;
           msp.entire = true;
@@ -983,6 +1006,7 @@ function desegment(
         seq += lastFragLen;
         if (total - offset > 0) continue;
       } else {
+        assemblies.release(fh);
         markReassembled(ctx, fh, n);
         if (fh.illegal) emitOp(ctx, rec, OP_ILLEGAL, lo, hi, prefix, fence);
       }
@@ -1027,7 +1051,7 @@ function desegment(
   }
 }
 
-/** Records a step of desegment_tcp and performs it. */
+/** Records a step of desegment_tcp and performs it (`data`: the reassembled bytes of a 'pdu' step, if at hand). */
 function emitOp(
   ctx: DissectCtx,
   rec: FrameRecord,
@@ -1036,9 +1060,22 @@ function emitOp(
   hi: number,
   prefix: string,
   fence: FenceState,
+  data?: Extending,
 ): Desegment | undefined {
   addOp(rec, op);
-  return runOp(ctx, rec, op, lo, hi, prefix, fence);
+  return runOp(ctx, rec, op, lo, hi, prefix, fence, data);
+}
+
+/** The step handing a reassembled PDU on, as it stands now (its arrays may grow later, the counts do not). */
+function pduOp(fh: FragHead, canDesegment: boolean): Op {
+  return {
+    op: 'pdu',
+    pieces: fh.pieces,
+    frags: fh.frags,
+    nfrags: fh.frags.length,
+    len: fh.datalen,
+    canDesegment,
+  };
 }
 
 /** A sub-dissector call, unless the segment is a keep-alive (data) or a retransmission (not handed on). */
@@ -1050,13 +1087,14 @@ function processOp(
   hi: number,
   prefix: string,
   fence: FenceState,
+  data?: Extending,
 ): Desegment | undefined {
   if (rec.analysis.includes('keep_alive') && op.op === 'direct') {
     emitOp(ctx, rec, { op: 'data', off: op.off, len: op.len }, lo, hi, prefix, fence);
     return undefined;
   }
   if (rec.analysis.includes('retransmission') || rec.analysis.includes('out_of_order')) return undefined;
-  return emitOp(ctx, rec, op, lo, hi, prefix, fence);
+  return emitOp(ctx, rec, op, lo, hi, prefix, fence, data);
 }
 
 /** Reads frame `fr`'s bytes for reassembly (this frame's own, or another's from the capture). */
@@ -1080,17 +1118,8 @@ function splitMsp(me: Dir, msp: Msp, at: number, n: number): Msp {
     nm.fh.frags.push({ off: x.off + skip - at, len: x.len - skip, frame: x.frame, foff: x.foff + skip });
     if (x.frame > nm.fh.maxFrame) nm.fh.maxFrame = x.frame;
   }
-  // fragment_truncate: the old PDU ends at the split.
-  fh.frags = fh.frags.filter((x) => x.off < at).map((x) => ({ ...x, len: Math.min(x.len, at - x.off) }));
-  fh.datalen = at;
-  let o = 0;
-  const pieces: Piece[] = [];
-  for (const [fr, off, l] of fh.pieces) {
-    if (o >= at) break;
-    pieces.push([fr, off, Math.min(l, at - o)]);
-    o += l;
-  }
-  fh.pieces = pieces;
+  // The old PDU ends at the split.
+  fh.truncate(at);
   msp.nxtpdu = msp.seq + at;
   return nm;
 }
@@ -1113,9 +1142,8 @@ function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, 
     throw e;
   }
   if (!complete || msp.fh.reassembledIn !== n) return false;
-  const frags = msp.fh.frags.map((x): [number, number] => [x.frame, x.len]);
   markReassembled(ctx, msp.fh, n);
-  addOp(rec, { op: 'pdu', pieces: msp.fh.pieces, frags, len: msp.fh.datalen, canDesegment: false });
+  addOp(rec, pduOp(msp.fh, false));
   return true;
 }
 
@@ -1125,19 +1153,6 @@ function markReassembled(ctx: DissectCtx, fh: FragHead, inFrame: number): void {
     const r = ctx.state.getFrame<FrameRecord>('tcp.rec', frame);
     if (r) r.reassembledIn = inFrame;
   }
-}
-
-function rebuild(ctx: DissectCtx, pieces: Piece[], len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  let o = 0;
-  for (const [frame, off, l] of pieces) {
-    const src = frame === ctx.frame.number ? ctx.frameBytes : ctx.state.readFrame?.(frame);
-    const take = Math.min(l, len - o);
-    if (src) out.set(src.subarray(off, off + take), o);
-    o += take;
-    if (o >= len) break;
-  }
-  return out;
 }
 
 /** Column state around the PDUs of one frame: what is protected once another PDU follows. */
@@ -1167,7 +1182,10 @@ function keepPrefix(ctx: DissectCtx, prefix: string, fence: FenceState): void {
   if (fence.protocol !== undefined) ctx.columns.protocol = fence.protocol;
 }
 
-/** Performs one recorded step; returns the sub-dissector's request for more data (first pass only matters). */
+/**
+ * Performs one recorded step; returns the sub-dissector's request for more data (first pass only matters). A
+ * 'pdu' step's bytes are read from the frames unless given (`data`).
+ */
 function runOp(
   ctx: DissectCtx,
   rec: FrameRecord,
@@ -1176,6 +1194,7 @@ function runOp(
   hi: number,
   prefix: string,
   fence: FenceState,
+  data?: Extending,
 ): Desegment | undefined {
   switch (op.op) {
     case 'direct': {
@@ -1188,25 +1207,30 @@ function runOp(
       return missing(d, op.len);
     }
     case 'pdu': {
-      const bytes = rebuild(ctx, op.pieces, op.len);
+      const bytes = data?.bytes ?? piecesBytes(op.pieces, op.len, frameReader(ctx));
+      const nfrags = op.nfrags;
       if (ctx.fullTree) {
+        const frags = op.frags.slice(0, nfrags);
         const segItem = ctx.add(f.segments, 0, 0, null, {
           generated: true,
           label: () =>
-            `[${op.frags.length} Reassembled TCP Segments (${op.len} bytes): ${op.frags.map(([fr, l]) => `#${fr}(${l})`).join(', ')}]`,
+            `[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}]`,
         });
-        for (const [fr, l] of op.frags)
+        for (const { frame: fr, len: l } of frags)
           ctx.add(f.segment, 0, 0, fr, {
             parent: segItem,
             label: () => `[Frame: ${fr}, payload: ${l} bytes]`,
           });
-        ctx.add(f.segmentCount, 0, 0, op.frags.length, { parent: segItem, generated: true });
+        ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
         ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
-      } else ctx.add(f.segmentCount, 0, 0, op.frags.length, { generated: true, hidden: true });
+      } else ctx.add(f.segmentCount, 0, 0, nfrags, { generated: true, hidden: true });
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.len);
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
+      // Kept bytes of a PDU that grows: a sub-dissector may continue the parse it made of them last time.
+      if (data) ctx.pinfo.data.set('tcp.extends', data);
       const d = callSub(ctx, sub, lo, hi);
+      ctx.pinfo.data.delete('tcp.extends');
       if (!d) ctx.addLayerName('tcp.segments');
       keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);

@@ -15,6 +15,7 @@ import {
 } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 import type { Desegment } from './l4-tcp.js';
+import type { Extending } from './tcp-desegment.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
 
 export const HTTP_METHODS = [
@@ -183,6 +184,8 @@ interface HttpState {
   onObject?: (record: HttpObjectRecord, body: Uint8Array) => void;
   requests: number;
   responses: number;
+  /** Chunk walks of incomplete chunked bodies, by the key of the reassembled data they were made on. */
+  walks: WeakMap<object, { off: number; walk: ChunkWalk }>;
 }
 
 export function httpState(ctx: { state: DissectCtx['state'] }): HttpState {
@@ -192,6 +195,7 @@ export function httpState(ctx: { state: DissectCtx['state'] }): HttpState {
     objects: [],
     requests: 0,
     responses: 0,
+    walks: new WeakMap(),
   }));
 }
 
@@ -299,8 +303,7 @@ const hexDigit = (c: number) =>
 
 /**
  * The size on a chunk-size line [pos, le) (le at its LF): hex digits before any ';' extension, surrounding
- * whitespace ignored; -1 when it is not that. Read from the bytes: a large chunked body is parsed again each time
- * more of it arrives, so this runs once per chunk per segment.
+ * whitespace ignored; -1 when it is not that. Read from the bytes: it runs once per chunk of a body.
  */
 function chunkSize(b: Uint8Array, pos: number, le: number): number {
   let end = le;
@@ -322,48 +325,106 @@ function chunkSize(b: Uint8Array, pos: number, le: number): number {
   return size;
 }
 
-/** Parses a chunked body at `off`; returns the end offset and the de-chunked data, or 'incomplete'. */
-function dechunk(
+/** How far a walk through a chunked body got: the chunk-size line at `pos` is next, after `count` chunks. */
+interface ChunkWalk {
+  pos: number;
+  count: number;
+}
+
+/** A de-chunked body: where it ends, its data, and its chunks as [offset, size, length with line ends]. */
+interface Dechunked {
+  end: number;
+  data: Uint8Array;
+  chunks: [number, number, number][];
+}
+
+/** Chunks a body may have before it is taken as not chunked after all. */
+const MAX_CHUNKS = 100000;
+
+/**
+ * Walks the chunks of a body from `w` on, moving `w` past each complete one (each step reads only bytes before
+ * the end of its chunk, so a walk stopped short stays valid for the same data with more after it). With `out`,
+ * records each chunk and its data. Returns the offset after the last chunk's trailers, or why it stopped.
+ */
+function walkChunks(
   v: ByteView,
-  off: number,
-): { end: number; data: Uint8Array; chunks: [number, number, number][] } | 'incomplete' | 'bad' {
-  const parts: Uint8Array[] = [];
-  const chunks: [number, number, number][] = [];
-  let pos = off;
-  for (let guard = 0; guard < 100000; guard++) {
-    const le = lineEnd(v, pos, v.length);
+  w: ChunkWalk,
+  out?: { chunks: [number, number, number][]; parts: Uint8Array[] },
+): number | 'incomplete' | 'bad' {
+  const b = v.bytes;
+  const n = v.length;
+  for (; w.count < MAX_CHUNKS; w.count++) {
+    const pos = w.pos;
+    const le = lineEnd(v, pos, n);
     if (le < 0) return 'incomplete';
-    const size = chunkSize(v.bytes, pos, le);
+    const size = chunkSize(b, pos, le);
     if (size < 0) return 'bad';
     const dataOff = le + 1;
     if (size === 0) {
       // Trailers until an empty line.
       let p = dataOff;
       for (;;) {
-        const e = lineEnd(v, p, v.length);
+        const e = lineEnd(v, p, n);
         if (e < 0) return 'incomplete';
-        const empty = e === p || (e === p + 1 && v.bytes[p] === 13);
+        const empty = e === p || (e === p + 1 && b[p] === 13);
         p = e + 1;
         if (empty) break;
       }
-      chunks.push([pos, 0, p - pos]);
-      const total = parts.reduce((n, x) => n + x.length, 0);
-      const data = new Uint8Array(total);
-      let o = 0;
-      for (const x of parts) {
-        data.set(x, o);
-        o += x.length;
-      }
-      return { end: p, data, chunks };
+      out?.chunks.push([pos, 0, p - pos]);
+      return p;
     }
-    if (dataOff + size + 2 > v.length) return 'incomplete';
-    parts.push(v.bytes.subarray(dataOff, dataOff + size));
-    chunks.push([pos, size, dataOff + size + 2 - pos]);
-    pos = dataOff + size;
-    if (v.bytes[pos] === 13) pos++;
-    if (v.bytes[pos] === 10) pos++;
+    if (dataOff + size + 2 > n) return 'incomplete';
+    if (out) {
+      out.chunks.push([pos, size, dataOff + size + 2 - pos]);
+      out.parts.push(b.subarray(dataOff, dataOff + size));
+    }
+    let next = dataOff + size;
+    if (b[next] === 13) next++;
+    if (b[next] === 10) next++;
+    w.pos = next;
   }
   return 'bad';
+}
+
+/**
+ * Parses a chunked body at `off`, its walk continued from `w` (a walk from `off` that stopped short on the same
+ * bytes, see chunkWalk()): the end offset, the de-chunked data and the chunks, or 'incomplete' or 'bad'. The
+ * chunks are only collected once the body is complete: an incomplete one costs a walk without allocations.
+ */
+function dechunk(
+  v: ByteView,
+  off: number,
+  w: ChunkWalk = { pos: off, count: 0 },
+): Dechunked | 'incomplete' | 'bad' {
+  const r = walkChunks(v, w);
+  if (typeof r !== 'number') return r;
+  const out = { chunks: [] as [number, number, number][], parts: [] as Uint8Array[] };
+  const end = walkChunks(v, { pos: off, count: 0 }, out) as number;
+  const data = new Uint8Array(out.parts.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of out.parts) {
+    data.set(x, o);
+    o += x.length;
+  }
+  return { end, data, chunks: out.chunks };
+}
+
+/**
+ * Where the chunk walk of the body at `body` (of the message at `off`) starts: at its first chunk, or where the
+ * last walk of it stopped when TCP says the data extends the data of that walk (the same PDU reassembled again,
+ * one segment longer): a large chunked body then costs one walk, not one per segment.
+ */
+function chunkWalk(ctx: DissectCtx, off: number, body: number): ChunkWalk {
+  const ext = ctx.pinfo.data.get('tcp.extends') as Extending | undefined;
+  // Only for the data TCP handed on itself (not a part of it another dissector passed to HTTP).
+  if (!ext || ext.bytes !== ctx.view.bytes) return { pos: body, count: 0 };
+  const walks = httpState(ctx).walks;
+  const last = walks.get(ext.key);
+  // The same message start means the same headers, so the same body start.
+  if (last && last.off === off) return last.walk;
+  const walk = { pos: body, count: 0 };
+  walks.set(ext.key, { off, walk });
+  return walk;
 }
 
 function decode(encoding: string, data: Uint8Array): Uint8Array | undefined {
@@ -521,7 +582,7 @@ export const http = defineProtocol({
       let chunked: ReturnType<typeof dechunk> | undefined;
       if (!noBody) {
         if (te?.includes('chunked')) {
-          chunked = dechunk(v, p.headerEnd);
+          chunked = dechunk(v, p.headerEnd, chunkWalk(ctx, off, p.headerEnd));
           if (chunked === 'incomplete') {
             ctx.columns.protocol = 'HTTP';
             setInfo(ctx, p.firstLine, msgIndex);

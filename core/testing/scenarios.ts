@@ -13,6 +13,7 @@ import {
   type Host,
   type SynthPacket,
 } from './synth.js';
+import { concatBytes } from '../bytes/byteview.js';
 
 export const CLIENT: Host = { mac: '00:1b:21:3a:4f:10', ip: '192.168.1.23' };
 export const ROUTER: Host = { mac: '00:1b:54:47:49:44', ip: '192.168.1.1' };
@@ -79,6 +80,50 @@ export function websocketScenario(start = 1_700_000_200): SynthPacket[] {
   c.send(true, Uint8Array.from([0x81, 0x80 | text.length, ...key, ...text.map((b, i) => b ^ key[i & 3])]));
   const reply = new TextEncoder().encode('Got that thanks!');
   c.send(false, Uint8Array.from([0x81, reply.length, ...reply]));
+  c.close();
+  return c.packets;
+}
+
+/**
+ * The body of chunkedDownloadScenario(): `size` deterministic pseudo-random bytes (xorshift32), so a
+ * reassembly or de-chunking mistake shows as a different object.
+ */
+export function chunkedBody(size: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+/**
+ * One HTTP download whose response has `Transfer-Encoding: chunked` (chunks of `chunk` bytes, the last one
+ * shorter) in MSS-sized segments: the case where HTTP asks TCP for one more segment until the last chunk.
+ */
+export function chunkedDownloadScenario(
+  body: Uint8Array,
+  chunk = 4096,
+  start = 1_700_000_300,
+): SynthPacket[] {
+  const c = new TcpConversation(CLIENT, WEB, 50500, 80, { s: start, ns: 0 });
+  c.handshake();
+  c.send(true, httpGet('files.example.com', '/big.bin'));
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [
+    enc.encode(
+      'HTTP/1.1 200 OK\r\nServer: wirelens-synth\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n',
+    ),
+  ];
+  for (let o = 0; o < body.length; o += chunk) {
+    const part = body.subarray(o, Math.min(body.length, o + chunk));
+    parts.push(enc.encode(`${part.length.toString(16)}\r\n`), part, enc.encode('\r\n'));
+  }
+  parts.push(enc.encode('0\r\n\r\n'));
+  c.send(false, concatBytes(...parts));
   c.close();
   return c.packets;
 }
