@@ -2,6 +2,7 @@
 import {
   bool,
   bytes as bytesField,
+  ether,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
   str,
@@ -9,7 +10,7 @@ import {
   type FieldDef,
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
-import { formatIPv4, formatIPv6 } from '../fields/format.js';
+import { formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 
 export const IP_PROTOS: Record<number, string> = {
   0: 'IPv6 Hop-by-Hop Option',
@@ -374,8 +375,8 @@ const fi = {
 };
 
 interface EchoState {
+  /** The latest request frame by identifier, sequence number and addresses. */
   requests: Map<string, number>;
-  replies: Map<string, number>;
 }
 
 /**
@@ -391,20 +392,24 @@ function echoPair(
   respIn: FieldDef,
   respTo: FieldDef,
 ): string {
-  const st = ctx.state.get<EchoState>(`${key}.echo`, () => ({ requests: new Map(), replies: new Map() }));
+  const st = ctx.state.get<EchoState>(`${key}.echo`, () => ({ requests: new Map() }));
   const k = `${id}:${seq}:${isRequest ? `${ctx.pinfo.netSrc}>${ctx.pinfo.netDst}` : `${ctx.pinfo.netDst}>${ctx.pinfo.netSrc}`}`;
   const n = ctx.frame.number;
   if (!ctx.visited) {
-    const m = isRequest ? st.requests : st.replies;
-    if (!m.has(k)) m.set(k, n);
-    if (!isRequest) {
+    // A reply answers the latest request with its identifier and sequence number (a request sent twice: the
+    // second), and a request is answered by its first reply, as in Wireshark.
+    if (isRequest) st.requests.set(k, n);
+    else {
       const req = st.requests.get(k);
-      if (req !== undefined) ctx.state.setFrame(`${key}.pair`, n, req);
+      if (req !== undefined) {
+        ctx.state.setFrame(`${key}.pair`, n, req);
+        if (ctx.state.getFrame(`${key}.reply`, req) === undefined) ctx.state.setFrame(`${key}.reply`, req, n);
+      }
     }
   }
   if (isRequest) {
     if (!ctx.visited) return '';
-    const reply = st.replies.get(k);
+    const reply = ctx.state.getFrame<number>(`${key}.reply`, n);
     if (reply === undefined) return ' (no response found!)';
     ctx.add(respIn, 0, 0, reply, { generated: true });
     return ` (reply in ${reply})`;
@@ -499,7 +504,65 @@ const f6i = {
   naTarget: ipv6Field('icmpv6.nd.na.target_address', 'Target Address'),
   respIn: uint('icmpv6.resp_in', 'Response In', 32),
   respTo: uint('icmpv6.resp_to', 'Response To', 32),
+  naFlags: uint('icmpv6.nd.na.flag', 'Flags', 32, { base: 'hex' }),
+  naRouter: bool('icmpv6.nd.na.flag.r', 'Router'),
+  naSolicited: bool('icmpv6.nd.na.flag.s', 'Solicited'),
+  naOverride: bool('icmpv6.nd.na.flag.o', 'Override'),
+  optType: uint('icmpv6.opt.type', 'Type', 8, {
+    strings: { 1: 'Source link-layer address', 2: 'Target link-layer address' },
+  }),
+  optLength: uint('icmpv6.opt.length', 'Length', 8),
+  linkAddr: ether('icmpv6.opt.linkaddr', 'Link-layer address'),
+  srcLinkAddr: ether('icmpv6.opt.src_linkaddr', 'Source Link-layer address'),
+  targetLinkAddr: ether('icmpv6.opt.target_linkaddr', 'Target Link-layer address'),
 };
+
+/** Code names Wireshark shows after the type (Info and tree) for the error messages. */
+const ICMP6_CODES: Record<number, Record<number, string>> = {
+  1: {
+    0: 'no route to destination',
+    1: 'Administratively prohibited',
+    2: 'Beyond scope of source address',
+    3: 'Address unreachable',
+    4: 'Port unreachable',
+    5: 'Source address failed ingress/egress policy',
+    6: 'Reject route to destination',
+    7: 'Error in Source Routing Header',
+  },
+  3: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' },
+  4: {
+    0: 'erroneous header field encountered',
+    1: 'unrecognized Next Header type encountered',
+    2: 'unrecognized IPv6 option encountered',
+  },
+};
+
+/** Where the options of a Neighbor Discovery message start (RFC 4861), by type. */
+const ND_OPTIONS_AT: Record<number, number> = { 133: 8, 134: 16, 135: 24, 136: 24, 137: 40 };
+
+/**
+ * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
+ * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
+ */
+function ndOptions(ctx: DissectCtx, off: number): string {
+  const v = ctx.view;
+  let info = '';
+  while (off + 2 <= v.length) {
+    const type = v.u8(off);
+    const len = v.u8(off + 1) * 8;
+    if (len === 0 || off + len > v.length) break; // malformed: a zero length would never end
+    ctx.add(f6i.optType, off, 1, type);
+    ctx.add(f6i.optLength, off + 1, 1, len / 8);
+    if ((type === 1 || type === 2) && len === 8) {
+      const mac = v.slice(off + 2, 6);
+      ctx.add(f6i.linkAddr, off + 2, 6, mac);
+      ctx.add(type === 1 ? f6i.srcLinkAddr : f6i.targetLinkAddr, off + 2, 6, mac);
+      info += `${type === 1 ? ' from' : ' is at'} ${formatEther(mac)}`;
+    }
+    off += len;
+  }
+  return info;
+}
 
 defineProtocol({
   abbrev: 'icmpv6',
@@ -513,6 +576,8 @@ defineProtocol({
     ctx.add(f6i.checksum, 2, 2, v.u16be(2));
     ctx.columns.protocol = 'ICMPv6';
     let info = ICMP6_TYPES[type] ?? `Unknown ICMPv6 type ${type}`;
+    const codeName = ICMP6_CODES[type]?.[v.u8(1)];
+    if (codeName) info += ` (${codeName})`;
     if (type === 128 || type === 129) {
       const id = v.u16be(4);
       const seq = v.u16be(6);
@@ -525,10 +590,23 @@ defineProtocol({
       ctx.add(f6i.ndTarget, 8, 16, t);
       info += ` for ${formatIPv6(t)}`;
     } else if (type === 136 && v.length >= 24) {
+      const flags = v.u32be(4);
+      ctx.add(f6i.naFlags, 4, 4, flags);
+      const r = (flags & 0x80000000) !== 0;
+      const sol = (flags & 0x40000000) !== 0;
+      const o = (flags & 0x20000000) !== 0;
+      ctx.add(f6i.naRouter, 4, 1, r);
+      ctx.add(f6i.naSolicited, 4, 1, sol);
+      ctx.add(f6i.naOverride, 4, 1, o);
       const t = v.slice(8, 16);
       ctx.add(f6i.naTarget, 8, 16, t);
       info += ` ${formatIPv6(t)}`;
+      const names = [r && 'rtr', sol && 'sol', o && 'ovr'].filter((x) => x);
+      if (names.length) info += ` (${names.join(', ')})`;
     }
+    const opts = ND_OPTIONS_AT[type];
+    if (opts !== undefined && (type !== 135 && type !== 136 ? v.length >= opts : v.length >= 24))
+      info += ndOptions(ctx, opts);
     ctx.columns.info = info;
     if (type >= 1 && type <= 4 && v.length > 8) {
       // The quoted datagram that caused the error, as an inner IPv6 layer.
