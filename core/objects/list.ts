@@ -42,9 +42,9 @@ const SLICE = 4096;
 /**
  * Every object of the capture with its bytes, as listObjects and objectBytes give them, handed to `take` in
  * order. Objects the first pass has not reached yet are handed over as it finds them, so their frames are not
- * dissected a second time (an export of a capture just opened dissects each frame once); the first pass then
- * runs in slices, and `take`'s asynchronous work (file writes) proceeds between them. The bytes are the
- * caller's to keep.
+ * dissected a second time (an export of a capture just opened dissects each frame once). The first pass runs in
+ * slices with a turn of the event loop between them (the capture's own SHA-256 proceeds, other requests are
+ * served; objects their first-pass work finds come here too). The bytes are the caller's to keep.
  */
 export async function forEachObject(
   session: CaptureSession,
