@@ -103,6 +103,53 @@ async function exportObjects(): Promise<void> {
   }
 }
 
+/**
+ * File > Export Specified Packets…: the displayed packets (or all of them, when a filter hides some and the user
+ * says so) to a new pcapng or pcap file chosen in the save dialog. The engine never overwrites a file (even one the
+ * native dialog agreed to replace) nor the capture itself; it reports the count and the new file's SHA-256.
+ */
+async function exportPackets(): Promise<void> {
+  if (!win || !service) return;
+  const info = await service.call('info', {});
+  if (!info) return void dialog.showErrorBox('Export Specified Packets', 'Open a capture first.');
+  const { displayed, total } = await service.call('rows', { start: 0, count: 0 });
+  let which: 'displayed' | 'all' = 'displayed';
+  if (displayed < total) {
+    const ask = await dialog.showMessageBox(win, {
+      type: 'question',
+      title: 'Export Specified Packets',
+      message: 'Which packets?',
+      detail: `The display filter shows ${displayed} of ${total} packets.`,
+      buttons: [`Displayed (${displayed})`, `All captured (${total})`, 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+    });
+    if (ask.response === 2) return;
+    which = ask.response === 0 ? 'displayed' : 'all';
+  }
+  const stem = info.name.replace(/\.gz$/i, '').replace(/\.(pcapng|pcap|cap)$/i, '');
+  const r = await dialog.showSaveDialog(win, {
+    title: 'Export Specified Packets',
+    defaultPath: join(dirname(info.path), `${stem}-export.pcapng`),
+    filters: [
+      { name: 'pcapng', extensions: ['pcapng'] },
+      { name: 'pcap', extensions: ['pcap'] },
+    ],
+  });
+  if (r.canceled || !r.filePath) return;
+  const format = /\.pcap$/i.test(r.filePath) ? 'pcap' : 'pcapng';
+  try {
+    const res = await service.call('exportPackets', { path: r.filePath, which, format });
+    await dialog.showMessageBox(win, {
+      title: 'Export Specified Packets',
+      message: `${res.packets} packet(s) written to ${res.path}`,
+      detail: `${res.format}, ${res.bytes} bytes\nSHA-256 ${res.sha256}`,
+    });
+  } catch (e) {
+    dialog.showErrorBox('Export failed', e instanceof Error ? e.message : String(e));
+  }
+}
+
 async function writeReport(): Promise<void> {
   if (!win || !service) return;
   const info = await service.call('info', {});
@@ -183,6 +230,7 @@ function menuTemplate(): MenuItemConstructorOptions[] {
             : [{ label: '(none)', enabled: false }],
         },
         { type: 'separator' },
+        { label: 'Export Specified Packets…', click: () => void exportPackets() },
         { label: 'Export Objects…', click: () => void exportObjects() },
         { label: 'Report…', click: () => void writeReport() },
         { type: 'separator' },

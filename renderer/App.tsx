@@ -13,6 +13,7 @@ import { SignaturesPanel } from './panels/Signatures.js';
 import { FollowPanel } from './panels/Follow.js';
 import { CapturePanel } from './panels/Capture.js';
 import { StatisticsPanel } from './panels/Statistics.js';
+import { ExportPacketsDialog } from './panels/ExportPackets.js';
 import { Welcome } from './Welcome.js';
 import type { PanelName } from './state/store.js';
 import { HOST_ERROR_EVENT } from './api/ws-client.js';
@@ -66,6 +67,8 @@ export function App() {
   const close = useApp((s) => s.close);
   const goToOpen = useApp((s) => s.goToOpen);
   const setGoToOpen = useApp((s) => s.setGoToOpen);
+  const exportOpen = useApp((s) => s.exportOpen);
+  const setExportOpen = useApp((s) => s.setExportOpen);
   const [panes, togglePane] = usePanes();
   const [dragging, setDragging] = useState(false);
   const [overSide, setOverSide] = useState(false);
@@ -152,6 +155,16 @@ export function App() {
             Close
           </button>
         )}
+        {info && (
+          <button
+            className={'btn' + (exportOpen ? ' active' : '')}
+            data-testid="open-export-packets"
+            title="File › Export Specified Packets: the displayed or all packets to a new capture file"
+            onClick={() => setExportOpen(!exportOpen)}
+          >
+            Export packets…
+          </button>
+        )}
         <FilterBar />
         <nav className="panel-tabs">
           {PANELS.map(([p, label]) => (
@@ -200,6 +213,7 @@ export function App() {
       </main>
       <StatusBar panes={panes} onTogglePane={togglePane} />
       {goToOpen && <GoToDialog />}
+      {exportOpen && info && <ExportPacketsDialog />}
       {dragging && !overSide && <div className="drop-overlay">Drop to open the capture</div>}
     </div>
   );

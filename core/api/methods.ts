@@ -24,6 +24,7 @@ import type {
   PhsNode,
   FindRequest,
   FindResult,
+  PacketExportResult,
 } from './types.js';
 
 export interface ApiMethods {
@@ -42,6 +43,15 @@ export interface ApiMethods {
   objectBytes: { req: { index: number }; res: Uint8Array };
   analyseObjects: { req: Record<string, never>; res: ObjectAnalysis[] };
   exportObjects: { req: { dir: string; indices?: number[]; type?: string }; res: ExportResult };
+  /**
+   * File > Export Specified Packets (`tshark -r IN -Y FILTER -w OUT`): the displayed packets (the applied display
+   * filter's view) or all of them — only those of a packet range like "1-10,15,20-" when given — written to a new
+   * capture file `path` on the host (pcapng by default), never overwriting a file nor the capture itself.
+   */
+  exportPackets: {
+    req: { path: string; which: 'displayed' | 'all'; format?: 'pcapng' | 'pcap'; range?: string };
+    res: PacketExportResult;
+  };
   gifs: { req: Record<string, never>; res: { header: string; findings: GifFinding[]; lines: string[] } };
   hashFile: { req: { name: string; bytes: Uint8Array }; res: FileHashResult };
   follow: { req: { stream: number; proto?: 'tcp' | 'udp' | 'http' }; res: FollowResult };
@@ -129,6 +139,12 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   objectBytes: { index: isInt() },
   analyseObjects: {},
   exportObjects: { dir: isStr(4096), indices: optional(isIntList), type: optional(isStr(64)) },
+  exportPackets: {
+    path: isStr(4096),
+    which: isOneOf('displayed', 'all'),
+    format: optional(isOneOf('pcapng', 'pcap')),
+    range: optional(isStr(4096)),
+  },
   gifs: {},
   hashFile: { name: isStr(4096), bytes: isBytes },
   follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp', 'http')) },

@@ -186,6 +186,18 @@ export interface ExportResult {
   failed: { index: number; filename: string; reason: string }[];
 }
 
+/** File > Export Specified Packets: the new capture file written. */
+export interface PacketExportResult {
+  /** Absolute path of the new file (on the host). */
+  path: string;
+  format: 'pcapng' | 'pcap';
+  packets: number;
+  /** Size of the file. */
+  bytes: number;
+  /** SHA-256 of the file, computed while writing it. */
+  sha256: string;
+}
+
 export interface GifFinding {
   frame: number;
   source: string;

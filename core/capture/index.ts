@@ -7,8 +7,22 @@ export { headerWalk } from './headerwalk.js';
 export {
   writePcap,
   writePcapng,
+  PcapStreamWriter,
+  PcapngStreamWriter,
+  type ByteSink,
+  type PcapngSection,
   type WritePacket,
   type PcapOptions,
   type PcapngOptions,
   type PcapngInterface,
 } from './writer.js';
+export {
+  exportPackets,
+  checkExportTarget,
+  parsePacketRange,
+  provenanceComment,
+  ExportError,
+  type ExportFormat,
+  type ExportPacketsOptions,
+  type ExportPacketsResult,
+} from './export-packets.js';

@@ -48,6 +48,13 @@ export interface CaptureFile {
   index: PacketIndex;
   warnings: string[];
   meta(i: number): FrameMeta;
+  /**
+   * Interface `id`'s timestamp resolution as pcapng's if_tsresol stores it: a decimal exponent (6 = µs, 9 = ns)
+   * or 0x80 | n for units of 2^-n seconds. Classic pcap: 6, or 9 for the nanosecond format.
+   */
+  tsresol(id: number): number;
+  /** The Decryption Secrets Blocks of a pcapng file (e.g. a TLS key log), read from the file when asked. */
+  decryptionSecrets(): { type: number; data: Uint8Array }[];
   readPacket(i: number): Uint8Array;
   /**
    * Packet i's bytes without a copy when they lie in a chunk a sequential pass read recently (else read as by
@@ -361,6 +368,27 @@ async function indexFile(
       const c = index.comments(i);
       if (c) m.comments = c;
       return m;
+    },
+    tsresol(id: number): number {
+      const f = ifaces[id];
+      if (!f) return 6;
+      return f.resBase === 2 ? 0x80 | f.resExp : f.resExp;
+    },
+    decryptionSecrets() {
+      if (closed) throw new CaptureError('the capture is closed');
+      return scan.secrets.map((x) => {
+        const data = new Uint8Array(x.length);
+        let got = 0;
+        while (got < x.length) {
+          const n = readSync(fd, data, got, x.length - got, x.offset + got);
+          if (n <= 0)
+            throw new CaptureError(
+              'decryption secrets could not be read: the file is shorter than when it was opened',
+            );
+          got += n;
+        }
+        return { type: x.type, data };
+      });
     },
     readPacket: (i) => packetBytes(i, true),
     peekPacket: (i) => packetBytes(i, false),

@@ -109,9 +109,18 @@ function eachOption(
 
 export type ScanFormat = 'pcap' | 'pcap-nsec' | 'pcapng';
 
+/** A Decryption Secrets Block: its secrets type (e.g. 0x544c534b TLS key log) and where its data lies. */
+export interface ScanSecrets {
+  type: number;
+  offset: number;
+  length: number;
+}
+
 export class Scanner {
   readonly index = new PacketIndex();
   readonly ifaces: ScanIface[] = [];
+  /** Decryption Secrets Blocks seen (pcapng), in file order. */
+  readonly secrets: ScanSecrets[] = [];
   readonly warnings: string[] = [];
   /** Next record / block to read. */
   pos: number;
@@ -308,7 +317,9 @@ export class Scanner {
             ? Math.min(blen, 16)
             : type === 1 || type === 0x0a0d0d0a
               ? blen
-              : 12;
+              : type === 0x0a
+                ? Math.min(blen, 20)
+                : 12;
       o = w.at(pos, need);
       if (o < 0) {
         this.warn(`The file could not be read at byte ${pos}; reading stopped there.`);
@@ -350,8 +361,15 @@ export class Scanner {
         case 3:
           ok = this.spb(o, pos, blen, le);
           break;
+        case 0x0a: {
+          // Decryption secrets: noted (an export carries them along), not read now.
+          const length = blen >= 20 ? dv.getUint32(o + 12, le) : -1;
+          if (length >= 0 && 20 + length <= blen)
+            this.secrets.push({ type: dv.getUint32(o + 8, le), offset: pos + 16, length });
+          break;
+        }
         default:
-          // Name resolution, interface statistics, decryption secrets, custom and unknown blocks: skipped.
+          // Name resolution, interface statistics, custom and unknown blocks: skipped.
           break;
       }
       if (!ok) {

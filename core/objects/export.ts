@@ -7,20 +7,18 @@
 import {
   closeSync,
   existsSync,
-  linkSync,
   mkdirSync,
   openSync,
   realpathSync,
-  renameSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { ExportResult, HashVerdict, Hashes, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
 import { checkSignature } from '../forensics/signature.js';
+import { placeNew, tempNameIn } from '../forensics/safe-write.js';
 import { NameAllocator, safeName } from './naming.js';
 
 /** What the report says of an object besides its bytes. */
@@ -64,19 +62,15 @@ function inside(dir: string, path: string): boolean {
   return dirname(path) === dir && !['', '.', '..'].includes(basename(path));
 }
 
-const errno = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
-
 /**
- * Writes bytes to dir/name through a temporary file, never overwriting: the finished file gets its name by a hard
- * link, which fails when the name exists; in a folder without hard links (FAT, exFAT, some network shares) by a
- * rename after checking the name is still free. Synchronous: on this path (thousands of small files) the
- * promise API's per-file work costs the dissecting thread more than the system calls it would overlap.
+ * Writes bytes to dir/name through a temporary file, never overwriting (see core/forensics/safe-write.ts).
+ * Synchronous: on this path (thousands of small files) the promise API's per-file work costs the dissecting
+ * thread more than the system calls it would overlap.
  */
 function writeNew(dir: string, name: string, data: Uint8Array): string {
   const final = join(dir, name);
   if (!inside(dir, final)) throw new Error('the name would leave the export folder');
-  const tmp = join(dir, `.wirelens-${process.pid}-${randomUUID()}.part`);
-  let renamed = false;
+  const tmp = tempNameIn(dir);
   try {
     const fd = openSync(tmp, 'wx', 0o644);
     try {
@@ -86,17 +80,11 @@ function writeNew(dir: string, name: string, data: Uint8Array): string {
     } finally {
       closeSync(fd);
     }
-    try {
-      linkSync(tmp, final);
-    } catch (e) {
-      if (errno(e) === 'EEXIST' || existsSync(final))
-        throw new Error('a file of that name appeared meanwhile');
-      renameSync(tmp, final);
-      renamed = true;
-    }
-  } finally {
-    if (!renamed) rmSync(tmp, { force: true });
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  placeNew(tmp, final);
   return final;
 }
 

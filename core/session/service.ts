@@ -15,6 +15,7 @@ import { forensicHandlers } from './forensic-handlers.js';
 import { liveHandlers } from './live-handlers.js';
 import { statsHandlers } from './stats-handlers.js';
 import { findPacket } from './find.js';
+import { checkTarget, choosePackets, exportChosenPackets } from './packet-export.js';
 
 export interface Service {
   call<M extends MethodName>(m: M, req: Req<M>): Promise<Res<M>>;
@@ -55,6 +56,10 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
   const recentFile = join(dataDir, 'recent.json');
   let abort = new AbortController();
   let indexing = new AbortController();
+  /** The background indexing of the open capture (settles when done or stopped). */
+  let indexed: Promise<void> = Promise.resolve();
+  /** A running packet export: only `cancel` stops it (not a filter or a search started meanwhile). */
+  let exporting = new AbortController();
 
   const readRecent = (): string[] => {
     try {
@@ -112,7 +117,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
       }
       addRecent(info.path);
       emit('opened', info);
-      void indexRest(signal);
+      indexed = indexRest(signal);
       void session.fileSha256().then(() => {
         if (session.capture) emit('opened', session.info());
       });
@@ -140,8 +145,24 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
       abort = new AbortController();
       return findPacket(session, req, abort.signal);
     },
+    exportPackets: async ({ path, which, format, range }) => {
+      exporting = new AbortController();
+      const signal = exporting.signal;
+      checkTarget(session, path);
+      // The whole file first: a big capture may still be indexed in the background (a filter applied meanwhile
+      // is extended as it goes). Cancelling stops that too, and what was read is exported.
+      if (session.capture && !session.capture.isComplete()) await indexed.catch(() => undefined);
+      if (signal.aborted) throw new SessionError('the export was cancelled; nothing was written');
+      const choice = choosePackets(session, which, range);
+      return exportChosenPackets(session, choice, path, {
+        ...(format ? { format } : {}),
+        signal,
+        onProgress: (done, total) => emit('progress', { phase: 'export', done, total }),
+      });
+    },
     cancel: () => {
       abort.abort();
+      exporting.abort();
       indexing.abort(); // like Wireshark's "stop loading": what is indexed stays open
       return null;
     },
@@ -166,6 +187,7 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
     },
     dispose() {
       abort.abort();
+      exporting.abort();
       indexing.abort();
       session.close();
       listeners.clear();

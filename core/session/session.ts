@@ -222,6 +222,11 @@ export class CaptureSession {
     return this.filterExpr;
   }
 
+  /** Frame numbers (1-based, increasing) of the current view, or null when every packet is shown. */
+  get viewFrames(): Uint32Array | null {
+    return this.view;
+  }
+
   /** Frame number (1-based) of view position `pos`. */
   frameAt(pos: number): number {
     return this.view ? this.view[pos] : pos + 1;

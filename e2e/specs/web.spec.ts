@@ -281,6 +281,70 @@ test.describe('web host', () => {
     }
   });
 
+  test('File › Export Specified Packets writes the displayed packets to a new capture file', async ({
+    page,
+  }, info) => {
+    host = await startHost(capture);
+    const problems = await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    const expr = 'http.request';
+    await applyFilter(page, expr);
+    await expect(page.getByTestId('filter-input')).toHaveClass(/status-(ok|warn)/);
+    await expect(page.getByTestId('status-count')).toContainText('Displayed: ');
+    const shown = await rowNumbers(page);
+    expect(shown.length).toBeGreaterThan(0);
+    await waitDisplayed(page, shown.length);
+
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-packets-'));
+    const out = join(dir, 'http-requests.pcapng');
+    try {
+      await page.getByTestId('open-export-packets').click();
+      const dialog = page.getByTestId('export-packets-dialog');
+      await expect(dialog).toContainText(`Displayed (${shown.length})`);
+      await expect(dialog).toContainText(expr);
+      await page.getByTestId('export-path').fill(out);
+      await shot(page, info, '19-export-packets-dialog');
+      await dialog.screenshot({ path: info.outputPath('19b-export-packets-dialog-only.png') });
+      await page.getByTestId('export-packets-go').click();
+      const result = page.getByTestId('export-packets-result');
+      await expect(result).toContainText(`Wrote ${shown.length} packets to ${out}`);
+      const sha = createHash('sha256').update(readFileSync(out)).digest('hex');
+      await expect(page.getByTestId('export-packets-sha256')).toHaveText(sha);
+      await shot(page, info, '20-export-packets-done');
+      await dialog.screenshot({ path: info.outputPath('20b-export-packets-result-only.png') });
+
+      // tshark reads the new file as the filtered capture: same timestamps and lengths.
+      const tshark = (args: string[]) => {
+        try {
+          return execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        } catch {
+          return undefined;
+        }
+      };
+      const f = ['-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len'];
+      const theirs = tshark(['-r', capture!, '-Y', expr, ...f]);
+      if (theirs !== undefined) {
+        expect(tshark(['-r', out, ...f])).toBe(theirs);
+        console.log(`exported ${shown.length} packets; tshark reads them as tshark -r IN -Y "${expr}"`);
+      }
+
+      // Again to the same name: refused, the file untouched; and never onto the capture itself.
+      await page.getByTestId('export-packets-go').click();
+      await expect(page.getByTestId('export-packets-error')).toContainText(`${out} already exists`);
+      await shot(page, info, '21-export-packets-refused');
+      expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(sha);
+      await page.getByTestId('export-path').fill(capture!);
+      await page.getByTestId('export-path').press('Enter');
+      await expect(page.getByTestId('export-packets-error')).toContainText('evidence file itself');
+      expect(readdirSync(dir)).toEqual(['http-requests.pcapng']);
+      await page.getByTestId('export-packets-close').click();
+      await expect(dialog).toHaveCount(0);
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('hashing panel shows the MD5 of a dropped file', async ({ page }, info) => {
     host = await startHost(capture);
     await openPage(page, host);

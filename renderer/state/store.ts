@@ -57,6 +57,8 @@ export interface AppState extends LiveState {
   followTarget: { proto: 'tcp' | 'udp'; stream: number } | null;
   theme: Theme;
   goToOpen: boolean;
+  /** File › Export Specified Packets dialog shown. */
+  exportOpen: boolean;
   sort: { key: SortKey; dir: 1 | -1 } | null;
   /** The whole view in sorted order while a sort is active. */
   sorted: PacketRow[] | null;
@@ -85,6 +87,7 @@ export interface AppActions extends LiveActions {
   followStream(proto: 'tcp' | 'udp', stream: number): void;
   setTheme(t: Theme): void;
   setGoToOpen(v: boolean): void;
+  setExportOpen(v: boolean): void;
   setError(e: string | null): void;
   sortBy(key: SortKey): Promise<void>;
   /** Position of packet `no` in the list as shown (sorted or not), or -1. */
@@ -266,6 +269,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       followTarget: null,
       theme: initialTheme(),
       goToOpen: false,
+      exportOpen: false,
       sort: null,
       sorted: null,
       ...live.state,
@@ -554,6 +558,9 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
       setGoToOpen(goToOpen) {
         set({ goToOpen });
+      },
+      setExportOpen(exportOpen) {
+        set({ exportOpen });
       },
       setError(error) {
         set({ error });

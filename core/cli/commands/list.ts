@@ -4,6 +4,7 @@ import { CaptureSession } from '../../session/session.js';
 import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import type { PacketRow } from '../../api/types.js';
+import { checkTarget, exportChosenPackets } from '../../session/packet-export.js';
 
 /** Bytes per write: printing a million rows one write each would dominate the run time. */
 const OUT_CHUNK = 1 << 20;
@@ -51,22 +52,69 @@ function tsvClean(s: string): string {
   return s;
 }
 
+/** `list -w OUT`: the chosen packets to a new capture file; a one-line summary on stderr. */
+async function writePackets(
+  file: string,
+  out: string,
+  io: CliIO,
+  format: 'pcapng' | 'pcap',
+  choose: { frames: (s: CaptureSession) => Uint32Array | null; selection: string },
+): Promise<number> {
+  // The source's SHA-256 goes into the new file's provenance comment.
+  const session = new CaptureSession({ hash: true });
+  try {
+    const info = await session.open(file);
+    checkTarget(session, out); // before the filter runs over the whole capture
+    const r = await exportChosenPackets(
+      session,
+      { frames: choose.frames(session), selection: choose.selection },
+      out,
+      { format },
+    );
+    for (const w of info.warnings) io.err(`wirelens list: warning: ${w}\n`);
+    io.err(
+      `${r.packets} packet${r.packets === 1 ? '' : 's'} written to ${r.path} (${r.format}, ${r.bytes} bytes), SHA-256 ${r.sha256}\n`,
+    );
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
 export const listCommand: Command = {
   name: 'list',
-  summary: 'one row per packet (like tshark -r), optionally filtered with -Y',
+  summary:
+    'one row per packet (like tshark -r), optionally filtered with -Y; -w writes them to a new capture',
   usage:
     'Usage: wirelens list FILE [-Y FILTER] [--format text|tsv|json] [--count]\n' +
-    '  -Y FILTER   display filter (Wireshark syntax)\n' +
-    '  --format    text (default, like tshark), tsv (header: no time source destination protocol length info), json\n' +
-    '  --count     print only the number of matching packets',
+    '       wirelens list FILE [-Y FILTER] -w OUT [--format-out pcapng|pcap]\n' +
+    '  -Y FILTER      display filter (Wireshark syntax)\n' +
+    '  --format       text (default, like tshark), tsv (header: no time source destination protocol length info), json\n' +
+    '  --count        print only the number of matching packets\n' +
+    '  -w OUT         write the matching packets to the new capture file OUT instead of listing them (like\n' +
+    '                 tshark -w; never overwrites a file); prints "N packets written to OUT" and its SHA-256\n' +
+    '                 on stderr. pcapng keeps interfaces, exact timestamps and comments, and records the\n' +
+    '                 source file, its SHA-256 and the filter in its section comment\n' +
+    '  --format-out   pcapng (default) or pcap (only when all the packets have one link type)',
   async run(args, io) {
     const { flags, options, positionals } = parseArgs(args, {
       flags: ['--count'],
-      options: ['-Y', '--format', '--display-filter'],
+      options: ['-Y', '--format', '--display-filter', '-w', '--format-out'],
     });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const format = options.get('--format') ?? 'text';
     if (!['text', 'tsv', 'json'].includes(format)) throw new UsageError(`unknown format "${format}"`);
+    const writeTo = options.get('-w');
+    const formatOut = options.get('--format-out');
+    if (formatOut !== undefined && writeTo === undefined) throw new UsageError('--format-out needs -w OUT');
+    if (formatOut !== undefined && formatOut !== 'pcapng' && formatOut !== 'pcap')
+      throw new UsageError(`unknown output format "${formatOut}" (pcapng or pcap)`);
+    if (writeTo !== undefined) {
+      if (writeTo === '' || writeTo === '-')
+        throw new UsageError('-w needs a file name (writing to standard output is not supported)');
+      if (flags.has('--count') || options.has('--format'))
+        throw new UsageError('-w writes packets, not rows: --count and --format do not apply');
+    }
     const expr = options.get('-Y') ?? options.get('--display-filter');
     let match: ((d: Dissection) => boolean) | undefined;
     let selection: ItemSelection = 'columns';
@@ -83,6 +131,19 @@ export const listCommand: Command = {
         io.err(`wirelens list: warning: ${w.message} (at ${w.span[0]}–${w.span[1]})\n`);
       match = c.filter.match.bind(c.filter);
       selection = c.filter.needsAll ? 'all' : c.filter.fields;
+      if (writeTo !== undefined) {
+        const filter = c.filter;
+        return writePackets(positionals[0], writeTo, io, formatOut === 'pcap' ? 'pcap' : 'pcapng', {
+          frames: (s) => s.runFilter(filter),
+          selection: `display filter: ${expr}`,
+        });
+      }
+    }
+    if (writeTo !== undefined) {
+      return writePackets(positionals[0], writeTo, io, formatOut === 'pcap' ? 'pcap' : 'pcapng', {
+        frames: () => null,
+        selection: 'all packets',
+      });
     }
     const session = new CaptureSession({ hash: false });
     const out = new OutBuffer(io);
