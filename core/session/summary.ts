@@ -152,6 +152,16 @@ const item = (f: FieldDef, parent?: Item): Item =>
     ? { field: f, value: null, src: 0, off: 0, len: 0, parent }
     : { field: f, value: null, src: 0, off: 0, len: 0 };
 
+/** A network header's address items in a stand-in: source, destination, and the either-way pairs. */
+interface NetworkItems {
+  src: Item;
+  dst: Item;
+  addr: [Item, Item];
+  srcHost: Item;
+  dstHost: Item;
+  host: [Item, Item];
+}
+
 /** One distinct protocol stack, with a stand-in dissection whose header items are refilled per frame. */
 class Stack {
   /** Protocol field id → items of it in the frame. */
@@ -160,19 +170,9 @@ class Stack {
   ethSrc?: Item;
   ethDst?: Item;
   ethAddr?: [Item, Item];
-  ipSrc?: Item;
-  ipDst?: Item;
-  ipAddr?: [Item, Item];
-  ipSrcHost?: Item;
-  ipDstHost?: Item;
-  ipHost?: [Item, Item];
+  ip?: NetworkItems;
   /** The same for IPv6 (a stack has the one or the other). */
-  ipv6Src?: Item;
-  ipv6Dst?: Item;
-  ipv6Addr?: [Item, Item];
-  ipv6SrcHost?: Item;
-  ipv6DstHost?: Item;
-  ipv6Host?: [Item, Item];
+  ipv6?: NetworkItems;
   l4Src?: Item;
   l4Dst?: Item;
   l4Port?: [Item, Item];
@@ -227,47 +227,24 @@ class Stack {
     // In the order the IPv4 and IPv6 dissectors add them.
     const network = (
       top: FieldDef,
-      src: FieldDef,
-      addr: FieldDef,
-      srcHost: FieldDef,
-      host: FieldDef,
-      dst: FieldDef,
-      dstHost: FieldDef,
-    ) => {
+      [src, addr, srcHost, host, dst, dstHost]: readonly FieldDef[],
+    ): NetworkItems => {
       const ip = (byField.get(top.id) as Item[])[0];
       const s = [put(src, ip), put(addr, ip), put(srcHost, ip), put(host, ip)];
       const d = [put(dst, ip), put(addr, ip), put(dstHost, ip), put(host, ip)];
-      return {
-        src: s[0],
-        dst: d[0],
-        addr: [s[1], d[1]] as [Item, Item],
-        srcHost: s[2],
-        dstHost: d[2],
-        host: [s[3], d[3]] as [Item, Item],
-      };
+      return { src: s[0], dst: d[0], addr: [s[1], d[1]], srcHost: s[2], dstHost: d[2], host: [s[3], d[3]] };
     };
-    if (this.headerable && one(h.ip)) {
-      const n = network(h.ip, h.ipSrc, h.ipAddr, h.ipSrcHost, h.ipHost, h.ipDst, h.ipDstHost);
-      [this.ipSrc, this.ipDst, this.ipAddr, this.ipSrcHost, this.ipDstHost, this.ipHost] = [
-        n.src,
-        n.dst,
-        n.addr,
-        n.srcHost,
-        n.dstHost,
-        n.host,
-      ];
-    }
-    if (this.headerable && one(h.ipv6)) {
-      const n = network(h.ipv6, h.ipv6Src, h.ipv6Addr, h.ipv6SrcHost, h.ipv6Host, h.ipv6Dst, h.ipv6DstHost);
-      [this.ipv6Src, this.ipv6Dst, this.ipv6Addr, this.ipv6SrcHost, this.ipv6DstHost, this.ipv6Host] = [
-        n.src,
-        n.dst,
-        n.addr,
-        n.srcHost,
-        n.dstHost,
-        n.host,
-      ];
-    }
+    if (this.headerable && one(h.ip))
+      this.ip = network(h.ip, [h.ipSrc, h.ipAddr, h.ipSrcHost, h.ipHost, h.ipDst, h.ipDstHost]);
+    if (this.headerable && one(h.ipv6))
+      this.ipv6 = network(h.ipv6, [
+        h.ipv6Src,
+        h.ipv6Addr,
+        h.ipv6SrcHost,
+        h.ipv6Host,
+        h.ipv6Dst,
+        h.ipv6DstHost,
+      ]);
     const l4 = this.headerable ? (one(h.tcp) ? h.tcp : one(h.udp) ? h.udp : undefined) : undefined;
     if (l4) {
       const top = (byField.get(l4.id) as Item[])[0];
@@ -425,7 +402,7 @@ export class FrameSummary {
       if (!eth || eth.src !== 0 || eth.off + 12 > b.length) return false;
       this.macs.set(b.subarray(eth.off, eth.off + 12), 12 * i);
     }
-    if (st.ipSrc) {
+    if (st.ip) {
       const ip = d.byField.get(h.ip.id)?.[0];
       if (!ip || ip.src !== 0) return false;
       const o = ip.off;
@@ -433,7 +410,7 @@ export class FrameSummary {
       this.src[i] = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0;
       this.dst[i] = ((b[o + 16] << 24) | (b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19]) >>> 0;
     }
-    if (st.ipv6Src) {
+    if (st.ipv6) {
       const ip = d.byField.get(h.ipv6.id)?.[0];
       if (!ip || ip.src !== 0) return false;
       const o = ip.off;
@@ -546,20 +523,20 @@ export class FrameSummary {
         this.macDst[k] = m[o + k];
         this.macSrc[k] = m[o + 6 + k];
       }
-      fill(st.ethSrc, st.ethDst, undefined, this.macSrc, this.macDst);
-      fill(undefined, undefined, st.ethAddr, this.macDst, this.macSrc);
+      // Ethernet puts the destination first (eth.addr: destination, then source).
+      fill(st.ethDst, st.ethSrc, st.ethAddr, this.macDst, this.macSrc);
     }
-    if (st.ipSrc) {
+    if (st.ip) {
       const src = this.src[i];
       const dst = this.dst[i];
-      fill(st.ipSrc, st.ipDst, st.ipAddr, src, dst);
-      if (plan.wantsHosts) fill(st.ipSrcHost, st.ipDstHost, st.ipHost, ipv4Text(src), ipv4Text(dst));
+      fill(st.ip.src, st.ip.dst, st.ip.addr, src, dst);
+      if (plan.wantsHosts) fill(st.ip.srcHost, st.ip.dstHost, st.ip.host, ipv4Text(src), ipv4Text(dst));
     }
-    if (st.ipv6Src) {
+    if (st.ipv6) {
       const src = this.src[i];
       const dst = this.dst[i];
-      fill(st.ipv6Src, st.ipv6Dst, st.ipv6Addr, this.v6[src], this.v6[dst]);
-      fill(st.ipv6SrcHost, st.ipv6DstHost, st.ipv6Host, this.v6Text[src], this.v6Text[dst]);
+      fill(st.ipv6.src, st.ipv6.dst, st.ipv6.addr, this.v6[src], this.v6[dst]);
+      fill(st.ipv6.srcHost, st.ipv6.dstHost, st.ipv6.host, this.v6Text[src], this.v6Text[dst]);
     }
     if (st.l4Src) {
       const p = this.ports[i];
@@ -580,16 +557,19 @@ function sameOrder(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-/** Sets a source/destination pair of items and the pair of hidden either-way items (ip.src, ip.dst, ip.addr). */
+/**
+ * Sets a pair of items in the order the dissector adds them (ip.src, ip.dst) and the pair of hidden either-way
+ * items (ip.addr) to `a` and `b`.
+ */
 function fill(
-  src: Item | undefined,
-  dst: Item | undefined,
+  first: Item | undefined,
+  second: Item | undefined,
   both: [Item, Item] | undefined,
   a: FieldValue,
   b: FieldValue,
 ): void {
-  if (src) src.value = a;
-  if (dst) dst.value = b;
+  if (first) first.value = a;
+  if (second) second.value = b;
   if (both) {
     both[0].value = a;
     both[1].value = b;
