@@ -207,7 +207,14 @@ function match(mac: Uint8Array): { name: string; bits: number } | undefined {
       if (name !== undefined) return { name, bits };
     }
   }
-  return p.name ? { name: p.name, bits: 24 } : undefined;
+  if (p.name) return { name: p.name, bits: 24 };
+  // A group address of an unknown prefix: tshark tries the prefix with the multicast bit cleared (01:1b:54:… is
+  // Cisco's 00:1b:54 block), not the locally-administered bit.
+  if (mac[0] & 1) {
+    const unicast = prefixOf(((mac[0] & 0xfe) << 16) | (mac[1] << 8) | mac[2]);
+    if (unicast.name) return { name: unicast.name, bits: 24 };
+  }
+  return undefined;
 }
 
 export function vendorOf(mac: Uint8Array): string | undefined {

@@ -27,6 +27,11 @@ describe('vendor names', () => {
     expect(resolvedMac(mac('001B54'))).toBe('Cisco_47:49:44');
     expect(resolvedMac(new Uint8Array(6).fill(0xff))).toBe('Broadcast');
     expect(vendorOf(mac('FFFFFE'))).toBeUndefined();
+    // A group address of an unknown prefix takes its unicast prefix's holder (tshark -N m gives the same); the
+    // locally-administered bit is not cleared.
+    expect(resolvedMac(addr('01:1b:54:11:22:33'))).toBe('Cisco_11:22:33');
+    expect(resolvedMac(addr('01:00:c2:11:22:33'))).toBe(`${vendorOf(addr('00:00:c2:00:00:00'))}_11:22:33`);
+    expect(resolvedMac(addr('03:1b:54:11:22:33'))).toBe('03:1b:54:11:22:33');
   });
 
   it('gives the registry entry whether found by search (first lookups) or from the parsed table', () => {
