@@ -473,6 +473,8 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
     return add(media.jfif, '(JPEG JFIF image)');
   if (ct.startsWith('text/')) return add(media.text, `(${ct})`);
   if (ct === 'application/json') return add(media.json, '(application/json)');
+  // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.
+  if (ct === 'application/octet-stream') return body.data(0, b.length);
   if (ct === 'application/xml') return add(media.xml, '(application/xml)');
   if (ct) add(media.media, `(${ct})`);
 }

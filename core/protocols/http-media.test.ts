@@ -1,0 +1,58 @@
+/**
+ * The Info text of HTTP responses by content type (and transfer coding) against tshark itself, on a capture the
+ * test writes: "(text/plain)" for text, "(application/x-foo)" for types Wireshark hands to its media dissector,
+ * nothing for application/octet-stream (its Data dissector), chunked or not.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writePcap } from '../capture/writer.js';
+import { CaptureSession } from '../session/session.js';
+import { rowText } from '../cli/commands/list.js';
+import { TcpConversation, httpGet, type SynthPacket } from '../testing/synth.js';
+import { CLIENT, WEB } from '../testing/scenarios.js';
+
+const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
+
+function responses(): SynthPacket[] {
+  const enc = new TextEncoder();
+  const out: SynthPacket[] = [];
+  const cases: [string, boolean][] = [
+    ['application/octet-stream', false],
+    ['application/octet-stream', true],
+    ['application/octet-stream; name=x.bin', true],
+    ['application/x-foo', false],
+    ['application/pdf', true],
+    ['text/plain', true],
+    ['text/html; charset=utf-8', false],
+  ];
+  cases.forEach(([ct, chunked], i) => {
+    const c = new TcpConversation(CLIENT, WEB, 50600 + i, 80, { s: 1_700_000_000 + i, ns: 0 });
+    c.handshake();
+    c.send(true, httpGet('h.example', `/f${i}`));
+    const body = 'x'.repeat(300);
+    const coded = chunked ? `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n` : body;
+    const framing = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`;
+    c.send(false, enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: ${ct}\r\n${framing}\r\n\r\n${coded}`));
+    c.close();
+    out.push(...c.packets);
+  });
+  return out;
+}
+
+describe.skipIf(!hasTshark)('HTTP response Info by content type vs tshark', () => {
+  it('prints the same lines as tshark -n -r', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wirelens-media-')), 'media.pcap');
+    writeFileSync(file, writePcap(responses(), { linkType: 1 }));
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    let ours = '';
+    s.scan(0, s.total, 'columns', (_i, d) => void (ours += rowText(s.toRowColumns(d))));
+    s.close();
+    const theirs = spawnSync('tshark', ['-n', '-r', file], { encoding: 'utf8' }).stdout;
+    expect(ours).toBe(theirs);
+    expect(ours).toContain('HTTP/1.1 200 OK  (application/x-foo)');
+  });
+});
