@@ -1,7 +1,7 @@
 /**
  * The Info text of HTTP responses by content type (and transfer coding) against tshark itself, on a capture the
  * test writes: "(text/plain)" for text, "(application/x-foo)" for types Wireshark hands to its media dissector,
- * nothing for application/octet-stream (its Data dissector), chunked or not.
+ * nothing for application/octet-stream (its Data dissector), chunked or not; pipelined messages in one segment.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -39,10 +39,22 @@ function responses(): SynthPacket[] {
     c.close();
     out.push(...c.packets);
   });
+  // Pipelining: several messages in one segment (tshark runs their Info texts together).
+  const p = new TcpConversation(CLIENT, WEB, 50700, 80, { s: 1_700_000_100, ns: 0 });
+  p.handshake();
+  p.send(true, httpGet('h.example', '/a') + httpGet('h.example', '/b') + httpGet('h.example', '/c'));
+  const r = (b: string, ct: string) =>
+    `HTTP/1.1 200 OK\r\nContent-Type: ${ct}\r\nContent-Length: ${b.length}\r\n\r\n${b}`;
+  p.send(
+    false,
+    enc.encode(r('hello', 'text/plain') + r('y', 'application/x-foo') + r('z', 'application/octet-stream')),
+  );
+  p.close();
+  out.push(...p.packets);
   return out;
 }
 
-describe.skipIf(!hasTshark)('HTTP response Info by content type vs tshark', () => {
+describe.skipIf(!hasTshark)('HTTP Info by content type, coding and pipelining vs tshark', () => {
   it('prints the same lines as tshark -n -r', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wirelens-media-')), 'media.pcap');
     writeFileSync(file, writePcap(responses(), { linkType: 1 }));
@@ -54,5 +66,6 @@ describe.skipIf(!hasTshark)('HTTP response Info by content type vs tshark', () =
     const theirs = spawnSync('tshark', ['-n', '-r', file], { encoding: 'utf8' }).stdout;
     expect(ours).toBe(theirs);
     expect(ours).toContain('HTTP/1.1 200 OK  (application/x-foo)');
+    expect(ours).toContain('GET /a HTTP/1.1 GET /b HTTP/1.1 GET /c HTTP/1.1 ');
   });
 });

@@ -803,9 +803,10 @@ function requestMore(ctx: DissectCtx, d: Desegment): void {
   ctx.pinfo.data.set('tcp.desegment', d);
 }
 
+/** The Info text: each message's first line; tshark 4.0 runs those of pipelined messages together. */
 function setInfo(ctx: DissectCtx, firstLine: string, msgIndex: number): void {
   if (msgIndex === 0) ctx.columns.info = `${firstLine} `;
-  else ctx.columns.info += ` , ${firstLine} `;
+  else ctx.columns.info += `${firstLine} `;
 }
 
 function dissectMessage(
