@@ -273,6 +273,11 @@ export interface Desegment {
   offset: number;
   /** Bytes needed from `offset` for the PDU to be complete, or -1 for "one more segment". */
   need: number;
+  /**
+   * Keep the (empty) layer the sub-dissector added when it asks for more at offset 0: Wireshark's TLS adds its
+   * tree item before it looks at the records, so such a frame has a tls layer; HTTP's does not.
+   */
+  keepLayer?: boolean;
 }
 
 /**
@@ -310,7 +315,7 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
     sub.data(0);
     return undefined;
   }
-  if (d && d.offset === 0) ctx.rollback(mark);
+  if (d && d.offset === 0 && !d.keepLayer) ctx.rollback(mark);
   return d;
 }
 

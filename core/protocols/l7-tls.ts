@@ -93,6 +93,31 @@ function looksLikeRecord(v: ByteView, off: number): boolean {
   return ct >= 20 && ct <= 24 && major === 3 && minor <= 4 && len > 0 && len <= 16384 + 2048;
 }
 
+/** The first bytes of a record header (fewer than five): a content type, then version 3.x. */
+function headerStart(v: ByteView): boolean {
+  const ct = v.length > 0 ? v.u8(0) : 0;
+  return ct >= 20 && ct <= 24 && (v.length < 2 || v.u8(1) === 3) && (v.length < 3 || v.u8(2) <= 4);
+}
+
+const TLS_PORTS = new Set([443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443]);
+
+/** Whether the segment is on a port TLS is registered for (not a heuristic guess on any port). */
+function onTlsPort(ctx: DissectCtx): boolean {
+  return TLS_PORTS.has(ctx.pinfo.srcPort ?? -1) || TLS_PORTS.has(ctx.pinfo.dstPort ?? -1);
+}
+
+/**
+ * A record starting at the data's first byte needs more data: TCP reassembles it. As in Wireshark, whose TLS
+ * clears the Info column on entry and adds its tree item before looking at the records, the frame keeps an
+ * empty TLS layer and shows as "[TCP segment of a reassembled PDU]".
+ */
+function needMoreAtStart(ctx: DissectCtx, need: number, protocol: string): true {
+  ctx.pinfo.data.set('tcp.desegment', { offset: 0, need, keepLayer: true });
+  ctx.columns.protocol = protocol;
+  ctx.columns.info = '';
+  return true;
+}
+
 function helloExtensions(
   ctx: DissectCtx,
   v: ByteView,
@@ -138,10 +163,13 @@ function helloExtensions(
 export const tls = defineProtocol({
   abbrev: 'tls',
   name: 'Transport Layer Security',
-  registerIn: { 'tcp.port': [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443] },
+  registerIn: { 'tcp.port': [...TLS_PORTS] },
   heuristicIn: ['tcp'],
   dissect(ctx) {
     const v = ctx.view;
+    // A record header cut short by the segment, on a TLS port: ask for one more segment.
+    if (!v.has(0, 5) && headerStart(v) && onTlsPort(ctx))
+      return needMoreAtStart(ctx, -1, COLUMN[0x0303] ?? 'TLS');
     if (!looksLikeRecord(v, 0)) {
       if (ctx.top.field.abbrev !== 'tls') return false;
       // Continuation data of a stream already seen as TLS, judged as the first pass saw it: on a later pass the
@@ -205,11 +233,8 @@ export const tls = defineProtocol({
       const len = v.u16be(off + 3);
       if (off + 5 + len > v.length) {
         if (ctx.frame.capLen >= ctx.frame.origLen || ctx.src !== 0) {
+          if (off === 0) return needMoreAtStart(ctx, 5 + len, COLUMN[live.version ?? ver] ?? 'TLS');
           ctx.pinfo.data.set('tcp.desegment', { offset: off, need: 5 + len });
-          if (off === 0) {
-            ctx.columns.protocol = COLUMN[live.version ?? ver] ?? 'TLS';
-            return true;
-          }
           break;
         }
       }
