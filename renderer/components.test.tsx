@@ -212,6 +212,22 @@ describe('App', () => {
     localStorage.removeItem('wirelens.timeFormat');
   });
 
+  it('Ctrl+Alt+Shift+digit (what the Electron View › Time Display Format items send) picks a format', async () => {
+    localStorage.removeItem('wirelens.timeFormat');
+    const store = await opened(fakeApi(5));
+    const panes = () => screen.queryAllByTestId('packet-row').length;
+    const before = panes();
+    fireEvent.keyDown(window, { code: 'Digit8', key: '8', ctrlKey: true, altKey: true, shiftKey: true });
+    await waitFor(() => expect(store.getState().timeFormat).toBe('ud'));
+    fireEvent.keyDown(window, { code: 'Digit0', key: ')', ctrlKey: true, altKey: true, shiftKey: true });
+    await waitFor(() => expect(store.getState().timeFormat).toBe('u'));
+    fireEvent.keyDown(window, { code: 'Digit1', key: '1', ctrlKey: true, altKey: true, shiftKey: true });
+    await waitFor(() => expect(store.getState().timeFormat).toBe('ad'));
+    // The packet list pane (Ctrl+Alt+1 without Shift) stayed.
+    expect(panes()).toBe(before);
+    localStorage.removeItem('wirelens.timeFormat');
+  });
+
   it('theme toggle switches the document theme', async () => {
     mount(fakeApi(1));
     const before = document.documentElement.dataset.theme;
