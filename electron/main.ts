@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWorkerService } from '../core/session/worker-service.js';
 import type { Service } from '../core/session/service.js';
 import { forwardEvents, registerIpc } from './ipc.js';
+import { TIME_FORMATS } from '../core/api/time-format.js';
 import {
   denyPermissions,
   hardenContents,
@@ -296,6 +297,24 @@ function menuTemplate(): MenuItemConstructorOptions[] {
             },
           }),
         ),
+        { type: 'separator' },
+        {
+          label: 'Time Display Format',
+          // The renderer keeps the format (with its other preferences) and picks one on Ctrl+Alt+Shift+1…0, in
+          // this order; the items send those key presses. Not radio items: the menu cannot see the choice.
+          submenu: TIME_FORMATS.map((f, i): MenuItemConstructorOptions => ({
+            label: f.label,
+            accelerator: `CmdOrCtrl+Alt+Shift+${(i + 1) % 10}`,
+            registerAccelerator: false,
+            click: () => {
+              win?.webContents.sendInputEvent({
+                type: 'keyDown',
+                keyCode: String((i + 1) % 10),
+                modifiers: ['control', 'alt', 'shift'],
+              });
+            },
+          })),
+        },
         { type: 'separator' },
         { label: 'Theme', submenu: [theme('system'), theme('light'), theme('dark')] },
         { type: 'separator' },

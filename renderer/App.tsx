@@ -17,6 +17,7 @@ import { ExportPacketsDialog } from './panels/ExportPackets.js';
 import { Welcome } from './Welcome.js';
 import type { PanelName } from './state/store.js';
 import { HOST_ERROR_EVENT } from './api/ws-client.js';
+import { TIME_FORMATS } from '../core/api/time-format.js';
 
 function GoToDialog() {
   const setOpen = useApp((s) => s.setGoToOpen);
@@ -67,6 +68,7 @@ export function App() {
   const close = useApp((s) => s.close);
   const goToOpen = useApp((s) => s.goToOpen);
   const setGoToOpen = useApp((s) => s.setGoToOpen);
+  const setTimeFormat = useApp((s) => s.setTimeFormat);
   const exportOpen = useApp((s) => s.exportOpen);
   const setExportOpen = useApp((s) => s.setExportOpen);
   const [panes, togglePane] = usePanes();
@@ -93,6 +95,12 @@ export function App() {
         // Capture > Start… (Wireshark's Ctrl+E): the Capture panel, to pick an interface and start.
         e.preventDefault();
         setPanel('capture');
+      } else if (e.ctrlKey && e.altKey && e.shiftKey && /^Digit\d$/.test(e.code)) {
+        // View › Time Display Format: Ctrl+Alt+Shift+1…9, 0 in Wireshark's menu order (Wireshark itself uses
+        // Ctrl+Alt+digit, which toggles the panes here); the Electron menu sends the same keys.
+        e.preventDefault();
+        const d = Number(e.code.slice(5));
+        setTimeFormat(TIME_FORMATS[(d + 9) % 10].code);
       } else if ((e.ctrlKey || e.metaKey) && e.key === '/') {
         e.preventDefault();
         document.querySelector<HTMLInputElement>('[data-testid="filter-input"]')?.focus();
@@ -100,7 +108,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setGoToOpen, setPanel]);
+  }, [setGoToOpen, setPanel, setTimeFormat]);
 
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
   const onDrop = (e: DragEvent) => {

@@ -185,6 +185,49 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('welcome')).toBeTruthy());
   });
 
+  it('the status bar Time selector changes the Time column, names it in the header, and is remembered', async () => {
+    localStorage.removeItem('wirelens.timeFormat');
+    const api = fakeApi(50);
+    const store = await opened(api);
+    const cells = () => screen.getAllByTestId('time-cell').map((c) => c.textContent);
+    const header = () => screen.getByRole('columnheader', { name: 'Time' });
+    // Default: seconds since the first packet, at the packet's precision (µs).
+    expect(cells().slice(0, 3)).toEqual(['0.000000', '0.001000', '0.002000']);
+    expect(header().getAttribute('title')).toContain('Seconds Since Beginning of Capture');
+    const select = screen.getByTestId('time-format') as HTMLSelectElement;
+    expect(select.value).toBe('r');
+    fireEvent.change(select, { target: { value: 'ud' } });
+    await waitFor(() => expect(cells()[2]).toBe('2004-12-05 19:16:24.002000'));
+    expect(header().getAttribute('title')).toContain('UTC Date and Time of Day');
+    expect(localStorage.getItem('wirelens.timeFormat')).toBe('ud');
+    expect(store.getState().timeFormat).toBe('ud');
+    fireEvent.change(select, { target: { value: 'e' } });
+    await waitFor(() => expect(cells()[0]).toBe('1102274184.000000'));
+    fireEvent.change(select, { target: { value: 'bogus' } });
+    expect(store.getState().timeFormat).toBe('e');
+    cleanup();
+    // A new window starts with the remembered format.
+    await opened(fakeApi(5));
+    expect((screen.getByTestId('time-format') as HTMLSelectElement).value).toBe('e');
+    localStorage.removeItem('wirelens.timeFormat');
+  });
+
+  it('Ctrl+Alt+Shift+digit (what the Electron View › Time Display Format items send) picks a format', async () => {
+    localStorage.removeItem('wirelens.timeFormat');
+    const store = await opened(fakeApi(5));
+    const panes = () => screen.queryAllByTestId('packet-row').length;
+    const before = panes();
+    fireEvent.keyDown(window, { code: 'Digit8', key: '8', ctrlKey: true, altKey: true, shiftKey: true });
+    await waitFor(() => expect(store.getState().timeFormat).toBe('ud'));
+    fireEvent.keyDown(window, { code: 'Digit0', key: ')', ctrlKey: true, altKey: true, shiftKey: true });
+    await waitFor(() => expect(store.getState().timeFormat).toBe('u'));
+    fireEvent.keyDown(window, { code: 'Digit1', key: '1', ctrlKey: true, altKey: true, shiftKey: true });
+    await waitFor(() => expect(store.getState().timeFormat).toBe('ad'));
+    // The packet list pane (Ctrl+Alt+1 without Shift) stayed.
+    expect(panes()).toBe(before);
+    localStorage.removeItem('wirelens.timeFormat');
+  });
+
   it('theme toggle switches the document theme', async () => {
     mount(fakeApi(1));
     const before = document.documentElement.dataset.theme;

@@ -1,8 +1,11 @@
 /**
  * The service contract shared by the CLI, the Electron IPC bridge, the web host and the renderer.
- * Types only (plus the method table in ./methods.ts): the renderer imports nothing else from core.
+ * Types only (plus the method table in ./methods.ts and the pure Time column formatter in ./time-format.ts): the
+ * renderer imports nothing else from core.
  * Every value here is structured-clone and JSON friendly except Uint8Array (the web host encodes it).
  */
+
+import type { RowTimes } from './time-format.js';
 
 export interface Diagnostic {
   message: string;
@@ -50,9 +53,13 @@ export interface Progress {
   total: number;
 }
 
-export interface PacketRow {
+/**
+ * One row of the packet list. Its Time column comes from the RowTimes fields (exact epoch seconds + nanoseconds,
+ * and the times the delta formats need): formatRowTime (./time-format.ts) turns them into any display format.
+ */
+export interface PacketRow extends RowTimes {
   no: number;
-  /** Seconds since the first packet. */
+  /** Seconds since the first packet (a float: for sorting and quick use; the Time column uses the RowTimes). */
   time: number;
   source: string;
   destination: string;

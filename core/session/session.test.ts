@@ -37,6 +37,29 @@ describe('CaptureSession', () => {
     b.close();
   });
 
+  it('gives rows exact times, and a window its previous displayed packet (for the dd time format)', async () => {
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    const at = (no: number) => ({ s: packets[no - 1].tsSec, ns: packets[no - 1].tsNsec ?? 0 });
+    const first = s.rows(0, 3).rows;
+    expect(first[0]).toMatchObject({
+      ts: at(1),
+      tsDigits: 6,
+      firstTs: at(1),
+      prevTs: at(1),
+      prevDisplayedTs: at(1),
+    });
+    expect(first[2]).toMatchObject({ ts: at(3), prevTs: at(2), prevDisplayedTs: at(2) });
+    const f = await s.applyFilter('frame.number == 2 || frame.number == 5 || frame.number == 9');
+    expect(f.ok).toBe(true);
+    // A window that starts at the second displayed packet still knows the first one.
+    const [five, nine] = s.rows(1, 2).rows;
+    expect(five).toMatchObject({ no: 5, prevTs: at(4), prevDisplayedTs: at(2) });
+    expect(nine).toMatchObject({ no: 9, prevTs: at(8), prevDisplayedTs: at(5) });
+    expect(s.rows(0, 1).rows[0]).toMatchObject({ no: 2, prevDisplayedTs: at(2) });
+    s.close();
+  });
+
   it('builds a tree whose items point at bytes inside their data source', async () => {
     const s = new CaptureSession({ hash: false });
     await s.open(file);

@@ -28,6 +28,7 @@ import { Colorizer } from './colors.js';
 import { Lru } from './lru.js';
 import { toTree } from './tree.js';
 import { FrameSummary, Verdict } from './summary.js';
+import { digitsForTsresol, type Stamp } from '../api/time-format.js';
 
 export class SessionError extends Error {}
 
@@ -302,15 +303,33 @@ export class CaptureSession {
   /** The summary columns of a dissection, without colouring (the fast path of `wirelens list`). */
   toRowColumns(d: Dissection): PacketRow {
     const m = d.frame;
+    const ts = { s: m.tsSec, ns: m.tsNsec };
     return {
       no: m.number,
       time: m.tsSec - this.firstTs.s + (m.tsNsec - this.firstTs.ns) / 1e9,
+      ts,
+      tsDigits: this.tsDigits(m.interfaceId),
+      firstTs: this.firstTs,
+      prevTs: m.number > 1 ? this.stamp(m.number - 1) : ts,
+      // The caller that knows the view sets this (rows(): the frame displayed before; the CLI: the last printed).
+      prevDisplayedTs: ts,
       source: d.columns.source,
       destination: d.columns.destination,
       protocol: d.columns.protocol,
       length: m.origLen,
       info: d.columns.info,
     };
+  }
+
+  /** Arrival time of frame `no` (1-based), from the index. */
+  stamp(no: number): Stamp {
+    const idx = this.need().index;
+    return { s: idx.tsSec(no - 1), ns: idx.tsNsec(no - 1) };
+  }
+
+  /** Decimals tshark prints for a packet of interface `id` (its if_tsresol; µs pcap 6, ns pcap 9). */
+  private tsDigits(id: number): number {
+    return digitsForTsresol(this.need().tsresol(id));
   }
 
   toRow(d: Dissection): PacketRow {
@@ -343,7 +362,8 @@ export class CaptureSession {
           this.rowCache.set(no, row);
         }
       }
-      rows.push(row);
+      // The previous displayed packet depends on the view, not the frame: never cached with the row.
+      rows.push({ ...row, prevDisplayedTs: pos > 0 ? this.stamp(this.frameAt(pos - 1)) : row.ts });
     }
     return { rows, displayed, total: this.total };
   }

@@ -137,6 +137,61 @@ test.describe('web host', () => {
     expect(problems).toEqual([]);
   });
 
+  test('View › Time Display Format: UTC date and time, and seconds since the previous displayed packet, as tshark -t shows them', async ({
+    page,
+  }, info) => {
+    const tshark = ['/usr/bin/tshark', '/usr/local/bin/tshark'].find((p) => existsSync(p));
+    test.skip(!haveCorpus || !tshark, 'needs ../shared/corpus (http_gifs.pcap) and tshark (the oracle)');
+    /** The Time column tshark prints for the frames (with `filter`, the displayed ones) in format `t`. */
+    const oracle = (t: string, filter?: string) =>
+      execFileSync(
+        tshark!,
+        [
+          '-n',
+          '-r',
+          HTTP_GIFS,
+          ...(filter ? ['-Y', filter] : []),
+          '-t',
+          t,
+          '-T',
+          'fields',
+          '-e',
+          '_ws.col.Time',
+        ],
+        { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } },
+      )
+        .split('\n')
+        .filter(Boolean);
+    host = await startHost(HTTP_GIFS);
+    const problems = await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    const timeCells = page.getByTestId('time-cell');
+    await expect(timeCells.first()).toHaveText('0.000000');
+    const select = page.getByTestId('time-format');
+    await select.selectOption('ud');
+    const ud = oracle('ud');
+    expect(ud[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    await expect(timeCells.first()).toHaveText(ud[0]);
+    await expect(timeCells.nth(4)).toHaveText(ud[4]);
+    await expect(page.getByRole('columnheader', { name: 'Time' })).toHaveAttribute(
+      'title',
+      /UTC Date and Time of Day/,
+    );
+    await shot(page, info, 'time-format-utc');
+    // Seconds since the previous displayed packet, through a filter: each row's predecessor is the one above.
+    await applyFilter(page, 'http.request');
+    const dd = oracle('dd', 'http.request');
+    await waitDisplayed(page, dd.length);
+    await select.selectOption('dd');
+    const shown = Math.min(dd.length, 5);
+    for (let i = 0; i < shown; i++) await expect(timeCells.nth(i)).toHaveText(dd[i]);
+    await shot(page, info, 'time-format-dd');
+    // Remembered across a reload, like the theme.
+    await page.reload();
+    await expect(page.getByTestId('time-format')).toHaveValue('dd');
+    expect(problems).toEqual([]);
+  });
+
   test('a bad filter shows red with the message and its span underlined', async ({ page }, info) => {
     host = await startHost(capture);
     await openPage(page, host);

@@ -3,6 +3,7 @@ import { useApp } from '../state/context.js';
 import { rowColors } from '../state/colors.js';
 import { ColumnResizer } from './ColumnResizer.js';
 import { MAX_PX, useVirtual } from './useVirtual.js';
+import { formatRowTime, timeFormatLabel, type TimeFormat } from '../../core/api/time-format.js';
 
 export const ROW_H = 20;
 export const HEADER_H = 22;
@@ -17,6 +18,14 @@ export const COLUMNS = [
   { key: 'info', title: 'Info', width: 0, align: 'left' },
 ] as const;
 
+/** The Time column's width for a format: the dated ones need room for a date and nanoseconds. */
+export function timeWidth(f: TimeFormat): number {
+  if (f === 'ad' || f === 'ud' || f === 'adoy' || f === 'udoy') return 230;
+  if (f === 'e') return 170;
+  if (f === 'a' || f === 'u') return 140;
+  return 110;
+}
+
 export function PacketList() {
   const displayed = useApp((s) => s.displayed);
   const selectedPos = useApp((s) => s.selectedPos);
@@ -29,7 +38,18 @@ export function PacketList() {
   const sortBy = useApp((s) => s.sortBy);
   const capturing = useApp((s) => s.live !== null);
   const { ref, onScroll, win, ensureVisible } = useVirtual(displayed, ROW_H, HEADER_H);
-  const [widths, setWidths] = useState<number[]>(COLUMNS.map((c) => c.width));
+  const timeFormat = useApp((s) => s.timeFormat);
+  const [widths, setWidths] = useState<number[]>(
+    COLUMNS.map((c) => (c.key === 'time' ? timeWidth(timeFormat) : c.width)),
+  );
+  // A new format brings its own Time column width (a date does not fit where seconds did).
+  const shownFormat = useRef(timeFormat);
+  useEffect(() => {
+    if (shownFormat.current === timeFormat) return;
+    shownFormat.current = timeFormat;
+    const i = COLUMNS.findIndex((c) => c.key === 'time');
+    setWidths((ws) => ws.map((w, j) => (j === i ? timeWidth(timeFormat) : w)));
+  }, [timeFormat]);
   const prevRows = useRef(displayed);
 
   useEffect(() => {
@@ -100,7 +120,9 @@ export function PacketList() {
         {r ? (
           <>
             <span className="num">{r.no}</span>
-            <span className="num">{r.time.toFixed(6)}</span>
+            <span className="num" data-testid="time-cell">
+              {formatRowTime(r, timeFormat)}
+            </span>
             <span>{r.source}</span>
             <span>{r.destination}</span>
             <span>{r.protocol}</span>
@@ -135,7 +157,11 @@ export function PacketList() {
               aria-sort={sort?.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
               className={c.align === 'right' ? 'num sortable' : 'sortable'}
               onClick={() => void sortBy(c.key)}
-              title="Sort (click again: descending, a third time: capture order)"
+              title={
+                (c.key === 'time'
+                  ? `Time: ${timeFormatLabel(timeFormat)} (View › Time Display Format)\n`
+                  : '') + 'Sort (click again: descending, a third time: capture order)'
+              }
             >
               {c.title}
               {sort?.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
@@ -144,7 +170,7 @@ export function PacketList() {
                   width={widths[i]}
                   title={c.title}
                   onResize={(w) => setWidth(i, w)}
-                  onReset={() => setWidth(i, c.width)}
+                  onReset={() => setWidth(i, c.key === 'time' ? timeWidth(timeFormat) : c.width)}
                 />
               ) : null}
             </span>

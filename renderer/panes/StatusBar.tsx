@@ -1,5 +1,6 @@
 import type { PaneName, PaneSet } from './usePanes.js';
 import { useApp } from '../state/context.js';
+import { isTimeFormat, TIME_FORMATS } from '../../core/api/time-format.js';
 
 const fmtBytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
@@ -28,6 +29,8 @@ export function StatusBar({
   const setError = useApp((s) => s.setError);
   const opening = useApp((s) => s.opening);
   const live = useApp((s) => s.live);
+  const timeFormat = useApp((s) => s.timeFormat);
+  const setTimeFormat = useApp((s) => s.setTimeFormat);
   const pct = total ? ((displayed / total) * 100).toFixed(1) : '0.0';
   return (
     <div className="status-bar" data-testid="status-bar">
@@ -71,6 +74,25 @@ export function StatusBar({
         </span>
       )}
       {info?.warnings.length ? <span className="sb-warn">{info.warnings.length} warning(s)</span> : null}
+      {info && (
+        <label className="sb-time" title="View › Time Display Format: the packet list's Time column">
+          Time{' '}
+          <select
+            data-testid="time-format"
+            aria-label="Time display format"
+            value={timeFormat}
+            onChange={(e) => {
+              if (isTimeFormat(e.target.value)) setTimeFormat(e.target.value);
+            }}
+          >
+            {TIME_FORMATS.map((f) => (
+              <option key={f.code} value={f.code} title={f.label}>
+                {f.short}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {info && panes && onTogglePane && (
         <span className="sb-panes" role="group" aria-label="Panes">
           {PANE_LABELS.map(([name, label, title], i) => (

@@ -51,7 +51,8 @@ export function usePanes(): [PaneSet, (name: PaneName) => void] {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const name = KEYS[e.key];
-      if (name && e.ctrlKey && e.altKey) {
+      // With Shift, Ctrl+Alt+digit picks a time display format instead (App.tsx).
+      if (name && e.ctrlKey && e.altKey && !e.shiftKey) {
         e.preventDefault();
         toggle(name);
       }

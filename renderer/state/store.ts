@@ -1,5 +1,5 @@
 /**
- * The app state (zustand): capture, view (rows cache), selection, filter, panels, theme. Created once per page
+ * The app state (zustand): capture, view (rows cache), selection, filter, panels, theme, time format. Created once per page
  * around the chosen WirelensApi; components read it through useApp() (renderer/state/context.ts).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -12,6 +12,7 @@ import type {
   Progress,
   Validation,
 } from '../../core/api/types.js';
+import { isTimeFormat, type TimeFormat } from '../../core/api/time-format.js';
 import { deepestAt, expandKey, findNode } from './tree.js';
 import { liveSlice, type LiveActions, type LiveState } from './live.js';
 
@@ -56,6 +57,8 @@ export interface AppState extends LiveState {
   /** A stream the Follow panel should show when it opens (from Statistics › Conversations). */
   followTarget: { proto: 'tcp' | 'udp'; stream: number } | null;
   theme: Theme;
+  /** The Time column's format (View › Time Display Format; tshark -t codes), kept across sessions. */
+  timeFormat: TimeFormat;
   goToOpen: boolean;
   /** File › Export Specified Packets dialog shown. */
   exportOpen: boolean;
@@ -86,6 +89,7 @@ export interface AppActions extends LiveActions {
   /** Opens the Follow panel on a TCP/UDP stream. */
   followStream(proto: 'tcp' | 'udp', stream: number): void;
   setTheme(t: Theme): void;
+  setTimeFormat(f: TimeFormat): void;
   setGoToOpen(v: boolean): void;
   setExportOpen(v: boolean): void;
   setError(e: string | null): void;
@@ -98,6 +102,7 @@ export type AppStore = StoreApi<AppState & AppActions>;
 
 const HISTORY_KEY = 'wirelens.filterHistory';
 const THEME_KEY = 'wirelens.theme';
+const TIME_FORMAT_KEY = 'wirelens.timeFormat';
 
 function loadHistory(): string[] {
   try {
@@ -112,6 +117,15 @@ function initialTheme(): Theme {
   const saved = globalThis.localStorage?.getItem(THEME_KEY);
   if (saved === 'light' || saved === 'dark') return saved;
   return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+function initialTimeFormat(): TimeFormat {
+  try {
+    const saved = globalThis.localStorage?.getItem(TIME_FORMAT_KEY);
+    return isTimeFormat(saved) ? saved : 'r';
+  } catch {
+    return 'r';
+  }
 }
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -268,6 +282,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       panel: null,
       followTarget: null,
       theme: initialTheme(),
+      timeFormat: initialTimeFormat(),
       goToOpen: false,
       exportOpen: false,
       sort: null,
@@ -552,6 +567,14 @@ export function createAppStore(api: WirelensApi): AppStore {
         set({ theme });
         try {
           globalThis.localStorage?.setItem(THEME_KEY, theme);
+        } catch {
+          // ignore
+        }
+      },
+      setTimeFormat(timeFormat) {
+        set({ timeFormat });
+        try {
+          globalThis.localStorage?.setItem(TIME_FORMAT_KEY, timeFormat);
         } catch {
           // ignore
         }

@@ -26,10 +26,19 @@ export function fakeHttp(no: number): HttpRequestRow {
   };
 }
 
+/** Frame 1 arrives at 2004-12-05 19:16:24 UTC; each next one a millisecond later. */
+const T0 = 1_102_274_184;
+
 export function makeRow(no: number): PacketRow {
+  const at = (n: number) => ({ s: T0, ns: (n - 1) * 1_000_000 });
   return {
     no,
     time: no / 1000,
+    ts: at(no),
+    tsDigits: 6,
+    firstTs: at(1),
+    prevTs: at(Math.max(1, no - 1)),
+    prevDisplayedTs: at(Math.max(1, no - 1)),
     source: '10.0.0.1',
     destination: '10.0.0.2',
     protocol: no % 2 ? 'TCP' : 'HTTP',

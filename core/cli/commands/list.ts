@@ -5,6 +5,7 @@ import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import type { PacketRow } from '../../api/types.js';
 import { checkTarget, exportChosenPackets } from '../../session/packet-export.js';
+import { formatRowTime, isTimeFormat, type Stamp, type TimeFormat } from '../../api/time-format.js';
 
 /** Bytes per write: printing a million rows one write each would dominate the run time. */
 const OUT_CHUNK = 1 << 20;
@@ -38,9 +39,12 @@ class OutBuffer {
   }
 }
 
-/** One row as tshark prints it by default (No., Time, Source → Destination, Protocol, Length, Info). */
-export function rowText(r: PacketRow, decimals = 6): string {
-  return `${String(r.no).padStart(5)} ${r.time.toFixed(decimals).padStart(10)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`;
+/**
+ * One row as tshark prints it by default (No., Time, Source → Destination, Protocol, Length, Info), the Time
+ * column in `-t` format `time` at the packet's own precision (tshark's automatic one).
+ */
+export function rowText(r: PacketRow, time: TimeFormat = 'r'): string {
+  return `${String(r.no).padStart(5)} ${formatRowTime(r, time).padStart(10)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`;
 }
 
 /** Tabs and line ends become spaces; most texts have none, and a scan of the text costs less than a replace. */
@@ -86,10 +90,17 @@ export const listCommand: Command = {
   summary:
     'one row per packet (like tshark -r), optionally filtered with -Y; -w writes them to a new capture',
   usage:
-    'Usage: wirelens list FILE [-Y FILTER] [--format text|tsv|json] [--count]\n' +
+    'Usage: wirelens list FILE [-Y FILTER] [-t FORMAT] [--format text|tsv|json] [--count]\n' +
     '       wirelens list FILE [-Y FILTER] -w OUT [--format-out pcapng|pcap]\n' +
     '  -Y FILTER      display filter (Wireshark syntax)\n' +
-    '  --format       text (default, like tshark), tsv (header: no time source destination protocol length info), json\n' +
+    '  -t FORMAT      the text Time column, as tshark -t: r seconds since the first packet (default), a local\n' +
+    '                 time of day, ad local date and time (YYYY-MM-DD hh:mm:ss.ffffff), adoy local year/day of\n' +
+    '                 year and time (YYYY/DDD hh:mm:ss), d since the previous captured packet, dd since the\n' +
+    '                 previous displayed packet, e epoch seconds, u UTC time of day, ud UTC date and time, udoy\n' +
+    '                 UTC year/day of year and time. Decimals follow the file (6 for µs, 9 for ns timestamps);\n' +
+    '                 local means the TZ environment variable (TZ=UTC for UTC)\n' +
+    '  --format       text (default, like tshark), tsv (header: no time source destination protocol length info;\n' +
+    '                 time is always seconds since the first packet), json\n' +
     '  --count        print only the number of matching packets\n' +
     '  -w OUT         write the matching packets to the new capture file OUT instead of listing them (like\n' +
     '                 tshark -w; never overwrites a file); prints "N packets written to OUT" and its SHA-256\n' +
@@ -99,11 +110,16 @@ export const listCommand: Command = {
   async run(args, io) {
     const { flags, options, positionals } = parseArgs(args, {
       flags: ['--count'],
-      options: ['-Y', '--format', '--display-filter', '-w', '--format-out'],
+      options: ['-Y', '--format', '--display-filter', '-w', '--format-out', '-t'],
     });
+    const time = options.get('-t') ?? 'r';
+    if (!isTimeFormat(time))
+      throw new UsageError(`unknown time format "${time}" (r, a, ad, adoy, d, dd, e, u, ud or udoy)`);
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const format = options.get('--format') ?? 'text';
     if (!['text', 'tsv', 'json'].includes(format)) throw new UsageError(`unknown format "${format}"`);
+    if (options.has('-t') && format !== 'text')
+      throw new UsageError(`-t sets the text Time column; ${format} rows keep their own time fields`);
     const writeTo = options.get('-w');
     const formatOut = options.get('--format-out');
     if (formatOut !== undefined && writeTo === undefined) throw new UsageError('--format-out needs -w OUT');
@@ -112,8 +128,8 @@ export const listCommand: Command = {
     if (writeTo !== undefined) {
       if (writeTo === '' || writeTo === '-')
         throw new UsageError('-w needs a file name (writing to standard output is not supported)');
-      if (flags.has('--count') || options.has('--format'))
-        throw new UsageError('-w writes packets, not rows: --count and --format do not apply');
+      if (flags.has('--count') || options.has('--format') || options.has('-t'))
+        throw new UsageError('-w writes packets, not rows: --count, --format and -t do not apply');
     }
     const expr = options.get('-Y') ?? options.get('--display-filter');
     let match: ((d: Dissection) => boolean) | undefined;
@@ -149,8 +165,9 @@ export const listCommand: Command = {
     const out = new OutBuffer(io);
     try {
       const info = await session.open(positionals[0]);
-      const decimals = info.format === 'pcap-nsec' ? 9 : 6;
       let n = 0;
+      // For -t dd: the time of the last packet printed.
+      let prevDisplayed: Stamp | undefined;
       if (format === 'tsv' && !flags.has('--count'))
         out.push('no\ttime\tsource\tdestination\tprotocol\tlength\tinfo\n');
       if (format === 'json' && !flags.has('--count')) out.push('[');
@@ -159,6 +176,8 @@ export const listCommand: Command = {
         n++;
         if (flags.has('--count')) return;
         const r = session.toRowColumns(d);
+        r.prevDisplayedTs = prevDisplayed ?? r.ts;
+        prevDisplayed = r.ts;
         if (format === 'tsv') {
           out.push(
             `${r.no}\t${r.time.toFixed(9)}\t${tsvClean(r.source)}\t${tsvClean(r.destination)}\t${tsvClean(r.protocol)}\t${r.length}\t${tsvClean(r.info)}\n`,
@@ -166,7 +185,7 @@ export const listCommand: Command = {
         } else if (format === 'json') {
           out.push(`${n > 1 ? ',' : ''}\n${JSON.stringify(r)}`);
         } else {
-          out.push(rowText(r, decimals));
+          out.push(rowText(r, time));
         }
       });
       if (flags.has('--count')) out.push(`${n}\n`);
