@@ -5,6 +5,7 @@
 import './frame.js';
 import './l2-ethernet.js';
 import './l3-ip.js';
+import './l3-ipsec.js';
 import './l4-udp.js';
 import './l4-tcp.js';
 import './l7-websocket.js';

@@ -201,11 +201,40 @@ const af = {
     strings: { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' },
   }),
   isGratuitous: bool('arp.isgratuitous', 'Is gratuitous'),
+  isAnnouncement: bool('arp.isannouncement', 'Is announcement'),
+  isProbe: bool('arp.isprobe', 'Is probe'),
   srcHw: ether('arp.src.hw_mac', 'Sender MAC address'),
   srcProto: ipv4('arp.src.proto_ipv4', 'Sender IP address'),
   dstHw: ether('arp.dst.hw_mac', 'Target MAC address'),
   dstProto: ipv4('arp.dst.proto_ipv4', 'Target IP address'),
 };
+
+/** Protocol and Info columns of the other opcodes, as tshark 4.0 shows them (RFC 903 RARP, DRARP, RFC 2390 InARP). */
+function otherOpcode(op: number, sha: string, spa: string, tha: string, tpa: string): [string, string] {
+  switch (op) {
+    case 3:
+      return ['RARP', `Who is ${tha}? Tell ${sha}`];
+    case 4:
+      return ['RARP', `${tha} is at ${tpa}`];
+    case 5:
+      return ['DRARP', `Who is ${tha}? Tell ${sha}`];
+    case 6:
+      return ['DRARP', `${tha} is at ${tpa}`];
+    case 7:
+      return ['DRARP', 'DRARP Error'];
+    case 8:
+      return ['Inverse ARP', `Who is ${tha}? Tell ${sha}`];
+    case 9:
+      return ['Inverse ARP', `${sha} is at ${spa}`];
+    case 10:
+      return ['ARP', 'ARP NAK'];
+    case 0:
+    case 0xffff:
+      return ['ARP', `Reserved opcode ${op}`];
+    default:
+      return ['ARP', `Unknown ARP opcode 0x${op.toString(16).padStart(4, '0')}`];
+  }
+}
 
 export const arp = defineProtocol({
   abbrev: 'arp',
@@ -234,8 +263,15 @@ export const arp = defineProtocol({
     const sp = v.u32be(o + 6);
     const th = v.slice(o + 10, 6);
     const tp = v.u32be(o + 16);
-    const gratuitous = sp === tp;
-    ctx.add(af.isGratuitous, 0, 0, gratuitous, { generated: true });
+    // RFC 5227: a probe asks from 0.0.0.0 with no target MAC, an announcement is a gratuitous request with none.
+    // As in Wireshark, each flag is an item only when it is true.
+    const noTargetMac = th.every((x) => x === 0);
+    const probe = op === 1 && sp === 0 && noTargetMac;
+    const gratuitous = (op === 1 || op === 2) && !probe && sp === tp;
+    const announcement = gratuitous && op === 1 && noTargetMac;
+    if (probe) ctx.add(af.isProbe, 0, 0, true, { generated: true });
+    if (gratuitous) ctx.add(af.isGratuitous, 0, 0, true, { generated: true });
+    if (announcement) ctx.add(af.isAnnouncement, 0, 0, true, { generated: true });
     ctx.add(af.srcHw, o, 6, sh);
     ctx.add(af.srcProto, o + 6, 4, sp);
     ctx.add(af.dstHw, o + 10, 6, th);
@@ -243,18 +279,31 @@ export const arp = defineProtocol({
     const kind = op === 1 ? 'request' : op === 2 ? 'reply' : `opcode ${op}`;
     ctx.setLabel(
       ctx.top,
-      () => `Address Resolution Protocol (${gratuitous ? `${kind}/gratuitous ARP` : kind})`,
+      () =>
+        `Address Resolution Protocol (${probe ? 'ARP Probe' : announcement ? 'ARP Announcement' : gratuitous ? `${kind}/gratuitous ARP` : kind})`,
     );
     if (op === 1) {
-      ctx.columns.info = gratuitous
-        ? `Gratuitous ARP for ${formatIPv4(sp)} (Request)`
-        : `Who has ${formatIPv4(tp)}? Tell ${formatIPv4(sp)}`;
+      ctx.columns.info = probe
+        ? `Who has ${formatIPv4(tp)}? (ARP Probe)`
+        : announcement
+          ? `ARP Announcement for ${formatIPv4(sp)}`
+          : gratuitous
+            ? `Gratuitous ARP for ${formatIPv4(sp)} (Request)`
+            : `Who has ${formatIPv4(tp)}? Tell ${formatIPv4(sp)}`;
     } else if (op === 2) {
       ctx.columns.info = gratuitous
         ? `Gratuitous ARP for ${formatIPv4(sp)} (Reply)`
         : `${formatIPv4(sp)} is at ${formatEther(sh)}`;
     } else {
-      ctx.columns.info = `ARP opcode ${op}`;
+      const [protocol, info] = otherOpcode(
+        op,
+        formatEther(sh),
+        formatIPv4(sp),
+        formatEther(th),
+        formatIPv4(tp),
+      );
+      ctx.columns.protocol = protocol;
+      ctx.columns.info = info;
     }
   },
 });

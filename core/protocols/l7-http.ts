@@ -472,7 +472,13 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
   if ((ct === 'image/jpeg' || ct === 'image/jpg') && b[0] === 0xff && b[1] === 0xd8)
     return add(media.jfif, '(JPEG JFIF image)');
   if (ct.startsWith('text/')) return add(media.text, `(${ct})`);
-  if (ct === 'application/json') return add(media.json, '(application/json)');
+  if (ct === 'application/json') {
+    // Wireshark's JSON dissector adds itself to the Protocol column and its name to the Info text.
+    body.layerItem(media.json, 0, b.length);
+    ctx.columns.protocol = `${ctx.columns.protocol}/JSON`;
+    ctx.columns.info += ', JavaScript Object Notation (application/json)';
+    return;
+  }
   // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.
   if (ct === 'application/octet-stream') return body.data(0, b.length);
   if (ct === 'application/xml') return add(media.xml, '(application/xml)');
