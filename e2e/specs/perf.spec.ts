@@ -18,9 +18,19 @@ function installFakeBridge(total: number): void {
   const emit = (e: string, p: unknown) => listeners[e]?.forEach((f) => f(p));
   const calls: string[] = [];
   let cancelled = false;
+  // Frame 1 at 2004-12-05 19:16:24 UTC, each next one a millisecond later (the row's exact times: PacketRow).
+  const at = (n: number) => ({
+    s: 1_102_274_184 + Math.floor((n - 1) / 1000),
+    ns: ((n - 1) % 1000) * 1_000_000,
+  });
   const row = (no: number) => ({
     no,
     time: no / 1000,
+    ts: at(no),
+    tsDigits: 6,
+    firstTs: at(1),
+    prevTs: at(Math.max(1, no - 1)),
+    prevDisplayedTs: at(Math.max(1, no - 1)),
     source: `10.0.${(no >> 8) & 255}.${no & 255}`,
     destination: '192.168.1.1',
     protocol: no % 3 ? 'TCP' : 'HTTP',
