@@ -3,18 +3,10 @@
  * test writes: "(text/plain)" for text, "(application/x-foo)" for types Wireshark hands to its media dissector,
  * nothing for application/octet-stream (its Data dissector), chunked or not; pipelined messages in one segment.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writePcap } from '../capture/writer.js';
-import { CaptureSession } from '../session/session.js';
-import { rowText } from '../cli/commands/list.js';
+import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
 import { TcpConversation, httpGet, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
-
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
 function responses(): SynthPacket[] {
   const enc = new TextEncoder();
@@ -56,15 +48,9 @@ function responses(): SynthPacket[] {
 
 describe.skipIf(!hasTshark)('HTTP Info by content type, coding and pipelining vs tshark', () => {
   it('prints the same lines as tshark -n -r', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wirelens-media-')), 'media.pcap');
-    writeFileSync(file, writePcap(responses(), { linkType: 1 }));
-    const s = new CaptureSession({ hash: false });
-    await s.open(file);
-    let ours = '';
-    s.scan(0, s.total, 'columns', (_i, d) => void (ours += rowText(s.toRowColumns(d))));
-    s.close();
-    const theirs = spawnSync('tshark', ['-n', '-r', file], { encoding: 'utf8' }).stdout;
-    expect(ours).toBe(theirs);
+    const { session, list: ours, tshark } = await synthCapture(responses());
+    session.close();
+    expect(ours).toBe(tshark());
     expect(ours).toContain('HTTP/1.1 200 OK  (application/x-foo)');
     expect(ours).toContain('GET /a HTTP/1.1 GET /b HTTP/1.1 GET /c HTTP/1.1 ');
   });

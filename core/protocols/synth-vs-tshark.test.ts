@@ -1,22 +1,14 @@
 /**
  * Protocols whose corner cases the corpus lacks, on captures this test writes, against tshark itself: the packet
  * list line for line and the frames a few filters select. ARP probes, announcements and gratuitous ARP (flags
- * that exist only when true); ESP over IP and over UDP 4500 (NAT traversal, keepalive); HTTP bodies of
+ * that exist only when true), RARP/DRARP/InARP and odd opcodes; ESP over IP and over UDP 4500 (NAT traversal, keepalive); HTTP bodies of
  * application/json (HTTP/JSON), valid or not.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writePcap } from '../capture/writer.js';
-import { CaptureSession } from '../session/session.js';
 import { compileFilter } from '../dfilter/index.js';
-import { rowText } from '../cli/commands/list.js';
+import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
 import { TcpConversation, ethernet, ip4, ipv4, mac, udp, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
-
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
@@ -86,14 +78,7 @@ const FILTERS = [
 
 describe.skipIf(!hasTshark)('generated corner cases vs tshark', () => {
   it('lists and filters like tshark', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wirelens-synth-')), 'synth.pcap');
-    writeFileSync(file, writePcap(packets(), { linkType: 1 }));
-    const s = new CaptureSession({ hash: false });
-    await s.open(file);
-    let ours = '';
-    s.scan(0, s.total, 'columns', (_i, d) => void (ours += rowText(s.toRowColumns(d))));
-    const tshark = (...args: string[]) =>
-      spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' }).stdout;
+    const { session: s, list: ours, tshark } = await synthCapture(packets());
     expect(ours).toBe(tshark());
     for (const f of FILTERS) {
       const c = compileFilter(f);
