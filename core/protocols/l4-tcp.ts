@@ -81,6 +81,7 @@ const f = {
   urgent: uint('tcp.urgent_pointer', 'Urgent Pointer', 16),
   options: bytesField('tcp.options', 'Options'),
   mss: uint('tcp.options.mss_val', 'MSS Value', 16),
+  expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, { base: 'hex' }),
   wscaleShift: uint('tcp.options.wscale.shift', 'Shift count', 8),
   wscaleMult: uint('tcp.options.wscale.multiplier', 'Multiplier', 16),
   sackPerm: none0('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
@@ -439,6 +440,15 @@ export const tcp = defineProtocol({
               ctx.add(f.tsval, o.off + 2, 4, tsval, { parent: oi });
               ctx.add(f.tsecr, o.off + 6, 4, tsecr, { parent: oi });
               info += ` TSval=${tsval} TSecr=${tsecr}`;
+            }
+            break;
+          case 253:
+          case 254:
+            // RFC 6994 experiments, by their identifier: tshark names TCP ACK Rate Request (0x00ac) in Info.
+            if (o.len >= 4) {
+              const exid = v.u16be(o.off + 2);
+              ctx.add(f.expExid, o.off + 2, 2, exid, { parent: oi });
+              if (exid === 0x00ac && o.len === 4) info += ' TARR';
             }
             break;
           default:

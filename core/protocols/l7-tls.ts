@@ -124,6 +124,8 @@ function helloExtensions(
   off: number,
   end: number,
   parent: ReturnType<DissectCtx['add']>,
+  /** Set when the hello offers early data (a ClientHello's early_data extension). */
+  seen?: { earlyData: boolean },
 ): number | undefined {
   let supported: number | undefined;
   while (off + 4 <= end) {
@@ -132,6 +134,7 @@ function helloExtensions(
     const body = off + 4;
     if (body + len > end) break;
     ctx.add(f.extType, off, 2, type, { parent });
+    if (type === 42 && seen) seen.earlyData = true;
     if (type === 0 && len >= 5) {
       // server_name: list length, type, name length, name
       let p = body + 2;
@@ -217,6 +220,7 @@ export const tls = defineProtocol({
       ? { version: snap.version, ccs: [...snap.ccs] as [boolean, boolean], client: snap.client }
       : st;
     const names: string[] = [];
+    const offered = { earlyData: false };
     let off = 0;
     let recordVersion = 0;
     while (off < v.length) {
@@ -277,7 +281,8 @@ export const tls = defineProtocol({
                   ctx.add(f.cipherSuite, c, 2, v.u16be(c), { parent: rec });
                 q += 2 + csLen;
                 q += 1 + v.u8(q); // compression methods
-                if (q + 2 <= hend) helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec);
+                if (q + 2 <= hend)
+                  helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, offered);
               } else {
                 ctx.add(f.cipherSuite, q, 2, v.u16be(q), { parent: rec });
                 q += 3;
@@ -316,6 +321,9 @@ export const tls = defineProtocol({
     const col = COLUMN[live.version ?? recordVersion] ?? 'TLS';
     ctx.columns.protocol = col;
     ctx.columns.info = names.join(', ');
+    // A client offering early data speaks TLS 1.3 (RFC 8446 §4.2.10): its 0-RTT records, before the server's
+    // hello, show as TLSv1.3 as in Wireshark. From the next frame on: this one shows its record version.
+    if (offered.earlyData && !ctx.visited && st.version === undefined) st.version = 0x0304;
     ctx.setLabel(ctx.top, 'Transport Layer Security');
     return true;
   },
