@@ -400,7 +400,8 @@ export class FrameSummary {
     if (st.ethSrc) {
       const eth = d.byField.get(h.eth.id)?.[0];
       if (!eth || eth.src !== 0 || eth.off + 12 > b.length) return false;
-      this.macs.set(b.subarray(eth.off, eth.off + 12), 12 * i);
+      // A loop, not set(subarray): no view allocated per frame of the first pass.
+      for (let k = 0, o = 12 * i; k < 12; k++) this.macs[o + k] = b[eth.off + k];
     }
     if (st.ip) {
       const ip = d.byField.get(h.ip.id)?.[0];

@@ -69,26 +69,23 @@ export function ExportPacketsDialog() {
       <h2>Export Specified Packets</h2>
       <div className="ep-row" role="radiogroup" aria-label="Packets">
         <span className="ep-label">Packets</span>
-        <label>
-          <input
-            type="radio"
-            name="ep-which"
-            checked={which === 'displayed'}
-            onChange={() => setWhich('displayed')}
-            data-testid="export-which-displayed"
-          />{' '}
-          Displayed ({displayed})
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="ep-which"
-            checked={which === 'all'}
-            onChange={() => setWhich('all')}
-            data-testid="export-which-all"
-          />{' '}
-          All captured ({total})
-        </label>
+        {(
+          [
+            ['displayed', `Displayed (${displayed})`],
+            ['all', `All captured (${total})`],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value}>
+            <input
+              type="radio"
+              name="ep-which"
+              checked={which === value}
+              onChange={() => setWhich(value)}
+              data-testid={`export-which-${value}`}
+            />{' '}
+            {label}
+          </label>
+        ))}
       </div>
       <div className="ep-row">
         <span className="ep-label" />
