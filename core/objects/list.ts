@@ -84,11 +84,18 @@ export function objectBytes(session: CaptureSession, entry: ObjectEntry): Uint8A
   // per-selection caches hold across objects.
   fileDataOnly ??= new Set(f ? [f.id] : []);
   const d = session.dissect(entry.frame, fileDataOnly);
-  const items = f ? (d.byField.get(f.id) ?? []) : [];
-  const item = items[entry.record.fileData];
-  if (!item)
-    throw new Error(
+  const lost = () =>
+    new Error(
       `object ${entry.index} (${entry.filename}): its body could not be found in frame ${entry.frame}`,
     );
+  const at = entry.record.at;
+  if (at) {
+    // A body the frame shows no HTTP layer for: where the first pass found it.
+    const src = d.sources[at.src]?.bytes;
+    if (!src || at.off + at.len > src.length) throw lost();
+    return src.slice(at.off, at.off + at.len);
+  }
+  const item = f ? d.byField.get(f.id)?.[entry.record.fileData] : undefined;
+  if (!item) throw lost();
   return itemBytes(d, item).slice();
 }

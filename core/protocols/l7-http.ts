@@ -15,6 +15,7 @@ import {
 } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 import type { Desegment } from './l4-tcp.js';
+import type { Item } from '../dissect/types.js';
 import type { Extending } from './tcp-desegment.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
 
@@ -93,16 +94,11 @@ const f = {
   chunkSize: uint('http.chunk_size', 'Chunk size', 32),
   chunkedResponse: none0('http.chunked_response', 'HTTP chunked response'),
 };
-// Request and response fields come with their marker (the frame summary tells requests from responses).
+// What comes after a message's header lines comes with its marker (the frame summary tells requests from
+// responses). The first line's own fields do not: a head cut by the snaplen has them but no marker, as in tshark.
 declareMarkers([f.request, f.notification, f.response]);
-declareWithin(
-  [f.request, f.notification],
-  [f.method, f.uri, f.uriPath, f.uriQuery, f.reqVersion, f.fullUri, f.reqLine, f.responseIn],
-);
-declareWithin(
-  [f.response],
-  [f.respVersion, f.code, f.codeDesc, f.phrase, f.respLine, f.requestIn, f.time, f.responseForUri],
-);
+declareWithin([f.request, f.notification], [f.fullUri, f.responseIn]);
+declareWithin([f.response], [f.requestIn, f.time, f.responseForUri]);
 import { registry } from '../fields/registry.js';
 function none0(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');
@@ -169,6 +165,11 @@ export interface HttpObjectRecord {
   method: string;
   /** False when no request was seen for it (tshark then names it "object<frame>"). */
   hasUri: boolean;
+  /**
+   * Where the body lies (data source, offset, length) when the frame shows no HTTP layer and so has no
+   * http.file_data item to find it by: a bare body on a connection that carried no request.
+   */
+  at?: { src: number; off: number; len: number };
 }
 
 interface HttpState {
@@ -209,6 +210,12 @@ interface Parsed {
   phrase?: string;
   headers: { name: string; value: string; off: number; len: number }[];
   headerEnd: number; // offset after the blank line
+  /**
+   * For a head cut by the snaplen: whether Wireshark's header loop throws at the cut, before the message's
+   * request/response flag is added (the cut line is a token without a colon), rather than ending quietly
+   * (nothing after the last line end, a colon-bearing header, or a line it does not take for a header).
+   */
+  throwsInHead?: boolean;
 }
 
 function lineEnd(v: ByteView, from: number, end: number): number {
@@ -272,8 +279,16 @@ function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined 
   for (;;) {
     const e = lineEnd(v, pos, end);
     if (e < 0) {
-      // Headers not complete: keep what was read for a frame cut by the snaplen.
-      p.headerEnd = pos;
+      // Headers not complete: keep what was read for a frame cut by the snaplen, with the cut line as
+      // Wireshark takes it (a header once it has its colon).
+      const cut = cutLine(v, pos, end);
+      if (cut === 'header') {
+        const line = v.latin1(pos, end - pos);
+        const c = line.indexOf(':');
+        p.headers.push({ name: line.slice(0, c), value: line.slice(c + 1).trim(), off: pos, len: end - pos });
+      }
+      p.throwsInHead = cut === 'throws';
+      p.headerEnd = end;
       lastPartial = p;
       return 'incomplete';
     }
@@ -290,6 +305,24 @@ function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined 
     if (p.headers.length > 1000) return p;
   }
 }
+
+/**
+ * How Wireshark's header loop takes the last line of a head cut by the snaplen, v[from, end) with no line end:
+ * nothing there, a header (token characters, then a colon), not a header (a separator first: the loop ends),
+ * or a line it cannot tell yet (token characters only, or a control character), where it throws.
+ */
+function cutLine(v: ByteView, from: number, end: number): 'none' | 'header' | 'other' | 'throws' {
+  if (from >= end) return 'none';
+  for (let i = from; i < end; i++) {
+    const c = v.bytes[i];
+    if (c < 0x20 || c > 0x7e) return 'throws';
+    if (c === 0x3a) return 'header';
+    if (SEPARATORS.includes(c)) return 'other';
+  }
+  return 'throws';
+}
+/** RFC 2616 separators (HT is a control character): a header name has none. */
+const SEPARATORS = [...'()<>@,;\\"/[]?={} '].map((ch) => ch.charCodeAt(0));
 
 function header(p: Parsed, name: string): string | undefined {
   const n = name.toLowerCase();
@@ -446,18 +479,46 @@ function decode(encoding: string, data: Uint8Array): Uint8Array | undefined {
 }
 
 /** Media-type layer for the body, as tshark's Info shows it ("(GIF89a)", "(PNG)", "(text/html)"). */
+/**
+ * Wireshark's "Line-based text data" tree: its count of lines in the label and a line item each (text with its
+ * line end shown as \r\n). Only for the full tree.
+ */
+function textLines(body: DissectCtx, top: Item, ct: string): void {
+  if (!body.fullTree) return;
+  const b = body.view.bytes;
+  const lines: [number, number][] = [];
+  for (let o = 0; o < b.length;) {
+    let e = o;
+    while (e < b.length && b[e] !== 10) e++;
+    const next = Math.min(b.length, e + 1);
+    lines.push([o, next]);
+    o = next;
+  }
+  body.setLabel(top, `Line-based text data: ${ct} (${lines.length} lines)`);
+  for (const [o, e] of lines)
+    body.text(
+      body.view
+        .latin1(o, e - o)
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n'),
+      o,
+      e - o,
+      top,
+    );
+}
+
 function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): void {
   const ct = contentType.split(';')[0].trim().toLowerCase();
   const b = body.view.bytes;
   if (b.length === 0) return;
-  const add = (field: typeof media.gif, suffix: string) => {
-    body.layerItem(field, 0, b.length);
+  const add = (field: typeof media.gif, suffix: string): Item => {
     ctx.columns.info += ` ${suffix}`;
+    return body.layerItem(field, 0, b.length);
   };
   if (ct === 'image/gif') {
     const ver = b.length >= 6 ? String.fromCharCode(...b.subarray(0, 6)) : '';
     if (ver === 'GIF89a' || ver === 'GIF87a') {
-      const it = body.layerItem(media.gif, 0, b.length);
+      const it = body.layerItem(media.gif, 0, b.length, `Compuserve GIF, Version: ${ver}`);
       body.add(media.gifVersion, 0, 6, ver, { parent: it });
       ctx.columns.info += ` (${ver})`;
       return;
@@ -467,11 +528,11 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
     ct === 'image/png' ||
     (ct.startsWith('image/') && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47)
   ) {
-    if (b[0] === 0x89 && b[1] === 0x50) return add(media.png, '(PNG)');
+    if (b[0] === 0x89 && b[1] === 0x50) return void add(media.png, '(PNG)');
   }
   if ((ct === 'image/jpeg' || ct === 'image/jpg') && b[0] === 0xff && b[1] === 0xd8)
-    return add(media.jfif, '(JPEG JFIF image)');
-  if (ct.startsWith('text/')) return add(media.text, `(${ct})`);
+    return void add(media.jfif, '(JPEG JFIF image)');
+  if (ct.startsWith('text/')) return textLines(body, add(media.text, `(${ct})`), ct);
   if (ct === 'application/json') {
     // Wireshark's JSON dissector adds itself to the Protocol column and its name to the Info text.
     body.layerItem(media.json, 0, b.length);
@@ -481,7 +542,7 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
   }
   // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.
   if (ct === 'application/octet-stream') return body.data(0, b.length);
-  if (ct === 'application/xml') return add(media.xml, '(application/xml)');
+  if (ct === 'application/xml') return void add(media.xml, '(application/xml)');
   if (ct) add(media.media, `(${ct})`);
 }
 
@@ -562,7 +623,7 @@ export const http = defineProtocol({
         const partial = lastPartial;
         if (partial) {
           const st = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
-          dissectMessage(ctx, partial, off, v.length, msgIndex, undefined, st, undefined, true);
+          dissectMessage(ctx, partial, off, v.length, msgIndex, undefined, st, undefined, true, true);
         }
         throw new BoundsError(v.length, 1, v.length);
       }
@@ -684,12 +745,15 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
   }
   let o = start;
   let saw = false;
+  let requestAt: { off: number; method: string } | undefined;
   let contentType = '';
   let cl: number | undefined;
   while (o < v.length) {
     const ll = findLineEnd(v, o, false);
     const next = lineNext(v, o, ll);
     if (ll === 0) {
+      // A blank line ends the headers; like a header, it makes the data HTTP.
+      saw = true;
       o = next;
       break;
     }
@@ -703,6 +767,12 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
       const sp2 = rest.indexOf(' ');
       const method = line.slice(0, sp1);
       const uri = sp2 < 0 ? rest : rest.slice(0, sp2);
+      const version = sp2 < 0 ? '' : rest.slice(sp2 + 1);
+      // Its items as Wireshark's tree has them (the request flag once the lines are through).
+      const crlf = next - o > ll ? '\\r\\n' : '';
+      const item = ctx.add(f.reqLine, o, next - o, v.latin1(o, next - o), { label: () => line + crlf });
+      requestLineItems(ctx, item, o, method, uri, version, o + ll - version.length);
+      requestAt ??= { off: o, method };
       if (!ctx.visited) noteRequest(ctx, method, uri, stream);
       conv.last = {
         frame: ctx.frame.number,
@@ -733,12 +803,20 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
     if (saw && o + ll + 1 > v.length) throw new BoundsError(v.length, o, ll + 1);
     break;
   }
+  if (requestAt) markMessage(ctx, requestAt.method, requestAt.off, ctx.top);
+  // Wireshark's HTTP tree exists only for a connection that carried a request or for data with a header or
+  // blank line: a bare body on a fresh connection is still exported, but the frame shows no HTTP layer.
+  const shown = last !== undefined || saw;
   let datalen = v.length - o;
   if (cl !== undefined) datalen = Math.min(datalen, cl);
   if (datalen > 0) {
     const body = v.slice(o, datalen);
-    ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
-    if (!ctx.visited) pushObject(ctx, st, ctx.frame.number, last, contentType, body);
+    if (shown) ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
+    else if (msgIndex === 0) ctx.pinfo.data.set('tcp.swallowed', true);
+    if (!ctx.visited) {
+      const at = shown ? undefined : { src: ctx.src, off: ctx.base + o, len: datalen };
+      pushObject(ctx, st, ctx.frame.number, last, contentType, body, at);
+    }
     if (last) {
       const magic = datalen >= 6 ? v.latin1(o, 6) : '';
       if (msgIndex === 0 && (magic === 'GIF89a' || magic === 'GIF87a')) ctx.columns.info += ` (${magic})`;
@@ -825,7 +903,10 @@ function dissectMessage(
   stream: number,
   chunked: ReturnType<typeof dechunk> | undefined,
   noBody: boolean,
+  /** The head was cut by the snaplen: no blank line, and perhaps (p.throwsInHead) no end to its lines. */
+  partial = false,
 ): void {
+  const cut = partial && p.throwsInHead === true;
   const st = httpState(ctx);
   const v = ctx.view;
   ctx.columns.protocol = 'HTTP';
@@ -839,23 +920,11 @@ function dissectMessage(
   });
   const host = header(p, 'host') ?? '';
   if (p.isRequest) {
-    // NOTIFY (SSDP, GENA) is a notification to Wireshark, not a request: `http.request` does not match it.
-    ctx.add(p.method === 'NOTIFY' ? f.notification : f.request, off, 0, true, { ...o, hidden: true });
-    ctx.add(f.method, off, p.method!.length, p.method!, { parent: fl });
-    const uri = p.uri!;
-    ctx.add(f.uri, off + p.method!.length + 1, uri.length, uri, { parent: fl });
-    const q = uri.indexOf('?');
-    ctx.add(f.uriPath, off + p.method!.length + 1, q < 0 ? uri.length : q, q < 0 ? uri : uri.slice(0, q), {
-      parent: fl,
-      hidden: !ctx.fullTree,
-    });
-    if (q >= 0)
-      ctx.add(f.uriQuery, off + p.method!.length + 1 + q + 1, uri.length - q - 1, uri.slice(q + 1), {
-        parent: fl,
-      });
-    ctx.add(f.reqVersion, off + firstLen - p.version.length - 2, p.version.length, p.version, { parent: fl });
+    // Wireshark adds the request/response flags after the header lines: a head cut short has none.
+    if (!cut) markMessage(ctx, p.method!, off, top);
+    requestLineItems(ctx, fl, off, p.method!, p.uri!, p.version, off + firstLen - p.version.length - 2);
   } else {
-    ctx.add(f.response, off, 0, true, { ...o, hidden: true });
+    if (!cut) ctx.add(f.response, off, 0, true, { ...o, hidden: true });
     ctx.add(f.respVersion, off, p.version.length, p.version, { parent: fl });
     ctx.add(f.code, off + p.version.length + 1, 3, p.code!, { parent: fl });
     ctx.add(f.codeDesc, off + p.version.length + 1, 3, p.phrase ?? '', { parent: fl, generated: true });
@@ -876,27 +945,34 @@ function dissectMessage(
         ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: () => `${line}\\r\\n` });
       }
     }
-  ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
   const n = ctx.frame.number;
-  if (p.isRequest) {
-    if (ctx.wants(f.fullUri)) {
-      const full = p.uri!.startsWith('http://') ? p.uri! : `http://${host}${p.uri}`;
-      ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
-    }
-    if (!ctx.visited) {
+  if (p.isRequest && !ctx.visited) {
+    const info: HttpRequestInfo = {
+      frame: n,
+      method: p.method!,
+      uri: p.uri!,
+      host,
+      ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
+    };
+    // The request line makes it the connection's last request; it is counted and paired with a response only
+    // when its head is through (Wireshark's push_req after the header loop).
+    st.lastRequest.set(stream, info);
+    if (!cut) {
       st.requests++;
       const list = st.pending.get(stream) ?? [];
-      const info: HttpRequestInfo = {
-        frame: n,
-        method: p.method!,
-        uri: p.uri!,
-        host,
-        ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
-      };
       list.push(info);
       st.pending.set(stream, list);
-      st.lastRequest.set(stream, info);
       ctx.state.setFrame('http.reqnum', msgKey(n, msgIndex), st.requests);
+    }
+  }
+  // A head cut where tshark throws ends there; one cut after a line end has no blank line.
+  if (cut) return;
+  if (!partial) ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
+  if (p.isRequest) {
+    // Wireshark builds the full URI only for a request with a Host header (even an empty one).
+    if (ctx.wants(f.fullUri) && header(p, 'host') !== undefined) {
+      const full = p.uri!.startsWith('http://') ? p.uri! : `http://${host}${p.uri}`;
+      ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
     }
     const respIn = ctx.wants(f.responseIn)
       ? ctx.state.getFrame<number>('http.resp_in', msgKey(n, msgIndex))
@@ -969,6 +1045,34 @@ function dissectMessage(
   mediaLayer(ctx, bodyCtx, ct);
 }
 
+/** The hidden flag saying what a message is: NOTIFY (SSDP, GENA) is a notification, not a request. */
+function markMessage(ctx: DissectCtx, method: string, off: number, parent: Item): void {
+  ctx.add(method === 'NOTIFY' ? f.notification : f.request, off, 0, true, { parent, hidden: true });
+}
+
+/** The items under a request line: method, URI (path, query) and version, at their offsets in the view. */
+function requestLineItems(
+  ctx: DissectCtx,
+  line: Item,
+  off: number,
+  method: string,
+  uri: string,
+  version: string,
+  versionOff: number,
+): void {
+  const o = { parent: line };
+  ctx.add(f.method, off, method.length, method, o);
+  const uo = off + method.length + 1;
+  ctx.add(f.uri, uo, uri.length, uri, o);
+  const q = uri.indexOf('?');
+  ctx.add(f.uriPath, uo, q < 0 ? uri.length : q, q < 0 ? uri : uri.slice(0, q), {
+    parent: line,
+    hidden: !ctx.fullTree,
+  });
+  if (q >= 0) ctx.add(f.uriQuery, uo + q + 1, uri.length - q - 1, uri.slice(q + 1), o);
+  ctx.add(f.reqVersion, versionOff, version.length, version, o);
+}
+
 /** Items of the header lines (one group: a pass that records none of them skips building their text). */
 const HEADER_ITEMS = [
   f.reqLine,
@@ -998,9 +1102,11 @@ function pushObject(
   req: HttpRequestInfo | undefined,
   contentType: string,
   body: Uint8Array,
+  at?: HttpObjectRecord['at'],
 ): void {
   let fileData = 0;
-  for (let k = st.objects.length - 1; k >= 0 && st.objects[k].frame === frame; k--) fileData++;
+  for (let k = st.objects.length - 1; k >= 0 && st.objects[k].frame === frame; k--)
+    if (!st.objects[k].at) fileData++;
   const record: HttpObjectRecord = {
     frame,
     fileData,
@@ -1014,6 +1120,7 @@ function pushObject(
     size: body.length,
     hasUri: req !== undefined,
   };
+  if (at) record.at = at;
   st.objects.push(record);
   st.onObject?.(record, body);
 }

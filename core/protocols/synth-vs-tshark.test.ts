@@ -2,7 +2,8 @@
  * Protocols whose corner cases the corpus lacks, on captures this test writes, against tshark itself: the packet
  * list line for line and the frames a few filters select. ARP probes, announcements and gratuitous ARP (flags
  * that exist only when true), RARP/DRARP/InARP and odd opcodes; ESP over IP and over UDP 4500 (NAT traversal, keepalive); HTTP bodies of
- * application/json (HTTP/JSON), valid or not.
+ * application/json (HTTP/JSON), valid or not. HTTP heads cut by the snaplen at every kind of place, where tshark's
+ * `-Y` answers depend on whether its header loop ends quietly or throws at the cut.
  */
 import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../dfilter/index.js';
@@ -81,6 +82,75 @@ describe.skipIf(!hasTshark)('generated corner cases vs tshark', () => {
     const { session: s, list: ours, tshark } = await synthCapture(packets());
     expect(ours).toBe(tshark());
     for (const f of FILTERS) {
+      const c = compileFilter(f);
+      if (!c.ok) throw new Error(f);
+      const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
+      expect([...s.runFilter(c.filter)].map(String), f).toEqual(want);
+      expect(want.length, f).toBeGreaterThan(0);
+    }
+    s.close();
+  });
+});
+
+/**
+ * HTTP requests and responses whose frames the snaplen cuts inside the head: in the request line, at a line end,
+ * after a header name with and without its colon, at a separator, and a bare body on a fresh connection.
+ */
+function cutHttp(): SynthPacket[] {
+  const out: SynthPacket[] = [];
+  const enc = new TextEncoder();
+  const req = 'GET /dir/pic.gif?x=1 HTTP/1.1\r\nHost: example.test\r\nUser-Agent: t\r\n\r\n';
+  const resp = 'HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 4\r\n\r\nGIF8';
+  // Where the cut falls, as a prefix of the message that stays.
+  const cuts = [
+    'GET /dir/pic.gif?x=1 HTT', // in the request line
+    'GET /dir/pic.gif?x=1 HTTP/1.1\r\n', // at its end: no header line at all
+    'GET /dir/pic.gif?x=1 HTTP/1.1\r\nHost', // a header name without its colon
+    'GET /dir/pic.gif?x=1 HTTP/1.1\r\nHost: ', // with its colon
+    'GET /dir/pic.gif?x=1 HTTP/1.1\r\nHost: example.test\r\nUser Agent', // a separator first
+    'HTTP/1.1 200 OK\r\nContent', // a response head
+    'HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\n',
+  ];
+  cuts.forEach((cut, i) => {
+    const c = new TcpConversation(CLIENT, WEB, 51000 + i, 80, { s: 1_700_000_200 + i, ns: 0 });
+    c.handshake();
+    const isResp = cut.startsWith('HTTP/');
+    if (isResp) c.send(true, req);
+    const at = c.packets.length;
+    c.send(isResp ? false : true, isResp ? resp : req);
+    if (!isResp) c.send(false, resp);
+    c.close();
+    const p = c.packets[at];
+    const start = Buffer.from(p.data).indexOf(isResp ? 'HTTP/1.1 200' : 'GET /');
+    c.packets[at] = { ...p, data: p.data.slice(0, start + enc.encode(cut).length), origLen: p.data.length };
+    out.push(...c.packets);
+  });
+  // Data that is no request, on a connection that carried none: exported, but no HTTP layer.
+  const bare = new TcpConversation(CLIENT, WEB, 51100, 80, { s: 1_700_000_300, ns: 0 });
+  bare.handshake();
+  bare.send(true, '2\n');
+  bare.close();
+  out.push(...bare.packets);
+  return out;
+}
+
+const CUT_FILTERS = [
+  'http',
+  'http.request',
+  'http.response',
+  'http.request.method == "GET"',
+  'http.request.uri contains "?"',
+  'http.request.full_uri',
+  'http.request.version',
+  'http.host',
+  'http.content_type',
+];
+
+describe.skipIf(!hasTshark)('HTTP heads cut by the snaplen vs tshark', () => {
+  it('lists them and selects them as tshark -Y does', async () => {
+    const { session: s, list: ours, tshark } = await synthCapture(cutHttp());
+    expect(ours).toBe(tshark());
+    for (const f of CUT_FILTERS) {
       const c = compileFilter(f);
       if (!c.ok) throw new Error(f);
       const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);

@@ -73,3 +73,18 @@ export function toTree(d: Dissection): TreeNode[] {
   };
   return d.tree.map(conv).filter((x): x is TreeNode => x !== undefined);
 }
+
+/**
+ * The tree as `tshark -V` prints it: one line per shown item, four spaces of indent per level, generated items in
+ * [brackets], hidden items left out.
+ */
+export function treeText(d: Dissection): string {
+  const lines: string[] = [];
+  const walk = (item: Item, depth: number): void => {
+    if (item.hidden) return;
+    lines.push(' '.repeat(4 * depth) + itemLabel(item));
+    for (const c of item.children ?? []) walk(c, depth + 1);
+  };
+  for (const item of d.tree) walk(item, 0);
+  return lines.join('\n') + '\n';
+}

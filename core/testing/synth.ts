@@ -8,6 +8,8 @@ export interface SynthPacket {
   data: Uint8Array;
   tsSec: number;
   tsNsec: number;
+  /** The length on the wire, when the frame was cut by the snaplen (data is then shorter). */
+  origLen?: number;
 }
 
 export function mac(s: string): Uint8Array {

@@ -5,6 +5,7 @@ import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import type { PacketRow } from '../../api/types.js';
 import { checkTarget, exportChosenPackets } from '../../session/packet-export.js';
+import { treeText } from '../../session/tree.js';
 import { formatRowTime, isTimeFormat, type Stamp, type TimeFormat } from '../../api/time-format.js';
 
 /** Bytes per write: printing a million rows one write each would dominate the run time. */
@@ -90,7 +91,7 @@ export const listCommand: Command = {
   summary:
     'one row per packet (like tshark -r), optionally filtered with -Y; -w writes them to a new capture',
   usage:
-    'Usage: wirelens list FILE [-Y FILTER] [-t FORMAT] [--format text|tsv|json] [--count]\n' +
+    'Usage: wirelens list FILE [-Y FILTER] [-t FORMAT] [-V [-P]] [--format text|tsv|json] [--count]\n' +
     '       wirelens list FILE [-Y FILTER] -w OUT [--format-out pcapng|pcap]\n' +
     '  -Y FILTER      display filter (Wireshark syntax)\n' +
     '  -t FORMAT      the text Time column, as tshark -t: r seconds since the first packet (default), a local\n' +
@@ -101,6 +102,8 @@ export const listCommand: Command = {
     '                 local means the TZ environment variable (TZ=UTC for UTC)\n' +
     '  --format       text (default, like tshark), tsv (header: no time source destination protocol length info;\n' +
     '                 time is always seconds since the first packet), json\n' +
+    '  -V             packet details: the dissection tree of each packet, as tshark -V prints it (-P: with its\n' +
+    '                 summary line first)\n' +
     '  --count        print only the number of matching packets\n' +
     '  -w OUT         write the matching packets to the new capture file OUT instead of listing them (like\n' +
     '                 tshark -w; never overwrites a file); prints "N packets written to OUT" and its SHA-256\n' +
@@ -109,7 +112,7 @@ export const listCommand: Command = {
     '  --format-out   pcapng (default) or pcap (only when all the packets have one link type)',
   async run(args, io) {
     const { flags, options, positionals } = parseArgs(args, {
-      flags: ['--count'],
+      flags: ['--count', '-V', '-P'],
       options: ['-Y', '--format', '--display-filter', '-w', '--format-out', '-t'],
     });
     const time = options.get('-t') ?? 'r';
@@ -120,6 +123,11 @@ export const listCommand: Command = {
     if (!['text', 'tsv', 'json'].includes(format)) throw new UsageError(`unknown format "${format}"`);
     if (options.has('-t') && format !== 'text')
       throw new UsageError(`-t sets the text Time column; ${format} rows keep their own time fields`);
+    const details = flags.has('-V');
+    if (details && (format !== 'text' || flags.has('--count')))
+      throw new UsageError('-V prints packet details as text: --format and --count do not apply');
+    if (flags.has('-P') && !details)
+      throw new UsageError('-P goes with -V (the summary line before the details)');
     const writeTo = options.get('-w');
     const formatOut = options.get('--format-out');
     if (formatOut !== undefined && writeTo === undefined) throw new UsageError('--format-out needs -w OUT');
@@ -128,8 +136,8 @@ export const listCommand: Command = {
     if (writeTo !== undefined) {
       if (writeTo === '' || writeTo === '-')
         throw new UsageError('-w needs a file name (writing to standard output is not supported)');
-      if (flags.has('--count') || options.has('--format') || options.has('-t'))
-        throw new UsageError('-w writes packets, not rows: --count, --format and -t do not apply');
+      if (flags.has('--count') || options.has('--format') || options.has('-t') || details)
+        throw new UsageError('-w writes packets, not rows: --count, --format, -t and -V do not apply');
     }
     const expr = options.get('-Y') ?? options.get('--display-filter');
     let match: ((d: Dissection) => boolean) | undefined;
@@ -146,7 +154,7 @@ export const listCommand: Command = {
       for (const w of c.warnings)
         io.err(`wirelens list: warning: ${w.message} (at ${w.span[0]}–${w.span[1]})\n`);
       match = c.filter.match.bind(c.filter);
-      selection = c.filter.needsAll ? 'all' : c.filter.fields;
+      selection = c.filter.needsAll || details ? 'all' : c.filter.fields;
       if (writeTo !== undefined) {
         const filter = c.filter;
         return writePackets(positionals[0], writeTo, io, formatOut === 'pcap' ? 'pcap' : 'pcapng', {
@@ -161,6 +169,7 @@ export const listCommand: Command = {
         selection: 'all packets',
       });
     }
+    if (details) selection = 'all';
     const session = new CaptureSession({ hash: false });
     const out = new OutBuffer(io);
     try {
@@ -184,6 +193,10 @@ export const listCommand: Command = {
           );
         } else if (format === 'json') {
           out.push(`${n > 1 ? ',' : ''}\n${JSON.stringify(r)}`);
+        } else if (details) {
+          // tshark -V: the details of each packet and a blank line; -P puts the summary line first.
+          if (flags.has('-P')) out.push(rowText(r, time));
+          out.push(treeText(d) + '\n');
         } else {
           out.push(rowText(r, time));
         }
