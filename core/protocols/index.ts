@@ -4,6 +4,8 @@
  */
 import './frame.js';
 import './l2-ethernet.js';
+import './l2-wlan.js';
+import './l2-eap.js';
 import './l3-ip.js';
 import './l3-ipsec.js';
 import './l4-udp.js';

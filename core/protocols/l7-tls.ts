@@ -99,6 +99,15 @@ function headerStart(v: ByteView): boolean {
   return ct >= 20 && ct <= 24 && (v.length < 2 || v.u8(1) === 3) && (v.length < 3 || v.u8(2) <= 4);
 }
 
+/**
+ * The session a record belongs to: the TCP stream, or the key a carrier without TCP names it by (EAP-TLS sets
+ * "tls.stream" to its conversation).
+ */
+function streamKey(ctx: DissectCtx): number | string | undefined {
+  return (ctx.pinfo.data.get('tls.stream') ?? ctx.pinfo.data.get('tcp.stream')) as
+    number | string | undefined;
+}
+
 const TLS_PORTS = new Set([443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443]);
 
 /** Whether the segment is on a port TLS is registered for (not a heuristic guess on any port). */
@@ -166,7 +175,8 @@ function helloExtensions(
 export const tls = defineProtocol({
   abbrev: 'tls',
   name: 'Transport Layer Security',
-  registerIn: { 'tcp.port': [...TLS_PORTS] },
+  // EAP-TLS (and the other TLS-based EAP methods) hand their reassembled TLS messages over in 'eap.tls'.
+  registerIn: { 'tcp.port': [...TLS_PORTS], 'eap.tls': 0 },
   heuristicIn: ['tcp'],
   dissect(ctx) {
     const v = ctx.view;
@@ -181,11 +191,11 @@ export const tls = defineProtocol({
       let version: number | null | undefined;
       if (ctx.visited) version = ctx.state.getFrame<number | null>('tls.cont', n);
       else {
-        const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
+        const stream = streamKey(ctx);
         const st =
           stream === undefined
             ? undefined
-            : ctx.state.get<Map<number, TlsStream>>('tls.streams', () => new Map()).get(stream);
+            : ctx.state.get<Map<number | string, TlsStream>>('tls.streams', () => new Map()).get(stream);
         version = st ? (st.version ?? null) : undefined;
         if (st) ctx.state.setFrame('tls.cont', n, version);
       }
@@ -194,11 +204,12 @@ export const tls = defineProtocol({
       ctx.columns.info = 'Continuation Data';
       return true;
     }
-    const streams = ctx.state.get<Map<number, TlsStream>>('tls.streams', () => new Map());
-    const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
+    const streams = ctx.state.get<Map<number | string, TlsStream>>('tls.streams', () => new Map());
+    const stream = streamKey(ctx) ?? -1;
     let st = streams.get(stream);
     if (!st) streams.set(stream, (st = { ccs: [false, false] }));
-    const from = `${ctx.pinfo.netSrc}:${ctx.pinfo.srcPort}`;
+    // Over EAP (no IP) the link-layer source tells the two sides apart.
+    const from = `${ctx.pinfo.netSrc ?? ctx.pinfo.dlSrc}:${ctx.pinfo.srcPort}`;
     const n = ctx.frame.number;
     // Per-frame snapshot so a re-dissection shows what the first pass saw. Frames of a stream share one while
     // its state stays the same (a snapshot per frame would be kept for every TLS frame of the capture).

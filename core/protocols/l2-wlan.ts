@@ -1,0 +1,750 @@
+/**
+ * Wireless LAN link layers: the radiotap header (link type 127) and its "802.11 radio information" summary,
+ * Prism and AVS capture headers (119, 163), the IEEE 802.11 MAC header (link type 105, or after one of those
+ * headers), management frames as far as the Info column needs them, and 802.2 LLC/SNAP, which hands data
+ * frames to the ethertype table (so IP, ARP and EAPOL over Wi-Fi are dissected as over Ethernet).
+ */
+import { bool, bytes as bytesField, ether, float, int, proto, uint } from '../fields/registry.js';
+import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import type { Item } from '../dissect/types.js';
+import { formatEther } from '../fields/format.js';
+import { LINKTYPE } from '../capture/linktypes.js';
+import { BoundsError } from '../bytes/byteview.js';
+import { ETHERTYPES } from './l2-ethernet.js';
+
+// ── radiotap ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+const rf = {
+  version: uint('radiotap.version', 'Header revision', 8),
+  pad: uint('radiotap.pad', 'Header pad', 8),
+  length: uint('radiotap.length', 'Header length', 16),
+  present: uint('radiotap.present.word', 'Present flags word', 32, { base: 'hex' }),
+  mactime: uint('radiotap.mactime', 'MAC timestamp', 64),
+  flags: uint('radiotap.flags', 'Flags', 8, { base: 'hex' }),
+  flagsFcs: bool('radiotap.flags.fcs', 'FCS at end', { bitmask: 0x10 }),
+  flagsBadFcs: bool('radiotap.flags.badfcs', 'Bad FCS', { bitmask: 0x40 }),
+  rate: float('radiotap.datarate', 'Data rate (Mb/s)'),
+  freq: uint('radiotap.channel.freq', 'Channel frequency', 32),
+  chanFlags: uint('radiotap.channel.flags', 'Channel flags', 16, { base: 'hex' }),
+  signal: int('radiotap.dbm_antsignal', 'Antenna signal', 8),
+  noise: int('radiotap.dbm_antnoise', 'Antenna noise', 8),
+  antenna: uint('radiotap.antenna', 'Antenna', 32),
+};
+
+/** Alignment and size of the radiotap fields of the first present word, by bit (0 = not parsed past it). */
+const RT_LAYOUT: readonly (readonly [number, number])[] = [
+  [8, 8], // 0 TSFT
+  [1, 1], // 1 Flags
+  [1, 1], // 2 Rate
+  [2, 4], // 3 Channel
+  [1, 2], // 4 FHSS
+  [1, 1], // 5 dBm antenna signal
+  [1, 1], // 6 dBm antenna noise
+  [2, 2], // 7 Lock quality
+  [2, 2], // 8 TX attenuation
+  [2, 2], // 9 dB TX attenuation
+  [1, 1], // 10 dBm TX power
+  [1, 1], // 11 Antenna
+  [1, 1], // 12 dB antenna signal
+  [1, 1], // 13 dB antenna noise
+  [2, 2], // 14 RX flags
+  [2, 2], // 15 TX flags
+  [1, 1], // 16 RTS retries
+  [1, 1], // 17 data retries
+  [4, 8], // 18 XChannel
+  [1, 3], // 19 MCS
+  [4, 8], // 20 A-MPDU status
+  [2, 12], // 21 VHT
+  [8, 12], // 22 timestamp
+  [2, 12], // 23 HE
+  [2, 12], // 24 HE-MU
+  [2, 6], // 25 HE-MU other user
+  [1, 0], // 26 0-length PSDU
+  [2, 4], // 27 L-SIG
+];
+
+/** What the radio header said, for the "802.11 radio information" layer and the 802.11 dissector. */
+interface RadioInfo {
+  fcs: boolean;
+  rate?: number;
+  freq?: number;
+  signal?: number;
+  noise?: number;
+  tsf?: bigint;
+}
+
+/** The 802.11 channel number of a centre frequency in MHz (0 when it is in no band we know). */
+function channelOf(freq: number): number {
+  if (freq === 2484) return 14;
+  if (freq > 2407 && freq < 2484) return (freq - 2407) / 5;
+  if (freq >= 4910 && freq <= 4980) return (freq - 4000) / 5;
+  if (freq > 5000 && freq < 5950) return (freq - 5000) / 5;
+  if (freq > 5950 && freq <= 7115) return (freq - 5950) / 5;
+  return 0;
+}
+
+const RADIO_KEY = 'wlan.radio';
+
+export const radiotap = defineProtocol({
+  abbrev: 'radiotap',
+  name: 'Radiotap Header',
+  registerIn: { wtap_encap: LINKTYPE.IEEE802_11_RADIOTAP },
+  dissect(ctx) {
+    const v = ctx.view;
+    const version = v.u8(0);
+    const len = v.u16le(2);
+    ctx.add(rf.version, 0, 1, version);
+    ctx.add(rf.pad, 1, 1, v.u8(1));
+    ctx.add(rf.length, 2, 2, len);
+    ctx.setLabel(ctx.top, `Radiotap Header v${version}, Length ${len}`);
+    ctx.setLength(ctx.top, len);
+    v.check(0, len);
+    const radio: RadioInfo = { fcs: false };
+    // The present words (bit 31 says another follows); only the first word's fields are read: those of other
+    // namespaces come after them, so they can be skipped with the rest of the header.
+    let p = 4;
+    const present = v.u32le(4);
+    for (;;) {
+      const w = v.u32le(p);
+      ctx.add(rf.present, p, 4, w);
+      p += 4;
+      if (!(w & 0x80000000) || p + 4 > len) break;
+    }
+    for (let bit = 0; bit < RT_LAYOUT.length; bit++) {
+      if (!(present & (1 << bit))) continue;
+      const [align, size] = RT_LAYOUT[bit];
+      p = Math.ceil(p / align) * align;
+      if (p + size > len) break;
+      switch (bit) {
+        case 0:
+          radio.tsf = v.u64le(p);
+          ctx.add(rf.mactime, p, 8, radio.tsf);
+          break;
+        case 1: {
+          const fl = v.u8(p);
+          radio.fcs = (fl & 0x10) !== 0;
+          const it = ctx.add(rf.flags, p, 1, fl);
+          ctx.add(rf.flagsFcs, p, 1, radio.fcs, { parent: it });
+          ctx.add(rf.flagsBadFcs, p, 1, (fl & 0x40) !== 0, { parent: it });
+          break;
+        }
+        case 2:
+          radio.rate = v.u8(p) / 2;
+          ctx.add(rf.rate, p, 1, radio.rate, {
+            label: () => `Data Rate: ${(radio.rate ?? 0).toFixed(1)} Mb/s`,
+          });
+          break;
+        case 3:
+          radio.freq = v.u16le(p);
+          ctx.add(rf.freq, p, 2, radio.freq);
+          ctx.add(rf.chanFlags, p + 2, 2, v.u16le(p + 2));
+          break;
+        case 5:
+          radio.signal = (v.u8(p) << 24) >> 24;
+          ctx.add(rf.signal, p, 1, radio.signal, { label: `Antenna signal: ${radio.signal} dBm` });
+          break;
+        case 6:
+          radio.noise = (v.u8(p) << 24) >> 24;
+          ctx.add(rf.noise, p, 1, radio.noise, { label: `Antenna noise: ${radio.noise} dBm` });
+          break;
+        case 11:
+          ctx.add(rf.antenna, p, 1, v.u8(p));
+          break;
+      }
+      p += size;
+    }
+    ctx.pinfo.data.set(RADIO_KEY, radio);
+    ctx.handoff('radiotap.payload', 0, len);
+  },
+});
+
+const wrf = {
+  rate: float('wlan_radio.data_rate', 'Data rate'),
+  channel: uint('wlan_radio.channel', 'Channel', 32),
+  frequency: uint('wlan_radio.frequency', 'Frequency', 16),
+  signal: int('wlan_radio.signal_dbm', 'Signal strength (dBm)', 8),
+  noise: int('wlan_radio.noise_dbm', 'Noise level (dBm)', 8),
+  tsf: uint('wlan_radio.timestamp', 'TSF timestamp', 64),
+};
+
+/** Wireshark's "802.11 radio information": the radio header's common fields, whatever header carried them. */
+export const wlanRadio = defineProtocol({
+  abbrev: 'wlan_radio',
+  name: '802.11 radio information',
+  registerIn: { 'radiotap.payload': 0 },
+  dissect(ctx) {
+    const radio = ctx.pinfo.data.get(RADIO_KEY) as RadioInfo | undefined;
+    ctx.setLength(ctx.top, 0);
+    if (radio) {
+      if (radio.rate !== undefined)
+        ctx.add(wrf.rate, 0, 0, radio.rate, {
+          label: () => `Data rate: ${(radio.rate ?? 0).toFixed(1)} Mb/s`,
+        });
+      if (radio.freq !== undefined) {
+        const ch = channelOf(radio.freq);
+        if (ch) ctx.add(wrf.channel, 0, 0, ch);
+        ctx.add(wrf.frequency, 0, 0, radio.freq, { label: `Frequency: ${radio.freq}MHz` });
+      }
+      if (radio.signal !== undefined)
+        ctx.add(wrf.signal, 0, 0, radio.signal, { label: `Signal strength (dBm): ${radio.signal} dBm` });
+      if (radio.noise !== undefined)
+        ctx.add(wrf.noise, 0, 0, radio.noise, { label: `Noise level (dBm): ${radio.noise} dBm` });
+      if (radio.tsf !== undefined) ctx.add(wrf.tsf, 0, 0, radio.tsf);
+    }
+    ctx.handoff('wlan_radio.payload', 0, 0);
+  },
+});
+
+// Prism and AVS headers: capture metadata in front of the 802.11 frame; the frame starts after their length.
+const pf = {
+  msgcode: uint('prism.msgcode', 'Message Code', 32),
+  msglen: uint('prism.msglen', 'Message Length', 32),
+};
+const AVS_MAGIC = 0x80211000;
+
+/** An AVS header (version word 0x8021100x, then its length, big-endian) in front of the 802.11 frame. */
+function avsHeader(ctx: DissectCtx): number | undefined {
+  const v = ctx.view;
+  if (!v.has(0, 8) || (v.u32be(0) & 0xfffffff0) !== AVS_MAGIC) return undefined;
+  return v.u32be(4);
+}
+
+export const prism = defineProtocol({
+  abbrev: 'prism',
+  name: 'Prism capture header',
+  registerIn: { wtap_encap: 119 },
+  dissect(ctx) {
+    // Link type 119 carries AVS headers too (Wireshark tells them apart by the AVS magic number).
+    const avs = avsHeader(ctx);
+    const v = ctx.view;
+    const len = avs ?? v.u32le(4);
+    if (avs === undefined) {
+      ctx.add(pf.msgcode, 0, 4, v.u32le(0));
+      ctx.add(pf.msglen, 4, 4, len);
+    }
+    ctx.setLength(ctx.top, len);
+    v.check(0, len);
+    ctx.handoff('wlan.hdr', 0, len);
+  },
+});
+
+export const avs = defineProtocol({
+  abbrev: 'wlancap',
+  name: 'AVS WLAN Capture header',
+  registerIn: { wtap_encap: 163 },
+  dissect(ctx) {
+    const len = avsHeader(ctx) ?? ctx.view.u32be(4);
+    ctx.setLength(ctx.top, len);
+    ctx.view.check(0, len);
+    ctx.handoff('wlan.hdr', 0, len);
+  },
+});
+
+// ── IEEE 802.11 ───────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Frame names by type << 4 | subtype (wlan.fc.type_subtype), as Wireshark spells them. */
+const TYPE_SUBTYPE: Record<number, string> = {
+  0x00: 'Association Request',
+  0x01: 'Association Response',
+  0x02: 'Reassociation Request',
+  0x03: 'Reassociation Response',
+  0x04: 'Probe Request',
+  0x05: 'Probe Response',
+  0x06: 'Measurement Pilot',
+  0x08: 'Beacon frame',
+  0x09: 'ATIM',
+  0x0a: 'Disassociate',
+  0x0b: 'Authentication',
+  0x0c: 'Deauthentication',
+  0x0d: 'Action',
+  0x0e: 'Action No Ack',
+  0x0f: 'Aruba Management',
+  0x12: 'Trigger',
+  0x14: 'Beamforming Report Poll',
+  0x15: 'VHT/HE NDP Announcement',
+  0x16: 'Control Frame Extension',
+  0x17: 'Control Wrapper',
+  0x18: '802.11 Block Ack Req',
+  0x19: '802.11 Block Ack',
+  0x1a: 'Power-Save poll',
+  0x1b: 'Request-to-send',
+  0x1c: 'Clear-to-send',
+  0x1d: 'Acknowledgement',
+  0x1e: 'CF-End (Control-frame)',
+  0x1f: 'CF-End + CF-Ack (Control-frame)',
+  0x20: 'Data',
+  0x21: 'Data + CF-Ack',
+  0x22: 'Data + CF-Poll',
+  0x23: 'Data + CF-Ack + CF-Poll',
+  0x24: 'Null function (No data)',
+  0x25: 'Acknowledgement (No data)',
+  0x26: 'CF-poll (No data)',
+  0x27: 'CF-ack/poll (No data)',
+  0x28: 'QoS Data',
+  0x29: 'QoS Data + CF-Acknowledgment',
+  0x2a: 'QoS Data + CF-Poll',
+  0x2b: 'QoS Data + CF-Ack + CF-Poll',
+  0x2c: 'QoS Null function (No data)',
+  0x2e: 'QoS CF-Poll (No Data)',
+  0x2f: 'QoS CF-Ack + CF-Poll (No Data)',
+  0x30: 'DMG Beacon',
+  0x31: 'S1G Beacon',
+};
+
+const FRAME_TYPES: Record<number, string> = {
+  0: 'Management frame',
+  1: 'Control frame',
+  2: 'Data frame',
+  3: 'Extension',
+};
+
+const DS_STATUS: Record<number, string> = {
+  0: 'Not leaving DS or network is operating in AD-HOC mode (To DS: 0 From DS: 0)',
+  1: 'Frame from STA to DS via an AP (To DS: 1 From DS: 0)',
+  2: 'Frame from DS to a STA via AP(To DS: 0 From DS: 1)',
+  3: 'WDS (AP to AP) or Mesh (MP to MP) Frame (To DS: 1 From DS: 1)',
+};
+
+const wf = {
+  typeSubtype: uint('wlan.fc.type_subtype', 'Type/Subtype', 16, { base: 'hex', strings: TYPE_SUBTYPE }),
+  fc: uint('wlan.fc', 'Frame Control Field', 16, { base: 'hex' }),
+  version: uint('wlan.fc.version', 'Version', 8, { bitmask: 0x03 }),
+  type: uint('wlan.fc.type', 'Type', 8, { bitmask: 0x0c, strings: FRAME_TYPES }),
+  subtype: uint('wlan.fc.subtype', 'Subtype', 8, { bitmask: 0xf0 }),
+  flags: uint('wlan.flags', 'Flags', 8, { base: 'hex' }),
+  ds: uint('wlan.fc.ds', 'DS status', 8, { base: 'hex', bitmask: 0x03, strings: DS_STATUS }),
+  tods: bool('wlan.fc.tods', 'To DS', { bitmask: 0x01 }),
+  fromds: bool('wlan.fc.fromds', 'From DS', { bitmask: 0x02 }),
+  frag: bool('wlan.fc.frag', 'More Fragments', {
+    bitmask: 0x04,
+    trueFalse: ['More fragments follow', 'This is the last fragment'],
+  }),
+  retry: bool('wlan.fc.retry', 'Retry', {
+    bitmask: 0x08,
+    trueFalse: ['Frame is being retransmitted', 'Frame is not being retransmitted'],
+  }),
+  pwrmgt: bool('wlan.fc.pwrmgt', 'PWR MGT', {
+    bitmask: 0x10,
+    trueFalse: ['STA will go to sleep', 'STA will stay up'],
+  }),
+  moredata: bool('wlan.fc.moredata', 'More Data', {
+    bitmask: 0x20,
+    trueFalse: ['Data is buffered for STA at AP', 'No data buffered'],
+  }),
+  protected: bool('wlan.fc.protected', 'Protected flag', {
+    bitmask: 0x40,
+    trueFalse: ['Data is protected', 'Data is not protected'],
+  }),
+  order: bool('wlan.fc.order', '+HTC/Order flag', {
+    bitmask: 0x80,
+    trueFalse: ['Strictly ordered', 'Not strictly ordered'],
+  }),
+  duration: uint('wlan.duration', 'Duration', 16, { bitmask: 0x7fff }),
+  ra: ether('wlan.ra', 'Receiver address'),
+  ta: ether('wlan.ta', 'Transmitter address'),
+  da: ether('wlan.da', 'Destination address'),
+  sa: ether('wlan.sa', 'Source address'),
+  bssid: ether('wlan.bssid', 'BSS Id'),
+  staa: ether('wlan.staa', 'STA address'),
+  addr: ether('wlan.addr', 'Hardware address'),
+  fragNum: uint('wlan.frag', 'Fragment number', 16, { bitmask: 0x000f }),
+  seq: uint('wlan.seq', 'Sequence number', 16, { bitmask: 0xfff0 }),
+  qos: uint('wlan.qos', 'Qos Control', 16, { base: 'hex' }),
+  qosTid: uint('wlan.qos.tid', 'TID', 16, { bitmask: 0x000f }),
+  qosPriority: uint('wlan.qos.priority', 'Priority', 16, { bitmask: 0x0007 }),
+  fcs: uint('wlan.fcs', 'Frame check sequence', 32, { base: 'hex' }),
+  wepIv: uint('wlan.wep.iv', 'Initialization Vector', 24, { base: 'hex' }),
+  wepKey: uint('wlan.wep.key', 'Key Index', 8),
+  tkipExtIv: bytesField('wlan.tkip.extiv', 'TKIP Ext. Initialization Vector'),
+  ccmpExtIv: bytesField('wlan.ccmp.extiv', 'CCMP Ext. Initialization Vector'),
+  // Management frame body ("IEEE 802.11 Wireless Management": a subtree, not a layer of its own).
+  mgt: proto('wlan.mgt', 'IEEE 802.11 Wireless Management'),
+  timestamp: uint('wlan.fixed.timestamp', 'Timestamp', 64),
+  beacon: uint('wlan.fixed.beacon', 'Beacon Interval', 32),
+  capabilities: uint('wlan.fixed.capabilities', 'Capabilities Information', 16, { base: 'hex' }),
+  listenIval: uint('wlan.fixed.listen_ival', 'Listen Interval', 16, { base: 'hex' }),
+  currentAp: ether('wlan.fixed.current_ap', 'Current AP'),
+  statusCode: uint('wlan.fixed.status_code', 'Status code', 16, { base: 'hex' }),
+  aid: uint('wlan.fixed.aid', 'Association ID', 16, { base: 'hex', bitmask: 0x3fff }),
+  authAlg: uint('wlan.fixed.auth.alg', 'Authentication Algorithm', 16, {
+    strings: {
+      0: 'Open System',
+      1: 'Shared key',
+      2: 'Fast BSS Transition',
+      3: 'Simultaneous Authentication of Equals (SAE)',
+    },
+  }),
+  authSeq: uint('wlan.fixed.auth_seq', 'Authentication SEQ', 16, { base: 'hex' }),
+  reasonCode: uint('wlan.fixed.reason_code', 'Reason code', 16, { base: 'hex' }),
+  category: uint('wlan.fixed.category_code', 'Category code', 16),
+  actionCode: uint('wlan.fixed.action_code', 'Action code', 8),
+  dialogToken: uint('wlan.fixed.dialog_token', 'Dialog token', 8, { base: 'hex' }),
+  tagNumber: uint('wlan.tag.number', 'Tag Number', 8),
+  tagLength: uint('wlan.tag.length', 'Tag length', 32),
+  ssid: bytesField('wlan.ssid', 'SSID'),
+  dsChannel: uint('wlan.ds.current_channel', 'Current Channel', 8),
+};
+
+/** The flags as tshark's Info column and tree summary spell them: one letter a set bit, 'C' when an FCS follows. */
+function flagString(flags: number, fcs: boolean): string {
+  const letters = 'opmPRMFT';
+  let s = '';
+  for (let i = 0; i < 8; i++) s += flags & (0x80 >> i) ? letters[i] : '.';
+  return fcs ? `${s}C` : s;
+}
+
+/** An SSID as Wireshark shows it: UTF-8 text, other bytes escaped. */
+function ssidText(b: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    text = String.fromCharCode(...b);
+  }
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0)) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (ch === '\\' || ch === '"') out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}
+
+const macText = (b: Uint8Array): string => formatEther(b);
+
+/** Adds an address item (and the hidden wlan.addr every address slot has). */
+function addrItem(ctx: DissectCtx, field: typeof wf.ra, off: number, hidden = false): void {
+  const m = ctx.view.slice(off, 6);
+  ctx.add(field, off, 6, m, hidden ? { hidden: true } : undefined);
+}
+
+/** Tagged parameters from `off` to `end`: the SSID goes to the Info column as tshark shows it. */
+function taggedParams(ctx: DissectCtx, parent: Item, off: number, end: number, info: string[]): void {
+  const v = ctx.view;
+  while (off < end) {
+    if (off + 2 > end) throw new BoundsError(off, 2, end);
+    const num = v.u8(off);
+    const len = v.u8(off + 1);
+    // A tag running past the body (the FCS is not part of it) is malformed, as in Wireshark.
+    if (off + 2 + len > end) throw new BoundsError(off + 2, len, end);
+    ctx.add(wf.tagNumber, off, 1, num, { parent });
+    ctx.add(wf.tagLength, off + 1, 1, len, { parent });
+    if (num === 0) {
+      const s = v.slice(off + 2, len);
+      ctx.add(wf.ssid, off + 2, len, s, { parent });
+      info.push(len === 0 ? 'SSID=Wildcard (Broadcast)' : `SSID="${ssidText(s)}"`);
+    } else if (num === 3 && len === 1) ctx.add(wf.dsChannel, off + 2, 1, v.u8(off + 2), { parent });
+    off += 2 + len;
+  }
+}
+
+/** The management frame body: fixed parameters, then tags. Returns what the Info column appends. */
+function managementBody(ctx: DissectCtx, subtype: number, off: number, end: number): string[] {
+  const v = ctx.view;
+  const info: string[] = [];
+  if (end <= off) return info;
+  const mgt = ctx.add(wf.mgt, off, end - off);
+  let tags = -1;
+  switch (subtype) {
+    case 8: // Beacon
+    case 5: {
+      // Probe Response
+      ctx.add(wf.timestamp, off, 8, v.u64le(off), { parent: mgt });
+      const bi = v.u16le(off + 8);
+      ctx.add(wf.beacon, off + 8, 2, bi, { parent: mgt });
+      ctx.add(wf.capabilities, off + 10, 2, v.u16le(off + 10), { parent: mgt });
+      info.push(`BI=${bi}`);
+      tags = off + 12;
+      break;
+    }
+    case 4: // Probe Request
+      tags = off;
+      break;
+    case 0: // Association Request
+    case 2: // Reassociation Request
+      ctx.add(wf.capabilities, off, 2, v.u16le(off), { parent: mgt });
+      ctx.add(wf.listenIval, off + 2, 2, v.u16le(off + 2), { parent: mgt });
+      tags = off + 4;
+      if (subtype === 2) {
+        ctx.add(wf.currentAp, off + 4, 6, v.slice(off + 4, 6), { parent: mgt });
+        tags += 6;
+      }
+      break;
+    case 1: // Association Response
+    case 3:
+      ctx.add(wf.capabilities, off, 2, v.u16le(off), { parent: mgt });
+      ctx.add(wf.statusCode, off + 2, 2, v.u16le(off + 2), { parent: mgt });
+      ctx.add(wf.aid, off + 4, 2, v.u16le(off + 4), { parent: mgt });
+      tags = off + 6;
+      break;
+    case 11: // Authentication: tags only follow the open and shared-key algorithms' fixed fields
+      ctx.add(wf.authAlg, off, 2, v.u16le(off), { parent: mgt });
+      ctx.add(wf.authSeq, off + 2, 2, v.u16le(off + 2), { parent: mgt });
+      ctx.add(wf.statusCode, off + 4, 2, v.u16le(off + 4), { parent: mgt });
+      if (v.u16le(off) <= 1) tags = off + 6;
+      break;
+    case 10: // Disassociate
+    case 12: // Deauthentication
+      ctx.add(wf.reasonCode, off, 2, v.u16le(off), { parent: mgt });
+      break;
+    case 13: // Action
+    case 14:
+      ctx.add(wf.category, off, 1, v.u8(off), { parent: mgt });
+      if (off + 1 < end) ctx.add(wf.actionCode, off + 1, 1, v.u8(off + 1), { parent: mgt });
+      // Block Ack's ADDBA request and response carry a dialog token, which tshark shows in the Info column.
+      if (v.u8(off) === 3 && off + 2 < end && v.u8(off + 1) <= 1) {
+        const token = v.u8(off + 2);
+        ctx.add(wf.dialogToken, off + 2, 1, token, { parent: mgt });
+        info.push(`Dialog Token=${token}`);
+      }
+      break;
+  }
+  if (tags >= 0 && tags < end) taggedParams(ctx, mgt, tags, end, info);
+  return info;
+}
+
+/** The security header of a protected frame; returns its length. */
+function securityHeader(ctx: DissectCtx, off: number): number {
+  const v = ctx.view;
+  if (!v.has(off, 4)) return 0;
+  if (v.u8(off + 3) & 0x20) {
+    // Extended IV: TKIP when the second byte is the first's WEP seed, else CCMP (or GCMP).
+    const b0 = v.u8(off);
+    const tkip = v.u8(off + 1) === ((b0 | 0x20) & 0x7f);
+    const iv = v.slice(off, Math.min(8, v.length - off));
+    ctx.add(tkip ? wf.tkipExtIv : wf.ccmpExtIv, off, iv.length, iv);
+    ctx.add(wf.wepKey, off + 3, 1, v.u8(off + 3) >> 6);
+    return 8;
+  }
+  ctx.add(wf.wepIv, off, 3, v.u24be(off));
+  ctx.add(wf.wepKey, off + 3, 1, v.u8(off + 3) >> 6);
+  return 4;
+}
+
+/** The 802.11 frame dissector shared by link type 105 and the radio headers. */
+function dissectWlan(ctx: DissectCtx): void {
+  const v = ctx.view;
+  const radio = ctx.pinfo.data.get(RADIO_KEY) as RadioInfo | undefined;
+  const hasFcs = radio?.fcs === true && v.length >= 4;
+  const end = hasFcs ? v.length - 4 : v.length;
+  const fc0 = v.u8(0);
+  const flags = v.u8(1);
+  const version = fc0 & 3;
+  const type = (fc0 >> 2) & 3;
+  const subtype = fc0 >> 4;
+  const ts = (type << 4) | subtype;
+  const name = TYPE_SUBTYPE[ts] ?? `Unrecognized (Reserved frame) (0x${ts.toString(16).padStart(4, '0')})`;
+  const flagStr = flagString(flags, hasFcs);
+  ctx.columns.protocol = '802.11';
+  if (version !== 0) {
+    // Wireshark reads nothing of a frame of an unknown protocol version.
+    ctx.add(wf.fc, 0, 2, (fc0 << 8) | flags);
+    ctx.add(wf.version, 0, 1, version);
+    ctx.columns.info = `Unknown protocol version: ${version}`;
+    ctx.setLabel(ctx.top, 'IEEE 802.11');
+    return;
+  }
+  ctx.setLabel(ctx.top, () => `IEEE 802.11 ${name}, Flags: ${flagStr}`);
+  ctx.add(wf.typeSubtype, 0, 1, ts);
+  const fcItem = ctx.add(wf.fc, 0, 2, (fc0 << 8) | flags);
+  ctx.add(wf.version, 0, 1, version, { parent: fcItem });
+  ctx.add(wf.type, 0, 1, type, { parent: fcItem });
+  ctx.add(wf.subtype, 0, 1, subtype, { parent: fcItem });
+  const fl = ctx.add(wf.flags, 1, 1, flags, { parent: fcItem });
+  ctx.add(wf.ds, 1, 1, flags & 3, { parent: fl });
+  ctx.add(wf.tods, 1, 1, (flags & 0x01) !== 0, { parent: fl, hidden: true });
+  ctx.add(wf.fromds, 1, 1, (flags & 0x02) !== 0, { parent: fl, hidden: true });
+  ctx.add(wf.frag, 1, 1, (flags & 0x04) !== 0, { parent: fl });
+  ctx.add(wf.retry, 1, 1, (flags & 0x08) !== 0, { parent: fl });
+  ctx.add(wf.pwrmgt, 1, 1, (flags & 0x10) !== 0, { parent: fl });
+  ctx.add(wf.moredata, 1, 1, (flags & 0x20) !== 0, { parent: fl });
+  ctx.add(wf.protected, 1, 1, (flags & 0x40) !== 0, { parent: fl });
+  ctx.add(wf.order, 1, 1, (flags & 0x80) !== 0, { parent: fl });
+  const dur = v.u16le(2);
+  ctx.add(wf.duration, 2, 2, dur & 0x7fff, { label: () => `Duration: ${dur & 0x7fff} microseconds` });
+  const bytes = ctx.view.bytes;
+  const mac = (off: number): string => macText(bytes.subarray(off, off + 6));
+
+  if (type === 1) {
+    // Control frames: a receiver address, and a transmitter address for most but ACK and CTS.
+    v.check(4, 6);
+    addrItem(ctx, wf.ra, 4);
+    addrItem(ctx, wf.addr, 4, true);
+    const withTa =
+      subtype !== 0xc && subtype !== 0xd && subtype !== 0x7 && subtype !== 0x2 && subtype !== 0x3;
+    ctx.pinfo.dlDst = `${mac(4)} (RA)`;
+    if (withTa && v.has(10, 6)) {
+      addrItem(ctx, wf.ta, 10);
+      addrItem(ctx, wf.addr, 10, true);
+      ctx.pinfo.dlSrc = `${mac(10)} (TA)`;
+    }
+    if (hasFcs)
+      ctx.add(wf.fcs, end, 4, v.u32le(end), {
+        label: () => `Frame check sequence: 0x${v.u32le(end).toString(16).padStart(8, '0')} [unverified]`,
+      });
+    ctx.columns.info = `${name}, Flags=${flagStr}`;
+    return;
+  }
+
+  v.check(4, 20);
+  const seqCtl = v.u16le(22);
+  const seq = seqCtl >> 4;
+  const frag = seqCtl & 0xf;
+  const tods = (flags & 1) !== 0;
+  const fromds = (flags & 2) !== 0;
+  let hdr = 24;
+  let da: number;
+  let sa: number;
+  if (type === 0) {
+    // Management: DA, SA, BSSID (the receiver and transmitter are the destination and source).
+    da = 4;
+    sa = 10;
+    addrItem(ctx, wf.ra, 4, true);
+    addrItem(ctx, wf.da, 4);
+    addrItem(ctx, wf.addr, 4, true);
+    addrItem(ctx, wf.ta, 10, true);
+    addrItem(ctx, wf.sa, 10);
+    addrItem(ctx, wf.addr, 10, true);
+    addrItem(ctx, wf.bssid, 16);
+    addrItem(ctx, wf.addr, 16, true);
+  } else {
+    // Data: the addresses' roles follow the To DS and From DS bits.
+    const a4 = tods && fromds;
+    if (a4) v.check(24, 6);
+    da = tods ? 16 : 4;
+    sa = fromds ? (tods ? 24 : 16) : 10;
+    const bssid = tods ? (fromds ? -1 : 4) : fromds ? 10 : 16;
+    addrItem(ctx, wf.ra, 4);
+    addrItem(ctx, wf.ta, 10);
+    addrItem(ctx, wf.da, da);
+    addrItem(ctx, wf.sa, sa);
+    if (bssid >= 0) addrItem(ctx, wf.bssid, bssid);
+    if (tods !== fromds) addrItem(ctx, wf.staa, tods ? 10 : 4);
+    addrItem(ctx, wf.addr, 4, true);
+    addrItem(ctx, wf.addr, 10, true);
+    addrItem(ctx, wf.addr, 16, true);
+    if (a4) {
+      addrItem(ctx, wf.addr, 24, true);
+      hdr = 30;
+    }
+  }
+  ctx.add(wf.fragNum, 22, 2, frag);
+  ctx.add(wf.seq, 22, 2, seq);
+  ctx.pinfo.dlSrc = mac(sa);
+  ctx.pinfo.dlDst = mac(da);
+  let qos = -1;
+  if (type === 2 && subtype & 8) {
+    qos = v.u16le(hdr);
+    const q = ctx.add(wf.qos, hdr, 2, qos);
+    ctx.add(wf.qosTid, hdr, 2, qos & 0xf, { parent: q });
+    ctx.add(wf.qosPriority, hdr, 2, qos & 7, { parent: q, generated: true });
+    hdr += 2;
+  }
+  // +HTC: an HT control field follows (management frames and QoS data frames).
+  if (flags & 0x80 && (type === 0 || qos >= 0)) hdr += 4;
+  if (hasFcs)
+    ctx.add(wf.fcs, end, 4, v.u32le(end), {
+      label: () => `Frame check sequence: 0x${v.u32le(end).toString(16).padStart(8, '0')} [unverified]`,
+    });
+  const base = `${name}, SN=${seq}, FN=${frag}, Flags=${flagStr}`;
+  ctx.columns.info = base;
+  v.check(0, hdr);
+  ctx.setLength(ctx.top, hdr);
+  if (flags & 0x40) {
+    // Protected: nothing past the security header can be read without the keys.
+    const sec = securityHeader(ctx, hdr);
+    const icv = sec === 4 && end - hdr - sec >= 4 ? 4 : 0;
+    ctx.data(hdr + sec, end - hdr - sec - icv);
+    return;
+  }
+  if (type === 0) {
+    const extra = managementBody(ctx, subtype, hdr, end);
+    if (extra.length) ctx.columns.info = `${base}, ${extra.join(', ')}`;
+    return;
+  }
+  // Null functions carry no body; an A-MSDU (QoS bit 7) is left as data.
+  if (subtype & 4 || end <= hdr) return;
+  if (qos >= 0 && qos & 0x80) {
+    ctx.data(hdr, end - hdr);
+    return;
+  }
+  ctx.handoff('wlan.data', 0, hdr, end - hdr);
+}
+
+export const wlan = defineProtocol({
+  abbrev: 'wlan',
+  name: 'IEEE 802.11 wireless LAN',
+  registerIn: { wtap_encap: LINKTYPE.IEEE802_11, 'wlan_radio.payload': 0, 'wlan.hdr': 0 },
+  dissect: dissectWlan,
+});
+
+// ── 802.2 LLC / SNAP ─────────────────────────────────────────────────────────────────────────────────────────
+
+const SAPS: Record<number, string> = {
+  0x00: 'NULL LSAP',
+  0x04: 'SNA Path Control',
+  0x06: 'TCP/IP',
+  0x42: 'Spanning Tree BPDU',
+  0xaa: 'SNAP',
+  0xe0: 'NetWare',
+  0xf0: 'NetBIOS',
+  0xfe: 'ISO Network Layer',
+  0xff: 'Global LSAP',
+};
+
+const lf = {
+  dsap: uint('llc.dsap', 'DSAP', 8, { base: 'hex', strings: SAPS }),
+  dsapSap: uint('llc.dsap.sap', 'SAP', 8, { base: 'hex', bitmask: 0xfe, strings: SAPS }),
+  dsapIg: bool('llc.dsap.ig', 'IG Bit', { bitmask: 0x01, trueFalse: ['Group', 'Individual'] }),
+  ssap: uint('llc.ssap', 'SSAP', 8, { base: 'hex', strings: SAPS }),
+  ssapSap: uint('llc.ssap.sap', 'SAP', 8, { base: 'hex', bitmask: 0xfe, strings: SAPS }),
+  ssapCr: bool('llc.ssap.cr', 'CR Bit', { bitmask: 0x01, trueFalse: ['Response', 'Command'] }),
+  control: uint('llc.control', 'Control', 16, { base: 'hex' }),
+  ftype: uint('llc.control.ftype', 'Frame type', 16, { base: 'hex', bitmask: 0x03 }),
+  oui: uint('llc.oui', 'Organization Code', 24, { base: 'hex' }),
+  type: uint('llc.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
+  pid: uint('llc.pid', 'Protocol ID', 16, { base: 'hex' }),
+};
+
+export const llc = defineProtocol({
+  abbrev: 'llc',
+  name: 'Logical-Link Control',
+  registerIn: { 'wlan.data': 0 },
+  dissect(ctx) {
+    const v = ctx.view;
+    const dsap = v.u8(0);
+    const ssap = v.u8(1);
+    const ctl = v.u8(2);
+    const d = ctx.add(lf.dsap, 0, 1, dsap);
+    ctx.add(lf.dsapSap, 0, 1, dsap & 0xfe, { parent: d });
+    ctx.add(lf.dsapIg, 0, 1, (dsap & 1) !== 0, { parent: d });
+    const s = ctx.add(lf.ssap, 1, 1, ssap);
+    ctx.add(lf.ssapSap, 1, 1, ssap & 0xfe, { parent: s });
+    ctx.add(lf.ssapCr, 1, 1, (ssap & 1) !== 0, { parent: s });
+    // Unnumbered frames have a one-byte control field; information and supervisory frames two.
+    const ctlLen = (ctl & 3) === 3 ? 1 : 2;
+    const control = ctlLen === 1 ? ctl : v.u16le(2);
+    const c = ctx.add(lf.control, 2, ctlLen, control);
+    ctx.add(lf.ftype, 2, 1, (ctl & 1) === 0 ? 0 : ctl & 3, { parent: c });
+    ctx.columns.protocol = 'LLC';
+    const hdr = 2 + ctlLen;
+    if (dsap === 0xaa && ssap === 0xaa && ctlLen === 1) {
+      const oui = v.u24be(hdr);
+      const pid = v.u16be(hdr + 3);
+      ctx.add(lf.oui, hdr, 3, oui);
+      ctx.setLength(ctx.top, hdr + 5);
+      if (oui === 0) {
+        // RFC 1042 encapsulation: the PID is an ethertype (no "ethertype" layer name, as in tshark).
+        ctx.add(lf.type, hdr + 3, 2, pid);
+        ctx.handoff('ethertype', pid, hdr + 5);
+      } else {
+        ctx.add(lf.pid, hdr + 3, 2, pid);
+        ctx.data(hdr + 5);
+      }
+      return;
+    }
+    ctx.setLength(ctx.top, hdr);
+    ctx.handoff('llc.dsap', dsap, hdr);
+  },
+});
