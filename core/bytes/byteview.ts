@@ -16,6 +16,9 @@ export class BoundsError extends Error {
   }
 }
 
+/** An item claims more bytes than the structure holding it has (Wireshark's ContainedBoundsError). */
+export class ContainedBoundsError extends BoundsError {}
+
 export class ByteView {
   /**
    * The array the view reads from and where the view starts in it. A view over part of another (one per layer

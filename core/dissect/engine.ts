@@ -5,7 +5,7 @@
  * "Packet size limited during capture" when the frame was cut by the snaplen) and dissection of the packet
  * stops there, as in Wireshark; the rest of the capture is unaffected.
  */
-import { BoundsError, ByteView } from '../bytes/byteview.js';
+import { BoundsError, ByteView, ContainedBoundsError } from '../bytes/byteview.js';
 import { formatValue } from '../fields/format.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
@@ -21,6 +21,8 @@ import type {
 } from './types.js';
 
 export type DissectResult = void | boolean;
+
+const CONTAINED = 'length of contained item exceeds length of containing item';
 
 export interface ProtocolSpec {
   /** Filter name, e.g. "tcp". */
@@ -678,12 +680,16 @@ export class DissectCtx {
       // data, anything else a dissector bug reported on the packet (Wireshark does the same), never a crash.
       const bug = !(e instanceof BoundsError);
       this.b.malformed = true;
-      const cut = !bug && this.src === 0 && this.frame.capLen < this.frame.origLen;
+      // An item longer than the data holding it (an 802.11 element past the frame body) is malformed whatever
+      // the snaplen, and tshark says so in the Info column.
+      const contained = e instanceof ContainedBoundsError;
+      const cut = !bug && !contained && this.src === 0 && this.frame.capLen < this.frame.origLen;
       const name = p.abbrev.toUpperCase();
       const f = cut ? wsShort : wsMalformed;
+      const why = contained ? `: ${CONTAINED}` : '';
       const label = cut
         ? `[Packet size limited during capture: ${name} truncated]`
-        : `[Malformed Packet: ${name}]`;
+        : `[Malformed Packet: ${name}${why}]`;
       const item = this.b.record(
         { field: f, value: null, src: this.src, off: this.base + off, len: 0, label },
         undefined,
@@ -701,7 +707,7 @@ export class DissectCtx {
         );
       }
       // tshark appends the tag to the Info text as it stands (no separator of its own).
-      this.b.columns.info += cut ? '[Packet size limited during capture]' : '[Malformed Packet]';
+      this.b.columns.info += cut ? '[Packet size limited during capture]' : `[Malformed Packet${why}]`;
       return undefined;
     }
   }

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { writePcap, writePcapng } from '../capture/writer.js';
 import { allCaptures } from '../testing/corpus.js';
 import { chatScenario, httpGifScenario } from '../testing/scenarios.js';
+import { wlanPackets } from '../testing/synth-wlan.js';
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
   const http = httpGifScenario();
@@ -14,6 +15,9 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
       name: 'chat-be.pcapng',
       bytes: writePcapng(chatScenario(), { interfaces: [{ linkType: 1 }], bigEndian: true }),
     },
+    // The corpus's wireless captures are all gzipped (skipped below): 802.11 gets generated seeds.
+    { name: 'wlan-radiotap.pcap', bytes: writePcap(wlanPackets(true), { linkType: 127 }) },
+    { name: 'wlan.pcap', bytes: writePcap(wlanPackets(false), { linkType: 105 }) },
   ];
   for (const p of allCaptures()) {
     if (p.endsWith('.gz') || statSync(p).size > maxCorpusBytes) continue;

@@ -33,6 +33,9 @@ const OURS = new Set([
   'SSLv3',
   'WebSocket',
   'SSDP',
+  '802.11',
+  'EAP',
+  'EAPOL',
 ]);
 
 interface Tally {

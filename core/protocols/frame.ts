@@ -37,6 +37,8 @@ function sub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: n
   return { s, ns };
 }
 
+const NOT_IN_PROTOCOLS = new Set(['_ws.malformed', '_ws.short', '_ws.expert', 'pkt_comment', 'eap']);
+
 function dissectFrame(root: DissectCtx): void {
   const m = root.frame;
   const f = frameFields;
@@ -65,7 +67,8 @@ function dissectFrame(root: DissectCtx): void {
     : undefined;
   ctx.handoff('wtap_encap', m.linkType, 0);
   if (protocolsItem) {
-    const stack = ctx.layers.filter((l) => l !== '_ws.malformed' && l !== '_ws.short' && l !== '_ws.expert');
+    // tshark 4.0 leaves packet comments and EAP out of this list (its protocol hierarchy still counts them).
+    const stack = ctx.layers.filter((l) => !NOT_IN_PROTOCOLS.has(l));
     protocolsItem.value = stack.join(':');
     protocolsItem.label = `[Protocols in frame: ${protocolsItem.value}]`;
   }

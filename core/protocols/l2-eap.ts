@@ -4,7 +4,8 @@
  * per direction of a conversation and handed to the TLS dissector.
  */
 import { bool, bytes as bytesField, str, uint } from '../fields/registry.js';
-import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { defineProtocol, wsMalformed, type DissectCtx } from '../dissect/engine.js';
+import { linkAkm, taggedParams } from './l2-wlan.js';
 
 const EAPOL_TYPES: Record<number, string> = {
   0: 'EAP Packet',
@@ -54,6 +55,7 @@ const ef = {
   mic: bytesField('wlan_rsna_eapol.keydes.mic', 'WPA Key MIC'),
   dataLen: uint('wlan_rsna_eapol.keydes.data_len', 'WPA Key Data Length', 16),
   data: bytesField('wlan_rsna_eapol.keydes.data', 'WPA Key Data'),
+  extraneous: bytesField('wlan_rsna_eapol.extraneous', 'WPA EAPOL Extraneous Data'),
 };
 
 /** Key information bits. */
@@ -89,6 +91,22 @@ function keyMessage(info: number, nonceZero: boolean): [string, number] {
  * must end right after the key data, whose length follows the MIC: the size that makes it so is the one.
  */
 function micLength(ctx: DissectCtx, off: number, end: number): number {
+  const n = ctx.frame.number;
+  if (ctx.visited) {
+    const m = ctx.state.getFrame<number>('eapol.mic', n);
+    if (m !== undefined) return m;
+  }
+  // The AKM the association named decides, as in Wireshark; failing that, the lengths must add up.
+  const akm = linkAkm(ctx);
+  const m = akm === undefined ? micByLength(ctx, off, end) : (AKM_MIC[akm] ?? 16);
+  if (!ctx.visited) ctx.state.setFrame('eapol.mic', n, m);
+  return m;
+}
+
+/** MIC sizes of the AKM suites whose MIC is not 16 bytes (IEEE 802.11-2020 table 12-11). */
+const AKM_MIC: Record<number, number> = { 12: 24, 13: 24, 14: 0, 15: 0, 16: 0, 17: 0 };
+
+function micByLength(ctx: DissectCtx, off: number, end: number): number {
   const v = ctx.view;
   for (const m of [16, 24, 0, 32]) {
     const p = off + 77 + m;
@@ -135,13 +153,30 @@ function eapolKey(ctx: DissectCtx, off: number, end: number): void {
   const p = off + 77 + mic;
   const dlen = v.u16be(p);
   ctx.add(ef.dataLen, p, 2, dlen);
-  if (dlen) ctx.add(ef.data, p + 2, dlen, v.slice(p + 2, dlen));
+  if (p + 2 + dlen < end) {
+    // Bytes past the key data: Wireshark flags them as malformed (an expert item, dissection goes on).
+    const x = ctx.add(
+      ef.extraneous,
+      p + 2 + dlen,
+      end - p - 2 - dlen,
+      v.slice(p + 2 + dlen, end - p - 2 - dlen),
+    );
+    ctx.expert(x, 'warn', 'malformed', 'Extraneous and invalid data in EAPOL frame');
+    ctx.add(wsMalformed, p + 2 + dlen, 0, null, { hidden: true });
+  }
+  if (dlen) {
+    const d = ctx.add(ef.data, p + 2, dlen, v.slice(p + 2, dlen));
+    // Key data in the clear is a list of 802.11 elements (the RSN element, PMKID and other KDEs).
+    if (!(info & 0x1000)) taggedParams(ctx, d, p + 2, p + 2 + dlen, []);
+  }
 }
 
 export const eapol = defineProtocol({
   abbrev: 'eapol',
   name: '802.1X Authentication',
   registerIn: { ethertype: [0x888e, 0x88c7] },
+  // EAPOL-Key data in the clear is a list of 802.11 elements (wlan.tag.*), over Ethernet too.
+  fieldsOf: ['wlan'],
   dissect(ctx) {
     const v = ctx.view;
     const version = v.u8(0);
@@ -298,8 +333,9 @@ export const eap = defineProtocol({
     const type = v.u8(4);
     ctx.add(pf.type, 4, 1, type);
     ctx.columns.info = `${codeName}, ${TYPES[type] ?? `Unknown type (0x${type.toString(16).padStart(2, '0')})`}`;
-    if (type === 1) ctx.add(pf.identity, 5, end - 5, v.latin1(5, end - 5));
-    else if (type === 3) for (let p = 5; p < end; p++) ctx.add(pf.desired, p, 1, v.u8(p));
+    if (type === 1) {
+      if (end > 5) ctx.add(pf.identity, 5, end - 5, v.latin1(5, end - 5));
+    } else if (type === 3) for (let p = 5; p < end; p++) ctx.add(pf.desired, p, 1, v.u8(p));
     else if (TLS_METHODS.has(type) && end > 5) eapTls(ctx, id, 5, end);
   },
 });

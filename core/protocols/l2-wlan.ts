@@ -4,12 +4,12 @@
  * headers), management frames as far as the Info column needs them, and 802.2 LLC/SNAP, which hands data
  * frames to the ethertype table (so IP, ARP and EAPOL over Wi-Fi are dissected as over Ethernet).
  */
-import { bool, bytes as bytesField, ether, float, int, proto, uint } from '../fields/registry.js';
+import { bool, bytes as bytesField, ether, float, int, none, proto, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { formatEther } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
-import { BoundsError } from '../bytes/byteview.js';
+import { BoundsError, ContainedBoundsError } from '../bytes/byteview.js';
 import { ETHERTYPES } from './l2-ethernet.js';
 
 // ── radiotap ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -379,6 +379,7 @@ const wf = {
   category: uint('wlan.fixed.category_code', 'Category code', 16),
   actionCode: uint('wlan.fixed.action_code', 'Action code', 8),
   dialogToken: uint('wlan.fixed.dialog_token', 'Dialog token', 8, { base: 'hex' }),
+  tag: none('wlan.tag', 'Tag'),
   tagNumber: uint('wlan.tag.number', 'Tag Number', 8),
   tagLength: uint('wlan.tag.length', 'Tag length', 32),
   ssid: bytesField('wlan.ssid', 'SSID'),
@@ -419,22 +420,60 @@ function addrItem(ctx: DissectCtx, field: typeof wf.ra, off: number, hidden = fa
   ctx.add(field, off, 6, m, hidden ? { hidden: true } : undefined);
 }
 
+/** Per-frame key of the AKM suite an RSN element in this frame names. */
+const AKM_KEY = 'wlan.rsn.akm';
+
+/** Notes the first IEEE AKM suite of an RSN element (version, group cipher, pairwise ciphers, then AKMs). */
+function rsnAkm(ctx: DissectCtx, off: number, end: number): void {
+  const v = ctx.view;
+  const p = off + 6;
+  if (p + 2 > end) return;
+  const a = p + 2 + 4 * v.u16le(p);
+  if (a + 6 > end || v.u16le(a) === 0) return;
+  if (v.u24be(a + 2) === 0x000fac) ctx.pinfo.data.set(AKM_KEY, v.u8(a + 5));
+}
+
+/** The two addresses of a link in either order, as one key. */
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a} ${b}` : `${b} ${a}`;
+}
+
+/**
+ * The AKM suite the station named in its (re)association request to the other side of this frame's link, as
+ * the first pass knew it: EAPOL-Key frames need it for their MIC's size (24 bytes with the 192-bit suites).
+ */
+export function linkAkm(ctx: DissectCtx): number | undefined {
+  const src = ctx.pinfo.dlSrc;
+  const dst = ctx.pinfo.dlDst;
+  if (src === undefined || dst === undefined) return undefined;
+  return ctx.state.get<Map<string, number>>('wlan.akm', () => new Map()).get(pairKey(src, dst));
+}
+
 /** Tagged parameters from `off` to `end`: the SSID goes to the Info column as tshark shows it. */
-function taggedParams(ctx: DissectCtx, parent: Item, off: number, end: number, info: string[]): void {
+export function taggedParams(ctx: DissectCtx, parent: Item, off: number, end: number, info: string[]): void {
   const v = ctx.view;
   while (off < end) {
     if (off + 2 > end) throw new BoundsError(off, 2, end);
     const num = v.u8(off);
     const len = v.u8(off + 1);
     // A tag running past the body (the FCS is not part of it) is malformed, as in Wireshark.
-    if (off + 2 + len > end) throw new BoundsError(off + 2, len, end);
-    ctx.add(wf.tagNumber, off, 1, num, { parent });
-    ctx.add(wf.tagLength, off + 1, 1, len, { parent });
+    if (off + 2 + len > end) {
+      const t = ctx.add(wf.tag, off, end - off, null, { parent });
+      ctx.expert(t, 'error', 'malformed', 'Tag Length is longer than remaining payload');
+      throw new ContainedBoundsError(off + 2, len, end);
+    }
+    const tag = ctx.add(wf.tag, off, 2 + len, null, { parent });
+    ctx.add(wf.tagNumber, off, 1, num, { parent: tag });
+    ctx.add(wf.tagLength, off + 1, 1, len, { parent: tag });
     if (num === 0) {
       const s = v.slice(off + 2, len);
-      ctx.add(wf.ssid, off + 2, len, s, { parent });
+      ctx.add(wf.ssid, off + 2, len, s, { parent: tag });
       info.push(len === 0 ? 'SSID=Wildcard (Broadcast)' : `SSID="${ssidText(s)}"`);
-    } else if (num === 3 && len === 1) ctx.add(wf.dsChannel, off + 2, 1, v.u8(off + 2), { parent });
+    } else if (num === 3 && len === 1) ctx.add(wf.dsChannel, off + 2, 1, v.u8(off + 2), { parent: tag });
+    else if (num === 48) rsnAkm(ctx, off + 2, off + 2 + len);
+    else if (num === 225 && len >= 7 && 7 + 7 * v.u8(off + 8) > len)
+      // Reachable Address: more addresses than the element holds (Wireshark reads past it: malformed).
+      throw new BoundsError(off + 9, 7 * v.u8(off + 8), len - 7);
     off += 2 + len;
   }
 }
@@ -487,6 +526,7 @@ function managementBody(ctx: DissectCtx, subtype: number, off: number, end: numb
     case 10: // Disassociate
     case 12: // Deauthentication
       ctx.add(wf.reasonCode, off, 2, v.u16le(off), { parent: mgt });
+      tags = off + 2;
       break;
     case 13: // Action
     case 14:
@@ -501,6 +541,17 @@ function managementBody(ctx: DissectCtx, subtype: number, off: number, end: numb
       break;
   }
   if (tags >= 0 && tags < end) taggedParams(ctx, mgt, tags, end, info);
+  const akm = ctx.pinfo.data.get(AKM_KEY) as number | undefined;
+  if (
+    akm !== undefined &&
+    (subtype === 0 || subtype === 2) &&
+    !ctx.visited &&
+    ctx.pinfo.dlSrc &&
+    ctx.pinfo.dlDst
+  )
+    ctx.state
+      .get<Map<string, number>>('wlan.akm', () => new Map())
+      .set(pairKey(ctx.pinfo.dlSrc, ctx.pinfo.dlDst), akm);
   return info;
 }
 
