@@ -205,7 +205,7 @@ const AVS_MAGIC = 0x80211000;
 /** An AVS header (version word 0x8021100x, then its length, big-endian) in front of the 802.11 frame. */
 function avsHeader(ctx: DissectCtx): number | undefined {
   const v = ctx.view;
-  if (!v.has(0, 8) || (v.u32be(0) & 0xfffffff0) !== AVS_MAGIC) return undefined;
+  if (!v.has(0, 8) || (v.u32be(0) & 0xfffffff0) >>> 0 !== AVS_MAGIC) return undefined;
   return v.u32be(4);
 }
 
@@ -214,29 +214,31 @@ export const prism = defineProtocol({
   name: 'Prism capture header',
   registerIn: { wtap_encap: 119 },
   dissect(ctx) {
-    // Link type 119 carries AVS headers too (Wireshark tells them apart by the AVS magic number).
-    const avs = avsHeader(ctx);
     const v = ctx.view;
-    const len = avs ?? v.u32le(4);
-    if (avs === undefined) {
-      ctx.add(pf.msgcode, 0, 4, v.u32le(0));
-      ctx.add(pf.msglen, 4, 4, len);
+    // Link type 119 carries AVS headers too (Wireshark tells them apart by the AVS magic number).
+    if (avsHeader(ctx) !== undefined) {
+      ctx.setLength(ctx.top, 0);
+      ctx.handoff('prism.avs', 0, 0);
+      return;
     }
+    const len = v.u32le(4);
+    ctx.add(pf.msgcode, 0, 4, v.u32le(0));
+    ctx.add(pf.msglen, 4, 4, len);
     ctx.setLength(ctx.top, len);
     v.check(0, len);
-    ctx.handoff('wlan.hdr', 0, len);
+    ctx.handoff('radiotap.payload', 0, len);
   },
 });
 
 export const avs = defineProtocol({
   abbrev: 'wlancap',
   name: 'AVS WLAN Capture header',
-  registerIn: { wtap_encap: 163 },
+  registerIn: { wtap_encap: 163, 'prism.avs': 0 },
   dissect(ctx) {
     const len = avsHeader(ctx) ?? ctx.view.u32be(4);
     ctx.setLength(ctx.top, len);
     ctx.view.check(0, len);
-    ctx.handoff('wlan.hdr', 0, len);
+    ctx.handoff('radiotap.payload', 0, len);
   },
 });
 
@@ -726,7 +728,7 @@ function dissectWlan(ctx: DissectCtx): void {
 export const wlan = defineProtocol({
   abbrev: 'wlan',
   name: 'IEEE 802.11 wireless LAN',
-  registerIn: { wtap_encap: LINKTYPE.IEEE802_11, 'wlan_radio.payload': 0, 'wlan.hdr': 0 },
+  registerIn: { wtap_encap: LINKTYPE.IEEE802_11, 'wlan_radio.payload': 0 },
   dissect: dissectWlan,
 });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter } from '../dfilter/index.js';
 import type { CaptureSession } from '../session/session.js';
 import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
-import { WLAN_HOSTS, wlanPackets } from '../testing/synth-wlan.js';
+import { WLAN_HOSTS, avsHeader, prismHeader, wlanFrames, wlanPackets } from '../testing/synth-wlan.js';
 
 const { AP, STA, BC } = WLAN_HOSTS;
 
@@ -105,6 +105,25 @@ describe('802.11 dissection', () => {
       const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
       expect(run(s, f), f).toEqual(want);
     }
+    s.close();
+  });
+
+  it('reads 802.11 frames behind Prism and AVS headers (link type 119)', async () => {
+    const beacon = wlanFrames()[0];
+    const pk = [prismHeader(beacon), avsHeader(beacon)].map((data, i) => ({
+      data,
+      tsSec: 1_700_000_000 + i,
+      tsNsec: 0,
+    }));
+    const { session: s, list, tshark } = await synthCapture(pk, 119);
+    expect(
+      list
+        .trim()
+        .split('\n')
+        .every((l) => l.includes('Beacon frame, SN=1')),
+    ).toBe(true);
+    expect(run(s, 'wlan_radio && wlan.fixed.beacon == 100')).toEqual(['1', '2']);
+    if (hasTshark) expect(list).toBe(tshark());
     s.close();
   });
 });

@@ -271,3 +271,22 @@ export const wlanPackets = (radio: boolean): SynthPacket[] =>
     tsSec: AT + i,
     tsNsec: 0,
   }));
+
+/** A Prism capture header (144 bytes, little-endian message code and length) in front of `frame`. */
+export function prismHeader(frame: Uint8Array): Uint8Array {
+  const h = new Uint8Array(144);
+  const dv = new DataView(h.buffer);
+  dv.setUint32(0, 0x44, true);
+  dv.setUint32(4, h.length, true);
+  h.set(new TextEncoder().encode('wlan0'), 8);
+  return concatBytes(h, frame);
+}
+
+/** An AVS capture header (version 0x80211001, 64 bytes, big-endian) in front of `frame`. */
+export function avsHeader(frame: Uint8Array): Uint8Array {
+  const h = new Uint8Array(64);
+  const dv = new DataView(h.buffer);
+  dv.setUint32(0, 0x80211001);
+  dv.setUint32(4, h.length);
+  return concatBytes(h, frame);
+}
