@@ -575,6 +575,14 @@ function securityHeader(ctx: DissectCtx, off: number): number {
   return 4;
 }
 
+/** The frame check sequence at `end` (never verified, as by default in Wireshark). */
+function addFcs(ctx: DissectCtx, end: number): void {
+  const fcs = ctx.view.u32le(end);
+  ctx.add(wf.fcs, end, 4, fcs, {
+    label: () => `Frame check sequence: 0x${fcs.toString(16).padStart(8, '0')} [unverified]`,
+  });
+}
+
 /** The 802.11 frame dissector shared by link type 105 and the radio headers. */
 function dissectWlan(ctx: DissectCtx): void {
   const v = ctx.view;
@@ -591,11 +599,12 @@ function dissectWlan(ctx: DissectCtx): void {
   const flagStr = flagString(flags, hasFcs);
   ctx.columns.protocol = '802.11';
   if (version !== 0) {
-    // Wireshark reads nothing of a frame of an unknown protocol version.
-    ctx.add(wf.fc, 0, 2, (fc0 << 8) | flags);
-    ctx.add(wf.version, 0, 1, version);
+    // Wireshark reads nothing of a frame of an unknown protocol version past its frame control: the rest
+    // (but the FCS) is data.
     ctx.columns.info = `Unknown protocol version: ${version}`;
-    ctx.setLabel(ctx.top, 'IEEE 802.11');
+    ctx.setLabel(ctx.top, `IEEE 802.11 Unknown Protocol Version:${version}`);
+    ctx.data(2, end - 2);
+    if (hasFcs) addFcs(ctx, end);
     return;
   }
   ctx.setLabel(ctx.top, () => `IEEE 802.11 ${name}, Flags: ${flagStr}`);
@@ -624,18 +633,15 @@ function dissectWlan(ctx: DissectCtx): void {
     v.check(4, 6);
     addrItem(ctx, wf.ra, 4);
     addrItem(ctx, wf.addr, 4, true);
-    const withTa =
-      subtype !== 0xc && subtype !== 0xd && subtype !== 0x7 && subtype !== 0x2 && subtype !== 0x3;
+    // (A control wrapper's second field is the carried frame's control, not an address.)
+    const withTa = subtype !== 0xc && subtype !== 0xd && subtype !== 0x7;
     ctx.pinfo.dlDst = `${mac(4)} (RA)`;
-    if (withTa && v.has(10, 6)) {
+    if (withTa && 16 <= end) {
       addrItem(ctx, wf.ta, 10);
       addrItem(ctx, wf.addr, 10, true);
       ctx.pinfo.dlSrc = `${mac(10)} (TA)`;
     }
-    if (hasFcs)
-      ctx.add(wf.fcs, end, 4, v.u32le(end), {
-        label: () => `Frame check sequence: 0x${v.u32le(end).toString(16).padStart(8, '0')} [unverified]`,
-      });
+    if (hasFcs) addFcs(ctx, end);
     ctx.columns.info = `${name}, Flags=${flagStr}`;
     return;
   }
@@ -696,10 +702,7 @@ function dissectWlan(ctx: DissectCtx): void {
   }
   // +HTC: an HT control field follows (management frames and QoS data frames).
   if (flags & 0x80 && (type === 0 || qos >= 0)) hdr += 4;
-  if (hasFcs)
-    ctx.add(wf.fcs, end, 4, v.u32le(end), {
-      label: () => `Frame check sequence: 0x${v.u32le(end).toString(16).padStart(8, '0')} [unverified]`,
-    });
+  if (hasFcs) addFcs(ctx, end);
   const base = `${name}, SN=${seq}, FN=${frag}, Flags=${flagStr}`;
   ctx.columns.info = base;
   v.check(0, hdr);
