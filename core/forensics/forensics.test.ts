@@ -92,6 +92,29 @@ describe('hash sets', () => {
     expect(contains(s, w, new Uint8Array(w).fill(7))).toBe(false);
   });
 
+  it('sorts every record width (MD5, SHA-1, SHA-256) the same from aligned and unaligned buffers', () => {
+    for (const w of [16, 20, 32]) {
+      const n = 20_000;
+      const data = randomBytes(n * w);
+      data.copyWithin(w * 3, w * 9, w * 10); // a duplicate
+      const want = [...Array(n).keys()]
+        .map((i) => Buffer.from(data.subarray(i * w, (i + 1) * w)).toString('hex'))
+        .sort()
+        .filter((h, i, a) => i === 0 || a[i - 1] !== h);
+      // byteOffset 1: not a multiple of 4, so the records cannot be read as 32-bit words where they are.
+      const odd = new Uint8Array(n * w + 1).subarray(1);
+      odd.set(data);
+      for (const buf of [Uint8Array.from(data), odd]) {
+        const s = sortUnique(buf, n, w);
+        expect(s.length / w, `width ${w}`).toBe(want.length);
+        const got = [...Array(s.length / w).keys()].map((i) =>
+          Buffer.from(s.subarray(i * w, (i + 1) * w)).toString('hex'),
+        );
+        expect(got, `width ${w}, offset ${buf.byteOffset}`).toEqual(want);
+      }
+    }
+  });
+
   it('sorts records sharing long prefixes, mixed algorithms, CRLF, BOM, md5sum escapes and short size hints', async () => {
     const w = 16;
     // 3000 records with the same first 6 bytes (the tie path) and a few identical ones.
