@@ -33,6 +33,8 @@ const OURS = new Set([
   'SSLv3',
   'WebSocket',
   'SSDP',
+  'SMTP',
+  'SMTP/IMF',
 ]);
 
 interface Tally {

@@ -11,3 +11,4 @@ import './l4-tcp.js';
 import './l7-websocket.js';
 import './l7-http.js';
 import './l7-tls.js';
+import './l7-smtp.js';
