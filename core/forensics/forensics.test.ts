@@ -66,6 +66,10 @@ describe('file signatures', () => {
     expect(
       (await checkSignature(new TextEncoder().encode('hello\n'), 'notes.txt', 'text/plain')).verdict,
     ).toBe('match');
+    // An exported e-mail is text named .eml, of type message/rfc822; a PNG under that name is not.
+    const mail = new TextEncoder().encode('From: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n');
+    expect((await checkSignature(mail, 'hi.eml', 'message/rfc822')).verdict).toBe('match');
+    expect((await checkSignature(tinyPng(), 'hi.eml', 'message/rfc822')).verdict).toBe('mismatch');
   });
 
   it.skipIf(!hasCorpus)('finds the disguised PNG among the served files of the corpus', async () => {

@@ -293,6 +293,24 @@ function noteReply(ctx: DissectCtx, stream: number, code: number): void {
   if (code !== 354 && code < 400 && c.dataAsked && code !== 250) c.dataAsked = false;
 }
 
+/** A message a client sent, as File > Export Objects > IMF lists it (recorded on the first pass). */
+export interface EmailRecord {
+  /** Frame of the final "." (where the message is reassembled). */
+  frame: number;
+  from: string;
+  to: string;
+  subject: string;
+  source: string;
+  destination: string;
+  /** The message as sent (headers and body, without the final "." line). */
+  bytes: Uint8Array;
+}
+
+/** The messages of the capture so far, in frame order. */
+export function emailRecords(ctx: Pick<DissectCtx, 'state'>): EmailRecord[] {
+  return ctx.state.get('smtp.messages', () => [] as EmailRecord[]);
+}
+
 /** The segment that ends a message: the "." line, the fragments, and the message as IMF. */
 function messageEnd(ctx: DissectCtx, rec: Extract<ClientRecord, { kind: 'end' }>): boolean {
   const v = ctx.view;
@@ -310,12 +328,26 @@ function messageEnd(ctx: DissectCtx, rec: Extract<ClientRecord, { kind: 'end' }>
     ctx.add(f.reassembledLength, 0, 0, len, { parent: top, generated: true });
   }
   const msg = ctx.withSource('Reassembled DATA', rec.message);
-  imf(ctx, msg);
+  const headers = imf(ctx, msg);
+  if (!ctx.visited)
+    emailRecords(ctx).push({
+      frame: ctx.frame.number,
+      from: headers.get('from') ?? '',
+      to: headers.get('to') ?? '',
+      subject: headers.get('subject') ?? '',
+      source: ctx.pinfo.netSrc ?? '',
+      destination: ctx.pinfo.netDst ?? '',
+      bytes: rec.message,
+    });
   return true;
 }
 
-/** An Internet Message: its header fields, Info "from: …, subject: …" and the text of the body, as tshark 4.0. */
-function imf(ctx: DissectCtx, m: DissectCtx): void {
+/**
+ * An Internet Message: its header fields, Info "from: …, subject: …" and the text of the body, as tshark 4.0.
+ * Returns the header values by lower-case name (the first of each).
+ */
+function imf(ctx: DissectCtx, m: DissectCtx): Map<string, string> {
+  const headers = new Map<string, string>();
   const b = m.view.bytes.subarray(0, m.view.length);
   const top = m.layerItem(imfProto, 0, b.length);
   ctx.columns.protocol = 'SMTP/IMF';
@@ -343,6 +375,7 @@ function imf(ctx: DissectCtx, m: DissectCtx): void {
       const value = raw.slice(c + 1).replace(/^[ \t]+/, '');
       // Folded values keep their line ends, shown escaped as tshark shows them.
       const shownValue = value.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+      if (!headers.has(name)) headers.set(name, value);
       const field = IMF_HEADERS[name] ?? imfExtension;
       m.add(field, o, Math.min(next, b.length) - o, value, {
         parent: top,
@@ -363,4 +396,5 @@ function imf(ctx: DissectCtx, m: DissectCtx): void {
     o = e;
   }
   ctx.columns.info = info.join(', ');
+  return headers;
 }
