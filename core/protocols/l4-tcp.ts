@@ -152,6 +152,18 @@ interface Dir {
   base?: number;
   /** Highest sequence number seen + length (relative), i.e. the next expected. */
   next?: number;
+  /**
+   * End of the data seen without a gap (relative): Wireshark's maxseqtobeacked, which an ACK beyond it in the
+   * other direction flags as "ACKed unseen segment".
+   */
+  maxToAck?: number;
+  /**
+   * Wireshark's dupacknum as its ACKed-unseen check uses it: 0 after the ACK number changed, counting duplicate
+   * ACKs, -1 once an ACK beyond a hole this direction left open was reported (no second report until it changes).
+   */
+  ackRun: number;
+  /** The raw ACK field of this direction's last segment (Wireshark's lastack, SYNs included). */
+  lastAckRaw?: number;
   /** When `next` last advanced (Wireshark's nextseqtime, for the out-of-order threshold). */
   nextTime?: { s: number; ns: number };
   lastAck?: number;
@@ -254,7 +266,14 @@ function addOp(rec: FrameRecord, op: Op): void {
   rec.ops = rec.ops.length ? [...rec.ops, op] : [op];
 }
 
-const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, msps: new MspTree(), untilFin: false });
+const newDir = (): Dir => ({
+  dupAcks: 0,
+  ackRun: 0,
+  winScale: -1,
+  fin: false,
+  msps: new MspTree(),
+  untilFin: false,
+});
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
   let s = a.s - b.s;
@@ -822,20 +841,34 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       peer.dupAcks >= 2 &&
       peer.lastAck === relSeq &&
       peer.lastTime &&
-      nsSince(p.ts, peer.lastTime) < 20_000_000
+      within(p.ts, peer.lastTime, 20_000_000)
     )
       analysis.push('fast_retransmission');
     else if (
       notAdvanced &&
-      nsSince(p.ts, me.nextTime ?? { s: 0, ns: 0 }) < (s.firstRtt ? nsOf(s.firstRtt) : 3_000_000) &&
+      within(p.ts, me.nextTime ?? { s: 0, ns: 0 }, s.firstRtt ? nsOf(s.firstRtt) : 3_000_000) &&
       me.next !== relSeq + segLen
     )
       analysis.push('out_of_order');
     else if (notAdvanced) analysis.push('retransmission');
   }
-  if (ackf && peer.next !== undefined && relAck > peer.next && !syn && peer.base !== undefined && !rst) {
-    analysis.push('ack_lost_segment');
+  // ACKed unseen segment (Wireshark 4.0): the ACK goes past the end of the peer's data seen without a gap (not
+  // its highest sequence: a segment after a hole does not count until the hole is filled). When the peer has
+  // sent more since, the mark moves up to its highest sequence and the ACK is reported; when it has not (pure
+  // ACKs going on past a hole), only the first such ACK is, and only if the peer's own ACKs were not duplicates.
+  if (ackf && peer.maxToAck !== undefined && ((relAck - peer.maxToAck) | 0) > 0) {
+    if (peer.next !== undefined && ((peer.next - peer.maxToAck) | 0) > 0) {
+      peer.maxToAck = peer.next;
+      analysis.push('ack_lost_segment');
+    } else {
+      if (peer.ackRun === 0) analysis.push('ack_lost_segment');
+      peer.ackRun = -1;
+    }
   }
+  // Wireshark's duplicate-ACK count of this direction, which the check above reads: back to 0 when the ACK
+  // number changes.
+  if (p.ackRaw !== me.lastAckRaw) me.ackRun = 0;
+  me.lastAckRaw = p.ackRaw;
   if (len === 0 && !syn && !fin && !rst && ackf && me.lastAck !== undefined) {
     if (relAck === me.lastAck && p.win !== me.lastWin && me.lastSeq === relSeq)
       analysis.push('window_update');
@@ -849,6 +882,8 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       me.dupAcks++;
       dupAckNum = me.dupAcks;
       analysis.push('duplicate_ack');
+      // A duplicate ACK after a suppressed "ACKed unseen segment" counts as the first again.
+      me.ackRun = me.ackRun === -1 ? 1 : me.ackRun + 1;
     } else me.dupAcks = 0;
   }
   if (p.win === 0 && !syn && !fin && !rst) analysis.push('zero_window');
@@ -863,6 +898,8 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     me.next = end;
     me.nextTime = p.ts;
   }
+  // The data seen without a gap grows when a segment starts where it ends (the first segment starts it).
+  if (me.maxToAck === undefined || relSeq === me.maxToAck) me.maxToAck = me.next;
   me.lastTime = p.ts;
   if (syn && !ackf) s.mruSyn = p.ts;
   // The handshake's RTT: from the last SYN to the first pure ACK (a SYN at time 0.0 does not count, as in
@@ -902,8 +939,13 @@ function nsOf(t: { s: number; ns: number }): number {
   return t.s * 1e9 + t.ns;
 }
 
-function nsSince(now: { s: number; ns: number }, then: { s: number; ns: number }): number {
-  return nsOf(now) - nsOf(then);
+/**
+ * Whether `now` comes less than `limit` ns after `then`. Wireshark computes the difference unsigned: a frame
+ * stamped before `then` (timestamps going backwards) is never within the limit.
+ */
+function within(now: { s: number; ns: number }, then: { s: number; ns: number }, limit: number): boolean {
+  const d = nsOf(now) - nsOf(then);
+  return d >= 0 && d < limit;
 }
 
 /** The frame's payload goes to the sub-dissectors as it is (or to the data dissector for a keep-alive). */
