@@ -114,6 +114,7 @@ const f = {
   ),
   duplicateAck: none1('tcp.analysis.duplicate_ack', 'Duplicate ACK'),
   duplicateAckNum: uint('tcp.analysis.duplicate_ack_num', 'Duplicate ACK #', 32),
+  duplicateAckFrame: frameNum('tcp.analysis.duplicate_ack_frame', 'Duplicate to the ACK in frame'),
   windowUpdate: none1('tcp.analysis.window_update', 'TCP window update'),
   windowFull: none1(
     'tcp.analysis.window_full',
@@ -157,22 +158,24 @@ interface Dir {
    * other direction flags as "ACKed unseen segment".
    */
   maxToAck?: number;
-  /**
-   * Wireshark's dupacknum as its ACKed-unseen check uses it: 0 after the ACK number changed, counting duplicate
-   * ACKs, -1 once an ACK beyond a hole this direction left open was reported (no second report until it changes).
-   */
-  ackRun: number;
   /** The raw ACK field of this direction's last segment (Wireshark's lastack, SYNs included). */
   lastAckRaw?: number;
   /** When `next` last advanced (Wireshark's nextseqtime, for the out-of-order threshold). */
   nextTime?: { s: number; ns: number };
   lastAck?: number;
   lastWin?: number;
-  lastSeq?: number;
   /** Time of this direction's last segment (Wireshark's lastacktime). */
   lastTime?: { s: number; ns: number };
+  /**
+   * Wireshark's dupacknum: duplicate ACKs in a row, 0 again when the ACK number changes, -1 once an ACK from the
+   * other side beyond a hole this direction left open was reported (see the ACKed-unseen check).
+   */
   dupAcks: number;
-  dupAckOf?: number;
+  /** The frame where this direction's ACK number last changed (what a duplicate ACK duplicates). */
+  lastNonDup?: number;
+  /** The window field of this direction's last segment, and whether that segment was a keep-alive. */
+  lastWinRaw?: number;
+  lastKeepAlive?: boolean;
   winScale: number; // -1 unknown, -2 no scaling
   fin: boolean;
   /** Multi-segment PDUs being (or already) reassembled, by first sequence number. */
@@ -216,6 +219,8 @@ interface FrameRecord {
   winScale: number;
   analysis: readonly string[];
   dupAckNum?: number;
+  /** The frame whose ACK a duplicate ACK repeats. */
+  dupAckFrame?: number;
   /** tcp.time_relative and tcp.time_delta as seconds and nanoseconds (numbers: a record lives as long as the capture). */
   relS: number;
   relNs: number;
@@ -268,7 +273,6 @@ function addOp(rec: FrameRecord, op: Op): void {
 
 const newDir = (): Dir => ({
   dupAcks: 0,
-  ackRun: 0,
   winScale: -1,
   fin: false,
   msps: new MspTree(),
@@ -489,23 +493,40 @@ export const tcp = defineProtocol({
       for (const a of rec.analysis) {
         const fld = ANALYSIS_FIELDS[a];
         if (!fld) continue;
-        const it = ctx.add(fld, 0, 0, null, { parent: af, generated: true, label: () => `[${fld.name}]` });
+        const dup = a === 'duplicate_ack';
+        const it = ctx.add(fld, 0, 0, null, {
+          parent: af,
+          generated: true,
+          label: dup ? '[This is a TCP duplicate ack]' : () => `[${fld.name}]`,
+        });
         // Wireshark flags fast and spurious retransmissions as retransmissions too.
         if (a === 'fast_retransmission' || a === 'spurious_retransmission')
           ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
-        ctx.expert(
-          it,
-          a === 'duplicate_ack' || a === 'window_update' || a === 'keep_alive' ? 'note' : 'warn',
-          'sequence',
-          fld.name,
-        );
-        if (a === 'duplicate_ack' && rec.dupAckNum)
+        if (!dup)
+          ctx.expert(
+            it,
+            a === 'window_update' || a === 'keep_alive' || a === 'keep_alive_ack' ? 'note' : 'warn',
+            'sequence',
+            fld.name,
+          );
+        else if (rec.dupAckNum) {
+          // Wireshark puts a duplicate ACK's expert info, with its number, on the "duplicate to" item.
           ctx.add(f.duplicateAckNum, 0, 0, rec.dupAckNum, { parent: an, generated: true });
+          const to = ctx.add(f.duplicateAckFrame, 0, 0, rec.dupAckFrame ?? 0, {
+            parent: an,
+            generated: true,
+          });
+          ctx.expert(to, 'note', 'sequence', `Duplicate ACK (#${rec.dupAckNum})`);
+        }
       }
     }
     const prefix = rec.analysis.length
       ? rec.analysis
-          .map((a) => ANALYSIS_INFO[a])
+          .map((a) =>
+            a === 'duplicate_ack'
+              ? `[TCP Dup ACK ${rec.dupAckFrame ?? 0}#${rec.dupAckNum ?? 0}]`
+              : ANALYSIS_INFO[a],
+          )
           .filter(Boolean)
           .join(' ')
       : '';
@@ -574,6 +595,7 @@ const ANALYSIS_FIELDS: Record<string, ReturnType<typeof none1>> = {
   window_update: f.windowUpdate,
   window_full: f.windowFull,
   keep_alive: f.keepAlive,
+  keep_alive_ack: f.keepAliveAck,
   zero_window: f.zeroWindow,
   fast_retransmission: f.fastRetransmission,
   spurious_retransmission: f.spuriousRetransmission,
@@ -588,6 +610,7 @@ const ANALYSIS_INFO: Record<string, string> = {
   window_update: '[TCP Window Update]',
   window_full: '[TCP Window Full]',
   keep_alive: '[TCP Keep-Alive]',
+  keep_alive_ack: '[TCP Keep-Alive ACK]',
   zero_window: '[TCP ZeroWindow]',
 };
 
@@ -824,9 +847,10 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
 
   // Sequence analysis, in Wireshark's order of precedence.
+  // A keep-alive carries 0 or 1 byte one before the next expected sequence number.
   if (me.next !== undefined && !syn && !rst) {
-    if (len <= 1 && segLen > 0 && relSeq === me.next - 1 && !fin) analysis.push('keep_alive');
-    else if (relSeq > me.next && segLen > 0) analysis.push('lost_segment');
+    if (len <= 1 && relSeq === me.next - 1 && !fin) analysis.push('keep_alive');
+    else if (relSeq > me.next) analysis.push('lost_segment');
   }
   // Retransmission, fast retransmission, out-of-order, spurious retransmission (tcp_analyze_sequence_number in
   // Wireshark 4.0): a segment that does not advance the sequence is out-of-order when it comes within the
@@ -861,31 +885,40 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       peer.maxToAck = peer.next;
       analysis.push('ack_lost_segment');
     } else {
-      if (peer.ackRun === 0) analysis.push('ack_lost_segment');
-      peer.ackRun = -1;
+      if (peer.dupAcks === 0) analysis.push('ack_lost_segment');
+      peer.dupAcks = -1;
     }
   }
-  // Wireshark's duplicate-ACK count of this direction, which the check above reads: back to 0 when the ACK
-  // number changes.
-  if (p.ackRaw !== me.lastAckRaw) me.ackRun = 0;
-  me.lastAckRaw = p.ackRaw;
-  if (len === 0 && !syn && !fin && !rst && ackf && me.lastAck !== undefined) {
-    if (relAck === me.lastAck && p.win !== me.lastWin && me.lastSeq === relSeq)
-      analysis.push('window_update');
-    else if (
-      relAck === me.lastAck &&
-      p.win === me.lastWin &&
-      relSeq === me.lastSeq &&
-      peer.next !== undefined &&
-      peer.next > relAck
-    ) {
-      me.dupAcks++;
-      dupAckNum = me.dupAcks;
-      analysis.push('duplicate_ack');
+  // Window update, keep-alive ACK, duplicate ACK (Wireshark 4.0): a segment without data or SYN/FIN/RST at this
+  // direction's next sequence number repeating its last ACK number, with a non-zero window.
+  let dupAckFrame: number | undefined;
+  if (
+    len === 0 &&
+    !syn &&
+    !fin &&
+    !rst &&
+    p.win !== 0 &&
+    me.next !== undefined &&
+    relSeq === me.next &&
+    me.lastAckRaw !== undefined &&
+    p.ackRaw === me.lastAckRaw
+  ) {
+    if (p.win !== me.lastWinRaw) analysis.push('window_update');
+    else if (peer.lastKeepAlive) analysis.push('keep_alive_ack');
+    else {
       // A duplicate ACK after a suppressed "ACKed unseen segment" counts as the first again.
-      me.ackRun = me.ackRun === -1 ? 1 : me.ackRun + 1;
-    } else me.dupAcks = 0;
+      me.dupAcks = me.dupAcks === -1 ? 1 : me.dupAcks + 1;
+      dupAckNum = me.dupAcks;
+      dupAckFrame = me.lastNonDup;
+      analysis.push('duplicate_ack');
+    }
   }
+  if (p.ackRaw !== me.lastAckRaw) {
+    me.dupAcks = 0;
+    me.lastNonDup = ctx.frame.number;
+  }
+  me.lastAckRaw = p.ackRaw;
+  me.lastWinRaw = p.win;
   if (p.win === 0 && !syn && !fin && !rst) analysis.push('zero_window');
   if (len > 0 && peer.lastAck !== undefined && peer.lastWin !== undefined && peer.winScale !== undefined) {
     const pw = peer.winScale >= 0 ? peer.lastWin * 2 ** peer.winScale : peer.lastWin;
@@ -912,8 +945,8 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     me.lastAck = relAck;
     me.lastWin = p.win;
   }
-  me.lastSeq = relSeq;
   if (fin) me.fin = true;
+  me.lastKeepAlive = analysis.includes('keep_alive');
 
   const rec: FrameRecord = {
     stream: s.id,
@@ -929,6 +962,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     ops: NO_OPS,
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
+  if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
   return rec;
 }
 
