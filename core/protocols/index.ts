@@ -4,6 +4,7 @@
  */
 import './frame.js';
 import './l2-ethernet.js';
+import './l2-framerelay.js';
 import './l3-ip.js';
 import './l3-ipsec.js';
 import './l4-udp.js';

@@ -1,7 +1,7 @@
 /**
  * Protocols whose corner cases the corpus lacks, on captures this test writes, against tshark itself: the packet
  * list line for line and the frames a few filters select. ARP probes, announcements and gratuitous ARP (flags
- * that exist only when true), RARP/DRARP/InARP and odd opcodes; ESP over IP and over UDP 4500 (NAT traversal, keepalive); HTTP bodies of
+ * that exist only when true), RARP/DRARP/InARP and odd opcodes; IPv4 headers of a bogus version or length; ESP over IP and over UDP 4500 (NAT traversal, keepalive); HTTP bodies of
  * application/json (HTTP/JSON), valid or not. HTTP heads cut by the snaplen at every kind of place, where tshark's
  * `-Y` answers depend on whether its header loop ends quietly or throws at the cut.
  */
@@ -45,6 +45,10 @@ function packets(): SynthPacket[] {
     l2(ipv4(a, b, 50, esp)),
     l2(ipv4(a, b, 17, udp(a, b, 4500, 4500, esp))),
     l2(ipv4(a, b, 17, udp(a, b, 4500, 4500, hex('ff')))),
+    // IPv4 headers with a bogus version or header length.
+    l2(hex('0500001c000100004011a4c80a0000010a00000204d2003500080000')),
+    l2(hex('9500001c000100004011a4c80a0000010a00000204d2003500080000')),
+    l2(hex('4400001c000100004011a4c80a0000010a00000204d2003500080000')),
   );
   const out: SynthPacket[] = frames.map((data, i) => ({ data, tsSec: 1_700_000_000 + i, tsNsec: 0 }));
   const enc = new TextEncoder();

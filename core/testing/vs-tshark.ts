@@ -11,16 +11,19 @@ import type { SynthPacket } from './synth.js';
 export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
 /**
- * Writes `packets` (Ethernet) to a temporary pcap and opens it: the session, our `wirelens list` text of every
+ * Writes `packets` (Ethernet unless `linkType` says otherwise) to a temporary pcap and opens it: the session, our `wirelens list` text of every
  * frame, and a way to run `tshark -n -r` on the same file with more arguments. The caller closes the session.
  */
-export async function synthCapture(packets: readonly SynthPacket[]): Promise<{
+export async function synthCapture(
+  packets: readonly SynthPacket[],
+  linkType = 1,
+): Promise<{
   session: CaptureSession;
   list: string;
   tshark: (...args: string[]) => string;
 }> {
   const file = join(mkdtempSync(join(tmpdir(), 'wirelens-synth-')), 'synth.pcap');
-  writeFileSync(file, writePcap(packets, { linkType: 1 }));
+  writeFileSync(file, writePcap(packets, { linkType }));
   const session = new CaptureSession({ hash: false });
   await session.open(file);
   let list = '';
