@@ -9,6 +9,7 @@
 import { bool, frameNum, none, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Desegment } from './l4-tcp.js';
+import { concatBytes } from '../bytes/byteview.js';
 
 const REPLY_CODES: Record<number, string> = {
   211: 'System status, or system help reply',
@@ -205,7 +206,7 @@ function clientFirstPass(ctx: DissectCtx, b: Uint8Array, stream: number): Client
     const endsHere = end.length >= 3 && text(end.subarray(end.length - 3)) === '.\r\n';
     const lineStart = c.size === 3 || (end.length === 4 && end[0] === 10);
     if (!endsHere || !lineStart) return { kind: 'fragment' };
-    const all = concat(c.parts);
+    const all = c.parts.length === 1 ? c.parts[0] : concatBytes(...c.parts);
     const frags = c.frags;
     c.mode = 'command';
     c.parts = [];
@@ -239,17 +240,6 @@ function lastBytes(parts: Uint8Array[], n: number): Uint8Array {
   for (let i = parts.length - 1; i >= 0 && out.length < n; i--)
     for (let j = parts[i].length - 1; j >= 0 && out.length < n; j--) out.unshift(parts[i][j]);
   return Uint8Array.from(out);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Server replies: "S: 250-first | second | …" (a continuation line without its code), each line an item. */

@@ -70,6 +70,26 @@ function packets(): SynthPacket[] {
   return out;
 }
 
+/**
+ * Lists `packets` and runs each filter over them, ours against tshark on the same file: every line of the list
+ * and every filter's frames equal (and each filter selects something, or it would prove nothing).
+ */
+async function agreesWithTshark(packets: SynthPacket[], filters: readonly string[]): Promise<void> {
+  const { session: s, list: ours, tshark } = await synthCapture(packets);
+  try {
+    expect(ours).toBe(tshark());
+    for (const f of filters) {
+      const c = compileFilter(f);
+      if (!c.ok) throw new Error(f);
+      const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
+      expect([...s.runFilter(c.filter)].map(String), f).toEqual(want);
+      expect(want.length, f).toBeGreaterThan(0);
+    }
+  } finally {
+    s.close();
+  }
+}
+
 const FILTERS = [
   'arp.isgratuitous',
   '!arp.isgratuitous && arp',
@@ -82,18 +102,7 @@ const FILTERS = [
 ];
 
 describe.skipIf(!hasTshark)('generated corner cases vs tshark', () => {
-  it('lists and filters like tshark', async () => {
-    const { session: s, list: ours, tshark } = await synthCapture(packets());
-    expect(ours).toBe(tshark());
-    for (const f of FILTERS) {
-      const c = compileFilter(f);
-      if (!c.ok) throw new Error(f);
-      const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-      expect([...s.runFilter(c.filter)].map(String), f).toEqual(want);
-      expect(want.length, f).toBeGreaterThan(0);
-    }
-    s.close();
-  });
+  it('lists and filters like tshark', () => agreesWithTshark(packets(), FILTERS));
 });
 
 /**
@@ -151,18 +160,7 @@ const CUT_FILTERS = [
 ];
 
 describe.skipIf(!hasTshark)('HTTP heads cut by the snaplen vs tshark', () => {
-  it('lists them and selects them as tshark -Y does', async () => {
-    const { session: s, list: ours, tshark } = await synthCapture(cutHttp());
-    expect(ours).toBe(tshark());
-    for (const f of CUT_FILTERS) {
-      const c = compileFilter(f);
-      if (!c.ok) throw new Error(f);
-      const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-      expect([...s.runFilter(c.filter)].map(String), f).toEqual(want);
-      expect(want.length, f).toBeGreaterThan(0);
-    }
-    s.close();
-  });
+  it('lists them and selects them as tshark -Y does', () => agreesWithTshark(cutHttp(), CUT_FILTERS));
 });
 
 const SMTP_FILTERS = [
@@ -183,16 +181,6 @@ const SMTP_FILTERS = [
 ];
 
 describe.skipIf(!hasTshark)('SMTP and IMF vs tshark', () => {
-  it('lists an SMTP session and selects its frames as tshark does', async () => {
-    const { session: s, list: ours, tshark } = await synthCapture(smtpScenario());
-    expect(ours).toBe(tshark());
-    for (const f of SMTP_FILTERS) {
-      const c = compileFilter(f);
-      if (!c.ok) throw new Error(f);
-      const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-      expect([...s.runFilter(c.filter)].map(String), f).toEqual(want);
-      expect(want.length, f).toBeGreaterThan(0);
-    }
-    s.close();
-  });
+  it('lists an SMTP session and selects its frames as tshark does', () =>
+    agreesWithTshark(smtpScenario(), SMTP_FILTERS));
 });
