@@ -6,9 +6,8 @@
  * frames of many filters are compared with it.
  */
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../dfilter/index.js';
-import type { CaptureSession } from '../session/session.js';
-import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { hasTshark, synthCapture, framesMatching } from '../testing/vs-tshark.js';
+
 import { ip4, ipv4, udp, type SynthPacket } from '../testing/synth.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 
@@ -90,12 +89,6 @@ const FILTERS = [
   '_ws.malformed',
 ];
 
-function selected(s: CaptureSession, f: string): string[] {
-  const c = compileFilter(f);
-  if (!c.ok) throw new Error(`${f}: ${c.error.message}`);
-  return [...s.runFilter(c.filter)].map(String);
-}
-
 describe('Frame Relay link type', () => {
   it('shows Inverse ARP as tshark does and exposes the Q.922 address fields', async () => {
     const { session: s, list } = await synthCapture(packets(), LINKTYPE.FRELAY);
@@ -105,12 +98,12 @@ describe('Frame Relay link type', () => {
     expect(lines[2]).toMatch(/ARP 30 Who has 10\.0\.0\.2\? Tell 10\.0\.0\.1$/);
     expect(lines[4]).toMatch(/10\.0\.0\.1 → 10\.0\.0\.2 +UDP .* 40000 → 40001 Len=4$/);
     expect(lines[9]).toMatch(/FR 12 DLCI 100, U, func=UI; SNAP, OUI 0x000000 \(.*\), PID 0x1234$/);
-    expect(selected(s, 'fr.becn == 1 && fr.fecn == 1 && fr.de == 1 && fr.cr == 1')).toEqual(['6']);
-    expect(selected(s, 'fr.dlci == 100 && arp.opcode == 8 && arp.dst.hw == 00:64')).toEqual(['1']);
-    expect(selected(s, 'fr.lower_dlci')).toEqual(['7', '9']);
-    expect(selected(s, 'fr.dlci == 6460')).toEqual(['7']);
-    expect(selected(s, 'fr.dlci == 827352')).toEqual(['9']);
-    expect(selected(s, 'frame.encap_type == 26')).toHaveLength(frames().length);
+    expect(framesMatching(s, 'fr.becn == 1 && fr.fecn == 1 && fr.de == 1 && fr.cr == 1')).toEqual(['6']);
+    expect(framesMatching(s, 'fr.dlci == 100 && arp.opcode == 8 && arp.dst.hw == 00:64')).toEqual(['1']);
+    expect(framesMatching(s, 'fr.lower_dlci')).toEqual(['7', '9']);
+    expect(framesMatching(s, 'fr.dlci == 6460')).toEqual(['7']);
+    expect(framesMatching(s, 'fr.dlci == 827352')).toEqual(['9']);
+    expect(framesMatching(s, 'frame.encap_type == 26')).toHaveLength(frames().length);
     s.close();
   });
 });
@@ -121,7 +114,7 @@ describe.skipIf(!hasTshark)('Frame Relay vs tshark', () => {
     expect(ours).toBe(tshark());
     for (const f of FILTERS) {
       const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-      expect(selected(s, f), f).toEqual(want);
+      expect(framesMatching(s, f), f).toEqual(want);
     }
     s.close();
   });

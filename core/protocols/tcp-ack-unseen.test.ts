@@ -7,9 +7,8 @@
  * flagged frames and the packet list are compared with it.
  */
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../dfilter/index.js';
-import type { CaptureSession } from '../session/session.js';
-import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { hasTshark, synthCapture, framesMatching } from '../testing/vs-tshark.js';
+
 import { TcpConversation, ethernet, ip4, ipv4, mac, tcp, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 
@@ -130,12 +129,6 @@ function repeats(): SynthPacket[] {
   ];
 }
 
-function selected(s: CaptureSession, f: string): string[] {
-  const c = compileFilter(f);
-  if (!c.ok) throw new Error(`${f}: ${c.error.message}`);
-  return [...s.runFilter(c.filter)].map(String);
-}
-
 describe('TCP ACKed unseen segment', () => {
   it('flags an ACK past the data seen without a gap, once per hole', async () => {
     const { session: s, list } = await synthCapture(packets());
@@ -143,7 +136,7 @@ describe('TCP ACKed unseen segment', () => {
     // before the ACK: nothing. 42-53: a hole in each round, each reported once (47, 50). 54-61: only the server's
     // ACKs: the first (57) is reported, the next pure ACK (58) not, the FIN/ACK (60) again after the client's
     // FIN showed its data went on.
-    expect(selected(s, 'tcp.analysis.ack_lost_segment')).toEqual(['20', '47', '50', '57', '60']);
+    expect(framesMatching(s, 'tcp.analysis.ack_lost_segment')).toEqual(['20', '47', '50', '57', '60']);
     expect(list.split('\n')[19]).toMatch(/\[TCP ACKed unseen segment\] 80 → 40001 \[ACK\] Seq=1 Ack=301 /);
     s.close();
   });
@@ -154,9 +147,9 @@ describe('TCP duplicate ACKs and keep-alive ACKs', () => {
     const { session: s, list } = await synthCapture(repeats());
     const lines = list.split('\n');
     expect(lines[3]).toMatch(/\[TCP Dup ACK 3#1\] 41000 → 80 \[ACK\] Seq=1 Ack=1 /);
-    expect(selected(s, 'tcp.analysis.ack_lost_segment')).toEqual(['13', '18']);
-    expect(selected(s, 'tcp.analysis.keep_alive_ack')).toEqual(['29', '31']);
-    expect(selected(s, 'tcp.analysis.duplicate_ack_num == 2')).toEqual(['21', '35']);
+    expect(framesMatching(s, 'tcp.analysis.ack_lost_segment')).toEqual(['13', '18']);
+    expect(framesMatching(s, 'tcp.analysis.keep_alive_ack')).toEqual(['29', '31']);
+    expect(framesMatching(s, 'tcp.analysis.duplicate_ack_num == 2')).toEqual(['21', '35']);
     expect(lines[21]).toMatch(/\[TCP Dup ACK 11#1\] 41001 → 80 \[ACK\] Seq=601 Ack=1 /);
     s.close();
   });
@@ -176,7 +169,7 @@ describe.skipIf(!hasTshark)('TCP ACKed unseen segment vs tshark', () => {
       '_ws.expert.message == "Duplicate ACK (#2)"',
     ]) {
       const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-      expect(selected(s, f), f).toEqual(want);
+      expect(framesMatching(s, f), f).toEqual(want);
     }
     s.close();
   });
