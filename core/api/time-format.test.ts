@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  compareRowTimes,
   dayOfYear,
   digitsForTsresol,
   formatAbsolute,
@@ -9,6 +10,7 @@ import {
   TIME_FORMATS,
   type RowTimes,
   type Stamp,
+  type TimeFormat,
 } from './time-format.js';
 
 const savedTz = process.env.TZ;
@@ -114,5 +116,31 @@ describe('time formats', () => {
     process.env.TZ = 'Asia/Kolkata'; // UTC+5:30
     expect(formatRowTime(r, 'ad')).toBe('2004-12-06 00:46:24.317453');
     expect(formatRowTime(r, 'a')).toBe('00:46:24.317453');
+  });
+});
+
+describe('compareRowTimes', () => {
+  const row = (s: number, ns: number, prev: [number, number], prevShown: [number, number]): RowTimes => ({
+    ts: { s, ns },
+    tsDigits: 9,
+    firstTs: { s: 100, ns: 0 },
+    prevTs: { s: prev[0], ns: prev[1] },
+    prevDisplayedTs: { s: prevShown[0], ns: prevShown[1] },
+  });
+  // Arrival order a < b < c; gaps since the previous captured packet: a 0.5 s, b 0.000000001 s, c 2 s; since
+  // the previous displayed one: a 0.5 s, b 3 s, c 0.25 s.
+  const a = row(101, 0, [100, 500_000_000], [100, 500_000_000]);
+  const b = row(101, 1, [101, 0], [98, 1]);
+  const c = row(103, 0, [101, 0], [102, 750_000_000]);
+  const order = (f: TimeFormat) =>
+    [a, b, c]
+      .slice()
+      .sort((x, y) => compareRowTimes(x, y, f))
+      .map((r) => [a, b, c].indexOf(r));
+  it('sorts the delta formats by the delta they show, every other format by arrival (to the nanosecond)', () => {
+    expect(order('d')).toEqual([1, 0, 2]);
+    expect(order('dd')).toEqual([2, 0, 1]);
+    for (const f of ['r', 'a', 'ad', 'adoy', 'e', 'u', 'ud', 'udoy'] as const)
+      expect(order(f)).toEqual([0, 1, 2]);
   });
 });

@@ -81,6 +81,19 @@ function fraction(ns: number, digits: number): string {
   return '.' + pad(Math.floor(ns / 10 ** (9 - digits)), digits);
 }
 
+/**
+ * Orders two rows by their Time column as `format` shows it: the delta formats (d, dd) by the delta, every other
+ * format by the arrival time (they all grow with it). Exact: whole seconds and nanoseconds are compared apart.
+ */
+export function compareRowTimes(a: RowTimes, b: RowTimes, format: TimeFormat): number {
+  if (format === 'd' || format === 'dd') {
+    const ra = format === 'd' ? a.prevTs : a.prevDisplayedTs;
+    const rb = format === 'd' ? b.prevTs : b.prevDisplayedTs;
+    return a.ts.s - ra.s - (b.ts.s - rb.s) || a.ts.ns - ra.ns - (b.ts.ns - rb.ns);
+  }
+  return a.ts.s - b.ts.s || a.ts.ns - b.ts.ns;
+}
+
 /** a − b as a signed seconds text with `digits` decimals ("-0.000100" when b is later). Exact. */
 export function formatDelta(a: Stamp, b: Stamp, digits: number): string {
   let s = a.s - b.s;

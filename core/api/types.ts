@@ -203,6 +203,8 @@ export interface PacketExportResult {
   bytes: number;
   /** SHA-256 of the file, computed while writing it. */
   sha256: string;
+  /** What the source had that the new file does not carry (pcap: packet comments, decryption secrets). */
+  notes: string[];
 }
 
 export interface GifFinding {

@@ -131,6 +131,7 @@ describe('export specified packets: pcapng', () => {
       packets: 30,
       bytes: statSync(out).size,
       sha256: sha(out),
+      notes: [],
     });
     const back = await openIt(out);
     expect(back.format).toBe('pcapng');
@@ -245,10 +246,33 @@ describe('export specified packets: pcapng', () => {
     ];
     expect(src.decryptionSecrets()).toEqual(want);
     const out = join(dir, 'keys-out.pcapng');
-    await exportPackets(src, [2], out);
+    expect((await exportPackets(src, [2], out)).notes).toEqual([]);
     const back = await openIt(out);
     expect(back.decryptionSecrets()).toEqual(want);
     expect(packetsOf(back)).toEqual(packetsOf(src, [2]));
+    // pcap holds no secrets: the result says they were left behind.
+    const r = await exportPackets(src, [1, 2], join(dir, 'keys-out.pcap'), { format: 'pcap' });
+    expect(r.notes).toEqual([
+      "the capture's 2 embedded decryption secrets are not in it (pcap cannot hold them; pcapng keeps the packets decryptable)",
+    ]);
+  });
+
+  it('says which packet comments a pcap export leaves behind', async () => {
+    const dir = newDir();
+    const src = await openIt(
+      save(
+        dir,
+        'notes.pcapng',
+        writePcapng([pk(0, { comments: ['one'] }), pk(1), pk(2, { comments: ['two', 'three'] })], {
+          interfaces: [{ linkType: 1, tsresol: 9 }],
+        }),
+      ),
+    );
+    const r = await exportPackets(src, [1, 2, 3], join(dir, 'notes.pcap'), { format: 'pcap' });
+    expect(r.notes).toEqual([
+      'the comments of 2 packets are not in it (pcap cannot hold them; pcapng keeps them)',
+    ]);
+    expect((await exportPackets(src, [2], join(dir, 'two.pcap'), { format: 'pcap' })).notes).toEqual([]);
   });
 
   it('exports nothing as a valid empty capture', async () => {

@@ -52,6 +52,8 @@ export interface ExportPacketsResult {
   bytes: number;
   /** SHA-256 of the written file (computed while writing). */
   sha256: string;
+  /** What the source had and the new file could not take (pcap holds no comments and no decryption secrets). */
+  notes: string[];
 }
 
 const BUF = 1 << 20;
@@ -256,6 +258,8 @@ export async function exportPackets(
     throw new ExportError(`cannot write ${final}: ${reason(e)}`);
   }
   let open = true;
+  // Packets whose comments a pcap file has no room for.
+  let commented = 0;
   try {
     const sink = new HashingFileSink(fd);
     const idx = cap.index;
@@ -286,8 +290,10 @@ export async function exportPackets(
         snaplen: p.snaplen,
         nanosecond: p.nanosecond,
       });
-      write = (i, data) =>
+      write = (i, data) => {
+        if (idx.comments(i)) commented++;
         w.packet({ data, tsSec: idx.tsSec(i), tsNsec: idx.tsNsec(i), origLen: idx.origLen(i) });
+      };
     }
 
     // In order: runs of consecutive packets through the buffered reader, lone packets read by themselves.
@@ -312,7 +318,26 @@ export async function exportPackets(
     closeSync(fd);
     open = false;
     placeNew(tmp, final);
-    return { path: final, format, packets: list.length, bytes: sink.bytes, sha256: sink.hash.digest('hex') };
+    const notes: string[] = [];
+    if (format === 'pcap') {
+      const secrets = cap.decryptionSecrets().length;
+      if (secrets)
+        notes.push(
+          `the capture's ${secrets} embedded decryption secret${secrets === 1 ? ' is' : 's are'} not in it (pcap cannot hold them; pcapng keeps the packets decryptable)`,
+        );
+      if (commented)
+        notes.push(
+          `the comments of ${commented} packet${commented === 1 ? '' : 's'} are not in it (pcap cannot hold them; pcapng keeps them)`,
+        );
+    }
+    return {
+      path: final,
+      format,
+      packets: list.length,
+      bytes: sink.bytes,
+      sha256: sink.hash.digest('hex'),
+      notes,
+    };
   } catch (e) {
     if (open) {
       try {

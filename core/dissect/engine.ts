@@ -273,7 +273,7 @@ const onlyCache = new WeakMap<ReadonlySet<number>, WeakMap<ReadonlySet<number>, 
  * protocol here carries IP or Ethernet over TCP/UDP; one that did — VXLAN, Teredo — must take its inner fields
  * out of this list). TCP's reassembly fields are not in it: they are added while the payload is dissected.
  */
-const LOWER_LAYER_PREFIXES = ['eth', 'vlan', 'sll', 'null', 'ip', 'ipv6', 'udp'];
+const LOWER_LAYER_PREFIXES = ['eth', 'vlan', 'sll', 'null', 'fr', 'ip', 'ipv6', 'udp'];
 const TCP_HEADER_FIELDS = new Set([
   'tcp',
   'tcp.srcport',

@@ -85,7 +85,9 @@ export function formatValue(def: FieldDef, v: FieldValue): string {
       const n = v as number | bigint;
       const s = formatInt(def, n);
       const named = def.strings?.get(Number(n));
-      return named !== undefined ? `${named} (${n.toString()})` : s;
+      // Wireshark puts the number after a value string in the field's base: "IPv4 (0x0800)", "TCP (6)".
+      if (named === undefined) return s;
+      return `${named} (${def.base === 'hex' ? s : n.toString()})`;
     }
     case 'float':
       return String(v);

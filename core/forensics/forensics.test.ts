@@ -66,6 +66,10 @@ describe('file signatures', () => {
     expect(
       (await checkSignature(new TextEncoder().encode('hello\n'), 'notes.txt', 'text/plain')).verdict,
     ).toBe('match');
+    // An exported e-mail is text named .eml, of type message/rfc822; a PNG under that name is not.
+    const mail = new TextEncoder().encode('From: a@example.test\r\nSubject: hi\r\n\r\nbody\r\n');
+    expect((await checkSignature(mail, 'hi.eml', 'message/rfc822')).verdict).toBe('match');
+    expect((await checkSignature(tinyPng(), 'hi.eml', 'message/rfc822')).verdict).toBe('mismatch');
   });
 
   it.skipIf(!hasCorpus)('finds the disguised PNG among the served files of the corpus', async () => {
@@ -90,6 +94,29 @@ describe('hash sets', () => {
       expect(Buffer.compare(s.subarray((i - 1) * w, i * w), s.subarray(i * w, (i + 1) * w))).toBe(-1);
     expect(contains(s, w, buf.subarray(w * 123, w * 124))).toBe(true);
     expect(contains(s, w, new Uint8Array(w).fill(7))).toBe(false);
+  });
+
+  it('sorts every record width (MD5, SHA-1, SHA-256) the same from aligned and unaligned buffers', () => {
+    for (const w of [16, 20, 32]) {
+      const n = 20_000;
+      const data = randomBytes(n * w);
+      data.copyWithin(w * 3, w * 9, w * 10); // a duplicate
+      const want = [...Array(n).keys()]
+        .map((i) => Buffer.from(data.subarray(i * w, (i + 1) * w)).toString('hex'))
+        .sort()
+        .filter((h, i, a) => i === 0 || a[i - 1] !== h);
+      // byteOffset 1: not a multiple of 4, so the records cannot be read as 32-bit words where they are.
+      const odd = new Uint8Array(n * w + 1).subarray(1);
+      odd.set(data);
+      for (const buf of [Uint8Array.from(data), odd]) {
+        const s = sortUnique(buf, n, w);
+        expect(s.length / w, `width ${w}`).toBe(want.length);
+        const got = [...Array(s.length / w).keys()].map((i) =>
+          Buffer.from(s.subarray(i * w, (i + 1) * w)).toString('hex'),
+        );
+        expect(got, `width ${w}, offset ${buf.byteOffset}`).toEqual(want);
+      }
+    }
   });
 
   it('sorts records sharing long prefixes, mixed algorithms, CRLF, BOM, md5sum escapes and short size hints', async () => {

@@ -55,6 +55,8 @@ const SAME: Record<string, string> = {
   html: 'text',
   css: 'text',
   js: 'text',
+  // An e-mail (Internet Message Format) is text.
+  eml: 'text',
 };
 const norm = (e: string) => SAME[e.toLowerCase()] ?? e.toLowerCase();
 
@@ -105,7 +107,7 @@ export async function checkSignature(
   if (
     ct &&
     ct !== detected.mime &&
-    !(isText && ct.startsWith('text/')) &&
+    !(isText && (ct.startsWith('text/') || ct === 'message/rfc822')) &&
     ct !== 'application/octet-stream'
   ) {
     problems.push(`content is ${detected.mime} but it was served as ${ct}`);

@@ -12,6 +12,8 @@ import './index.js';
 /** Protocol column values of the protocols we dissect. */
 const OURS = new Set([
   'ARP',
+  'Inverse ARP',
+  'RARP',
   'IPv4',
   'IPv6',
   'ICMP',
@@ -33,6 +35,8 @@ const OURS = new Set([
   'SSLv3',
   'WebSocket',
   'SSDP',
+  'SMTP',
+  'SMTP/IMF',
   '802.11',
   'EAP',
   'EAPOL',

@@ -4,7 +4,7 @@ import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
 import { setFrameDissector, type CaptureState, type DissectCtx } from '../dissect/engine.js';
 import type { FrameMeta, Item } from '../dissect/types.js';
-import { linkTypeName } from '../capture/linktypes.js';
+import { linkTypeName, wtapEncap } from '../capture/linktypes.js';
 
 export const frameFields = {
   frame: proto('frame', 'Frame'),
@@ -99,7 +99,8 @@ export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, F
   const out: [FieldDef, FieldValue][] = [[f.interfaceId, m.interfaceId]];
   if (m.interfaceName) out.push([f.interfaceName, m.interfaceName]);
   out.push(
-    [f.encapType, m.linkType],
+    // Wireshark's own encapsulation number (Frame Relay is 26 there, 107 in pcap).
+    [f.encapType, wtapEncap(m.linkType)?.id ?? m.linkType],
     [f.time, t],
     [f.timeEpoch, t],
     [f.timeDelta, prev ? sub(t, prev) : { s: 0, ns: 0 }],
@@ -117,7 +118,8 @@ function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
   const o = { parent: fr };
   const encap = {
     parent: fr,
-    label: () => `Encapsulation type: ${linkTypeName(m.linkType)} (${m.linkType})`,
+    label: () =>
+      `Encapsulation type: ${linkTypeName(m.linkType)} (${wtapEncap(m.linkType)?.id ?? m.linkType})`,
   };
   for (const [field, value] of frameItemValues(m, ctx.state))
     ctx.add(field, 0, 0, value, field === frameFields.encapType ? encap : o);

@@ -1,5 +1,15 @@
 /** Ethernet II, 802.1Q VLAN, ARP, Linux cooked capture (SLL, SLL2), BSD loopback, raw IP link types. */
-import { bool, bytes as bytesField, ether, ipv4, proto, str, uint } from '../fields/registry.js';
+import {
+  bool,
+  bytes as bytesField,
+  ether,
+  ipv4,
+  proto,
+  str,
+  uint,
+  type FieldDef,
+} from '../fields/registry.js';
+import { toHex } from '../bytes/byteview.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatEther, formatIPv4 } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
@@ -192,21 +202,67 @@ export const vlan = defineProtocol({
   },
 });
 
+const ARP_HW_TYPES: Record<number, string> = {
+  0: 'NET/ROM pseudo',
+  1: 'Ethernet',
+  2: 'Experimental Ethernet',
+  3: 'AX.25',
+  4: 'ProNET',
+  5: 'Chaos',
+  6: 'IEEE 802',
+  7: 'ARCNET',
+  8: 'Hyperchannel',
+  9: 'Lanstar',
+  10: 'Autonet Short Address',
+  11: 'Localtalk',
+  12: 'LocalNet',
+  13: 'Ultra link',
+  14: 'SMDS',
+  15: 'Frame Relay DLCI',
+  16: 'ATM',
+  17: 'HDLC',
+  18: 'Fibre Channel',
+  19: 'ATM (RFC 2225)',
+  20: 'Serial Line',
+  21: 'ATM',
+  24: 'IEEE 1394.1995',
+  27: 'EUI-64',
+  32: 'InfiniBand',
+};
+
+const ARP_OPCODES: Record<number, string> = {
+  1: 'request',
+  2: 'reply',
+  3: 'reverse request',
+  4: 'reverse reply',
+  5: 'drarp request',
+  6: 'drarp reply',
+  7: 'drarp error',
+  8: 'inverse request',
+  9: 'inverse reply',
+  10: 'arp nak',
+  0: 'reserved',
+  0xffff: 'reserved',
+};
+
 const af = {
-  hwType: uint('arp.hw.type', 'Hardware type', 16, { strings: { 1: 'Ethernet', 6: 'IEEE 802' } }),
+  hwType: uint('arp.hw.type', 'Hardware type', 16, { strings: ARP_HW_TYPES }),
   protoType: uint('arp.proto.type', 'Protocol type', 16, { base: 'hex', strings: ETHERTYPES }),
   hwSize: uint('arp.hw.size', 'Hardware size', 8),
   protoSize: uint('arp.proto.size', 'Protocol size', 8),
-  opcode: uint('arp.opcode', 'Opcode', 16, {
-    strings: { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' },
-  }),
+  opcode: uint('arp.opcode', 'Opcode', 16, { strings: ARP_OPCODES }),
   isGratuitous: bool('arp.isgratuitous', 'Is gratuitous'),
   isAnnouncement: bool('arp.isannouncement', 'Is announcement'),
   isProbe: bool('arp.isprobe', 'Is probe'),
   srcHw: ether('arp.src.hw_mac', 'Sender MAC address'),
+  srcHwBytes: bytesField('arp.src.hw', 'Sender hardware address'),
   srcProto: ipv4('arp.src.proto_ipv4', 'Sender IP address'),
+  srcProtoBytes: bytesField('arp.src.proto', 'Sender protocol address'),
   dstHw: ether('arp.dst.hw_mac', 'Target MAC address'),
+  dstHwBytes: bytesField('arp.dst.hw', 'Target hardware address'),
   dstProto: ipv4('arp.dst.proto_ipv4', 'Target IP address'),
+  dstProtoBytes: bytesField('arp.dst.proto', 'Target protocol address'),
+  drarpError: uint('arp.dst.drarp_error_status', 'DRARP error status', 16),
 };
 
 /** Protocol and Info columns of the other opcodes, as tshark 4.0 shows them (RFC 903 RARP, DRARP, RFC 2390 InARP). */
@@ -243,68 +299,96 @@ export const arp = defineProtocol({
   dissect(ctx) {
     const v = ctx.view;
     const hw = v.u16be(0);
-    const pt = v.u16be(2);
-    const hs = v.u8(4);
-    const ps = v.u8(5);
-    const op = v.u16be(6);
-    ctx.add(af.hwType, 0, 2, hw);
-    ctx.add(af.protoType, 2, 2, pt);
-    ctx.add(af.hwSize, 4, 1, hs);
-    ctx.add(af.protoSize, 5, 1, ps);
-    ctx.add(af.opcode, 6, 2, op);
     ctx.columns.protocol = 'ARP';
-    const o = 8;
-    ctx.setLength(ctx.top, o + 2 * hs + 2 * ps);
-    if (hs !== 6 || ps !== 4) {
-      ctx.columns.info = `${op === 1 ? 'Request' : 'Reply'}`;
-      return;
-    }
-    const sh = v.slice(o, 6);
-    const sp = v.u32be(o + 6);
-    const th = v.slice(o + 10, 6);
-    const tp = v.u32be(o + 16);
+    ctx.columns.info = '';
+    ctx.add(af.hwType, 0, 2, hw);
+    const pt = v.u16be(2);
+    ctx.add(af.protoType, 2, 2, pt);
+    const hs = v.u8(4);
+    ctx.add(af.hwSize, 4, 1, hs);
+    const ps = v.u8(5);
+    ctx.add(af.protoSize, 5, 1, ps);
+    const op = v.u16be(6);
+    ctx.add(af.opcode, 6, 2, op);
+    ctx.setLength(ctx.top, 8 + 2 * hs + 2 * ps);
+    // Addresses are MACs only for Ethernet / IEEE 802 hardware of size 6, IPv4 only for IP of size 4; any other
+    // (a Frame Relay DLCI, say) is shown as hex digits, as Wireshark does.
+    const isMac = (hw === 1 || hw === 6) && hs === 6;
+    const isIp = pt === 0x0800 && ps === 4;
+    const sha = 8;
+    const spa = sha + hs;
+    const tha = spa + ps;
+    const tpa = tha + hs;
+    const hwText = (o: number) =>
+      hs === 0 ? '<No address>' : isMac ? formatEther(v.slice(o, 6)) : toHex(v.slice(o, hs));
+    const protoText = (o: number) =>
+      ps === 0 ? '<No address>' : isIp ? formatIPv4(v.u32be(o)) : toHex(v.slice(o, ps));
     // RFC 5227: a probe asks from 0.0.0.0 with no target MAC, an announcement is a gratuitous request with none.
     // As in Wireshark, each flag is an item only when it is true.
-    const noTargetMac = th.every((x) => x === 0);
-    const probe = op === 1 && sp === 0 && noTargetMac;
-    const gratuitous = (op === 1 || op === 2) && !probe && sp === tp;
-    const announcement = gratuitous && op === 1 && noTargetMac;
-    if (probe) ctx.add(af.isProbe, 0, 0, true, { generated: true });
-    if (gratuitous) ctx.add(af.isGratuitous, 0, 0, true, { generated: true });
-    if (announcement) ctx.add(af.isAnnouncement, 0, 0, true, { generated: true });
-    ctx.add(af.srcHw, o, 6, sh);
-    ctx.add(af.srcProto, o + 6, 4, sp);
-    ctx.add(af.dstHw, o + 10, 6, th);
-    ctx.add(af.dstProto, o + 16, 4, tp);
-    const kind = op === 1 ? 'request' : op === 2 ? 'reply' : `opcode ${op}`;
-    ctx.setLabel(
-      ctx.top,
-      () =>
-        `Address Resolution Protocol (${probe ? 'ARP Probe' : announcement ? 'ARP Announcement' : gratuitous ? `${kind}/gratuitous ARP` : kind})`,
-    );
+    let probe = false;
+    let gratuitous = false;
+    let announcement = false;
+    if (op === 1 || op === 2) {
+      v.check(tpa, ps);
+      // Wireshark compares six bytes at the target hardware address and reads four at the sender's protocol
+      // address whatever the sizes say (a comparison past the end is false).
+      const noTargetMac = tha + 6 <= v.length && v.slice(tha, 6).every((x) => x === 0);
+      probe = op === 1 && noTargetMac && v.u32be(spa) === 0;
+      gratuitous = !probe && v.slice(spa, ps).every((x, i) => x === v.u8(tpa + i));
+      announcement = gratuitous && op === 1 && noTargetMac;
+    }
     if (op === 1) {
+      const tp = protoText(tpa);
       ctx.columns.info = probe
-        ? `Who has ${formatIPv4(tp)}? (ARP Probe)`
+        ? `Who has ${tp}? (ARP Probe)`
         : announcement
-          ? `ARP Announcement for ${formatIPv4(sp)}`
+          ? `ARP Announcement for ${tp}`
           : gratuitous
-            ? `Gratuitous ARP for ${formatIPv4(sp)} (Request)`
-            : `Who has ${formatIPv4(tp)}? Tell ${formatIPv4(sp)}`;
+            ? `Gratuitous ARP for ${tp} (Request)`
+            : `Who has ${tp}? Tell ${protoText(spa)}`;
     } else if (op === 2) {
       ctx.columns.info = gratuitous
-        ? `Gratuitous ARP for ${formatIPv4(sp)} (Reply)`
-        : `${formatIPv4(sp)} is at ${formatEther(sh)}`;
+        ? `Gratuitous ARP for ${protoText(spa)} (Reply)`
+        : `${protoText(spa)} is at ${hwText(sha)}`;
     } else {
-      const [protocol, info] = otherOpcode(
-        op,
-        formatEther(sh),
-        formatIPv4(sp),
-        formatEther(th),
-        formatIPv4(tp),
-      );
+      const [protocol, info] = otherOpcode(op, hwText(sha), protoText(spa), hwText(tha), protoText(tpa));
       ctx.columns.protocol = protocol;
       ctx.columns.info = info;
     }
+    const opName = ARP_OPCODES[op];
+    ctx.setLabel(
+      ctx.top,
+      () =>
+        `Address Resolution Protocol (${
+          opName === undefined
+            ? `opcode 0x${op.toString(16).padStart(4, '0')}`
+            : probe
+              ? 'ARP Probe'
+              : announcement
+                ? 'ARP Announcement'
+                : gratuitous
+                  ? `${opName}/gratuitous ARP`
+                  : opName
+        })`,
+    );
+    if (gratuitous) ctx.add(af.isGratuitous, 0, 0, true, { generated: true });
+    if (probe) ctx.add(af.isProbe, 0, 0, true, { generated: true });
+    if (announcement) ctx.add(af.isAnnouncement, 0, 0, true, { generated: true });
+    const hwItem = (field: FieldDef, bytesDef: FieldDef, o: number) => {
+      if (hs === 0) return;
+      if (isMac) ctx.add(field, o, 6, v.slice(o, 6));
+      else ctx.add(bytesDef, o, hs, v.slice(o, hs));
+    };
+    const protoItem = (field: FieldDef, bytesDef: FieldDef, o: number) => {
+      if (ps === 0) return;
+      if (isIp) ctx.add(field, o, 4, v.u32be(o));
+      else ctx.add(bytesDef, o, ps, v.slice(o, ps));
+    };
+    hwItem(af.srcHw, af.srcHwBytes, sha);
+    protoItem(af.srcProto, af.srcProtoBytes, spa);
+    hwItem(af.dstHw, af.dstHwBytes, tha);
+    if (op === 7 && ps !== 0) ctx.add(af.drarpError, tpa, 1, v.u8(tpa));
+    else protoItem(af.dstProto, af.dstProtoBytes, tpa);
   },
 });
 

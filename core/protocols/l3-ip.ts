@@ -112,7 +112,11 @@ function ipv4Header(ctx: DissectCtx): V4Header | undefined {
   ctx.add(f.version, 0, 1, version);
   if (version !== 4 || hl < 20) {
     ctx.columns.protocol = 'IPv4';
-    ctx.columns.info = `Bogus IPv4 version (${version}) or header length (${hl} bytes)`;
+    // Wireshark 4.0's texts: the version first, then the header length.
+    ctx.columns.info =
+      version !== 4
+        ? `Bogus IPv4 version (${version}, must be 4)`
+        : `Bogus IP header length (${hl}, must be at least 20)`;
     ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
     return undefined;
   }
@@ -166,7 +170,11 @@ function ipv4Values(ctx: DissectCtx): V4Header | undefined {
   const hl = (b0 & 15) * 4;
   if (version !== 4 || hl < 20) {
     ctx.columns.protocol = 'IPv4';
-    ctx.columns.info = `Bogus IPv4 version (${version}) or header length (${hl} bytes)`;
+    // Wireshark 4.0's texts: the version first, then the header length.
+    ctx.columns.info =
+      version !== 4
+        ? `Bogus IPv4 version (${version}, must be 4)`
+        : `Bogus IP header length (${hl}, must be at least 20)`;
     ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
     return undefined;
   }

@@ -114,6 +114,7 @@ const f = {
   ),
   duplicateAck: none1('tcp.analysis.duplicate_ack', 'Duplicate ACK'),
   duplicateAckNum: uint('tcp.analysis.duplicate_ack_num', 'Duplicate ACK #', 32),
+  duplicateAckFrame: frameNum('tcp.analysis.duplicate_ack_frame', 'Duplicate to the ACK in frame'),
   windowUpdate: none1('tcp.analysis.window_update', 'TCP window update'),
   windowFull: none1(
     'tcp.analysis.window_full',
@@ -152,15 +153,29 @@ interface Dir {
   base?: number;
   /** Highest sequence number seen + length (relative), i.e. the next expected. */
   next?: number;
+  /**
+   * End of the data seen without a gap (relative): Wireshark's maxseqtobeacked, which an ACK beyond it in the
+   * other direction flags as "ACKed unseen segment".
+   */
+  maxToAck?: number;
+  /** The raw ACK field of this direction's last segment (Wireshark's lastack, SYNs included). */
+  lastAckRaw?: number;
   /** When `next` last advanced (Wireshark's nextseqtime, for the out-of-order threshold). */
   nextTime?: { s: number; ns: number };
   lastAck?: number;
   lastWin?: number;
-  lastSeq?: number;
   /** Time of this direction's last segment (Wireshark's lastacktime). */
   lastTime?: { s: number; ns: number };
+  /**
+   * Wireshark's dupacknum: duplicate ACKs in a row, 0 again when the ACK number changes, -1 once an ACK from the
+   * other side beyond a hole this direction left open was reported (see the ACKed-unseen check).
+   */
   dupAcks: number;
-  dupAckOf?: number;
+  /** The frame where this direction's ACK number last changed (what a duplicate ACK duplicates). */
+  lastNonDup?: number;
+  /** The window field of this direction's last segment, and whether that segment was a keep-alive. */
+  lastWinRaw?: number;
+  lastKeepAlive?: boolean;
   winScale: number; // -1 unknown, -2 no scaling
   fin: boolean;
   /** Multi-segment PDUs being (or already) reassembled, by first sequence number. */
@@ -204,6 +219,8 @@ interface FrameRecord {
   winScale: number;
   analysis: readonly string[];
   dupAckNum?: number;
+  /** The frame whose ACK a duplicate ACK repeats. */
+  dupAckFrame?: number;
   /** tcp.time_relative and tcp.time_delta as seconds and nanoseconds (numbers: a record lives as long as the capture). */
   relS: number;
   relNs: number;
@@ -254,7 +271,13 @@ function addOp(rec: FrameRecord, op: Op): void {
   rec.ops = rec.ops.length ? [...rec.ops, op] : [op];
 }
 
-const newDir = (): Dir => ({ dupAcks: 0, winScale: -1, fin: false, msps: new MspTree(), untilFin: false });
+const newDir = (): Dir => ({
+  dupAcks: 0,
+  winScale: -1,
+  fin: false,
+  msps: new MspTree(),
+  untilFin: false,
+});
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
   let s = a.s - b.s;
@@ -470,23 +493,40 @@ export const tcp = defineProtocol({
       for (const a of rec.analysis) {
         const fld = ANALYSIS_FIELDS[a];
         if (!fld) continue;
-        const it = ctx.add(fld, 0, 0, null, { parent: af, generated: true, label: () => `[${fld.name}]` });
+        const dup = a === 'duplicate_ack';
+        const it = ctx.add(fld, 0, 0, null, {
+          parent: af,
+          generated: true,
+          label: dup ? '[This is a TCP duplicate ack]' : () => `[${fld.name}]`,
+        });
         // Wireshark flags fast and spurious retransmissions as retransmissions too.
         if (a === 'fast_retransmission' || a === 'spurious_retransmission')
           ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
-        ctx.expert(
-          it,
-          a === 'duplicate_ack' || a === 'window_update' || a === 'keep_alive' ? 'note' : 'warn',
-          'sequence',
-          fld.name,
-        );
-        if (a === 'duplicate_ack' && rec.dupAckNum)
+        if (!dup)
+          ctx.expert(
+            it,
+            a === 'window_update' || a === 'keep_alive' || a === 'keep_alive_ack' ? 'note' : 'warn',
+            'sequence',
+            fld.name,
+          );
+        else if (rec.dupAckNum) {
+          // Wireshark puts a duplicate ACK's expert info, with its number, on the "duplicate to" item.
           ctx.add(f.duplicateAckNum, 0, 0, rec.dupAckNum, { parent: an, generated: true });
+          const to = ctx.add(f.duplicateAckFrame, 0, 0, rec.dupAckFrame ?? 0, {
+            parent: an,
+            generated: true,
+          });
+          ctx.expert(to, 'note', 'sequence', `Duplicate ACK (#${rec.dupAckNum})`);
+        }
       }
     }
     const prefix = rec.analysis.length
       ? rec.analysis
-          .map((a) => ANALYSIS_INFO[a])
+          .map((a) =>
+            a === 'duplicate_ack'
+              ? `[TCP Dup ACK ${rec.dupAckFrame ?? 0}#${rec.dupAckNum ?? 0}]`
+              : ANALYSIS_INFO[a],
+          )
           .filter(Boolean)
           .join(' ')
       : '';
@@ -555,6 +595,7 @@ const ANALYSIS_FIELDS: Record<string, ReturnType<typeof none1>> = {
   window_update: f.windowUpdate,
   window_full: f.windowFull,
   keep_alive: f.keepAlive,
+  keep_alive_ack: f.keepAliveAck,
   zero_window: f.zeroWindow,
   fast_retransmission: f.fastRetransmission,
   spurious_retransmission: f.spuriousRetransmission,
@@ -569,6 +610,7 @@ const ANALYSIS_INFO: Record<string, string> = {
   window_update: '[TCP Window Update]',
   window_full: '[TCP Window Full]',
   keep_alive: '[TCP Keep-Alive]',
+  keep_alive_ack: '[TCP Keep-Alive ACK]',
   zero_window: '[TCP ZeroWindow]',
 };
 
@@ -805,9 +847,10 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
 
   // Sequence analysis, in Wireshark's order of precedence.
+  // A keep-alive carries 0 or 1 byte one before the next expected sequence number.
   if (me.next !== undefined && !syn && !rst) {
-    if (len <= 1 && segLen > 0 && relSeq === me.next - 1 && !fin) analysis.push('keep_alive');
-    else if (relSeq > me.next && segLen > 0) analysis.push('lost_segment');
+    if (len <= 1 && relSeq === me.next - 1 && !fin) analysis.push('keep_alive');
+    else if (relSeq > me.next) analysis.push('lost_segment');
   }
   // Retransmission, fast retransmission, out-of-order, spurious retransmission (tcp_analyze_sequence_number in
   // Wireshark 4.0): a segment that does not advance the sequence is out-of-order when it comes within the
@@ -822,35 +865,60 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       peer.dupAcks >= 2 &&
       peer.lastAck === relSeq &&
       peer.lastTime &&
-      nsSince(p.ts, peer.lastTime) < 20_000_000
+      within(p.ts, peer.lastTime, 20_000_000)
     )
       analysis.push('fast_retransmission');
     else if (
       notAdvanced &&
-      nsSince(p.ts, me.nextTime ?? { s: 0, ns: 0 }) < (s.firstRtt ? nsOf(s.firstRtt) : 3_000_000) &&
+      within(p.ts, me.nextTime ?? { s: 0, ns: 0 }, s.firstRtt ? nsOf(s.firstRtt) : 3_000_000) &&
       me.next !== relSeq + segLen
     )
       analysis.push('out_of_order');
     else if (notAdvanced) analysis.push('retransmission');
   }
-  if (ackf && peer.next !== undefined && relAck > peer.next && !syn && peer.base !== undefined && !rst) {
-    analysis.push('ack_lost_segment');
+  // ACKed unseen segment (Wireshark 4.0): the ACK goes past the end of the peer's data seen without a gap (not
+  // its highest sequence: a segment after a hole does not count until the hole is filled). When the peer has
+  // sent more since, the mark moves up to its highest sequence and the ACK is reported; when it has not (pure
+  // ACKs going on past a hole), only the first such ACK is, and only if the peer's own ACKs were not duplicates.
+  if (ackf && peer.maxToAck !== undefined && ((relAck - peer.maxToAck) | 0) > 0) {
+    if (peer.next !== undefined && ((peer.next - peer.maxToAck) | 0) > 0) {
+      peer.maxToAck = peer.next;
+      analysis.push('ack_lost_segment');
+    } else {
+      if (peer.dupAcks === 0) analysis.push('ack_lost_segment');
+      peer.dupAcks = -1;
+    }
   }
-  if (len === 0 && !syn && !fin && !rst && ackf && me.lastAck !== undefined) {
-    if (relAck === me.lastAck && p.win !== me.lastWin && me.lastSeq === relSeq)
-      analysis.push('window_update');
-    else if (
-      relAck === me.lastAck &&
-      p.win === me.lastWin &&
-      relSeq === me.lastSeq &&
-      peer.next !== undefined &&
-      peer.next > relAck
-    ) {
-      me.dupAcks++;
+  // Window update, keep-alive ACK, duplicate ACK (Wireshark 4.0): a segment without data or SYN/FIN/RST at this
+  // direction's next sequence number repeating its last ACK number, with a non-zero window.
+  let dupAckFrame: number | undefined;
+  if (
+    len === 0 &&
+    !syn &&
+    !fin &&
+    !rst &&
+    p.win !== 0 &&
+    me.next !== undefined &&
+    relSeq === me.next &&
+    me.lastAckRaw !== undefined &&
+    p.ackRaw === me.lastAckRaw
+  ) {
+    if (p.win !== me.lastWinRaw) analysis.push('window_update');
+    else if (peer.lastKeepAlive) analysis.push('keep_alive_ack');
+    else {
+      // A duplicate ACK after a suppressed "ACKed unseen segment" counts as the first again.
+      me.dupAcks = me.dupAcks === -1 ? 1 : me.dupAcks + 1;
       dupAckNum = me.dupAcks;
+      dupAckFrame = me.lastNonDup;
       analysis.push('duplicate_ack');
-    } else me.dupAcks = 0;
+    }
   }
+  if (p.ackRaw !== me.lastAckRaw) {
+    me.dupAcks = 0;
+    me.lastNonDup = ctx.frame.number;
+  }
+  me.lastAckRaw = p.ackRaw;
+  me.lastWinRaw = p.win;
   if (p.win === 0 && !syn && !fin && !rst) analysis.push('zero_window');
   if (len > 0 && peer.lastAck !== undefined && peer.lastWin !== undefined && peer.winScale !== undefined) {
     const pw = peer.winScale >= 0 ? peer.lastWin * 2 ** peer.winScale : peer.lastWin;
@@ -863,6 +931,8 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     me.next = end;
     me.nextTime = p.ts;
   }
+  // The data seen without a gap grows when a segment starts where it ends (the first segment starts it).
+  if (me.maxToAck === undefined || relSeq === me.maxToAck) me.maxToAck = me.next;
   me.lastTime = p.ts;
   if (syn && !ackf) s.mruSyn = p.ts;
   // The handshake's RTT: from the last SYN to the first pure ACK (a SYN at time 0.0 does not count, as in
@@ -875,8 +945,8 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     me.lastAck = relAck;
     me.lastWin = p.win;
   }
-  me.lastSeq = relSeq;
   if (fin) me.fin = true;
+  me.lastKeepAlive = analysis.includes('keep_alive');
 
   const rec: FrameRecord = {
     stream: s.id,
@@ -892,6 +962,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     ops: NO_OPS,
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
+  if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
   return rec;
 }
 
@@ -902,8 +973,13 @@ function nsOf(t: { s: number; ns: number }): number {
   return t.s * 1e9 + t.ns;
 }
 
-function nsSince(now: { s: number; ns: number }, then: { s: number; ns: number }): number {
-  return nsOf(now) - nsOf(then);
+/**
+ * Whether `now` comes less than `limit` ns after `then`. Wireshark computes the difference unsigned: a frame
+ * stamped before `then` (timestamps going backwards) is never within the limit.
+ */
+function within(now: { s: number; ns: number }, then: { s: number; ns: number }, limit: number): boolean {
+  const d = nsOf(now) - nsOf(then);
+  return d >= 0 && d < limit;
 }
 
 /** The frame's payload goes to the sub-dissectors as it is (or to the data dissector for a keep-alive). */

@@ -127,3 +127,41 @@ export function chunkedDownloadScenario(
   c.close();
   return c.packets;
 }
+
+/**
+ * An SMTP session as mail clients send it: a greeting, EHLO typed one character per segment, a multi-line reply,
+ * AUTH LOGIN, pipelined commands, a message in one segment and one split from its final ".", folded headers.
+ */
+export function smtpScenario(start = 1_700_000_400): SynthPacket[] {
+  const c = new TcpConversation(CLIENT, WEB, 40000, 25, { s: start, ns: 0 });
+  c.handshake();
+  c.send(false, '220 mail.example.test ESMTP ready\r\n');
+  for (const ch of 'EHLO client.test\r\n') c.send(true, ch);
+  c.send(
+    false,
+    '250-mail.example.test greets you\r\n250-SIZE 1000000\r\n250-AUTH LOGIN PLAIN\r\n250 8BITMIME\r\n',
+  );
+  c.send(true, 'AUTH LOGIN\r\n');
+  c.send(false, '334 VXNlcm5hbWU6\r\n');
+  c.send(true, 'YWxpY2U=\r\n');
+  c.send(false, '334 UGFzc3dvcmQ6\r\n');
+  c.send(true, 'czNjcjN0\r\n');
+  c.send(false, '235 2.7.0 Authentication successful\r\n');
+  c.send(true, 'MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n');
+  c.send(false, '250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n');
+  c.send(
+    true,
+    'From: Alice <alice@example.test>\r\nTo: bob@example.test\r\nSubject: plans\r\n folded\r\n\r\nsee attached\r\n',
+  );
+  c.send(true, 'second part of the body\r\n.\r\n');
+  c.send(false, '250 2.0.0 Ok: queued as 12345\r\n');
+  c.send(true, 'DATA\r\n');
+  c.send(false, '354 go on\r\n');
+  c.send(true, 'Subject: two\r\nTo: carol@example.test\r\n\r\nbody\r\n');
+  c.send(true, '.\r\n');
+  c.send(false, '250 queued\r\n');
+  c.send(true, 'quit\r\n');
+  c.send(false, '221-bye\r\n221 closing\r\n');
+  c.close();
+  return c.packets;
+}

@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePcap } from '../capture/writer.js';
 import { CaptureSession } from '../session/session.js';
+import { compileFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list.js';
 import type { SynthPacket } from './synth.js';
 
 export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
 /**
- * Writes `packets` to a temporary pcap of link type `linkType` (Ethernet unless told) and opens it: the session,
- * our `wirelens list` text of every frame, and a way to run `tshark -n -r` on the same file with more
- * arguments. The caller closes the session.
+ * Writes `packets` (Ethernet unless `linkType` says otherwise) to a temporary pcap and opens it: the session, our `wirelens list` text of every
+ * frame, and a way to run `tshark -n -r` on the same file with more arguments. The caller closes the session.
  */
 export async function synthCapture(
   packets: readonly SynthPacket[],
@@ -32,4 +32,11 @@ export async function synthCapture(
   const tshark = (...args: string[]) =>
     spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' }).stdout;
   return { session, list, tshark };
+}
+
+/** Frame numbers (as text, like tshark's field output) that a display filter selects in the session. */
+export function framesMatching(s: CaptureSession, filter: string): string[] {
+  const c = compileFilter(filter);
+  if (!c.ok) throw new Error(`${filter}: ${c.error.message}`);
+  return [...s.runFilter(c.filter)].map(String);
 }

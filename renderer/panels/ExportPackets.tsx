@@ -172,6 +172,11 @@ export function ExportPacketsDialog() {
           <div>
             SHA-256 <code data-testid="export-packets-sha256">{result.sha256}</code>
           </div>
+          {result.notes.map((n) => (
+            <div key={n} className="muted" data-testid="export-packets-note">
+              Not carried over: {n}
+            </div>
+          ))}
         </div>
       )}
       {error && (

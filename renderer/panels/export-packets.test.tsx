@@ -30,6 +30,7 @@ describe('Export Specified Packets dialog', () => {
       packets: 10,
       bytes: 1234,
       sha256: 'ab'.repeat(32),
+      notes: format === 'pcap' ? ['the comments of 2 packets are not in it (pcap cannot hold them)'] : [],
     }));
     fireEvent.click(screen.getByTestId('open-export-packets'));
     const dialog = screen.getByTestId('export-packets-dialog');
@@ -47,6 +48,9 @@ describe('Export Specified Packets dialog', () => {
     const result = screen.getByTestId('export-packets-result').textContent ?? '';
     expect(result).toContain('Wrote 10 packets to /cases/out.pcap');
     expect(result).toContain('ab'.repeat(32));
+    expect(screen.getByTestId('export-packets-note').textContent).toBe(
+      'Not carried over: the comments of 2 packets are not in it (pcap cannot hold them)',
+    );
   });
 
   it('sends All and a range when chosen, shows the engine refusing, and closes on Escape', async () => {

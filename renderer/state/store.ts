@@ -12,7 +12,7 @@ import type {
   Progress,
   Validation,
 } from '../../core/api/types.js';
-import { isTimeFormat, type TimeFormat } from '../../core/api/time-format.js';
+import { compareRowTimes, isTimeFormat, type TimeFormat } from '../../core/api/time-format.js';
 import { deepestAt, expandKey, findNode } from './tree.js';
 import { liveSlice, type LiveActions, type LiveState } from './live.js';
 
@@ -181,7 +181,7 @@ export function createAppStore(api: WirelensApi): AppStore {
           const more = await api.call('rows', { start: before, count: r.displayed - before });
           const cur = get().sorted;
           if (get().view !== view || !cur) return;
-          sorted = [...cur, ...more.rows].sort(compareRows(sort.key, sort.dir));
+          sorted = [...cur, ...more.rows].sort(compareRows(sort.key, sort.dir, get().timeFormat));
         }
       }
       const info = get().info;
@@ -573,6 +573,17 @@ export function createAppStore(api: WirelensApi): AppStore {
       },
       setTimeFormat(timeFormat) {
         set({ timeFormat });
+        // Sorted by Time: the order follows what the column shows.
+        const { sort, sorted, selectedNo } = get();
+        if (sort?.key === 'time' && sorted) {
+          const again = [...sorted].sort(compareRows('time', sort.dir, timeFormat));
+          const pos = selectedNo === null ? -1 : again.findIndex((r) => r.no === selectedNo);
+          set((s) => ({
+            sorted: again,
+            rowsTick: s.rowsTick + 1,
+            ...(pos >= 0 ? { selectedPos: pos } : {}),
+          }));
+        }
         try {
           globalThis.localStorage?.setItem(TIME_FORMAT_KEY, timeFormat);
         } catch {
@@ -620,7 +631,7 @@ export function createAppStore(api: WirelensApi): AppStore {
             }
             if (get().view !== view) return;
           }
-          const cmp = compareRows(key, next.dir);
+          const cmp = compareRows(key, next.dir, get().timeFormat);
           set((s) => ({ sort: next, sorted: [...all].sort(cmp), rowsTick: s.rowsTick + 1 }));
         }
         if (keepNo !== null) {
@@ -632,8 +643,10 @@ export function createAppStore(api: WirelensApi): AppStore {
   });
 }
 
-function compareRows(key: SortKey, dir: 1 | -1): (a: PacketRow, b: PacketRow) => number {
+function compareRows(key: SortKey, dir: 1 | -1, time: TimeFormat): (a: PacketRow, b: PacketRow) => number {
   return (a, b) => {
+    // The Time column sorts by what it shows (a delta when it shows deltas).
+    if (key === 'time') return (compareRowTimes(a, b, time) || a.no - b.no) * dir;
     const x = a[key];
     const y = b[key];
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));

@@ -12,6 +12,7 @@ import {
 } from '../../objects/export.js';
 import { exportable, matchesType, selectObjects } from '../../objects/select.js';
 import { forEachObject, objectBytes } from '../../objects/list.js';
+import { listEmails } from '../../objects/imf.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -85,13 +86,22 @@ export const gifsCommand: Command = {
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export HTTP objects (like tshark --export-objects http) with report.json/report.csv',
-  usage: 'Usage: wirelens export FILE --out DIR [--type gif|image/png|…] [-Y FILTER]',
+  summary:
+    'export HTTP objects or e-mails (like tshark --export-objects http|imf) with report.json/report.csv',
+  usage:
+    'Usage: wirelens export FILE --out DIR [--type gif|image/png|…] [-Y FILTER]\n' +
+    '       wirelens export FILE --out DIR --protocol imf\n' +
+    '  --protocol   http (default): HTTP bodies; imf: every e-mail sent over SMTP, as SUBJECT.eml',
   async run(args, io) {
-    const { options, positionals } = parseArgs(args, { options: ['--out', '--type', '-Y'] });
+    const { options, positionals } = parseArgs(args, { options: ['--out', '--type', '-Y', '--protocol'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const out = options.get('--out');
     if (!out) throw new UsageError('--out DIR is required');
+    const protocol = options.get('--protocol') ?? 'http';
+    if (protocol !== 'http' && protocol !== 'imf')
+      throw new UsageError(`unknown object protocol "${protocol}" (http or imf)`);
+    if (protocol === 'imf' && (options.has('--type') || options.has('-Y')))
+      throw new UsageError('--type and -Y select HTTP objects; --protocol imf exports every e-mail');
     const r = await withSession(
       positionals[0],
       async (s) => {
@@ -100,6 +110,11 @@ export const exportCommand: Command = {
         const hs = store();
         const verdict: HashSetVerdict = (h) => hs.verdictOf(h);
         const capture = async () => ({ name: basename(positionals[0]), sha256: await s.fileSha256() });
+        if (protocol === 'imf') {
+          const ex = new ObjectExporter(out, verdict);
+          for (const m of listEmails(s)) await ex.add(m, m.record.bytes);
+          return ex.finish(await capture());
+        }
         // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
         if (filter)
           return exportObjects(
@@ -237,7 +252,7 @@ export const sigCommand: Command = {
 export const reportCommand: Command = {
   name: 'report',
   summary:
-    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, hashes, verdicts, GIFs',
+    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects and e-mails, hashes, verdicts, GIFs',
   usage: 'Usage: wirelens report FILE --out DIR',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out'] });
@@ -257,6 +272,8 @@ export const reportCommand: Command = {
           rows.push(await analyse(o, data, (h) => hs.verdictOf(h)));
           if (data.length <= 256 * 1024) thumbs.set(o.filename, data);
         });
+        // E-mails sent over SMTP are evidence too: each message with its hashes, as export --protocol imf names it.
+        for (const m of listEmails(s)) rows.push(await analyse(m, m.record.bytes, (h) => hs.verdictOf(h)));
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
         return writeReport(
           out,

@@ -77,6 +77,7 @@ async function writePackets(
       { format },
     );
     for (const w of info.warnings) io.err(`wirelens list: warning: ${w}\n`);
+    for (const n of r.notes) io.err(`wirelens list: note: ${n}\n`);
     io.err(
       `${r.packets} packet${r.packets === 1 ? '' : 's'} written to ${r.path} (${r.format}, ${r.bytes} bytes), SHA-256 ${r.sha256}\n`,
     );
