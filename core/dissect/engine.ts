@@ -84,6 +84,14 @@ export function lookupTable(table: string, key: string | number): Protocol | und
   return tables.get(table)?.get(key);
 }
 
+/**
+ * Whether `p`, registered in `table`, is also a heuristic there: refusing data on its registered key (QUIC on
+ * UDP port 443 given Google QUIC) then leaves no layer behind, as a rejected heuristic attempt does.
+ */
+function declinesOn(p: Protocol, table: string): boolean {
+  return p.heuristicIn !== undefined && p.heuristicIn.includes(table);
+}
+
 export function getHeuristics(table: string): readonly Protocol[] {
   return heuristics.get(table) ?? [];
 }
@@ -194,6 +202,11 @@ export class CaptureState {
   prevTime?: (n: number) => { s: number; ns: number } | undefined;
   /** Random access to another frame's bytes (for reassembly re-reads); set by the session. */
   readFrame?: (n: number) => Uint8Array;
+  /**
+   * The TLS key log the capture carries (pcapng Decryption Secrets Blocks), read when a dissector first asks
+   * (QUIC decrypts Handshake and 1-RTT packets with it); set by the session.
+   */
+  keyLog?: () => string;
 
   /** Protocol-global state, created on first use. */
   get<T>(key: string, init: () => T): T {
@@ -624,12 +637,12 @@ export class DissectCtx {
     if (typeof keys !== 'object') {
       // One key (most callers: an ethertype, an IP protocol), without an array per packet.
       const p = lookupTable(table, keys);
-      if (p && this.call(p, off, length) !== false) return p;
+      if (p && this.call(p, off, length, declinesOn(p, table)) !== false) return p;
     } else
       for (const k of keys) {
         if (k === undefined) continue;
         const p = lookupTable(table, k);
-        if (p && this.call(p, off, length) !== false) return p;
+        if (p && this.call(p, off, length, declinesOn(p, table)) !== false) return p;
       }
     const heur = heuristics.get(table);
     if (heur) for (const p of heur) if (this.call(p, off, length, true) !== false) return p;

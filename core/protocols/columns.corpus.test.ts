@@ -4,7 +4,7 @@
  * protocol (as tshark names it) is one Wirelens dissects; the rest are counted and printed, not dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { openCapture } from '../capture/index.js';
+import { openCapture, tlsKeyLog } from '../capture/index.js';
 import { CaptureState, dissectFrame } from '../dissect/engine.js';
 import { capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
 import './index.js';
@@ -40,6 +40,8 @@ const OURS = new Set([
   '802.11',
   'EAP',
   'EAPOL',
+  'QUIC',
+  'HTTP3',
 ]);
 
 interface Tally {
@@ -65,6 +67,7 @@ describe.skipIf(!hasCorpus)('packet-list columns vs tshark', () => {
       expect(cap.index.count, `${name}: packet count`).toBe(rows.length);
       const state = new CaptureState();
       state.readFrame = (n) => cap.readPacket(n - 1);
+      state.keyLog = () => tlsKeyLog(cap);
       if (cap.index.count) state.timeRef = { s: cap.index.tsSec(0), ns: cap.index.tsNsec(0) };
       const t: Tally = { frames: 0, ours: 0, length: 0, source: 0, destination: 0, protocol: 0, info: 0 };
       cap.forEach(0, cap.index.count, (i, bytes) => {

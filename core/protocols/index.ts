@@ -15,3 +15,5 @@ import './l7-websocket.js';
 import './l7-http.js';
 import './l7-tls.js';
 import './l7-smtp.js';
+import './l7-quic.js';
+import './l7-http3.js';

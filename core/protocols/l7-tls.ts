@@ -172,6 +172,62 @@ function helloExtensions(
   return supported;
 }
 
+/**
+ * Handshake messages in v[p, end) (a record's body, or CRYPTO data QUIC has put back in order): their type,
+ * length and hello essentials (random, cipher suites, extensions with the SNI) under `parent`. Returns the
+ * messages' names for the Info column and, for a ServerHello, the version it negotiates.
+ */
+export function handshakeMessages(
+  ctx: DissectCtx,
+  v: ByteView,
+  p: number,
+  end: number,
+  parent: ReturnType<DissectCtx['add']>,
+  /** Set when a ClientHello offers early data. */
+  offered?: { earlyData: boolean },
+): { names: string[]; negotiated?: number } {
+  const names: string[] = [];
+  let negotiated: number | undefined;
+  const rec = parent;
+  while (p + 4 <= end) {
+    const ht = v.u8(p);
+    const hl = v.u24be(p + 1);
+    ctx.add(f.hsType, p, 1, ht, { parent: rec });
+    ctx.add(f.hsLength, p + 1, 3, hl, { parent: rec });
+    names.push(HANDSHAKE[ht] ?? `Unknown Handshake Message (${ht})`);
+    if ((ht === 1 || ht === 2) && p + 4 + 38 <= end) {
+      const hv = v.u16be(p + 4);
+      ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
+      ctx.add(f.random, p + 6, 32, v.slice(p + 6, 32), { parent: rec });
+      const sidLen = v.u8(p + 38);
+      ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
+      let q = p + 39 + sidLen;
+      const hend = Math.min(end, p + 4 + hl);
+      if (ht === 1) {
+        const csLen = v.u16be(q);
+        ctx.add(f.cipherSuitesLen, q, 2, csLen, { parent: rec });
+        for (let c = q + 2; c + 2 <= q + 2 + csLen; c += 2)
+          ctx.add(f.cipherSuite, c, 2, v.u16be(c), { parent: rec });
+        q += 2 + csLen;
+        q += 1 + v.u8(q); // compression methods
+        if (q + 2 <= hend) helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, offered);
+      } else {
+        ctx.add(f.cipherSuite, q, 2, v.u16be(q), { parent: rec });
+        q += 3;
+        negotiated = hv;
+        if (q + 2 <= hend)
+          negotiated = helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec) ?? hv;
+      }
+    }
+    // EncryptedExtensions (in the clear only where QUIC decrypted it): the ALPN the server chose.
+    if (ht === 8 && p + 6 <= end)
+      helloExtensions(ctx, v, p + 6, Math.min(end, p + 4 + hl, p + 6 + v.u16be(p + 4)), rec);
+    if (hl === 0 && ht !== 14 && ht !== 0) break;
+    p += 4 + hl;
+  }
+  return { names, negotiated };
+}
+
 export const tls = defineProtocol({
   abbrev: 'tls',
   name: 'Transport Layer Security',
@@ -270,42 +326,11 @@ export const tls = defineProtocol({
         if (encrypted || (live.version === 0x0304 && dir === 1 && names.includes('Server Hello'))) {
           names.push('Encrypted Handshake Message');
         } else {
-          let p = body;
-          while (p + 4 <= end) {
-            const ht = v.u8(p);
-            const hl = v.u24be(p + 1);
-            ctx.add(f.hsType, p, 1, ht, { parent: rec });
-            ctx.add(f.hsLength, p + 1, 3, hl, { parent: rec });
-            names.push(HANDSHAKE[ht] ?? `Unknown Handshake Message (${ht})`);
-            if ((ht === 1 || ht === 2) && p + 4 + 38 <= end) {
-              const hv = v.u16be(p + 4);
-              ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
-              ctx.add(f.random, p + 6, 32, v.slice(p + 6, 32), { parent: rec });
-              const sidLen = v.u8(p + 38);
-              ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
-              let q = p + 39 + sidLen;
-              const hend = Math.min(end, p + 4 + hl);
-              if (ht === 1) {
-                const csLen = v.u16be(q);
-                ctx.add(f.cipherSuitesLen, q, 2, csLen, { parent: rec });
-                for (let c = q + 2; c + 2 <= q + 2 + csLen; c += 2)
-                  ctx.add(f.cipherSuite, c, 2, v.u16be(c), { parent: rec });
-                q += 2 + csLen;
-                q += 1 + v.u8(q); // compression methods
-                if (q + 2 <= hend)
-                  helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, offered);
-              } else {
-                ctx.add(f.cipherSuite, q, 2, v.u16be(q), { parent: rec });
-                q += 3;
-                let negotiated = hv;
-                if (q + 2 <= hend)
-                  negotiated = helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec) ?? hv;
-                if (!ctx.visited) st.version = negotiated;
-                live.version = negotiated;
-              }
-            }
-            if (hl === 0 && ht !== 14 && ht !== 0) break;
-            p += 4 + hl;
+          const hs = handshakeMessages(ctx, v, body, end, rec, offered);
+          names.push(...hs.names);
+          if (hs.negotiated !== undefined) {
+            if (!ctx.visited) st.version = hs.negotiated;
+            live.version = hs.negotiated;
           }
         }
       } else if (ct === 20) {

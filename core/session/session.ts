@@ -7,7 +7,7 @@
  * finish it. Rows and trees are computed on demand (rows through an LRU cache), never stored for all packets.
  */
 import { basename } from 'node:path';
-import { openCapture, type CaptureFile } from '../capture/index.js';
+import { openCapture, tlsKeyLog, type CaptureFile } from '../capture/index.js';
 import { sha256File } from '../capture/sha256.js';
 import { linkTypeName } from '../capture/linktypes.js';
 import { CaptureState, dissectFrame } from '../dissect/engine.js';
@@ -128,6 +128,7 @@ export class CaptureSession {
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
     // Reassembly re-reads earlier segments and copies what it keeps: no copy of each packet on the way.
     this.state.readFrame = (n) => cap.peekPacket(n - 1);
+    this.state.keyLog = () => tlsKeyLog(cap);
     if (this.opts.hash !== false) {
       // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
       const p: Promise<string | undefined> = sha256File(path).then(
