@@ -99,6 +99,18 @@ const f = {
 declareMarkers([f.request, f.notification, f.response]);
 declareWithin([f.request, f.notification], [f.fullUri, f.responseIn]);
 declareWithin([f.response], [f.requestIn, f.time, f.responseForUri]);
+/**
+ * Internal flags (not Wireshark fields, never shown): a request or status line is in the frame, even in a head the
+ * snaplen cut before its request/response flag. A filter on the first line's fields (`http.request.method ==
+ * "GET"`) then re-dissects only frames with such a line, not every HTTP frame.
+ */
+const head = {
+  request: bool('_ws.http.request_line', 'HTTP request line present'),
+  response: bool('_ws.http.status_line', 'HTTP status line present'),
+};
+declareMarkers([head.request, head.response]);
+declareWithin([head.request], [f.method, f.uri, f.uriPath, f.uriQuery, f.reqVersion, f.reqLine]);
+declareWithin([head.response], [f.respVersion, f.code, f.codeDesc, f.phrase, f.respLine]);
 import { registry } from '../fields/registry.js';
 function none0(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');
@@ -925,6 +937,7 @@ function dissectMessage(
     requestLineItems(ctx, fl, off, p.method!, p.uri!, p.version, off + firstLen - p.version.length - 2);
   } else {
     if (!cut) ctx.add(f.response, off, 0, true, { ...o, hidden: true });
+    ctx.add(head.response, off, 0, true, { parent: fl, hidden: true });
     ctx.add(f.respVersion, off, p.version.length, p.version, { parent: fl });
     ctx.add(f.code, off + p.version.length + 1, 3, p.code!, { parent: fl });
     ctx.add(f.codeDesc, off + p.version.length + 1, 3, p.phrase ?? '', { parent: fl, generated: true });
@@ -1061,6 +1074,7 @@ function requestLineItems(
   versionOff: number,
 ): void {
   const o = { parent: line };
+  ctx.add(head.request, off, 0, true, { parent: line, hidden: true });
   ctx.add(f.method, off, method.length, method, o);
   const uo = off + method.length + 1;
   ctx.add(f.uri, uo, uri.length, uri, o);
