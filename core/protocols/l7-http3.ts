@@ -6,8 +6,8 @@
  */
 import { bytes as bytesField, uint } from '../fields/registry.js';
 import { defineProtocol } from '../dissect/engine.js';
-import type { ByteView } from '../bytes/byteview.js';
 import type { H3Plan } from './l7-quic.js';
+import { exact, varint } from './quic-varint.js';
 
 const STREAM_TYPES: Record<number, string> = {
   0: 'Control Stream',
@@ -44,23 +44,6 @@ const f = {
   settingsId: uint('http3.settings.id', 'Settings Identifier', 64, { base: 'hex', strings: SETTINGS }),
   settingsValue: uint('http3.settings.value', 'Settings Value', 64),
 };
-
-/** A varint's exact value for a field: a bigint past 2^53 (the number from varint() is rounded there). */
-function exact(v: ByteView, off: number, len: number, x: number): number | bigint {
-  if (x <= Number.MAX_SAFE_INTEGER) return x;
-  let b = BigInt(v.u8(off) & 0x3f);
-  for (let i = 1; i < len; i++) b = (b << 8n) | BigInt(v.u8(off + i));
-  return b;
-}
-
-function varint(v: ByteView, off: number): [value: number, len: number] {
-  const b = v.u8(off);
-  const len = 1 << (b >> 6);
-  v.check(off, len);
-  let x = b & 0x3f;
-  for (let i = 1; i < len; i++) x = x * 256 + v.u8(off + i);
-  return [x, len];
-}
 
 export const http3 = defineProtocol({
   abbrev: 'http3',

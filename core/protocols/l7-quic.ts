@@ -27,6 +27,7 @@ import {
 } from './quic-crypto.js';
 import { handshakeMessages, tls } from './l7-tls.js';
 import { http3 } from './l7-http3.js';
+import { exact, varint } from './quic-varint.js';
 
 const LONG_TYPES: Record<number, string> = { 0: 'Initial', 1: '0-RTT', 2: 'Handshake', 3: 'Retry' };
 
@@ -205,23 +206,6 @@ export interface H3Plan {
 }
 
 const hex = (b: Uint8Array): string => toHex(b);
-
-/** A varint's exact value for a field: a bigint past 2^53 (the number from varint() is rounded there). */
-function exact(v: ByteView, off: number, len: number, x: number): number | bigint {
-  if (x <= Number.MAX_SAFE_INTEGER) return x;
-  let b = BigInt(v.u8(off) & 0x3f);
-  for (let i = 1; i < len; i++) b = (b << 8n) | BigInt(v.u8(off + i));
-  return b;
-}
-
-function varint(v: ByteView, off: number): [value: number, len: number] {
-  const b = v.u8(off);
-  const len = 1 << (b >> 6);
-  v.check(off, len);
-  let x = b & 0x3f;
-  for (let i = 1; i < len; i++) x = x * 256 + v.u8(off + i);
-  return [x, len];
-}
 
 function emptyLevels<T>(make: () => T): T[][] {
   return [0, 1, 2].map(() => [make(), make()]);
