@@ -192,6 +192,13 @@ function splitLines(b: Uint8Array): [number, number, number][] {
   return out;
 }
 
+/** The complete lines of `b`; TCP is asked for the rest of a last line cut short (its bytes come again then). */
+function completeLines(ctx: DissectCtx, b: Uint8Array): [number, number, number][] {
+  const lines = splitLines(b);
+  if (b.length && b[b.length - 1] !== 10) requestMore(ctx, lines.length ? lines[lines.length - 1][2] : 0);
+  return lines;
+}
+
 /** The client's data on the first pass: lines (asking for the rest of a cut one), or a piece of a message. */
 function clientFirstPass(ctx: DissectCtx, b: Uint8Array, stream: number): ClientRecord | undefined {
   let c = convs(ctx).get(stream);
@@ -214,13 +221,10 @@ function clientFirstPass(ctx: DissectCtx, b: Uint8Array, stream: number): Client
     c.size = 0;
     return { kind: 'end', message: all.subarray(0, all.length - 3), frags, tail: 3 };
   }
-  if (b.length && b[b.length - 1] !== 10) {
-    const lines = splitLines(b);
-    requestMore(ctx, lines.length ? lines[lines.length - 1][2] : 0);
-    if (!lines.length) return undefined;
-  }
+  const lines = completeLines(ctx, b);
+  if (!lines.length) return undefined;
   const mode = c.mode;
-  for (const [s, e] of splitLines(b)) {
+  for (const [s, e] of lines) {
     const line = text(b.subarray(s, e));
     if (c.mode === 'user' || c.mode === 'pass') {
       c.mode = 'command';
@@ -244,15 +248,12 @@ function lastBytes(parts: Uint8Array[], n: number): Uint8Array {
 
 /** Server replies: "S: 250-first | second | …" (a continuation line without its code), each line an item. */
 function serverReplies(ctx: DissectCtx, b: Uint8Array, stream: number): boolean {
-  if (b.length && b[b.length - 1] !== 10) {
-    const lines = splitLines(b);
-    requestMore(ctx, lines.length ? lines[lines.length - 1][2] : 0);
-    if (!lines.length) return true;
-  }
+  const lines = completeLines(ctx, b);
+  if (!lines.length) return true;
   ctx.columns.protocol = 'SMTP';
   const shown: string[] = [];
   let continued = false;
-  for (const [s, e, next] of splitLines(b)) {
+  for (const [s, e, next] of lines) {
     const line = text(b.subarray(s, e));
     shown.push(continued && /^\d{3}[ -]/.test(line) ? line.slice(4) : line);
     const code = /^\d{3}/.test(line) ? Number(line.slice(0, 3)) : undefined;
