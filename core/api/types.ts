@@ -191,6 +191,8 @@ export interface ExportResult {
   dir: string;
   written: { index: number; filename: string; path: string; size: number; sha256: string }[];
   failed: { index: number; filename: string; reason: string }[];
+  /** The report files written beside the objects (report.json, report.csv; report(1).json, … when taken). */
+  reports?: string[];
 }
 
 /** File > Export Specified Packets: the new capture file written. */

@@ -3,8 +3,7 @@
  * found-GIFs list, as report.json, report.csv and one self-contained report.html (images inline as data: URIs,
  * everything escaped — object names and URIs come from the capture and are hostile by default).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeNewSet } from './safe-write.js';
 import type { CaptureInfo, GifFinding } from '../api/types.js';
 import { reportCsv, type ReportRow } from '../objects/export.js';
 
@@ -79,9 +78,10 @@ ${gifs}
 }
 
 export function writeReport(dir: string, r: EvidenceReport, thumbnails: Map<string, Uint8Array>): string[] {
-  const files = [join(dir, 'report.json'), join(dir, 'report.csv'), join(dir, 'report.html')];
-  writeFileSync(files[0], JSON.stringify(r, null, 2));
-  writeFileSync(files[1], reportCsv(r.objects));
-  writeFileSync(files[2], reportHtml(r, thumbnails));
-  return files;
+  // report(1).json, … when an earlier report is in the folder: evidence reports are never replaced.
+  return writeNewSet(dir, 'report', [
+    { ext: '.json', data: JSON.stringify(r, null, 2) },
+    { ext: '.csv', data: reportCsv(r.objects) },
+    { ext: '.html', data: reportHtml(r, thumbnails) },
+  ]);
 }

@@ -1,12 +1,13 @@
 /**
- * Putting a finished file in place without ever replacing one (exported objects, exported packets): the file is
+ * Putting a finished file in place without ever replacing one (exported objects, reports, packets): the file is
  * written under a temporary name in the destination folder, then given its name by a hard link, which fails when
  * the name exists; in a folder without hard links (FAT, exFAT, some network shares) by a rename after checking
  * the name is still free. The temporary file is gone afterwards whatever happened.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
+import { closeSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 
@@ -33,11 +34,63 @@ export function placeNew(tmp: string, final: string): void {
       linkSync(tmp, final);
     } catch (e) {
       if (errno(e) === 'EEXIST' || nameTaken(final))
-        throw new Error('a file of that name appeared meanwhile');
+        throw Object.assign(new Error('a file of that name appeared meanwhile'), { code: 'EEXIST' });
       renameSync(tmp, final);
       renamed = true;
     }
   } finally {
     if (!renamed) rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Writes `data` to a new file `path` (a temporary name, then placeNew): never replaces anything, fails with the
+ * code EEXIST when the name is taken, and leaves no temporary file behind.
+ */
+export function writeNewFile(path: string, data: Uint8Array | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const tmp = tempNameIn(dirname(path));
+  try {
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      let o = 0;
+      while (o < bytes.length) o += writeSync(fd, bytes, o, bytes.length - o);
+      // No fsync per file: the link or rename makes each file appear whole; thousands of fsyncs would dominate.
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  placeNew(tmp, path);
+}
+
+/**
+ * Writes files that belong together (report.json, report.csv, …) under the first stem none of them has taken:
+ * `stem`, then `stem(1)`, `stem(2)`, … so an earlier export's report in the same folder is never replaced.
+ * Returns the paths written.
+ */
+export function writeNewSet(
+  dir: string,
+  stem: string,
+  files: readonly { ext: string; data: Uint8Array | string }[],
+): string[] {
+  for (let k = 0; ; k++) {
+    const base = k ? `${stem}(${k})` : stem;
+    const paths = files.map((f) => join(dir, base + f.ext));
+    if (paths.some(nameTaken)) continue;
+    const done: string[] = [];
+    try {
+      for (let i = 0; i < files.length; i++) {
+        writeNewFile(paths[i], files[i].data);
+        done.push(paths[i]);
+      }
+      return done;
+    } catch (e) {
+      // Someone took one of the names meanwhile: start again under the next stem, leaving nothing behind.
+      for (const p of done) rmSync(p, { force: true });
+      if (errno(e) !== 'EEXIST') throw e;
+    }
   }
 }

@@ -2,23 +2,14 @@
  * Writing exported objects safely: names can never leave the folder, existing files are never overwritten
  * (Wireshark's "(1)" suffix, no cap), each file is written to a temporary name and then linked (or renamed) to
  * its own, and every failure is reported with the file name and the reason. report.json and report.csv go beside
- * the files.
+ * the files (report(1).json, … when an earlier export left its report there).
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExportResult, HashVerdict, Hashes, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
 import { checkSignature } from '../forensics/signature.js';
-import { placeNew, tempNameIn } from '../forensics/safe-write.js';
+import { errno, writeNewFile, writeNewSet } from '../forensics/safe-write.js';
 import { NameAllocator, safeName } from './naming.js';
 
 /** What the report says of an object besides its bytes. */
@@ -63,28 +54,14 @@ function inside(dir: string, path: string): boolean {
 }
 
 /**
- * Writes bytes to dir/name through a temporary file, never overwriting (see core/forensics/safe-write.ts).
- * Synchronous: on this path (thousands of small files) the promise API's per-file work costs the dissecting
- * thread more than the system calls it would overlap.
+ * Writes bytes to dir/name through a temporary file, never overwriting (see core/forensics/safe-write.ts; EEXIST
+ * when the name is taken). Synchronous: on this path (thousands of small files) the promise API's per-file work
+ * costs the dissecting thread more than the system calls it would overlap.
  */
 function writeNew(dir: string, name: string, data: Uint8Array): string {
   const final = join(dir, name);
   if (!inside(dir, final)) throw new Error('the name would leave the export folder');
-  const tmp = tempNameIn(dir);
-  try {
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      let o = 0;
-      while (o < data.length) o += writeSync(fd, data, o, data.length - o);
-      // No fsync per file: the link or rename makes each file appear whole; thousands of fsyncs would dominate.
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  placeNew(tmp, final);
+  writeNewFile(final, data);
   return final;
 }
 
@@ -154,18 +131,32 @@ export class ObjectExporter {
     mkdirSync(dir, { recursive: true });
     this.dir = realpathSync(dir);
     this.result = { dir: this.dir, written: [], failed: [], rows: [] };
+    // What the folder held before: a name taken since (or differing only in case on a case-insensitive disk)
+    // makes the exclusive create fail, and the object takes the next name.
+    const present = new Set(readdirSync(this.dir));
     this.names = new NameAllocator(
       Infinity,
-      (n) => existsSync(join(this.dir, n)) || n === 'report.json' || n === 'report.csv',
+      (n) => present.has(n) || n === 'report.json' || n === 'report.csv',
     );
   }
 
   /** Exports `data` as object `o`, under a free name derived from o.filename. */
   async add(o: ObjectMeta, data: Uint8Array): Promise<void> {
-    const filename = this.names.next(safeName(o.filename));
+    const base = safeName(o.filename);
+    let filename = this.names.next(base);
     try {
       const row = await analyse({ ...o, filename }, data, this.verdict);
-      const path = writeNew(this.dir, filename, data);
+      let path: string;
+      for (;;) {
+        try {
+          path = writeNew(this.dir, filename, data);
+          break;
+        } catch (e) {
+          if (errno(e) !== 'EEXIST') throw e;
+          filename = this.names.next(base);
+        }
+      }
+      row.object = filename;
       this.result.rows.push(row);
       this.result.written.push({ index: o.index, filename, path, size: data.length, sha256: row.sha256 });
     } catch (e) {
@@ -182,7 +173,10 @@ export class ObjectExporter {
     });
   }
 
-  /** Writes report.json and report.csv (with the capture's identity when given); returns what was exported. */
+  /**
+   * Writes report.json and report.csv (with the capture's identity when given), or report(1).json and
+   * report(1).csv when an earlier export's report is there; returns what was exported.
+   */
   finish(capture?: { name: string; sha256?: string }): ExportResult & { rows: ReportRow[] } {
     const r = this.result;
     const meta = {
@@ -191,8 +185,10 @@ export class ObjectExporter {
       written: r.written.length,
       failed: r.failed,
     };
-    writeFileSync(join(this.dir, 'report.json'), JSON.stringify({ ...meta, objects: r.rows }, null, 2));
-    writeFileSync(join(this.dir, 'report.csv'), reportCsv(r.rows));
+    r.reports = writeNewSet(this.dir, 'report', [
+      { ext: '.json', data: JSON.stringify({ ...meta, objects: r.rows }, null, 2) },
+      { ext: '.csv', data: reportCsv(r.rows) },
+    ]);
     return r;
   }
 }

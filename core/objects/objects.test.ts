@@ -101,6 +101,27 @@ describe('export objects', () => {
       'fake(1).gif',
       'missing(1).gif',
     ]);
+    // … nor the first export's report: the second one has its own.
+    expect(again.reports).toEqual([join(r.dir, 'report(1).json'), join(r.dir, 'report(1).csv')]);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toContain('"object": "logo.gif"');
+    expect(readFileSync(join(out, 'report(1).json'), 'utf8')).toContain('"object": "logo(1).gif"');
+    // A file that appears after the folder was read (here: between two objects) is not replaced either.
+    const third = await exportObjects(
+      objs.map((o, i) => ({
+        ...exportable(s, o),
+        bytes: () => {
+          if (i === 1) writeFileSync(join(out, 'logo(2).gif'), 'not ours');
+          return objectBytes(s, o);
+        },
+      })),
+      out,
+    );
+    expect(readFileSync(join(out, 'logo(2).gif'), 'utf8')).toBe('not ours');
+    expect(third.written.map((w) => w.filename)[1]).toBe('logo(3).gif');
+    const thirdReport = JSON.parse(readFileSync(join(out, 'report(2).json'), 'utf8')) as {
+      objects: { object: string }[];
+    };
+    expect(thirdReport.objects.map((o) => o.object)[1]).toBe('logo(3).gif');
     s.close();
   });
 
@@ -152,6 +173,14 @@ describe('export objects', () => {
         JSON.parse(readFileSync(join(ref.dir, 'report.json'), 'utf8')) as { objects: { md5: string }[] }
       ).objects.map((o) => o.md5),
     );
+    // A second report into the same folder keeps the first.
+    const files: string[] = [];
+    await reportCommand.run([file, '--out', rep], {
+      out: (t) => void files.push(t.trim()),
+      err: () => undefined,
+    });
+    expect(files).toEqual(['report(1).json', 'report(1).csv', 'report(1).html'].map((n) => join(rep, n)));
+    expect(existsSync(join(rep, 'report.html'))).toBe(true);
   });
 
   it('keeps hostile names inside the folder, never loses one, and reports failures by name', async () => {

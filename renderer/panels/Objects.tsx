@@ -169,6 +169,9 @@ export function ObjectsPanel() {
             <div className="export-result" data-testid="export-result">
               Wrote {result.written.length} file(s) to {result.dir}
               {result.failed.length ? `, ${result.failed.length} failed` : ''}
+              {result.reports?.length
+                ? ` — report: ${result.reports.map((p) => p.split(/[\\/]/).pop()).join(', ')}`
+                : ''}
               <ul>
                 {result.written.map((w) => (
                   <li key={w.index}>

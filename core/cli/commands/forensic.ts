@@ -131,8 +131,9 @@ export const exportCommand: Command = {
     );
     for (const w of r.written) io.out(`${w.filename}\t${w.size}\t${w.sha256}\n`);
     for (const f of r.failed) io.err(`wirelens export: ${f.filename}: ${f.reason}\n`);
+    const reports = (r.reports ?? []).map((p) => basename(p)).join(', ');
     io.err(
-      `wirelens export: ${r.written.length} object(s) written to ${r.dir}${r.failed.length ? `, ${r.failed.length} failed` : ''}\n`,
+      `wirelens export: ${r.written.length} object(s) written to ${r.dir}${r.failed.length ? `, ${r.failed.length} failed` : ''}${reports ? ` (report: ${reports})` : ''}\n`,
     );
     return r.failed.length ? 1 : 0;
   },
