@@ -24,6 +24,7 @@ import type {
   PhsNode,
   FindRequest,
   FindResult,
+  ObjectProtocol,
   PacketExportResult,
 } from './types.js';
 
@@ -39,10 +40,15 @@ export interface ApiMethods {
   /** Position of packet `no` in the current view, or -1. */
   indexOf: { req: { no: number }; res: number };
   cancel: { req: Record<string, never>; res: null };
-  objects: { req: Record<string, never>; res: HttpObject[] };
-  objectBytes: { req: { index: number }; res: Uint8Array };
+  /** File > Export Objects: the HTTP object list (default) or the e-mails (`protocol: 'imf'`). */
+  objects: { req: { protocol?: ObjectProtocol }; res: HttpObject[] };
+  objectBytes: { req: { index: number; protocol?: ObjectProtocol }; res: Uint8Array };
   analyseObjects: { req: Record<string, never>; res: ObjectAnalysis[] };
-  exportObjects: { req: { dir: string; indices?: number[]; type?: string }; res: ExportResult };
+  /** Exports objects of one list (by index, or all; HTTP ones by content type too) with report.json/csv. */
+  exportObjects: {
+    req: { dir: string; indices?: number[]; type?: string; protocol?: ObjectProtocol };
+    res: ExportResult;
+  };
   /**
    * File > Export Specified Packets (`tshark -r IN -Y FILTER -w OUT`): the displayed packets (the applied display
    * filter's view) or all of them — only those of a packet range like "1-10,15,20-" when given — written to a new
@@ -135,10 +141,15 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   completeFilter: { prefix: isStr(1024) },
   indexOf: { no: isInt(1) },
   cancel: {},
-  objects: {},
-  objectBytes: { index: isInt() },
+  objects: { protocol: optional(isOneOf('http', 'imf')) },
+  objectBytes: { index: isInt(), protocol: optional(isOneOf('http', 'imf')) },
   analyseObjects: {},
-  exportObjects: { dir: isStr(4096), indices: optional(isIntList), type: optional(isStr(64)) },
+  exportObjects: {
+    dir: isStr(4096),
+    indices: optional(isIntList),
+    type: optional(isStr(64)),
+    protocol: optional(isOneOf('http', 'imf')),
+  },
   exportPackets: {
     path: isStr(4096),
     which: isOneOf('displayed', 'all'),

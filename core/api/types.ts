@@ -127,6 +127,10 @@ export interface Completion {
   kind: string;
 }
 
+/** Which File > Export Objects list: HTTP bodies, or e-mails sent over SMTP (IMF, as `tshark --export-objects imf`). */
+export type ObjectProtocol = 'http' | 'imf';
+
+/** One exportable object: an HTTP body, or an e-mail (then `from`, `to` and `subject` are set; host and URI empty). */
 export interface HttpObject {
   /** Position in the object list (0-based). */
   index: number;
@@ -142,6 +146,10 @@ export interface HttpObject {
   uri: string;
   source: string;
   destination: string;
+  /** E-mails: the message's From, To and Subject headers. */
+  from?: string;
+  to?: string;
+  subject?: string;
 }
 
 export interface Hashes {

@@ -12,6 +12,7 @@ import { TcpConversation, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 import { main } from '../cli/main.js';
 import { listEmails } from './imf.js';
+import { createLocalService } from '../session/service.js';
 
 /** Two sessions: the scenario's (two messages, one subject folded) and one more whose subject repeats. */
 function capture(): string {
@@ -50,6 +51,35 @@ describe('e-mails as objects', () => {
       'Subject: two\r\nTo: carol@example.test\r\n\r\nbody\r\n',
     );
     s.close();
+  });
+
+  it('the service lists, reads and exports them as the IMF object list (the Objects panel)', async () => {
+    const file = capture();
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-imf-svc-'));
+    const svc = createLocalService({ dataDir: join(dir, 'data') });
+    try {
+      await svc.call('open', { path: file });
+      const list = await svc.call('objects', { protocol: 'imf' });
+      expect(list.map((m) => [m.filename, m.subject, m.contentType])).toEqual([
+        ['plans%0d%0a folded.eml', 'plans\r\n folded', 'message/rfc822'],
+        ['two.eml', 'two', 'message/rfc822'],
+        ['two(1).eml', 'two', 'message/rfc822'],
+      ]);
+      expect(list.some((m) => 'record' in m)).toBe(false);
+      expect(await svc.call('objects', {})).toEqual([]); // no HTTP here
+      const bytes = await svc.call('objectBytes', { index: 2, protocol: 'imf' });
+      expect(new TextDecoder().decode(bytes)).toContain('again');
+      await expect(svc.call('objectBytes', { index: 3, protocol: 'imf' })).rejects.toThrow(
+        'there is no e-mail 3',
+      );
+      const out = join(dir, 'out');
+      const r = await svc.call('exportObjects', { dir: out, protocol: 'imf', indices: [0, 2] });
+      expect(r.written.map((w) => w.filename)).toEqual(['plans%0d%0a folded.eml', 'two(1).eml']);
+      expect(r.reports).toEqual([join(r.dir, 'report.json'), join(r.dir, 'report.csv')]);
+      expect(readFileSync(join(out, 'two(1).eml'))).toEqual(Buffer.from(bytes));
+    } finally {
+      svc.dispose();
+    }
   });
 
   it.skipIf(!hasTshark)(

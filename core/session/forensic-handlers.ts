@@ -6,7 +6,8 @@ import type { CaptureSession } from './session.js';
 import type { Emit } from './service.js';
 import { SessionError } from './session.js';
 import { listObjects, objectBytes, type ObjectEntry } from '../objects/list.js';
-import { exportObjects } from '../objects/export.js';
+import { exportObjects, type Exportable } from '../objects/export.js';
+import { listEmails, type EmailEntry } from '../objects/imf.js';
 import { exportable, matchesType } from '../objects/select.js';
 import { findGifDownloads } from '../objects/gifs.js';
 import { hashBytes } from '../forensics/hash.js';
@@ -23,6 +24,11 @@ const plain = (o: ObjectEntry): HttpObject => {
   const { record: _record, ...rest } = o;
   return rest;
 };
+const plainEmail = (m: EmailEntry): HttpObject => {
+  const { record: _record, ...rest } = m;
+  return rest;
+};
+const emailExportable = (m: EmailEntry): Exportable => ({ ...plainEmail(m), bytes: () => m.record.bytes });
 
 export function forensicHandlers(
   session: CaptureSession,
@@ -37,14 +43,21 @@ export function forensicHandlers(
     need();
     return listObjects(session);
   };
-  const byIndex = (index: number) => {
-    const o = objects()[index];
-    if (!o) throw new SessionError(`there is no object ${index}`);
+  const emails = () => {
+    need();
+    return listEmails(session);
+  };
+  const byIndex = <T>(list: readonly T[], index: number, what: string): T => {
+    const o = list[index];
+    if (!o) throw new SessionError(`there is no ${what} ${index}`);
     return o;
   };
   return {
-    objects: () => objects().map(plain),
-    objectBytes: ({ index }) => objectBytes(session, byIndex(index)),
+    objects: ({ protocol }) => (protocol === 'imf' ? emails().map(plainEmail) : objects().map(plain)),
+    objectBytes: ({ index, protocol }) =>
+      protocol === 'imf'
+        ? byIndex(emails(), index, 'e-mail').record.bytes
+        : objectBytes(session, byIndex(objects(), index, 'object')),
     analyseObjects: async () => {
       const out: ObjectAnalysis[] = [];
       for (const o of objects()) {
@@ -65,21 +78,22 @@ export function forensicHandlers(
           a.object.index - b.object.index,
       );
     },
-    exportObjects: async ({ dir, indices, type }) => {
-      let list = objects();
-      if (indices) {
-        const want = new Set(indices);
-        list = list.filter((o) => want.has(o.index));
-      }
-      if (type) list = list.filter((o) => matchesType(o, type));
+    exportObjects: async ({ dir, indices, type, protocol }) => {
+      const want = indices && new Set(indices);
+      const chosen = <T extends { index: number }>(list: T[]) =>
+        want ? list.filter((o) => want.has(o.index)) : list;
+      const list: Exportable[] =
+        protocol === 'imf'
+          ? chosen(emails()).map(emailExportable)
+          : chosen(objects())
+              .filter((o) => !type || matchesType(o, type))
+              .map((o) => exportable(session, o));
       const sha = await session.fileSha256();
-      const r = await exportObjects(
-        list.map((o) => exportable(session, o)),
-        dir,
-        (h) => hashSets.verdictOf(h),
-        { name: basename(need().path), sha256: sha },
-      );
-      return { dir: r.dir, written: r.written, failed: r.failed };
+      const r = await exportObjects(list, dir, (h) => hashSets.verdictOf(h), {
+        name: basename(need().path),
+        sha256: sha,
+      });
+      return { dir: r.dir, written: r.written, failed: r.failed, reports: r.reports };
     },
     gifs: () => {
       const cap = need();

@@ -12,6 +12,8 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { startHost, type Host } from '../support/host.js';
 import { HTTP_GIFS, haveCorpus, oracleExports, oracleFilters, SAMPLE } from '../support/corpus.js';
 import { applyFilter, dropFile, rowNumbers, waitDisplayed } from '../support/page.js';
+import { writePcap } from '../../core/capture/writer.js';
+import { smtpScenario } from '../../core/testing/scenarios.js';
 
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
@@ -331,6 +333,45 @@ test.describe('web host', () => {
         `exported objects agree with tshark --export-objects: ${agree}/${oracle.size} (${readdirSync(dir).length} files)`,
       );
       expect(agree).toBe(oracle.size);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('objects panel: the IMF tab lists the e-mails sent over SMTP and exports them', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-imf-'));
+    try {
+      const file = join(dir, 'mail.pcap');
+      writeFileSync(file, writePcap(smtpScenario(), { linkType: 1 }));
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+      await page.getByTestId('open-objects').click();
+      const panel = page.getByTestId('objects-panel');
+      await expect(panel.getByTestId('objects-none')).toContainText('No HTTP objects');
+      await panel.getByTestId('objects-kind-imf').click();
+      const rows = panel.getByTestId('object-row');
+      await expect(rows).toHaveCount(2);
+      await expect(rows.first()).toContainText('Alice <alice@example.test>');
+      await expect(rows.first()).toContainText('bob@example.test');
+      await expect(rows.nth(1)).toHaveAttribute('data-filename', 'two.eml');
+      await expect(panel.getByTestId('gifs-table')).toHaveCount(0);
+      await shot(page, info, '12b-objects-imf');
+      const out = join(dir, 'out');
+      await panel.getByTestId('export-dir').fill(out);
+      await panel.getByTestId('export-all').click();
+      await expect(panel.getByTestId('export-result')).toContainText('Wrote 2 file(s)');
+      await expect(panel.getByTestId('export-result')).toContainText('report: report.json, report.csv');
+      expect(readdirSync(out).sort()).toEqual([
+        'plans%0d%0a folded.eml',
+        'report.csv',
+        'report.json',
+        'two.eml',
+      ]);
+      expect(readFileSync(join(out, 'two.eml'), 'latin1')).toContain('Subject: two');
+      expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

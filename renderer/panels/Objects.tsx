@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ExportResult, GifFinding, HttpObject } from '../../core/api/types.js';
+import type { ExportResult, GifFinding, HttpObject, ObjectProtocol } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 
 function Thumb({ index, type }: { index: number; type: string }) {
@@ -25,10 +25,17 @@ function Thumb({ index, type }: { index: number; type: string }) {
   return url ? <img className="thumb" src={url} alt="" /> : <span className="thumb" />;
 }
 
+/** The lists of File > Export Objects we have: HTTP bodies and e-mails sent over SMTP. */
+const KINDS: readonly [ObjectProtocol, string][] = [
+  ['http', 'HTTP'],
+  ['imf', 'IMF (e-mail)'],
+];
+
 export function ObjectsPanel() {
   const api = useApp((s) => s.api);
   const info = useApp((s) => s.info);
   const goTo = useApp((s) => s.goTo);
+  const [kind, setKind] = useState<ObjectProtocol>('http');
   const [objects, setObjects] = useState<HttpObject[] | null>(null);
   const [gifs, setGifs] = useState<{ header: string; findings: GifFinding[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,20 +46,35 @@ export function ObjectsPanel() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    setObjects(null);
     setGifs(null);
-    setError(null);
     if (!info) return;
-    api
-      .call('objects', {})
-      .then(setObjects, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
     api.call('gifs', {}).then(setGifs, () => undefined);
   }, [api, info?.path, info]);
+
+  useEffect(() => {
+    setObjects(null);
+    setError(null);
+    setChosen(new Set());
+    setResult(null);
+    if (!info) return;
+    let live = true;
+    api.call('objects', kind === 'http' ? {} : { protocol: kind }).then(
+      (list) => live && setObjects(list),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, info?.path, info, kind]);
 
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
     return (objects ?? []).filter(
-      (o) => !f || `${o.filename} ${o.host} ${o.contentType} ${o.uri}`.toLowerCase().includes(f),
+      (o) =>
+        !f ||
+        `${o.filename} ${o.host} ${o.contentType} ${o.uri} ${o.from ?? ''} ${o.to ?? ''} ${o.subject ?? ''}`
+          .toLowerCase()
+          .includes(f),
     );
   }, [objects, filter]);
 
@@ -64,7 +86,13 @@ export function ObjectsPanel() {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.call('exportObjects', { dir: dir.trim(), ...(indices ? { indices } : {}) }));
+      setResult(
+        await api.call('exportObjects', {
+          dir: dir.trim(),
+          ...(indices ? { indices } : {}),
+          ...(kind === 'http' ? {} : { protocol: kind }),
+        }),
+      );
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -74,15 +102,40 @@ export function ObjectsPanel() {
 
   return (
     <section className="panel" data-testid="objects-panel">
-      <h2>HTTP objects</h2>
+      <h2>Export objects</h2>
+      <div className="st-tabs" role="tablist">
+        {KINDS.map(([k, label]) => (
+          <button
+            key={k}
+            role="tab"
+            aria-selected={kind === k}
+            className={'st-tab' + (kind === k ? ' active' : '')}
+            data-testid={`objects-kind-${k}`}
+            onClick={() => setKind(k)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
       {!info && <p className="muted">Open a capture to list its objects.</p>}
       {error && <p className="error">{error}</p>}
+      {objects?.length === 0 && (
+        <p className="muted" data-testid="objects-none">
+          {kind === 'imf'
+            ? 'No e-mails: no message was sent over SMTP in this capture.'
+            : 'No HTTP objects: no HTTP response in this capture carries a body.'}
+        </p>
+      )}
       {objects && (
         <>
           <div className="row">
             <input
               className="text"
-              placeholder="Filter objects (name, host, type)"
+              placeholder={
+                kind === 'imf'
+                  ? 'Filter e-mails (subject, sender, recipient)'
+                  : 'Filter objects (name, host, type)'
+              }
               value={filter}
               onChange={(e) => setFilter(e.target.value)}
               data-testid="objects-filter"
@@ -104,10 +157,20 @@ export function ObjectsPanel() {
                     }
                   />
                 </th>
-                <th />
+                {kind === 'http' && <th />}
                 <th>Packet</th>
-                <th>Host</th>
-                <th>Content type</th>
+                {kind === 'imf' ? (
+                  <>
+                    <th>From</th>
+                    <th>To</th>
+                    <th>Subject</th>
+                  </>
+                ) : (
+                  <>
+                    <th>Host</th>
+                    <th>Content type</th>
+                  </>
+                )}
                 <th>Size</th>
                 <th>Filename</th>
               </tr>
@@ -127,14 +190,26 @@ export function ObjectsPanel() {
                       }}
                     />
                   </td>
-                  <td>{o.size < 4_000_000 && <Thumb index={o.index} type={o.contentType} />}</td>
+                  {kind === 'http' && (
+                    <td>{o.size < 4_000_000 && <Thumb index={o.index} type={o.contentType} />}</td>
+                  )}
                   <td>
                     <a href="#" onClick={(e) => (e.preventDefault(), void goTo(o.frame))}>
                       {o.frame}
                     </a>
                   </td>
-                  <td>{o.host}</td>
-                  <td>{o.contentType}</td>
+                  {kind === 'imf' ? (
+                    <>
+                      <td>{o.from}</td>
+                      <td>{o.to}</td>
+                      <td>{o.subject}</td>
+                    </>
+                  ) : (
+                    <>
+                      <td>{o.host}</td>
+                      <td>{o.contentType}</td>
+                    </>
+                  )}
                   <td className="num">{o.size}</td>
                   <td>{o.filename}</td>
                 </tr>
@@ -188,7 +263,7 @@ export function ObjectsPanel() {
           )}
         </>
       )}
-      {gifs && (
+      {gifs && kind === 'http' && (
         <>
           <h3>Found GIFs ({gifs.findings.length})</h3>
           <table className="grid" data-testid="gifs-table">
