@@ -360,6 +360,8 @@ class Builder {
   readonly dummy = makeDummy();
   /** Every recorded item in order (for rollback). */
   readonly recorded: Item[] = [];
+  /** Indices in `layers` of layers nested in another layer's tree (made when the first one is). */
+  nested: number[] | undefined;
 
   /** selection === 'all'. */
   readonly full: boolean;
@@ -459,12 +461,24 @@ class Builder {
       if (it.parent) it.parent.children?.pop();
     }
     this.tree.length = m.tree;
-    this.layers.length = m.layers;
+    this.truncateLayers(m.layers);
     this.sources.length = m.sources;
   }
 
   isDummy(item: Item): boolean {
     return item === this.dummy;
+  }
+
+  /** Adds a layer name; `nested` when its item sits in another layer's tree (not at the top level). */
+  pushLayer(name: string, nested: boolean): void {
+    if (nested) (this.nested ??= []).push(this.layers.length);
+    this.layers.push(name);
+  }
+
+  truncateLayers(n: number): void {
+    this.layers.length = n;
+    const nested = this.nested;
+    while (nested?.length && nested[nested.length - 1] >= n) nested.pop();
   }
 }
 
@@ -567,6 +581,19 @@ export class DissectCtx {
     return this.b.record(item, opts.parent ?? this.top);
   }
 
+  /**
+   * Adds an item at the top level of the tree, between layers but not a layer itself (frame.protocols does not
+   * list it): Wireshark's "[N Reassembled TCP Segments (…)]" line before the protocol the segments carried.
+   */
+  topItem(field: FieldDef, value: FieldValue, opts: { label?: Label; generated?: boolean } = {}): Item {
+    if (!this.b.wants(field)) return this.b.dummy;
+    const item: Item = { field, value, src: this.src, off: this.base, len: 0 };
+    if (opts.label !== undefined && (typeof opts.label !== 'function' || this.fullTree))
+      item.label = typeof opts.label === 'function' ? opts.label() : opts.label;
+    if (opts.generated) item.generated = true;
+    return this.b.record(item, undefined);
+  }
+
   /** A text-only tree line (not filterable), e.g. a header line. */
   text(label: string, off: number, len: number, parent?: Item): Item {
     if (!this.fullTree)
@@ -650,10 +677,13 @@ export class DissectCtx {
     return undefined;
   }
 
-  /** Adds a top-level "Data (N bytes)" layer. */
-  data(off: number, len = this.view.length - off): void {
+  /**
+   * Adds a "Data (N bytes)" layer: at the top level, or under `parent` (ICMP's echo data sits in its tree, and
+   * is a layer of frame.protocols all the same).
+   */
+  data(off: number, len = this.view.length - off, parent?: Item): void {
     if (len <= 0) return;
-    const ctx = this.layer(dataProto, off, len);
+    const ctx = this.layer(dataProto, off, len, parent);
     ctx.setLabel(ctx.top, () => `Data (${len} byte${len === 1 ? '' : 's'})`);
     if (ctx.wants(dataData))
       ctx.add(dataData, 0, len, ctx.view.slice(0, len), {
@@ -678,7 +708,7 @@ export class DissectCtx {
       if (r === false && heuristic) {
         // Roll back a rejected heuristic attempt.
         this.b.tree.length = mark - 1;
-        this.b.layers.length = layersMark - 1;
+        this.b.truncateLayers(layersMark - 1);
         const list = this.b.byField.get(p.field.id);
         if (list && list[list.length - 1] === ctx.top) list.pop();
         cols.source = source;
@@ -725,9 +755,9 @@ export class DissectCtx {
     }
   }
 
-  private layer(field: FieldDef, off: number, len: number): DissectCtx {
-    const top = this.b.record({ field, value: null, src: this.src, off: this.base + off, len }, undefined);
-    this.b.layers.push(field.abbrev);
+  private layer(field: FieldDef, off: number, len: number, parent?: Item): DissectCtx {
+    const top = this.b.record({ field, value: null, src: this.src, off: this.base + off, len }, parent);
+    this.b.pushLayer(field.abbrev, parent !== undefined);
     return this.derive(this.view.sub(off, len), this.src, this.base + off, top);
   }
 
@@ -740,12 +770,15 @@ export class DissectCtx {
     this.b.rollback(m);
   }
 
-  /** Adds a top-level protocol item over view[off, off+len) without calling a dissector (e.g. a media layer). */
-  layerItem(field: FieldDef, off: number, len: number, label?: string): Item {
+  /**
+   * Adds a protocol item over view[off, off+len) without calling a dissector (e.g. a media layer): at the top
+   * level, or under `parent` (IPv6's extension headers). Either way it is a layer of frame.protocols.
+   */
+  layerItem(field: FieldDef, off: number, len: number, label?: string, parent?: Item): Item {
     const item: Item = { field, value: null, src: this.src, off: this.base + off, len };
     if (label !== undefined) item.label = label;
-    this.b.layers.push(field.abbrev);
-    return this.b.record(item, undefined);
+    this.b.pushLayer(field.abbrev, parent !== undefined);
+    return this.b.record(item, parent);
   }
 
   /** Protocol stack so far (e.g. ['eth', 'ethertype', 'ip']). */
@@ -804,6 +837,7 @@ export function dissectFrame(
     byField: b.byField,
     layers: b.layers,
     malformed: b.malformed,
+    ...(b.nested?.length ? { nestedLayers: b.nested } : {}),
   };
 }
 

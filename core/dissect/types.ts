@@ -80,6 +80,11 @@ export interface Dissection {
   byField: Map<number, Item[]>;
   /** Protocol abbreviations in order (frame.protocols, e.g. eth:ethertype:ip:tcp:http). */
   layers: string[];
+  /**
+   * Indices in `layers` of the layers whose item sits inside another layer's tree (ICMP's echo Data, IPv6's
+   * extension headers): in frame.protocols, but not levels of the protocol hierarchy.
+   */
+  nestedLayers?: readonly number[];
   /** True when any dissector reported malformed data. */
   malformed: boolean;
 }

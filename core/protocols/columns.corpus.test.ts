@@ -6,43 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { openCapture, tlsKeyLog } from '../capture/index.js';
 import { CaptureState, dissectFrame } from '../dissect/engine.js';
-import { capturePath, hasCorpus, oracleCaptures, oracleFile, readTsv } from '../testing/corpus.js';
+import { capturePath, hasCorpus, oracleCaptures, oracleFile, OURS, readTsv } from '../testing/corpus.js';
 import './index.js';
-
-/** Protocol column values of the protocols we dissect. */
-const OURS = new Set([
-  'ARP',
-  'Inverse ARP',
-  'RARP',
-  'IPv4',
-  'IPv6',
-  'ICMP',
-  'ICMPv6',
-  'UDP',
-  'TCP',
-  'HTTP',
-  'DNS',
-  'MDNS',
-  'LLMNR',
-  'NTP',
-  'DHCP',
-  'VLAN',
-  'TLSv1',
-  'TLSv1.1',
-  'TLSv1.2',
-  'TLSv1.3',
-  'SSL',
-  'SSLv3',
-  'WebSocket',
-  'SSDP',
-  'SMTP',
-  'SMTP/IMF',
-  '802.11',
-  'EAP',
-  'EAPOL',
-  'QUIC',
-  'HTTP3',
-]);
 
 interface Tally {
   frames: number;

@@ -37,7 +37,14 @@ function sub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: n
   return { s, ns };
 }
 
-const NOT_IN_PROTOCOLS = new Set(['_ws.malformed', '_ws.short', '_ws.expert', 'pkt_comment', 'eap']);
+const NOT_IN_PROTOCOLS = new Set([
+  '_ws.malformed',
+  '_ws.short',
+  '_ws.expert',
+  'pkt_comment',
+  'eap',
+  'tcp.segments',
+]);
 
 function dissectFrame(root: DissectCtx): void {
   const m = root.frame;
@@ -67,7 +74,8 @@ function dissectFrame(root: DissectCtx): void {
     : undefined;
   ctx.handoff('wtap_encap', m.linkType, 0);
   if (protocolsItem) {
-    // tshark 4.0 leaves packet comments and EAP out of this list (its protocol hierarchy still counts them).
+    // tshark 4.0 leaves packet comments, EAP and the reassembled-segments line out of this list (its protocol
+    // hierarchy still counts them).
     const stack = ctx.layers.filter((l) => !NOT_IN_PROTOCOLS.has(l));
     protocolsItem.value = stack.join(':');
     protocolsItem.label = `[Protocols in frame: ${protocolsItem.value}]`;

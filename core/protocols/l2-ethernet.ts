@@ -483,7 +483,7 @@ defineProtocol({
 defineProtocol({
   abbrev: 'raw',
   name: 'Raw packet data',
-  registerIn: { wtap_encap: [LINKTYPE.RAW, LINKTYPE.IPV4, LINKTYPE.IPV6, 12, 14] },
+  registerIn: { wtap_encap: [LINKTYPE.RAW, 12, 14] },
   dissect(ctx) {
     ctx.setLabel(ctx.top, 'Raw packet data');
     ctx.setLength(ctx.top, 0);

@@ -1,15 +1,19 @@
 /** IPv4, IPv6 (with common extension headers), ICMP and ICMPv6. */
 import {
+  absTime,
   bool,
   bytes as bytesField,
   ether,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
+  proto,
+  relTime,
   str,
   uint,
   type FieldDef,
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { LINKTYPE } from '../capture/linktypes.js';
 import { formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 
 export const IP_PROTOS: Record<number, string> = {
@@ -198,7 +202,8 @@ function ipv4Values(ctx: DissectCtx): V4Header | undefined {
 export const ipv4 = defineProtocol({
   abbrev: 'ip',
   name: 'Internet Protocol Version 4',
-  registerIn: { ethertype: 0x0800, 'ip.proto': 4 },
+  // Raw IPv4 files (link type 228) start with the IP header: no "Raw packet data" layer, as in Wireshark.
+  registerIn: { ethertype: 0x0800, 'ip.proto': 4, wtap_encap: LINKTYPE.IPV4 },
   dissect(ctx) {
     // With none of the header's items recorded (the list, most filters) only the values are read.
     const h = ctx.wantsAny(IPV4_ITEMS) ? ipv4Header(ctx) : ipv4Values(ctx);
@@ -247,10 +252,23 @@ const f6 = {
   srcHost: str('ipv6.src_host', 'Source Host'),
   dstHost: str('ipv6.dst_host', 'Destination Host'),
   host: str('ipv6.host', 'Source or Destination Host'),
-  extNxt: uint('ipv6.opt.nxt', 'Next Header', 8, { strings: IP_PROTOS }),
-  fragOffset: uint('ipv6.fragment.offset', 'Offset', 16),
-  fragMore: bool('ipv6.fragment.more', 'More Fragments'),
-  fragId: uint('ipv6.fragment.id', 'Identification', 32, { base: 'hex' }),
+  fragOffset: uint('ipv6.fraghdr.offset', 'Offset', 16),
+  fragMore: bool('ipv6.fraghdr.more', 'More Fragments'),
+  fragId: uint('ipv6.fraghdr.ident', 'Identification', 32, { base: 'hex' }),
+};
+
+/** IPv6 extension headers: each is a protocol of its own in Wireshark (a layer of frame.protocols). */
+const ext = (abbrev: string, name: string, nxtName = 'Next Header') => ({
+  proto: proto(abbrev, name),
+  nxt: uint(`${abbrev}.nxt`, nxtName, 8, { strings: IP_PROTOS }),
+  len: uint(`${abbrev}.len`, 'Length', 8),
+  lenOct: uint(`${abbrev}.len_oct`, 'Length', 16),
+});
+const IPV6_EXT: Record<number, ReturnType<typeof ext>> = {
+  0: ext('ipv6.hopopts', 'IPv6 Hop-by-Hop Option'),
+  43: ext('ipv6.routing', 'Routing Header for IPv6'),
+  44: ext('ipv6.fraghdr', 'Fragment Header for IPv6', 'Next header'),
+  60: ext('ipv6.dstopts', 'Destination Options for IPv6'),
 };
 
 const IPV6_ITEMS = [
@@ -271,7 +289,7 @@ const IPV6_ITEMS = [
 export const ipv6 = defineProtocol({
   abbrev: 'ipv6',
   name: 'Internet Protocol Version 6',
-  registerIn: { ethertype: 0x86dd, 'ip.proto': 41 },
+  registerIn: { ethertype: 0x86dd, 'ip.proto': 41, wtap_encap: LINKTYPE.IPV6 },
   dissect(ctx) {
     const v = ctx.view;
     // The header's items only when one is recorded (the values are read either way, for the bounds checks).
@@ -314,12 +332,15 @@ export const ipv6 = defineProtocol({
       guard++
     ) {
       const next = v.u8(off);
+      const e = IPV6_EXT[nxt];
+      const len = nxt === 44 ? 8 : (v.u8(off + 1) + 1) * 8;
+      const item = ctx.layerItem(e.proto, off, len, undefined, ctx.top);
+      ctx.add(e.nxt, off, 1, next, { parent: item });
       if (nxt === 44) {
         const fo = v.u16be(off + 2);
-        ctx.add(f6.fragOffset, off + 2, 2, fo >> 3);
-        ctx.add(f6.fragMore, off + 3, 1, (fo & 1) !== 0);
-        ctx.add(f6.fragId, off + 4, 4, v.u32be(off + 4));
-        ctx.add(f6.extNxt, off, 1, next);
+        ctx.add(f6.fragOffset, off + 2, 2, fo >> 3, { parent: item });
+        ctx.add(f6.fragMore, off + 3, 1, (fo & 1) !== 0, { parent: item });
+        ctx.add(f6.fragId, off + 4, 4, v.u32be(off + 4), { parent: item });
         off += 8;
         nxt = next;
         if (fo >> 3 !== 0 || fo & 1) {
@@ -333,8 +354,12 @@ export const ipv6 = defineProtocol({
         }
         continue;
       }
-      const len = (v.u8(off + 1) + 1) * 8;
-      ctx.add(f6.extNxt, off, 1, next);
+      ctx.add(e.len, off + 1, 1, v.u8(off + 1), { parent: item });
+      ctx.add(e.lenOct, off + 1, 1, len, {
+        parent: item,
+        generated: true,
+        label: () => `[Length: ${len} bytes]`,
+      });
       off += len;
       nxt = next;
     }
@@ -379,7 +404,8 @@ const fi = {
   seqLe: uint('icmp.seq_le', 'Sequence Number (LE)', 16, { base: 'dec_hex' }),
   respIn: uint('icmp.resp_in', 'Response frame', 32),
   respTo: uint('icmp.resp_to', 'Request frame', 32),
-  data: bytesField('icmp.data', 'Data'),
+  dataTime: absTime('icmp.data_time', 'Timestamp from icmp data'),
+  dataTimeRelative: relTime('icmp.data_time_relative', 'Timestamp from icmp data (relative)'),
 };
 
 interface EchoState {
@@ -457,7 +483,8 @@ export const icmp = defineProtocol({
       let info = `${name}${type === 0 ? '  ' : ''}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${leSeq}, ttl=${ttlOf(ctx)}`;
       info += echoPair(ctx, 'icmp', type === 8, id, seq, fi.respIn, fi.respTo);
       ctx.columns.info = info;
-      if (v.length > 8) ctx.add(fi.data, 8, v.length - 8, v.slice(8, v.length - 8));
+      const at = echoTimestamp(ctx);
+      ctx.data(at, v.length - at, ctx.top);
       return;
     }
     let info = name;
@@ -471,6 +498,38 @@ export const icmp = defineProtocol({
     }
   },
 });
+
+/**
+ * ping(8) puts its send time (a timeval, either byte order) at the start of the echoed data: Wireshark shows it
+ * when it lies within a day of the packet's own time, and the Data layer starts after it. Returns where the
+ * Data layer (in ICMP's tree; tshark has no icmp.data field) begins.
+ */
+function echoTimestamp(ctx: DissectCtx): number {
+  const v = ctx.view;
+  if (v.length < 16) return 8;
+  const now = ctx.frame.tsSec;
+  // Wireshark's abs((guint32)(secs - now)): the difference as a signed 32-bit number.
+  const off = (s: number, us: number) => Math.abs((s - now) | 0) >= 86_400 || us >= 1_000_000;
+  let s = v.u32be(8);
+  let us = v.u32be(12);
+  if (off(s, us)) {
+    s = v.u32le(8);
+    us = v.u32le(12);
+    if (off(s, us)) return 8;
+  }
+  ctx.add(fi.dataTime, 8, 8, { s, ns: us * 1000 });
+  let rs = ctx.frame.tsSec - s;
+  let rns = ctx.frame.tsNsec - us * 1000;
+  if (rns < 0 && rs > 0) {
+    rs -= 1;
+    rns += 1e9;
+  } else if (rns > 0 && rs < 0) {
+    rs += 1;
+    rns -= 1e9;
+  }
+  ctx.add(fi.dataTimeRelative, 8, 8, { s: rs, ns: rns }, { generated: true });
+  return 16;
+}
 
 /** Dissects the datagram quoted by an ICMP error without letting it change the frame's columns. */
 function quoted(ctx: DissectCtx, ethertype: number, off: number): void {
@@ -593,6 +652,7 @@ defineProtocol({
       ctx.add(f6i.echoSeq, 6, 2, seq);
       info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${(ctx.pinfo.data.get('ipv6.hlim') as number | undefined) ?? ''}`;
       info += echoPair(ctx, 'icmpv6', type === 128, id, seq, f6i.respIn, f6i.respTo);
+      ctx.data(8, v.length - 8, ctx.top);
     } else if (type === 135 && v.length >= 24) {
       const t = v.slice(8, 16);
       ctx.add(f6i.ndTarget, 8, 16, t);

@@ -1302,7 +1302,8 @@ function runOp(
       const nfrags = op.nfrags;
       if (ctx.fullTree) {
         const frags = op.frags.slice(0, nfrags);
-        const segItem = ctx.add(f.segments, 0, 0, null, {
+        // At the top level, before the layer the segments carried, as Wireshark shows it.
+        const segItem = ctx.topItem(f.segments, null, {
           generated: true,
           label: () =>
             `[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}]`,

@@ -519,6 +519,16 @@ function textLines(body: DissectCtx, top: Item, ct: string): void {
     );
 }
 
+/** A Compuserve GIF layer over `body` when it starts with a GIF signature; returns the version, or ''. */
+function gifLayer(body: DissectCtx): string {
+  const b = body.view.bytes;
+  const ver = b.length >= 6 ? String.fromCharCode(...b.subarray(0, 6)) : '';
+  if (ver !== 'GIF89a' && ver !== 'GIF87a') return '';
+  const it = body.layerItem(media.gif, 0, b.length, `Compuserve GIF, Version: ${ver}`);
+  body.add(media.gifVersion, 0, 6, ver, { parent: it });
+  return ver;
+}
+
 function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): void {
   const ct = contentType.split(';')[0].trim().toLowerCase();
   const b = body.view.bytes;
@@ -528,10 +538,8 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
     return body.layerItem(field, 0, b.length);
   };
   if (ct === 'image/gif') {
-    const ver = b.length >= 6 ? String.fromCharCode(...b.subarray(0, 6)) : '';
-    if (ver === 'GIF89a' || ver === 'GIF87a') {
-      const it = body.layerItem(media.gif, 0, b.length, `Compuserve GIF, Version: ${ver}`);
-      body.add(media.gifVersion, 0, 6, ver, { parent: it });
+    const ver = gifLayer(body);
+    if (ver) {
       ctx.columns.info += ` (${ver})`;
       return;
     }
@@ -555,7 +563,12 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
   // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.
   if (ct === 'application/octet-stream') return body.data(0, b.length);
   if (ct === 'application/xml') return void add(media.xml, '(application/xml)');
-  if (ct) add(media.media, `(${ct})`);
+  // A type no dissector takes (or none at all): HTTP's heuristic dissectors come first (GIF's finds its
+  // signature), then the media layer — or, without a Content-Type, a Data layer in HTTP's tree.
+  const ver = gifLayer(body);
+  if (ver) ctx.columns.info += ` (${ver})`;
+  else if (ct) add(media.media, `(${ct})`);
+  else body.data(0, b.length, ctx.top);
 }
 
 export const http = defineProtocol({
@@ -823,8 +836,12 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
   if (cl !== undefined) datalen = Math.min(datalen, cl);
   if (datalen > 0) {
     const body = v.slice(o, datalen);
-    if (shown) ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
-    else if (msgIndex === 0) ctx.pinfo.data.set('tcp.swallowed', true);
+    if (shown) {
+      ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
+      // Wireshark offers the data to HTTP's heuristic dissectors (GIF's finds its signature), then to "data".
+      const data = ctx.sub(o, datalen);
+      if (!gifLayer(data)) data.data(0, datalen, ctx.top);
+    } else if (msgIndex === 0) ctx.pinfo.data.set('tcp.swallowed', true);
     if (!ctx.visited) {
       const at = shown ? undefined : { src: ctx.src, off: ctx.base + o, len: datalen };
       pushObject(ctx, st, ctx.frame.number, last, contentType, body, at);

@@ -24,6 +24,55 @@ function arp(op: number, sha: string, spa: string, tha: string, tpa: string): Ui
   return ethernet(mac(BROADCAST), mac(sha), 0x0806, body);
 }
 
+/** An ICMP (or, with `pseudo`, ICMPv6) echo message with its checksum. */
+function echo(type: number, data: Uint8Array, seq: number, pseudo?: Uint8Array): Uint8Array {
+  const m = new Uint8Array(8 + data.length);
+  m.set([type, 0, 0, 0, 0x12, 0x34, 0, seq]);
+  m.set(data, 8);
+  // RFC 1071: the one's complement of the one's-complement sum (with ICMPv6's pseudo-header first).
+  const all = pseudo ? new Uint8Array([...pseudo, ...m]) : m;
+  let c = 0;
+  for (let i = 0; i < all.length; i += 2) c += (all[i] << 8) | (all[i + 1] ?? 0);
+  while (c > 0xffff) c = (c & 0xffff) + (c >>> 16);
+  const ck = ~c & 0xffff;
+  m[2] = ck >> 8;
+  m[3] = ck & 255;
+  return m;
+}
+
+/** A timeval (seconds, microseconds) followed by ping's pattern bytes, as ping(8) sends. */
+function timeval(s: number, us: number, le = false): Uint8Array {
+  const b = new Uint8Array(16 + 24);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, s, le);
+  dv.setUint32(4, us, le);
+  for (let i = 8; i < b.length; i++) b[i] = i;
+  return b;
+}
+
+/** IPv6 with a hop-by-hop header (PadN, Router Alert) before an ICMPv6 echo request. */
+function ipv6HopByHop(): Uint8Array {
+  const src = hex('fe800000000000000000000000000001');
+  const dst = hex('ff020000000000000000000000000001');
+  const body = hex('0102030405060708');
+  const pseudoLen = 8 + body.length;
+  const pseudo = new Uint8Array(40);
+  pseudo.set(src, 0);
+  pseudo.set(dst, 16);
+  pseudo[35] = pseudoLen;
+  pseudo[39] = 58;
+  const icmp = echo(128, body, 1, pseudo);
+  const hop = hex('3a00' + '0100' + '05020000');
+  const h = new Uint8Array(40);
+  h[0] = 0x60;
+  h[5] = hop.length + icmp.length;
+  h[6] = 0;
+  h[7] = 1;
+  h.set(src, 8);
+  h.set(dst, 24);
+  return ethernet(mac('33:33:00:00:00:01'), mac(CLIENT.mac), 0x86dd, new Uint8Array([...h, ...hop, ...icmp]));
+}
+
 function packets(): SynthPacket[] {
   const host = '02:00:0a:00:fc:c0';
   const frames: Uint8Array[] = [
@@ -48,6 +97,15 @@ function packets(): SynthPacket[] {
     l2(hex('0500001c000100004011a4c80a0000010a00000204d2003500080000')),
     l2(hex('9500001c000100004011a4c80a0000010a00000204d2003500080000')),
     l2(hex('4400001c000100004011a4c80a0000010a00000204d2003500080000')),
+  );
+  // Echo data that starts with ping's send time (big- or little-endian), one too far from the packet's time.
+  const ts = 1_700_000_000 + frames.length;
+  frames.push(
+    l2(ipv4(a, b, 1, echo(8, timeval(ts - 1, 250_000), 7))),
+    l2(ipv4(b, a, 1, echo(0, timeval(ts - 1, 250_000), 7))),
+    l2(ipv4(a, b, 1, echo(8, timeval(ts + 1, 250_000, true), 8))),
+    l2(ipv4(a, b, 1, echo(8, timeval(ts - 90_000, 5), 9))),
+    ipv6HopByHop(),
   );
   const out: SynthPacket[] = frames.map((data, i) => ({ data, tsSec: 1_700_000_000 + i, tsNsec: 0 }));
   const enc = new TextEncoder();
@@ -96,6 +154,15 @@ const FILTERS = [
   'udpencap',
   'json',
   'frame.protocols contains "esp"',
+  'icmp.data_time',
+  'icmp.data_time_relative > 1',
+  'icmp.data_time_relative < 1',
+  'icmp.resp_to',
+  'icmp && data.len == 40',
+  'icmp && data.len == 32',
+  'ipv6.hopopts.nxt == 58 && ipv6.hopopts.len_oct == 8',
+  'icmpv6 && data.len == 8',
+  'frame.protocols == "eth:ethertype:ipv6:ipv6.hopopts:icmpv6:data"',
 ];
 
 describe.skipIf(!hasTshark)('generated corner cases vs tshark', () => {

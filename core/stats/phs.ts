@@ -13,9 +13,12 @@ export class PhsBuilder {
   add(d: Dissection): void {
     let node = this.root;
     const len = d.frame.origLen;
-    // tshark builds the hierarchy from the frame's protocol list (frame.protocols), less the 'ethertype' marker.
-    for (const name of d.layers) {
-      if (name === 'ethertype' || name === '_ws.expert') continue;
+    // tshark builds the hierarchy from the frame's top-level tree items: its protocol list (frame.protocols) less
+    // the 'ethertype' marker and the layers nested in another's tree, plus the reassembled-segments line.
+    const nested = d.nestedLayers;
+    for (let i = 0; i < d.layers.length; i++) {
+      const name = d.layers[i];
+      if (name === 'ethertype' || name === '_ws.expert' || nested?.includes(i)) continue;
       let child = node.children.find((c) => c.name === name);
       if (!child) node.children.push((child = { name, frames: 0, bytes: 0, children: [] }));
       child.frames++;

@@ -47,3 +47,38 @@ export function allCaptures(): string[] {
   }
   return out;
 }
+
+/** Protocol column values of the protocols we dissect. */
+export const OURS = new Set([
+  'ARP',
+  'Inverse ARP',
+  'RARP',
+  'IPv4',
+  'IPv6',
+  'ICMP',
+  'ICMPv6',
+  'UDP',
+  'TCP',
+  'HTTP',
+  'DNS',
+  'MDNS',
+  'LLMNR',
+  'NTP',
+  'DHCP',
+  'VLAN',
+  'TLSv1',
+  'TLSv1.1',
+  'TLSv1.2',
+  'TLSv1.3',
+  'SSL',
+  'SSLv3',
+  'WebSocket',
+  'SSDP',
+  'SMTP',
+  'SMTP/IMF',
+  '802.11',
+  'EAP',
+  'EAPOL',
+  'QUIC',
+  'HTTP3',
+]);
