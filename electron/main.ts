@@ -13,7 +13,7 @@ import {
   type MenuItemConstructorOptions,
 } from 'electron';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWorkerService } from '../core/session/worker-service.js';
 import type { Service } from '../core/session/service.js';
@@ -85,19 +85,22 @@ async function chooseAndOpen(): Promise<void> {
   if (!r.canceled && r.filePaths[0]) await openCapture(r.filePaths[0]);
 }
 
-async function exportObjects(): Promise<void> {
+/** File > Export Objects > HTTP… / IMF…: every object of that list into a chosen folder, with its report. */
+async function exportObjects(protocol: 'http' | 'imf'): Promise<void> {
   if (!win || !service) return;
   const r = await dialog.showOpenDialog(win, {
-    title: 'Export objects to…',
+    title: protocol === 'imf' ? 'Export e-mails to…' : 'Export HTTP objects to…',
     properties: ['openDirectory', 'createDirectory'],
   });
   if (r.canceled || !r.filePaths[0]) return;
   try {
-    const res = await service.call('exportObjects', { dir: r.filePaths[0] });
+    const res = await service.call('exportObjects', { dir: r.filePaths[0], protocol });
+    const reports = (res.reports ?? []).map((p) => basename(p)).join(', ');
     await dialog.showMessageBox(win, {
       message:
-        `Exported ${res.written.length} object(s) to ${res.dir}` +
-        (res.failed.length ? `; ${res.failed.length} failed` : ''),
+        `Exported ${res.written.length} ${protocol === 'imf' ? 'e-mail' : 'object'}(s) to ${res.dir}` +
+        (res.failed.length ? `; ${res.failed.length} failed` : '') +
+        (reports ? ` (report: ${reports})` : ''),
     });
   } catch (e) {
     dialog.showErrorBox('Export failed', e instanceof Error ? e.message : String(e));
@@ -232,7 +235,13 @@ function menuTemplate(): MenuItemConstructorOptions[] {
         },
         { type: 'separator' },
         { label: 'Export Specified Packets…', click: () => void exportPackets() },
-        { label: 'Export Objects…', click: () => void exportObjects() },
+        {
+          label: 'Export Objects',
+          submenu: [
+            { label: 'HTTP…', click: () => void exportObjects('http') },
+            { label: 'IMF…', click: () => void exportObjects('imf') },
+          ],
+        },
         { label: 'Report…', click: () => void writeReport() },
         { type: 'separator' },
         { role: 'quit' },
