@@ -4,7 +4,16 @@
  * export reads. Messages spanning several TCP segments ask TCP for more data through 'tcp.desegment'.
  */
 import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'node:zlib';
-import { bool, bytes as bytesField, frameNum, relTime, str, uint, proto } from '../fields/registry.js';
+import {
+  bool,
+  bytes as bytesField,
+  frameNum,
+  relTime,
+  str,
+  uint,
+  proto,
+  type FieldDef,
+} from '../fields/registry.js';
 import {
   declareMarkers,
   declareWithin,
@@ -86,10 +95,13 @@ const f = {
   responseIn: frameNum('http.response_in', 'Response in frame'),
   requestIn: frameNum('http.request_in', 'Request in frame'),
   prevRequestIn: frameNum('http.prev_request_in', 'Prev request in frame'),
+  prevResponseIn: frameNum('http.prev_response_in', 'Prev response in frame'),
+  nextRequestIn: frameNum('http.next_request_in', 'Next request in frame'),
+  nextResponseIn: frameNum('http.next_response_in', 'Next response in frame'),
   responseForUri: str('http.response_for.uri', 'Request URI'),
   time: relTime('http.time', 'Time since request'),
-  requestNumber: uint('http.request_number', 'HTTP request', 32),
-  responseNumber: uint('http.response_number', 'HTTP response', 32),
+  requestNumber: uint('http.request_number', 'Request number', 32),
+  responseNumber: uint('http.response_number', 'Response number', 32),
   fileData: bytesField('http.file_data', 'File Data'),
   chunkSize: uint('http.chunk_size', 'Chunk size', 32),
   chunkedResponse: none0('http.chunked_response', 'HTTP chunked response'),
@@ -97,8 +109,12 @@ const f = {
 // What comes after a message's header lines comes with its marker (the frame summary tells requests from
 // responses). The first line's own fields do not: a head cut by the snaplen has them but no marker, as in tshark.
 declareMarkers([f.request, f.notification, f.response]);
-declareWithin([f.request, f.notification], [f.fullUri, f.responseIn]);
-declareWithin([f.response], [f.requestIn, f.time, f.responseForUri]);
+declareWithin([f.request, f.notification], [f.fullUri, f.responseIn, f.requestNumber]);
+declareWithin(
+  [f.response],
+  [f.requestIn, f.time, f.responseForUri, f.responseNumber, f.prevResponseIn, f.nextResponseIn],
+);
+declareWithin([f.request, f.response], [f.prevRequestIn, f.nextRequestIn]);
 /**
  * Internal flags (not Wireshark fields, never shown): a request or status line is in the frame, even in a head the
  * snaplen cut before its request/response flag. A filter on the first line's fields (`http.request.method ==
@@ -184,7 +200,24 @@ export interface HttpObjectRecord {
   at?: { src: number; off: number; len: number };
 }
 
+/**
+ * Wireshark's request/response list of a connection (push_req/push_res): a request always starts an entry, a
+ * response fills the last entry unless that one has a response already. Numbers the messages ("HTTP request
+ * 2/3") and links them to the previous and next ones.
+ */
+interface ReqRes {
+  number: number;
+  reqFrame: number;
+  resFrame: number;
+  prev?: ReqRes;
+  next?: ReqRes;
+  /** The connection's list: its count is the "/N" (what the first pass has seen so far, then the total). */
+  conv: { count: number; tail?: ReqRes };
+}
+
 interface HttpState {
+  /** Request/response lists per connection (TCP stream, or UDP address and port pair). */
+  reqRes: Map<string, { count: number; tail?: ReqRes }>;
   /** Pending requests per TCP stream (FIFO), for pairing responses. */
   pending: Map<number, HttpRequestInfo[]>;
   /** Last request per TCP stream (names the data of continuation frames). */
@@ -203,6 +236,7 @@ interface HttpState {
 
 export function httpState(ctx: { state: DissectCtx['state'] }): HttpState {
   return ctx.state.get<HttpState>('http', () => ({
+    reqRes: new Map(),
     pending: new Map(),
     lastRequest: new Map(),
     objects: [],
@@ -828,7 +862,18 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
     if (saw && o + ll + 1 > v.length) throw new BoundsError(v.length, o, ll + 1);
     break;
   }
-  if (requestAt) markMessage(ctx, requestAt.method, requestAt.off, ctx.top);
+  if (requestAt) {
+    markMessage(ctx, requestAt.method, requestAt.off, ctx.top);
+    const rr =
+      requestAt.method === 'NOTIFY'
+        ? undefined
+        : reqRes(ctx, true, stream, msgKey(ctx.frame.number, msgIndex));
+    if (rr)
+      ctx.add(f.requestNumber, requestAt.off, 0, rr.number, {
+        generated: true,
+        label: () => `[HTTP request ${rr.number}/${rr.conv.count}]`,
+      });
+  }
   // Wireshark's HTTP tree exists only for a connection that carried a request or for data with a header or
   // blank line: a bare body on a fresh connection is still exported, but the frame shows no HTTP layer.
   const shown = last !== undefined || saw;
@@ -998,38 +1043,38 @@ function dissectMessage(
   // A head cut where tshark throws ends there; one cut after a line end has no blank line.
   if (cut) return;
   if (!partial) ctx.text('\\r\\n', p.headerEnd - 2, 2, top);
+  // A notification (NOTIFY) joins no request/response list and links to none, as in Wireshark.
+  const rr = p.method === 'NOTIFY' ? undefined : reqRes(ctx, p.isRequest, stream, msgKey(n, msgIndex));
+  const link = (field: FieldDef, frame: number | undefined) => {
+    if (frame) ctx.add(field, off, 0, frame, { ...o, generated: true });
+  };
   if (p.isRequest) {
     // Wireshark builds the full URI only for a request with a Host header (even an empty one).
     if (ctx.wants(f.fullUri) && header(p, 'host') !== undefined) {
       const full = p.uri!.startsWith('http://') ? p.uri! : `http://${host}${p.uri}`;
       ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
     }
+    if (rr) {
+      ctx.add(f.requestNumber, off, 0, rr.number, {
+        ...o,
+        generated: true,
+        label: () => `[HTTP request ${rr.number}/${rr.conv.count}]`,
+      });
+      link(f.prevRequestIn, rr.prev?.reqFrame);
+    }
     const respIn = ctx.wants(f.responseIn)
       ? ctx.state.getFrame<number>('http.resp_in', msgKey(n, msgIndex))
       : undefined;
     if (respIn !== undefined) ctx.add(f.responseIn, off, 0, respIn, { ...o, generated: true });
-  } else if (req) {
-    if (!ctx.visited) {
-      // The request learns where its response is (for the tree when it is re-dissected).
-      for (let m = 0; m < 64; m++) {
-        if (
-          ctx.state.getFrame('http.reqnum', msgKey(req.frame, m)) !== undefined &&
-          ctx.state.getFrame('http.resp_in', msgKey(req.frame, m)) === undefined
-        ) {
-          ctx.state.setFrame('http.resp_in', msgKey(req.frame, m), n);
-          break;
-        }
-      }
-    }
-    ctx.add(f.requestIn, off, 0, req.frame, { ...o, generated: true });
-    let ds = ctx.frame.tsSec - req.ts.s;
-    let dns = ctx.frame.tsNsec - req.ts.ns;
-    if (dns < 0) {
-      dns += 1e9;
-      ds--;
-    }
-    ctx.add(f.time, off, 0, { s: ds, ns: dns }, { ...o, generated: true });
-    ctx.add(f.responseForUri, off, 0, `http://${req.host}${req.uri}`, { ...o, generated: true });
+    link(f.nextRequestIn, rr?.next?.reqFrame);
+  } else {
+    if (rr)
+      ctx.add(f.responseNumber, off, 0, rr.number, {
+        ...o,
+        generated: true,
+        label: () => `[HTTP response ${rr.number}/${rr.conv.count}]`,
+      });
+    responseLinks(ctx, req, rr, link, off, o);
   }
   if (
     !p.isRequest &&
@@ -1073,6 +1118,74 @@ function dissectMessage(
   }
   const ct = header(p, 'content-type') ?? '';
   mediaLayer(ctx, bodyCtx, ct);
+}
+
+/**
+ * The message's entry in its connection's request/response list: made on the first pass (Wireshark's push_req
+ * and push_res: a request starts an entry, a response fills the last one unless it has a response), read back
+ * when the frame is dissected again.
+ */
+function reqRes(ctx: DissectCtx, isRequest: boolean, stream: number, key: number): ReqRes | undefined {
+  if (ctx.visited) return ctx.state.getFrame<ReqRes>('http.reqres', key);
+  const st = httpState(ctx);
+  // Per connection: the TCP stream, or (SSDP over UDP) the address and port pair, either way round.
+  const pi = ctx.pinfo;
+  const a = `${pi.netSrc}/${pi.srcPort}`;
+  const b = `${pi.netDst}/${pi.dstPort}`;
+  const id = pi.ptype === 'tcp' ? `tcp ${stream}` : a < b ? `${a} ${b}` : `${b} ${a}`;
+  let conv = st.reqRes.get(id);
+  if (!conv) st.reqRes.set(id, (conv = { count: 0 }));
+  let e = conv.tail;
+  if (isRequest || !e || e.resFrame > 0) {
+    e = { number: ++conv.count, reqFrame: 0, resFrame: 0, prev: conv.tail, conv };
+    if (conv.tail) conv.tail.next = e;
+    conv.tail = e;
+  }
+  if (isRequest) e.reqFrame = ctx.frame.number;
+  else e.resFrame = ctx.frame.number;
+  ctx.state.setFrame('http.reqres', key, e);
+  return e;
+}
+
+/**
+ * A response's generated items in Wireshark's order: time since its request, the previous request and response,
+ * its request, the next request and response, and the request URI. `req` is the request it answers.
+ */
+function responseLinks(
+  ctx: DissectCtx,
+  req: HttpRequestInfo | undefined,
+  rr: ReqRes | undefined,
+  link: (field: FieldDef, frame: number | undefined) => void,
+  off: number,
+  o: { parent: Item },
+): void {
+  if (req && !ctx.visited) {
+    // The request learns where its response is (for the tree when it is re-dissected).
+    for (let m = 0; m < 64; m++) {
+      if (
+        ctx.state.getFrame('http.reqnum', msgKey(req.frame, m)) !== undefined &&
+        ctx.state.getFrame('http.resp_in', msgKey(req.frame, m)) === undefined
+      ) {
+        ctx.state.setFrame('http.resp_in', msgKey(req.frame, m), ctx.frame.number);
+        break;
+      }
+    }
+  }
+  if (req) {
+    let ds = ctx.frame.tsSec - req.ts.s;
+    let dns = ctx.frame.tsNsec - req.ts.ns;
+    if (dns < 0) {
+      dns += 1e9;
+      ds--;
+    }
+    ctx.add(f.time, off, 0, { s: ds, ns: dns }, { ...o, generated: true });
+  }
+  link(f.prevRequestIn, rr?.prev?.reqFrame);
+  link(f.prevResponseIn, rr?.prev?.resFrame);
+  if (req) ctx.add(f.requestIn, off, 0, req.frame, { ...o, generated: true });
+  link(f.nextRequestIn, rr?.next?.reqFrame);
+  link(f.nextResponseIn, rr?.next?.resFrame);
+  if (req) ctx.add(f.responseForUri, off, 0, `http://${req.host}${req.uri}`, { ...o, generated: true });
 }
 
 /** The hidden flag saying what a message is: NOTIFY (SSDP, GENA) is a notification, not a request. */
