@@ -1,6 +1,8 @@
 /**
  * HTTP's request/response list as tshark -T fields reads it in one pass: http.request_number,
- * http.response_number and the previous/next request and response links, on every oracle capture with HTTP.
+ * http.response_number, the previous/next request and response links, the request a response answers and its
+ * URI, the header lines (http.request.line, http.response.line) and query parameters, on every oracle capture
+ * with HTTP or SSDP.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +18,16 @@ const FIELDS = [
   'http.prev_response_in',
   'http.next_request_in',
   'http.next_response_in',
+  'http.request_in',
+  'http.response_in',
+  'http.response_for.uri',
+  'http.request.line',
+  'http.response.line',
+  'http.request.uri.query.parameter',
 ];
+
+/** A value as tshark -T fields prints it: line ends escaped. */
+const fieldsText = (v: unknown) => String(v).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 
 describe.skipIf(!hasCorpus || !hasTshark)('HTTP request/response links vs tshark', () => {
   it('numbers and links every message as tshark does', { timeout: 120_000 }, async () => {
@@ -35,7 +46,9 @@ describe.skipIf(!hasCorpus || !hasTshark)('HTTP request/response links vs tshark
       const s = new CaptureSession({ hash: false });
       await s.open(capturePath(name));
       s.scan(0, s.total, selection, (i, d) => {
-        const mine = defs.map((def) => (d.byField.get(def.id) ?? []).map((it) => String(it.value)).join(','));
+        const mine = defs.map((def) =>
+          (d.byField.get(def.id) ?? []).map((it) => fieldsText(it.value)).join(','),
+        );
         const want = (theirs[i] ?? '').split('\t');
         mine.forEach((m, k) => {
           if (!m && !want[k]) return;

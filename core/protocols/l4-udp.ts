@@ -133,6 +133,8 @@ const d = {
   authoritative: bool('dns.flags.authoritative', 'Authoritative'),
   truncated: bool('dns.flags.truncated', 'Truncated'),
   recdesired: bool('dns.flags.recdesired', 'Recursion desired'),
+  conflict: bool('dns.flags.conflict', 'Conflict'),
+  tentative: bool('dns.flags.tentative', 'Tentative'),
   recavail: bool('dns.flags.recavail', 'Recursion available'),
   z: bool('dns.flags.z', 'Z'),
   authenticated: bool('dns.flags.authenticated', 'Answer authenticated'),
@@ -257,13 +259,18 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
   const fl = ctx.add(d.flags, 2, 2, flags);
   ctx.add(d.response, 2, 2, isResp, { parent: fl });
   ctx.add(d.opcode, 2, 2, opcode, { parent: fl });
-  if (isResp) ctx.add(d.authoritative, 2, 2, (flags & 0x0400) !== 0, { parent: fl });
+  // LLMNR (RFC 4795) has Conflict and Tentative bits where DNS has AA and RD, and none of RA, Z, AD, CD.
+  const llmnr = proto === 'LLMNR';
+  if (llmnr) ctx.add(d.conflict, 2, 2, (flags & 0x0400) !== 0, { parent: fl });
+  else if (isResp) ctx.add(d.authoritative, 2, 2, (flags & 0x0400) !== 0, { parent: fl });
   ctx.add(d.truncated, 2, 2, (flags & 0x0200) !== 0, { parent: fl });
-  ctx.add(d.recdesired, 2, 2, (flags & 0x0100) !== 0, { parent: fl });
-  if (isResp) ctx.add(d.recavail, 2, 2, (flags & 0x0080) !== 0, { parent: fl });
-  ctx.add(d.z, 2, 2, (flags & 0x0040) !== 0, { parent: fl });
-  if (isResp) ctx.add(d.authenticated, 2, 2, (flags & 0x0020) !== 0, { parent: fl });
-  ctx.add(d.checkdisable, 2, 2, (flags & 0x0010) !== 0, { parent: fl });
+  ctx.add(llmnr ? d.tentative : d.recdesired, 2, 2, (flags & 0x0100) !== 0, { parent: fl });
+  if (!llmnr) {
+    if (isResp) ctx.add(d.recavail, 2, 2, (flags & 0x0080) !== 0, { parent: fl });
+    ctx.add(d.z, 2, 2, (flags & 0x0040) !== 0, { parent: fl });
+    if (isResp) ctx.add(d.authenticated, 2, 2, (flags & 0x0020) !== 0, { parent: fl });
+    ctx.add(d.checkdisable, 2, 2, (flags & 0x0010) !== 0, { parent: fl });
+  }
   if (isResp) ctx.add(d.rcode, 2, 2, rcode, { parent: fl });
   const qd = v.u16be(4);
   const an = v.u16be(6);

@@ -20,6 +20,7 @@ import {
   defineProtocol,
   getProtocol,
   lowerLayerIds,
+  wsText,
   type DissectCtx,
 } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
@@ -62,6 +63,7 @@ const f = {
   uri: str('http.request.uri', 'Request URI'),
   uriPath: str('http.request.uri.path', 'Request URI Path'),
   uriQuery: str('http.request.uri.query', 'Request URI Query'),
+  uriQueryParam: str('http.request.uri.query.parameter', 'Request URI Query Parameter'),
   reqVersion: str('http.request.version', 'Request Version'),
   fullUri: str('http.request.full_uri', 'Full request URI'),
   reqLine: str('http.request.line', 'Request line'),
@@ -91,6 +93,16 @@ const f = {
   authorization: str('http.authorization', 'Authorization'),
   cacheControl: str('http.cache_control', 'Cache-Control'),
   upgrade: str('http.upgrade', 'Upgrade'),
+  proxyAuthenticate: str('http.proxy_authenticate', 'Proxy-Authenticate'),
+  proxyAuthorization: str('http.proxy_authorization', 'Proxy-Authorization'),
+  wwwAuthenticate: str('http.www_authenticate', 'WWW-Authenticate'),
+  wsAccept: str('http.sec_websocket_accept', 'Sec-WebSocket-Accept'),
+  wsExtensions: str('http.sec_websocket_extensions', 'Sec-WebSocket-Extensions'),
+  wsKey: str('http.sec_websocket_key', 'Sec-WebSocket-Key'),
+  wsProtocol: str('http.sec_websocket_protocol', 'Sec-WebSocket-Protocol'),
+  wsVersion: str('http.sec_websocket_version', 'Sec-WebSocket-Version'),
+  xForwardedFor: str('http.x_forwarded_for', 'X-Forwarded-For'),
+  http2Settings: str('http.http2_settings', 'HTTP2-Settings'),
   unknownHeader: str('http.unknown_header', 'Unknown header'),
   responseIn: frameNum('http.response_in', 'Response in frame'),
   requestIn: frameNum('http.request_in', 'Request in frame'),
@@ -125,7 +137,10 @@ const head = {
   response: bool('_ws.http.status_line', 'HTTP status line present'),
 };
 declareMarkers([head.request, head.response]);
-declareWithin([head.request], [f.method, f.uri, f.uriPath, f.uriQuery, f.reqVersion, f.reqLine]);
+declareWithin(
+  [head.request],
+  [f.method, f.uri, f.uriPath, f.uriQuery, f.uriQueryParam, f.reqVersion, f.reqLine],
+);
 declareWithin([head.response], [f.respVersion, f.code, f.codeDesc, f.phrase, f.respLine]);
 import { registry } from '../fields/registry.js';
 function none0(abbrev: string, name: string) {
@@ -153,6 +168,16 @@ const HEADER_FIELDS: Record<string, (typeof f)[keyof typeof f]> = {
   authorization: f.authorization,
   'cache-control': f.cacheControl,
   upgrade: f.upgrade,
+  'proxy-authenticate': f.proxyAuthenticate,
+  'proxy-authorization': f.proxyAuthorization,
+  'www-authenticate': f.wwwAuthenticate,
+  'sec-websocket-accept': f.wsAccept,
+  'sec-websocket-extensions': f.wsExtensions,
+  'sec-websocket-key': f.wsKey,
+  'sec-websocket-protocol': f.wsProtocol,
+  'sec-websocket-version': f.wsVersion,
+  'x-forwarded-for': f.xForwardedFor,
+  'http2-settings': f.http2Settings,
 };
 
 // Media layers that add the Info suffix, as in tshark.
@@ -220,6 +245,8 @@ interface HttpState {
   reqRes: Map<string, { count: number; tail?: ReqRes }>;
   /** Pending requests per TCP stream (FIFO), for pairing responses. */
   pending: Map<number, HttpRequestInfo[]>;
+  /** Last full request URI per TCP stream (kept until a later request with a Host header replaces it). */
+  fullUri: Map<number, string>;
   /** Last request per TCP stream (names the data of continuation frames). */
   lastRequest: Map<number, HttpRequestInfo>;
   objects: HttpObjectRecord[];
@@ -237,6 +264,7 @@ interface HttpState {
 export function httpState(ctx: { state: DissectCtx['state'] }): HttpState {
   return ctx.state.get<HttpState>('http', () => ({
     reqRes: new Map(),
+    fullUri: new Map(),
     pending: new Map(),
     lastRequest: new Map(),
     objects: [],
@@ -682,7 +710,10 @@ export const http = defineProtocol({
         const partial = lastPartial;
         if (partial) {
           const st = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
-          dissectMessage(ctx, partial, off, v.length, msgIndex, undefined, st, undefined, true, true);
+          // A response head that gets through its lines (no throw) answers the pending request, as a whole one.
+          const req =
+            partial.isRequest || partial.throwsInHead ? undefined : answeredRequest(ctx, stream, msgIndex);
+          dissectMessage(ctx, partial, off, v.length, msgIndex, req, st, undefined, true, true);
         }
         throw new BoundsError(v.length, 1, v.length);
       }
@@ -829,7 +860,7 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
       const version = sp2 < 0 ? '' : rest.slice(sp2 + 1);
       // Its items as Wireshark's tree has them (the request flag once the lines are through).
       const crlf = next - o > ll ? '\\r\\n' : '';
-      const item = ctx.add(f.reqLine, o, next - o, v.latin1(o, next - o), { label: () => line + crlf });
+      const item = ctx.add(wsText, o, next - o, null, { label: () => line + crlf });
       requestLineItems(ctx, item, o, method, uri, version, o + ll - version.length);
       requestAt ??= { off: o, method };
       if (!ctx.visited) noteRequest(ctx, method, uri, stream);
@@ -988,10 +1019,8 @@ function dissectMessage(
   const firstLen = lineEnd(v, off, v.length) + 1 - off;
   const top = msgIndex === 0 ? ctx.top : ctx.add(getProtocol('http')!.field, off, bodyEnd - off);
   const o = { parent: top };
-  const fl = ctx.add(p.isRequest ? f.reqLine : f.respLine, off, firstLen, `${p.firstLine}\r\n`, {
-    ...o,
-    label: () => `${p.firstLine}\\r\\n`,
-  });
+  // The first line is a text line holding its fields; http.request.line / http.response.line are header lines.
+  const fl = ctx.add(wsText, off, firstLen, null, { ...o, label: () => `${p.firstLine}\\r\\n` });
   const host = header(p, 'host') ?? '';
   if (p.isRequest) {
     // Wireshark adds the request/response flags after the header lines: a head cut short has none.
@@ -1010,15 +1039,26 @@ function dissectMessage(
       const lower = h.name.toLowerCase();
       const field = HEADER_FIELDS[lower];
       const line = `${h.name}: ${h.value}`;
-      if (p.isRequest) ctx.add(f.reqLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
-      else ctx.add(f.respLine, h.off, h.len, `${line}\r\n`, { ...o, hidden: true });
+      // The header line as sent (spaces kept; no line end when the snaplen cut it), and as Wireshark shows it.
+      const raw = v.latin1(h.off, Math.min(h.len, v.length - h.off));
+      const shown = () => raw.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
       if (field) {
-        const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: () => `${line}\\r\\n` });
+        const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: shown });
         if (lower === 'content-length' && /^\d+$/.test(h.value))
           ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it });
-      } else {
-        ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: () => `${line}\\r\\n` });
       }
+      // Every header line is a request (response) line item: hidden beside a header's own field, shown for a
+      // header Wireshark has no field for (http.unknown_header is for other messages, such as NOTIFY).
+      if (p.method === 'NOTIFY') {
+        if (!field) ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: shown });
+      } else
+        ctx.add(
+          p.isRequest ? f.reqLine : f.respLine,
+          h.off,
+          h.len,
+          raw,
+          field ? { ...o, hidden: true } : { ...o, label: shown },
+        );
     }
   const n = ctx.frame.number;
   if (p.isRequest && !ctx.visited) {
@@ -1050,9 +1090,10 @@ function dissectMessage(
   };
   if (p.isRequest) {
     // Wireshark builds the full URI only for a request with a Host header (even an empty one).
-    if (ctx.wants(f.fullUri) && header(p, 'host') !== undefined) {
-      const full = p.uri!.startsWith('http://') ? p.uri! : `http://${host}${p.uri}`;
-      ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
+    if (header(p, 'host') !== undefined) {
+      const full = fullUriOf(p.uri!, host);
+      if (!ctx.visited) st.fullUri.set(stream, full);
+      if (ctx.wants(f.fullUri)) ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
     }
     if (rr) {
       ctx.add(f.requestNumber, off, 0, rr.number, {
@@ -1075,6 +1116,15 @@ function dissectMessage(
         label: () => `[HTTP response ${rr.number}/${rr.conv.count}]`,
       });
     responseLinks(ctx, req, rr, link, off, o);
+    // Wireshark's "Request URI" of a response is the connection's, not the answered request's: the last full URI
+    // (of a request whose Host header got through), else the last request line's URI (cut ones too).
+    const key = msgKey(n, msgIndex);
+    let forUri = ctx.state.getFrame<string>('http.resp_uri', key);
+    if (!ctx.visited) {
+      forUri = st.fullUri.get(stream) ?? st.lastRequest.get(stream)?.uri;
+      if (forUri !== undefined) ctx.state.setFrame('http.resp_uri', key, forUri);
+    }
+    if (forUri !== undefined) ctx.add(f.responseForUri, off, 0, forUri, { ...o, generated: true });
   }
   if (
     !p.isRequest &&
@@ -1149,7 +1199,7 @@ function reqRes(ctx: DissectCtx, isRequest: boolean, stream: number, key: number
 
 /**
  * A response's generated items in Wireshark's order: time since its request, the previous request and response,
- * its request, the next request and response, and the request URI. `req` is the request it answers.
+ * its request, the next request and response. `req` is the request it answers.
  */
 function responseLinks(
   ctx: DissectCtx,
@@ -1185,7 +1235,20 @@ function responseLinks(
   if (req) ctx.add(f.requestIn, off, 0, req.frame, { ...o, generated: true });
   link(f.nextRequestIn, rr?.next?.reqFrame);
   link(f.nextResponseIn, rr?.next?.resFrame);
-  if (req) ctx.add(f.responseForUri, off, 0, `http://${req.host}${req.uri}`, { ...o, generated: true });
+}
+
+/** The request a response answers, taken from the stream's pending ones on the first pass, read back later. */
+function answeredRequest(ctx: DissectCtx, stream: number, msgIndex: number): HttpRequestInfo | undefined {
+  const key = msgKey(ctx.frame.number, msgIndex);
+  if (ctx.visited) return ctx.state.getFrame<HttpRequestInfo>('http.req_of', key);
+  const req = httpState(ctx).pending.get(stream)?.shift();
+  if (req) ctx.state.setFrame('http.req_of', key, req);
+  return req;
+}
+
+/** http.request.full_uri: the URI as it is when absolute, else http://HOST followed by it. */
+function fullUriOf(uri: string, host: string): string {
+  return uri.startsWith('http://') ? uri : `http://${host}${uri}`;
 }
 
 /** The hidden flag saying what a message is: NOTIFY (SSDP, GENA) is a notification, not a request. */
@@ -1207,13 +1270,21 @@ function requestLineItems(
   ctx.add(head.request, off, 0, true, { parent: line, hidden: true });
   ctx.add(f.method, off, method.length, method, o);
   const uo = off + method.length + 1;
-  ctx.add(f.uri, uo, uri.length, uri, o);
+  const uriItem = ctx.add(f.uri, uo, uri.length, uri, o);
+  // Wireshark splits a URI into path, query and its parameters only when it has a query.
   const q = uri.indexOf('?');
-  ctx.add(f.uriPath, uo, q < 0 ? uri.length : q, q < 0 ? uri : uri.slice(0, q), {
-    parent: line,
-    hidden: !ctx.fullTree,
-  });
-  if (q >= 0) ctx.add(f.uriQuery, uo + q + 1, uri.length - q - 1, uri.slice(q + 1), o);
+  if (q >= 0) {
+    ctx.add(f.uriPath, uo, q, uri.slice(0, q), { parent: uriItem });
+    const query = uri.slice(q + 1);
+    const qi = ctx.add(f.uriQuery, uo + q + 1, query.length, query, { parent: uriItem });
+    if (ctx.wants(f.uriQueryParam)) {
+      let at = uo + q + 1;
+      for (const param of query.split('&')) {
+        ctx.add(f.uriQueryParam, at, param.length, param, { parent: qi });
+        at += param.length + 1;
+      }
+    }
+  }
   ctx.add(f.reqVersion, versionOff, version.length, version, o);
 }
 

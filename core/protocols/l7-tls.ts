@@ -47,6 +47,7 @@ const HANDSHAKE: Record<number, string> = {
 const f = {
   record: str('tls.record', 'Record Layer'),
   contentType: uint('tls.record.content_type', 'Content Type', 8, { strings: CONTENT }),
+  opaqueType: uint('tls.record.opaque_type', 'Opaque Type', 8, { strings: CONTENT }),
   version: uint('tls.record.version', 'Version', 16, { base: 'hex', strings: VERSIONS }),
   length: uint('tls.record.length', 'Length', 16),
   hsType: uint('tls.handshake.type', 'Handshake Type', 8, { strings: HANDSHAKE }),
@@ -316,7 +317,10 @@ export const tls = defineProtocol({
       const rec = ctx.add(f.record, off, Math.min(5 + len, v.length - off), `${colVer} Record Layer`, {
         label: `${colVer} Record Layer: ${CONTENT[ct] ?? ct}`,
       });
-      ctx.add(f.contentType, off, 1, ct, { parent: rec });
+      // TLS 1.3 hides the real type inside the encryption: the outer one is the "opaque type" (always 23).
+      ctx.add(live.version === 0x0304 && ct === 23 ? f.opaqueType : f.contentType, off, 1, ct, {
+        parent: rec,
+      });
       ctx.add(f.version, off + 1, 2, ver, { parent: rec });
       ctx.add(f.length, off + 3, 2, len, { parent: rec });
       const body = off + 5;
