@@ -603,7 +603,8 @@ function dissectWlan(ctx: DissectCtx): void {
     // (but the FCS) is data.
     ctx.columns.info = `Unknown protocol version: ${version}`;
     ctx.setLabel(ctx.top, `IEEE 802.11 Unknown Protocol Version:${version}`);
-    ctx.data(2, end - 2);
+    ctx.add(wf.version, 0, 1, version);
+    ctx.data(2, end - 2, ctx.top);
     if (hasFcs) addFcs(ctx, end);
     return;
   }

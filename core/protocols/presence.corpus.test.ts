@@ -1,0 +1,103 @@
+/**
+ * Which fields a frame has, against tshark: for every field Wirelens registers that tshark 4.0 also has (so a
+ * filter naming it means the same in both), `tshark -T fields` over every oracle capture says in which frames it
+ * is present; ours must be present in exactly those frames (frames of the protocols we dissect). A field whose
+ * presence differs either way silently changes what a filter selects. The fields still known to differ are
+ * listed below with the reason; any other field that differs fails the test, and so does a listed one that has
+ * come to agree (take it off the list).
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CaptureSession } from '../session/session.js';
+import { registry } from '../fields/registry.js';
+import { capturePath, hasCorpus, oracleCaptures, oracleFile, OURS, readTsv } from '../testing/corpus.js';
+import { hasTshark } from '../testing/vs-tshark.js';
+
+/** Fields whose presence still differs from tshark's, and why. */
+const KNOWN: Record<string, string> = {
+  'tcp.completeness': 'conversation completeness (Wireshark 4.0) is not computed',
+  'tcp.analysis':
+    'the SEQ/ACK analysis item is only added with an analysis flag, not for iRTT/bytes in flight',
+  'tcp.analysis.bytes_in_flight': 'bytes in flight are not computed',
+  'tcp.analysis.acks_frame': 'the frame an ACK acknowledges is not computed',
+  'tls.handshake.extension.type':
+    'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
+  'quic.payload': 'QUIC CRYPTO reassembly differs from tshark on the fragmented-handshake capture',
+  'quic.fixed_bit': 'QUIC CRYPTO reassembly differs from tshark on the fragmented-handshake capture',
+  'wlan.fixed.action_code': 'action frames: Wireshark names the code by category',
+  'http.unknown_header': 'a snaplen-cut binary "header" line tshark still parses',
+  'eth.addr_resolved': 'the resolved (vendor) address fields are not added',
+  'eth.padding': 'padding before a trailer is not told apart',
+  'eth.trailer': 'padding before a trailer is not told apart',
+  'ip.version': 'IPv6 does not add ip.version',
+  'tcp.flags.str': 'the flags string is not added',
+  'tcp.window_size_scalefactor': 'added while the scaling is still unknown',
+  'tcp.nxtseq': 'added only for segments with data',
+  'tcp.segment.count': 'reassembly items are added only for the full tree',
+  'tcp.segments': 'reassembly items are added only for the full tree',
+  'tcp.segment': 'reassembly items are added only for the full tree',
+  'tcp.reassembled.length': 'reassembly items are added only for the full tree',
+  'tcp.reassembled.data': 'reassembly items are added only for the full tree',
+};
+
+/** Fields tshark knows (abbreviations of `tshark -G fields`). */
+function tsharkFields(): Set<string> {
+  const out = spawnSync('tshark', ['-G', 'fields'], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  return new Set(out.split('\n').map((l) => l.split('\t')[2]));
+}
+
+describe.skipIf(!hasCorpus || !hasTshark)('field presence vs tshark', () => {
+  it('every field shared with tshark is present in the same frames', { timeout: 600_000 }, async () => {
+    const known = tsharkFields();
+    // Protocol items and frame.* / _ws.* fields are covered by the frame.protocols and capture tests.
+    const defs = registry
+      .all()
+      .filter((d) => known.has(d.abbrev) && d.kind !== 'protocol' && !/^(_ws|frame)\./.test(d.abbrev));
+    const differ = new Map<string, { ours: number; theirs: number; example: string }>();
+    let checks = 0;
+    for (const name of oracleCaptures()) {
+      const path = capturePath(name);
+      const columns = readTsv(oracleFile(name, 'frames.tsv'));
+      // tshark -T fields, 300 fields a run: one row per frame, one column per field ('' when absent).
+      const rows: string[][] = [];
+      for (let c = 0; c < defs.length; c += 300) {
+        const args = [
+          '-n',
+          '-r',
+          path,
+          '-T',
+          'fields',
+          ...defs.slice(c, c + 300).flatMap((d) => ['-e', d.abbrev]),
+        ];
+        const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 29 });
+        r.stdout.split('\n').forEach((line, i) => void (rows[i] ??= []).push(...line.split('\t')));
+      }
+      const s = new CaptureSession({ hash: false });
+      await s.open(path);
+      s.scan(0, s.total, new Set(defs.map((d) => d.id)), (i, d) => {
+        if (!OURS.has(columns[i]?.['_ws.col.Protocol'] ?? '')) return;
+        defs.forEach((def, k) => {
+          checks++;
+          const theirs = (rows[i]?.[k] ?? '') !== '';
+          // tshark prints nothing for an empty string: neither does an empty value count as present here.
+          const ours = (d.byField.get(def.id) ?? []).some((it) => it.value !== '');
+          if (theirs === ours) return;
+          const e = differ.get(def.abbrev) ?? { ours: 0, theirs: 0, example: `${name} #${i + 1}` };
+          if (ours) e.ours++;
+          else e.theirs++;
+          differ.set(def.abbrev, e);
+        });
+      });
+      s.close();
+    }
+    const lines = [...differ].map(
+      ([f, e]) =>
+        `${f}: only tshark ${e.theirs}, only ours ${e.ours} (e.g. ${e.example})${KNOWN[f] ? '' : '  ← NEW'}`,
+    );
+    console.log(
+      `field presence vs tshark: ${defs.length} fields × frames of our protocols, ${checks} checks; ` +
+        `${differ.size} fields differ (${Object.keys(KNOWN).length} known)\n  ${lines.join('\n  ')}`,
+    );
+    expect([...differ.keys()].sort()).toEqual(Object.keys(KNOWN).sort());
+  });
+});
