@@ -380,6 +380,8 @@ const wf = {
   reasonCode: uint('wlan.fixed.reason_code', 'Reason code', 16, { base: 'hex' }),
   category: uint('wlan.fixed.category_code', 'Category code', 16),
   actionCode: uint('wlan.fixed.action_code', 'Action code', 8),
+  htAction: uint('wlan.fixed.htact', 'HT Action', 8),
+  publicAction: uint('wlan.fixed.publicact', 'Public Action', 8),
   dialogToken: uint('wlan.fixed.dialog_token', 'Dialog token', 8, { base: 'hex' }),
   tag: none('wlan.tag', 'Tag'),
   tagNumber: uint('wlan.tag.number', 'Tag Number', 8),
@@ -533,7 +535,12 @@ function managementBody(ctx: DissectCtx, subtype: number, off: number, end: numb
     case 13: // Action
     case 14:
       ctx.add(wf.category, off, 1, v.u8(off), { parent: mgt });
-      if (off + 1 < end) ctx.add(wf.actionCode, off + 1, 1, v.u8(off + 1), { parent: mgt });
+      // Wireshark names the action by its category: HT and Public have fields of their own.
+      if (off + 1 < end) {
+        const cat = v.u8(off);
+        const field = cat === 7 ? wf.htAction : cat === 4 ? wf.publicAction : wf.actionCode;
+        ctx.add(field, off + 1, 1, v.u8(off + 1), { parent: mgt });
+      }
       // Block Ack's ADDBA request and response carry a dialog token, which tshark shows in the Info column.
       if (v.u8(off) === 3 && off + 2 < end && v.u8(off + 1) <= 1) {
         const token = v.u8(off + 2);

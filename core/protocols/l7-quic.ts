@@ -815,7 +815,8 @@ function render(
   if (rec.conn !== undefined) ctx.add(f.connection, off, 0, rec.conn, { generated: true });
   ctx.add(f.packetLength, off, 0, h.end - off, { generated: true });
   ctx.add(f.headerForm, off, 1, b0 >> 7);
-  ctx.add(f.fixedBit, off, 1, (b0 >> 6) & 1);
+  // Wireshark shows no Fixed Bit on a Retry.
+  if (h.type !== 3) ctx.add(f.fixedBit, off, 1, (b0 >> 6) & 1);
   const dcidHex = hex(h.dcid);
   let info: string;
   if (h.long) {

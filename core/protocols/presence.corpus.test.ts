@@ -23,8 +23,6 @@ const KNOWN: Record<string, string> = {
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
   'quic.payload': 'QUIC CRYPTO reassembly differs from tshark on the fragmented-handshake capture',
-  'quic.fixed_bit': 'QUIC CRYPTO reassembly differs from tshark on the fragmented-handshake capture',
-  'wlan.fixed.action_code': 'action frames: Wireshark names the code by category',
   'http.unknown_header': 'a snaplen-cut binary "header" line tshark still parses',
   'eth.addr_resolved': 'the resolved (vendor) address fields are not added',
   'eth.padding': 'padding before a trailer is not told apart',
