@@ -876,7 +876,7 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
     }
     if (c >= 0 || looksLikeHttp(v, o)) {
       saw = true;
-      if (c > 0) {
+      if (c >= 0) {
         const name = line.slice(0, c).trim().toLowerCase();
         const value = line.slice(c + 1).trim();
         if (name === 'content-type') contentType = value.split(';')[0].trim().toLowerCase();

@@ -23,7 +23,6 @@ const KNOWN: Record<string, string> = {
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
   'quic.payload': 'QUIC CRYPTO reassembly differs from tshark on the fragmented-handshake capture',
-  'http.unknown_header': 'a snaplen-cut binary "header" line tshark still parses',
   'eth.addr_resolved': 'the resolved (vendor) address fields are not added',
   'eth.padding': 'padding before a trailer is not told apart',
   'eth.trailer': 'padding before a trailer is not told apart',
