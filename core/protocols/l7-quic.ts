@@ -869,7 +869,8 @@ function render(
   ctx.add(f.packetNumber, h.pnOff, rec.pnLen, rec.pn);
   info += `, PKN: ${rec.pn}`;
   const body = h.pnOff + rec.pnLen;
-  ctx.add(f.payload, body, h.end - body, v.slice(body, h.end - body));
+  // Wireshark shows the encrypted payload of long-header packets only.
+  if (h.long) ctx.add(f.payload, body, h.end - body, v.slice(body, h.end - body));
   if (!plain) {
     ctx.expert(undefined, 'warn', 'decryption', 'Failed to decrypt the packet (no keys or a damaged packet)');
     return info;

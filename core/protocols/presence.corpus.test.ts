@@ -22,7 +22,6 @@ const KNOWN: Record<string, string> = {
   'tcp.analysis.acks_frame': 'the frame an ACK acknowledges is not computed',
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
-  'quic.payload': 'QUIC CRYPTO reassembly differs from tshark on the fragmented-handshake capture',
   'eth.addr_resolved': 'the resolved (vendor) address fields are not added',
   'eth.padding': 'padding before a trailer is not told apart',
   'eth.trailer': 'padding before a trailer is not told apart',
