@@ -6,7 +6,7 @@
  * stops there, as in Wireshark; the rest of the capture is unaffected.
  */
 import { BoundsError, ByteView, ContainedBoundsError } from '../bytes/byteview.js';
-import { formatValue } from '../fields/format.js';
+import { bitFieldText, formatValue } from '../fields/format.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
   Columns,
@@ -847,7 +847,10 @@ export function itemLabel(item: Item): string {
   const f = item.field;
   if (f.kind === 'protocol') return f.name;
   if (f.kind === 'none') return f.name;
-  const text = `${f.name}: ${formatValue(f, item.value)}`;
+  const text =
+    f.bitmask !== undefined && !item.generated && item.len > 0
+      ? bitFieldText(f, item.value, item.len)
+      : `${f.name}: ${formatValue(f, item.value)}`;
   return item.generated ? `[${text}]` : text;
 }
 
