@@ -13,12 +13,14 @@
 import { bool, bytes as bytesField, frameNum, relTime, str, uint } from '../fields/registry.js';
 import {
   defineProtocol,
+  wsText,
   type CaptureState,
   type DissectCtx,
   lookupTable,
   getHeuristics,
 } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
+import type { FieldDef } from '../fields/registry.js';
 import type { ByteView } from '../bytes/byteview.js';
 import {
   Assemblies,
@@ -45,6 +47,37 @@ const FLAG_NAMES: [number, string][] = [
   [0x100, 'AE'],
 ];
 
+/** tcp.option_kind's value strings. */
+const OPTION_KINDS: Record<number, string> = {
+  0: 'End of Option List',
+  1: 'No-Operation',
+  2: 'Maximum Segment Size',
+  3: 'Window Scale',
+  4: 'SACK Permitted',
+  5: 'SACK',
+  8: 'Time Stamp Option',
+  19: 'TCP MD5 signature',
+  28: 'User Timeout',
+  29: 'TCP Authentication Option',
+  30: 'Multipath TCP',
+  34: 'TCP Fast Open Cookie',
+  253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
+};
+
+/** The options' names in the "Options: (N bytes), …" line. */
+const OPTION_NAMES: Record<number, string> = {
+  0: 'End of Option List (EOL)',
+  1: 'No-Operation (NOP)',
+  2: 'Maximum segment size',
+  3: 'Window scale',
+  4: 'SACK permitted',
+  5: 'SACK',
+  8: 'Timestamps',
+  253: 'Experimental',
+  254: 'Experimental',
+};
+
 const f = {
   srcport: uint('tcp.srcport', 'Source Port', 16),
   dstport: uint('tcp.dstport', 'Destination Port', 16),
@@ -59,27 +92,43 @@ const f = {
   ackRaw: uint('tcp.ack_raw', 'Acknowledgment number (raw)', 32),
   hdrLen: uint('tcp.hdr_len', 'Header Length', 8),
   flags: uint('tcp.flags', 'Flags', 16, { base: 'hex' }),
-  res: bool('tcp.flags.res', 'Reserved', { trueFalse: ['Set', 'Not set'] }),
-  ae: bool('tcp.flags.ae', 'Accurate ECN', { trueFalse: ['Set', 'Not set'] }),
-  ns: bool('tcp.flags.ns', 'Nonce', { trueFalse: ['Set', 'Not set'] }),
-  cwr: bool('tcp.flags.cwr', 'Congestion Window Reduced', { trueFalse: ['Set', 'Not set'] }),
-  ece: bool('tcp.flags.ece', 'ECN-Echo', { trueFalse: ['Set', 'Not set'] }),
-  urg: bool('tcp.flags.urg', 'Urgent', { trueFalse: ['Set', 'Not set'] }),
-  ackf: bool('tcp.flags.ack', 'Acknowledgment', { trueFalse: ['Set', 'Not set'] }),
-  push: bool('tcp.flags.push', 'Push', { trueFalse: ['Set', 'Not set'] }),
-  reset: bool('tcp.flags.reset', 'Reset', { trueFalse: ['Set', 'Not set'] }),
-  syn: bool('tcp.flags.syn', 'Syn', { trueFalse: ['Set', 'Not set'] }),
-  fin: bool('tcp.flags.fin', 'Fin', { trueFalse: ['Set', 'Not set'] }),
+  res: bool('tcp.flags.res', 'Reserved', { bits: 12, bitmask: 0xe00, trueFalse: ['Set', 'Not set'] }),
+  ae: bool('tcp.flags.ae', 'Accurate ECN', { bits: 12, bitmask: 0x100, trueFalse: ['Set', 'Not set'] }),
+  ns: bool('tcp.flags.ns', 'Nonce', { bits: 12, bitmask: 0x100, trueFalse: ['Set', 'Not set'] }),
+  cwr: bool('tcp.flags.cwr', 'Congestion Window Reduced', {
+    bits: 12,
+    bitmask: 0x80,
+    trueFalse: ['Set', 'Not set'],
+  }),
+  ece: bool('tcp.flags.ece', 'ECN-Echo', { bits: 12, bitmask: 0x40, trueFalse: ['Set', 'Not set'] }),
+  urg: bool('tcp.flags.urg', 'Urgent', { bits: 12, bitmask: 0x20, trueFalse: ['Set', 'Not set'] }),
+  ackf: bool('tcp.flags.ack', 'Acknowledgment', { bits: 12, bitmask: 0x10, trueFalse: ['Set', 'Not set'] }),
+  push: bool('tcp.flags.push', 'Push', { bits: 12, bitmask: 0x08, trueFalse: ['Set', 'Not set'] }),
+  reset: bool('tcp.flags.reset', 'Reset', { bits: 12, bitmask: 0x04, trueFalse: ['Set', 'Not set'] }),
+  syn: bool('tcp.flags.syn', 'Syn', { bits: 12, bitmask: 0x02, trueFalse: ['Set', 'Not set'] }),
+  fin: bool('tcp.flags.fin', 'Fin', { bits: 12, bitmask: 0x01, trueFalse: ['Set', 'Not set'] }),
   flagsStr: str('tcp.flags.str', 'TCP Flags'),
   window: uint('tcp.window_size_value', 'Window', 16),
   windowSize: uint('tcp.window_size', 'Calculated window size', 32),
   windowScale: int32('tcp.window_size_scalefactor', 'Window size scaling factor'),
   checksum: uint('tcp.checksum', 'Checksum', 16, { base: 'hex' }),
   checksumStatus: uint('tcp.checksum.status', 'Checksum Status', 8, {
+    base: 'none',
     strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
   }),
   urgent: uint('tcp.urgent_pointer', 'Urgent Pointer', 16),
   options: bytesField('tcp.options', 'Options'),
+  optionKind: uint('tcp.option_kind', 'Kind', 8, { strings: OPTION_KINDS }),
+  optionLen: uint('tcp.option_len', 'Length', 8),
+  optEol: none0('tcp.options.eol', 'TCP Option - End of Option List (EOL)'),
+  optNop: none0('tcp.options.nop', 'TCP Option - No-Operation (NOP)'),
+  optMss: none0('tcp.options.mss', 'TCP Option - Maximum segment size'),
+  optWscale: none0('tcp.options.wscale', 'TCP Option - Window scale'),
+  optSack: none0('tcp.options.sack', 'TCP Option - SACK'),
+  optTimestamp: none0('tcp.options.timestamp', 'TCP Option - Timestamps'),
+  optExperimental: none0('tcp.options.experimental', 'TCP Option - Experimental'),
+  optUnknown: none0('tcp.options.unknown', 'TCP Option - Unknown'),
+  sackCount: uint('tcp.options.sack.count', 'TCP SACK Count', 8),
   mss: uint('tcp.options.mss_val', 'MSS Value', 16),
   expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, { base: 'hex' }),
   wscaleShift: uint('tcp.options.wscale.shift', 'Shift count', 8),
@@ -420,48 +469,88 @@ export const tcp = defineProtocol({
       : '';
     if (flags & 0x20) info += ` Urg=${v.u16be(18)}`;
     if (opts.length) {
+      // tshark's tree: one subtree per option (its kind, length and values) under "Options: (N bytes), names".
+      const tree = ctx.fullTree || ctx.wantsAny(OPTION_TREE_ITEMS);
       const oi = ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20), {
-        label: () => `Options: (${hl - 20} bytes)`,
+        label: () =>
+          `Options: (${hl - 20} bytes)${opts.map((o) => `, ${OPTION_NAMES[o.kind] ?? 'Unknown'}`).join('')}`,
       });
+      /** The option's subtree (its Kind and Length lines first) in the full tree; else the Options item. */
+      const optItem = (o: TcpOption, field: FieldDef, label: () => string): Item => {
+        if (!tree) return field === f.sackPerm ? ctx.add(field, o.off, o.len, null, { parent: oi }) : oi;
+        const it = ctx.add(field, o.off, o.len, null, {
+          parent: oi,
+          label: ctx.fullTree ? label : undefined,
+        });
+        ctx.add(f.optionKind, o.off, 1, o.kind, { parent: it });
+        if (o.kind > 1) ctx.add(f.optionLen, o.off + 1, 1, o.len, { parent: it });
+        return it;
+      };
       for (const o of opts) {
         switch (o.kind) {
+          case 0:
+            optItem(o, f.optEol, () => 'TCP Option - End of Option List (EOL)');
+            break;
+          case 1:
+            optItem(o, f.optNop, () => 'TCP Option - No-Operation (NOP)');
+            break;
           case 2:
             if (o.len === 4) {
               const mss = v.u16be(o.off + 2);
-              ctx.add(f.mss, o.off + 2, 2, mss, { parent: oi });
+              const it = optItem(o, f.optMss, () => `TCP Option - Maximum segment size: ${mss} bytes`);
+              ctx.add(f.mss, o.off + 2, 2, mss, { parent: it });
               info += ` MSS=${mss}`;
             }
             break;
           case 3:
             if (o.len === 3) {
               const shift = v.u8(o.off + 2);
-              ctx.add(f.wscaleShift, o.off + 2, 1, shift, { parent: oi });
-              ctx.add(f.wscaleMult, o.off + 2, 1, 2 ** Math.min(shift, 14), { parent: oi });
-              info += ` WS=${2 ** Math.min(shift, 14)}`;
+              const mult = 2 ** Math.min(shift, 14);
+              const it = optItem(
+                o,
+                f.optWscale,
+                () => `TCP Option - Window scale: ${shift} (multiply by ${mult})`,
+              );
+              ctx.add(f.wscaleShift, o.off + 2, 1, shift, { parent: it });
+              ctx.add(f.wscaleMult, o.off + 2, 1, mult, { parent: it, generated: true });
+              info += ` WS=${mult}`;
             }
             break;
           case 4:
-            ctx.add(f.sackPerm, o.off, o.len, null, { parent: oi, label: 'TCP Option - SACK permitted' });
+            optItem(o, f.sackPerm, () => 'TCP Option - SACK permitted');
             info += ' SACK_PERM';
             break;
           case 5: {
             const other = streamOf(st, src, dst);
             const base = other ? (other.dirs[rec.dir === 0 ? 1 : 0].base ?? 0) : 0;
-            for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8) {
-              const le = rel(v.u32be(e), base);
-              const re = rel(v.u32be(e + 4), base);
-              ctx.add(f.sackLe, e, 4, le, { parent: oi });
-              ctx.add(f.sackRe, e + 4, 4, re, { parent: oi });
+            const edges: [number, number][] = [];
+            for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8)
+              edges.push([rel(v.u32be(e), base), rel(v.u32be(e + 4), base)]);
+            const it = optItem(
+              o,
+              f.optSack,
+              () => `TCP Option - SACK${edges.map(([le, re]) => ` ${le}-${re}`).join('')}`,
+            );
+            edges.forEach(([le, re], i) => {
+              const e = o.off + 2 + 8 * i;
+              ctx.add(f.sackLe, e, 4, le, { parent: it, label: () => `left edge = ${le} (relative)` });
+              ctx.add(f.sackRe, e + 4, 4, re, { parent: it, label: () => `right edge = ${re} (relative)` });
               info += ` SLE=${le} SRE=${re}`;
-            }
+            });
+            if (tree) ctx.add(f.sackCount, o.off, o.len, edges.length, { parent: it, generated: true });
             break;
           }
           case 8:
             if (o.len === 10) {
               const tsval = v.u32be(o.off + 2);
               const tsecr = v.u32be(o.off + 6);
-              ctx.add(f.tsval, o.off + 2, 4, tsval, { parent: oi });
-              ctx.add(f.tsecr, o.off + 6, 4, tsecr, { parent: oi });
+              const it = optItem(
+                o,
+                f.optTimestamp,
+                () => `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`,
+              );
+              ctx.add(f.tsval, o.off + 2, 4, tsval, { parent: it });
+              ctx.add(f.tsecr, o.off + 6, 4, tsecr, { parent: it });
               info += ` TSval=${tsval} TSecr=${tsecr}`;
             }
             break;
@@ -470,18 +559,24 @@ export const tcp = defineProtocol({
             // RFC 6994 experiments, by their identifier: tshark names TCP ACK Rate Request (0x00ac) in Info.
             if (o.len >= 4) {
               const exid = v.u16be(o.off + 2);
-              ctx.add(f.expExid, o.off + 2, 2, exid, { parent: oi });
+              const it = optItem(o, f.optExperimental, () => 'TCP Option - Experimental');
+              ctx.add(f.expExid, o.off + 2, 2, exid, { parent: it });
               if (exid === 0x00ac && o.len === 4) info += ' TARR';
             }
             break;
           default:
+            optItem(o, f.optUnknown, () => 'TCP Option - Unknown');
             break;
         }
       }
     }
     if (ctx.wantsAny(TIME_ITEMS)) {
-      ctx.add(f.timeRelative, 0, 0, { s: rec.relS, ns: rec.relNs }, { generated: true });
-      ctx.add(f.timeDelta, 0, 0, { s: rec.deltaS, ns: rec.deltaNs }, { generated: true });
+      // The full tree groups the two times under a "[Timestamps]" line, as tshark does.
+      const parent = ctx.fullTree
+        ? ctx.add(wsText, 0, 0, null, { generated: true, label: '[Timestamps]' })
+        : undefined;
+      ctx.add(f.timeRelative, 0, 0, { s: rec.relS, ns: rec.relNs }, { parent, generated: true });
+      ctx.add(f.timeDelta, 0, 0, { s: rec.deltaS, ns: rec.deltaNs }, { parent, generated: true });
     }
     if (rec.analysis.length) {
       const an = ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' });
@@ -682,6 +777,19 @@ const HEADER_ITEMS = [
   f.urgent,
 ];
 const TIME_ITEMS = [f.timeRelative, f.timeDelta];
+const OPTION_TREE_ITEMS = [
+  f.optionKind,
+  f.optionLen,
+  f.optEol,
+  f.optNop,
+  f.optMss,
+  f.optWscale,
+  f.optSack,
+  f.optTimestamp,
+  f.optExperimental,
+  f.optUnknown,
+  f.sackCount,
+];
 
 /** "SYN, ACK" for each combination of the nine flag bits, built once (every segment's Info text has one). */
 const flagTexts: string[] = [];
@@ -763,7 +871,10 @@ function headerItems(
     flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale,
     { generated: true },
   );
-  ctx.add(f.checksum, 16, 2, v.u16be(16));
+  const ck = v.u16be(16);
+  ctx.add(f.checksum, 16, 2, ck, {
+    label: () => `Checksum: 0x${ck.toString(16).padStart(4, '0')} [unverified]`,
+  });
   ctx.add(f.checksumStatus, 16, 2, 2, { generated: true });
   ctx.add(f.urgent, 18, 2, v.u16be(18));
 }
