@@ -173,6 +173,9 @@ const f = {
   keepAliveAck: none1('tcp.analysis.keep_alive_ack', 'ACK to a TCP keep-alive segment'),
   zeroWindow: none1('tcp.analysis.zero_window', 'TCP Zero Window segment'),
   bytesInFlight: uint('tcp.analysis.bytes_in_flight', 'Bytes in flight', 32),
+  pushBytesSent: uint('tcp.analysis.push_bytes_sent', 'Bytes sent since last PSH flag', 32),
+  ackRtt: relTime('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was'),
+  initialRtt: relTime('tcp.analysis.initial_rtt', 'iRTT'),
   ackedFrame: frameNum('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame'),
   segments: none1('tcp.segments', 'Reassembled TCP Segments'),
   segment: frameNum('tcp.segment', 'TCP Segment'),
@@ -180,6 +183,7 @@ const f = {
   reassembledIn: frameNum('tcp.reassembled_in', 'Reassembled PDU in frame'),
   reassembledLength: uint('tcp.reassembled.length', 'Reassembled TCP length', 32),
   reassembledData: bytesField('tcp.reassembled.data', 'Reassembled TCP Data'),
+  segmentData: bytesField('tcp.segment_data', 'TCP segment data'),
   pduSize: uint('tcp.pdu.size', 'PDU Size', 32),
 };
 
@@ -233,6 +237,21 @@ interface Dir {
   untilFin: boolean;
   /** The FIN that ended an until-FIN reassembly. */
   finFrame?: number;
+  /**
+   * Segments (with data, SYN or FIN) not yet ACKed, oldest first (Wireshark's unacked list; raw sequence
+   * numbers): for "This is an ACK to the segment in frame" and the bytes in flight.
+   */
+  unacked: Unacked[];
+  /** Bytes sent since the last PSH flag, and whether the last data segment had one. */
+  pushBytes: number;
+  pushSetLast: boolean;
+}
+
+interface Unacked {
+  frame: number;
+  seq: number;
+  next: number;
+  ts: { s: number; ns: number };
 }
 
 interface Stream {
@@ -245,6 +264,8 @@ interface Stream {
   /** Time of the last SYN (without ACK) and the handshake's RTT (Wireshark's ts_mru_syn, ts_first_rtt). */
   mruSyn?: { s: number; ns: number };
   firstRtt?: { s: number; ns: number };
+  /** Wireshark's conversation completeness bits so far (SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32). */
+  completeness: number;
 }
 
 interface TcpState {
@@ -279,6 +300,15 @@ interface FrameRecord {
   ops: readonly Op[];
   /** This frame's payload (or its tail) belongs to a PDU completed in that frame. */
   reassembledIn?: number;
+  /** The stream's completeness bits before this frame (what tshark's one pass shows). */
+  completeness: number;
+  /** The segment this frame ACKs, and the time since it. */
+  acksFrame?: number;
+  ackRtt?: { s: number; ns: number };
+  /** The handshake's RTT, once known (shared with the stream). */
+  irtt?: { s: number; ns: number };
+  bytesInFlight?: number;
+  pushBytes?: number;
 }
 
 /**
@@ -300,6 +330,8 @@ type Op =
   | { op: 'data'; off: number; len: number }
   | { op: 'tcpcol' }
   | { op: 'segnote' }
+  /** tshark's "TCP segment data (N bytes)" line: this frame's bytes going into (or ending) a reassembly. */
+  | { op: 'segdata'; off: number; len: number }
   | { op: 'fence' }
   | { op: 'illegal' }
   | { op: 'error'; msg: string };
@@ -326,6 +358,9 @@ const newDir = (): Dir => ({
   fin: false,
   msps: new MspTree(),
   untilFin: false,
+  unacked: [],
+  pushBytes: 0,
+  pushSetLast: false,
 });
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
@@ -578,8 +613,26 @@ export const tcp = defineProtocol({
       ctx.add(f.timeRelative, 0, 0, { s: rec.relS, ns: rec.relNs }, { parent, generated: true });
       ctx.add(f.timeDelta, 0, 0, { s: rec.deltaS, ns: rec.deltaNs }, { parent, generated: true });
     }
-    if (rec.analysis.length) {
-      const an = ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' });
+    // tshark's SEQ/ACK analysis: the segment this ACKs, the RTTs, the bytes in flight and since the last PSH,
+    // then the analysis flags.
+    const seqItems =
+      (rec.acksFrame !== undefined || rec.bytesInFlight !== undefined || rec.pushBytes !== undefined) &&
+      ctx.wantsAny(SEQ_ITEMS);
+    const an =
+      rec.analysis.length || seqItems
+        ? ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' })
+        : undefined;
+    if (an && seqItems) {
+      const g = { parent: an, generated: true };
+      if (rec.acksFrame !== undefined) {
+        ctx.add(f.ackedFrame, 0, 0, rec.acksFrame, g);
+        if (rec.ackRtt) ctx.add(f.ackRtt, 0, 0, rec.ackRtt, g);
+      }
+      if (rec.irtt) ctx.add(f.initialRtt, 0, 0, rec.irtt, g);
+      if (rec.bytesInFlight !== undefined) ctx.add(f.bytesInFlight, 0, 0, rec.bytesInFlight, g);
+      if (rec.pushBytes !== undefined) ctx.add(f.pushBytesSent, 0, 0, rec.pushBytes, g);
+    }
+    if (an && rec.analysis.length) {
       const af = ctx.add(f.analysisFlags, 0, 0, null, {
         parent: an,
         generated: true,
@@ -653,14 +706,13 @@ export const tcp = defineProtocol({
     }
     if (capturedPayload <= 0) return;
     // Unrecorded, the item is the shared dummy either way: no sub-array or label closure for it.
-    const payloadItem = ctx.wants(f.payload)
-      ? ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
-          label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
-        })
-      : ctx.add(f.payload, hl, capturedPayload);
+    if (ctx.wants(f.payload))
+      ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
+        label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
+      });
+    else ctx.add(f.payload, hl, capturedPayload);
     if (rec.reassembledIn !== undefined && rec.reassembledIn !== n && rec.reassembledIn > 0) {
       ctx.add(f.reassembledIn, 0, 0, rec.reassembledIn, {
-        parent: payloadItem,
         generated: true,
         label: () => `[Reassembled PDU in frame: ${rec.reassembledIn}]`,
       });
@@ -749,6 +801,7 @@ function parseOptions(v: ByteView, hl: number): TcpOption[] {
 const PORT_ITEMS = [f.srcport, f.dstport, f.port];
 const HEADER_ITEMS = [
   f.stream,
+  f.completeness,
   f.len,
   f.seq,
   f.seqRaw,
@@ -777,6 +830,26 @@ const HEADER_ITEMS = [
   f.urgent,
 ];
 const TIME_ITEMS = [f.timeRelative, f.timeDelta];
+const SEQ_ITEMS = [f.analysis, f.ackedFrame, f.ackRtt, f.initialRtt, f.bytesInFlight, f.pushBytesSent];
+
+/** Wireshark 4.0's text for the conversation completeness bits. */
+function completenessText(v: number): string {
+  const name =
+    v === 1
+      ? 'Incomplete, SYN_SENT'
+      : v === 3
+        ? 'Incomplete, CLIENT_ESTABLISHED'
+        : v === 7
+          ? 'Incomplete, ESTABLISHED'
+          : v === 15
+            ? 'Incomplete, DATA'
+            : (v & 7) === 7 && v & 48 && !(v & ~63)
+              ? v & 8
+                ? 'Complete, WITH_DATA'
+                : 'Complete, NO_DATA'
+              : 'Incomplete';
+  return `${name} (${v})`;
+}
 const OPTION_TREE_ITEMS = [
   f.optionKind,
   f.optionLen,
@@ -816,18 +889,22 @@ function headerItems(
   const ack = rec.relAck;
   const hasAck = (flags & 0x10) !== 0;
   ctx.add(f.stream, 0, 0, rec.stream, { generated: true });
+  ctx.add(f.completeness, 0, 0, rec.completeness, {
+    generated: true,
+    label: () => `[Conversation completeness: ${completenessText(rec.completeness)}]`,
+  });
   ctx.add(f.len, 12, 1, payloadLen, { generated: true });
   ctx.add(f.seq, 4, 4, seq, { label: () => `Sequence Number: ${seq}    (relative sequence number)` });
   ctx.add(f.seqRaw, 4, 4, seqRaw);
-  if (payloadLen > 0 || flags & 3) {
-    const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
-    ctx.add(f.nxtseq, 4, 4, nxt, {
-      generated: true,
-      label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
-    });
-  }
+  // tshark 4.0 gives every segment its next sequence number (a pure ACK's is its own).
+  const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
+  ctx.add(f.nxtseq, 4, 4, nxt, {
+    generated: true,
+    label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
+  });
   ctx.add(f.ack, 8, 4, hasAck ? ack : 0, {
-    label: () => `Acknowledgment Number: ${hasAck ? ack : 0}    (relative ack number)`,
+    label: () =>
+      hasAck ? `Acknowledgment Number: ${ack}    (relative ack number)` : 'Acknowledgment Number: 0',
   });
   ctx.add(f.ackRaw, 8, 4, ackRaw);
   ctx.add(f.hdrLen, 12, 1, hl, {
@@ -864,13 +941,14 @@ function headerItems(
   }
   ctx.add(f.window, 14, 2, win);
   ctx.add(f.windowSize, 14, 2, scaled, { generated: true });
-  ctx.add(
-    f.windowScale,
-    14,
-    2,
-    flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale,
-    { generated: true },
-  );
+  const scale = flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale;
+  ctx.add(f.windowScale, 14, 2, scale, {
+    generated: true,
+    // tshark shows no scaling factor on a SYN (the item stays for filters).
+    hidden: (flags & 0x02) !== 0,
+    label: () =>
+      `[Window size scaling factor: ${scale}${scale === -1 ? ' (unknown)' : scale === -2 ? ' (no window scaling used)' : ''}]`,
+  });
   const ck = v.u16be(16);
   ctx.add(f.checksum, 16, 2, ck, {
     label: () => `Checksum: 0x${ck.toString(16).padStart(4, '0')} [unverified]`,
@@ -931,7 +1009,14 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     if (d0.base !== undefined && d0.base !== p.seqRaw) s = undefined;
   }
   if (!s) {
-    s = { id: st.count++, dirs: [newDir(), newDir()], a: p.src, firstTs: p.ts, lastTs: p.ts };
+    s = {
+      id: st.count++,
+      dirs: [newDir(), newDir()],
+      a: p.src,
+      firstTs: p.ts,
+      lastTs: p.ts,
+      completeness: 0,
+    };
     setStream(st, p.src, p.dst, s);
     st.byId[s.id] = s;
   }
@@ -1059,6 +1144,55 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   if (fin) me.fin = true;
   me.lastKeepAlive = analysis.includes('keep_alive');
 
+  // Wireshark's unacked list: this segment joins it; the ACK removes what it covers from the peer's, and names
+  // the segment it ACKs exactly (the oldest of equal ones).
+  const seqEnd = u32(p.seqRaw + segLen);
+  if (segLen > 0 && me.unacked.length < 10000)
+    me.unacked.push({ frame: ctx.frame.number, seq: p.seqRaw, next: seqEnd, ts: p.ts });
+  let acksFrame: number | undefined;
+  let ackRtt: { s: number; ns: number } | undefined;
+  const list = peer.unacked;
+  if (list.length) {
+    const ack = p.ackRaw;
+    const keep: Unacked[] = [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const u = list[i];
+      if (ack === u.next) {
+        acksFrame = u.frame;
+        ackRtt = tsub(p.ts, u.ts);
+      } else if (((ack - u.seq) | 0) > 0 && ((ack - u.next) | 0) <= 0) {
+        u.seq = ack;
+        keep.push(u);
+        continue;
+      } else if (((u.next - ack) | 0) > 0) {
+        keep.push(u);
+        continue;
+      }
+    }
+    if (keep.length !== list.length) peer.unacked = keep.reverse();
+  }
+  let bytesInFlight: number | undefined;
+  let pushBytes: number | undefined;
+  if (len > 0) {
+    const head = me.unacked[me.unacked.length - 1];
+    if (head && peer.lastAckRaw !== undefined) {
+      const inFlight = u32(head.next - peer.lastAckRaw);
+      if (inFlight > 0 && inFlight < 2000000000) bytesInFlight = inFlight;
+    }
+    if (me.pushSetLast) {
+      me.pushBytes = len;
+      me.pushSetLast = false;
+    } else me.pushBytes += len;
+    if (p.flags & 0x08) me.pushSetLast = true;
+    pushBytes = me.pushBytes;
+  }
+  const completeness = s.completeness;
+  if (syn) s.completeness |= ackf ? 2 : 1;
+  else if (ackf && s.completeness & 2) s.completeness |= 4;
+  if (len > 0) s.completeness |= 8;
+  if (fin) s.completeness |= 16;
+  if (rst) s.completeness |= 32;
+
   const rec: FrameRecord = {
     stream: s.id,
     dir,
@@ -1071,7 +1205,15 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     deltaS: timeDelta.s,
     deltaNs: timeDelta.ns,
     ops: NO_OPS,
+    completeness,
   };
+  if (acksFrame !== undefined) {
+    rec.acksFrame = acksFrame;
+    rec.ackRtt = ackRtt;
+  }
+  if (s.firstRtt) rec.irtt = s.firstRtt;
+  if (bytesInFlight !== undefined) rec.bytesInFlight = bytesInFlight;
+  if (pushBytes !== undefined) rec.pushBytes = pushBytes;
   if (dupAckNum) rec.dupAckNum = dupAckNum;
   if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
   return rec;
@@ -1135,7 +1277,10 @@ function desegment(
     let msp = me.msps.get(seq);
     if (msp && nxtseq <= msp.nxtpdu && msp.lastFrame !== n) {
       // Seen before: the first segment of a PDU (this frame) or a retransmission of one.
-      if (msp.firstFrame === n && firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
+      if (msp.firstFrame === n && firstPdu) {
+        emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
+        emitOp(ctx, rec, { op: 'segdata', off: offset, len: total - offset }, lo, hi, prefix, fence);
+      }
       return;
     }
     if (rec.analysis.includes('spurious_retransmission') || rec.analysis.includes('retransmission')) return;
@@ -1208,6 +1353,8 @@ function desegment(
         seq += lastFragLen;
         if (total - offset > 0) continue;
       } else {
+        const len = another > 0 ? another : total - offset;
+        emitOp(ctx, rec, { op: 'segdata', off: offset, len }, lo, hi, prefix, fence);
         assemblies.release(fh);
         markReassembled(ctx, fh, n);
         if (fh.illegal) emitOp(ctx, rec, OP_ILLEGAL, lo, hi, prefix, fence);
@@ -1241,6 +1388,8 @@ function desegment(
         emitOp(ctx, rec, OP_TCPCOL, lo, hi, prefix, fence);
         if (firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
       }
+      const len = total - desegOffset;
+      emitOp(ctx, rec, { op: 'segdata', off: desegOffset, len }, lo, hi, prefix, fence);
     }
     if (another) {
       emitOp(ctx, rec, OP_FENCE, lo, hi, prefix, fence);
@@ -1416,13 +1565,14 @@ function runOp(
         // At the top level, before the layer the segments carried, as Wireshark shows it.
         const segItem = ctx.topItem(f.segments, null, {
           generated: true,
+          // Wireshark cuts a label at 240 characters (the closing bracket comes after).
           label: () =>
-            `[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}]`,
+            `${`[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}`.slice(0, 240)}]`,
         });
-        for (const { frame: fr, len: l } of frags)
+        for (const { frame: fr, len: l, off } of frags)
           ctx.add(f.segment, 0, 0, fr, {
             parent: segItem,
-            label: () => `[Frame: ${fr}, payload: ${l} bytes]`,
+            label: () => `[Frame: ${fr}, payload: ${off}-${off + l - 1} (${l} byte${l === 1 ? '' : 's'})]`,
           });
         ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
         ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
@@ -1451,6 +1601,15 @@ function runOp(
         : '[TCP segment of a reassembled PDU]';
       return undefined;
     }
+    case 'segdata':
+      if (ctx.wants(f.segmentData)) {
+        const n = op.len;
+        const have = Math.max(0, Math.min(n, ctx.view.length - op.off));
+        ctx.add(f.segmentData, op.off, have, ctx.view.slice(op.off, have), {
+          label: () => `TCP segment data (${n} byte${n === 1 ? '' : 's'})`,
+        });
+      }
+      return undefined;
     case 'fence':
       fence.info = ctx.columns.info;
       fence.protocol = ctx.columns.protocol;

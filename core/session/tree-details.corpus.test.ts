@@ -31,7 +31,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Internet Protocol Version 4': 34333,
   'Internet Protocol Version 6': 15,
   'User Datagram Protocol': 80,
-  'Transmission Control Protocol': 74471,
+  'Transmission Control Protocol': 84914,
 };
 
 describe.skipIf(!hasCorpus || !hasTshark)('packet details vs tshark -V', () => {

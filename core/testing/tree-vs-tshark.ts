@@ -99,7 +99,7 @@ export async function compareTrees(
       e.lines += Math.max(tl.length, ol.length);
       e.sections++;
       if (same === tl.length && same === ol.length) e.sectionsSame++;
-      else if (examples.length < 40) {
+      else if (examples.length < 1000) {
         const miss = tl.filter((l) => !ol.includes(l)).map((l) => `  - ${l}`);
         const extra = ol.filter((l) => !tl.includes(l)).map((l) => `  + ${l}`);
         examples.push(`${path} #${i + 1} ${layer}\n${[...miss, ...extra].join('\n')}`);
