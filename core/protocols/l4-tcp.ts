@@ -242,6 +242,11 @@ interface Dir {
    * numbers): for "This is an ACK to the segment in frame" and the bytes in flight.
    */
   unacked: Unacked[];
+  /**
+   * Whether `unacked` is in sequence order (each segment ending at or after the one before, as in-order data
+   * is): an ACK's walk can then stop at the first segment after it.
+   */
+  unackedSorted: boolean;
   /** Bytes sent since the last PSH flag, and whether the last data segment had one. */
   pushBytes: number;
   pushSetLast: boolean;
@@ -304,7 +309,8 @@ interface FrameRecord {
   completeness: number;
   /** The segment this frame ACKs, and the time since it. */
   acksFrame?: number;
-  ackRtt?: { s: number; ns: number };
+  /** The RTT to that segment in nanoseconds (a number, not an object kept per frame). */
+  ackRttNs?: number;
   /** The handshake's RTT, once known (shared with the stream). */
   irtt?: { s: number; ns: number };
   bytesInFlight?: number;
@@ -359,6 +365,7 @@ const newDir = (): Dir => ({
   msps: new MspTree(),
   untilFin: false,
   unacked: [],
+  unackedSorted: true,
   pushBytes: 0,
   pushSetLast: false,
 });
@@ -510,29 +517,17 @@ export const tcp = defineProtocol({
         label: () =>
           `Options: (${hl - 20} bytes)${opts.map((o) => `, ${OPTION_NAMES[o.kind] ?? 'Unknown'}`).join('')}`,
       });
-      /** The option's subtree (its Kind and Length lines first) in the full tree; else the Options item. */
-      const optItem = (o: TcpOption, field: FieldDef, label: () => string): Item => {
-        if (!tree) return field === f.sackPerm ? ctx.add(field, o.off, o.len, null, { parent: oi }) : oi;
-        const it = ctx.add(field, o.off, o.len, null, {
-          parent: oi,
-          label: ctx.fullTree ? label : undefined,
-        });
-        ctx.add(f.optionKind, o.off, 1, o.kind, { parent: it });
-        if (o.kind > 1) ctx.add(f.optionLen, o.off + 1, 1, o.len, { parent: it });
-        return it;
-      };
       for (const o of opts) {
+        let sackBase = 0;
+        if (o.kind === 5) {
+          const other = streamOf(st, src, dst);
+          sackBase = other ? (other.dirs[rec.dir === 0 ? 1 : 0].base ?? 0) : 0;
+        }
+        const it = tree ? optionItem(ctx, oi, o, v, sackBase) : oi;
         switch (o.kind) {
-          case 0:
-            optItem(o, f.optEol, () => 'TCP Option - End of Option List (EOL)');
-            break;
-          case 1:
-            optItem(o, f.optNop, () => 'TCP Option - No-Operation (NOP)');
-            break;
           case 2:
             if (o.len === 4) {
               const mss = v.u16be(o.off + 2);
-              const it = optItem(o, f.optMss, () => `TCP Option - Maximum segment size: ${mss} bytes`);
               ctx.add(f.mss, o.off + 2, 2, mss, { parent: it });
               info += ` MSS=${mss}`;
             }
@@ -541,49 +536,33 @@ export const tcp = defineProtocol({
             if (o.len === 3) {
               const shift = v.u8(o.off + 2);
               const mult = 2 ** Math.min(shift, 14);
-              const it = optItem(
-                o,
-                f.optWscale,
-                () => `TCP Option - Window scale: ${shift} (multiply by ${mult})`,
-              );
               ctx.add(f.wscaleShift, o.off + 2, 1, shift, { parent: it });
               ctx.add(f.wscaleMult, o.off + 2, 1, mult, { parent: it, generated: true });
               info += ` WS=${mult}`;
             }
             break;
           case 4:
-            optItem(o, f.sackPerm, () => 'TCP Option - SACK permitted');
+            // In the tree the option's own item is the SACK-permitted one.
+            if (!tree) ctx.add(f.sackPerm, o.off, o.len, null, { parent: oi });
             info += ' SACK_PERM';
             break;
           case 5: {
-            const other = streamOf(st, src, dst);
-            const base = other ? (other.dirs[rec.dir === 0 ? 1 : 0].base ?? 0) : 0;
-            const edges: [number, number][] = [];
-            for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8)
-              edges.push([rel(v.u32be(e), base), rel(v.u32be(e + 4), base)]);
-            const it = optItem(
-              o,
-              f.optSack,
-              () => `TCP Option - SACK${edges.map(([le, re]) => ` ${le}-${re}`).join('')}`,
-            );
-            edges.forEach(([le, re], i) => {
-              const e = o.off + 2 + 8 * i;
+            let count = 0;
+            for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8) {
+              const le = rel(v.u32be(e), sackBase);
+              const re = rel(v.u32be(e + 4), sackBase);
               ctx.add(f.sackLe, e, 4, le, { parent: it, label: () => `left edge = ${le} (relative)` });
               ctx.add(f.sackRe, e + 4, 4, re, { parent: it, label: () => `right edge = ${re} (relative)` });
               info += ` SLE=${le} SRE=${re}`;
-            });
-            if (tree) ctx.add(f.sackCount, o.off, o.len, edges.length, { parent: it, generated: true });
+              count++;
+            }
+            if (tree) ctx.add(f.sackCount, o.off, o.len, count, { parent: it, generated: true });
             break;
           }
           case 8:
             if (o.len === 10) {
               const tsval = v.u32be(o.off + 2);
               const tsecr = v.u32be(o.off + 6);
-              const it = optItem(
-                o,
-                f.optTimestamp,
-                () => `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`,
-              );
               ctx.add(f.tsval, o.off + 2, 4, tsval, { parent: it });
               ctx.add(f.tsecr, o.off + 6, 4, tsecr, { parent: it });
               info += ` TSval=${tsval} TSecr=${tsecr}`;
@@ -594,13 +573,11 @@ export const tcp = defineProtocol({
             // RFC 6994 experiments, by their identifier: tshark names TCP ACK Rate Request (0x00ac) in Info.
             if (o.len >= 4) {
               const exid = v.u16be(o.off + 2);
-              const it = optItem(o, f.optExperimental, () => 'TCP Option - Experimental');
               ctx.add(f.expExid, o.off + 2, 2, exid, { parent: it });
               if (exid === 0x00ac && o.len === 4) info += ' TARR';
             }
             break;
           default:
-            optItem(o, f.optUnknown, () => 'TCP Option - Unknown');
             break;
         }
       }
@@ -626,7 +603,10 @@ export const tcp = defineProtocol({
       const g = { parent: an, generated: true };
       if (rec.acksFrame !== undefined) {
         ctx.add(f.ackedFrame, 0, 0, rec.acksFrame, g);
-        if (rec.ackRtt) ctx.add(f.ackRtt, 0, 0, rec.ackRtt, g);
+        if (rec.ackRttNs !== undefined) {
+          const ns = rec.ackRttNs;
+          ctx.add(f.ackRtt, 0, 0, { s: Math.floor(ns / 1e9), ns: ns % 1e9 }, g);
+        }
       }
       if (rec.irtt) ctx.add(f.initialRtt, 0, 0, rec.irtt, g);
       if (rec.bytesInFlight !== undefined) ctx.add(f.bytesInFlight, 0, 0, rec.bytesInFlight, g);
@@ -830,6 +810,66 @@ const HEADER_ITEMS = [
   f.urgent,
 ];
 const TIME_ITEMS = [f.timeRelative, f.timeDelta];
+
+/** The item of each option kind (a subtree in tshark's tree). */
+const OPTION_FIELDS: Record<number, FieldDef> = {
+  0: f.optEol,
+  1: f.optNop,
+  2: f.optMss,
+  3: f.optWscale,
+  4: f.sackPerm,
+  5: f.optSack,
+  8: f.optTimestamp,
+  253: f.optExperimental,
+  254: f.optExperimental,
+};
+
+/** An option's subtree with its Kind and Length lines (the values go under it); the label only in the full tree. */
+function optionItem(ctx: DissectCtx, parent: Item, o: TcpOption, v: ByteView, sackBase: number): Item {
+  const it = ctx.add(OPTION_FIELDS[o.kind] ?? f.optUnknown, o.off, o.len, null, {
+    parent,
+    label: () => optionLabel(o, v, sackBase),
+  });
+  ctx.add(f.optionKind, o.off, 1, o.kind, { parent: it });
+  if (o.kind > 1) ctx.add(f.optionLen, o.off + 1, 1, o.len, { parent: it });
+  return it;
+}
+
+/** "TCP Option - Timestamps: TSval 1, TSecr 2" and the like, as tshark labels an option's subtree. */
+function optionLabel(o: TcpOption, v: ByteView, sackBase: number): string {
+  switch (o.kind) {
+    case 0:
+      return 'TCP Option - End of Option List (EOL)';
+    case 1:
+      return 'TCP Option - No-Operation (NOP)';
+    case 2:
+      return o.len === 4
+        ? `TCP Option - Maximum segment size: ${v.u16be(o.off + 2)} bytes`
+        : 'TCP Option - Maximum segment size';
+    case 3: {
+      if (o.len !== 3) return 'TCP Option - Window scale';
+      const shift = v.u8(o.off + 2);
+      return `TCP Option - Window scale: ${shift} (multiply by ${2 ** Math.min(shift, 14)})`;
+    }
+    case 4:
+      return 'TCP Option - SACK permitted';
+    case 5: {
+      let text = 'TCP Option - SACK';
+      for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8)
+        text += ` ${rel(v.u32be(e), sackBase)}-${rel(v.u32be(e + 4), sackBase)}`;
+      return text;
+    }
+    case 8:
+      return o.len === 10
+        ? `TCP Option - Timestamps: TSval ${v.u32be(o.off + 2)}, TSecr ${v.u32be(o.off + 6)}`
+        : 'TCP Option - Timestamps';
+    case 253:
+    case 254:
+      return 'TCP Option - Experimental';
+    default:
+      return 'TCP Option - Unknown';
+  }
+}
 const SEQ_ITEMS = [f.analysis, f.ackedFrame, f.ackRtt, f.initialRtt, f.bytesInFlight, f.pushBytesSent];
 
 /** Wireshark 4.0's text for the conversation completeness bits. */
@@ -1147,29 +1187,46 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   // Wireshark's unacked list: this segment joins it; the ACK removes what it covers from the peer's, and names
   // the segment it ACKs exactly (the oldest of equal ones).
   const seqEnd = u32(p.seqRaw + segLen);
-  if (segLen > 0 && me.unacked.length < 10000)
+  if (segLen > 0 && me.unacked.length < 10000) {
+    const tail = me.unacked[me.unacked.length - 1];
+    if (tail && ((seqEnd - tail.next) | 0) < 0) me.unackedSorted = false;
     me.unacked.push({ frame: ctx.frame.number, seq: p.seqRaw, next: seqEnd, ts: p.ts });
+  }
   let acksFrame: number | undefined;
-  let ackRtt: { s: number; ns: number } | undefined;
+  let ackRttNs: number | undefined;
   const list = peer.unacked;
   if (list.length) {
+    // What the ACK covers leaves the list (compacted in place). Wireshark walks it newest first and the last
+    // exact match wins: the oldest segment ending where the ACK points.
     const ack = p.ackRaw;
-    const keep: Unacked[] = [];
-    for (let i = list.length - 1; i >= 0; i--) {
+    const sorted = peer.unackedSorted;
+    let w = 0;
+    let i = 0;
+    for (; i < list.length; i++) {
       const u = list[i];
+      // In sequence order, nothing after a segment starting at or beyond the ACK is touched.
+      if (sorted && ((u.seq - ack) | 0) >= 0) break;
       if (ack === u.next) {
-        acksFrame = u.frame;
-        ackRtt = tsub(p.ts, u.ts);
-      } else if (((ack - u.seq) | 0) > 0 && ((ack - u.next) | 0) <= 0) {
-        u.seq = ack;
-        keep.push(u);
-        continue;
-      } else if (((u.next - ack) | 0) > 0) {
-        keep.push(u);
+        if (acksFrame === undefined) {
+          acksFrame = u.frame;
+          ackRttNs = (p.ts.s - u.ts.s) * 1e9 + (p.ts.ns - u.ts.ns);
+        }
         continue;
       }
+      if (((ack - u.seq) | 0) > 0 && ((ack - u.next) | 0) <= 0) u.seq = ack;
+      else if (((u.next - ack) | 0) <= 0) continue;
+      list[w++] = u;
     }
-    if (keep.length !== list.length) peer.unacked = keep.reverse();
+    if (w !== i) {
+      for (; i < list.length; i++) list[w++] = list[i];
+      list.length = w;
+    }
+    if (!sorted) {
+      // A full walk: the survivors may be in order again.
+      let inOrder = true;
+      for (let k = 1; k < list.length && inOrder; k++) inOrder = ((list[k].next - list[k - 1].next) | 0) >= 0;
+      peer.unackedSorted = inOrder;
+    }
   }
   let bytesInFlight: number | undefined;
   let pushBytes: number | undefined;
@@ -1205,15 +1262,14 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     deltaS: timeDelta.s,
     deltaNs: timeDelta.ns,
     ops: NO_OPS,
+    // Always present (one shape for every record).
     completeness,
+    acksFrame,
+    ackRttNs,
+    irtt: s.firstRtt,
+    bytesInFlight,
+    pushBytes,
   };
-  if (acksFrame !== undefined) {
-    rec.acksFrame = acksFrame;
-    rec.ackRtt = ackRtt;
-  }
-  if (s.firstRtt) rec.irtt = s.firstRtt;
-  if (bytesInFlight !== undefined) rec.bytesInFlight = bytesInFlight;
-  if (pushBytes !== undefined) rec.pushBytes = pushBytes;
   if (dupAckNum) rec.dupAckNum = dupAckNum;
   if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
   return rec;

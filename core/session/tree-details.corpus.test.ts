@@ -30,7 +30,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Ethernet II': 17900,
   'Internet Protocol Version 4': 34333,
   'Internet Protocol Version 6': 15,
-  'User Datagram Protocol': 80,
+  'User Datagram Protocol': 176,
   'Transmission Control Protocol': 84914,
 };
 
