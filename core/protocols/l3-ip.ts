@@ -318,6 +318,9 @@ const f6 = {
   srcHost: str('ipv6.src_host', 'Source Host'),
   dstHost: str('ipv6.dst_host', 'Destination Host'),
   host: str('ipv6.host', 'Source or Destination Host'),
+  srcSlaac: ether('ipv6.src_slaac_mac', 'Source SLAAC MAC'),
+  dstSlaac: ether('ipv6.dst_slaac_mac', 'Destination SLAAC MAC'),
+  slaac: ether('ipv6.slaac_mac', 'SLAAC MAC'),
   fragOffset: uint('ipv6.fraghdr.offset', 'Offset', 16),
   fragMore: bool('ipv6.fraghdr.more', 'More Fragments'),
   fragId: uint('ipv6.fraghdr.ident', 'Identification', 32, { base: 'hex' }),
@@ -338,6 +341,9 @@ const IPV6_EXT: Record<number, ReturnType<typeof ext>> = {
 };
 
 const IPV6_ITEMS = [
+  f6.srcSlaac,
+  f6.dstSlaac,
+  f6.slaac,
   f6.version,
   f6.tclass,
   f6.tclassDscp,
@@ -353,6 +359,14 @@ const IPV6_ITEMS = [
   f6.dstHost,
   f6.host,
 ];
+
+/** Wireshark's "[Source SLAAC MAC: …]" of an address whose interface identifier is an EUI-64 (ff:fe). */
+function slaacItems(ctx: DissectCtx, a: Uint8Array, off: number, field: FieldDef): void {
+  if (a[11] !== 0xff || a[12] !== 0xfe) return;
+  const mac = Uint8Array.of(a[8] ^ 0x02, a[9], a[10], a[13], a[14], a[15]);
+  ctx.add(field, off + 8, 8, mac, { generated: true });
+  ctx.add(f6.slaac, off + 8, 8, mac, { generated: true, hidden: true });
+}
 
 export const ipv6 = defineProtocol({
   abbrev: 'ipv6',
@@ -393,6 +407,11 @@ export const ipv6 = defineProtocol({
     if (items) ctx.add(f6.addr, 24, 16, dst, { hidden: true });
     if (items) ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
     if (items) ctx.add(f6.host, 24, 16, d, { hidden: true });
+    // An interface identifier made from a MAC address (EUI-64: ff:fe in its middle) names that address.
+    if (items) {
+      slaacItems(ctx, src, 8, f6.srcSlaac);
+      slaacItems(ctx, dst, 24, f6.dstSlaac);
+    }
     if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;

@@ -622,9 +622,12 @@ export const tcp = defineProtocol({
         const fld = ANALYSIS_FIELDS[a];
         if (!fld) continue;
         const dup = a === 'duplicate_ack';
-        const it = ctx.add(fld, 0, 0, null, {
+        // tshark shows a flag as its expert line under "TCP Analysis Flags" (the flag's own item hidden); a
+        // duplicate ACK as its own line, its expert info going to the "duplicate to" item below.
+        ctx.add(fld, 0, 0, null, {
           parent: af,
           generated: true,
+          hidden: !dup,
           label: dup ? '[This is a TCP duplicate ack]' : () => `[${fld.name}]`,
         });
         // Wireshark flags fast and spurious retransmissions as retransmissions too.
@@ -632,7 +635,7 @@ export const tcp = defineProtocol({
           ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
         if (!dup)
           ctx.expert(
-            it,
+            af,
             a === 'window_update' || a === 'keep_alive' || a === 'keep_alive_ack' ? 'note' : 'warn',
             'sequence',
             fld.name,

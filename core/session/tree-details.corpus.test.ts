@@ -29,9 +29,9 @@ const FLOOR: Record<TreeLayer, number> = {
   Frame: 25403,
   'Ethernet II': 17900,
   'Internet Protocol Version 4': 34333,
-  'Internet Protocol Version 6': 15,
+  'Internet Protocol Version 6': 16,
   'User Datagram Protocol': 176,
-  'Transmission Control Protocol': 84914,
+  'Transmission Control Protocol': 84950,
 };
 
 describe.skipIf(!hasCorpus || !hasTshark)('packet details vs tshark -V', () => {
