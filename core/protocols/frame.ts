@@ -66,7 +66,7 @@ function dissectFrame(root: DissectCtx): void {
     null,
     ctx.fullTree
       ? {
-          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
+          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.section !== undefined ? ` on interface ${m.interfaceName ?? 'unknown'}, id ${m.interfaceId}` : ''}`,
         }
       : undefined,
   );
@@ -114,7 +114,8 @@ export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, F
   const out: [FieldDef, FieldValue][] = [];
   if (m.section !== undefined) out.push([f.sectionNumber, m.section]);
   out.push([f.interfaceId, m.interfaceId]);
-  if (m.interfaceName) out.push([f.interfaceName, m.interfaceName]);
+  // A pcapng interface without a name is "unknown" to tshark.
+  if (m.interfaceName || m.section !== undefined) out.push([f.interfaceName, m.interfaceName ?? 'unknown']);
   out.push(
     // Wireshark's own encapsulation number (Frame Relay is 26 there, 107 in pcap).
     [f.encapType, wtapEncap(m.linkType)?.id ?? m.linkType],
@@ -159,7 +160,7 @@ function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
     if (GENERATED.has(field)) o.generated = true;
     if (field === f.interfaceId) {
       if (!pcapng) o.hidden = true;
-      else if (m.interfaceName) o.label = () => `Interface id: ${m.interfaceId} (${m.interfaceName})`;
+      else o.label = () => `Interface id: ${m.interfaceId} (${m.interfaceName ?? 'unknown'})`;
     } else if (field === f.interfaceName && iface) o.parent = iface;
     else if (field === f.encapType)
       o.label = () =>

@@ -6,6 +6,7 @@ import {
   ether,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
+  none,
   proto,
   relTime,
   str,
@@ -14,6 +15,7 @@ import {
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { LINKTYPE } from '../capture/linktypes.js';
+import type { Item } from '../dissect/types.js';
 import { bitFieldText, bitPattern, formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 
 export const IP_PROTOS: Record<number, string> = {
@@ -326,6 +328,71 @@ const f6 = {
   fragId: uint('ipv6.fraghdr.ident', 'Identification', 32, { base: 'hex' }),
 };
 
+/** Hop-by-hop and destination options (tshark's names and fields). */
+const V6_OPT_NAMES: Record<number, string> = {
+  0x00: 'Pad1',
+  0x01: 'PadN',
+  0x04: 'Tunnel Encapsulation Limit',
+  0x05: 'Router Alert',
+  0xc2: 'Jumbo Payload',
+  0xc9: 'Home Address',
+};
+const v6opt = {
+  opt: none('ipv6.opt', 'IPv6 Option'),
+  type: uint('ipv6.opt.type', 'Type', 8, { base: 'hex', strings: V6_OPT_NAMES }),
+  action: uint('ipv6.opt.type.action', 'Action', 8, {
+    bitmask: 0xc0,
+    strings: {
+      0: 'Skip and continue',
+      1: 'Discard',
+      2: 'Discard and send ICMP Parameter Problem',
+      3: 'Discard and send ICMP if not multicast',
+    },
+  }),
+  change: bool('ipv6.opt.type.change', 'May Change', { bits: 8, bitmask: 0x20, trueFalse: ['Yes', 'No'] }),
+  rest: uint('ipv6.opt.type.rest', 'Low-Order Bits', 8, { base: 'hex', bitmask: 0x1f }),
+  length: uint('ipv6.opt.length', 'Length', 8),
+  padn: bytesField('ipv6.opt.padn', 'PadN'),
+  routerAlert: uint('ipv6.opt.router_alert', 'Router Alert', 16, {
+    strings: { 0: 'MLD', 1: 'RSVP', 2: 'Active Networks' },
+  }),
+  unknown: bytesField('ipv6.opt.unknown', 'Unknown Option Payload'),
+};
+const V6_OPT_ITEMS = Object.values(v6opt);
+
+/** The options of a hop-by-hop or destination options header, one subtree each, under `parent`. */
+function v6Options(ctx: DissectCtx, start: number, end: number, parent: Item): void {
+  if (!ctx.wantsAny(V6_OPT_ITEMS)) return;
+  const v = ctx.view;
+  for (let o = start; o < end;) {
+    const t = v.u8(o);
+    const len = t === 0 ? 0 : v.u8(o + 1);
+    const size = t === 0 ? 1 : 2 + len;
+    if (o + size > end) break;
+    const it = ctx.add(v6opt.opt, o, size, null, {
+      parent,
+      label: () => V6_OPT_NAMES[t] ?? `Unknown IPv6 Option (0x${t.toString(16).padStart(2, '0')})`,
+    });
+    const ti = ctx.add(v6opt.type, o, 1, t, { parent: it });
+    ctx.add(v6opt.action, o, 1, t >> 6, { parent: ti });
+    ctx.add(v6opt.change, o, 1, (t & 0x20) !== 0, { parent: ti });
+    ctx.add(v6opt.rest, o, 1, t & 0x1f, { parent: ti });
+    if (t !== 0) {
+      ctx.add(v6opt.length, o + 1, 1, len, { parent: it });
+      if (t === 1)
+        ctx.add(v6opt.padn, o + 2, len, v.slice(o + 2, len), {
+          parent: it,
+          label: () => `PadN: ${len ? toHexText(v.slice(o + 2, len)) : '<none>'}`,
+        });
+      else if (t === 5 && len === 2) ctx.add(v6opt.routerAlert, o + 2, 2, v.u16be(o + 2), { parent: it });
+      else if (len) ctx.add(v6opt.unknown, o + 2, len, v.slice(o + 2, len), { parent: it });
+    }
+    o += size;
+  }
+}
+
+const toHexText = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
 /** IPv6 extension headers: each is a protocol of its own in Wireshark (a layer of frame.protocols). */
 const ext = (abbrev: string, name: string, nxtName = 'Next Header') => ({
   proto: proto(abbrev, name),
@@ -454,6 +521,7 @@ export const ipv6 = defineProtocol({
         generated: true,
         label: () => `[Length: ${len} bytes]`,
       });
+      if (nxt === 0 || nxt === 60) v6Options(ctx, off + 2, Math.min(off + len, end), item);
       off += len;
       nxt = next;
     }

@@ -29,7 +29,7 @@ const FLOOR: Record<TreeLayer, number> = {
   Frame: 25403,
   'Ethernet II': 17900,
   'Internet Protocol Version 4': 34333,
-  'Internet Protocol Version 6': 16,
+  'Internet Protocol Version 6': 30,
   'User Datagram Protocol': 176,
   'Transmission Control Protocol': 84950,
 };
