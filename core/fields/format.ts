@@ -39,8 +39,14 @@ export function isTimeValue(v: FieldValue): v is TimeValue {
 
 export function formatRelTime(t: TimeValue): string {
   const neg = t.s < 0 || (t.s === 0 && t.ns < 0);
-  const s = Math.abs(t.s);
-  return `${neg ? '-' : ''}${s}.${String(Math.abs(t.ns)).padStart(9, '0')} seconds`;
+  let s = Math.abs(t.s);
+  let ns = Math.abs(t.ns);
+  // A negative time kept as whole seconds down and nanoseconds up ({ s: -1, ns: 999854000 } is -0.000146).
+  if (t.s < 0 && t.ns > 0) {
+    s -= 1;
+    ns = 1e9 - t.ns;
+  }
+  return `${neg ? '-' : ''}${s}.${String(ns).padStart(9, '0')} seconds`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
