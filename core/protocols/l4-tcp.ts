@@ -1635,7 +1635,18 @@ function runOp(
           });
         ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
         ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
-      } else ctx.add(f.segmentCount, 0, 0, nfrags, { generated: true, hidden: true });
+        // tshark shows the first 36 bytes in hex, then an ellipsis.
+        ctx.add(f.reassembledData, 0, 0, bytes, {
+          parent: segItem,
+          generated: true,
+          label: () =>
+            `[Reassembled TCP Data: ${[...bytes.subarray(0, 36)].map((x) => x.toString(16).padStart(2, '0')).join('')}${bytes.length > 36 ? '…' : ''}]`,
+        });
+      } else {
+        ctx.add(f.segmentCount, 0, 0, nfrags, { generated: true, hidden: true });
+        if (ctx.wants(f.reassembledData))
+          ctx.add(f.reassembledData, 0, 0, bytes, { generated: true, hidden: true });
+      }
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.len);
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
