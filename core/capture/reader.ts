@@ -365,6 +365,7 @@ async function indexFile(
         interfaceId: g,
       };
       if (f?.name) m.interfaceName = f.name;
+      if (f?.section !== undefined) m.section = f.section;
       const c = index.comments(i);
       if (c) m.comments = c;
       return m;

@@ -40,6 +40,8 @@ export interface ScanIface {
   resExp: number;
   /** if_tsoffset, seconds. */
   tsOffset: number;
+  /** pcapng: the number (from 1) of the section that describes the interface. */
+  section?: number;
 }
 
 /** Reusable read buffer over a file descriptor. */
@@ -136,6 +138,8 @@ export class Scanner {
   private maxRec = 262144;
   // pcapng: section-local interface id → global id
   private section: number[] = [];
+  /** Section header blocks seen so far. */
+  private sections = 0;
 
   constructor(
     fd: number,
@@ -344,6 +348,7 @@ export class Scanner {
         case 0x0a0d0d0a:
           this.le = le;
           this.section = [];
+          this.sections++;
           if (blen < 28) ok = this.damaged(pos, 'section header block is too short');
           else if (dv.getUint16(o + 12, le) !== 1)
             ok = this.damaged(pos, `unsupported pcapng major version ${dv.getUint16(o + 12, le)}`);
@@ -396,6 +401,7 @@ export class Scanner {
       resBase: 10,
       resExp: 6,
       tsOffset: 0,
+      section: this.sections,
     };
     eachOption(w, o + 16, o + blen - 4, le, (code, off, len) => {
       if (code === 2) ifc.name = optString(w.buf, off, len);

@@ -6,7 +6,7 @@
  * stops there, as in Wireshark; the rest of the capture is unaffected.
  */
 import { BoundsError, ByteView, ContainedBoundsError } from '../bytes/byteview.js';
-import { formatValue } from '../fields/format.js';
+import { bitFieldText, formatValue } from '../fields/format.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
   Columns,
@@ -158,8 +158,45 @@ export const wsMalformed = proto('_ws.malformed', 'Malformed Packet');
 export const wsShort = proto('_ws.short', 'Packet size limited during capture');
 export const wsExpert = proto('_ws.expert', 'Expert Info');
 const wsExpertMessage = registry.register('_ws.expert.message', 'Message', 'string');
-const wsExpertSeverity = registry.register('_ws.expert.severity', 'Severity level', 'uint', { bits: 32 });
-const wsExpertGroup = registry.register('_ws.expert.group', 'Group', 'uint', { bits: 32 });
+const wsExpertSeverity = registry.register('_ws.expert.severity', 'Severity level', 'uint', {
+  bits: 32,
+  base: 'none',
+  strings: {
+    0x00100000: 'Comment',
+    0x00200000: 'Chat',
+    0x00400000: 'Note',
+    0x00600000: 'Warning',
+    0x00800000: 'Error',
+  },
+});
+const wsExpertGroup = registry.register('_ws.expert.group', 'Group', 'uint', {
+  bits: 32,
+  base: 'none',
+  strings: {
+    0x01000000: 'Checksum',
+    0x02000000: 'Sequence',
+    0x03000000: 'Response code',
+    0x04000000: 'Request code',
+    0x05000000: 'Undecoded',
+    0x06000000: 'Reassemble',
+    0x07000000: 'Malformed',
+    0x08000000: 'Debug',
+    0x09000000: 'Protocol',
+    0x0a000000: 'Security',
+    0x0b000000: 'Comment',
+    0x0c000000: 'Decryption',
+    0x0d000000: 'Assumption',
+    0x0e000000: 'Deprecated',
+  },
+});
+/** tshark's severity names in an expert line ("Warning", not "Warn"). */
+const SEVERITY_NAME: Record<ExpertSeverity, string> = {
+  comment: 'Comment',
+  chat: 'Chat',
+  note: 'Note',
+  warn: 'Warning',
+  error: 'Error',
+};
 export const dataProto = proto('data', 'Data');
 const dataData = registry.register('data.data', 'Data', 'bytes');
 const dataLen = registry.register('data.len', 'Length', 'uint', { bits: 32 });
@@ -624,10 +661,15 @@ export class DissectCtx {
     const e = this.add(wsExpert, target.off - this.base, target.len, null, {
       parent: target,
       label: () =>
-        `[Expert Info (${severity[0].toUpperCase()}${severity.slice(1)}/${group[0].toUpperCase()}${group.slice(1)}): ${message}]`,
+        `[Expert Info (${SEVERITY_NAME[severity]}/${group[0].toUpperCase()}${group.slice(1)}): ${message}]`,
       generated: true,
     });
-    this.add(wsExpertMessage, 0, 0, message, { parent: e, generated: true, hidden: !this.fullTree });
+    this.add(wsExpertMessage, 0, 0, message, {
+      parent: e,
+      generated: true,
+      hidden: !this.fullTree,
+      label: () => `[${message}]`,
+    });
     this.add(wsExpertSeverity, 0, 0, SEVERITY_CODE[severity], { parent: e, generated: true });
     this.add(wsExpertGroup, 0, 0, GROUP_CODE[group] ?? 0, { parent: e, generated: true });
   }
@@ -847,7 +889,10 @@ export function itemLabel(item: Item): string {
   const f = item.field;
   if (f.kind === 'protocol') return f.name;
   if (f.kind === 'none') return f.name;
-  const text = `${f.name}: ${formatValue(f, item.value)}`;
+  const text =
+    f.bitmask !== undefined && !item.generated && item.len > 0
+      ? bitFieldText(f, item.value, item.len)
+      : `${f.name}: ${formatValue(f, item.value)}`;
   return item.generated ? `[${text}]` : text;
 }
 

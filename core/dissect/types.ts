@@ -12,6 +12,8 @@ export interface FrameMeta {
   linkType: number;
   interfaceId: number;
   interfaceName?: string;
+  /** pcapng: the number (from 1) of the file section the frame is in; absent in pcap files (no interface info). */
+  section?: number;
   comments?: readonly string[];
 }
 

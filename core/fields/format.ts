@@ -39,8 +39,14 @@ export function isTimeValue(v: FieldValue): v is TimeValue {
 
 export function formatRelTime(t: TimeValue): string {
   const neg = t.s < 0 || (t.s === 0 && t.ns < 0);
-  const s = Math.abs(t.s);
-  return `${neg ? '-' : ''}${s}.${String(Math.abs(t.ns)).padStart(9, '0')} seconds`;
+  let s = Math.abs(t.s);
+  let ns = Math.abs(t.ns);
+  // A negative time kept as whole seconds down and nanoseconds up ({ s: -1, ns: 999854000 } is -0.000146).
+  if (t.s < 0 && t.ns > 0) {
+    s -= 1;
+    ns = 1e9 - t.ns;
+  }
+  return `${neg ? '-' : ''}${s}.${String(ns).padStart(9, '0')} seconds`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -87,6 +93,8 @@ export function formatValue(def: FieldDef, v: FieldValue): string {
       const named = def.strings?.get(Number(n));
       // Wireshark puts the number after a value string in the field's base: "IPv4 (0x0800)", "TCP (6)".
       if (named === undefined) return s;
+      // BASE_NONE with a value string (checksum statuses): the name alone.
+      if (def.base === 'none') return named;
       return `${named} (${def.base === 'hex' ? s : n.toString()})`;
     }
     case 'float':
@@ -108,4 +116,50 @@ export function formatValue(def: FieldDef, v: FieldValue): string {
     default:
       return String(v);
   }
+}
+
+/** The lowest set bit's position in `mask` (the shift of a bit field's value). */
+export function maskShift(mask: number): number {
+  return mask === 0 ? 0 : 31 - Math.clz32(mask & -mask);
+}
+
+/** The container width in bits of a bit field: its declared width, else the bytes its mask spans. */
+export function fieldWidth(def: FieldDef): number {
+  if (def.bits !== undefined) return def.bits;
+  const top = 32 - Math.clz32(def.bitmask ?? 0xff);
+  return Math.max(8, Math.ceil(top / 8) * 8);
+}
+
+/**
+ * Wireshark's bit pattern of a bit field: the container's bits from the most significant, the field's own bits
+ * as they are set in `raw` (the unshifted container value), '.' for the others, a space every four bits
+ * ("010. ....", ".... ...1 .... = …").
+ */
+export function bitPattern(width: number, mask: number, raw: number): string {
+  let s = '';
+  for (let i = width - 1; i >= 0; i--) {
+    const bit = 2 ** i;
+    const inMask = Math.floor(mask / bit) % 2 === 1;
+    s += inMask ? (Math.floor(raw / bit) % 2 === 1 ? '1' : '0') : '.';
+    if (i > 0 && i % 4 === 0) s += ' ';
+  }
+  return s;
+}
+
+/** The "pattern = Name: value" text of a bit-field item (value shifted down, as items carry it). */
+export function bitFieldText(def: FieldDef, v: FieldValue, len?: number): string {
+  const mask = def.bitmask ?? 0;
+  const shift = maskShift(mask);
+  const n = typeof v === 'boolean' ? (v ? mask : 0) : Number(v) * 2 ** shift;
+  let text: string;
+  if (def.kind !== 'bool' && (def.base === 'hex' || def.base === 'hex_dec') && typeof v === 'number') {
+    // A masked hex value has as many digits as the field's own bits need (0x2 for three bits).
+    const digits = Math.max(1, Math.ceil((32 - Math.clz32(Math.floor(mask / 2 ** shift))) / 4));
+    const hex = `0x${v.toString(16).padStart(digits, '0')}`;
+    const named = def.strings?.get(v);
+    text = named !== undefined ? `${named} (${hex})` : def.base === 'hex_dec' ? `${hex} (${v})` : hex;
+  } else text = formatValue(def, v);
+  // Booleans draw over their declared width (TCP's flags: 12 bits); numbers over the bytes the item covers.
+  const width = def.kind === 'bool' || !len ? fieldWidth(def) : len * 8;
+  return `${bitPattern(width, mask, n)} = ${def.name}: ${text}`;
 }

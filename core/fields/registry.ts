@@ -20,7 +20,8 @@ export type FieldKind =
   | 'rel_time'
   | 'framenum';
 
-export type FieldBase = 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec';
+/** 'none': BASE_NONE, a value string's name shown without the number. */
+export type FieldBase = 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec' | 'none';
 
 /** Seconds + nanoseconds (both integers, ns in [0, 1e9)). Used for abs_time and rel_time. */
 export interface TimeValue {

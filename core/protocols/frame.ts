@@ -2,7 +2,8 @@
 import { absTime, bool, frameNum, proto, relTime, str, uint } from '../fields/registry.js';
 import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
-import { setFrameDissector, type CaptureState, type DissectCtx } from '../dissect/engine.js';
+import { setFrameDissector, wsText, type CaptureState, type DissectCtx } from '../dissect/engine.js';
+import { formatRelTime } from '../fields/format.js';
 import type { FrameMeta, Item } from '../dissect/types.js';
 import { linkTypeName, wtapEncap } from '../capture/linktypes.js';
 
@@ -20,6 +21,8 @@ export const frameFields = {
   protocols: str('frame.protocols', 'Protocols in frame'),
   comment: str('frame.comment', 'Comment'),
   interfaceId: uint('frame.interface_id', 'Interface id', 32),
+  sectionNumber: uint('frame.section_number', 'Section number', 32),
+  offsetShift: relTime('frame.offset_shift', 'Time shift for this packet'),
   interfaceName: str('frame.interface_name', 'Interface name'),
   encapType: uint('frame.encap_type', 'Encapsulation type', 16),
   pktComment: proto('pkt_comment', 'Packet comments'),
@@ -63,7 +66,7 @@ function dissectFrame(root: DissectCtx): void {
     null,
     ctx.fullTree
       ? {
-          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.interfaceName ? ` on interface ${m.interfaceName}, id ${m.interfaceId}` : ''}`,
+          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.section !== undefined ? ` on interface ${m.interfaceName ?? 'unknown'}, id ${m.interfaceId}` : ''}`,
         }
       : undefined,
   );
@@ -85,6 +88,8 @@ function dissectFrame(root: DissectCtx): void {
 
 /** The items frameItemValues gives (filters reading none of them skip building them). */
 export const FRAME_ITEMS: readonly FieldDef[] = [
+  frameFields.sectionNumber,
+  frameFields.offsetShift,
   frameFields.interfaceId,
   frameFields.interfaceName,
   frameFields.encapType,
@@ -99,17 +104,23 @@ export const FRAME_ITEMS: readonly FieldDef[] = [
   frameFields.ignored,
 ];
 
+const ZERO = { s: 0, ns: 0 };
+
 /** The frame's metadata items in tree order, as [field, value] (the frame summary's stand-in uses them too). */
 export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, FieldValue][] {
   const f = frameFields;
   const t = { s: m.tsSec, ns: m.tsNsec };
   const prev = state.prevTime?.(m.number);
-  const out: [FieldDef, FieldValue][] = [[f.interfaceId, m.interfaceId]];
-  if (m.interfaceName) out.push([f.interfaceName, m.interfaceName]);
+  const out: [FieldDef, FieldValue][] = [];
+  if (m.section !== undefined) out.push([f.sectionNumber, m.section]);
+  out.push([f.interfaceId, m.interfaceId]);
+  // A pcapng interface without a name is "unknown" to tshark.
+  if (m.interfaceName || m.section !== undefined) out.push([f.interfaceName, m.interfaceName ?? 'unknown']);
   out.push(
     // Wireshark's own encapsulation number (Frame Relay is 26 there, 107 in pcap).
     [f.encapType, wtapEncap(m.linkType)?.id ?? m.linkType],
     [f.time, t],
+    [f.offsetShift, ZERO],
     [f.timeEpoch, t],
     [f.timeDelta, prev ? sub(t, prev) : { s: 0, ns: 0 }],
     [f.timeRelative, sub(t, state.timeRef ?? t)],
@@ -122,15 +133,54 @@ export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, F
   return out;
 }
 
+/** Items tshark shows in [brackets]: computed, not read from the capture record. */
+const GENERATED = new Set<FieldDef>([
+  frameFields.offsetShift,
+  frameFields.timeDelta,
+  frameFields.timeRelative,
+  frameFields.marked,
+  frameFields.ignored,
+]);
+
+const bytesAndBits = (n: number) => `${n} byte${n === 1 ? '' : 's'} (${n * 8} bits)`;
+
 function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
-  const o = { parent: fr };
-  const encap = {
-    parent: fr,
-    label: () =>
-      `Encapsulation type: ${linkTypeName(m.linkType)} (${wtapEncap(m.linkType)?.id ?? m.linkType})`,
-  };
-  for (const [field, value] of frameItemValues(m, ctx.state))
-    ctx.add(field, 0, 0, value, field === frameFields.encapType ? encap : o);
+  const f = frameFields;
+  const full = ctx.fullTree;
+  // A pcapng frame has its section and interface; tshark shows no interface for a pcap file (the item stays
+  // for filters, hidden).
+  const pcapng = m.section !== undefined;
+  let iface: Item | undefined;
+  for (const [field, value] of frameItemValues(m, ctx.state)) {
+    if (!full) {
+      ctx.add(field, 0, 0, value, { parent: fr });
+      continue;
+    }
+    const o: { parent: Item; label?: () => string; generated?: boolean; hidden?: boolean } = { parent: fr };
+    if (GENERATED.has(field)) o.generated = true;
+    if (field === f.interfaceId) {
+      if (!pcapng) o.hidden = true;
+      else o.label = () => `Interface id: ${m.interfaceId} (${m.interfaceName ?? 'unknown'})`;
+    } else if (field === f.interfaceName && iface) o.parent = iface;
+    else if (field === f.encapType)
+      o.label = () =>
+        `Encapsulation type: ${linkTypeName(m.linkType)} (${wtapEncap(m.linkType)?.id ?? m.linkType})`;
+    else if (field === f.timeEpoch)
+      o.label = () => `Epoch Time: ${m.tsSec}.${String(m.tsNsec).padStart(9, '0')} seconds`;
+    else if (field === f.len) o.label = () => `Frame Length: ${bytesAndBits(m.origLen)}`;
+    else if (field === f.capLen) o.label = () => `Capture Length: ${bytesAndBits(m.capLen)}`;
+    const it = ctx.add(field, 0, 0, value, o);
+    if (field === f.interfaceId) iface = it;
+    if (field === f.timeDelta) {
+      // tshark's delta from the previous displayed frame: with every frame displayed, the captured one.
+      const d = value as { s: number; ns: number };
+      ctx.add(wsText, 0, 0, null, {
+        parent: fr,
+        generated: true,
+        label: `[Time delta from previous displayed frame: ${formatRelTime(d)}]`,
+      });
+    }
+  }
 }
 
 setFrameDissector(dissectFrame);

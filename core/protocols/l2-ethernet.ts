@@ -36,12 +36,16 @@ const f = {
   srcRes: str('eth.src_resolved', 'Source (resolved)'),
   addrRes: str('eth.addr_resolved', 'Address (resolved)'),
   lg: bool('eth.lg', 'LG bit', {
+    bits: 24,
+    bitmask: 0x020000,
     trueFalse: [
       'Locally administered address (this is NOT the factory default)',
       'Globally unique address (factory default)',
     ],
   }),
   ig: bool('eth.ig', 'IG bit', {
+    bits: 24,
+    bitmask: 0x010000,
     trueFalse: ['Group address (multicast/broadcast)', 'Individual address (unicast)'],
   }),
   dstLg: bool('eth.dst.lg', 'LG bit'),
@@ -64,7 +68,11 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
     generated: true,
     hidden: true,
   });
-  ctx.add(f.addr, off, 6, m, { hidden: true });
+  // tshark shows the address again under Destination / Source, above its two bits.
+  ctx.add(f.addr, off, 6, m, {
+    parent: it,
+    label: () => `Address: ${resolvedMac(m)} (${formatEther(m)})`,
+  });
   if (ctx.fullTree) ctx.add(f.addrRes, off, 6, resolvedMac(m), { generated: true, hidden: true });
   ctx.add(isDst ? f.dstLg : f.srcLg, off, 3, (m[0] & 2) !== 0, { parent: it, hidden: true });
   ctx.add(f.lg, off, 3, (m[0] & 2) !== 0, { parent: it });

@@ -6,6 +6,7 @@ import {
   ether,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
+  none,
   proto,
   relTime,
   str,
@@ -14,7 +15,8 @@ import {
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { LINKTYPE } from '../capture/linktypes.js';
-import { formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
+import type { Item } from '../dissect/types.js';
+import { bitFieldText, bitPattern, formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 
 export const IP_PROTOS: Record<number, string> = {
   0: 'IPv6 Hop-by-Hop Option',
@@ -38,23 +40,68 @@ export const IP_PROTOS: Record<number, string> = {
   132: 'SCTP',
 };
 
+/** DSCP code points, long (the tree's value strings) and short (the DS field's summary). */
+const DSCP: Record<number, [string, string]> = {
+  0: ['Default', 'CS0'],
+  1: ['Lower Effort', 'LE'],
+  8: ['Class Selector 1', 'CS1'],
+  10: ['Assured Forwarding 11', 'AF11'],
+  12: ['Assured Forwarding 12', 'AF12'],
+  14: ['Assured Forwarding 13', 'AF13'],
+  16: ['Class Selector 2', 'CS2'],
+  18: ['Assured Forwarding 21', 'AF21'],
+  20: ['Assured Forwarding 22', 'AF22'],
+  22: ['Assured Forwarding 23', 'AF23'],
+  24: ['Class Selector 3', 'CS3'],
+  26: ['Assured Forwarding 31', 'AF31'],
+  28: ['Assured Forwarding 32', 'AF32'],
+  30: ['Assured Forwarding 33', 'AF33'],
+  32: ['Class Selector 4', 'CS4'],
+  34: ['Assured Forwarding 41', 'AF41'],
+  36: ['Assured Forwarding 42', 'AF42'],
+  38: ['Assured Forwarding 43', 'AF43'],
+  40: ['Class Selector 5', 'CS5'],
+  44: ['Voice Admit', 'VA'],
+  46: ['Expedited Forwarding', 'EF'],
+  48: ['Class Selector 6', 'CS6'],
+  56: ['Class Selector 7', 'CS7'],
+};
+const DSCP_NAMES = new Map(Object.entries(DSCP).map(([k, v]) => [Number(k), v[0]] as const));
+const ECN: Record<number, [string, string]> = {
+  0: ['Not ECN-Capable Transport', 'Not-ECT'],
+  1: ["ECN-Capable Transport codepoint '01'", 'ECT(1)'],
+  2: ["ECN-Capable Transport codepoint '10'", 'ECT(0)'],
+  3: ['Congestion Experienced', 'CE'],
+};
+const ECN_NAMES = new Map(Object.entries(ECN).map(([k, v]) => [Number(k), v[0]] as const));
+
+/** "(DSCP: CS0, ECN: Not-ECT)": the summary of a DS field (IPv4) or traffic class (IPv6). */
+export function dsSummary(ds: number): string {
+  const dscp = ds >> 2;
+  return `(DSCP: ${DSCP[dscp]?.[1] ?? `Unknown (${dscp})`}, ECN: ${ECN[ds & 3][1]})`;
+}
+
 const f = {
-  version: uint('ip.version', 'Version', 8),
+  version: uint('ip.version', 'Version', 8, { bitmask: 0xf0 }),
   hdrLen: uint('ip.hdr_len', 'Header Length', 8),
   dsfield: uint('ip.dsfield', 'Differentiated Services Field', 8, { base: 'hex' }),
-  dscp: uint('ip.dsfield.dscp', 'Differentiated Services Codepoint', 8),
-  ecn: uint('ip.dsfield.ecn', 'Explicit Congestion Notification', 8),
+  dscp: uint('ip.dsfield.dscp', 'Differentiated Services Codepoint', 8, {
+    bitmask: 0xfc,
+    strings: DSCP_NAMES,
+  }),
+  ecn: uint('ip.dsfield.ecn', 'Explicit Congestion Notification', 8, { bitmask: 0x03, strings: ECN_NAMES }),
   len: uint('ip.len', 'Total Length', 16),
   id: uint('ip.id', 'Identification', 16, { base: 'hex_dec' }),
-  flags: uint('ip.flags', 'Flags', 8, { base: 'hex' }),
-  rb: bool('ip.flags.rb', 'Reserved bit', { trueFalse: ['Set', 'Not set'] }),
-  df: bool('ip.flags.df', "Don't fragment", { trueFalse: ['Set', 'Not set'] }),
-  mf: bool('ip.flags.mf', 'More fragments', { trueFalse: ['Set', 'Not set'] }),
+  flags: uint('ip.flags', 'Flags', 8, { base: 'hex', bitmask: 0xe0 }),
+  rb: bool('ip.flags.rb', 'Reserved bit', { bits: 8, bitmask: 0x80, trueFalse: ['Set', 'Not set'] }),
+  df: bool('ip.flags.df', "Don't fragment", { bits: 8, bitmask: 0x40, trueFalse: ['Set', 'Not set'] }),
+  mf: bool('ip.flags.mf', 'More fragments', { bits: 8, bitmask: 0x20, trueFalse: ['Set', 'Not set'] }),
   fragOffset: uint('ip.frag_offset', 'Fragment Offset', 16),
   ttl: uint('ip.ttl', 'Time to Live', 8),
   proto: uint('ip.proto', 'Protocol', 8, { strings: IP_PROTOS }),
   checksum: uint('ip.checksum', 'Header Checksum', 16, { base: 'hex' }),
   checksumStatus: uint('ip.checksum.status', 'Header checksum status', 8, {
+    base: 'none',
     strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
   }),
   src: ipv4Field('ip.src', 'Source Address'),
@@ -128,7 +175,9 @@ function ipv4Header(ctx: DissectCtx): V4Header | undefined {
     label: () => `.... ${(b0 & 15).toString(2).padStart(4, '0')} = Header Length: ${hl} bytes (${b0 & 15})`,
   });
   const ds = v.u8(1);
-  const dsItem = ctx.add(f.dsfield, 1, 1, ds);
+  const dsItem = ctx.add(f.dsfield, 1, 1, ds, {
+    label: () => `Differentiated Services Field: 0x${ds.toString(16).padStart(2, '0')} ${dsSummary(ds)}`,
+  });
   ctx.add(f.dscp, 1, 1, ds >> 2, { parent: dsItem });
   ctx.add(f.ecn, 1, 1, ds & 3, { parent: dsItem });
   const totalLen = v.u16be(2);
@@ -136,19 +185,30 @@ function ipv4Header(ctx: DissectCtx): V4Header | undefined {
   ctx.add(f.id, 4, 2, v.u16be(4));
   const fl = v.u16be(6);
   const flags = fl >> 13;
-  const fi = ctx.add(f.flags, 6, 1, flags);
+  const fi = ctx.add(f.flags, 6, 1, flags, {
+    label: () =>
+      bitFieldText(f.flags, flags, 1) +
+      [f.rb, f.df, f.mf]
+        .filter((_, i) => flags & (4 >> i))
+        .map((b) => `, ${b.name}`)
+        .join(''),
+  });
   ctx.add(f.rb, 6, 1, (flags & 4) !== 0, { parent: fi });
   ctx.add(f.df, 6, 1, (flags & 2) !== 0, { parent: fi });
   ctx.add(f.mf, 6, 1, (flags & 1) !== 0, { parent: fi });
   const fragOff = (fl & 0x1fff) * 8;
-  ctx.add(f.fragOffset, 6, 2, fragOff);
+  ctx.add(f.fragOffset, 6, 2, fragOff, {
+    label: () => `${bitPattern(16, 0x1fff, fl)} = Fragment Offset: ${fragOff}`,
+  });
   const ttl = v.u8(8);
   ctx.add(f.ttl, 8, 1, ttl);
   const p = v.u8(9);
   if (p !== 6 && p !== 17) ctx.pinfo.data.set('ip.ttl', ttl); // see ipv4Values
   ctx.add(f.proto, 9, 1, p);
   const ck = v.u16be(10);
-  ctx.add(f.checksum, 10, 2, ck);
+  ctx.add(f.checksum, 10, 2, ck, {
+    label: () => `Header Checksum: 0x${ck.toString(16).padStart(4, '0')} [validation disabled]`,
+  });
   ctx.add(f.checksumStatus, 10, 2, 2, { generated: true });
   const src = v.u32be(12);
   const dst = v.u32be(16);
@@ -240,9 +300,17 @@ export const ipv4 = defineProtocol({
 });
 
 const f6 = {
-  version: uint('ipv6.version', 'Version', 8),
-  tclass: uint('ipv6.tclass', 'Traffic Class', 32, { base: 'hex' }),
-  flow: uint('ipv6.flow', 'Flow Label', 32, { base: 'hex' }),
+  version: uint('ipv6.version', 'Version', 8, { bitmask: 0xf0 }),
+  tclass: uint('ipv6.tclass', 'Traffic Class', 32, { base: 'hex', bitmask: 0x0ff00000 }),
+  tclassDscp: uint('ipv6.tclass.dscp', 'Differentiated Services Codepoint', 32, {
+    bitmask: 0x0fc00000,
+    strings: DSCP_NAMES,
+  }),
+  tclassEcn: uint('ipv6.tclass.ecn', 'Explicit Congestion Notification', 32, {
+    bitmask: 0x00300000,
+    strings: ECN_NAMES,
+  }),
+  flow: uint('ipv6.flow', 'Flow Label', 32, { base: 'hex', bitmask: 0x000fffff }),
   plen: uint('ipv6.plen', 'Payload Length', 16),
   nxt: uint('ipv6.nxt', 'Next Header', 8, { strings: IP_PROTOS }),
   hlim: uint('ipv6.hlim', 'Hop Limit', 8),
@@ -252,10 +320,78 @@ const f6 = {
   srcHost: str('ipv6.src_host', 'Source Host'),
   dstHost: str('ipv6.dst_host', 'Destination Host'),
   host: str('ipv6.host', 'Source or Destination Host'),
+  srcSlaac: ether('ipv6.src_slaac_mac', 'Source SLAAC MAC'),
+  dstSlaac: ether('ipv6.dst_slaac_mac', 'Destination SLAAC MAC'),
+  slaac: ether('ipv6.slaac_mac', 'SLAAC MAC'),
   fragOffset: uint('ipv6.fraghdr.offset', 'Offset', 16),
   fragMore: bool('ipv6.fraghdr.more', 'More Fragments'),
   fragId: uint('ipv6.fraghdr.ident', 'Identification', 32, { base: 'hex' }),
 };
+
+/** Hop-by-hop and destination options (tshark's names and fields). */
+const V6_OPT_NAMES: Record<number, string> = {
+  0x00: 'Pad1',
+  0x01: 'PadN',
+  0x04: 'Tunnel Encapsulation Limit',
+  0x05: 'Router Alert',
+  0xc2: 'Jumbo Payload',
+  0xc9: 'Home Address',
+};
+const v6opt = {
+  opt: none('ipv6.opt', 'IPv6 Option'),
+  type: uint('ipv6.opt.type', 'Type', 8, { base: 'hex', strings: V6_OPT_NAMES }),
+  action: uint('ipv6.opt.type.action', 'Action', 8, {
+    bitmask: 0xc0,
+    strings: {
+      0: 'Skip and continue',
+      1: 'Discard',
+      2: 'Discard and send ICMP Parameter Problem',
+      3: 'Discard and send ICMP if not multicast',
+    },
+  }),
+  change: bool('ipv6.opt.type.change', 'May Change', { bits: 8, bitmask: 0x20, trueFalse: ['Yes', 'No'] }),
+  rest: uint('ipv6.opt.type.rest', 'Low-Order Bits', 8, { base: 'hex', bitmask: 0x1f }),
+  length: uint('ipv6.opt.length', 'Length', 8),
+  padn: bytesField('ipv6.opt.padn', 'PadN'),
+  routerAlert: uint('ipv6.opt.router_alert', 'Router Alert', 16, {
+    strings: { 0: 'MLD', 1: 'RSVP', 2: 'Active Networks' },
+  }),
+  unknown: bytesField('ipv6.opt.unknown', 'Unknown Option Payload'),
+};
+const V6_OPT_ITEMS = Object.values(v6opt);
+
+/** The options of a hop-by-hop or destination options header, one subtree each, under `parent`. */
+function v6Options(ctx: DissectCtx, start: number, end: number, parent: Item): void {
+  if (!ctx.wantsAny(V6_OPT_ITEMS)) return;
+  const v = ctx.view;
+  for (let o = start; o < end;) {
+    const t = v.u8(o);
+    const len = t === 0 ? 0 : v.u8(o + 1);
+    const size = t === 0 ? 1 : 2 + len;
+    if (o + size > end) break;
+    const it = ctx.add(v6opt.opt, o, size, null, {
+      parent,
+      label: () => V6_OPT_NAMES[t] ?? `Unknown IPv6 Option (0x${t.toString(16).padStart(2, '0')})`,
+    });
+    const ti = ctx.add(v6opt.type, o, 1, t, { parent: it });
+    ctx.add(v6opt.action, o, 1, t >> 6, { parent: ti });
+    ctx.add(v6opt.change, o, 1, (t & 0x20) !== 0, { parent: ti });
+    ctx.add(v6opt.rest, o, 1, t & 0x1f, { parent: ti });
+    if (t !== 0) {
+      ctx.add(v6opt.length, o + 1, 1, len, { parent: it });
+      if (t === 1)
+        ctx.add(v6opt.padn, o + 2, len, v.slice(o + 2, len), {
+          parent: it,
+          label: () => `PadN: ${len ? toHexText(v.slice(o + 2, len)) : '<none>'}`,
+        });
+      else if (t === 5 && len === 2) ctx.add(v6opt.routerAlert, o + 2, 2, v.u16be(o + 2), { parent: it });
+      else if (len) ctx.add(v6opt.unknown, o + 2, len, v.slice(o + 2, len), { parent: it });
+    }
+    o += size;
+  }
+}
+
+const toHexText = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
 /** IPv6 extension headers: each is a protocol of its own in Wireshark (a layer of frame.protocols). */
 const ext = (abbrev: string, name: string, nxtName = 'Next Header') => ({
@@ -272,8 +408,13 @@ const IPV6_EXT: Record<number, ReturnType<typeof ext>> = {
 };
 
 const IPV6_ITEMS = [
+  f6.srcSlaac,
+  f6.dstSlaac,
+  f6.slaac,
   f6.version,
   f6.tclass,
+  f6.tclassDscp,
+  f6.tclassEcn,
   f6.flow,
   f6.plen,
   f6.nxt,
@@ -286,6 +427,14 @@ const IPV6_ITEMS = [
   f6.host,
 ];
 
+/** Wireshark's "[Source SLAAC MAC: …]" of an address whose interface identifier is an EUI-64 (ff:fe). */
+function slaacItems(ctx: DissectCtx, a: Uint8Array, off: number, field: FieldDef): void {
+  if (a[11] !== 0xff || a[12] !== 0xfe) return;
+  const mac = Uint8Array.of(a[8] ^ 0x02, a[9], a[10], a[13], a[14], a[15]);
+  ctx.add(field, off + 8, 8, mac, { generated: true });
+  ctx.add(f6.slaac, off + 8, 8, mac, { generated: true, hidden: true });
+}
+
 export const ipv6 = defineProtocol({
   abbrev: 'ipv6',
   name: 'Internet Protocol Version 6',
@@ -297,7 +446,14 @@ export const ipv6 = defineProtocol({
     const w = v.u32be(0);
     const version = w >>> 28;
     if (items) ctx.add(f6.version, 0, 1, version);
-    if (items) ctx.add(f6.tclass, 0, 4, (w >>> 20) & 0xff);
+    if (items) {
+      const tc = (w >>> 20) & 0xff;
+      const tci = ctx.add(f6.tclass, 0, 4, tc, {
+        label: () => `${bitFieldText(f6.tclass, tc, 4)} ${dsSummary(tc)}`,
+      });
+      ctx.add(f6.tclassDscp, 0, 4, tc >> 2, { parent: tci });
+      ctx.add(f6.tclassEcn, 0, 4, tc & 3, { parent: tci });
+    }
     if (items) ctx.add(f6.flow, 1, 3, w & 0xfffff);
     const plen = v.u16be(4);
     if (items) ctx.add(f6.plen, 4, 2, plen);
@@ -318,6 +474,11 @@ export const ipv6 = defineProtocol({
     if (items) ctx.add(f6.addr, 24, 16, dst, { hidden: true });
     if (items) ctx.add(f6.dstHost, 24, 16, d, { hidden: true });
     if (items) ctx.add(f6.host, 24, 16, d, { hidden: true });
+    // An interface identifier made from a MAC address (EUI-64: ff:fe in its middle) names that address.
+    if (items) {
+      slaacItems(ctx, src, 8, f6.srcSlaac);
+      slaacItems(ctx, dst, 24, f6.dstSlaac);
+    }
     if (ctx.fullTree) ctx.setLabel(ctx.top, `Internet Protocol Version 6, Src: ${s}, Dst: ${d}`);
     ctx.pinfo.netSrc = s;
     ctx.pinfo.netDst = d;
@@ -360,6 +521,7 @@ export const ipv6 = defineProtocol({
         generated: true,
         label: () => `[Length: ${len} bytes]`,
       });
+      if (nxt === 0 || nxt === 60) v6Options(ctx, off + 2, Math.min(off + len, end), item);
       off += len;
       nxt = next;
     }

@@ -13,12 +13,14 @@
 import { bool, bytes as bytesField, frameNum, relTime, str, uint } from '../fields/registry.js';
 import {
   defineProtocol,
+  wsText,
   type CaptureState,
   type DissectCtx,
   lookupTable,
   getHeuristics,
 } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
+import type { FieldDef } from '../fields/registry.js';
 import type { ByteView } from '../bytes/byteview.js';
 import {
   Assemblies,
@@ -45,6 +47,37 @@ const FLAG_NAMES: [number, string][] = [
   [0x100, 'AE'],
 ];
 
+/** tcp.option_kind's value strings. */
+const OPTION_KINDS: Record<number, string> = {
+  0: 'End of Option List',
+  1: 'No-Operation',
+  2: 'Maximum Segment Size',
+  3: 'Window Scale',
+  4: 'SACK Permitted',
+  5: 'SACK',
+  8: 'Time Stamp Option',
+  19: 'TCP MD5 signature',
+  28: 'User Timeout',
+  29: 'TCP Authentication Option',
+  30: 'Multipath TCP',
+  34: 'TCP Fast Open Cookie',
+  253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
+};
+
+/** The options' names in the "Options: (N bytes), …" line. */
+const OPTION_NAMES: Record<number, string> = {
+  0: 'End of Option List (EOL)',
+  1: 'No-Operation (NOP)',
+  2: 'Maximum segment size',
+  3: 'Window scale',
+  4: 'SACK permitted',
+  5: 'SACK',
+  8: 'Timestamps',
+  253: 'Experimental',
+  254: 'Experimental',
+};
+
 const f = {
   srcport: uint('tcp.srcport', 'Source Port', 16),
   dstport: uint('tcp.dstport', 'Destination Port', 16),
@@ -59,27 +92,43 @@ const f = {
   ackRaw: uint('tcp.ack_raw', 'Acknowledgment number (raw)', 32),
   hdrLen: uint('tcp.hdr_len', 'Header Length', 8),
   flags: uint('tcp.flags', 'Flags', 16, { base: 'hex' }),
-  res: bool('tcp.flags.res', 'Reserved', { trueFalse: ['Set', 'Not set'] }),
-  ae: bool('tcp.flags.ae', 'Accurate ECN', { trueFalse: ['Set', 'Not set'] }),
-  ns: bool('tcp.flags.ns', 'Nonce', { trueFalse: ['Set', 'Not set'] }),
-  cwr: bool('tcp.flags.cwr', 'Congestion Window Reduced', { trueFalse: ['Set', 'Not set'] }),
-  ece: bool('tcp.flags.ece', 'ECN-Echo', { trueFalse: ['Set', 'Not set'] }),
-  urg: bool('tcp.flags.urg', 'Urgent', { trueFalse: ['Set', 'Not set'] }),
-  ackf: bool('tcp.flags.ack', 'Acknowledgment', { trueFalse: ['Set', 'Not set'] }),
-  push: bool('tcp.flags.push', 'Push', { trueFalse: ['Set', 'Not set'] }),
-  reset: bool('tcp.flags.reset', 'Reset', { trueFalse: ['Set', 'Not set'] }),
-  syn: bool('tcp.flags.syn', 'Syn', { trueFalse: ['Set', 'Not set'] }),
-  fin: bool('tcp.flags.fin', 'Fin', { trueFalse: ['Set', 'Not set'] }),
+  res: bool('tcp.flags.res', 'Reserved', { bits: 12, bitmask: 0xe00, trueFalse: ['Set', 'Not set'] }),
+  ae: bool('tcp.flags.ae', 'Accurate ECN', { bits: 12, bitmask: 0x100, trueFalse: ['Set', 'Not set'] }),
+  ns: bool('tcp.flags.ns', 'Nonce', { bits: 12, bitmask: 0x100, trueFalse: ['Set', 'Not set'] }),
+  cwr: bool('tcp.flags.cwr', 'Congestion Window Reduced', {
+    bits: 12,
+    bitmask: 0x80,
+    trueFalse: ['Set', 'Not set'],
+  }),
+  ece: bool('tcp.flags.ece', 'ECN-Echo', { bits: 12, bitmask: 0x40, trueFalse: ['Set', 'Not set'] }),
+  urg: bool('tcp.flags.urg', 'Urgent', { bits: 12, bitmask: 0x20, trueFalse: ['Set', 'Not set'] }),
+  ackf: bool('tcp.flags.ack', 'Acknowledgment', { bits: 12, bitmask: 0x10, trueFalse: ['Set', 'Not set'] }),
+  push: bool('tcp.flags.push', 'Push', { bits: 12, bitmask: 0x08, trueFalse: ['Set', 'Not set'] }),
+  reset: bool('tcp.flags.reset', 'Reset', { bits: 12, bitmask: 0x04, trueFalse: ['Set', 'Not set'] }),
+  syn: bool('tcp.flags.syn', 'Syn', { bits: 12, bitmask: 0x02, trueFalse: ['Set', 'Not set'] }),
+  fin: bool('tcp.flags.fin', 'Fin', { bits: 12, bitmask: 0x01, trueFalse: ['Set', 'Not set'] }),
   flagsStr: str('tcp.flags.str', 'TCP Flags'),
   window: uint('tcp.window_size_value', 'Window', 16),
   windowSize: uint('tcp.window_size', 'Calculated window size', 32),
   windowScale: int32('tcp.window_size_scalefactor', 'Window size scaling factor'),
   checksum: uint('tcp.checksum', 'Checksum', 16, { base: 'hex' }),
   checksumStatus: uint('tcp.checksum.status', 'Checksum Status', 8, {
+    base: 'none',
     strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
   }),
   urgent: uint('tcp.urgent_pointer', 'Urgent Pointer', 16),
   options: bytesField('tcp.options', 'Options'),
+  optionKind: uint('tcp.option_kind', 'Kind', 8, { strings: OPTION_KINDS }),
+  optionLen: uint('tcp.option_len', 'Length', 8),
+  optEol: none0('tcp.options.eol', 'TCP Option - End of Option List (EOL)'),
+  optNop: none0('tcp.options.nop', 'TCP Option - No-Operation (NOP)'),
+  optMss: none0('tcp.options.mss', 'TCP Option - Maximum segment size'),
+  optWscale: none0('tcp.options.wscale', 'TCP Option - Window scale'),
+  optSack: none0('tcp.options.sack', 'TCP Option - SACK'),
+  optTimestamp: none0('tcp.options.timestamp', 'TCP Option - Timestamps'),
+  optExperimental: none0('tcp.options.experimental', 'TCP Option - Experimental'),
+  optUnknown: none0('tcp.options.unknown', 'TCP Option - Unknown'),
+  sackCount: uint('tcp.options.sack.count', 'TCP SACK Count', 8),
   mss: uint('tcp.options.mss_val', 'MSS Value', 16),
   expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, { base: 'hex' }),
   wscaleShift: uint('tcp.options.wscale.shift', 'Shift count', 8),
@@ -124,6 +173,9 @@ const f = {
   keepAliveAck: none1('tcp.analysis.keep_alive_ack', 'ACK to a TCP keep-alive segment'),
   zeroWindow: none1('tcp.analysis.zero_window', 'TCP Zero Window segment'),
   bytesInFlight: uint('tcp.analysis.bytes_in_flight', 'Bytes in flight', 32),
+  pushBytesSent: uint('tcp.analysis.push_bytes_sent', 'Bytes sent since last PSH flag', 32),
+  ackRtt: relTime('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was'),
+  initialRtt: relTime('tcp.analysis.initial_rtt', 'iRTT'),
   ackedFrame: frameNum('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame'),
   segments: none1('tcp.segments', 'Reassembled TCP Segments'),
   segment: frameNum('tcp.segment', 'TCP Segment'),
@@ -131,6 +183,7 @@ const f = {
   reassembledIn: frameNum('tcp.reassembled_in', 'Reassembled PDU in frame'),
   reassembledLength: uint('tcp.reassembled.length', 'Reassembled TCP length', 32),
   reassembledData: bytesField('tcp.reassembled.data', 'Reassembled TCP Data'),
+  segmentData: bytesField('tcp.segment_data', 'TCP segment data'),
   pduSize: uint('tcp.pdu.size', 'PDU Size', 32),
 };
 
@@ -184,6 +237,26 @@ interface Dir {
   untilFin: boolean;
   /** The FIN that ended an until-FIN reassembly. */
   finFrame?: number;
+  /**
+   * Segments (with data, SYN or FIN) not yet ACKed, oldest first (Wireshark's unacked list; raw sequence
+   * numbers): for "This is an ACK to the segment in frame" and the bytes in flight.
+   */
+  unacked: Unacked[];
+  /**
+   * Whether `unacked` is in sequence order (each segment ending at or after the one before, as in-order data
+   * is): an ACK's walk can then stop at the first segment after it.
+   */
+  unackedSorted: boolean;
+  /** Bytes sent since the last PSH flag, and whether the last data segment had one. */
+  pushBytes: number;
+  pushSetLast: boolean;
+}
+
+interface Unacked {
+  frame: number;
+  seq: number;
+  next: number;
+  ts: { s: number; ns: number };
 }
 
 interface Stream {
@@ -196,6 +269,8 @@ interface Stream {
   /** Time of the last SYN (without ACK) and the handshake's RTT (Wireshark's ts_mru_syn, ts_first_rtt). */
   mruSyn?: { s: number; ns: number };
   firstRtt?: { s: number; ns: number };
+  /** Wireshark's conversation completeness bits so far (SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32). */
+  completeness: number;
 }
 
 interface TcpState {
@@ -230,6 +305,16 @@ interface FrameRecord {
   ops: readonly Op[];
   /** This frame's payload (or its tail) belongs to a PDU completed in that frame. */
   reassembledIn?: number;
+  /** The stream's completeness bits before this frame (what tshark's one pass shows). */
+  completeness: number;
+  /** The segment this frame ACKs, and the time since it. */
+  acksFrame?: number;
+  /** The RTT to that segment in nanoseconds (a number, not an object kept per frame). */
+  ackRttNs?: number;
+  /** The handshake's RTT, once known (shared with the stream). */
+  irtt?: { s: number; ns: number };
+  bytesInFlight?: number;
+  pushBytes?: number;
 }
 
 /**
@@ -251,6 +336,8 @@ type Op =
   | { op: 'data'; off: number; len: number }
   | { op: 'tcpcol' }
   | { op: 'segnote' }
+  /** tshark's "TCP segment data (N bytes)" line: this frame's bytes going into (or ending) a reassembly. */
+  | { op: 'segdata'; off: number; len: number }
   | { op: 'fence' }
   | { op: 'illegal' }
   | { op: 'error'; msg: string };
@@ -277,6 +364,10 @@ const newDir = (): Dir => ({
   fin: false,
   msps: new MspTree(),
   untilFin: false,
+  unacked: [],
+  unackedSorted: true,
+  pushBytes: 0,
+  pushSetLast: false,
 });
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
@@ -420,48 +511,60 @@ export const tcp = defineProtocol({
       : '';
     if (flags & 0x20) info += ` Urg=${v.u16be(18)}`;
     if (opts.length) {
+      // tshark's tree: one subtree per option (its kind, length and values) under "Options: (N bytes), names".
+      const tree = ctx.fullTree || ctx.wantsAny(OPTION_TREE_ITEMS);
       const oi = ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20), {
-        label: () => `Options: (${hl - 20} bytes)`,
+        label: () =>
+          `Options: (${hl - 20} bytes)${opts.map((o) => `, ${OPTION_NAMES[o.kind] ?? 'Unknown'}`).join('')}`,
       });
       for (const o of opts) {
+        let sackBase = 0;
+        if (o.kind === 5) {
+          const other = streamOf(st, src, dst);
+          sackBase = other ? (other.dirs[rec.dir === 0 ? 1 : 0].base ?? 0) : 0;
+        }
+        const it = tree ? optionItem(ctx, oi, o, v, sackBase) : oi;
         switch (o.kind) {
           case 2:
             if (o.len === 4) {
               const mss = v.u16be(o.off + 2);
-              ctx.add(f.mss, o.off + 2, 2, mss, { parent: oi });
+              ctx.add(f.mss, o.off + 2, 2, mss, { parent: it });
               info += ` MSS=${mss}`;
             }
             break;
           case 3:
             if (o.len === 3) {
               const shift = v.u8(o.off + 2);
-              ctx.add(f.wscaleShift, o.off + 2, 1, shift, { parent: oi });
-              ctx.add(f.wscaleMult, o.off + 2, 1, 2 ** Math.min(shift, 14), { parent: oi });
-              info += ` WS=${2 ** Math.min(shift, 14)}`;
+              const mult = 2 ** Math.min(shift, 14);
+              ctx.add(f.wscaleShift, o.off + 2, 1, shift, { parent: it });
+              ctx.add(f.wscaleMult, o.off + 2, 1, mult, { parent: it, generated: true });
+              info += ` WS=${mult}`;
             }
             break;
           case 4:
-            ctx.add(f.sackPerm, o.off, o.len, null, { parent: oi, label: 'TCP Option - SACK permitted' });
+            // In the tree the option's own item is the SACK-permitted one.
+            if (!tree) ctx.add(f.sackPerm, o.off, o.len, null, { parent: oi });
             info += ' SACK_PERM';
             break;
           case 5: {
-            const other = streamOf(st, src, dst);
-            const base = other ? (other.dirs[rec.dir === 0 ? 1 : 0].base ?? 0) : 0;
+            let count = 0;
             for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8) {
-              const le = rel(v.u32be(e), base);
-              const re = rel(v.u32be(e + 4), base);
-              ctx.add(f.sackLe, e, 4, le, { parent: oi });
-              ctx.add(f.sackRe, e + 4, 4, re, { parent: oi });
+              const le = rel(v.u32be(e), sackBase);
+              const re = rel(v.u32be(e + 4), sackBase);
+              ctx.add(f.sackLe, e, 4, le, { parent: it, label: () => `left edge = ${le} (relative)` });
+              ctx.add(f.sackRe, e + 4, 4, re, { parent: it, label: () => `right edge = ${re} (relative)` });
               info += ` SLE=${le} SRE=${re}`;
+              count++;
             }
+            if (tree) ctx.add(f.sackCount, o.off, o.len, count, { parent: it, generated: true });
             break;
           }
           case 8:
             if (o.len === 10) {
               const tsval = v.u32be(o.off + 2);
               const tsecr = v.u32be(o.off + 6);
-              ctx.add(f.tsval, o.off + 2, 4, tsval, { parent: oi });
-              ctx.add(f.tsecr, o.off + 6, 4, tsecr, { parent: oi });
+              ctx.add(f.tsval, o.off + 2, 4, tsval, { parent: it });
+              ctx.add(f.tsecr, o.off + 6, 4, tsecr, { parent: it });
               info += ` TSval=${tsval} TSecr=${tsecr}`;
             }
             break;
@@ -470,7 +573,7 @@ export const tcp = defineProtocol({
             // RFC 6994 experiments, by their identifier: tshark names TCP ACK Rate Request (0x00ac) in Info.
             if (o.len >= 4) {
               const exid = v.u16be(o.off + 2);
-              ctx.add(f.expExid, o.off + 2, 2, exid, { parent: oi });
+              ctx.add(f.expExid, o.off + 2, 2, exid, { parent: it });
               if (exid === 0x00ac && o.len === 4) info += ' TARR';
             }
             break;
@@ -480,11 +583,36 @@ export const tcp = defineProtocol({
       }
     }
     if (ctx.wantsAny(TIME_ITEMS)) {
-      ctx.add(f.timeRelative, 0, 0, { s: rec.relS, ns: rec.relNs }, { generated: true });
-      ctx.add(f.timeDelta, 0, 0, { s: rec.deltaS, ns: rec.deltaNs }, { generated: true });
+      // The full tree groups the two times under a "[Timestamps]" line, as tshark does.
+      const parent = ctx.fullTree
+        ? ctx.add(wsText, 0, 0, null, { generated: true, label: '[Timestamps]' })
+        : undefined;
+      ctx.add(f.timeRelative, 0, 0, { s: rec.relS, ns: rec.relNs }, { parent, generated: true });
+      ctx.add(f.timeDelta, 0, 0, { s: rec.deltaS, ns: rec.deltaNs }, { parent, generated: true });
     }
-    if (rec.analysis.length) {
-      const an = ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' });
+    // tshark's SEQ/ACK analysis: the segment this ACKs, the RTTs, the bytes in flight and since the last PSH,
+    // then the analysis flags.
+    const seqItems =
+      (rec.acksFrame !== undefined || rec.bytesInFlight !== undefined || rec.pushBytes !== undefined) &&
+      ctx.wantsAny(SEQ_ITEMS);
+    const an =
+      rec.analysis.length || seqItems
+        ? ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' })
+        : undefined;
+    if (an && seqItems) {
+      const g = { parent: an, generated: true };
+      if (rec.acksFrame !== undefined) {
+        ctx.add(f.ackedFrame, 0, 0, rec.acksFrame, g);
+        if (rec.ackRttNs !== undefined) {
+          const ns = rec.ackRttNs;
+          ctx.add(f.ackRtt, 0, 0, { s: Math.floor(ns / 1e9), ns: ns % 1e9 }, g);
+        }
+      }
+      if (rec.irtt) ctx.add(f.initialRtt, 0, 0, rec.irtt, g);
+      if (rec.bytesInFlight !== undefined) ctx.add(f.bytesInFlight, 0, 0, rec.bytesInFlight, g);
+      if (rec.pushBytes !== undefined) ctx.add(f.pushBytesSent, 0, 0, rec.pushBytes, g);
+    }
+    if (an && rec.analysis.length) {
       const af = ctx.add(f.analysisFlags, 0, 0, null, {
         parent: an,
         generated: true,
@@ -494,9 +622,12 @@ export const tcp = defineProtocol({
         const fld = ANALYSIS_FIELDS[a];
         if (!fld) continue;
         const dup = a === 'duplicate_ack';
-        const it = ctx.add(fld, 0, 0, null, {
+        // tshark shows a flag as its expert line under "TCP Analysis Flags" (the flag's own item hidden); a
+        // duplicate ACK as its own line, its expert info going to the "duplicate to" item below.
+        ctx.add(fld, 0, 0, null, {
           parent: af,
           generated: true,
+          hidden: !dup,
           label: dup ? '[This is a TCP duplicate ack]' : () => `[${fld.name}]`,
         });
         // Wireshark flags fast and spurious retransmissions as retransmissions too.
@@ -504,7 +635,7 @@ export const tcp = defineProtocol({
           ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
         if (!dup)
           ctx.expert(
-            it,
+            af,
             a === 'window_update' || a === 'keep_alive' || a === 'keep_alive_ack' ? 'note' : 'warn',
             'sequence',
             fld.name,
@@ -558,14 +689,13 @@ export const tcp = defineProtocol({
     }
     if (capturedPayload <= 0) return;
     // Unrecorded, the item is the shared dummy either way: no sub-array or label closure for it.
-    const payloadItem = ctx.wants(f.payload)
-      ? ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
-          label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
-        })
-      : ctx.add(f.payload, hl, capturedPayload);
+    if (ctx.wants(f.payload))
+      ctx.add(f.payload, hl, capturedPayload, v.slice(hl, capturedPayload), {
+        label: () => `TCP payload (${payloadLen} byte${payloadLen === 1 ? '' : 's'})`,
+      });
+    else ctx.add(f.payload, hl, capturedPayload);
     if (rec.reassembledIn !== undefined && rec.reassembledIn !== n && rec.reassembledIn > 0) {
       ctx.add(f.reassembledIn, 0, 0, rec.reassembledIn, {
-        parent: payloadItem,
         generated: true,
         label: () => `[Reassembled PDU in frame: ${rec.reassembledIn}]`,
       });
@@ -654,6 +784,7 @@ function parseOptions(v: ByteView, hl: number): TcpOption[] {
 const PORT_ITEMS = [f.srcport, f.dstport, f.port];
 const HEADER_ITEMS = [
   f.stream,
+  f.completeness,
   f.len,
   f.seq,
   f.seqRaw,
@@ -683,6 +814,99 @@ const HEADER_ITEMS = [
 ];
 const TIME_ITEMS = [f.timeRelative, f.timeDelta];
 
+/** The item of each option kind (a subtree in tshark's tree). */
+const OPTION_FIELDS: Record<number, FieldDef> = {
+  0: f.optEol,
+  1: f.optNop,
+  2: f.optMss,
+  3: f.optWscale,
+  4: f.sackPerm,
+  5: f.optSack,
+  8: f.optTimestamp,
+  253: f.optExperimental,
+  254: f.optExperimental,
+};
+
+/** An option's subtree with its Kind and Length lines (the values go under it); the label only in the full tree. */
+function optionItem(ctx: DissectCtx, parent: Item, o: TcpOption, v: ByteView, sackBase: number): Item {
+  const it = ctx.add(OPTION_FIELDS[o.kind] ?? f.optUnknown, o.off, o.len, null, {
+    parent,
+    label: () => optionLabel(o, v, sackBase),
+  });
+  ctx.add(f.optionKind, o.off, 1, o.kind, { parent: it });
+  if (o.kind > 1) ctx.add(f.optionLen, o.off + 1, 1, o.len, { parent: it });
+  return it;
+}
+
+/** "TCP Option - Timestamps: TSval 1, TSecr 2" and the like, as tshark labels an option's subtree. */
+function optionLabel(o: TcpOption, v: ByteView, sackBase: number): string {
+  switch (o.kind) {
+    case 0:
+      return 'TCP Option - End of Option List (EOL)';
+    case 1:
+      return 'TCP Option - No-Operation (NOP)';
+    case 2:
+      return o.len === 4
+        ? `TCP Option - Maximum segment size: ${v.u16be(o.off + 2)} bytes`
+        : 'TCP Option - Maximum segment size';
+    case 3: {
+      if (o.len !== 3) return 'TCP Option - Window scale';
+      const shift = v.u8(o.off + 2);
+      return `TCP Option - Window scale: ${shift} (multiply by ${2 ** Math.min(shift, 14)})`;
+    }
+    case 4:
+      return 'TCP Option - SACK permitted';
+    case 5: {
+      let text = 'TCP Option - SACK';
+      for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8)
+        text += ` ${rel(v.u32be(e), sackBase)}-${rel(v.u32be(e + 4), sackBase)}`;
+      return text;
+    }
+    case 8:
+      return o.len === 10
+        ? `TCP Option - Timestamps: TSval ${v.u32be(o.off + 2)}, TSecr ${v.u32be(o.off + 6)}`
+        : 'TCP Option - Timestamps';
+    case 253:
+    case 254:
+      return 'TCP Option - Experimental';
+    default:
+      return 'TCP Option - Unknown';
+  }
+}
+const SEQ_ITEMS = [f.analysis, f.ackedFrame, f.ackRtt, f.initialRtt, f.bytesInFlight, f.pushBytesSent];
+
+/** Wireshark 4.0's text for the conversation completeness bits. */
+function completenessText(v: number): string {
+  const name =
+    v === 1
+      ? 'Incomplete, SYN_SENT'
+      : v === 3
+        ? 'Incomplete, CLIENT_ESTABLISHED'
+        : v === 7
+          ? 'Incomplete, ESTABLISHED'
+          : v === 15
+            ? 'Incomplete, DATA'
+            : (v & 7) === 7 && v & 48 && !(v & ~63)
+              ? v & 8
+                ? 'Complete, WITH_DATA'
+                : 'Complete, NO_DATA'
+              : 'Incomplete';
+  return `${name} (${v})`;
+}
+const OPTION_TREE_ITEMS = [
+  f.optionKind,
+  f.optionLen,
+  f.optEol,
+  f.optNop,
+  f.optMss,
+  f.optWscale,
+  f.optSack,
+  f.optTimestamp,
+  f.optExperimental,
+  f.optUnknown,
+  f.sackCount,
+];
+
 /** "SYN, ACK" for each combination of the nine flag bits, built once (every segment's Info text has one). */
 const flagTexts: string[] = [];
 function flagNames(flags: number): string {
@@ -708,18 +932,22 @@ function headerItems(
   const ack = rec.relAck;
   const hasAck = (flags & 0x10) !== 0;
   ctx.add(f.stream, 0, 0, rec.stream, { generated: true });
+  ctx.add(f.completeness, 0, 0, rec.completeness, {
+    generated: true,
+    label: () => `[Conversation completeness: ${completenessText(rec.completeness)}]`,
+  });
   ctx.add(f.len, 12, 1, payloadLen, { generated: true });
   ctx.add(f.seq, 4, 4, seq, { label: () => `Sequence Number: ${seq}    (relative sequence number)` });
   ctx.add(f.seqRaw, 4, 4, seqRaw);
-  if (payloadLen > 0 || flags & 3) {
-    const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
-    ctx.add(f.nxtseq, 4, 4, nxt, {
-      generated: true,
-      label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
-    });
-  }
+  // tshark 4.0 gives every segment its next sequence number (a pure ACK's is its own).
+  const nxt = seq + payloadLen + (flags & 3 ? 1 : 0);
+  ctx.add(f.nxtseq, 4, 4, nxt, {
+    generated: true,
+    label: () => `[Next Sequence Number: ${nxt}    (relative sequence number)]`,
+  });
   ctx.add(f.ack, 8, 4, hasAck ? ack : 0, {
-    label: () => `Acknowledgment Number: ${hasAck ? ack : 0}    (relative ack number)`,
+    label: () =>
+      hasAck ? `Acknowledgment Number: ${ack}    (relative ack number)` : 'Acknowledgment Number: 0',
   });
   ctx.add(f.ackRaw, 8, 4, ackRaw);
   ctx.add(f.hdrLen, 12, 1, hl, {
@@ -756,14 +984,18 @@ function headerItems(
   }
   ctx.add(f.window, 14, 2, win);
   ctx.add(f.windowSize, 14, 2, scaled, { generated: true });
-  ctx.add(
-    f.windowScale,
-    14,
-    2,
-    flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale,
-    { generated: true },
-  );
-  ctx.add(f.checksum, 16, 2, v.u16be(16));
+  const scale = flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale;
+  ctx.add(f.windowScale, 14, 2, scale, {
+    generated: true,
+    // tshark shows no scaling factor on a SYN (the item stays for filters).
+    hidden: (flags & 0x02) !== 0,
+    label: () =>
+      `[Window size scaling factor: ${scale}${scale === -1 ? ' (unknown)' : scale === -2 ? ' (no window scaling used)' : ''}]`,
+  });
+  const ck = v.u16be(16);
+  ctx.add(f.checksum, 16, 2, ck, {
+    label: () => `Checksum: 0x${ck.toString(16).padStart(4, '0')} [unverified]`,
+  });
   ctx.add(f.checksumStatus, 16, 2, 2, { generated: true });
   ctx.add(f.urgent, 18, 2, v.u16be(18));
 }
@@ -820,7 +1052,14 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     if (d0.base !== undefined && d0.base !== p.seqRaw) s = undefined;
   }
   if (!s) {
-    s = { id: st.count++, dirs: [newDir(), newDir()], a: p.src, firstTs: p.ts, lastTs: p.ts };
+    s = {
+      id: st.count++,
+      dirs: [newDir(), newDir()],
+      a: p.src,
+      firstTs: p.ts,
+      lastTs: p.ts,
+      completeness: 0,
+    };
     setStream(st, p.src, p.dst, s);
     st.byId[s.id] = s;
   }
@@ -948,6 +1187,72 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   if (fin) me.fin = true;
   me.lastKeepAlive = analysis.includes('keep_alive');
 
+  // Wireshark's unacked list: this segment joins it; the ACK removes what it covers from the peer's, and names
+  // the segment it ACKs exactly (the oldest of equal ones).
+  const seqEnd = u32(p.seqRaw + segLen);
+  if (segLen > 0 && me.unacked.length < 10000) {
+    const tail = me.unacked[me.unacked.length - 1];
+    if (tail && ((seqEnd - tail.next) | 0) < 0) me.unackedSorted = false;
+    me.unacked.push({ frame: ctx.frame.number, seq: p.seqRaw, next: seqEnd, ts: p.ts });
+  }
+  let acksFrame: number | undefined;
+  let ackRttNs: number | undefined;
+  const list = peer.unacked;
+  if (list.length) {
+    // What the ACK covers leaves the list (compacted in place). Wireshark walks it newest first and the last
+    // exact match wins: the oldest segment ending where the ACK points.
+    const ack = p.ackRaw;
+    const sorted = peer.unackedSorted;
+    let w = 0;
+    let i = 0;
+    for (; i < list.length; i++) {
+      const u = list[i];
+      // In sequence order, nothing after a segment starting at or beyond the ACK is touched.
+      if (sorted && ((u.seq - ack) | 0) >= 0) break;
+      if (ack === u.next) {
+        if (acksFrame === undefined) {
+          acksFrame = u.frame;
+          ackRttNs = (p.ts.s - u.ts.s) * 1e9 + (p.ts.ns - u.ts.ns);
+        }
+        continue;
+      }
+      if (((ack - u.seq) | 0) > 0 && ((ack - u.next) | 0) <= 0) u.seq = ack;
+      else if (((u.next - ack) | 0) <= 0) continue;
+      list[w++] = u;
+    }
+    if (w !== i) {
+      for (; i < list.length; i++) list[w++] = list[i];
+      list.length = w;
+    }
+    if (!sorted) {
+      // A full walk: the survivors may be in order again.
+      let inOrder = true;
+      for (let k = 1; k < list.length && inOrder; k++) inOrder = ((list[k].next - list[k - 1].next) | 0) >= 0;
+      peer.unackedSorted = inOrder;
+    }
+  }
+  let bytesInFlight: number | undefined;
+  let pushBytes: number | undefined;
+  if (len > 0) {
+    const head = me.unacked[me.unacked.length - 1];
+    if (head && peer.lastAckRaw !== undefined) {
+      const inFlight = u32(head.next - peer.lastAckRaw);
+      if (inFlight > 0 && inFlight < 2000000000) bytesInFlight = inFlight;
+    }
+    if (me.pushSetLast) {
+      me.pushBytes = len;
+      me.pushSetLast = false;
+    } else me.pushBytes += len;
+    if (p.flags & 0x08) me.pushSetLast = true;
+    pushBytes = me.pushBytes;
+  }
+  const completeness = s.completeness;
+  if (syn) s.completeness |= ackf ? 2 : 1;
+  else if (ackf && s.completeness & 2) s.completeness |= 4;
+  if (len > 0) s.completeness |= 8;
+  if (fin) s.completeness |= 16;
+  if (rst) s.completeness |= 32;
+
   const rec: FrameRecord = {
     stream: s.id,
     dir,
@@ -960,6 +1265,13 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     deltaS: timeDelta.s,
     deltaNs: timeDelta.ns,
     ops: NO_OPS,
+    // Always present (one shape for every record).
+    completeness,
+    acksFrame,
+    ackRttNs,
+    irtt: s.firstRtt,
+    bytesInFlight,
+    pushBytes,
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
   if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
@@ -1024,7 +1336,10 @@ function desegment(
     let msp = me.msps.get(seq);
     if (msp && nxtseq <= msp.nxtpdu && msp.lastFrame !== n) {
       // Seen before: the first segment of a PDU (this frame) or a retransmission of one.
-      if (msp.firstFrame === n && firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
+      if (msp.firstFrame === n && firstPdu) {
+        emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
+        emitOp(ctx, rec, { op: 'segdata', off: offset, len: total - offset }, lo, hi, prefix, fence);
+      }
       return;
     }
     if (rec.analysis.includes('spurious_retransmission') || rec.analysis.includes('retransmission')) return;
@@ -1097,6 +1412,8 @@ function desegment(
         seq += lastFragLen;
         if (total - offset > 0) continue;
       } else {
+        const len = another > 0 ? another : total - offset;
+        emitOp(ctx, rec, { op: 'segdata', off: offset, len }, lo, hi, prefix, fence);
         assemblies.release(fh);
         markReassembled(ctx, fh, n);
         if (fh.illegal) emitOp(ctx, rec, OP_ILLEGAL, lo, hi, prefix, fence);
@@ -1130,6 +1447,8 @@ function desegment(
         emitOp(ctx, rec, OP_TCPCOL, lo, hi, prefix, fence);
         if (firstPdu) emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
       }
+      const len = total - desegOffset;
+      emitOp(ctx, rec, { op: 'segdata', off: desegOffset, len }, lo, hi, prefix, fence);
     }
     if (another) {
       emitOp(ctx, rec, OP_FENCE, lo, hi, prefix, fence);
@@ -1305,17 +1624,29 @@ function runOp(
         // At the top level, before the layer the segments carried, as Wireshark shows it.
         const segItem = ctx.topItem(f.segments, null, {
           generated: true,
+          // Wireshark cuts a label at 240 characters (the closing bracket comes after).
           label: () =>
-            `[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}]`,
+            `${`[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}`.slice(0, 240)}]`,
         });
-        for (const { frame: fr, len: l } of frags)
+        for (const { frame: fr, len: l, off } of frags)
           ctx.add(f.segment, 0, 0, fr, {
             parent: segItem,
-            label: () => `[Frame: ${fr}, payload: ${l} bytes]`,
+            label: () => `[Frame: ${fr}, payload: ${off}-${off + l - 1} (${l} byte${l === 1 ? '' : 's'})]`,
           });
         ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
         ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
-      } else ctx.add(f.segmentCount, 0, 0, nfrags, { generated: true, hidden: true });
+        // tshark shows the first 36 bytes in hex, then an ellipsis.
+        ctx.add(f.reassembledData, 0, 0, bytes, {
+          parent: segItem,
+          generated: true,
+          label: () =>
+            `[Reassembled TCP Data: ${[...bytes.subarray(0, 36)].map((x) => x.toString(16).padStart(2, '0')).join('')}${bytes.length > 36 ? '…' : ''}]`,
+        });
+      } else {
+        ctx.add(f.segmentCount, 0, 0, nfrags, { generated: true, hidden: true });
+        if (ctx.wants(f.reassembledData))
+          ctx.add(f.reassembledData, 0, 0, bytes, { generated: true, hidden: true });
+      }
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.len);
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
@@ -1340,6 +1671,15 @@ function runOp(
         : '[TCP segment of a reassembled PDU]';
       return undefined;
     }
+    case 'segdata':
+      if (ctx.wants(f.segmentData)) {
+        const n = op.len;
+        const have = Math.max(0, Math.min(n, ctx.view.length - op.off));
+        ctx.add(f.segmentData, op.off, have, ctx.view.slice(op.off, have), {
+          label: () => `TCP segment data (${n} byte${n === 1 ? '' : 's'})`,
+        });
+      }
+      return undefined;
     case 'fence':
       fence.info = ctx.columns.info;
       fence.protocol = ctx.columns.protocol;

@@ -4,10 +4,11 @@ import {
   bytes as bytesField,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
+  relTime,
   str,
   uint,
 } from '../fields/registry.js';
-import { defineProtocol, lookupTable, type DissectCtx } from '../dissect/engine.js';
+import { defineProtocol, lookupTable, wsText, type DissectCtx } from '../dissect/engine.js';
 import { formatIPv4, formatIPv6 } from '../fields/format.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 
@@ -18,11 +19,15 @@ const f = {
   length: uint('udp.length', 'Length', 16),
   checksum: uint('udp.checksum', 'Checksum', 16, { base: 'hex' }),
   checksumStatus: uint('udp.checksum.status', 'Checksum Status', 8, {
+    base: 'none',
     strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
   }),
   stream: uint('udp.stream', 'Stream index', 32),
   payload: bytesField('udp.payload', 'Payload'),
+  timeRelative: relTime('udp.time_relative', 'Time since first frame'),
+  timeDelta: relTime('udp.time_delta', 'Time since previous frame'),
 };
+const TIME_ITEMS = [f.timeRelative, f.timeDelta];
 
 /**
  * Well-known UDP ports that Wireshark 4.0 hands to a port-registered dissector (one Wirelens does not
@@ -36,6 +41,33 @@ const WIRESHARK_UDP_PORTS = new Set([
 
 interface Streams {
   ids: Map<string, number>;
+  /** Time of each stream's first and latest datagram, by stream id. */
+  first: { s: number; ns: number }[];
+  last: { s: number; ns: number }[];
+}
+
+/** udp.time_relative and udp.time_delta of one datagram, decided on the first pass. */
+interface UdpTimes {
+  rel: { s: number; ns: number };
+  delta: { s: number; ns: number };
+}
+
+function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
+  let s = a.s - b.s;
+  let ns = a.ns - b.ns;
+  if (ns < 0) {
+    ns += 1e9;
+    s -= 1;
+  }
+  return { s, ns };
+}
+
+function times(
+  t: { s: number; ns: number },
+  first: { s: number; ns: number },
+  prev: { s: number; ns: number },
+): UdpTimes {
+  return { rel: tsub(t, first), delta: tsub(t, prev) };
 }
 
 export const udp = defineProtocol({
@@ -52,17 +84,48 @@ export const udp = defineProtocol({
     ctx.add(f.port, 0, 2, sp, { hidden: true });
     ctx.add(f.port, 2, 2, dp, { hidden: true });
     ctx.add(f.length, 4, 2, len);
-    ctx.add(f.checksum, 6, 2, v.u16be(6));
+    const ck = v.u16be(6);
+    // The label only in the full tree (no closure per datagram for the list and filters).
+    ctx.add(
+      f.checksum,
+      6,
+      2,
+      ck,
+      ctx.fullTree
+        ? {
+            label: `Checksum: 0x${ck.toString(16).padStart(4, '0')} ${ck === 0 ? '[zero-value ignored]' : '[unverified]'}`,
+          }
+        : undefined,
+    );
     ctx.add(f.checksumStatus, 6, 2, 2, { generated: true });
     // Stream ids are handed out on the first pass; later passes look one up only for a caller that records it.
     if (!ctx.visited || ctx.wants(f.stream)) {
-      const st = ctx.state.get<Streams>('udp.streams', () => ({ ids: new Map() }));
+      const st = ctx.state.get<Streams>('udp.streams', () => ({ ids: new Map(), first: [], last: [] }));
       const a = `${ctx.pinfo.netSrc}:${sp}`;
       const b = `${ctx.pinfo.netDst}:${dp}`;
       const key = a < b ? `${a}|${b}` : `${b}|${a}`;
       let id = st.ids.get(key);
       if (id === undefined) st.ids.set(key, (id = st.ids.size));
       ctx.add(f.stream, 0, 0, id, { generated: true });
+      if (!ctx.visited) {
+        // The stream's times (tshark's udp.time_relative / time_delta), kept per frame for later passes.
+        const t = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
+        const first = (st.first[id] ??= t);
+        const prev = st.last[id] ?? t;
+        st.last[id] = t;
+        ctx.state.setFrame('udp.times', ctx.frame.number, times(t, first, prev));
+      }
+    }
+    if (ctx.wantsAny(TIME_ITEMS)) {
+      const times = ctx.state.getFrame<UdpTimes>('udp.times', ctx.frame.number);
+      if (times) {
+        // The full tree groups them under a "[Timestamps]" line, as tshark does.
+        const parent = ctx.fullTree
+          ? ctx.add(wsText, 0, 0, null, { generated: true, label: '[Timestamps]' })
+          : undefined;
+        ctx.add(f.timeRelative, 0, 0, times.rel, { parent, generated: true });
+        ctx.add(f.timeDelta, 0, 0, times.delta, { parent, generated: true });
+      }
     }
     ctx.setLabel(ctx.top, () => `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`);
     ctx.setLength(ctx.top, 8);
@@ -72,7 +135,12 @@ export const udp = defineProtocol({
     ctx.columns.protocol = 'UDP';
     const payloadLen = Math.max(0, Math.min(len, v.length) - 8);
     if (ctx.columnsWanted) ctx.columns.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
-    if (payloadLen > 0 && ctx.wants(f.payload)) ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen));
+    if (payloadLen > 0 && ctx.wants(f.payload)) {
+      const n = Math.max(0, len - 8);
+      ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen), {
+        label: () => `UDP payload (${n} byte${n === 1 ? '' : 's'})`,
+      });
+    }
     // A filter's re-dissection that reads nothing of the payload stops here.
     if (!ctx.payloadNeeded) return;
     const lo = Math.min(sp, dp);
