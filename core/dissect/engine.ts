@@ -622,13 +622,28 @@ export class DissectCtx {
    * Adds an item at the top level of the tree, between layers but not a layer itself (frame.protocols does not
    * list it): Wireshark's "[N Reassembled TCP Segments (…)]" line before the protocol the segments carried.
    */
-  topItem(field: FieldDef, value: FieldValue, opts: { label?: Label; generated?: boolean } = {}): Item {
+  topItem(
+    field: FieldDef,
+    value: FieldValue,
+    opts: { label?: Label; generated?: boolean; hidden?: boolean } = {},
+    at?: number,
+  ): Item {
     if (!this.b.wants(field)) return this.b.dummy;
     const item: Item = { field, value, src: this.src, off: this.base, len: 0 };
     if (opts.label !== undefined && (typeof opts.label !== 'function' || this.fullTree))
       item.label = typeof opts.label === 'function' ? opts.label() : opts.label;
     if (opts.generated) item.generated = true;
-    return this.b.record(item, undefined);
+    if (opts.hidden) item.hidden = true;
+    const tree = this.b.tree;
+    this.b.record(item, undefined);
+    // At position `at` of the top level (a treeLength() taken earlier): before layers added since.
+    if (at !== undefined && at < tree.length - 1) tree.splice(at, 0, tree.pop() as Item);
+    return item;
+  }
+
+  /** How many items the top level of the tree has now (a position for topItem). */
+  treeLength(): number {
+    return this.b.tree.length;
   }
 
   /** A text-only tree line (not filterable), e.g. a header line. */

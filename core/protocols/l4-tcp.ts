@@ -873,6 +873,7 @@ function optionLabel(o: TcpOption, v: ByteView, sackBase: number): string {
       return 'TCP Option - Unknown';
   }
 }
+const SEGMENT_ITEMS = [f.segments, f.segment, f.segmentCount, f.reassembledLength, f.reassembledData];
 const SEQ_ITEMS = [f.analysis, f.ackedFrame, f.ackRtt, f.initialRtt, f.bytesInFlight, f.pushBytesSent];
 
 /** Wireshark 4.0's text for the conversation completeness bits. */
@@ -968,7 +969,7 @@ function headerItems(
   ctx.add(f.reset, 13, 1, (flags & 0x04) !== 0, fp);
   ctx.add(f.syn, 13, 1, (flags & 0x02) !== 0, fp);
   ctx.add(f.fin, 13, 1, (flags & 0x01) !== 0, fp);
-  if (ctx.fullTree) {
+  if (ctx.wants(f.flagsStr)) {
     const letters =
       '········' +
       (flags & 0x100 ? 'A' : '·') +
@@ -1618,43 +1619,20 @@ function runOp(
     }
     case 'pdu': {
       const bytes = data?.bytes ?? piecesBytes(op.pieces, op.len, frameReader(ctx));
-      const nfrags = op.nfrags;
-      if (ctx.fullTree) {
-        const frags = op.frags.slice(0, nfrags);
-        // At the top level, before the layer the segments carried, as Wireshark shows it.
-        const segItem = ctx.topItem(f.segments, null, {
-          generated: true,
-          // Wireshark cuts a label at 240 characters (the closing bracket comes after).
-          label: () =>
-            `${`[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}`.slice(0, 240)}]`,
-        });
-        for (const { frame: fr, len: l, off } of frags)
-          ctx.add(f.segment, 0, 0, fr, {
-            parent: segItem,
-            label: () => `[Frame: ${fr}, payload: ${off}-${off + l - 1} (${l} byte${l === 1 ? '' : 's'})]`,
-          });
-        ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
-        ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
-        // tshark shows the first 36 bytes in hex, then an ellipsis.
-        ctx.add(f.reassembledData, 0, 0, bytes, {
-          parent: segItem,
-          generated: true,
-          label: () =>
-            `[Reassembled TCP Data: ${[...bytes.subarray(0, 36)].map((x) => x.toString(16).padStart(2, '0')).join('')}${bytes.length > 36 ? '…' : ''}]`,
-        });
-      } else {
-        ctx.add(f.segmentCount, 0, 0, nfrags, { generated: true, hidden: true });
-        if (ctx.wants(f.reassembledData))
-          ctx.add(f.reassembledData, 0, 0, bytes, { generated: true, hidden: true });
-      }
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.len);
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
       // Kept bytes of a PDU that grows: a sub-dissector may continue the parse it made of them last time.
       if (data) ctx.pinfo.data.set('tcp.extends', data);
+      const at = ctx.treeLength();
       const d = callSub(ctx, sub, lo, hi);
       ctx.pinfo.data.delete('tcp.extends');
-      if (!d) ctx.addLayerName('tcp.segments');
+      // Wireshark shows the reassembled segments only when the PDU was taken whole (no more data asked for),
+      // as a top-level line before the layer they carried.
+      if (!d) {
+        segmentItems(ctx, op, bytes, at);
+        ctx.addLayerName('tcp.segments');
+      }
       keepPrefix(ctx, prefix, fence);
       return missing(d, op.len);
     }
@@ -1709,3 +1687,36 @@ export function tcpStreamOf(state: CaptureState, frame: number): number | undefi
 }
 
 export type { Item };
+
+/** The "[N Reassembled TCP Segments (…)]" line and its items, at top-level position `at`. */
+function segmentItems(ctx: DissectCtx, op: Extract<Op, { op: 'pdu' }>, bytes: Uint8Array, at: number): void {
+  const nfrags = op.nfrags;
+  if (!ctx.wantsAny(SEGMENT_ITEMS)) return;
+  const frags = op.frags.slice(0, nfrags);
+  // Wireshark cuts a label at 240 characters (the closing bracket comes after).
+  const segItem = ctx.topItem(
+    f.segments,
+    null,
+    {
+      generated: true,
+      label: () =>
+        `${`[${nfrags} Reassembled TCP Segments (${op.len} bytes): ${frags.map((x) => `#${x.frame}(${x.len})`).join(', ')}`.slice(0, 240)}]`,
+    },
+    at,
+  );
+  for (const { frame: fr, len: l, off } of frags)
+    ctx.add(f.segment, 0, 0, fr, {
+      parent: segItem,
+      label: () => `[Frame: ${fr}, payload: ${off}-${off + l - 1} (${l} byte${l === 1 ? '' : 's'})]`,
+    });
+  ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
+  ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
+  // tshark shows the first 36 bytes in hex, then an ellipsis.
+  if (ctx.wants(f.reassembledData))
+    ctx.add(f.reassembledData, 0, 0, bytes, {
+      parent: segItem,
+      generated: true,
+      label: () =>
+        `[Reassembled TCP Data: ${[...bytes.subarray(0, 36)].map((x) => x.toString(16).padStart(2, '0')).join('')}${bytes.length > 36 ? '…' : ''}]`,
+    });
+}

@@ -107,8 +107,9 @@ export const udp = defineProtocol({
       let id = st.ids.get(key);
       if (id === undefined) st.ids.set(key, (id = st.ids.size));
       ctx.add(f.stream, 0, 0, id, { generated: true });
-      if (!ctx.visited) {
-        // The stream's times (tshark's udp.time_relative / time_delta), kept per frame for later passes.
+      if (!ctx.visited && !ctx.pinfo.data.has('in_error_pkt')) {
+        // The stream's times (tshark's udp.time_relative / time_delta), kept per frame for later passes; none
+        // for a datagram quoted by an ICMP error.
         const t = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
         const first = (st.first[id] ??= t);
         const prev = st.last[id] ?? t;
