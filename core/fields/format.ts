@@ -163,3 +163,14 @@ export function bitFieldText(def: FieldDef, v: FieldValue, len?: number): string
   const width = def.kind === 'bool' || !len ? fieldWidth(def) : len * 8;
   return `${bitPattern(width, mask, n)} = ${def.name}: ${text}`;
 }
+
+/** a − b as seconds and nanoseconds (0 ≤ ns < 1e9): a frame's time since another's. */
+export function timeDiff(a: TimeValue, b: TimeValue): TimeValue {
+  let s = a.s - b.s;
+  let ns = a.ns - b.ns;
+  if (ns < 0) {
+    ns += 1e9;
+    s -= 1;
+  }
+  return { s, ns };
+}

@@ -3,7 +3,7 @@ import { absTime, bool, frameNum, proto, relTime, str, uint } from '../fields/re
 import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
 import { setFrameDissector, wsText, type CaptureState, type DissectCtx } from '../dissect/engine.js';
-import { formatRelTime } from '../fields/format.js';
+import { formatRelTime, timeDiff } from '../fields/format.js';
 import type { FrameMeta, Item } from '../dissect/types.js';
 import { linkTypeName, wtapEncap } from '../capture/linktypes.js';
 
@@ -29,16 +29,6 @@ export const frameFields = {
 };
 // Wireshark 4.0 spells the frame comment field this way too.
 registry.register('frame.coloring_rule.name', 'Coloring Rule Name', 'string');
-
-function sub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
-  let s = a.s - b.s;
-  let ns = a.ns - b.ns;
-  if (ns < 0) {
-    ns += 1e9;
-    s -= 1;
-  }
-  return { s, ns };
-}
 
 const NOT_IN_PROTOCOLS = new Set([
   '_ws.malformed',
@@ -122,8 +112,8 @@ export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, F
     [f.time, t],
     [f.offsetShift, ZERO],
     [f.timeEpoch, t],
-    [f.timeDelta, prev ? sub(t, prev) : { s: 0, ns: 0 }],
-    [f.timeRelative, sub(t, state.timeRef ?? t)],
+    [f.timeDelta, prev ? timeDiff(t, prev) : { s: 0, ns: 0 }],
+    [f.timeRelative, timeDiff(t, state.timeRef ?? t)],
     [f.number, m.number],
     [f.len, m.origLen],
     [f.capLen, m.capLen],

@@ -9,7 +9,7 @@ import {
   uint,
 } from '../fields/registry.js';
 import { defineProtocol, lookupTable, wsText, type DissectCtx } from '../dissect/engine.js';
-import { formatIPv4, formatIPv6 } from '../fields/format.js';
+import { formatIPv4, formatIPv6, timeDiff } from '../fields/format.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 
 const f = {
@@ -52,22 +52,12 @@ interface UdpTimes {
   delta: { s: number; ns: number };
 }
 
-function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
-  let s = a.s - b.s;
-  let ns = a.ns - b.ns;
-  if (ns < 0) {
-    ns += 1e9;
-    s -= 1;
-  }
-  return { s, ns };
-}
-
 function times(
   t: { s: number; ns: number },
   first: { s: number; ns: number },
   prev: { s: number; ns: number },
 ): UdpTimes {
-  return { rel: tsub(t, first), delta: tsub(t, prev) };
+  return { rel: timeDiff(t, first), delta: timeDiff(t, prev) };
 }
 
 export const udp = defineProtocol({
