@@ -20,15 +20,12 @@ type ForensicMethods =
   'objects' | 'objectBytes' | 'analyseObjects' | 'exportObjects' | 'gifs' | 'hashFile' | 'follow';
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
 
-const plain = (o: ObjectEntry): HttpObject => {
+/** An object list entry as it crosses the API: without the engine's record behind it. */
+const plain = (o: ObjectEntry | EmailEntry): HttpObject => {
   const { record: _record, ...rest } = o;
   return rest;
 };
-const plainEmail = (m: EmailEntry): HttpObject => {
-  const { record: _record, ...rest } = m;
-  return rest;
-};
-const emailExportable = (m: EmailEntry): Exportable => ({ ...plainEmail(m), bytes: () => m.record.bytes });
+const emailExportable = (m: EmailEntry): Exportable => ({ ...plain(m), bytes: () => m.record.bytes });
 
 export function forensicHandlers(
   session: CaptureSession,
@@ -53,7 +50,7 @@ export function forensicHandlers(
     return o;
   };
   return {
-    objects: ({ protocol }) => (protocol === 'imf' ? emails().map(plainEmail) : objects().map(plain)),
+    objects: ({ protocol }) => (protocol === 'imf' ? emails().map(plain) : objects().map(plain)),
     objectBytes: ({ index, protocol }) =>
       protocol === 'imf'
         ? byIndex(emails(), index, 'e-mail').record.bytes
