@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ExportResult, GifFinding, HttpObject, ObjectProtocol } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
+import { Tabs } from './Tabs.js';
 
 function Thumb({ index, type }: { index: number; type: string }) {
   const api = useApp((s) => s.api);
@@ -103,20 +104,7 @@ export function ObjectsPanel() {
   return (
     <section className="panel" data-testid="objects-panel">
       <h2>Export objects</h2>
-      <div className="st-tabs" role="tablist">
-        {KINDS.map(([k, label]) => (
-          <button
-            key={k}
-            role="tab"
-            aria-selected={kind === k}
-            className={'st-tab' + (kind === k ? ' active' : '')}
-            data-testid={`objects-kind-${k}`}
-            onClick={() => setKind(k)}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <Tabs tabs={KINDS} value={kind} onChange={setKind} testId="objects-kind" />
       {!info && <p className="muted">Open a capture to list its objects.</p>}
       {error && <p className="error">{error}</p>}
       {objects?.length === 0 && (

@@ -19,6 +19,7 @@ import type { ConversationStats, Conversation, ConvType, Endpoint, PhsNode } fro
 import { useApp } from '../state/context.js';
 import { ColumnResizer } from '../panes/ColumnResizer.js';
 import { useVirtual } from '../panes/useVirtual.js';
+import { Tabs } from './Tabs.js';
 import {
   addrWidth,
   columnsFor,
@@ -673,20 +674,7 @@ export function StatisticsPanel() {
   return (
     <section className="panel stats-panel" data-testid="statistics-panel">
       <h2>Statistics</h2>
-      <div className="st-tabs" role="tablist">
-        {TABS.map(([t, label]) => (
-          <button
-            key={t}
-            role="tab"
-            aria-selected={tab === t}
-            className={'st-tab' + (tab === t ? ' active' : '')}
-            data-testid={`stats-tab-${t}`}
-            onClick={() => setTab(t)}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <Tabs tabs={TABS} value={tab} onChange={setTab} testId="stats-tab" />
       <div className="st-types">
         {tab !== 'phs' && (
           <span className="st-type-group" role="radiogroup" aria-label="Table type">
