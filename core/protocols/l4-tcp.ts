@@ -30,10 +30,19 @@ import {
   piecesBytes,
   ReassemblyError,
   type Extending,
-  type Frag,
   type Msp,
-  type Piece,
 } from './tcp-desegment.js';
+import {
+  FrameRecords,
+  NO_OPS,
+  OP_FENCE,
+  OP_ILLEGAL,
+  OP_SEGNOTE,
+  OP_TCPCOL,
+  type Analysis,
+  type FrameRecord,
+  type Op,
+} from './tcp-records.js';
 
 const FLAG_NAMES: [number, string][] = [
   [0x001, 'FIN'],
@@ -283,77 +292,13 @@ interface TcpState {
   count: number;
   /** The reassembled bytes of PDUs kept on the first pass for their next extension. */
   assemblies: Assemblies;
+  /** What the first pass decided for each frame. */
+  records: FrameRecords;
 }
 
-/** What the first pass decided for one frame; replayed on re-dissection. */
-interface FrameRecord {
-  stream: number;
-  dir: 0 | 1;
-  relSeq: number;
-  relAck: number;
-  winScale: number;
-  analysis: readonly string[];
-  dupAckNum?: number;
-  /** The frame whose ACK a duplicate ACK repeats. */
-  dupAckFrame?: number;
-  /** tcp.time_relative and tcp.time_delta as seconds and nanoseconds (numbers: a record lives as long as the capture). */
-  relS: number;
-  relNs: number;
-  deltaS: number;
-  deltaNs: number;
-  /** Sub-dissector calls and column changes, in order (decided on the first pass, replayed later). */
-  ops: readonly Op[];
-  /** This frame's payload (or its tail) belongs to a PDU completed in that frame. */
-  reassembledIn?: number;
-  /** The stream's completeness bits before this frame (what tshark's one pass shows). */
-  completeness: number;
-  /** The segment this frame ACKs, and the time since it. */
-  acksFrame?: number;
-  /** The RTT to that segment in nanoseconds (a number, not an object kept per frame). */
-  ackRttNs?: number;
-  /** The handshake's RTT, once known (shared with the stream). */
-  irtt?: { s: number; ns: number };
-  bytesInFlight?: number;
-  pushBytes?: number;
-}
+const NO_ANALYSIS: readonly Analysis[] = [];
 
-/**
- * One step of desegment_tcp: a sub-dissector call on this frame's payload or on reassembled data, the data
- * dissector for a keep-alive, or a column change ("tcpcol" sets the Protocol column back to TCP, "segnote" adds
- * "[TCP segment of a reassembled PDU]", "fence" protects what is there before the next PDU of the frame).
- */
-type Op =
-  | { op: 'direct'; off: number; len: number; canDesegment: boolean; rlen?: number }
-  | {
-      op: 'pdu';
-      /** The PDU's pieces and fragments (arrays shared with later steps: the first `len` bytes, `nfrags`). */
-      pieces: readonly Piece[];
-      frags: readonly Frag[];
-      nfrags: number;
-      len: number;
-      canDesegment: boolean;
-    }
-  | { op: 'data'; off: number; len: number }
-  | { op: 'tcpcol' }
-  | { op: 'segnote' }
-  /** tshark's "TCP segment data (N bytes)" line: this frame's bytes going into (or ending) a reassembly. */
-  | { op: 'segdata'; off: number; len: number }
-  | { op: 'fence' }
-  | { op: 'illegal' }
-  | { op: 'error'; msg: string };
-
-/** The steps without data, shared by all frames (ops are never modified). */
-const OP_TCPCOL: Op = { op: 'tcpcol' };
-const OP_SEGNOTE: Op = { op: 'segnote' };
-const OP_FENCE: Op = { op: 'fence' };
-const OP_ILLEGAL: Op = { op: 'illegal' };
-const NO_OPS: readonly Op[] = [];
-const NO_ANALYSIS: readonly string[] = [];
-
-/**
- * Appends a step to the frame's record. Records live as long as the capture: arrays of the exact size (most
- * frames have one to three steps) instead of a growing array's 17 slots.
- */
+/** Appends a step to the frame's record (the first pass's own object until the next frame's is stored). */
 function addOp(rec: FrameRecord, op: Op): void {
   rec.ops = rec.ops.length ? [...rec.ops, op] : [op];
 }
@@ -476,7 +421,7 @@ export const tcp = defineProtocol({
     // ── options (needed by the first pass for window scaling) ──
     const opts = hl > 20 ? parseOptions(v, hl) : NO_OPTIONS;
 
-    let rec = ctx.state.getFrame<FrameRecord>('tcp.rec', n);
+    let rec = st.records.get(n);
     const fresh = !rec || !ctx.visited;
     if (!rec || !ctx.visited) {
       const wsOpt = opts.length ? opts.find((o) => o.kind === 3 && o.len === 3) : undefined;
@@ -495,7 +440,7 @@ export const tcp = defineProtocol({
         ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
         wsShift: wsOpt ? v.u8(wsOpt.off + 2) : undefined,
       });
-      ctx.state.setFrame('tcp.rec', n, rec);
+      st.records.put(n, rec);
     }
 
     const seq = rec.relSeq;
@@ -744,13 +689,17 @@ const ANALYSIS_INFO: Record<string, string> = {
   zero_window: '[TCP ZeroWindow]',
 };
 
-const newTcpState = (): TcpState => ({
-  streams: new Map(),
-  addrs: new Map(),
-  byId: [],
-  count: 0,
-  assemblies: new Assemblies(),
-});
+function newTcpState(): TcpState {
+  const byId: Stream[] = [];
+  return {
+    streams: new Map(),
+    addrs: new Map(),
+    byId,
+    count: 0,
+    assemblies: new Assemblies(),
+    records: new FrameRecords((id) => byId[id]?.firstRtt),
+  };
+}
 interface TcpOption {
   kind: number;
   off: number;
@@ -1082,7 +1031,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   const relSeq = rel(p.seqRaw, me.base);
   const relAck = ackf ? rel(p.ackRaw, peer.base ?? 0) : 0;
   const len = p.payloadLen;
-  const analysis: string[] = [];
+  const analysis: Analysis[] = [];
   let dupAckNum: number | undefined;
   const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
 
@@ -1559,10 +1508,10 @@ function finishUntilFin(ctx: DissectCtx, rec: FrameRecord, me: Dir, hl: number, 
 }
 
 function markReassembled(ctx: DissectCtx, fh: FragHead, inFrame: number): void {
+  const records = ctx.state.get<TcpState>('tcp', newTcpState).records;
   for (const { frame } of fh.frags) {
     if (frame === inFrame) continue;
-    const r = ctx.state.getFrame<FrameRecord>('tcp.rec', frame);
-    if (r) r.reassembledIn = inFrame;
+    records.setReassembledIn(frame, inFrame);
   }
 }
 
@@ -1683,7 +1632,7 @@ function missing(d: Desegment | undefined, len: number): Desegment | undefined {
 
 /** The tcp.stream of a frame's TCP header, once the first pass has seen it (frame filters read it cheaply). */
 export function tcpStreamOf(state: CaptureState, frame: number): number | undefined {
-  return state.getFrame<FrameRecord>('tcp.rec', frame)?.stream;
+  return state.get<TcpState>('tcp', newTcpState).records.streamOf(frame);
 }
 
 export type { Item };
