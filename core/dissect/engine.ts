@@ -267,39 +267,54 @@ export class CaptureState {
 }
 
 /**
- * Values by frame number: an array while the keys are dense (one TCP record per segment), a Map once they are
- * sparse, under one frame in 32 (ICMP pairs; HTTP's frame × 64 + message keys). A sparse array falls into V8's dictionary mode,
- * where every store costs more than a Map's.
+ * Values by frame number (or another increasing key, such as HTTP's frame × 64 + message). The first pass sets
+ * them in frame order, so a table is two columns appended to: the keys (a Float64Array: frame × 64 passes 2³²
+ * on a big capture; binary search finds one) and the values (a packed array), 16 bytes per value whatever the
+ * frames between. An array indexed by frame costs 8 bytes per frame of the capture, and once under about one
+ * frame in 18 has a value V8 turns it into a hash table (each store a hash insertion, the whole table rehashed
+ * as it grows). The rare key set out of order (a DNS query's response frame, set when the response comes) goes
+ * to a Map.
  */
 class FrameTable {
-  private arr: unknown[] = [];
-  private map: Map<number, unknown> | undefined;
-  private count = 0;
+  private keys = new Float64Array(256);
+  private readonly vals: unknown[] = [];
+  private late: Map<number, unknown> | undefined;
 
-  set(frame: number, value: unknown): void {
-    const map = this.map;
-    if (map) {
-      map.set(frame, value);
+  set(key: number, value: unknown): void {
+    const n = this.vals.length;
+    if (n === 0 || key > this.keys[n - 1]) {
+      if (n === this.keys.length) {
+        const k = new Float64Array(n * 2);
+        k.set(this.keys);
+        this.keys = k;
+      }
+      this.keys[n] = key;
+      this.vals.push(value);
       return;
     }
-    const arr = this.arr;
-    if (frame >= arr.length) {
-      if (frame > 32 * (this.count + 64)) {
-        // Sparse: move what there is to a Map.
-        const m = new Map<number, unknown>();
-        arr.forEach((v, i) => m.set(i, v));
-        m.set(frame, value);
-        this.map = m;
-        this.arr = [];
-        return;
-      }
-    }
-    this.count++; // an estimate (a frame set twice counts twice): it only decides when to change to a Map
-    arr[frame] = value;
+    const i = this.find(key);
+    if (i >= 0) this.vals[i] = value;
+    else (this.late ??= new Map()).set(key, value);
   }
 
-  get(frame: number): unknown {
-    return this.map ? this.map.get(frame) : this.arr[frame];
+  get(key: number): unknown {
+    const i = this.find(key);
+    return i >= 0 ? this.vals[i] : this.late?.get(key);
+  }
+
+  /** Index of `key` among the appended keys, or -1. */
+  private find(key: number): number {
+    const k = this.keys;
+    let lo = 0;
+    let hi = this.vals.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = k[mid];
+      if (v === key) return mid;
+      if (v < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 }
 
