@@ -271,8 +271,9 @@ interface Unacked {
 interface Stream {
   id: number;
   dirs: [Dir, Dir];
-  /** Endpoint of side 0 (see endpoint()). */
+  /** Endpoints of side 0 and side 1 (see endpoint()). */
   a: number;
+  b: number;
   firstTs: { s: number; ns: number };
   lastTs: { s: number; ns: number };
   /** Time of the last SYN (without ACK) and the handshake's RTT (Wireshark's ts_mru_syn, ts_first_rtt). */
@@ -284,7 +285,7 @@ interface Stream {
 
 interface TcpState {
   /** Streams by endpoint (see endpoint()): the lower endpoint, then the higher. */
-  streams: Map<number, Map<number, Stream>>;
+  streams: Map<number, Stream | Map<number, Stream>>;
   /** Address texts seen, numbered in order (an "undefined" address, no network layer, is ''). */
   addrs: Map<string, number>;
   /** Streams by index (the stream table above is keyed by address/port tuple). */
@@ -964,14 +965,36 @@ function endpoint(st: TcpState, addr: string | undefined, port: number): number 
 
 /** The stream of two endpoints, either way round. */
 function streamOf(st: TcpState, a: number, b: number): Stream | undefined {
-  return a < b ? st.streams.get(a)?.get(b) : st.streams.get(b)?.get(a);
+  const lo = Math.min(a, b);
+  const v = st.streams.get(lo);
+  if (v instanceof Map) return v.get(Math.max(a, b));
+  return v && otherEnd(v, lo) === Math.max(a, b) ? v : undefined;
 }
 
+/** A stream's endpoint other than `end`. */
+function otherEnd(s: Stream, end: number): number {
+  return s.a === end ? s.b : s.a;
+}
+
+/**
+ * Streams are found by their lower endpoint. Most endpoints (a client's address and port) have one stream:
+ * it is the entry itself, and only an endpoint with several peers gets a Map of them (a Map per connection
+ * would cost more than the rest of its state).
+ */
 function setStream(st: TcpState, a: number, b: number, s: Stream): void {
   const lo = Math.min(a, b);
-  let m = st.streams.get(lo);
-  if (!m) st.streams.set(lo, (m = new Map()));
-  m.set(Math.max(a, b), s);
+  const hi = Math.max(a, b);
+  const v = st.streams.get(lo);
+  if (v === undefined || (!(v instanceof Map) && otherEnd(v, lo) === hi)) st.streams.set(lo, s);
+  else if (v instanceof Map) v.set(hi, s);
+  else
+    st.streams.set(
+      lo,
+      new Map([
+        [otherEnd(v, lo), v],
+        [hi, s],
+      ]),
+    );
 }
 
 interface Seen {
@@ -1006,6 +1029,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       id: st.count++,
       dirs: [newDir(), newDir()],
       a: p.src,
+      b: p.dst,
       firstTs: p.ts,
       lastTs: p.ts,
       completeness: 0,

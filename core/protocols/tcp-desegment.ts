@@ -355,16 +355,19 @@ export class Assemblies {
 
 /** The multisegment_pdus tree of one direction: exact and "greatest key ≤ seq" lookups. */
 export class MspTree {
-  private keys: number[] = [];
-  private map = new Map<number, Msp>();
+  // Made with the first MSP: most directions never have one (a client's requests, ACKs only), and an empty
+  // Map still takes a few hundred bytes, per direction of every connection of the capture.
+  private keys: number[] | undefined;
+  private map: Map<number, Msp> | undefined;
 
   get(seq: number): Msp | undefined {
-    return this.map.get(seq);
+    return this.map?.get(seq);
   }
 
   /** wmem_tree_lookup32_le */
   le(seq: number): Msp | undefined {
     const k = this.keys;
+    if (!k) return undefined;
     let lo = 0;
     let hi = k.length;
     while (lo < hi) {
@@ -372,19 +375,20 @@ export class MspTree {
       if (k[mid] <= seq) lo = mid + 1;
       else hi = mid;
     }
-    return lo > 0 ? this.map.get(k[lo - 1]) : undefined;
+    return lo > 0 ? this.map?.get(k[lo - 1]) : undefined;
   }
 
   /** pdu_store_sequencenumber_of_next_pdu (replaces an MSP stored at the same sequence number). */
   store(seq: number, nxtpdu: number, n: number): Msp {
     const msp: Msp = { seq, nxtpdu, firstFrame: n, lastFrame: n, entire: false, fh: new FragHead() };
-    if (!this.map.has(seq)) {
-      const k = this.keys;
+    const map = (this.map ??= new Map());
+    if (!map.has(seq)) {
+      const k = (this.keys ??= []);
       let i = k.length;
       while (i > 0 && k[i - 1] > seq) i--;
       k.splice(i, 0, seq);
     }
-    this.map.set(seq, msp);
+    map.set(seq, msp);
     return msp;
   }
 }
