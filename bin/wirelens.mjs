@@ -2,6 +2,43 @@
 // A 64 MB young generation: dissection makes many short-lived objects, and on a big capture (hundreds of MB of
 // first-pass state) each one promoted too early makes the old generation's collections come sooner and cost more.
 // The `wirelens` command: core/cli/main.ts, run from a cached esbuild bundle (see bundled.mjs) or through tsx.
-import { importBundled } from './bundled.mjs';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+
+/**
+ * What the first pass keeps grows with the capture (~350 bytes a packet), and V8's default heap limit (~4 GB)
+ * would stop at ten million packets or so. Given a capture over 1 GiB, the command runs again with three
+ * quarters of the machine's memory as its limit (as the app's engine thread has); smaller ones start no second
+ * process.
+ */
+function heapMbWanted() {
+  if (process.env.WIRELENS_HEAP_SET) return undefined;
+  const big = process.argv.slice(2).some((a) => {
+    try {
+      return statSync(a).size > 2 ** 30;
+    } catch {
+      return false;
+    }
+  });
+  if (!big) return undefined;
+  const mb = Math.floor((totalmem() * 0.75) / 2 ** 20);
+  return mb > getHeapStatistics().heap_size_limit / 2 ** 20 ? mb : undefined;
+}
+
+const heapMb = heapMbWanted();
+const again =
+  heapMb === undefined
+    ? undefined
+    : spawnSync(
+        process.execPath,
+        ['--max-semi-space-size=64', `--max-old-space-size=${heapMb}`, ...process.argv.slice(1)],
+        { stdio: 'inherit', env: { ...process.env, WIRELENS_HEAP_SET: '1' } },
+      );
+// (Should the second process not start at all, the command runs here with the default limit.)
+if (again && !again.error) process.exit(again.status ?? (again.signal === 'SIGINT' ? 130 : 1));
+
+const { importBundled } = await import('./bundled.mjs');
 const { main } = await importBundled('core/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
