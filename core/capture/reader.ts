@@ -15,6 +15,7 @@ import {
   readSync,
   rmSync,
 } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -98,7 +99,9 @@ class ChunkReader {
     if (pos + len > this.size) return undefined;
     if (pos < this.start || pos + len > this.start + this.buf.length) {
       const n = Math.min(Math.max(CHUNK, len), this.size - pos);
-      const b = new Uint8Array(n);
+      // Not zero-filled first (the read overwrites it); a plain Uint8Array over the Buffer's own memory, so
+      // slice() copies for the dissectors as it does everywhere else.
+      const b = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
       let got = 0;
       while (got < n) {
         const r = readSync(this.fd, b, got, n - got, pos + got);

@@ -674,7 +674,8 @@ export const http = defineProtocol({
         }
         ctx.columns.protocol = 'HTTP';
         if (msgIndex === 0) ctx.columns.info = 'Continuation';
-        ctx.data(off);
+        // Inside the HTTP tree, as Wireshark calls the data dissector on it (not a level of the hierarchy).
+        ctx.data(off, v.length - off, ctx.top);
         return true;
       }
       const firstEnd = findLineEnd(v, start, true);

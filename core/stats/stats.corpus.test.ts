@@ -47,7 +47,7 @@ describe.skipIf(!hasCorpus)('statistics vs tshark', () => {
     ]) {
       expect(differ, `${course} must match tshark exactly`).not.toContain(course);
     }
-    expect(exact).toBeGreaterThanOrEqual(24);
+    expect(exact).toBeGreaterThanOrEqual(25);
   });
 
   it.skipIf(!hasTshark)('follows TCP streams like tshark -z follow,tcp (ascii and hex)', async () => {
