@@ -372,6 +372,8 @@ const TCP_HEADER_FIELDS = new Set([
   'tcp.checksum.status',
   'tcp.urgent_pointer',
 ]);
+/** The layers of a datagram quoted by an ICMP error that sit in the ICMP tree (see DissectCtx.nestHeaders). */
+const QUOTED_HEADERS = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6']);
 const FRAME_FIELDS_EXCLUDED = new Set(['frame.protocols', 'frame.coloring_rule.name']);
 let lowerIds: Set<number> | undefined;
 export function lowerLayerIds(): ReadonlySet<number> {
@@ -414,6 +416,8 @@ class Builder {
   readonly recorded: Item[] = [];
   /** Indices in `layers` of layers nested in another layer's tree (made when the first one is). */
   nested: number[] | undefined;
+  /** Where network and transport layers go while a quoted datagram is dissected (DissectCtx.nestHeaders). */
+  nestUnder: Item | undefined;
 
   /** selection === 'all'. */
   readonly full: boolean;
@@ -827,7 +831,7 @@ export class DissectCtx {
     }
   }
 
-  private layer(field: FieldDef, off: number, len: number, parent?: Item): DissectCtx {
+  private layer(field: FieldDef, off: number, len: number, parent = this.nestedParent(field)): DissectCtx {
     const top = this.b.record({ field, value: null, src: this.src, off: this.base + off, len }, parent);
     this.b.pushLayer(field.abbrev, parent !== undefined);
     return this.derive(this.view.sub(off, len), this.src, this.base + off, top);
@@ -846,6 +850,27 @@ export class DissectCtx {
    * Adds a protocol item over view[off, off+len) without calling a dissector (e.g. a media layer): at the top
    * level, or under `parent` (IPv6's extension headers). Either way it is a layer of frame.protocols.
    */
+  /**
+   * Runs `fn` with the network and transport layers it adds inside `parent`'s tree: the datagram an ICMP error
+   * quotes, whose IP and UDP/TCP headers Wireshark shows in the ICMP tree, while what they carry (DNS, data)
+   * stays at the top level of the packet (and so in the protocol hierarchy, under the ICMP layer).
+   */
+  nestHeaders(parent: Item, fn: () => void): void {
+    const b = this.b;
+    const prev = b.nestUnder;
+    b.nestUnder = b.isDummy(parent) ? undefined : parent;
+    try {
+      fn();
+    } finally {
+      b.nestUnder = prev;
+    }
+  }
+
+  private nestedParent(field: FieldDef): Item | undefined {
+    const under = this.b.nestUnder;
+    return under && QUOTED_HEADERS.has(field.abbrev) ? under : undefined;
+  }
+
   layerItem(field: FieldDef, off: number, len: number, label?: string, parent?: Item): Item {
     const item: Item = { field, value: null, src: this.src, off: this.base + off, len };
     if (label !== undefined) item.label = label;

@@ -699,7 +699,7 @@ function quoted(ctx: DissectCtx, ethertype: number, off: number): void {
   const { netSrc, netDst, srcPort, dstPort, ptype } = ctx.pinfo;
   // Wireshark's pinfo->flags.in_error_pkt: the quoted headers are not a conversation's traffic.
   ctx.pinfo.data.set('in_error_pkt', true);
-  ctx.handoff('ethertype', ethertype, off);
+  ctx.nestHeaders(ctx.top, () => ctx.handoff('ethertype', ethertype, off));
   ctx.pinfo.data.delete('in_error_pkt');
   Object.assign(ctx.columns, cols);
   Object.assign(ctx.pinfo, { netSrc, netDst, srcPort, dstPort, ptype });
