@@ -8,6 +8,7 @@ import { writePcap } from '../capture/index.js';
 import { httpGifScenario } from '../testing/scenarios.js';
 import { hasTshark } from '../testing/vs-tshark.js';
 import { main } from './main.js';
+import { hexDumpLines } from '../session/tree.js';
 
 async function run(args: string[]) {
   let out = '';
@@ -69,5 +70,19 @@ describe('wirelens list -V', () => {
         .filter((l) => !/^\[\d+ Reassembled TCP Segments/.test(l))
         .map((l) => l.replace(/^Ethernet II.*/, 'Ethernet II'));
     expect(norm(ours)).toEqual(norm(theirs));
+  });
+});
+
+describe('hex dump of undissected data (tshark -V)', () => {
+  it('prints 16 bytes a line with offsets, hex and ASCII, the last line padded', () => {
+    const lines: string[] = [];
+    hexDumpLines(
+      new Uint8Array([...Array.from({ length: 16 }, (_, i) => 0x41 + i), 0x00, 0x7f, 0x20]),
+      lines,
+    );
+    expect(lines).toEqual([
+      '0000  41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f 50   ABCDEFGHIJKLMNOP',
+      `0010  00 7f 20 ${' '.repeat(39)}  .. `,
+    ]);
   });
 });

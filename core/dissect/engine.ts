@@ -6,7 +6,7 @@
  * stops there, as in Wireshark; the rest of the capture is unaffected.
  */
 import { BoundsError, ByteView, ContainedBoundsError } from '../bytes/byteview.js';
-import { bitFieldText, formatValue } from '../fields/format.js';
+import { bitFieldText, formatValue, hexPreview } from '../fields/format.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
   Columns,
@@ -763,8 +763,7 @@ export class DissectCtx {
     ctx.setLabel(ctx.top, () => `Data (${len} byte${len === 1 ? '' : 's'})`);
     if (ctx.wants(dataData))
       ctx.add(dataData, 0, len, ctx.view.slice(0, len), {
-        label: () =>
-          `Data: ${[...ctx.view.slice(0, Math.min(len, 24))].map((x) => x.toString(16).padStart(2, '0')).join('')}${len > 24 ? '…' : ''}`,
+        label: () => `Data: ${hexPreview(ctx.view.slice(0, Math.min(len, 37)))}`,
       });
     ctx.add(dataLen, 0, 0, len, { generated: true, label: () => `[Length: ${len}]` });
     if (!this.columns.protocol) this.columns.protocol = 'Data';
@@ -947,7 +946,9 @@ export function itemLabel(item: Item): string {
   const text =
     f.bitmask !== undefined && !item.generated && item.len > 0
       ? bitFieldText(f, item.value, item.len)
-      : `${f.name}: ${formatValue(f, item.value)}`;
+      : f.kind === 'bytes' && item.value instanceof Uint8Array
+        ? `${f.name}: ${hexPreview(item.value)}`
+        : `${f.name}: ${formatValue(f, item.value)}`;
   return item.generated ? `[${text}]` : text;
 }
 

@@ -118,6 +118,11 @@ export function formatValue(def: FieldDef, v: FieldValue): string {
   }
 }
 
+/** A byte string as Wireshark labels it (bytes_to_str): the hex of its first 36 bytes, an ellipsis after. */
+export function hexPreview(b: Uint8Array): string {
+  return b.length > 36 ? `${toHex(b.subarray(0, 36))}…` : toHex(b);
+}
+
 /** The lowest set bit's position in `mask` (the shift of a bit field's value). */
 export function maskShift(mask: number): number {
   return mask === 0 ? 0 : 31 - Math.clz32(mask & -mask);

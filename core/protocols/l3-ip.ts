@@ -4,6 +4,7 @@ import {
   bool,
   bytes as bytesField,
   ether,
+  float,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
   none,
@@ -119,6 +120,22 @@ function checksum16(b: Uint8Array): number {
   if (b.length & 1) s += b[b.length - 1] << 8;
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   return ~s & 0xffff;
+}
+
+const CHECKSUM_STATUS = ['Bad', 'Good', 'Unverified'];
+
+/**
+ * The label Wireshark gives a verified Internet checksum at `at` in `bytes` (status 0 bad, 1 good, 2 not
+ * verified): "[correct]", or the value it should have.
+ */
+function checksumLabel(sum: number, status: number, bytes: Uint8Array, at: number): string {
+  const hex = (x: number) => `0x${x.toString(16).padStart(4, '0')}`;
+  if (status === 2) return `Checksum: ${hex(sum)} [unverified]`;
+  if (status === 1) return `Checksum: ${hex(sum)} [correct]`;
+  const zeroed = bytes.slice();
+  zeroed[at] = 0;
+  zeroed[at + 1] = 0;
+  return `Checksum: ${hex(sum)} incorrect, should be ${hex(checksum16(zeroed))}`;
 }
 
 /** Sets the network-layer addresses and hands the payload to the ip.proto table. */
@@ -464,6 +481,8 @@ export const ipv6 = defineProtocol({
     if (nxt !== 6 && nxt !== 17) ctx.pinfo.data.set('ipv6.hlim', hlim); // for ICMPv6 (see ipv4Values)
     const src = v.slice(8, 16);
     const dst = v.slice(24, 16);
+    // ICMPv6 verifies its checksum over a pseudo-header of these addresses.
+    if (nxt !== 6 && nxt !== 17) ctx.pinfo.data.set('ipv6.addrs', [src, dst]);
     const s = formatIPv6(src);
     const d = formatIPv6(dst);
     if (items) ctx.add(f6.src, 8, 16, src);
@@ -566,13 +585,14 @@ const fi = {
   seqLe: uint('icmp.seq_le', 'Sequence Number (LE)', 16, { base: 'dec_hex' }),
   respIn: uint('icmp.resp_in', 'Response frame', 32),
   respTo: uint('icmp.resp_to', 'Request frame', 32),
+  respTime: float('icmp.resptime', 'Response time'),
   dataTime: absTime('icmp.data_time', 'Timestamp from icmp data'),
   dataTimeRelative: relTime('icmp.data_time_relative', 'Timestamp from icmp data (relative)'),
 };
 
 interface EchoState {
-  /** The latest request frame by identifier, sequence number and addresses. */
-  requests: Map<string, number>;
+  /** The latest request by identifier, sequence number and addresses: its frame and arrival time. */
+  requests: Map<string, { frame: number; s: number; ns: number }>;
 }
 
 /**
@@ -587,6 +607,7 @@ function echoPair(
   seq: number,
   respIn: FieldDef,
   respTo: FieldDef,
+  respTime: FieldDef,
 ): string {
   const st = ctx.state.get<EchoState>(`${key}.echo`, () => ({ requests: new Map() }));
   const k = `${id}:${seq}:${isRequest ? `${ctx.pinfo.netSrc}>${ctx.pinfo.netDst}` : `${ctx.pinfo.netDst}>${ctx.pinfo.netSrc}`}`;
@@ -594,12 +615,19 @@ function echoPair(
   if (!ctx.visited) {
     // A reply answers the latest request with its identifier and sequence number (a request sent twice: the
     // second), and a request is answered by its first reply, as in Wireshark.
-    if (isRequest) st.requests.set(k, n);
+    if (isRequest) st.requests.set(k, { frame: n, s: ctx.frame.tsSec, ns: ctx.frame.tsNsec });
     else {
       const req = st.requests.get(k);
       if (req !== undefined) {
-        ctx.state.setFrame(`${key}.pair`, n, req);
-        if (ctx.state.getFrame(`${key}.reply`, req) === undefined) ctx.state.setFrame(`${key}.reply`, req, n);
+        ctx.state.setFrame(`${key}.pair`, n, req.frame);
+        // The response time in milliseconds (Wireshark's icmp.resptime).
+        ctx.state.setFrame(
+          `${key}.rtt`,
+          n,
+          (ctx.frame.tsSec - req.s) * 1e3 + (ctx.frame.tsNsec - req.ns) / 1e6,
+        );
+        if (ctx.state.getFrame(`${key}.reply`, req.frame) === undefined)
+          ctx.state.setFrame(`${key}.reply`, req.frame, n);
       }
     }
   }
@@ -613,6 +641,9 @@ function echoPair(
   const req = ctx.state.getFrame<number>(`${key}.pair`, n);
   if (req === undefined) return ' (no response found!)';
   ctx.add(respTo, 0, 0, req, { generated: true });
+  const ms = ctx.state.getFrame<number>(`${key}.rtt`, n);
+  if (ms !== undefined)
+    ctx.add(respTime, 0, 0, ms, { generated: true, label: () => `[${respTime.name}: ${ms.toFixed(3)} ms]` });
   return ` (request in ${req})`;
 }
 
@@ -624,16 +655,20 @@ export const icmp = defineProtocol({
     const v = ctx.view;
     const type = v.u8(0);
     const code = v.u8(1);
-    ctx.add(fi.type, 0, 1, type);
+    const name = ICMP_TYPES[type] ?? `Unknown ICMP (obsolete or malformed?)`;
+    // Wireshark labels the type number first ("Type: 8 (Echo (ping) request)").
+    ctx.add(fi.type, 0, 1, type, { label: () => `Type: ${type} (${name})` });
     ctx.add(fi.code, 1, 1, code);
-    ctx.add(fi.checksum, 2, 2, v.u16be(2));
-    const ok = checksum16(v.bytes) === 0;
-    ctx.add(fi.checksumStatus, 2, 2, ok ? 1 : 0, {
+    const sum = v.u16be(2);
+    // Verified over the whole message only (not one the snaplen cut), as Wireshark does.
+    const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
+    const status = reported !== undefined && v.length < reported ? 2 : checksum16(v.bytes) === 0 ? 1 : 0;
+    ctx.add(fi.checksum, 2, 2, sum, { label: () => checksumLabel(sum, status, v.bytes, 2) });
+    ctx.add(fi.checksumStatus, 2, 2, status, {
       generated: true,
-      label: () => `[Checksum Status: ${ok ? 'Good' : 'Bad'}]`,
+      label: () => `[Checksum Status: ${CHECKSUM_STATUS[status]}]`,
     });
     ctx.columns.protocol = 'ICMP';
-    const name = ICMP_TYPES[type] ?? `Unknown ICMP (obsolete or malformed?)`;
     if (type === 0 || type === 8) {
       const id = v.u16be(4);
       const seq = v.u16be(6);
@@ -643,7 +678,7 @@ export const icmp = defineProtocol({
       ctx.add(fi.seqLe, 6, 2, ((seq & 255) << 8) | (seq >> 8));
       const leSeq = ((seq & 255) << 8) | (seq >> 8);
       let info = `${name}${type === 0 ? '  ' : ''}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${leSeq}, ttl=${ttlOf(ctx)}`;
-      info += echoPair(ctx, 'icmp', type === 8, id, seq, fi.respIn, fi.respTo);
+      info += echoPair(ctx, 'icmp', type === 8, id, seq, fi.respIn, fi.respTo, fi.respTime);
       ctx.columns.info = info;
       const at = echoTimestamp(ctx);
       ctx.data(at, v.length - at, ctx.top);
@@ -726,6 +761,21 @@ const ICMP6_TYPES: Record<number, string> = {
   137: 'Redirect',
   143: 'Multicast Listener Report Message v2',
 };
+/** ICMPv6 option types (RFC 4861). */
+const OPTION_NAMES: Record<number, string> = {
+  1: 'Source link-layer address',
+  2: 'Target link-layer address',
+  3: 'Prefix information',
+  4: 'Redirected header',
+  5: 'MTU',
+};
+
+const NA_FLAG = (bitmask: number) => ({
+  bits: 32,
+  bitmask,
+  trueFalse: ['Set', 'Not set'] as [string, string],
+});
+
 const f6i = {
   type: uint('icmpv6.type', 'Type', 8, { strings: ICMP6_TYPES }),
   code: uint('icmpv6.code', 'Code', 8),
@@ -736,13 +786,18 @@ const f6i = {
   naTarget: ipv6Field('icmpv6.nd.na.target_address', 'Target Address'),
   respIn: uint('icmpv6.resp_in', 'Response In', 32),
   respTo: uint('icmpv6.resp_to', 'Response To', 32),
+  respTime: float('icmpv6.resptime', 'Response Time'),
+  checksumStatus: uint('icmpv6.checksum.status', 'Checksum Status', 8),
+  reserved: bytesField('icmpv6.reserved', 'Reserved'),
+  mldDelay: uint('icmpv6.mld.maximum_response_delay', 'Maximum Response Delay [ms]', 16),
+  mldAddr: ipv6Field('icmpv6.mld.multicast_address', 'Multicast Address'),
   naFlags: uint('icmpv6.nd.na.flag', 'Flags', 32, { base: 'hex' }),
-  naRouter: bool('icmpv6.nd.na.flag.r', 'Router'),
-  naSolicited: bool('icmpv6.nd.na.flag.s', 'Solicited'),
-  naOverride: bool('icmpv6.nd.na.flag.o', 'Override'),
-  optType: uint('icmpv6.opt.type', 'Type', 8, {
-    strings: { 1: 'Source link-layer address', 2: 'Target link-layer address' },
-  }),
+  naRouter: bool('icmpv6.nd.na.flag.r', 'Router', NA_FLAG(0x80000000)),
+  naSolicited: bool('icmpv6.nd.na.flag.s', 'Solicited', NA_FLAG(0x40000000)),
+  naOverride: bool('icmpv6.nd.na.flag.o', 'Override', NA_FLAG(0x20000000)),
+  naReserved: uint('icmpv6.nd.na.flag.rsv', 'Reserved', 32, { bitmask: 0x1fffffff }),
+  option: none('icmpv6.opt', 'ICMPv6 Option'),
+  optType: uint('icmpv6.opt.type', 'Type', 8, { strings: OPTION_NAMES }),
   optLength: uint('icmpv6.opt.length', 'Length', 8),
   linkAddr: ether('icmpv6.opt.linkaddr', 'Link-layer address'),
   srcLinkAddr: ether('icmpv6.opt.src_linkaddr', 'Source Link-layer address'),
@@ -776,6 +831,40 @@ const ND_OPTIONS_AT: Record<number, number> = { 133: 8, 134: 16, 135: 24, 136: 2
  * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
  * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
  */
+/**
+ * ICMPv6's checksum, verified over the IPv6 pseudo-header (addresses, upper-layer length, next header 58) and
+ * the whole message; a message the snaplen cut is not verified.
+ */
+function icmp6Checksum(ctx: DissectCtx): void {
+  const v = ctx.view;
+  const sum = v.u16be(2);
+  const addrs = ctx.pinfo.data.get('ipv6.addrs') as [Uint8Array, Uint8Array] | undefined;
+  const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
+  let status = 2;
+  let msg = v.bytes;
+  if (addrs && (reported === undefined || v.length >= reported)) {
+    const n = v.length;
+    const buf = new Uint8Array(40 + n);
+    buf.set(addrs[0], 0);
+    buf.set(addrs[1], 16);
+    buf[32] = n >>> 24;
+    buf[33] = (n >>> 16) & 0xff;
+    buf[34] = (n >>> 8) & 0xff;
+    buf[35] = n & 0xff;
+    buf[39] = 58;
+    buf.set(v.bytes, 40);
+    status = checksum16(buf) === 0 ? 1 : 0;
+    msg = buf;
+  }
+  ctx.add(f6i.checksum, 2, 2, sum, {
+    label: () => checksumLabel(sum, status, msg, msg === v.bytes ? 2 : 42),
+  });
+  ctx.add(f6i.checksumStatus, 2, 2, status, {
+    generated: true,
+    label: () => `[Checksum Status: ${CHECKSUM_STATUS[status]}]`,
+  });
+}
+
 function ndOptions(ctx: DissectCtx, off: number): string {
   const v = ctx.view;
   let info = '';
@@ -783,12 +872,23 @@ function ndOptions(ctx: DissectCtx, off: number): string {
     const type = v.u8(off);
     const len = v.u8(off + 1) * 8;
     if (len === 0 || off + len > v.length) break; // malformed: a zero length would never end
-    ctx.add(f6i.optType, off, 1, type);
-    ctx.add(f6i.optLength, off + 1, 1, len / 8);
-    if ((type === 1 || type === 2) && len === 8) {
-      const mac = v.slice(off + 2, 6);
-      ctx.add(f6i.linkAddr, off + 2, 6, mac);
-      ctx.add(type === 1 ? f6i.srcLinkAddr : f6i.targetLinkAddr, off + 2, 6, mac);
+    const name = OPTION_NAMES[type] ?? `Unknown (${type})`;
+    const mac = (type === 1 || type === 2) && len === 8 ? v.slice(off + 2, 6) : undefined;
+    // One subtree per option, named after it (and its address), as Wireshark shows them.
+    const opt = ctx.add(f6i.option, off, len, null, {
+      label: () => `ICMPv6 Option (${name}${mac ? ` : ${formatEther(mac)}` : ''})`,
+    });
+    ctx.add(f6i.optType, off, 1, type, { parent: opt });
+    ctx.add(f6i.optLength, off + 1, 1, len / 8, {
+      parent: opt,
+      label: () => `Length: ${len / 8} (${len} bytes)`,
+    });
+    if (mac) {
+      ctx.add(f6i.linkAddr, off + 2, 6, mac, { parent: opt });
+      ctx.add(type === 1 ? f6i.srcLinkAddr : f6i.targetLinkAddr, off + 2, 6, mac, {
+        parent: opt,
+        hidden: true,
+      });
       info += `${type === 1 ? ' from' : ' is at'} ${formatEther(mac)}`;
     }
     off += len;
@@ -803,12 +903,21 @@ defineProtocol({
   dissect(ctx) {
     const v = ctx.view;
     const type = v.u8(0);
+    const code = v.u8(1);
+    const codeName = ICMP6_CODES[type]?.[code];
     ctx.add(f6i.type, 0, 1, type);
-    ctx.add(f6i.code, 1, 1, v.u8(1));
-    ctx.add(f6i.checksum, 2, 2, v.u16be(2));
+    ctx.add(f6i.code, 1, 1, code, codeName ? { label: () => `Code: ${code} (${codeName})` } : undefined);
+    icmp6Checksum(ctx);
+    if (type === 1 || type === 3 || type === 133 || type === 135 || type === 137)
+      ctx.add(f6i.reserved, 4, 4, v.slice(4, 4));
+    else if (type >= 130 && type <= 132 && v.length >= 24) {
+      // MLDv1 query, report, done.
+      ctx.add(f6i.mldDelay, 4, 2, v.u16be(4));
+      ctx.add(f6i.reserved, 6, 2, v.slice(6, 2));
+      ctx.add(f6i.mldAddr, 8, 16, v.slice(8, 16));
+    }
     ctx.columns.protocol = 'ICMPv6';
     let info = ICMP6_TYPES[type] ?? `Unknown ICMPv6 type ${type}`;
-    const codeName = ICMP6_CODES[type]?.[v.u8(1)];
     if (codeName) info += ` (${codeName})`;
     if (type === 128 || type === 129) {
       const id = v.u16be(4);
@@ -816,7 +925,7 @@ defineProtocol({
       ctx.add(f6i.echoId, 4, 2, id);
       ctx.add(f6i.echoSeq, 6, 2, seq);
       info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${(ctx.pinfo.data.get('ipv6.hlim') as number | undefined) ?? ''}`;
-      info += echoPair(ctx, 'icmpv6', type === 128, id, seq, f6i.respIn, f6i.respTo);
+      info += echoPair(ctx, 'icmpv6', type === 128, id, seq, f6i.respIn, f6i.respTo, f6i.respTime);
       ctx.data(8, v.length - 8, ctx.top);
     } else if (type === 135 && v.length >= 24) {
       const t = v.slice(8, 16);
@@ -824,13 +933,17 @@ defineProtocol({
       info += ` for ${formatIPv6(t)}`;
     } else if (type === 136 && v.length >= 24) {
       const flags = v.u32be(4);
-      ctx.add(f6i.naFlags, 4, 4, flags);
       const r = (flags & 0x80000000) !== 0;
       const sol = (flags & 0x40000000) !== 0;
       const o = (flags & 0x20000000) !== 0;
-      ctx.add(f6i.naRouter, 4, 1, r);
-      ctx.add(f6i.naSolicited, 4, 1, sol);
-      ctx.add(f6i.naOverride, 4, 1, o);
+      const set = [r && 'Router', sol && 'Solicited', o && 'Override'].filter((x) => x);
+      const fl = ctx.add(f6i.naFlags, 4, 4, flags, {
+        label: () => `Flags: 0x${flags.toString(16).padStart(8, '0')}${set.map((x) => `, ${x}`).join('')}`,
+      });
+      ctx.add(f6i.naRouter, 4, 4, r, { parent: fl });
+      ctx.add(f6i.naSolicited, 4, 4, sol, { parent: fl });
+      ctx.add(f6i.naOverride, 4, 4, o, { parent: fl });
+      ctx.add(f6i.naReserved, 4, 4, flags & 0x1fffffff, { parent: fl });
       const t = v.slice(8, 16);
       ctx.add(f6i.naTarget, 8, 16, t);
       info += ` ${formatIPv6(t)}`;

@@ -10,6 +10,7 @@
  * (a FrameRecord); a later re-dissection replays that record, re-reading the segments of a reassembled PDU
  * from the capture (state.readFrame) instead of keeping payload copies.
  */
+import { hexPreview } from '../fields/format.js';
 import { bool, bytes as bytesField, frameNum, relTime, str, uint } from '../fields/registry.js';
 import {
   defineProtocol,
@@ -1689,7 +1690,6 @@ function segmentItems(ctx: DissectCtx, op: Extract<Op, { op: 'pdu' }>, bytes: Ui
     ctx.add(f.reassembledData, 0, 0, bytes, {
       parent: segItem,
       generated: true,
-      label: () =>
-        `[Reassembled TCP Data: ${[...bytes.subarray(0, 36)].map((x) => x.toString(16).padStart(2, '0')).join('')}${bytes.length > 36 ? '…' : ''}]`,
+      label: () => `[Reassembled TCP Data: ${hexPreview(bytes.subarray(0, 37))}]`,
     });
 }

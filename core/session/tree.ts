@@ -83,8 +83,31 @@ export function treeText(d: Dissection): string {
   const walk = (item: Item, depth: number): void => {
     if (item.hidden) return;
     lines.push(' '.repeat(4 * depth) + itemLabel(item));
+    // tshark -V dumps the bytes of undissected data after its line (a blank line, then hex and ASCII).
+    if (item.field.kind === 'protocol' && item.field.abbrev === 'data') {
+      lines.push('');
+      hexDumpLines(itemBytes(d, item), lines);
+    }
     for (const c of item.children ?? []) walk(c, depth + 1);
   };
   for (const item of d.tree) walk(item, 0);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Bytes as tshark prints them: 16 a line, the offset in hex (4 digits, more for longer data), the bytes in hex,
+ * then as ASCII (a dot for anything not printable).
+ */
+export function hexDumpLines(b: Uint8Array, out: string[]): void {
+  const digits = Math.max(4, Math.max(0, b.length - 1).toString(16).length);
+  for (let o = 0; o < b.length; o += 16) {
+    const row = b.subarray(o, o + 16);
+    let hex = '';
+    let ascii = '';
+    for (let i = 0; i < 16; i++) {
+      hex += i < row.length ? `${toHex(row.subarray(i, i + 1))} ` : '   ';
+      if (i < row.length) ascii += row[i] >= 0x20 && row[i] < 0x7f ? String.fromCharCode(row[i]) : '.';
+    }
+    out.push(`${o.toString(16).padStart(digits, '0')}  ${hex}  ${ascii}`);
+  }
 }

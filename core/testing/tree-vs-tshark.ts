@@ -14,6 +14,8 @@ export const TREE_LAYERS = [
   'Internet Protocol Version 6',
   'User Datagram Protocol',
   'Transmission Control Protocol',
+  'Internet Control Message Protocol',
+  'Internet Control Message Protocol v6',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
