@@ -77,3 +77,25 @@ export type WireReply =
   | { id: number; ok: true; res: unknown }
   | { id: number; ok: false; error: string }
   | { event: string; payload: unknown };
+
+/** A message from the engine (the worker thread, or the web host): the answer to call `id`, or a pushed event. */
+export interface EngineMessage {
+  id?: number;
+  ok?: boolean;
+  res?: unknown;
+  error?: string;
+  event?: string;
+  payload?: unknown;
+}
+
+/** Calls waiting for their answer, by id. */
+export type PendingCalls = Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+
+/** Settles the call `msg` answers (an error without a message gets `fallback`); an unknown id is ignored. */
+export function settleReply(pending: PendingCalls, msg: EngineMessage, fallback: string): void {
+  const p = msg.id === undefined ? undefined : pending.get(msg.id);
+  if (!p || msg.id === undefined) return;
+  pending.delete(msg.id);
+  if (msg.ok) p.resolve(msg.res);
+  else p.reject(new Error(msg.error ?? fallback));
+}

@@ -4,6 +4,7 @@ import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ApiEvents, EventName, MethodName, Req, Res } from '../api/methods.js';
 import type { Service, ServiceOptions } from './service.js';
+import { settleReply, type EngineMessage, type PendingCalls } from '../api/wire.js';
 
 export interface WorkerServiceOptions extends ServiceOptions {
   /** The worker script (a bundled .js in the packaged app); defaults to worker-entry beside this file. */
@@ -42,7 +43,7 @@ export function createWorkerService(opts: WorkerServiceOptions = {}): Service {
   const { entry, heapMb = engineHeapMb(), ...serviceOpts } = opts;
   const e = entry ? { url: entry, execArgv: [] } : defaultEntry();
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending: PendingCalls = new Map();
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const failAll = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
@@ -63,27 +64,13 @@ export function createWorkerService(opts: WorkerServiceOptions = {}): Service {
       resourceLimits: { maxYoungGenerationSizeMb: 192, maxOldGenerationSizeMb: heapMb },
     });
     w.unref();
-    w.on(
-      'message',
-      (msg: {
-        id?: number;
-        ok?: boolean;
-        res?: unknown;
-        error?: string;
-        event?: EventName;
-        payload?: unknown;
-      }) => {
-        if (msg.event) {
-          for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
-          return;
-        }
-        const p = msg.id === undefined ? undefined : pending.get(msg.id);
-        if (!p || msg.id === undefined) return;
-        pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.res);
-        else p.reject(new Error(msg.error ?? 'engine error'));
-      },
-    );
+    w.on('message', (msg: EngineMessage) => {
+      if (msg.event) {
+        for (const fn of listeners.get(msg.event as EventName) ?? []) fn(msg.payload);
+        return;
+      }
+      settleReply(pending, msg, 'engine error');
+    });
     let failed: Error | undefined;
     w.on('error', (err) => {
       failed = stoppedError(err, heapMb);

@@ -1,14 +1,15 @@
 /** WirelensApi over the web host's WebSocket (JSON, Uint8Array tagged as base64: core/api/wire.ts). */
 import type { ApiEvents, EventName, MethodName, Req, Res, WirelensApi } from '../../core/api/methods.js';
-import { decodeWire, encodeWire } from '../../core/api/wire.js';
+import {
+  decodeWire,
+  encodeWire,
+  settleReply,
+  type EngineMessage,
+  type PendingCalls,
+} from '../../core/api/wire.js';
 
 /** Window event carrying a host-side error message (string) pushed outside any call. */
 export const HOST_ERROR_EVENT = 'wirelens-host-error';
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-}
 
 export interface WsClientOptions {
   /** Page location (default window.location); the token comes from its `?token=`. */
@@ -23,7 +24,7 @@ export function createWsClient(opts: WsClientOptions = {}): WirelensApi {
   const WS = opts.WebSocketImpl ?? WebSocket;
   const doFetch = opts.fetchImpl ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
   const wsUrl = `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws?token=${encodeURIComponent(token)}`;
-  const pending = new Map<number, Pending>();
+  const pending: PendingCalls = new Map();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   let nextId = 1;
   let ready: Promise<WebSocket> | undefined;
@@ -33,14 +34,7 @@ export function createWsClient(opts: WsClientOptions = {}): WirelensApi {
       const ws = new WS(wsUrl);
       ws.onopen = () => resolve(ws);
       ws.onmessage = (ev: MessageEvent) => {
-        const msg = decodeWire(String(ev.data)) as {
-          id?: number;
-          ok?: boolean;
-          res?: unknown;
-          error?: string;
-          event?: string;
-          payload?: unknown;
-        };
+        const msg = decodeWire(String(ev.data)) as EngineMessage;
         if (msg.event !== undefined) {
           // Host-side failures not tied to a call (e.g. its FILE argument cannot be opened).
           if (msg.event === 'error')
@@ -48,11 +42,7 @@ export function createWsClient(opts: WsClientOptions = {}): WirelensApi {
           for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
           return;
         }
-        const p = msg.id === undefined ? undefined : pending.get(msg.id);
-        if (!p || msg.id === undefined) return;
-        pending.delete(msg.id);
-        if (msg.ok) p.resolve(msg.res);
-        else p.reject(new Error(msg.error ?? 'request failed'));
+        settleReply(pending, msg, 'request failed');
       };
       ws.onclose = () => {
         const err = new Error('connection to the Wirelens host closed');
