@@ -846,10 +846,6 @@ export class DissectCtx {
   }
 
   /**
-   * Adds a protocol item over view[off, off+len) without calling a dissector (e.g. a media layer): at the top
-   * level, or under `parent` (IPv6's extension headers). Either way it is a layer of frame.protocols.
-   */
-  /**
    * Runs `fn` with the network and transport layers it adds inside `parent`'s tree: the datagram an ICMP error
    * quotes, whose IP and UDP/TCP headers Wireshark shows in the ICMP tree, while what they carry (DNS, data)
    * stays at the top level of the packet (and so in the protocol hierarchy, under the ICMP layer).
@@ -870,6 +866,10 @@ export class DissectCtx {
     return under && QUOTED_HEADERS.has(field.abbrev) ? under : undefined;
   }
 
+  /**
+   * Adds a protocol item over view[off, off+len) without calling a dissector (e.g. a media layer): at the top
+   * level, or under `parent` (IPv6's extension headers). Either way it is a layer of frame.protocols.
+   */
   layerItem(field: FieldDef, off: number, len: number, label?: string, parent?: Item): Item {
     const item: Item = { field, value: null, src: this.src, off: this.base + off, len };
     if (label !== undefined) item.label = label;

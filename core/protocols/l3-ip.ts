@@ -827,15 +827,14 @@ const ICMP6_CODES: Record<number, Record<number, string>> = {
 /** Where the options of a Neighbor Discovery message start (RFC 4861), by type. */
 const ND_OPTIONS_AT: Record<number, number> = { 133: 8, 134: 16, 135: 24, 136: 24, 137: 40 };
 
-/**
- * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
- * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
- */
+const CHECKSUM6_ITEMS = [f6i.checksum, f6i.checksumStatus];
+
 /**
  * ICMPv6's checksum, verified over the IPv6 pseudo-header (addresses, upper-layer length, next header 58) and
  * the whole message; a message the snaplen cut is not verified.
  */
 function icmp6Checksum(ctx: DissectCtx): void {
+  if (!ctx.wantsAny(CHECKSUM6_ITEMS)) return;
   const v = ctx.view;
   const sum = v.u16be(2);
   const addrs = ctx.pinfo.data.get('ipv6.addrs') as [Uint8Array, Uint8Array] | undefined;
@@ -865,6 +864,10 @@ function icmp6Checksum(ctx: DissectCtx): void {
   });
 }
 
+/**
+ * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
+ * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
+ */
 function ndOptions(ctx: DissectCtx, off: number): string {
   const v = ctx.view;
   let info = '';

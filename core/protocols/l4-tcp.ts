@@ -285,7 +285,7 @@ interface Stream {
 }
 
 interface TcpState {
-  /** Streams by endpoint (see endpoint()): the lower endpoint, then the higher. */
+  /** Streams by their lower endpoint (see endpoint()): its one stream, or its streams by the higher one. */
   streams: Map<number, Stream | Map<number, Stream>>;
   /** Address texts seen, numbered in order (an "undefined" address, no network layer, is ''). */
   addrs: Map<string, number>;
