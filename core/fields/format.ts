@@ -91,11 +91,12 @@ export function formatValue(def: FieldDef, v: FieldValue): string {
       const n = v as number | bigint;
       const s = formatInt(def, n);
       const named = def.strings?.get(Number(n));
-      // Wireshark puts the number after a value string in the field's base: "IPv4 (0x0800)", "TCP (6)".
-      if (named === undefined) return s;
+      if (!def.strings) return s;
       // BASE_NONE with a value string (checksum statuses): the name alone.
-      if (def.base === 'none') return named;
-      return `${named} (${def.base === 'hex' ? s : n.toString()})`;
+      if (def.base === 'none' && named !== undefined) return named;
+      // Wireshark puts the number after a value string in the field's base: "IPv4 (0x0800)", "TCP (6)", and a
+      // value the string table lacks is "Unknown (0x809a)".
+      return `${named ?? 'Unknown'} (${def.base === 'hex' ? s : n.toString()})`;
     }
     case 'float':
       return String(v);

@@ -56,6 +56,8 @@ const f = {
   len: uint('eth.len', 'Length', 16),
   padding: bytesField('eth.padding', 'Padding'),
   trailer: bytesField('eth.trailer', 'Trailer'),
+  fcs: uint('eth.fcs', 'Frame check sequence', 32, { base: 'hex' }),
+  fcsStatus: uint('eth.fcs.status', 'FCS Status', 8),
 };
 
 function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
@@ -81,8 +83,69 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
   return m;
 }
 
-/** Padding or trailer: either item, skipped (with the scan for zeros) when neither is recorded. */
-const TRAILER_ITEMS = [f.padding, f.trailer];
+/** Padding, trailer, FCS: skipped as a whole (with the scan for zeros) when none is recorded. */
+const TRAILER_ITEMS = [f.padding, f.trailer, f.fcs, f.fcsStatus];
+
+/**
+ * The length the protocol an ethertype handed to says it used (IP's total length, ARP's addresses), counted
+ * from where it starts; the bytes after it are padding or a trailer. The outermost such layer sets it.
+ */
+export function reportUsedLength(ctx: DissectCtx, len: number): void {
+  if (!ctx.pinfo.data.has('ethertype.used')) ctx.pinfo.data.set('ethertype.used', len);
+}
+
+/**
+ * The bytes after what the payload at `start` used (`used`), as Wireshark's add_ethernet_trailer takes them
+ * with its defaults (padding must be zeros, FCS unknown): zeros up to the 60-byte minimum frame are padding;
+ * the rest is a trailer, its last four bytes a frame check sequence when the frame has 64 bytes or more; a
+ * trailer where zero padding was expected gets a note. The items go in the tree of the layer that carries the
+ * ethertype (Ethernet, or 802.1Q).
+ */
+function trailerItems(ctx: DissectCtx, start: number, used: number): void {
+  const v = ctx.view;
+  const at = start + used;
+  const pktLen = ctx.frame.origLen;
+  const reported = pktLen - ctx.base; // this layer's bytes on the wire
+  let trailerRep = reported - at;
+  let trailerLen = Math.max(0, v.length - at);
+  if (trailerRep <= 0 || !ctx.wantsAny(TRAILER_ITEMS)) return;
+  const maybePadded = pktLen >= 60 && pktLen - trailerRep < 60;
+  let padding = 0;
+  if (maybePadded) {
+    padding = 60 - (pktLen - trailerRep);
+    if (padding > trailerLen) padding = 0;
+    for (let i = 0; i < padding; i++) if (v.bytes[at + i] !== 0) padding = 0;
+    if (padding > 0) {
+      ctx.add(f.padding, at, padding, v.slice(at, padding));
+      trailerLen -= padding;
+      trailerRep -= padding;
+    }
+  }
+  let hasFcs = false;
+  if (reported >= 64 && trailerRep >= 4) {
+    trailerRep -= 4;
+    trailerLen = Math.min(trailerLen, trailerRep);
+    hasFcs = true;
+  }
+  if (trailerLen > 0) {
+    const it = ctx.add(f.trailer, at + padding, trailerLen, v.slice(at + padding, trailerLen));
+    if (maybePadded && padding === 0)
+      ctx.expert(
+        it,
+        'note',
+        'protocol',
+        "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.",
+      );
+  }
+  const fcsAt = at + padding + trailerLen;
+  if (hasFcs && fcsAt + 4 <= v.length) {
+    const fcs = v.u32be(fcsAt);
+    ctx.add(f.fcs, fcsAt, 4, fcs, {
+      label: () => `Frame check sequence: 0x${fcs.toString(16).padStart(8, '0')} [unverified]`,
+    });
+    ctx.add(f.fcsStatus, fcsAt, 4, 2, { generated: true, label: '[FCS Status: Unverified]' });
+  }
+}
 
 const ETH_ITEMS = [
   f.dst,
@@ -115,10 +178,15 @@ function macText(b: Uint8Array, o: number): string {
   return text;
 }
 
-/** Hands the payload to the ethertype table and marks bytes after the IP datagram as padding/trailer. */
+/** Hands the payload to the ethertype table and marks the bytes after what it used as padding/trailer. */
 export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number): void {
   ctx.addLayerName('ethertype');
+  ctx.pinfo.data.delete('ethertype.used');
   ctx.handoff('ethertype', type, off);
+  const used = ctx.pinfo.data.get('ethertype.used') as number | undefined;
+  // Taken by this layer: an outer one (Ethernet around 802.1Q) has no trailer of its own.
+  ctx.pinfo.data.set('ethertype.used', Infinity);
+  if (used !== undefined && used !== Infinity) trailerItems(ctx, off, used);
 }
 
 export const eth = defineProtocol({
@@ -138,9 +206,16 @@ export const eth = defineProtocol({
     if (ctx.fullTree) {
       const dst = bytes.subarray(0, 6);
       const src = bytes.subarray(6, 12);
+      // A length instead of a type: IEEE 802.3 (raw IPX when the payload starts with IPX's ffff checksum).
+      const name =
+        type > 1500
+          ? 'Ethernet II, '
+          : `IEEE 802.3 Ethernet ${ctx.view.length >= 16 && ctx.view.u16be(14) === 0xffff ? 'Raw ' : ''}`;
       ctx.setLabel(
         ctx.top,
-        `Ethernet II, Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`,
+        type > 1500
+          ? `${name}Src: ${resolvedMac(src)} (${formatEther(src)}), Dst: ${resolvedMac(dst)} (${formatEther(dst)})`
+          : name,
       );
     }
     if (type <= 1500) {
@@ -148,18 +223,12 @@ export const eth = defineProtocol({
       ctx.setLength(ctx.top, 14);
       ctx.columns.protocol = 'LLC';
       ctx.data(14, Math.min(type, ctx.view.length - 14));
+      trailerItems(ctx, 14, type);
       return;
     }
     ctx.add(f.type, 12, 2, type);
     ctx.setLength(ctx.top, 14);
     ethertypeHandoff(ctx, type, 14);
-    // Bytes the upper layer did not claim (Ethernet padding to 60 bytes, or a trailer).
-    const used = ctx.pinfo.data.get('ip.end') as number | undefined;
-    if (used !== undefined && used + 14 < ctx.view.length && ctx.wantsAny(TRAILER_ITEMS)) {
-      const extra = ctx.view.slice(14 + used, ctx.view.length - 14 - used);
-      const allZero = extra.every((b) => b === 0);
-      ctx.add(allZero ? f.padding : f.trailer, 14 + used, extra.length, extra);
-    }
   },
 });
 
@@ -177,7 +246,7 @@ const vf = {
       7: 'Network Control',
     },
   }),
-  dei: uint('vlan.dei', 'DEI', 16, { bitmask: 0x1000 }),
+  dei: bool('vlan.dei', 'DEI', { bits: 16, bitmask: 0x1000, trueFalse: ['Eligible', 'Ineligible'] }),
   id: uint('vlan.id', 'ID', 16, { bitmask: 0x0fff }),
   etype: uint('vlan.etype', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
   len: uint('vlan.len', 'Length', 16),
@@ -193,7 +262,7 @@ export const vlan = defineProtocol({
     const dei = (tci >> 12) & 1;
     const id = tci & 0xfff;
     ctx.add(vf.priority, 0, 2, pri);
-    ctx.add(vf.dei, 0, 2, dei);
+    ctx.add(vf.dei, 0, 2, dei === 1);
     ctx.add(vf.id, 0, 2, id);
     const type = ctx.view.u16be(2);
     ctx.setLabel(ctx.top, () => `802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}`);
@@ -319,6 +388,7 @@ export const arp = defineProtocol({
     const op = v.u16be(6);
     ctx.add(af.opcode, 6, 2, op);
     ctx.setLength(ctx.top, 8 + 2 * hs + 2 * ps);
+    reportUsedLength(ctx, 8 + 2 * hs + 2 * ps);
     // Addresses are MACs only for Ethernet / IEEE 802 hardware of size 6, IPv4 only for IP of size 4; any other
     // (a Frame Relay DLCI, say) is shown as hex digits, as Wireshark does.
     const isMac = (hw === 1 || hw === 6) && hs === 6;

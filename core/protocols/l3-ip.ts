@@ -16,6 +16,7 @@ import {
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { LINKTYPE } from '../capture/linktypes.js';
+import { reportUsedLength } from './l2-ethernet.js';
 import type { Item } from '../dissect/types.js';
 import { bitFieldText, bitPattern, formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 
@@ -297,7 +298,7 @@ export const ipv4 = defineProtocol({
       ctx.expert(undefined, 'error', 'malformed', ctx.columns.info);
       return;
     }
-    ctx.pinfo.data.set('ip.end', totalLen);
+    reportUsedLength(ctx, totalLen);
     const avail = Math.min(totalLen, v.length) - hl;
     const mf = (flags & 1) !== 0;
     if (mf || fragOff > 0) {
@@ -504,7 +505,7 @@ export const ipv6 = defineProtocol({
     ctx.columns.protocol = 'IPv6';
     let off = 40;
     const end = Math.min(v.length, 40 + plen);
-    ctx.pinfo.data.set('ip.end', 40 + plen);
+    reportUsedLength(ctx, 40 + plen);
     // Extension headers: hop-by-hop (0), routing (43), fragment (44), destination options (60).
     for (
       let guard = 0;

@@ -20,7 +20,7 @@ const f = {
   checksum: uint('udp.checksum', 'Checksum', 16, { base: 'hex' }),
   checksumStatus: uint('udp.checksum.status', 'Checksum Status', 8, {
     base: 'none',
-    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
+    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present' },
   }),
   stream: uint('udp.stream', 'Stream index', 32),
   payload: bytesField('udp.payload', 'Payload'),
@@ -76,7 +76,7 @@ export const udp = defineProtocol({
     ctx.add(f.length, 4, 2, len);
     const ck = v.u16be(6);
     // The label only in the full tree (no closure per datagram for the list and filters).
-    ctx.add(
+    const cki = ctx.add(
       f.checksum,
       6,
       2,
@@ -87,7 +87,9 @@ export const udp = defineProtocol({
           }
         : undefined,
     );
-    ctx.add(f.checksumStatus, 6, 2, 2, { generated: true });
+    // A zero checksum is "not present" (the status sits under it, as tshark shows it); any other is unverified.
+    if (ck === 0) ctx.add(f.checksumStatus, 6, 2, 3, { generated: true, parent: cki });
+    else ctx.add(f.checksumStatus, 6, 2, 2, { generated: true });
     // Stream ids are handed out on the first pass; later passes look one up only for a caller that records it.
     if (!ctx.visited || ctx.wants(f.stream)) {
       const st = ctx.state.get<Streams>('udp.streams', () => ({ ids: new Map(), first: [], last: [] }));

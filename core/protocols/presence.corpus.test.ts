@@ -35,8 +35,6 @@ const KNOWN: Record<string, string> = {
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
   'eth.addr_resolved': 'the resolved (vendor) address fields are not added',
-  'eth.padding': 'padding before a trailer is not told apart',
-  'eth.trailer': 'padding before a trailer is not told apart',
   'ip.version': 'IPv6 does not add ip.version',
   'tcp.window_size_scalefactor': 'added while the scaling is still unknown',
 };

@@ -21,10 +21,10 @@ const CAPTURES = [...oracleCaptures(), 'rsasnakeoil2.pcap'];
  */
 const FLOOR: Record<TreeLayer, number> = {
   Frame: 123268,
-  'Ethernet II': 65195,
-  'Internet Protocol Version 4': 114940,
+  'Ethernet II': 65358,
+  'Internet Protocol Version 4': 114944,
   'Internet Protocol Version 6': 8655,
-  'User Datagram Protocol': 10891,
+  'User Datagram Protocol': 10897,
   'Transmission Control Protocol': 270716,
   'Internet Control Message Protocol': 500,
   'Internet Control Message Protocol v6': 755,
