@@ -144,6 +144,15 @@ export const ether = (abbrev: string, name: string): FieldDef => registry.regist
 export const ipv4 = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ipv4');
 export const ipv6 = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ipv6');
 export const float = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'float');
+/**
+ * A checksum's verdict (Wireshark's proto_checksum_vals): 0 Bad, 1 Good, 2 Unverified, 3 Not present,
+ * 4 Illegal, shown and compared by name (`udp.checksum.status == "Good"`).
+ */
+export const checksumStatus = (abbrev: string, name = 'Checksum Status'): FieldDef =>
+  uint(abbrev, name, 8, {
+    base: 'none',
+    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' },
+  });
 export const absTime = (abbrev: string, name: string): FieldDef =>
   registry.register(abbrev, name, 'abs_time');
 export const relTime = (abbrev: string, name: string): FieldDef =>

@@ -2,6 +2,7 @@
 import {
   bool,
   bytes as bytesField,
+  checksumStatus,
   ether,
   ipv4,
   proto,
@@ -57,7 +58,7 @@ const f = {
   padding: bytesField('eth.padding', 'Padding'),
   trailer: bytesField('eth.trailer', 'Trailer'),
   fcs: uint('eth.fcs', 'Frame check sequence', 32, { base: 'hex' }),
-  fcsStatus: uint('eth.fcs.status', 'FCS Status', 8),
+  fcsStatus: checksumStatus('eth.fcs.status', 'FCS Status'),
 };
 
 function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
@@ -143,7 +144,7 @@ function trailerItems(ctx: DissectCtx, start: number, used: number): void {
     ctx.add(f.fcs, fcsAt, 4, fcs, {
       label: () => `Frame check sequence: 0x${fcs.toString(16).padStart(8, '0')} [unverified]`,
     });
-    ctx.add(f.fcsStatus, fcsAt, 4, 2, { generated: true, label: '[FCS Status: Unverified]' });
+    ctx.add(f.fcsStatus, fcsAt, 4, 2, { generated: true });
   }
 }
 

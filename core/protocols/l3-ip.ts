@@ -3,6 +3,7 @@ import {
   absTime,
   bool,
   bytes as bytesField,
+  checksumStatus,
   ether,
   float,
   ipv4 as ipv4Field,
@@ -102,10 +103,7 @@ const f = {
   ttl: uint('ip.ttl', 'Time to Live', 8),
   proto: uint('ip.proto', 'Protocol', 8, { strings: IP_PROTOS }),
   checksum: uint('ip.checksum', 'Header Checksum', 16, { base: 'hex' }),
-  checksumStatus: uint('ip.checksum.status', 'Header checksum status', 8, {
-    base: 'none',
-    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
-  }),
+  checksumStatus: checksumStatus('ip.checksum.status', 'Header checksum status'),
   src: ipv4Field('ip.src', 'Source Address'),
   dst: ipv4Field('ip.dst', 'Destination Address'),
   addr: ipv4Field('ip.addr', 'Source or Destination Address'),
@@ -122,8 +120,6 @@ function checksum16(b: Uint8Array): number {
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   return ~s & 0xffff;
 }
-
-const CHECKSUM_STATUS = ['Bad', 'Good', 'Unverified'];
 
 /**
  * The label Wireshark gives a verified Internet checksum at `at` in `bytes` (status 0 bad, 1 good, 2 not
@@ -579,7 +575,7 @@ const fi = {
   type: uint('icmp.type', 'Type', 8, { strings: ICMP_TYPES }),
   code: uint('icmp.code', 'Code', 8),
   checksum: uint('icmp.checksum', 'Checksum', 16, { base: 'hex' }),
-  checksumStatus: uint('icmp.checksum.status', 'Checksum Status', 8),
+  checksumStatus: checksumStatus('icmp.checksum.status'),
   ident: uint('icmp.ident', 'Identifier (BE)', 16, { base: 'dec_hex' }),
   identLe: uint('icmp.ident_le', 'Identifier (LE)', 16, { base: 'dec_hex' }),
   seq: uint('icmp.seq', 'Sequence Number (BE)', 16, { base: 'dec_hex' }),
@@ -665,10 +661,7 @@ export const icmp = defineProtocol({
     const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
     const status = reported !== undefined && v.length < reported ? 2 : checksum16(v.bytes) === 0 ? 1 : 0;
     ctx.add(fi.checksum, 2, 2, sum, { label: () => checksumLabel(sum, status, v.bytes, 2) });
-    ctx.add(fi.checksumStatus, 2, 2, status, {
-      generated: true,
-      label: () => `[Checksum Status: ${CHECKSUM_STATUS[status]}]`,
-    });
+    ctx.add(fi.checksumStatus, 2, 2, status, { generated: true });
     ctx.columns.protocol = 'ICMP';
     if (type === 0 || type === 8) {
       const id = v.u16be(4);
@@ -788,7 +781,7 @@ const f6i = {
   respIn: uint('icmpv6.resp_in', 'Response In', 32),
   respTo: uint('icmpv6.resp_to', 'Response To', 32),
   respTime: float('icmpv6.resptime', 'Response Time'),
-  checksumStatus: uint('icmpv6.checksum.status', 'Checksum Status', 8),
+  checksumStatus: checksumStatus('icmpv6.checksum.status'),
   reserved: bytesField('icmpv6.reserved', 'Reserved'),
   mldDelay: uint('icmpv6.mld.maximum_response_delay', 'Maximum Response Delay [ms]', 16),
   mldAddr: ipv6Field('icmpv6.mld.multicast_address', 'Multicast Address'),
@@ -859,10 +852,7 @@ function icmp6Checksum(ctx: DissectCtx): void {
   ctx.add(f6i.checksum, 2, 2, sum, {
     label: () => checksumLabel(sum, status, msg, msg === v.bytes ? 2 : 42),
   });
-  ctx.add(f6i.checksumStatus, 2, 2, status, {
-    generated: true,
-    label: () => `[Checksum Status: ${CHECKSUM_STATUS[status]}]`,
-  });
+  ctx.add(f6i.checksumStatus, 2, 2, status, { generated: true });
 }
 
 /**

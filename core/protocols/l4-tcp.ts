@@ -11,7 +11,15 @@
  * from the capture (state.readFrame) instead of keeping payload copies.
  */
 import { hexPreview } from '../fields/format.js';
-import { bool, bytes as bytesField, frameNum, relTime, str, uint } from '../fields/registry.js';
+import {
+  bool,
+  bytes as bytesField,
+  checksumStatus,
+  frameNum,
+  relTime,
+  str,
+  uint,
+} from '../fields/registry.js';
 import {
   defineProtocol,
   wsText,
@@ -122,10 +130,7 @@ const f = {
   windowSize: uint('tcp.window_size', 'Calculated window size', 32),
   windowScale: int32('tcp.window_size_scalefactor', 'Window size scaling factor'),
   checksum: uint('tcp.checksum', 'Checksum', 16, { base: 'hex' }),
-  checksumStatus: uint('tcp.checksum.status', 'Checksum Status', 8, {
-    base: 'none',
-    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified' },
-  }),
+  checksumStatus: checksumStatus('tcp.checksum.status'),
   urgent: uint('tcp.urgent_pointer', 'Urgent Pointer', 16),
   options: bytesField('tcp.options', 'Options'),
   optionKind: uint('tcp.option_kind', 'Kind', 8, { strings: OPTION_KINDS }),

@@ -2,6 +2,7 @@
 import {
   bool,
   bytes as bytesField,
+  checksumStatus,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
   relTime,
@@ -18,10 +19,7 @@ const f = {
   port: uint('udp.port', 'Source or Destination Port', 16),
   length: uint('udp.length', 'Length', 16),
   checksum: uint('udp.checksum', 'Checksum', 16, { base: 'hex' }),
-  checksumStatus: uint('udp.checksum.status', 'Checksum Status', 8, {
-    base: 'none',
-    strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present' },
-  }),
+  checksumStatus: checksumStatus('udp.checksum.status'),
   stream: uint('udp.stream', 'Stream index', 32),
   payload: bytesField('udp.payload', 'Payload'),
   timeRelative: relTime('udp.time_relative', 'Time since first frame'),
