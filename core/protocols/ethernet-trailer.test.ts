@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../bytes/byteview.js';
 import { writePcap } from '../capture/writer.js';
 import { treeText } from '../session/tree.js';
 import { dissectPackets } from '../testing/dissect-all.js';
@@ -14,15 +15,7 @@ import type { SynthPacket } from '../testing/synth.js';
 import { hasTshark } from '../testing/vs-tshark.js';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = concatBytes;
 const pad = (b: Uint8Array, to: number) => cat(b, new Uint8Array(Math.max(0, to - b.length)));
 
 const macs = hex('ffffffffffff001122334455');

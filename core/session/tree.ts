@@ -1,6 +1,6 @@
 /** Turns an engine dissection into the serialisable tree the UI shows (core/api TreeNode). */
 import { formatIPv4, formatIPv6, formatEther, formatValue, isTimeValue } from '../fields/format.js';
-import { toHex } from '../bytes/byteview.js';
+import { asciiDump, toHex } from '../bytes/byteview.js';
 import { itemBytes, itemLabel } from '../dissect/engine.js';
 import type { Dissection, Item } from '../dissect/types.js';
 import type { TreeNode } from '../api/types.js';
@@ -103,11 +103,7 @@ export function hexDumpLines(b: Uint8Array, out: string[]): void {
   for (let o = 0; o < b.length; o += 16) {
     const row = b.subarray(o, o + 16);
     let hex = '';
-    let ascii = '';
-    for (let i = 0; i < 16; i++) {
-      hex += i < row.length ? `${toHex(row.subarray(i, i + 1))} ` : '   ';
-      if (i < row.length) ascii += row[i] >= 0x20 && row[i] < 0x7f ? String.fromCharCode(row[i]) : '.';
-    }
-    out.push(`${o.toString(16).padStart(digits, '0')}  ${hex}  ${ascii}`);
+    for (let i = 0; i < 16; i++) hex += i < row.length ? `${toHex(row.subarray(i, i + 1))} ` : '   ';
+    out.push(`${o.toString(16).padStart(digits, '0')}  ${hex}  ${asciiDump(row)}`);
   }
 }
