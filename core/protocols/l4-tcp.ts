@@ -287,6 +287,8 @@ interface Stream {
   firstRtt?: { s: number; ns: number };
   /** Wireshark's conversation completeness bits so far (SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32). */
   completeness: number;
+  /** The direction that sent the first FIN (closes actively; the other side passively). */
+  closer?: 0 | 1;
 }
 
 interface TcpState {
@@ -454,7 +456,8 @@ export const tcp = defineProtocol({
     const ack = rec.relAck;
     const hasAck = (flags & 0x10) !== 0;
     const scaled = flags & 0x02 || rec.winScale < 0 ? win : win * 2 ** rec.winScale;
-    if (ctx.wantsAny(HEADER_ITEMS)) headerItems(ctx, rec, flags, payloadLen, hl, seqRaw, ackRaw, win, scaled);
+    if (ctx.wantsAny(HEADER_ITEMS))
+      headerItems(ctx, rec, flags, payloadLen, hl, seqRaw, ackRaw, win, scaled, st.byId[rec.stream]?.closer);
 
     // The Info text only when the columns are read (not on the first pass of an open or a filter: nothing the
     // later layers decide depends on it).
@@ -883,6 +886,8 @@ function headerItems(
   ackRaw: number,
   win: number,
   scaled: number,
+  /** The direction that sent the stream's first FIN. */
+  closer: 0 | 1 | undefined,
 ): void {
   const v = ctx.view;
   const seq = rec.relSeq;
@@ -922,9 +927,21 @@ function headerItems(
   ctx.add(f.urg, 13, 1, (flags & 0x20) !== 0, fp);
   ctx.add(f.ackf, 13, 1, hasAck, fp);
   ctx.add(f.push, 13, 1, (flags & 0x08) !== 0, fp);
-  ctx.add(f.reset, 13, 1, (flags & 0x04) !== 0, fp);
-  ctx.add(f.syn, 13, 1, (flags & 0x02) !== 0, fp);
-  ctx.add(f.fin, 13, 1, (flags & 0x01) !== 0, fp);
+  const rst = ctx.add(f.reset, 13, 1, (flags & 0x04) !== 0, fp);
+  // Wireshark's connection notes, on the flag that makes them.
+  if (flags & 0x04) ctx.expert(rst, 'warn', 'sequence', 'Connection reset (RST)');
+  const syn = ctx.add(f.syn, 13, 1, (flags & 0x02) !== 0, fp);
+  if (flags & 0x02)
+    ctx.expert(
+      syn,
+      'chat',
+      'sequence',
+      hasAck
+        ? `Connection establish acknowledge (SYN+ACK): server port ${v.u16be(0)}`
+        : `Connection establish request (SYN): server port ${v.u16be(2)}`,
+    );
+  const fin = ctx.add(f.fin, 13, 1, (flags & 0x01) !== 0, fp);
+  if (flags & 0x01) ctx.expert(fin, 'chat', 'sequence', 'Connection finish (FIN)');
   if (ctx.wants(f.flagsStr)) {
     const letters =
       '········' +
@@ -937,7 +954,17 @@ function headerItems(
       (flags & 0x04 ? 'R' : '·') +
       (flags & 0x02 ? 'S' : '·') +
       (flags & 0x01 ? 'F' : '·');
-    ctx.add(f.flagsStr, 12, 2, letters.slice(-12), { ...fp, generated: true });
+    const str = ctx.add(f.flagsStr, 12, 2, letters.slice(-12), { ...fp, generated: true });
+    // A FIN closes actively from the side that sent the stream's first FIN, passively from the other.
+    if (flags & 0x01)
+      ctx.expert(
+        str,
+        'note',
+        'sequence',
+        closer === rec.dir
+          ? 'This frame initiates the connection closing'
+          : 'This frame undergoes the connection closing',
+      );
   }
   ctx.add(f.window, 14, 2, win);
   ctx.add(f.windowSize, 14, 2, scaled, { generated: true });
@@ -1165,6 +1192,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     me.lastWin = p.win;
   }
   if (fin) me.fin = true;
+  if (fin && s.closer === undefined) s.closer = dir;
   me.lastKeepAlive = analysis.includes('keep_alive');
 
   // Wireshark's unacked list: this segment joins it; the ACK removes what it covers from the peer's, and names
