@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../bytes/byteview.js';
 import { writePcap } from '../capture/writer.js';
+import { registry } from '../fields/registry.js';
 import { treeText } from '../session/tree.js';
 import { dissectPackets } from '../testing/dissect-all.js';
 import type { SynthPacket } from '../testing/synth.js';
@@ -30,6 +31,7 @@ const FRAMES: Uint8Array[] = [
   cat(macs, hex('0800'), ip, udp, new Uint8Array(18), hex('aabbccdd11223344')),
   pad(cat(macs, hex('8100000a0800'), ip, udp), 60),
   pad(cat(macs, hex('0028'), hex('ffff'), new Uint8Array(38)), 60), // 802.3 raw IPX, length 40
+  cat(macs, hex('8100000a0800'), ip, udp, new Uint8Array(14), hex('aabbccdd11223344')), // VLAN: no FCS
 ];
 
 const packets: SynthPacket[] = FRAMES.map((data, i) => ({ data, tsSec: 1_700_000_000 + i, tsNsec: 0 }));
@@ -74,6 +76,20 @@ describe('Ethernet padding, trailer and FCS', () => {
     expect(eth).toContain(`    Trailer: 01${'00'.repeat(17)}`);
     expect(eth.join('\n')).toContain("Didn't find padding of zeros, and an undecoded trailer exists.");
     expect(eth.join('\n')).not.toContain('Padding:');
+  });
+
+  it('gives 802.1Q and Linux cooked captures a trailer of their own, without an FCS', () => {
+    const vlanTrailer = ds[6].byField.get(registry.get('vlan.trailer')!.id);
+    expect(vlanTrailer?.map((i) => i.len)).toEqual([8]);
+    expect(ds[6].byField.get(registry.get('eth.fcs')!.id)).toBeUndefined();
+    const sllHead = hex('00000001000600112233445500000800');
+    const [sll] = dissectPackets(
+      [{ data: cat(sllHead, ip, udp, new Uint8Array(16), hex('aabbccdd11223344')), tsSec: 1, tsNsec: 0 }],
+      113,
+    );
+    expect(section(treeText(sll), 'Linux cooked capture v1')).toEqual(
+      expect.arrayContaining([`    Padding: ${'00'.repeat(16)}`, '    Trailer: aabbccdd11223344']),
+    );
   });
 
   it('names an 802.3 frame and pads it after its length', () => {

@@ -84,8 +84,22 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
   return m;
 }
 
-/** Padding, trailer, FCS: skipped as a whole (with the scan for zeros) when none is recorded. */
-const TRAILER_ITEMS = [f.padding, f.trailer, f.fcs, f.fcsStatus];
+/**
+ * The trailer field of the layer carrying an ethertype, and whether its trailer may end with an FCS (only
+ * Ethernet's: 802.1Q and Linux cooked captures have none), as Wireshark's ethertype_data gives them.
+ */
+interface TrailerKind {
+  field: FieldDef;
+  fcs: boolean;
+  /** Padding, trailer, FCS: skipped as a whole (with the scan for zeros) when none is recorded. */
+  items: readonly FieldDef[];
+}
+const trailerKind = (field: FieldDef, fcs: boolean): TrailerKind => ({
+  field,
+  fcs,
+  items: fcs ? [f.padding, field, f.fcs, f.fcsStatus] : [f.padding, field],
+});
+const ETH_TRAILER = trailerKind(f.trailer, true);
 
 /**
  * The length the protocol an ethertype handed to says it used (IP's total length, ARP's addresses), counted
@@ -102,14 +116,14 @@ export function reportUsedLength(ctx: DissectCtx, len: number): void {
  * trailer where zero padding was expected gets a note. The items go in the tree of the layer that carries the
  * ethertype (Ethernet, or 802.1Q).
  */
-function trailerItems(ctx: DissectCtx, start: number, used: number): void {
+function trailerItems(ctx: DissectCtx, start: number, used: number, kind: TrailerKind): void {
   const v = ctx.view;
   const at = start + used;
   const pktLen = ctx.frame.origLen;
   const reported = pktLen - ctx.base; // this layer's bytes on the wire
   let trailerRep = reported - at;
   let trailerLen = Math.max(0, v.length - at);
-  if (trailerRep <= 0 || !ctx.wantsAny(TRAILER_ITEMS)) return;
+  if (trailerRep <= 0 || !ctx.wantsAny(kind.items)) return;
   const maybePadded = pktLen >= 60 && pktLen - trailerRep < 60;
   let padding = 0;
   if (maybePadded) {
@@ -123,13 +137,13 @@ function trailerItems(ctx: DissectCtx, start: number, used: number): void {
     }
   }
   let hasFcs = false;
-  if (reported >= 64 && trailerRep >= 4) {
+  if (kind.fcs && reported >= 64 && trailerRep >= 4) {
     trailerRep -= 4;
     trailerLen = Math.min(trailerLen, trailerRep);
     hasFcs = true;
   }
   if (trailerLen > 0) {
-    const it = ctx.add(f.trailer, at + padding, trailerLen, v.slice(at + padding, trailerLen));
+    const it = ctx.add(kind.field, at + padding, trailerLen, v.slice(at + padding, trailerLen));
     if (maybePadded && padding === 0)
       ctx.expert(
         it,
@@ -180,14 +194,14 @@ function macText(b: Uint8Array, o: number): string {
 }
 
 /** Hands the payload to the ethertype table and marks the bytes after what it used as padding/trailer. */
-export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number): void {
+export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number, trailer = ETH_TRAILER): void {
   ctx.addLayerName('ethertype');
   ctx.pinfo.data.delete('ethertype.used');
   ctx.handoff('ethertype', type, off);
   const used = ctx.pinfo.data.get('ethertype.used') as number | undefined;
   // Taken by this layer: an outer one (Ethernet around 802.1Q) has no trailer of its own.
   ctx.pinfo.data.set('ethertype.used', Infinity);
-  if (used !== undefined && used !== Infinity) trailerItems(ctx, off, used);
+  if (used !== undefined && used !== Infinity) trailerItems(ctx, off, used, trailer);
 }
 
 export const eth = defineProtocol({
@@ -224,7 +238,7 @@ export const eth = defineProtocol({
       ctx.setLength(ctx.top, 14);
       ctx.columns.protocol = 'LLC';
       ctx.data(14, Math.min(type, ctx.view.length - 14));
-      trailerItems(ctx, 14, type);
+      trailerItems(ctx, 14, type, ETH_TRAILER);
       return;
     }
     ctx.add(f.type, 12, 2, type);
@@ -251,7 +265,10 @@ const vf = {
   id: uint('vlan.id', 'ID', 16, { bitmask: 0x0fff }),
   etype: uint('vlan.etype', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
   len: uint('vlan.len', 'Length', 16),
+  trailer: bytesField('vlan.trailer', 'Trailer'),
 };
+
+const VLAN_TRAILER = trailerKind(vf.trailer, false);
 
 export const vlan = defineProtocol({
   abbrev: 'vlan',
@@ -276,7 +293,7 @@ export const vlan = defineProtocol({
       return;
     }
     ctx.add(vf.etype, 2, 2, type);
-    ethertypeHandoff(ctx, type, 4);
+    ethertypeHandoff(ctx, type, 4, VLAN_TRAILER);
   },
 });
 
@@ -487,7 +504,9 @@ const sll = {
   srcOther: bytesField('sll.src.other', 'Source'),
   etype: uint('sll.etype', 'Protocol', 16, { base: 'hex', strings: ETHERTYPES }),
   ifindex: uint('sll.ifindex', 'Interface index', 32),
+  trailer: bytesField('sll.trailer', 'Trailer'),
 };
+const SLL_TRAILER = trailerKind(sll.trailer, false);
 // Wireshark uses the same field names for both versions of the cooked header.
 proto('sll2', 'Linux cooked capture v2');
 
@@ -503,7 +522,7 @@ function sllCommon(ctx: DissectCtx, halen: number, addrOff: number, etypeOff: nu
   ctx.add(sll.etype, etypeOff, 2, etype);
   ctx.setLength(ctx.top, hdrLen);
   ctx.columns.protocol = 'SLL';
-  ethertypeHandoff(ctx, etype, hdrLen);
+  ethertypeHandoff(ctx, etype, hdrLen, SLL_TRAILER);
 }
 
 defineProtocol({

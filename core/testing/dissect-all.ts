@@ -22,8 +22,8 @@ export async function dissectAll(path: string): Promise<Dissection[]> {
   return out;
 }
 
-/** The same for generated packets (Ethernet): dissected in order, re-reads served from the list. */
-export function dissectPackets(pkts: readonly SynthPacket[]): Dissection[] {
+/** The same for generated packets (Ethernet unless told): dissected in order, re-reads served from the list. */
+export function dissectPackets(pkts: readonly SynthPacket[], linkType = 1): Dissection[] {
   const state = new CaptureState();
   if (pkts.length) state.timeRef = { s: pkts[0].tsSec, ns: pkts[0].tsNsec };
   state.readFrame = (n) => pkts[n - 1].data;
@@ -35,7 +35,7 @@ export function dissectPackets(pkts: readonly SynthPacket[]): Dissection[] {
         tsNsec: p.tsNsec,
         capLen: p.data.length,
         origLen: p.data.length,
-        linkType: 1,
+        linkType,
         interfaceId: 0,
       },
       p.data,
