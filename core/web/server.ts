@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { checkCall, EVENT_NAMES, type EventName, type MethodName } from '../api/methods.js';
 import { decodeWire, encodeWire } from '../api/wire.js';
 import type { Service } from '../session/service.js';
@@ -229,6 +229,8 @@ export async function startWebHost(opts: WebHostOptions = {}): Promise<WebHost> 
     serveStatic(res, url.pathname, url.searchParams.has('token'));
   });
 
+  // Loaded here, not with the module: every `wirelens` command would otherwise parse ws at its start.
+  const { WebSocketServer } = await import('ws');
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessage ?? 512 * 1024 * 1024 });
   const sockets = new Set<WebSocket>();
 
