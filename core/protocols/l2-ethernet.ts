@@ -76,7 +76,11 @@ function macItems(ctx: DissectCtx, off: number, isDst: boolean): Uint8Array {
     parent: it,
     label: () => `Address: ${resolvedMac(m)} (${formatEther(m)})`,
   });
-  if (ctx.fullTree) ctx.add(f.addrRes, off, 6, resolvedMac(m), { generated: true, hidden: true });
+  // As the source/destination ones: the vendor name in the full tree, the address itself for filters (tshark -n).
+  ctx.add(f.addrRes, off, 6, ctx.fullTree ? resolvedMac(m) : formatEther(m), {
+    generated: true,
+    hidden: true,
+  });
   ctx.add(isDst ? f.dstLg : f.srcLg, off, 3, (m[0] & 2) !== 0, { parent: it, hidden: true });
   ctx.add(f.lg, off, 3, (m[0] & 2) !== 0, { parent: it });
   ctx.add(isDst ? f.dstIg : f.srcIg, off, 3, (m[0] & 1) !== 0, { parent: it, hidden: true });
