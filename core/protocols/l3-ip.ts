@@ -15,7 +15,7 @@ import {
   uint,
   type FieldDef,
 } from '../fields/registry.js';
-import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { declareWithin, defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 import { reportUsedLength } from './l2-ethernet.js';
 import type { Item } from '../dissect/types.js';
@@ -422,6 +422,7 @@ const IPV6_EXT: Record<number, ReturnType<typeof ext>> = {
 };
 
 const IPV6_ITEMS = [
+  f.version,
   f6.srcSlaac,
   f6.dstSlaac,
   f6.slaac,
@@ -460,6 +461,8 @@ export const ipv6 = defineProtocol({
     const w = v.u32be(0);
     const version = w >>> 28;
     if (items) ctx.add(f6.version, 0, 1, version);
+    // Wireshark adds IPv4's version field too, hidden (`ip.version == 6` finds IPv6 packets).
+    if (items) ctx.add(f.version, 0, 1, version, { hidden: true });
     if (items) {
       const tc = (w >>> 20) & 0xff;
       const tci = ctx.add(f6.tclass, 0, 4, tc, {
@@ -547,6 +550,8 @@ export const ipv6 = defineProtocol({
     ctx.handoff('ip.proto', nxt, off, Math.max(0, end - off));
   },
 });
+// ip.version comes with either IP header (see fieldOwners): a filter on it must not skip IPv6 packets.
+declareWithin([ipv4.field, ipv6.field], [f.version]);
 
 // ── ICMP ───────────────────────────────────────────────────────────────────────────────────────────────────
 const ICMP_TYPES: Record<number, string> = {
