@@ -969,13 +969,13 @@ function headerItems(
   ctx.add(f.window, 14, 2, win);
   ctx.add(f.windowSize, 14, 2, scaled, { generated: true });
   const scale = flags & 0x02 ? -1 : rec.winScale === -2 ? -2 : rec.winScale < 0 ? -1 : 2 ** rec.winScale;
-  ctx.add(f.windowScale, 14, 2, scale, {
-    generated: true,
-    // tshark shows no scaling factor on a SYN (the item stays for filters).
-    hidden: (flags & 0x02) !== 0,
-    label: () =>
-      `[Window size scaling factor: ${scale}${scale === -1 ? ' (unknown)' : scale === -2 ? ' (no window scaling used)' : ''}]`,
-  });
+  // A SYN has no scaling factor (it announces one), in the tree or for filters, as in Wireshark.
+  if (!(flags & 0x02))
+    ctx.add(f.windowScale, 14, 2, scale, {
+      generated: true,
+      label: () =>
+        `[Window size scaling factor: ${scale}${scale === -1 ? ' (unknown)' : scale === -2 ? ' (no window scaling used)' : ''}]`,
+    });
   const ck = v.u16be(16);
   ctx.add(f.checksum, 16, 2, ck, {
     label: () => `Checksum: 0x${ck.toString(16).padStart(4, '0')} [unverified]`,

@@ -34,7 +34,6 @@ const KNOWN: Record<string, string> = {
   'tcp.segment_data': 'one segment of a malformed stream that tshark still lists as segment data',
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
-  'tcp.window_size_scalefactor': 'added while the scaling is still unknown',
 };
 
 /** Fields tshark knows (abbreviations of `tshark -G fields`). */
