@@ -68,11 +68,24 @@ export const udp = defineProtocol({
     const dp = v.u16be(2);
     const len = v.u16be(4);
     ctx.add(f.srcport, 0, 2, sp);
-    ctx.add(f.dstport, 2, 2, dp);
+    const dpi = ctx.add(f.dstport, 2, 2, dp);
+    // traceroute(8)'s probes go to ports 33435 and up, three a hop.
+    if (dp > 32768 + 666 && dp <= 32768 + 666 + 30) {
+      const k = dp - 32768 - 666 - 1;
+      ctx.expert(
+        dpi,
+        'chat',
+        'sequence',
+        `Possible traceroute: hop #${Math.floor(k / 3) + 1}, attempt #${(k % 3) + 1}`,
+      );
+    }
     ctx.add(f.port, 0, 2, sp, { hidden: true });
     ctx.add(f.port, 2, 2, dp, { hidden: true });
     ctx.add(f.length, 4, 2, len);
     const ck = v.u16be(6);
+    const inError = ctx.pinfo.data.has('in_error_pkt');
+    // A zero checksum means "none" over IPv4 (and in a datagram an ICMP error quotes); over IPv6 it is illegal.
+    const zero = ck === 0 ? (inError || !ctx.pinfo.netSrc?.includes(':') ? 'ignored' : 'illegal') : undefined;
     // The label only in the full tree (no closure per datagram for the list and filters).
     const cki = ctx.add(
       f.checksum,
@@ -81,12 +94,14 @@ export const udp = defineProtocol({
       ck,
       ctx.fullTree
         ? {
-            label: `Checksum: 0x${ck.toString(16).padStart(4, '0')} ${ck === 0 ? '[zero-value ignored]' : '[unverified]'}`,
+            label: `Checksum: 0x${ck.toString(16).padStart(4, '0')} ${zero ? `[zero-value ${zero}]` : '[unverified]'}`,
           }
         : undefined,
     );
-    // A zero checksum is "not present" (the status sits under it, as tshark shows it); any other is unverified.
-    if (ck === 0) ctx.add(f.checksumStatus, 6, 2, 3, { generated: true, parent: cki });
+    // A zero checksum's status sits under it (not present, or illegal), as tshark shows it; any other is
+    // unverified.
+    if (zero === 'illegal') ctx.expert(cki, 'error', 'checksum', 'Illegal checksum value (0)');
+    if (zero) ctx.add(f.checksumStatus, 6, 2, zero === 'ignored' ? 3 : 4, { generated: true, parent: cki });
     else ctx.add(f.checksumStatus, 6, 2, 2, { generated: true });
     // Stream ids are handed out on the first pass; later passes look one up only for a caller that records it.
     if (!ctx.visited || ctx.wants(f.stream)) {
@@ -97,9 +112,9 @@ export const udp = defineProtocol({
       let id = st.ids.get(key);
       if (id === undefined) st.ids.set(key, (id = st.ids.size));
       ctx.add(f.stream, 0, 0, id, { generated: true });
-      if (!ctx.visited && !ctx.pinfo.data.has('in_error_pkt')) {
+      if (!ctx.visited && !inError && len !== 8) {
         // The stream's times (tshark's udp.time_relative / time_delta), kept per frame for later passes; none
-        // for a datagram quoted by an ICMP error.
+        // for a datagram quoted by an ICMP error or one without payload (which leaves the previous time as it is).
         const t = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
         const first = (st.first[id] ??= t);
         const prev = st.last[id] ?? t;
@@ -125,7 +140,8 @@ export const udp = defineProtocol({
     ctx.pinfo.ptype = 'udp';
     ctx.columns.protocol = 'UDP';
     const payloadLen = Math.max(0, Math.min(len, v.length) - 8);
-    if (ctx.columnsWanted) ctx.columns.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}`;
+    if (ctx.columnsWanted)
+      ctx.columns.info = `${sp} → ${dp} Len=${Math.max(0, len - 8)}${zero === 'illegal' ? ' [ILLEGAL CHECKSUM (0)]' : ''}`;
     if (payloadLen > 0 && ctx.wants(f.payload)) {
       const n = Math.max(0, len - 8);
       ctx.add(f.payload, 8, payloadLen, v.slice(8, payloadLen), {

@@ -25,8 +25,6 @@ const KNOWN: Record<string, string> = {
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
   'tcp.reassembled.data':
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
-  'udp.time_relative': 'UDP inside IP-in-IP (ipoipoip.pcap): tshark keeps no stream times there',
-  'udp.time_delta': 'UDP inside IP-in-IP (ipoipoip.pcap): tshark keeps no stream times there',
   'tcp.analysis': 'bytes in flight and since PSH: Wireshark stops counting after a lost segment (valid_bif)',
   'tcp.analysis.bytes_in_flight':
     'Wireshark stops counting after a lost segment (valid_bif) and counts one-way streams differently',
