@@ -6,8 +6,8 @@
  *
  * An investigator must be able to trust the result:
  * - pcapng keeps each used interface (link type, snaplen, name, description, timestamp resolution), exact
- *   timestamps in the source's own units, captured and original lengths, packet comments, and the decryption
- *   secrets embedded in the source (TLS key logs: the packets stay decryptable); the section header
+ *   timestamps in the source's own units, captured and original lengths, packet comments and flags, and the
+ *   decryption secrets embedded in the source (TLS key logs: the packets stay decryptable); the section header
  *   says which program wrote it and records the provenance (source file, its SHA-256, filter, count).
  * - classic pcap only when every chosen packet has the same link type; nanosecond format when the source had
  *   finer than microsecond timestamps.
@@ -282,6 +282,8 @@ export async function exportPackets(
         };
         const c = idx.comments(i);
         if (c) pk.comments = c;
+        const fl = idx.flags(i);
+        if (fl !== undefined) pk.flags = fl;
         w.packet(pk);
       };
     } else {

@@ -11,6 +11,8 @@ export class PacketIndex {
   private nsec = new Uint32Array(1024);
   private ifc = new Uint16Array(1024);
   private readonly notes = new Map<number, string[]>();
+  /** pcapng packet flags (epb_flags), for the packets that have them. */
+  private readonly epbFlags = new Map<number, number>();
   count = 0;
 
   push(
@@ -34,6 +36,10 @@ export class PacketIndex {
 
   addComments(i: number, comments: string[]): void {
     if (comments.length) this.notes.set(i, comments);
+  }
+
+  addFlags(i: number, flags: number): void {
+    this.epbFlags.set(i, flags);
   }
 
   private grow(n: number): void {
@@ -75,6 +81,9 @@ export class PacketIndex {
   }
   comments(i: number): string[] | undefined {
     return this.notes.get(i);
+  }
+  flags(i: number): number | undefined {
+    return this.epbFlags.get(i);
   }
 
   /** Resident bytes per packet of the typed arrays. */

@@ -371,6 +371,8 @@ async function indexFile(
       if (f?.section !== undefined) m.section = f.section;
       const c = index.comments(i);
       if (c) m.comments = c;
+      const fl = index.flags(i);
+      if (fl !== undefined) m.flags = fl;
       return m;
     },
     tsresol(id: number): number {

@@ -468,6 +468,8 @@ export class Scanner {
         eachOption(w, oo, oo + len, le, (code, off, n) => {
           const text = code === 1 ? optString(w.buf, off, n) : undefined;
           if (text !== undefined) comments.push(text);
+          // epb_flags: direction, reception type, FCS length, link-layer errors.
+          else if (code === 2 && n === 4) this.index.addFlags(i, w.dv.getUint32(off, le));
         });
         this.index.addComments(i, comments);
       }

@@ -15,9 +15,10 @@ export interface WritePacket {
   tsUnits?: bigint;
   /** Original length (default: data length). */
   origLen?: number;
-  /** pcapng only: interface index and comments. */
+  /** pcapng only: interface index, comments and the packet flags word (epb_flags). */
   iface?: number;
   comments?: string[];
+  flags?: number;
 }
 
 export interface PcapOptions {
@@ -221,10 +222,13 @@ export function pcapngEpbParts(
   const units =
     p.tsUnits ??
     BigInt(p.tsSec - (ifc?.tsoffset ?? 0)) * per + (BigInt(p.tsNsec ?? 0) * per) / 1_000_000_000n;
-  const opts = encodeOptions(
-    (p.comments ?? []).map((c) => stringOption(1, c)),
-    le,
-  );
+  const options = (p.comments ?? []).map((c) => stringOption(1, c));
+  if (p.flags !== undefined) {
+    const value = new Uint8Array(4);
+    new DataView(value.buffer).setUint32(0, p.flags, le);
+    options.push({ code: 2, value });
+  }
+  const opts = encodeOptions(options, le);
   const padded = pad4(p.data.length);
   const len = 32 + padded + opts.length;
   const h = new Uint8Array(28);

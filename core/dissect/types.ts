@@ -15,6 +15,8 @@ export interface FrameMeta {
   /** pcapng: the number (from 1) of the file section the frame is in; absent in pcap files (no interface info). */
   section?: number;
   comments?: readonly string[];
+  /** pcapng: the packet's flags word (epb_flags), when the record has one. */
+  flags?: number;
 }
 
 export type ExpertSeverity = 'comment' | 'chat' | 'note' | 'warn' | 'error';

@@ -3,7 +3,7 @@ import { absTime, bool, frameNum, proto, relTime, str, uint } from '../fields/re
 import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
 import { setFrameDissector, wsText, type CaptureState, type DissectCtx } from '../dissect/engine.js';
-import { formatRelTime, timeDiff } from '../fields/format.js';
+import { bitFieldText, formatRelTime, maskShift, timeDiff } from '../fields/format.js';
 import type { FrameMeta, Item } from '../dissect/types.js';
 import { linkTypeName, wtapEncap } from '../capture/linktypes.js';
 
@@ -25,8 +25,51 @@ export const frameFields = {
   offsetShift: relTime('frame.offset_shift', 'Time shift for this packet'),
   interfaceName: str('frame.interface_name', 'Interface name'),
   encapType: uint('frame.encap_type', 'Encapsulation type', 16),
+  packetFlags: uint('frame.packet_flags', 'Packet flags', 32, { base: 'hex' }),
   pktComment: proto('pkt_comment', 'Packet comments'),
 };
+const setNotSet = (bitmask: number) => ({
+  bits: 32,
+  bitmask,
+  trueFalse: ['Set', 'Not set'] as [string, string],
+});
+/** The parts of the pcapng packet flags word, in tshark's order. */
+const FLAG_PARTS: readonly FieldDef[] = [
+  uint('frame.packet_flags_direction', 'Direction', 32, {
+    base: 'hex',
+    bitmask: 0x3,
+    strings: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' },
+  }),
+  uint('frame.packet_flags_reception_type', 'Reception type', 32, {
+    bitmask: 0x1c,
+    strings: { 0: 'Not specified', 1: 'Unicast', 2: 'Multicast', 3: 'Broadcast', 4: 'Promiscuous' },
+  }),
+  uint('frame.packet_flags_fcs_length', 'FCS length', 32, { bitmask: 0x1e0 }),
+  uint('frame.packet_flags_reserved', 'Reserved', 32, { bitmask: 0xfe00 }),
+  bool('frame.packet_flags_crc_error', 'CRC error', setNotSet(0x1000000)),
+  bool('frame.packet_flags_packet_too_error', 'Packet too long error', setNotSet(0x2000000)),
+  bool('frame.packet_flags_packet_too_short_error', 'Packet too short error', setNotSet(0x4000000)),
+  bool('frame.packet_flags_wrong_inter_frame_gap_error', 'Wrong interframe gap error', setNotSet(0x8000000)),
+  bool('frame.packet_flags_unaligned_frame_error', 'Unaligned frame error', setNotSet(0x10000000)),
+  bool(
+    'frame.packet_flags_start_frame_delimiter_error',
+    'Start frame delimiter error',
+    setNotSet(0x20000000),
+  ),
+  bool('frame.packet_flags_preamble_error', 'Preamble error', setNotSet(0x40000000)),
+  bool('frame.packet_flags_symbol_error', 'Symbol error', setNotSet(0x80000000)),
+];
+
+/** The parts of a packet flags word under its item, each as its bits (no bytes of the packet carry them). */
+function flagParts(ctx: DissectCtx, parent: Item, flags: number): void {
+  for (const part of FLAG_PARTS) {
+    const mask = part.bitmask ?? 0;
+    const bits = (flags & mask) >>> 0;
+    const value = part.kind === 'bool' ? bits !== 0 : bits / 2 ** maskShift(mask);
+    ctx.add(part, 0, 0, value, { parent, label: () => bitFieldText(part, value, 4) });
+  }
+}
+
 // Wireshark 4.0 spells the frame comment field this way too.
 registry.register('frame.coloring_rule.name', 'Coloring Rule Name', 'string');
 
@@ -61,7 +104,8 @@ function dissectFrame(root: DissectCtx): void {
       : undefined,
   );
   // The list and most filters want none of the frame's items: skip building them (and their values).
-  if (ctx.wantsAny(FRAME_ITEMS)) frameItems(ctx, m, fr);
+  // (The flags word's parts come with it, but only from a real dissection: not in FRAME_ITEMS.)
+  if (ctx.wantsAny(FRAME_ITEMS) || ctx.wantsAny(FLAG_PARTS)) frameItems(ctx, m, fr);
   const protocolsItem = ctx.wants(f.protocols)
     ? ctx.add(f.protocols, 0, 0, '', { parent: fr, generated: true })
     : undefined;
@@ -78,6 +122,7 @@ function dissectFrame(root: DissectCtx): void {
 
 /** The items frameItemValues gives (filters reading none of them skip building them). */
 export const FRAME_ITEMS: readonly FieldDef[] = [
+  frameFields.packetFlags,
   frameFields.sectionNumber,
   frameFields.offsetShift,
   frameFields.interfaceId,
@@ -106,6 +151,7 @@ export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, F
   out.push([f.interfaceId, m.interfaceId]);
   // A pcapng interface without a name is "unknown" to tshark.
   if (m.interfaceName || m.section !== undefined) out.push([f.interfaceName, m.interfaceName ?? 'unknown']);
+  if (m.flags !== undefined) out.push([f.packetFlags, m.flags]);
   out.push(
     // Wireshark's own encapsulation number (Frame Relay is 26 there, 107 in pcap).
     [f.encapType, wtapEncap(m.linkType)?.id ?? m.linkType],
@@ -143,7 +189,8 @@ function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
   let iface: Item | undefined;
   for (const [field, value] of frameItemValues(m, ctx.state)) {
     if (!full) {
-      ctx.add(field, 0, 0, value, { parent: fr });
+      const it = ctx.add(field, 0, 0, value, { parent: fr });
+      if (field === f.packetFlags && ctx.wantsAny(FLAG_PARTS)) flagParts(ctx, it, value as number);
       continue;
     }
     const o: { parent: Item; label?: () => string; generated?: boolean; hidden?: boolean } = { parent: fr };
@@ -159,8 +206,11 @@ function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
       o.label = () => `Epoch Time: ${m.tsSec}.${String(m.tsNsec).padStart(9, '0')} seconds`;
     else if (field === f.len) o.label = () => `Frame Length: ${bytesAndBits(m.origLen)}`;
     else if (field === f.capLen) o.label = () => `Capture Length: ${bytesAndBits(m.capLen)}`;
+    else if (field === f.packetFlags)
+      o.label = () => `Packet flags: 0x${(value as number).toString(16).padStart(8, '0')}`;
     const it = ctx.add(field, 0, 0, value, o);
     if (field === f.interfaceId) iface = it;
+    if (field === f.packetFlags) flagParts(ctx, it, value as number);
     if (field === f.timeDelta) {
       // tshark's delta from the previous displayed frame: with every frame displayed, the captured one.
       const d = value as { s: number; ns: number };

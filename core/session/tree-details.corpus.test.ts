@@ -20,7 +20,7 @@ const CAPTURES = [...oracleCaptures(), 'rsasnakeoil2.pcap'];
  * joined it, ICMP 399/563 and ICMPv6 505/836.
  */
 const FLOOR: Record<TreeLayer, number> = {
-  Frame: 123268,
+  Frame: 123580,
   'Ethernet II': 65358,
   'Internet Protocol Version 4': 114944,
   'Internet Protocol Version 6': 8655,
