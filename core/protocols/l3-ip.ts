@@ -19,7 +19,14 @@ import { declareWithin, defineProtocol, type DissectCtx } from '../dissect/engin
 import { LINKTYPE } from '../capture/linktypes.js';
 import { reportUsedLength } from './l2-ethernet.js';
 import type { Item } from '../dissect/types.js';
-import { bitFieldText, bitPattern, formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
+import {
+  bitFieldText,
+  bitPattern,
+  formatEther,
+  formatIPv4,
+  formatIPv6,
+  maskShift,
+} from '../fields/format.js';
 
 export const IP_PROTOS: Record<number, string> = {
   0: 'IPv6 Hop-by-Hop Option',
@@ -769,6 +776,8 @@ const OPTION_NAMES: Record<number, string> = {
   5: 'MTU',
 };
 
+const BIT8 = (bitmask: number) => ({ bits: 8, bitmask, trueFalse: ['Set', 'Not set'] as [string, string] });
+
 const NA_FLAG = (bitmask: number) => ({
   bits: 32,
   bitmask,
@@ -796,6 +805,31 @@ const f6i = {
   naOverride: bool('icmpv6.nd.na.flag.o', 'Override', NA_FLAG(0x20000000)),
   naReserved: uint('icmpv6.nd.na.flag.rsv', 'Reserved', 32, { bitmask: 0x1fffffff }),
   option: none('icmpv6.opt', 'ICMPv6 Option'),
+  raHopLimit: uint('icmpv6.nd.ra.cur_hop_limit', 'Cur hop limit', 8),
+  raFlags: uint('icmpv6.nd.ra.flag', 'Flags', 8, { base: 'hex' }),
+  raM: bool('icmpv6.nd.ra.flag.m', 'Managed address configuration', BIT8(0x80)),
+  raO: bool('icmpv6.nd.ra.flag.o', 'Other configuration', BIT8(0x40)),
+  raH: bool('icmpv6.nd.ra.flag.h', 'Home Agent', BIT8(0x20)),
+  raPrf: uint('icmpv6.nd.ra.flag.prf', 'Prf (Default Router Preference)', 8, {
+    bitmask: 0x18,
+    strings: { 0: 'Medium', 1: 'High', 2: 'Reserved', 3: 'Low' },
+  }),
+  raP: bool('icmpv6.nd.ra.flag.p', 'Proxy', BIT8(0x04)),
+  raRsv: uint('icmpv6.nd.ra.flag.rsv', 'Reserved', 8, { bitmask: 0x03 }),
+  raLifetime: uint('icmpv6.nd.ra.router_lifetime', 'Router lifetime (s)', 16),
+  raReachable: uint('icmpv6.nd.ra.reachable_time', 'Reachable time (ms)', 32),
+  raRetrans: uint('icmpv6.nd.ra.retrans_timer', 'Retrans timer (ms)', 32),
+  optReserved: none('icmpv6.opt.reserved', 'Reserved'),
+  prefixLength: uint('icmpv6.opt.prefix.length', 'Prefix Length', 8),
+  prefixFlag: uint('icmpv6.opt.prefix.flag', 'Flag', 8, { base: 'hex' }),
+  prefixL: bool('icmpv6.opt.prefix.flag.l', 'On-link flag(L)', BIT8(0x80)),
+  prefixA: bool('icmpv6.opt.prefix.flag.a', 'Autonomous address-configuration flag(A)', BIT8(0x40)),
+  prefixR: bool('icmpv6.opt.prefix.flag.r', 'Router address flag(R)', BIT8(0x20)),
+  prefixRsv: uint('icmpv6.opt.prefix.flag.reserved', 'Reserved', 8, { bitmask: 0x1f }),
+  prefixValid: uint('icmpv6.opt.prefix.valid_lifetime', 'Valid Lifetime', 32),
+  prefixPreferred: uint('icmpv6.opt.prefix.preferred_lifetime', 'Preferred Lifetime', 32),
+  prefix: ipv6Field('icmpv6.opt.prefix', 'Prefix'),
+  mtu: uint('icmpv6.opt.mtu', 'MTU', 32),
   optType: uint('icmpv6.opt.type', 'Type', 8, { strings: OPTION_NAMES }),
   optLength: uint('icmpv6.opt.length', 'Length', 8),
   linkAddr: ether('icmpv6.opt.linkaddr', 'Link-layer address'),
@@ -864,6 +898,45 @@ function icmp6Checksum(ctx: DissectCtx): void {
  * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
  * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
  */
+/** A flags byte's item, "Flags: 0x.." and the names of what is set, its bits under it. */
+function flagByte(
+  ctx: DissectCtx,
+  at: number,
+  field: FieldDef,
+  bits: readonly FieldDef[],
+  parent: Item | undefined,
+  extra: (b: number) => string[] = () => [],
+): void {
+  const b = ctx.view.u8(at);
+  const set = bits.filter((x) => x.kind === 'bool' && b & (x.bitmask ?? 0)).map((x) => x.name);
+  const it = ctx.add(field, at, 1, b, {
+    parent,
+    label: () =>
+      `${field.name}: 0x${b.toString(16).padStart(2, '0')}${[...set, ...extra(b)].map((x) => `, ${x}`).join('')}`,
+  });
+  for (const x of bits) {
+    const m = x.bitmask ?? 0;
+    ctx.add(x, at, 1, x.kind === 'bool' ? (b & m) !== 0 : (b & m) / 2 ** maskShift(m), { parent: it });
+  }
+}
+
+/** Router Advertisement (RFC 4861 4.2): hop limit, flags, lifetimes; its options follow. */
+function raItems(ctx: DissectCtx): void {
+  const v = ctx.view;
+  ctx.add(f6i.raHopLimit, 4, 1, v.u8(4));
+  flagByte(
+    ctx,
+    5,
+    f6i.raFlags,
+    [f6i.raM, f6i.raO, f6i.raH, f6i.raPrf, f6i.raP, f6i.raRsv],
+    undefined,
+    (b) => [`Prf (Default Router Preference): ${f6i.raPrf.strings?.get((b >> 3) & 3) ?? ''}`],
+  );
+  ctx.add(f6i.raLifetime, 6, 2, v.u16be(6));
+  ctx.add(f6i.raReachable, 8, 4, v.u32be(8));
+  ctx.add(f6i.raRetrans, 12, 4, v.u32be(12));
+}
+
 function ndOptions(ctx: DissectCtx, off: number): string {
   const v = ctx.view;
   let info = '';
@@ -873,9 +946,18 @@ function ndOptions(ctx: DissectCtx, off: number): string {
     if (len === 0 || off + len > v.length) break; // malformed: a zero length would never end
     const name = OPTION_NAMES[type] ?? `Unknown (${type})`;
     const mac = (type === 1 || type === 2) && len === 8 ? v.slice(off + 2, 6) : undefined;
-    // One subtree per option, named after it (and its address), as Wireshark shows them.
+    const prefix = type === 3 && len === 32 ? v.slice(off + 16, 16) : undefined;
+    const mtu = type === 5 && len === 8 ? v.u32be(off + 4) : undefined;
+    const what = mac
+      ? formatEther(mac)
+      : prefix
+        ? `${formatIPv6(prefix)}/${v.u8(off + 2)}`
+        : mtu !== undefined
+          ? String(mtu)
+          : undefined;
+    // One subtree per option, named after it (and what it carries), as Wireshark shows them.
     const opt = ctx.add(f6i.option, off, len, null, {
-      label: () => `ICMPv6 Option (${name}${mac ? ` : ${formatEther(mac)}` : ''})`,
+      label: () => `ICMPv6 Option (${name}${what !== undefined ? ` : ${what}` : ''})`,
     });
     ctx.add(f6i.optType, off, 1, type, { parent: opt });
     ctx.add(f6i.optLength, off + 1, 1, len / 8, {
@@ -889,6 +971,16 @@ function ndOptions(ctx: DissectCtx, off: number): string {
         hidden: true,
       });
       info += `${type === 1 ? ' from' : ' is at'} ${formatEther(mac)}`;
+    } else if (prefix) {
+      ctx.add(f6i.prefixLength, off + 2, 1, v.u8(off + 2), { parent: opt });
+      flagByte(ctx, off + 3, f6i.prefixFlag, [f6i.prefixL, f6i.prefixA, f6i.prefixR, f6i.prefixRsv], opt);
+      ctx.add(f6i.prefixValid, off + 4, 4, v.u32be(off + 4), { parent: opt });
+      ctx.add(f6i.prefixPreferred, off + 8, 4, v.u32be(off + 8), { parent: opt });
+      ctx.add(f6i.optReserved, off + 12, 4, null, { parent: opt });
+      ctx.add(f6i.prefix, off + 16, 16, prefix, { parent: opt });
+    } else if (mtu !== undefined) {
+      ctx.add(f6i.optReserved, off + 2, 2, null, { parent: opt });
+      ctx.add(f6i.mtu, off + 4, 4, mtu, { parent: opt });
     }
     off += len;
   }
@@ -930,6 +1022,8 @@ defineProtocol({
       const t = v.slice(8, 16);
       ctx.add(f6i.ndTarget, 8, 16, t);
       info += ` for ${formatIPv6(t)}`;
+    } else if (type === 134 && v.length >= 16) {
+      raItems(ctx);
     } else if (type === 136 && v.length >= 24) {
       const flags = v.u32be(4);
       const r = (flags & 0x80000000) !== 0;

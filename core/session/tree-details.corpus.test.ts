@@ -27,7 +27,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'User Datagram Protocol': 10897,
   'Transmission Control Protocol': 271484,
   'Internet Control Message Protocol': 500,
-  'Internet Control Message Protocol v6': 803,
+  'Internet Control Message Protocol v6': 828,
 };
 
 describe.skipIf(!hasCorpus || !hasTshark)('packet details vs tshark -V', () => {
