@@ -144,6 +144,12 @@ export const ether = (abbrev: string, name: string): FieldDef => registry.regist
 export const ipv4 = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ipv4');
 export const ipv6 = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'ipv6');
 export const float = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'float');
+/** Options of a one-bit flag shown as "Set" / "Not set" in a `bits`-wide field (Wireshark's tfs_set_notset). */
+export const setBit = (bits: number, bitmask: number): FieldOptions => ({
+  bits,
+  bitmask,
+  trueFalse: ['Set', 'Not set'],
+});
 /**
  * A checksum's verdict (Wireshark's proto_checksum_vals): 0 Bad, 1 Good, 2 Unverified, 3 Not present,
  * 4 Illegal, shown and compared by name (`udp.checksum.status == "Good"`).

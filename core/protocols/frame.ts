@@ -1,5 +1,5 @@
 /** The "frame" pseudo-protocol: metadata of the capture record, then handoff by link type. */
-import { absTime, bool, frameNum, proto, relTime, str, uint } from '../fields/registry.js';
+import { absTime, bool, frameNum, proto, relTime, setBit, str, uint } from '../fields/registry.js';
 import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
 import { setFrameDissector, wsText, type CaptureState, type DissectCtx } from '../dissect/engine.js';
@@ -28,11 +28,7 @@ export const frameFields = {
   packetFlags: uint('frame.packet_flags', 'Packet flags', 32, { base: 'hex' }),
   pktComment: proto('pkt_comment', 'Packet comments'),
 };
-const setNotSet = (bitmask: number) => ({
-  bits: 32,
-  bitmask,
-  trueFalse: ['Set', 'Not set'] as [string, string],
-});
+const setNotSet = (bitmask: number) => setBit(32, bitmask);
 /** The parts of the pcapng packet flags word, in tshark's order. */
 const FLAG_PARTS: readonly FieldDef[] = [
   uint('frame.packet_flags_direction', 'Direction', 32, {

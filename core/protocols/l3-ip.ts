@@ -11,6 +11,7 @@ import {
   none,
   proto,
   relTime,
+  setBit,
   str,
   uint,
   type FieldDef,
@@ -776,13 +777,9 @@ const OPTION_NAMES: Record<number, string> = {
   5: 'MTU',
 };
 
-const BIT8 = (bitmask: number) => ({ bits: 8, bitmask, trueFalse: ['Set', 'Not set'] as [string, string] });
+const BIT8 = (bitmask: number) => setBit(8, bitmask);
 
-const NA_FLAG = (bitmask: number) => ({
-  bits: 32,
-  bitmask,
-  trueFalse: ['Set', 'Not set'] as [string, string],
-});
+const NA_FLAG = (bitmask: number) => setBit(32, bitmask);
 
 const f6i = {
   type: uint('icmpv6.type', 'Type', 8, { strings: ICMP6_TYPES }),
