@@ -39,6 +39,7 @@ export const IP_PROTOS: Record<number, string> = {
   41: 'IPv6',
   43: 'Routing Header for IPv6',
   44: 'Fragment Header for IPv6',
+  46: 'Reservation Protocol',
   47: 'Generic Routing Encapsulation',
   50: 'Encap Security Payload',
   51: 'Authentication Header',
@@ -89,7 +90,7 @@ const ECN_NAMES = new Map(Object.entries(ECN).map(([k, v]) => [Number(k), v[0]] 
 /** "(DSCP: CS0, ECN: Not-ECT)": the summary of a DS field (IPv4) or traffic class (IPv6). */
 export function dsSummary(ds: number): string {
   const dscp = ds >> 2;
-  return `(DSCP: ${DSCP[dscp]?.[1] ?? `Unknown (${dscp})`}, ECN: ${ECN[ds & 3][1]})`;
+  return `(DSCP: ${DSCP[dscp]?.[1] ?? 'Unknown'}, ECN: ${ECN[ds & 3][1]})`;
 }
 
 const f = {
