@@ -16,7 +16,7 @@ import {
   uint,
   type FieldDef,
 } from '../fields/registry.js';
-import { declareWithin, defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { declareWithin, defineProtocol, wsText, type DissectCtx } from '../dissect/engine.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 import { reportUsedLength } from './l2-ethernet.js';
 import type { Item } from '../dissect/types.js';
@@ -245,8 +245,96 @@ function ipv4Header(ctx: DissectCtx): V4Header | undefined {
   ctx.add(f.addr, 16, 4, dst, { hidden: true });
   ctx.add(f.dstHost, 16, 4, d, { hidden: true });
   ctx.add(f.host, 16, 4, d, { hidden: true });
-  if (hl > 20) ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20));
+  if (hl > 20) ipv4Options(ctx, hl);
   return { hl, totalLen, ident: v.u16be(4), flags, fragOff, p, s, d };
+}
+
+/** IPv4 option numbers (the low five bits of the type), as Wireshark names them. */
+const IP_OPTION_NUMBERS: Record<number, string> = {
+  0: 'End of Option List (EOL)',
+  1: 'No-Operation (NOP)',
+  2: 'Security',
+  3: 'Loose source route',
+  4: 'Time stamp',
+  7: 'Record route',
+  8: 'Stream identifier',
+  9: 'Strict source route',
+  11: 'MTU probe',
+  12: 'MTU Reply',
+  18: 'Traceroute',
+  20: 'Router Alert',
+  25: 'Quick-Start',
+};
+
+const ipo = {
+  type: uint('ip.opt.type', 'Type', 8),
+  copy: bool('ip.opt.type.copy', 'Copy on fragmentation', {
+    bits: 8,
+    bitmask: 0x80,
+    trueFalse: ['Yes', 'No'],
+  }),
+  cls: uint('ip.opt.type.class', 'Class', 8, {
+    bitmask: 0x60,
+    strings: {
+      0: 'Control',
+      1: 'Reserved for future use',
+      2: 'Debugging and measurement',
+      3: 'Reserved for future use',
+    },
+  }),
+  number: uint('ip.opt.type.number', 'Number', 8, { bitmask: 0x1f, strings: IP_OPTION_NUMBERS }),
+  len: uint('ip.opt.len', 'Length', 8),
+  ra: uint('ip.opt.ra', 'Router Alert', 16, { strings: { 0: 'Router shall examine packet' } }),
+};
+const IPV4_OPTION_ITEMS = [f.options, ...Object.values(ipo)];
+
+/**
+ * The options of an IPv4 header: one subtree each ("IP Option - Router Alert (4 bytes): …") with its type
+ * (copy flag, class, number) and length; End of Options List ends them.
+ */
+function ipv4Options(ctx: DissectCtx, hl: number): void {
+  const v = ctx.view;
+  if (!ctx.wantsAny(IPV4_OPTION_ITEMS)) return;
+  const opts: { type: number; off: number; len: number }[] = [];
+  for (let at = 20; at < hl;) {
+    const type = v.u8(at);
+    let len = 1;
+    if (type > 1) {
+      if (at + 1 >= hl) break;
+      len = v.u8(at + 1);
+      if (len < 2 || at + len > hl) break;
+    }
+    opts.push({ type, off: at, len });
+    at += len;
+    if (type === 0) break;
+  }
+  const title = (type: number) =>
+    type === 0
+      ? 'End of Options List (EOL)'
+      : (IP_OPTION_NUMBERS[type & 0x1f] ?? `Unknown (0x${type.toString(16)})`);
+  const top = ctx.add(f.options, 20, hl - 20, v.slice(20, hl - 20), {
+    // The summary names the options that say something (not No-Operation or End of Options List).
+    label: () =>
+      `Options: (${hl - 20} bytes)${opts
+        .filter((o) => o.type > 1)
+        .map((o) => `, ${title(o.type)}`)
+        .join('')}`,
+  });
+  for (const o of opts) {
+    const ra = o.type === 148 && o.len === 4 ? v.u16be(o.off + 2) : undefined;
+    const raText =
+      ra === undefined ? '' : `: ${ra === 0 ? 'Router shall examine packet' : 'Unknown'} (${ra})`;
+    const sub = ctx.add(wsText, o.off, o.len, null, {
+      parent: top,
+      label: `IP Option - ${title(o.type)}${o.len > 1 ? ` (${o.len} bytes)` : ''}${raText}`,
+    });
+    const t = ctx.add(ipo.type, o.off, 1, o.type, { parent: sub });
+    ctx.add(ipo.copy, o.off, 1, (o.type & 0x80) !== 0, { parent: t });
+    ctx.add(ipo.cls, o.off, 1, (o.type >> 5) & 3, { parent: t });
+    ctx.add(ipo.number, o.off, 1, o.type & 0x1f, { parent: t });
+    if (o.len > 1) ctx.add(ipo.len, o.off + 1, 1, o.len, { parent: sub });
+    if (ra !== undefined) ctx.add(ipo.ra, o.off + 2, 2, ra, { parent: sub });
+  }
 }
 
 /** The same values without items. */

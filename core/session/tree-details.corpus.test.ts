@@ -22,7 +22,7 @@ const CAPTURES = [...oracleCaptures(), 'rsasnakeoil2.pcap'];
 const FLOOR: Record<TreeLayer, number> = {
   Frame: 123580,
   'Ethernet II': 65358,
-  'Internet Protocol Version 4': 114950,
+  'Internet Protocol Version 4': 114958,
   'Internet Protocol Version 6': 8655,
   'User Datagram Protocol': 10897,
   'Transmission Control Protocol': 271484,
