@@ -151,6 +151,9 @@ const f = {
   sackPerm: none0('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
   sackLe: uint('tcp.options.sack_le', 'left edge', 32),
   sackRe: uint('tcp.options.sack_re', 'right edge', 32),
+  dsackLe: uint('tcp.options.sack.dsack_le', 'TCP D-SACK Left Edge', 32),
+  dsackRe: uint('tcp.options.sack.dsack_re', 'TCP D-SACK Right Edge', 32),
+  dsack: none0('tcp.options.sack.dsack', 'D-SACK Sequence'),
   tsval: uint('tcp.options.timestamp.tsval', 'Timestamp value', 32),
   tsecr: uint('tcp.options.timestamp.tsecr', 'Timestamp echo reply', 32),
   payload: bytesField('tcp.payload', 'TCP payload'),
@@ -502,16 +505,35 @@ export const tcp = defineProtocol({
             info += ' SACK_PERM';
             break;
           case 5: {
-            let count = 0;
+            const blocks: [number, number][] = [];
             for (let e = o.off + 2; e + 8 <= o.off + o.len; e += 8) {
               const le = rel(v.u32be(e), sackBase);
               const re = rel(v.u32be(e + 4), sackBase);
               ctx.add(f.sackLe, e, 4, le, { parent: it, label: () => `left edge = ${le} (relative)` });
               ctx.add(f.sackRe, e + 4, 4, re, { parent: it, label: () => `right edge = ${re} (relative)` });
               info += ` SLE=${le} SRE=${re}`;
-              count++;
+              blocks.push([le, re]);
             }
-            if (tree) ctx.add(f.sackCount, o.off, o.len, count, { parent: it, generated: true });
+            if (tree) ctx.add(f.sackCount, o.off, o.len, blocks.length, { parent: it, generated: true });
+            // RFC 2883: a first block below the cumulative ACK, or inside the second block, reports a duplicate.
+            const [first, second] = blocks;
+            if (
+              first &&
+              ((hasAck && ((first[0] - ack) | 0) < 0) ||
+                (second && ((first[0] - second[0]) | 0) >= 0 && ((second[1] - first[1]) | 0) >= 0))
+            ) {
+              const g = { parent: it, generated: true };
+              ctx.add(f.dsackLe, o.off + 2, 4, first[0], {
+                ...g,
+                label: () => `[D-SACK Left Edge = ${first[0]} (relative)]`,
+              });
+              ctx.add(f.dsackRe, o.off + 6, 4, first[1], {
+                ...g,
+                label: () => `[D-SACK Right Edge = ${first[1]} (relative)]`,
+              });
+              const d = ctx.add(f.dsack, o.off + 2, 8, null, { parent: it });
+              ctx.expert(d, 'warn', 'sequence', 'D-SACK Sequence');
+            }
             break;
           }
           case 8:
