@@ -761,10 +761,8 @@ export class DissectCtx {
     if (len <= 0) return;
     const ctx = this.layer(dataProto, off, len, parent);
     ctx.setLabel(ctx.top, () => `Data (${len} byte${len === 1 ? '' : 's'})`);
-    if (ctx.wants(dataData))
-      ctx.add(dataData, 0, len, ctx.view.slice(0, len), {
-        label: () => `Data: ${hexPreview(ctx.view.slice(0, Math.min(len, 37)))}`,
-      });
+    // Its label is a bytes field's own ("Data: " and the first 36 bytes in hex, see itemLabel).
+    if (ctx.wants(dataData)) ctx.add(dataData, 0, len, ctx.view.slice(0, len));
     ctx.add(dataLen, 0, 0, len, { generated: true, label: () => `[Length: ${len}]` });
     if (!this.columns.protocol) this.columns.protocol = 'Data';
   }

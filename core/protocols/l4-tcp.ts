@@ -10,7 +10,6 @@
  * (a FrameRecord); a later re-dissection replays that record, re-reading the segments of a reassembled PDU
  * from the capture (state.readFrame) instead of keeping payload copies.
  */
-import { hexPreview } from '../fields/format.js';
 import {
   bool,
   bytes as bytesField,
@@ -1740,11 +1739,7 @@ function segmentItems(ctx: DissectCtx, op: Extract<Op, { op: 'pdu' }>, bytes: Ui
     });
   ctx.add(f.segmentCount, 0, 0, nfrags, { parent: segItem, generated: true });
   ctx.add(f.reassembledLength, 0, 0, op.len, { parent: segItem, generated: true });
-  // tshark shows the first 36 bytes in hex, then an ellipsis.
+  // Labelled as any bytes field: the first 36 bytes in hex, then an ellipsis (see itemLabel).
   if (ctx.wants(f.reassembledData))
-    ctx.add(f.reassembledData, 0, 0, bytes, {
-      parent: segItem,
-      generated: true,
-      label: () => `[Reassembled TCP Data: ${hexPreview(bytes.subarray(0, 37))}]`,
-    });
+    ctx.add(f.reassembledData, 0, 0, bytes, { parent: segItem, generated: true });
 }
