@@ -18,6 +18,7 @@ import {
 } from '../fields/registry.js';
 import { declareWithin, defineProtocol, wsText, type DissectCtx } from '../dissect/engine.js';
 import { LINKTYPE } from '../capture/linktypes.js';
+import { concatBytes } from '../bytes/byteview.js';
 import { reportUsedLength } from './l2-ethernet.js';
 import type { Item } from '../dissect/types.js';
 import {
@@ -142,6 +143,28 @@ function checksumLabel(sum: number, status: number, bytes: Uint8Array, at: numbe
   zeroed[at] = 0;
   zeroed[at + 1] = 0;
   return `Checksum: ${hex(sum)} incorrect, should be ${hex(checksum16(zeroed))}`;
+}
+
+/**
+ * The checksum at offset 2 of an ICMP or ICMPv6 message and its verdict, verified as Wireshark does: over
+ * `pseudo` (ICMPv6's pseudo-header; nothing for ICMP) and the whole message. A message the snaplen cut, or
+ * one whose pseudo-header is not known (undefined), is not verified.
+ */
+function checksumItems(
+  ctx: DissectCtx,
+  items: readonly [checksum: FieldDef, status: FieldDef],
+  pseudo: Uint8Array | undefined,
+): void {
+  if (!ctx.wantsAny(items)) return;
+  const v = ctx.view;
+  const sum = v.u16be(2);
+  const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
+  const whole = pseudo !== undefined && (reported === undefined || v.length >= reported);
+  const msg = whole ? concatBytes(pseudo, v.bytes) : v.bytes;
+  const status = !whole ? 2 : checksum16(msg) === 0 ? 1 : 0;
+  const [checksum, statusField] = items;
+  ctx.add(checksum, 2, 2, sum, { label: () => checksumLabel(sum, status, msg, msg.length - v.length + 2) });
+  ctx.add(statusField, 2, 2, status, { generated: true });
 }
 
 /** Sets the network-layer addresses and hands the payload to the ip.proto table. */
@@ -689,6 +712,10 @@ const fi = {
   dataTimeRelative: relTime('icmp.data_time_relative', 'Timestamp from icmp data (relative)'),
 };
 
+const CHECKSUM_ITEMS = [fi.checksum, fi.checksumStatus] as const;
+/** ICMP's checksum covers the message alone. */
+const NO_PSEUDO = new Uint8Array(0);
+
 interface EchoState {
   /** The latest request by identifier, sequence number and addresses: its frame and arrival time. */
   requests: Map<string, { frame: number; s: number; ns: number }>;
@@ -758,12 +785,7 @@ export const icmp = defineProtocol({
     // Wireshark labels the type number first ("Type: 8 (Echo (ping) request)").
     ctx.add(fi.type, 0, 1, type, { label: () => `Type: ${type} (${name})` });
     ctx.add(fi.code, 1, 1, code);
-    const sum = v.u16be(2);
-    // Verified over the whole message only (not one the snaplen cut), as Wireshark does.
-    const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
-    const status = reported !== undefined && v.length < reported ? 2 : checksum16(v.bytes) === 0 ? 1 : 0;
-    ctx.add(fi.checksum, 2, 2, sum, { label: () => checksumLabel(sum, status, v.bytes, 2) });
-    ctx.add(fi.checksumStatus, 2, 2, status, { generated: true });
+    checksumItems(ctx, CHECKSUM_ITEMS, NO_PSEUDO);
     ctx.columns.protocol = 'ICMP';
     if (type === 0 || type === 8) {
       const id = v.u16be(4);
@@ -946,63 +968,47 @@ const ICMP6_CODES: Record<number, Record<number, string>> = {
 /** Where the options of a Neighbor Discovery message start (RFC 4861), by type. */
 const ND_OPTIONS_AT: Record<number, number> = { 133: 8, 134: 16, 135: 24, 136: 24, 137: 40 };
 
-const CHECKSUM6_ITEMS = [f6i.checksum, f6i.checksumStatus];
+const CHECKSUM6_ITEMS = [f6i.checksum, f6i.checksumStatus] as const;
 
 /**
- * ICMPv6's checksum, verified over the IPv6 pseudo-header (addresses, upper-layer length, next header 58) and
- * the whole message; a message the snaplen cut is not verified.
+ * The IPv6 pseudo-header ICMPv6's checksum covers (addresses, upper-layer length, next header 58), or undefined
+ * when the addresses are not known.
  */
-function icmp6Checksum(ctx: DissectCtx): void {
-  if (!ctx.wantsAny(CHECKSUM6_ITEMS)) return;
-  const v = ctx.view;
-  const sum = v.u16be(2);
+function icmp6Pseudo(ctx: DissectCtx): Uint8Array | undefined {
   const addrs = ctx.pinfo.data.get('ipv6.addrs') as [Uint8Array, Uint8Array] | undefined;
-  const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
-  let status = 2;
-  let msg = v.bytes;
-  if (addrs && (reported === undefined || v.length >= reported)) {
-    const n = v.length;
-    const buf = new Uint8Array(40 + n);
-    buf.set(addrs[0], 0);
-    buf.set(addrs[1], 16);
-    buf[32] = n >>> 24;
-    buf[33] = (n >>> 16) & 0xff;
-    buf[34] = (n >>> 8) & 0xff;
-    buf[35] = n & 0xff;
-    buf[39] = 58;
-    buf.set(v.bytes, 40);
-    status = checksum16(buf) === 0 ? 1 : 0;
-    msg = buf;
-  }
-  ctx.add(f6i.checksum, 2, 2, sum, {
-    label: () => checksumLabel(sum, status, msg, msg === v.bytes ? 2 : 42),
-  });
-  ctx.add(f6i.checksumStatus, 2, 2, status, { generated: true });
+  if (!addrs) return undefined;
+  const p = new Uint8Array(40);
+  p.set(addrs[0], 0);
+  p.set(addrs[1], 16);
+  new DataView(p.buffer).setUint32(32, ctx.view.length);
+  p[39] = 58;
+  return p;
 }
 
 /**
- * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
- * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
+ * A flags field of `width` bytes (1 or 4) at `at`: "Flags: 0x.." and the names of the flags set (then `extra`),
+ * each of `bits` under it.
  */
-/** A flags byte's item, "Flags: 0x.." and the names of what is set, its bits under it. */
-function flagByte(
+function flagsWord(
   ctx: DissectCtx,
   at: number,
+  width: 1 | 4,
   field: FieldDef,
   bits: readonly FieldDef[],
   parent: Item | undefined,
-  extra: (b: number) => string[] = () => [],
+  extra: (w: number) => string[] = () => [],
 ): void {
-  const b = ctx.view.u8(at);
-  const set = bits.filter((x) => x.kind === 'bool' && b & (x.bitmask ?? 0)).map((x) => x.name);
-  const it = ctx.add(field, at, 1, b, {
+  const w = width === 1 ? ctx.view.u8(at) : ctx.view.u32be(at);
+  const set = bits.filter((x) => x.kind === 'bool' && w & (x.bitmask ?? 0)).map((x) => x.name);
+  const it = ctx.add(field, at, width, w, {
     parent,
     label: () =>
-      `${field.name}: 0x${b.toString(16).padStart(2, '0')}${[...set, ...extra(b)].map((x) => `, ${x}`).join('')}`,
+      `${field.name}: 0x${w.toString(16).padStart(2 * width, '0')}${[...set, ...extra(w)].map((x) => `, ${x}`).join('')}`,
   });
   for (const x of bits) {
     const m = x.bitmask ?? 0;
-    ctx.add(x, at, 1, x.kind === 'bool' ? (b & m) !== 0 : (b & m) / 2 ** maskShift(m), { parent: it });
+    const part = (w & m) >>> 0;
+    ctx.add(x, at, width, x.kind === 'bool' ? part !== 0 : part / 2 ** maskShift(m), { parent: it });
   }
 }
 
@@ -1010,9 +1016,10 @@ function flagByte(
 function raItems(ctx: DissectCtx): void {
   const v = ctx.view;
   ctx.add(f6i.raHopLimit, 4, 1, v.u8(4));
-  flagByte(
+  flagsWord(
     ctx,
     5,
+    1,
     f6i.raFlags,
     [f6i.raM, f6i.raO, f6i.raH, f6i.raPrf, f6i.raP, f6i.raRsv],
     undefined,
@@ -1023,6 +1030,10 @@ function raItems(ctx: DissectCtx): void {
   ctx.add(f6i.raRetrans, 12, 4, v.u32be(12));
 }
 
+/**
+ * Neighbor Discovery options from `off`: the link-layer address options (Ethernet's six bytes) add " from MAC"
+ * (source) or " is at MAC" (target) to the Info text, as in Wireshark. Returns the text to append.
+ */
 function ndOptions(ctx: DissectCtx, off: number): string {
   const v = ctx.view;
   let info = '';
@@ -1059,7 +1070,7 @@ function ndOptions(ctx: DissectCtx, off: number): string {
       info += `${type === 1 ? ' from' : ' is at'} ${formatEther(mac)}`;
     } else if (prefix) {
       ctx.add(f6i.prefixLength, off + 2, 1, v.u8(off + 2), { parent: opt });
-      flagByte(ctx, off + 3, f6i.prefixFlag, [f6i.prefixL, f6i.prefixA, f6i.prefixR, f6i.prefixRsv], opt);
+      flagsWord(ctx, off + 3, 1, f6i.prefixFlag, [f6i.prefixL, f6i.prefixA, f6i.prefixR, f6i.prefixRsv], opt);
       ctx.add(f6i.prefixValid, off + 4, 4, v.u32be(off + 4), { parent: opt });
       ctx.add(f6i.prefixPreferred, off + 8, 4, v.u32be(off + 8), { parent: opt });
       ctx.add(f6i.optReserved, off + 12, 4, null, { parent: opt });
@@ -1084,7 +1095,7 @@ defineProtocol({
     const codeName = ICMP6_CODES[type]?.[code];
     ctx.add(f6i.type, 0, 1, type);
     ctx.add(f6i.code, 1, 1, code, codeName ? { label: () => `Code: ${code} (${codeName})` } : undefined);
-    icmp6Checksum(ctx);
+    checksumItems(ctx, CHECKSUM6_ITEMS, icmp6Pseudo(ctx));
     if (type === 1 || type === 3 || type === 133 || type === 135 || type === 137)
       ctx.add(f6i.reserved, 4, 4, v.slice(4, 4));
     else if (type >= 130 && type <= 132 && v.length >= 24) {
@@ -1115,14 +1126,14 @@ defineProtocol({
       const r = (flags & 0x80000000) !== 0;
       const sol = (flags & 0x40000000) !== 0;
       const o = (flags & 0x20000000) !== 0;
-      const set = [r && 'Router', sol && 'Solicited', o && 'Override'].filter((x) => x);
-      const fl = ctx.add(f6i.naFlags, 4, 4, flags, {
-        label: () => `Flags: 0x${flags.toString(16).padStart(8, '0')}${set.map((x) => `, ${x}`).join('')}`,
-      });
-      ctx.add(f6i.naRouter, 4, 4, r, { parent: fl });
-      ctx.add(f6i.naSolicited, 4, 4, sol, { parent: fl });
-      ctx.add(f6i.naOverride, 4, 4, o, { parent: fl });
-      ctx.add(f6i.naReserved, 4, 4, flags & 0x1fffffff, { parent: fl });
+      flagsWord(
+        ctx,
+        4,
+        4,
+        f6i.naFlags,
+        [f6i.naRouter, f6i.naSolicited, f6i.naOverride, f6i.naReserved],
+        undefined,
+      );
       const t = v.slice(8, 16);
       ctx.add(f6i.naTarget, 8, 16, t);
       info += ` ${formatIPv6(t)}`;
