@@ -307,8 +307,6 @@ interface TcpState {
   records: FrameRecords;
 }
 
-const NO_ANALYSIS: readonly Analysis[] = [];
-
 /** Appends a step to the frame's record (the first pass's own object until the next frame's is stored). */
 function addOp(rec: FrameRecord, op: Op): void {
   rec.ops = rec.ops.length ? [...rec.ops, op] : [op];
@@ -1288,7 +1286,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     relSeq,
     relAck,
     winScale: syn ? -1 : me.winScale,
-    analysis: analysis.length ? analysis : NO_ANALYSIS, // most frames have none: no array kept per frame
+    analysis, // kept as bits once the next frame's record is stored (FrameRecords)
     relS: timeRel.s,
     relNs: timeRel.ns,
     deltaS: timeDelta.s,
