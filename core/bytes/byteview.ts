@@ -191,6 +191,15 @@ export function asciiDump(b: Uint8Array): string {
   return s;
 }
 
+type TypedArray = Uint8Array | Int8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
+
+/** A new array of the same kind as `a` with room for `n` elements, holding `a`'s first ones (up to `n`). */
+export function resized<T extends TypedArray>(a: T, n: number): T {
+  const b = new (a.constructor as new (length: number) => T)(n);
+  b.set((n < a.length ? a.subarray(0, n) : a) as never);
+  return b;
+}
+
 /** Concatenates byte arrays into one new array. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -3,6 +3,8 @@
  * (Float64Array: exact up to 2^53, so > 4 GiB files work), captured and original length, timestamp seconds +
  * nanoseconds, interface. 26 bytes per packet once trimmed; comments live in a sparse map.
  */
+import { resized } from '../bytes/byteview.js';
+
 export class PacketIndex {
   private offsets = new Float64Array(1024);
   private cap = new Uint32Array(1024);
@@ -43,17 +45,12 @@ export class PacketIndex {
   }
 
   private grow(n: number): void {
-    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a.subarray(0, Math.min(a.length, n)) as never);
-      return b;
-    };
-    this.offsets = g(this.offsets, (k) => new Float64Array(k));
-    this.cap = g(this.cap, (k) => new Uint32Array(k));
-    this.orig = g(this.orig, (k) => new Uint32Array(k));
-    this.sec = g(this.sec, (k) => new Uint32Array(k));
-    this.nsec = g(this.nsec, (k) => new Uint32Array(k));
-    this.ifc = g(this.ifc, (k) => new Uint16Array(k));
+    this.offsets = resized(this.offsets, n);
+    this.cap = resized(this.cap, n);
+    this.orig = resized(this.orig, n);
+    this.sec = resized(this.sec, n);
+    this.nsec = resized(this.nsec, n);
+    this.ifc = resized(this.ifc, n);
   }
 
   /** Releases the unused tail of the arrays. */

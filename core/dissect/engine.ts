@@ -5,7 +5,7 @@
  * "Packet size limited during capture" when the frame was cut by the snaplen) and dissection of the packet
  * stops there, as in Wireshark; the rest of the capture is unaffected.
  */
-import { BoundsError, ByteView, ContainedBoundsError } from '../bytes/byteview.js';
+import { BoundsError, ByteView, ContainedBoundsError, resized } from '../bytes/byteview.js';
 import { bitFieldText, formatValue, hexPreview } from '../fields/format.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
@@ -283,11 +283,7 @@ class FrameTable {
   set(key: number, value: unknown): void {
     const n = this.vals.length;
     if (n === 0 || key > this.keys[n - 1]) {
-      if (n === this.keys.length) {
-        const k = new Float64Array(n * 2);
-        k.set(this.keys);
-        this.keys = k;
-      }
+      if (n === this.keys.length) this.keys = resized(this.keys, n * 2);
       this.keys[n] = key;
       this.vals.push(value);
       return;

@@ -5,6 +5,7 @@
  * made every old-generation collection walk a million objects), these columns ~80. A record object is made
  * again, short-lived, when a frame is re-dissected.
  */
+import { resized } from '../bytes/byteview.js';
 import type { Frag, Piece } from './tcp-desegment.js';
 
 /**
@@ -163,32 +164,24 @@ export class FrameRecords {
   private grow(n: number): void {
     let cap = Math.max(1024, this.cap);
     while (cap <= n) cap *= 2;
-    const more = <T extends Uint32Array | Int8Array | Uint8Array | Uint16Array | Float64Array | Int32Array>(
-      a: T,
-      make: (len: number) => T,
-    ): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.stream1 = more(this.stream1, (l) => new Uint32Array(l));
-    this.relSeq = more(this.relSeq, (l) => new Uint32Array(l));
-    this.relAck = more(this.relAck, (l) => new Uint32Array(l));
-    this.winScale = more(this.winScale, (l) => new Int8Array(l));
-    this.bits = more(this.bits, (l) => new Uint8Array(l));
-    this.analysis = more(this.analysis, (l) => new Uint16Array(l));
-    this.completeness = more(this.completeness, (l) => new Uint8Array(l));
-    this.relS = more(this.relS, (l) => new Float64Array(l));
-    this.relNs = more(this.relNs, (l) => new Int32Array(l));
-    this.deltaS = more(this.deltaS, (l) => new Float64Array(l));
-    this.deltaNs = more(this.deltaNs, (l) => new Int32Array(l));
-    this.acksFrame = more(this.acksFrame, (l) => new Uint32Array(l));
-    this.ackRttNs = more(this.ackRttNs, (l) => new Float64Array(l));
-    this.bytesInFlight = more(this.bytesInFlight, (l) => new Uint32Array(l));
-    this.pushBytes = more(this.pushBytes, (l) => new Float64Array(l));
-    this.reassembledIn = more(this.reassembledIn, (l) => new Uint32Array(l));
-    this.opStart = more(this.opStart, (l) => new Uint32Array(l));
-    this.opCount = more(this.opCount, (l) => new Uint8Array(l));
+    this.stream1 = resized(this.stream1, cap);
+    this.relSeq = resized(this.relSeq, cap);
+    this.relAck = resized(this.relAck, cap);
+    this.winScale = resized(this.winScale, cap);
+    this.bits = resized(this.bits, cap);
+    this.analysis = resized(this.analysis, cap);
+    this.completeness = resized(this.completeness, cap);
+    this.relS = resized(this.relS, cap);
+    this.relNs = resized(this.relNs, cap);
+    this.deltaS = resized(this.deltaS, cap);
+    this.deltaNs = resized(this.deltaNs, cap);
+    this.acksFrame = resized(this.acksFrame, cap);
+    this.ackRttNs = resized(this.ackRttNs, cap);
+    this.bytesInFlight = resized(this.bytesInFlight, cap);
+    this.pushBytes = resized(this.pushBytes, cap);
+    this.reassembledIn = resized(this.reassembledIn, cap);
+    this.opStart = resized(this.opStart, cap);
+    this.opCount = resized(this.opCount, cap);
     this.cap = cap;
   }
 
@@ -230,11 +223,7 @@ export class FrameRecords {
   }
 
   private push(...values: number[]): void {
-    if (this.tapeLen + values.length > this.tape.length) {
-      const t = new Int32Array(this.tape.length * 2);
-      t.set(this.tape);
-      this.tape = t;
-    }
+    if (this.tapeLen + values.length > this.tape.length) this.tape = resized(this.tape, this.tape.length * 2);
     for (const v of values) this.tape[this.tapeLen++] = v;
   }
 

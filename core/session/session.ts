@@ -9,6 +9,7 @@
 import { basename } from 'node:path';
 import { openCapture, tlsKeyLog, type CaptureFile } from '../capture/index.js';
 import { sha256File } from '../capture/sha256.js';
+import { resized } from '../bytes/byteview.js';
 import { linkTypeName } from '../capture/linktypes.js';
 import { CaptureState, dissectFrame } from '../dissect/engine.js';
 import type { Dissection, FrameMeta, ItemSelection } from '../dissect/types.js';
@@ -53,9 +54,7 @@ class FilterAccumulator {
   push(no: number): void {
     if (this.n === this.out.length) {
       // No cap at the initial total: a capture may grow while it is filtered (background indexing, live).
-      const bigger = new Uint32Array(Math.max(16, this.out.length * 2));
-      bigger.set(this.out);
-      this.out = bigger;
+      this.out = resized(this.out, Math.max(16, this.out.length * 2));
     }
     this.out[this.n++] = no;
   }

@@ -24,6 +24,7 @@ import type { Columns, Dissection, FrameMeta, Item } from '../dissect/types.js';
 import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import { ipv4Text } from '../protocols/l3-ip.js';
 import { formatIPv6 } from '../fields/format.js';
+import { resized } from '../bytes/byteview.js';
 import { tcpStreamOf } from '../protocols/l4-tcp.js';
 import { FRAME_ITEMS, frameItemValues } from '../protocols/frame.js';
 
@@ -444,19 +445,12 @@ export class FrameSummary {
 
   private grow(n: number): void {
     const size = Math.max(n, this.stackOf.length * 2);
-    const more = <T extends Uint8Array | Uint16Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.stackOf = more(this.stackOf, (k) => new Uint16Array(k));
-    this.flags = more(this.flags, (k) => new Uint8Array(k));
-    this.src = more(this.src, (k) => new Uint32Array(k));
-    this.dst = more(this.dst, (k) => new Uint32Array(k));
-    this.ports = more(this.ports, (k) => new Uint32Array(k));
-    const macs = new Uint8Array(12 * size);
-    macs.set(this.macs);
-    this.macs = macs;
+    this.stackOf = resized(this.stackOf, size);
+    this.flags = resized(this.flags, size);
+    this.src = resized(this.src, size);
+    this.dst = resized(this.dst, size);
+    this.ports = resized(this.ports, size);
+    this.macs = resized(this.macs, 12 * size);
   }
 
   /** Bytes held by the per-frame arrays (capacity grows by doubling, so up to twice 27 B per frame). */
