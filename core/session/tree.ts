@@ -102,8 +102,6 @@ export function hexDumpLines(b: Uint8Array, out: string[]): void {
   const digits = Math.max(4, Math.max(0, b.length - 1).toString(16).length);
   for (let o = 0; o < b.length; o += 16) {
     const row = b.subarray(o, o + 16);
-    let hex = '';
-    for (let i = 0; i < 16; i++) hex += i < row.length ? `${toHex(row.subarray(i, i + 1))} ` : '   ';
-    out.push(`${o.toString(16).padStart(digits, '0')}  ${hex}  ${asciiDump(row)}`);
+    out.push(`${o.toString(16).padStart(digits, '0')}  ${toHex(row, ' ').padEnd(47)}   ${asciiDump(row)}`);
   }
 }
