@@ -28,7 +28,6 @@ export const frameFields = {
   packetFlags: uint('frame.packet_flags', 'Packet flags', 32, { base: 'hex' }),
   pktComment: proto('pkt_comment', 'Packet comments'),
 };
-const setNotSet = (bitmask: number) => setBit(32, bitmask);
 /** The parts of the pcapng packet flags word, in tshark's order. */
 const FLAG_PARTS: readonly FieldDef[] = [
   uint('frame.packet_flags_direction', 'Direction', 32, {
@@ -42,18 +41,18 @@ const FLAG_PARTS: readonly FieldDef[] = [
   }),
   uint('frame.packet_flags_fcs_length', 'FCS length', 32, { bitmask: 0x1e0 }),
   uint('frame.packet_flags_reserved', 'Reserved', 32, { bitmask: 0xfe00 }),
-  bool('frame.packet_flags_crc_error', 'CRC error', setNotSet(0x1000000)),
-  bool('frame.packet_flags_packet_too_error', 'Packet too long error', setNotSet(0x2000000)),
-  bool('frame.packet_flags_packet_too_short_error', 'Packet too short error', setNotSet(0x4000000)),
-  bool('frame.packet_flags_wrong_inter_frame_gap_error', 'Wrong interframe gap error', setNotSet(0x8000000)),
-  bool('frame.packet_flags_unaligned_frame_error', 'Unaligned frame error', setNotSet(0x10000000)),
+  bool('frame.packet_flags_crc_error', 'CRC error', setBit(32, 0x1000000)),
+  bool('frame.packet_flags_packet_too_error', 'Packet too long error', setBit(32, 0x2000000)),
+  bool('frame.packet_flags_packet_too_short_error', 'Packet too short error', setBit(32, 0x4000000)),
+  bool('frame.packet_flags_wrong_inter_frame_gap_error', 'Wrong interframe gap error', setBit(32, 0x8000000)),
+  bool('frame.packet_flags_unaligned_frame_error', 'Unaligned frame error', setBit(32, 0x10000000)),
   bool(
     'frame.packet_flags_start_frame_delimiter_error',
     'Start frame delimiter error',
-    setNotSet(0x20000000),
+    setBit(32, 0x20000000),
   ),
-  bool('frame.packet_flags_preamble_error', 'Preamble error', setNotSet(0x40000000)),
-  bool('frame.packet_flags_symbol_error', 'Symbol error', setNotSet(0x80000000)),
+  bool('frame.packet_flags_preamble_error', 'Preamble error', setBit(32, 0x40000000)),
+  bool('frame.packet_flags_symbol_error', 'Symbol error', setBit(32, 0x80000000)),
 ];
 
 /** The parts of a packet flags word under its item, each as its bits (no bytes of the packet carry them). */

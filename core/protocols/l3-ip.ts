@@ -888,10 +888,6 @@ const OPTION_NAMES: Record<number, string> = {
   5: 'MTU',
 };
 
-const BIT8 = (bitmask: number) => setBit(8, bitmask);
-
-const NA_FLAG = (bitmask: number) => setBit(32, bitmask);
-
 const f6i = {
   type: uint('icmpv6.type', 'Type', 8, { strings: ICMP6_TYPES }),
   code: uint('icmpv6.code', 'Code', 8),
@@ -908,21 +904,21 @@ const f6i = {
   mldDelay: uint('icmpv6.mld.maximum_response_delay', 'Maximum Response Delay [ms]', 16),
   mldAddr: ipv6Field('icmpv6.mld.multicast_address', 'Multicast Address'),
   naFlags: uint('icmpv6.nd.na.flag', 'Flags', 32, { base: 'hex' }),
-  naRouter: bool('icmpv6.nd.na.flag.r', 'Router', NA_FLAG(0x80000000)),
-  naSolicited: bool('icmpv6.nd.na.flag.s', 'Solicited', NA_FLAG(0x40000000)),
-  naOverride: bool('icmpv6.nd.na.flag.o', 'Override', NA_FLAG(0x20000000)),
+  naRouter: bool('icmpv6.nd.na.flag.r', 'Router', setBit(32, 0x80000000)),
+  naSolicited: bool('icmpv6.nd.na.flag.s', 'Solicited', setBit(32, 0x40000000)),
+  naOverride: bool('icmpv6.nd.na.flag.o', 'Override', setBit(32, 0x20000000)),
   naReserved: uint('icmpv6.nd.na.flag.rsv', 'Reserved', 32, { bitmask: 0x1fffffff }),
   option: none('icmpv6.opt', 'ICMPv6 Option'),
   raHopLimit: uint('icmpv6.nd.ra.cur_hop_limit', 'Cur hop limit', 8),
   raFlags: uint('icmpv6.nd.ra.flag', 'Flags', 8, { base: 'hex' }),
-  raM: bool('icmpv6.nd.ra.flag.m', 'Managed address configuration', BIT8(0x80)),
-  raO: bool('icmpv6.nd.ra.flag.o', 'Other configuration', BIT8(0x40)),
-  raH: bool('icmpv6.nd.ra.flag.h', 'Home Agent', BIT8(0x20)),
+  raM: bool('icmpv6.nd.ra.flag.m', 'Managed address configuration', setBit(8, 0x80)),
+  raO: bool('icmpv6.nd.ra.flag.o', 'Other configuration', setBit(8, 0x40)),
+  raH: bool('icmpv6.nd.ra.flag.h', 'Home Agent', setBit(8, 0x20)),
   raPrf: uint('icmpv6.nd.ra.flag.prf', 'Prf (Default Router Preference)', 8, {
     bitmask: 0x18,
     strings: { 0: 'Medium', 1: 'High', 2: 'Reserved', 3: 'Low' },
   }),
-  raP: bool('icmpv6.nd.ra.flag.p', 'Proxy', BIT8(0x04)),
+  raP: bool('icmpv6.nd.ra.flag.p', 'Proxy', setBit(8, 0x04)),
   raRsv: uint('icmpv6.nd.ra.flag.rsv', 'Reserved', 8, { bitmask: 0x03 }),
   raLifetime: uint('icmpv6.nd.ra.router_lifetime', 'Router lifetime (s)', 16),
   raReachable: uint('icmpv6.nd.ra.reachable_time', 'Reachable time (ms)', 32),
@@ -930,9 +926,9 @@ const f6i = {
   optReserved: none('icmpv6.opt.reserved', 'Reserved'),
   prefixLength: uint('icmpv6.opt.prefix.length', 'Prefix Length', 8),
   prefixFlag: uint('icmpv6.opt.prefix.flag', 'Flag', 8, { base: 'hex' }),
-  prefixL: bool('icmpv6.opt.prefix.flag.l', 'On-link flag(L)', BIT8(0x80)),
-  prefixA: bool('icmpv6.opt.prefix.flag.a', 'Autonomous address-configuration flag(A)', BIT8(0x40)),
-  prefixR: bool('icmpv6.opt.prefix.flag.r', 'Router address flag(R)', BIT8(0x20)),
+  prefixL: bool('icmpv6.opt.prefix.flag.l', 'On-link flag(L)', setBit(8, 0x80)),
+  prefixA: bool('icmpv6.opt.prefix.flag.a', 'Autonomous address-configuration flag(A)', setBit(8, 0x40)),
+  prefixR: bool('icmpv6.opt.prefix.flag.r', 'Router address flag(R)', setBit(8, 0x20)),
   prefixRsv: uint('icmpv6.opt.prefix.flag.reserved', 'Reserved', 8, { bitmask: 0x1f }),
   prefixValid: uint('icmpv6.opt.prefix.valid_lifetime', 'Valid Lifetime', 32),
   prefixPreferred: uint('icmpv6.opt.prefix.preferred_lifetime', 'Preferred Lifetime', 32),
