@@ -22,8 +22,23 @@ export class MultiHash {
   }
 }
 
+/**
+ * MD5, SHA-1 and SHA-256 of `b` with the given node:crypto. Self-contained (it refers to nothing but its
+ * parameters): it also runs in the export writer thread from its source text (core/objects/writer-thread.ts).
+ */
+export function hashBytesWith(
+  crypto: Pick<typeof import('node:crypto'), 'createHash'>,
+  b: Uint8Array,
+): Hashes {
+  return {
+    md5: crypto.createHash('md5').update(b).digest('hex'),
+    sha1: crypto.createHash('sha1').update(b).digest('hex'),
+    sha256: crypto.createHash('sha256').update(b).digest('hex'),
+  };
+}
+
 export function hashBytes(b: Uint8Array): Hashes {
-  return new MultiHash().update(b).digest();
+  return hashBytesWith({ createHash }, b);
 }
 
 /** One pass over a stream of chunks (a file, a reassembled body, a network stream). */

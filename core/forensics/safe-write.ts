@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import { closeSync, linkSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
@@ -26,44 +26,89 @@ export function tempNameIn(dir: string): string {
   return join(dir, `.wirelens-${process.pid}-${randomUUID()}.part`);
 }
 
-/** Gives the finished temporary file `tmp` the name `final`, never replacing anything; removes `tmp` in any case. */
-export function placeNew(tmp: string, final: string): void {
+/**
+ * The synchronous file calls that writing a new file needs (node:fs; a parameter, so that the functions below can
+ * run in the export writer thread from their source text: core/objects/writer-thread.ts).
+ */
+export type SyncFs = Pick<
+  typeof import('node:fs'),
+  'openSync' | 'writeSync' | 'closeSync' | 'linkSync' | 'lstatSync' | 'renameSync' | 'unlinkSync'
+>;
+
+/**
+ * Gives the finished temporary file `tmp` the name `final`, never replacing anything; removes `tmp` in any case.
+ * Self-contained (it refers to nothing but its parameters): it also runs in the export writer thread.
+ */
+export function placeNewWith(fs: SyncFs, tmp: string, final: string): void {
   let renamed = false;
   try {
     try {
-      linkSync(tmp, final);
+      fs.linkSync(tmp, final);
     } catch (e) {
-      if (errno(e) === 'EEXIST' || nameTaken(final))
-        throw Object.assign(new Error('a file of that name appeared meanwhile'), { code: 'EEXIST' });
-      renameSync(tmp, final);
+      let taken = (e as NodeJS.ErrnoException).code === 'EEXIST';
+      if (!taken) {
+        try {
+          fs.lstatSync(final);
+          taken = true;
+        } catch (e2) {
+          taken = (e2 as NodeJS.ErrnoException).code !== 'ENOENT';
+        }
+      }
+      if (taken) throw Object.assign(new Error('a file of that name appeared meanwhile'), { code: 'EEXIST' });
+      fs.renameSync(tmp, final);
       renamed = true;
     }
   } finally {
-    if (!renamed) rmSync(tmp, { force: true });
+    if (!renamed) {
+      try {
+        fs.unlinkSync(tmp);
+      } catch {
+        // already gone
+      }
+    }
   }
 }
 
 /**
- * Writes `data` to a new file `path` (a temporary name, then placeNew): never replaces anything, fails with the
- * code EEXIST when the name is taken, and leaves no temporary file behind.
+ * Writes `bytes` to the new file `tmp` (exclusive create); removes it again when that fails. Self-contained, like
+ * placeNewWith; the two together write a new file safely (writeNewFile).
+ */
+export function writeTempWith(fs: SyncFs, tmp: string, bytes: Uint8Array): void {
+  try {
+    const fd = fs.openSync(tmp, 'wx', 0o644);
+    try {
+      let o = 0;
+      while (o < bytes.length) o += fs.writeSync(fd, bytes, o, bytes.length - o);
+      // No fsync per file: the link or rename makes each file appear whole; thousands of fsyncs would dominate.
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw e;
+  }
+}
+
+const nodeFs: SyncFs = { openSync, writeSync, closeSync, linkSync, lstatSync, renameSync, unlinkSync };
+
+/** placeNewWith on this thread. */
+export function placeNew(tmp: string, final: string): void {
+  placeNewWith(nodeFs, tmp, final);
+}
+
+/**
+ * Writes `data` to a new file `path`: under a fresh temporary name beside it, then placed (placeNewWith). Never
+ * replaces anything, fails with the code EEXIST when the name is taken, and leaves no temporary file behind.
  */
 export function writeNewFile(path: string, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = tempNameIn(dirname(path));
-  try {
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      let o = 0;
-      while (o < bytes.length) o += writeSync(fd, bytes, o, bytes.length - o);
-      // No fsync per file: the link or rename makes each file appear whole; thousands of fsyncs would dominate.
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  placeNew(tmp, path);
+  writeTempWith(nodeFs, tmp, bytes);
+  placeNewWith(nodeFs, tmp, path);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Writing exported objects safely: names can never leave the folder, existing files are never overwritten
  * (Wireshark's "(1)" suffix, no cap), each file is written to a temporary name and then linked (or renamed) to
- * its own, and every failure is reported with the file name and the reason. report.json and report.csv go beside
+ * its own (on a thread of its own: writer-thread.ts), and every failure is reported with the file name and the reason. report.json and report.csv go beside
  * the files (report(1).json, … when an earlier export left its report there).
  */
 import { mkdirSync, readdirSync, realpathSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import type { ExportResult, HashVerdict, Hashes, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
 import { checkSignature } from '../forensics/signature.js';
-import { errno, writeNewFile, writeNewSet } from '../forensics/safe-write.js';
+import { tempNameIn, writeNewSet } from '../forensics/safe-write.js';
+import { ObjectWriter } from './writer-thread.js';
 import { NameAllocator, safeName } from './naming.js';
 
 /** What the report says of an object besides its bytes. */
@@ -53,18 +54,6 @@ function inside(dir: string, path: string): boolean {
   return dirname(path) === dir && !['', '.', '..'].includes(basename(path));
 }
 
-/**
- * Writes bytes to dir/name through a temporary file, never overwriting (see core/forensics/safe-write.ts; EEXIST
- * when the name is taken). Synchronous: on this path (thousands of small files) the promise API's per-file work
- * costs the dissecting thread more than the system calls it would overlap.
- */
-function writeNew(dir: string, name: string, data: Uint8Array): string {
-  const final = join(dir, name);
-  if (!inside(dir, final)) throw new Error('the name would leave the export folder');
-  writeNewFile(final, data);
-  return final;
-}
-
 const csvCell = (v: string | number) => {
   const s = String(v);
   // Quote, and defuse spreadsheet formulas in hostile names.
@@ -93,9 +82,14 @@ export function reportCsv(rows: ReportRow[]): string {
   return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
-export async function analyse(o: ObjectMeta, data: Uint8Array, verdict: HashSetVerdict): Promise<ReportRow> {
-  const h = hashBytes(data);
-  const sig = await checkSignature(data, o.filename, o.contentType);
+/** The report's row for object `o` of `size` bytes. */
+function reportRow(
+  o: ObjectMeta,
+  size: number,
+  h: Hashes,
+  sig: SignatureInfo,
+  verdict: HashSetVerdict,
+): ReportRow {
   return {
     object: o.filename,
     frame: o.frame,
@@ -104,7 +98,7 @@ export async function analyse(o: ObjectMeta, data: Uint8Array, verdict: HashSetV
     host: o.host,
     uri: o.uri,
     contentType: o.contentType,
-    size: data.length,
+    size,
     ...h,
     detectedType: sig.detected ? sig.detected.mime : '',
     signature: sig.verdict,
@@ -113,24 +107,43 @@ export async function analyse(o: ObjectMeta, data: Uint8Array, verdict: HashSetV
   };
 }
 
+/** The report's row for object `o` with bytes `data` (hashed and checked here). */
+export async function analyse(o: ObjectMeta, data: Uint8Array, verdict: HashSetVerdict): Promise<ReportRow> {
+  return reportRow(
+    o,
+    data.length,
+    hashBytes(data),
+    await checkSignature(data, o.filename, o.contentType),
+    verdict,
+  );
+}
+
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+type Written = ExportResult['written'][number];
+type Failed = ExportResult['failed'][number];
+
 /**
- * Exports objects into a folder one at a time, as they come (during the first pass of a capture): each gets a
- * free, safe name, is hashed, checked and written; finish() writes report.json and report.csv.
+ * Exports objects into a folder as they come (during the first pass of a capture): each gets a free, safe name
+ * and its signature checked here, and is hashed and written by the writer thread (writer-thread.ts) while the
+ * caller goes on; finish() waits for them and writes report.json and report.csv. Results keep the order of add().
  */
 export class ObjectExporter {
   readonly dir: string;
   private readonly names: NameAllocator;
-  private readonly result: ExportResult & { rows: ReportRow[] };
+  private readonly writer: ObjectWriter;
+  /** One per object added, in order: filled in when its file is written or has failed. */
+  private readonly outcomes: ({ row: ReportRow; written: Written } | { failed: Failed } | undefined)[] = [];
+  private readonly placing: Promise<void>[] = [];
 
   constructor(
     dir: string,
     private readonly verdict: HashSetVerdict = () => 'unknown',
+    opts: { thread?: boolean } = {},
   ) {
     mkdirSync(dir, { recursive: true });
     this.dir = realpathSync(dir);
-    this.result = { dir: this.dir, written: [], failed: [], rows: [] };
+    this.writer = new ObjectWriter(opts);
     // What the folder held before: a name taken since (or differing only in case on a case-insensitive disk)
     // makes the exclusive create fail, and the object takes the next name.
     const present = new Set(readdirSync(this.dir));
@@ -140,45 +153,82 @@ export class ObjectExporter {
     );
   }
 
-  /** Exports `data` as object `o`, under a free name derived from o.filename. */
+  /**
+   * Exports `data` as object `o`, under a free name derived from o.filename. Returns once the object is handed to
+   * the writer thread (and the bytes waiting for it are few enough); the bytes must not change afterwards.
+   */
   async add(o: ObjectMeta, data: Uint8Array): Promise<void> {
     const base = safeName(o.filename);
-    let filename = this.names.next(base);
+    const filename = this.names.next(base);
+    const slot = this.outcomes.push(undefined) - 1;
     try {
-      const row = await analyse({ ...o, filename }, data, this.verdict);
-      let path: string;
-      for (;;) {
-        try {
-          path = writeNew(this.dir, filename, data);
-          break;
-        } catch (e) {
-          if (errno(e) !== 'EEXIST') throw e;
-          filename = this.names.next(base);
-        }
-      }
-      row.object = filename;
-      this.result.rows.push(row);
-      this.result.written.push({ index: o.index, filename, path, size: data.length, sha256: row.sha256 });
+      const sig = await checkSignature(data, filename, o.contentType);
+      this.placing.push(this.place(slot, { ...o, filename }, base, data, sig));
     } catch (e) {
-      this.result.failed.push({ index: o.index, filename, reason: reason(e) });
+      this.outcomes[slot] = { failed: { index: o.index, filename, reason: reason(e) } };
+    }
+    await this.writer.room();
+  }
+
+  /** Writes the object under its name, or (when that is taken meanwhile) the next free one. */
+  private async place(
+    slot: number,
+    o: ObjectMeta,
+    base: string,
+    data: Uint8Array,
+    sig: SignatureInfo,
+  ): Promise<void> {
+    let filename = o.filename;
+    for (;;) {
+      const path = join(this.dir, filename);
+      if (!inside(this.dir, path)) {
+        this.outcomes[slot] = {
+          failed: { index: o.index, filename, reason: 'the name would leave the export folder' },
+        };
+        return;
+      }
+      const r = await this.writer.write(tempNameIn(this.dir), path, data);
+      if (r.error?.code === 'EEXIST') {
+        filename = this.names.next(base);
+        continue;
+      }
+      if (r.error) {
+        this.outcomes[slot] = { failed: { index: o.index, filename, reason: r.error.message } };
+        return;
+      }
+      const row = reportRow(o, data.length, r.hashes, sig, this.verdict);
+      row.object = filename;
+      this.outcomes[slot] = {
+        row,
+        written: { index: o.index, filename, path, size: data.length, sha256: r.hashes.sha256 },
+      };
+      return;
     }
   }
 
   /** Records an object whose bytes could not be had, under the name it would have had. */
   fail(o: ObjectMeta, e: unknown): void {
-    this.result.failed.push({
-      index: o.index,
-      filename: this.names.next(safeName(o.filename)),
-      reason: reason(e),
-    });
+    const filename = this.names.next(safeName(o.filename));
+    this.outcomes.push({ failed: { index: o.index, filename, reason: reason(e) } });
   }
 
   /**
-   * Writes report.json and report.csv (with the capture's identity when given), or report(1).json and
-   * report(1).csv when an earlier export's report is there; returns what was exported.
+   * Waits for every object to be written, then writes report.json and report.csv (with the capture's identity
+   * when given), or report(1).json and report(1).csv when an earlier export's report is there; returns what was
+   * exported.
    */
-  finish(capture?: { name: string; sha256?: string }): ExportResult & { rows: ReportRow[] } {
-    const r = this.result;
+  async finish(capture?: { name: string; sha256?: string }): Promise<ExportResult & { rows: ReportRow[] }> {
+    await Promise.all(this.placing);
+    this.writer.close();
+    const r: ExportResult & { rows: ReportRow[] } = { dir: this.dir, written: [], failed: [], rows: [] };
+    for (const o of this.outcomes) {
+      if (!o) continue;
+      if ('failed' in o) r.failed.push(o.failed);
+      else {
+        r.rows.push(o.row);
+        r.written.push(o.written);
+      }
+    }
     const meta = {
       capture,
       exportedAt: new Date().toISOString(),
@@ -211,5 +261,5 @@ export async function exportObjects(
     }
     await ex.add(o, data);
   }
-  return ex.finish(capture);
+  return await ex.finish(capture);
 }

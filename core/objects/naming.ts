@@ -77,8 +77,20 @@ export function withDuplicateSuffix(name: string, n: number): string {
   return truncateBytes(name, MAX_NAME - tag.length) + tag;
 }
 
+/** True when `s` is printable ASCII without a character massage() escapes. */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || REJECT.has(c)) return false;
+  }
+  return true;
+}
+
 /** eo_massage_str: %xx for rejected characters, then at most 255 bytes keeping the extension, then "(n)". */
 export function massage(name: string, dupn = 0): string {
+  // Most names are printable ASCII (a byte a character) with nothing to escape or cut: kept as they are. An export
+  // names every object twice (the list and the writer), and this runs for each "(n)" tried.
+  if (name.length <= MAX_NAME && plain(name)) return withDuplicateSuffix(name, dupn);
   let out = '';
   for (const ch of name) {
     const c = ch.codePointAt(0) ?? 0;

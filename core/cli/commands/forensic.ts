@@ -113,7 +113,7 @@ export const exportCommand: Command = {
         if (protocol === 'imf') {
           const ex = new ObjectExporter(out, verdict);
           for (const m of listEmails(s)) await ex.add(m, m.record.bytes);
-          return ex.finish(await capture());
+          return await ex.finish(await capture());
         }
         // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
         if (filter)
@@ -125,7 +125,7 @@ export const exportCommand: Command = {
           );
         const ex = new ObjectExporter(out, verdict);
         await forEachObject(s, (o, data) => (type && !matchesType(o, type) ? undefined : ex.add(o, data)));
-        return ex.finish(await capture());
+        return await ex.finish(await capture());
       },
       true,
     );
