@@ -1,10 +1,11 @@
 /**
  * Writing exported objects safely: names can never leave the folder, existing files are never overwritten
  * (Wireshark's "(1)" suffix, no cap), each file is written to a temporary name and then linked (or renamed) to
- * its own (on a thread of its own: writer-thread.ts), and every failure is reported with the file name and the reason. report.json and report.csv go beside
- * the files (report(1).json, … when an earlier export left its report there).
+ * its own (on a thread of its own: writer-thread.ts), and every failure is reported with the file name and the
+ * reason. report.json and report.csv go beside the files (report(1).json, … when an earlier export left its
+ * report there).
  */
-import { mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExportResult, HashVerdict, Hashes, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
@@ -179,30 +180,31 @@ export class ObjectExporter {
     sig: SignatureInfo,
   ): Promise<void> {
     let filename = o.filename;
-    for (;;) {
-      const path = join(this.dir, filename);
-      if (!inside(this.dir, path)) {
+    let written: string | undefined;
+    const failed = (why: string) =>
+      (this.outcomes[slot] = { failed: { index: o.index, filename, reason: why } });
+    try {
+      for (;;) {
+        const path = join(this.dir, filename);
+        if (!inside(this.dir, path)) return void failed('the name would leave the export folder');
+        const r = await this.writer.write(tempNameIn(this.dir), path, data);
+        if (r.error?.code === 'EEXIST') {
+          filename = this.names.next(base);
+          continue;
+        }
+        if (r.error) return void failed(r.error.message);
+        written = path;
+        const row = reportRow({ ...o, filename }, data.length, r.hashes, sig, this.verdict);
         this.outcomes[slot] = {
-          failed: { index: o.index, filename, reason: 'the name would leave the export folder' },
+          row,
+          written: { index: o.index, filename, path, size: data.length, sha256: r.hashes.sha256 },
         };
         return;
       }
-      const r = await this.writer.write(tempNameIn(this.dir), path, data);
-      if (r.error?.code === 'EEXIST') {
-        filename = this.names.next(base);
-        continue;
-      }
-      if (r.error) {
-        this.outcomes[slot] = { failed: { index: o.index, filename, reason: r.error.message } };
-        return;
-      }
-      const row = reportRow(o, data.length, r.hashes, sig, this.verdict);
-      row.object = filename;
-      this.outcomes[slot] = {
-        row,
-        written: { index: o.index, filename, path, size: data.length, sha256: r.hashes.sha256 },
-      };
-      return;
+    } catch (e) {
+      // A hash set that cannot be read, say: the object fails as a whole (no file without its report row).
+      if (written) rmSync(written, { force: true });
+      failed(reason(e));
     }
   }
 

@@ -396,3 +396,30 @@ describe('hostile names from a capture', () => {
     expect(existsSync(join(dir, 'x.gif'))).toBe(false);
   });
 });
+
+describe('export failures', () => {
+  it('reports an object whose hash-set verdict fails, with the reason, and leaves no file of it', async () => {
+    const out = join(tmp(), 'verdict');
+    const objs: Exportable[] = ['a.gif', 'b.gif', 'c.gif'].map((filename, i) => ({
+      index: i,
+      frame: i + 1,
+      filename,
+      host: 'h',
+      uri: `/${filename}`,
+      contentType: 'image/gif',
+      source: 's',
+      destination: 'd',
+      bytes: () => Uint8Array.of(0x47, 0x49, 0x46, i),
+    }));
+    const bad = md5(Uint8Array.of(0x47, 0x49, 0x46, 1));
+    const r = await exportObjects(objs, out, (h) => {
+      if (h.md5 === bad) throw new Error('hash set "seized" cannot be read: EIO');
+      return 'unknown';
+    });
+    expect(r.written.map((w) => w.filename)).toEqual(['a.gif', 'c.gif']);
+    expect(r.failed).toEqual([
+      { index: 1, filename: 'b.gif', reason: 'hash set "seized" cannot be read: EIO' },
+    ]);
+    expect(readdirSync(out).sort()).toEqual(['a.gif', 'c.gif', 'report.csv', 'report.json']);
+  });
+});

@@ -4,14 +4,15 @@
  * an unlink) took a third of the dissecting thread's time on a million-packet capture. The writer thread does that
  * while the first pass goes on: jobs go over in batches, outcomes come back in order.
  *
- * The thread runs from source text (`eval`), made of the very functions the dissecting thread would call
- * (hashBytesWith, writeTempWith, placeNewWith: each self-contained, given node:fs and node:crypto as parameters),
- * so there is no second entry file to find in a bundle, under tsx or in the packaged app. Should the thread not
- * start or stop, the jobs it has not answered run here, with the same functions.
+ * The thread runs from source text (core/bytes/thread.ts), made of the very functions the dissecting thread would
+ * call (hashBytesWith, writeTempWith, placeNewWith: each self-contained, given node:fs and node:crypto as
+ * parameters). Should the thread not start or stop, the jobs it has not answered run here, with the same
+ * functions.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { scriptThread } from '../bytes/thread.js';
 import type { Hashes } from '../api/types.js';
 import { hashBytesWith } from '../forensics/hash.js';
 import { placeNewWith, writeTempWith, type SyncFs } from '../forensics/safe-write.js';
@@ -66,8 +67,6 @@ function serve(
 /** The writer thread's source: the functions above as text, given node:fs and node:crypto there. */
 function threadSource(): string {
   return [
-    // Under tsx (keepNames), functions carry calls to esbuild's __name helper: a no-op here.
-    'var __name = (f) => f;',
     `(${serve.toString()})(`,
     `  { fs: require('node:fs'), crypto: require('node:crypto'), hash: (${hashBytesWith.toString()}),`,
     `    writeTemp: (${writeTempWith.toString()}), place: (${placeNewWith.toString()}) },`,
@@ -156,7 +155,7 @@ export class ObjectWriter {
     if (!this.threaded) return undefined;
     if (this.worker) return this.worker;
     try {
-      const w = new Worker(threadSource(), { eval: true });
+      const w = scriptThread(threadSource());
       w.on('message', (replies: Reply[]) => {
         this.answeredByThread += replies.length;
         for (const r of replies) this.settle(r);
