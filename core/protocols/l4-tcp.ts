@@ -267,6 +267,18 @@ interface Dir {
   /** Bytes sent since the last PSH flag, and whether the last data segment had one. */
   pushBytes: number;
   pushSetLast: boolean;
+  /**
+   * Wireshark's valid_bif: bytes in flight (and since PSH) are counted in this direction, except from a segment
+   * after a gap until the other side sends an ACK.
+   */
+  validBif: boolean;
+  /** Bytes covered by the SACK blocks of this direction's last SACK option (its first three; Wireshark's). */
+  sackDelivered: number;
+  /**
+   * Lowest start and highest end (relative) of `unacked` while only segments have joined it since they were
+   * last computed; undefined once an ACK changed it (the next count walks it again).
+   */
+  span?: { first: number; last: number };
 }
 
 interface Unacked {
@@ -322,6 +334,8 @@ const newDir = (): Dir => ({
   unackedSorted: true,
   pushBytes: 0,
   pushSetLast: false,
+  validBif: true,
+  sackDelivered: 0,
 });
 
 function tsub(a: { s: number; ns: number }, b: { s: number; ns: number }): { s: number; ns: number } {
@@ -434,6 +448,7 @@ export const tcp = defineProtocol({
     const fresh = !rec || !ctx.visited;
     if (!rec || !ctx.visited) {
       const wsOpt = opts.length ? opts.find((o) => o.kind === 3 && o.len === 3) : undefined;
+      const sackOpt = opts.length ? opts.findLast((o) => o.kind === 5) : undefined;
       rec = firstPass(ctx, st, {
         sp,
         dp,
@@ -448,6 +463,7 @@ export const tcp = defineProtocol({
         hl,
         ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
         wsShift: wsOpt ? v.u8(wsOpt.off + 2) : undefined,
+        sackDelivered: sackOpt ? sackDelivered(v, sackOpt) : undefined,
       });
       st.records.put(n, rec);
     }
@@ -1063,6 +1079,8 @@ interface Seen {
   hl: number;
   ts: { s: number; ns: number };
   wsShift?: number;
+  /** The bytes the segment's SACK option covers (sackDelivered), when it has one. */
+  sackDelivered?: number;
 }
 
 function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
@@ -1106,6 +1124,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   }
   const relSeq = rel(p.seqRaw, me.base);
   const relAck = ackf ? rel(p.ackRaw, peer.base ?? 0) : 0;
+  if (ackf) peer.validBif = true;
   const len = p.payloadLen;
   const analysis: Analysis[] = [];
   let dupAckNum: number | undefined;
@@ -1115,7 +1134,11 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   // A keep-alive carries 0 or 1 byte one before the next expected sequence number.
   if (me.next !== undefined && !syn && !rst) {
     if (len <= 1 && relSeq === me.next - 1 && !fin) analysis.push('keep_alive');
-    else if (relSeq > me.next) analysis.push('lost_segment');
+    else if (relSeq > me.next) {
+      analysis.push('lost_segment');
+      // Bytes in flight are not counted in this direction until an ACK comes back (Wireshark's valid_bif).
+      me.validBif = false;
+    }
   }
   // Retransmission, fast retransmission, out-of-order, spurious retransmission (tcp_analyze_sequence_number in
   // Wireshark 4.0): a segment that does not advance the sequence is out-of-order when it comes within the
@@ -1221,6 +1244,12 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     const tail = me.unacked[me.unacked.length - 1];
     if (tail && ((seqEnd - tail.next) | 0) < 0) me.unackedSorted = false;
     me.unacked.push({ frame: ctx.frame.number, seq: p.seqRaw, next: seqEnd, ts: p.ts });
+    if (me.span) {
+      const first = rel(p.seqRaw, me.base);
+      const last = rel(seqEnd, me.base);
+      if (first < me.span.first) me.span.first = first;
+      if (last > me.span.last) me.span.last = last;
+    }
   }
   let acksFrame: number | undefined;
   let ackRttNs: number | undefined;
@@ -1251,6 +1280,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       for (; i < list.length; i++) list[w++] = list[i];
       list.length = w;
     }
+    peer.span = undefined;
     if (!sorted) {
       // A full walk: the survivors may be in order again.
       let inOrder = true;
@@ -1258,14 +1288,15 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       peer.unackedSorted = inOrder;
     }
   }
+  // Bytes in flight (Wireshark 4.0's default, from the payloads seen): the span of this direction's unACKed
+  // segments less what the other side's last SACK option reported delivered, a SYN or FIN not counting. Both it
+  // and the bytes since the last PSH are counted only while valid_bif holds.
   let bytesInFlight: number | undefined;
   let pushBytes: number | undefined;
-  if (len > 0) {
-    const head = me.unacked[me.unacked.length - 1];
-    if (head && peer.lastAckRaw !== undefined) {
-      const inFlight = u32(head.next - peer.lastAckRaw);
-      if (inFlight > 0 && inFlight < 2000000000) bytesInFlight = inFlight;
-    }
+  if (len > 0 && me.unacked.length && me.validBif) {
+    const span = (me.span ??= unackedSpan(me.unacked, me.base));
+    const inFlight = u32(span.last - span.first - peer.sackDelivered);
+    if (inFlight > 0 && inFlight < 2000000000) bytesInFlight = syn || fin ? inFlight - 1 : inFlight;
     if (me.pushSetLast) {
       me.pushBytes = len;
       me.pushSetLast = false;
@@ -1273,6 +1304,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     if (p.flags & 0x08) me.pushSetLast = true;
     pushBytes = me.pushBytes;
   }
+  if (p.sackDelivered !== undefined) me.sackDelivered = p.sackDelivered;
   const completeness = s.completeness;
   if (syn) s.completeness |= ackf ? 2 : 1;
   else if (ackf && s.completeness & 2) s.completeness |= 4;
@@ -1303,6 +1335,31 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   if (dupAckNum) rec.dupAckNum = dupAckNum;
   if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
   return rec;
+}
+
+/** Lowest start and highest end of `list`, relative to `base` (Wireshark's first_seq and last_seq). */
+function unackedSpan(list: readonly Unacked[], base: number): { first: number; last: number } {
+  let first = rel(list[0].seq, base);
+  let last = rel(list[0].next, base);
+  for (let k = 1; k < list.length; k++) {
+    const a = rel(list[k].seq, base);
+    const b = rel(list[k].next, base);
+    if (a < first) first = a;
+    if (b > last) last = b;
+  }
+  return { first, last };
+}
+
+/**
+ * What a SACK option's blocks cover, as Wireshark's bytes in flight subtract it: the first three complete blocks
+ * (its MAX_TCP_SACK_RANGES less one), each right edge less left edge in 32 bits.
+ */
+function sackDelivered(v: ByteView, o: TcpOption): number {
+  const blocks = Math.min(3, Math.floor((o.len - 2) / 8));
+  let sum = 0;
+  for (let k = 0; k < blocks; k++)
+    sum = u32(sum + u32(v.u32be(o.off + 2 + 8 * k + 4) - v.u32be(o.off + 2 + 8 * k)));
+  return sum;
 }
 
 const ONE_MORE_SEGMENT = -1;

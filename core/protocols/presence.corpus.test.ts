@@ -25,10 +25,6 @@ const KNOWN: Record<string, string> = {
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
   'tcp.reassembled.data':
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
-  'tcp.analysis': 'bytes in flight and since PSH: Wireshark stops counting after a lost segment (valid_bif)',
-  'tcp.analysis.bytes_in_flight':
-    'Wireshark stops counting after a lost segment (valid_bif) and counts one-way streams differently',
-  'tcp.analysis.push_bytes_sent': 'Wireshark stops counting after a lost segment (valid_bif)',
   'tcp.segment_data': 'one segment of a malformed stream that tshark still lists as segment data',
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',

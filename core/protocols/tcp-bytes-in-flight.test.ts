@@ -1,0 +1,126 @@
+/**
+ * Bytes in flight and bytes sent since the last PSH flag, as Wireshark 4.0 counts them by default: the span of
+ * the direction's unACKed segments (a SYN or FIN not counting), less what the other side's last SACK option
+ * reported; neither is counted in a direction from a segment after a gap (lost segment) until the other side
+ * sends an ACK (valid_bif). Streams of one direction count up, never ACKed. With tshark present, every value is
+ * compared with its own.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { ethernet, ip4, ipv4, mac, type SynthPacket } from '../testing/synth.js';
+import { registry } from '../fields/registry.js';
+import type { CaptureSession } from '../session/session.js';
+
+const A = ip4('10.0.0.1');
+const B = ip4('10.0.0.2');
+
+/**
+ * Segments written one by one: "c|s seq ack flags len [sack LE-RE,…]" from the client or the server, sequence
+ * and ACK numbers (and SACK edges) relative to ISNs 1000 (client) and 5000 (server), 0.1 ms apart.
+ */
+function segments(port: number, t0: number, lines: string[]): SynthPacket[] {
+  const bits: Record<string, number> = { S: 2, A: 16, F: 1, R: 4, P: 8 };
+  return lines.map((l, i) => {
+    const [who, seq, ack, fl, len, sack] = l.split(' ');
+    const c = who === 'c';
+    const flags = [...fl].reduce((x, ch) => x | bits[ch], 0);
+    const peerIsn = c ? 5000 : 1000;
+    const blocks = sack ? sack.split(',').map((b) => b.split('-').map((e) => peerIsn + Number(e))) : [];
+    const optLen = blocks.length ? 4 + 8 * blocks.length : 0; // two NOPs, kind 5, length, the blocks
+    const h = new Uint8Array(20 + optLen + Number(len));
+    const dv = new DataView(h.buffer);
+    dv.setUint16(0, c ? port : 80);
+    dv.setUint16(2, c ? 80 : port);
+    dv.setUint32(4, (c ? 1000 : 5000) + Number(seq));
+    dv.setUint32(8, flags & 16 ? peerIsn + Number(ack) : 0);
+    h[12] = ((20 + optLen) / 4) << 4;
+    h[13] = flags;
+    dv.setUint16(14, 65535);
+    if (optLen) {
+      h.set([1, 1, 5, 2 + 8 * blocks.length], 20);
+      blocks.forEach(([le, re], k) => {
+        dv.setUint32(24 + 8 * k, le);
+        dv.setUint32(28 + 8 * k, re);
+      });
+    }
+    h.fill(97, 20 + optLen);
+    const data = ethernet(
+      mac('02:00:00:00:00:02'),
+      mac('02:00:00:00:00:01'),
+      0x800,
+      ipv4(c ? A : B, c ? B : A, 6, h),
+    );
+    return { data, tsSec: t0, tsNsec: i * 100_000 };
+  });
+}
+
+const HANDSHAKE = ['c 0 0 S 0', 's 0 1 SA 0', 'c 1 1 A 0'];
+
+function packets(): SynthPacket[] {
+  return [
+    // 1-8: in order, ACKed after two segments; PSH resets the count since PSH; a FIN with data counts one less.
+    ...segments(42000, 1_700_000_000, [
+      ...HANDSHAKE,
+      'c 1 1 A 100',
+      'c 101 1 AP 100',
+      's 1 201 A 0',
+      'c 201 1 A 100',
+      'c 301 1 AF 50',
+    ]),
+    // 9-17: the segment 101-200 never seen: from 201 on nothing is counted, until the server ACKs (15).
+    ...segments(42001, 1_700_000_100, [
+      ...HANDSHAKE,
+      'c 1 1 A 100',
+      'c 201 1 A 100',
+      'c 301 1 A 100',
+      's 1 101 A 0',
+      'c 401 1 A 100',
+      'c 501 1 A 100',
+    ]),
+    // 18-23: one direction only (the server never answers after the handshake): counts up.
+    ...segments(42002, 1_700_000_200, [...HANDSHAKE, 'c 1 1 A 100', 'c 101 1 A 100', 'c 201 1 A 100']),
+    // 24-31: the server SACKs 201-301 (its ACK at 101): the client's next segment counts 100 less; a SACK of two
+    // blocks after that.
+    ...segments(42003, 1_700_000_300, [
+      ...HANDSHAKE,
+      'c 1 1 A 100',
+      'c 101 1 A 100',
+      'c 201 1 A 100',
+      's 1 101 A 0 201-301',
+      'c 301 1 A 100',
+      's 1 101 A 0 201-301,401-451',
+      'c 401 1 A 100',
+    ]),
+  ];
+}
+
+/** Each frame's value of `field` ('' when absent), as tshark -T fields prints it. */
+function values(s: CaptureSession, field: string): string[] {
+  const f = registry.get(field);
+  if (!f) throw new Error(field);
+  const out: string[] = [];
+  for (let n = 1; n <= s.total; n++) out.push(String(s.dissect(n).byField.get(f.id)?.[0]?.value ?? ''));
+  return out;
+}
+
+describe('TCP bytes in flight and since the last PSH', () => {
+  it('counts as Wireshark does around gaps, one-way streams, SACKs and FINs', async () => {
+    const { session: s, tshark } = await synthCapture(packets());
+    const bif = values(s, 'tcp.analysis.bytes_in_flight');
+    const push = values(s, 'tcp.analysis.push_bytes_sent');
+    // In order (4-8): the FIN's byte is in the span (201-352) and taken off again.
+    expect(bif.slice(3, 8)).toEqual(['100', '200', '', '100', '150']);
+    expect(push.slice(3, 8)).toEqual(['100', '200', '', '100', '150']);
+    // The gap (12-17): the segment after it (13) is not counted, nor the next (14), until the server's ACK (15).
+    expect(bif.slice(11, 17)).toEqual(['100', '', '', '', '300', '400']);
+    expect(push.slice(11, 17)).toEqual(['100', '', '', '', '200', '300']);
+    // One way (21-23), and SACKed (27-31): 300 less 100, then 400 less 100 + 50.
+    expect(bif.slice(20, 23)).toEqual(['100', '200', '300']);
+    expect(bif.slice(26, 33)).toEqual(['100', '200', '300', '', '200', '', '250']);
+    if (hasTshark) {
+      for (const f of ['tcp.analysis.bytes_in_flight', 'tcp.analysis.push_bytes_sent'])
+        expect(values(s, f).join('\n'), f).toBe(tshark('-T', 'fields', '-e', f).trimEnd());
+    }
+    s.close();
+  });
+});
