@@ -272,7 +272,7 @@ interface Dir {
    * after a gap until the other side sends an ACK.
    */
   validBif: boolean;
-  /** Bytes covered by the SACK blocks of this direction's last SACK option (its first three; Wireshark's). */
+  /** Bytes covered by the SACK blocks of this direction's last segment (its first three; 0 without a SACK). */
   sackDelivered: number;
   /**
    * Lowest start and highest end (relative) of `unacked` while only segments have joined it since they were
@@ -1090,10 +1090,15 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   const fin = (p.flags & 0x01) !== 0;
   const rst = (p.flags & 0x04) !== 0;
   // A new SYN on a tuple whose earlier connection ended (or used another ISN) starts a new stream.
+  let reused = false;
   if (s && syn && !ackf) {
     const d0 = s.dirs[s.a === p.src ? 0 : 1];
-    if (d0.base !== undefined && d0.base !== p.seqRaw) s = undefined;
+    if (d0.base !== undefined && d0.base !== p.seqRaw) {
+      s = undefined;
+      reused = true;
+    }
   }
+  const isNew = !s;
   if (!s) {
     s = {
       id: st.count++,
@@ -1102,7 +1107,8 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       b: p.dst,
       firstTs: p.ts,
       lastTs: p.ts,
-      completeness: 0,
+      // Wireshark gives a stream started by reused ports its SYN bit at once (shown in the SYN's own frame).
+      completeness: reused ? 1 : 0,
     };
     setStream(st, p.src, p.dst, s);
     st.byId[s.id] = s;
@@ -1304,13 +1310,20 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     if (p.flags & 0x08) me.pushSetLast = true;
     pushBytes = me.pushBytes;
   }
-  if (p.sackDelivered !== undefined) me.sackDelivered = p.sackDelivered;
+  // Every segment sets its direction's SACK blocks anew: none without a SACK option.
+  me.sackDelivered = p.sackDelivered ?? 0;
+  // Conversation completeness as Wireshark 4.0 moves it forward, each frame showing the value before its own
+  // bits: a new conversation's first segment counts only as a SYN (with data: TCP Fast Open); after that a
+  // SYN-ACK, an ACK with or without data, a FIN with an ACK and a RST each set theirs.
   const completeness = s.completeness;
-  if (syn) s.completeness |= ackf ? 2 : 1;
-  else if (ackf && s.completeness & 2) s.completeness |= 4;
-  if (len > 0) s.completeness |= 8;
-  if (fin) s.completeness |= 16;
-  if (rst) s.completeness |= 32;
+  if (isNew && !reused) {
+    if (syn && !ackf) s.completeness |= len > 0 ? 1 | 8 : 1;
+  } else {
+    if (syn && ackf) s.completeness |= 2;
+    if (ackf && !syn) s.completeness |= len > 0 ? 8 : 4;
+    if (fin && ackf) s.completeness |= 16;
+    if (rst) s.completeness |= 32;
+  }
 
   const rec: FrameRecord = {
     stream: s.id,
