@@ -757,12 +757,10 @@ function parseOptions(v: ByteView, hl: number): TcpOption[] {
   const opts: TcpOption[] = [];
   for (let o = 20; o < hl;) {
     const k = v.u8(o);
-    if (k === 0) {
-      opts.push({ kind: 0, off: o, len: 1 });
-      break;
-    }
-    if (k === 1) {
-      opts.push({ kind: 1, off: o, len: 1 });
+    // End of Option List and NOP are one byte; as in Wireshark, the bytes after an EOL are read on (padding EOLs
+    // are each listed).
+    if (k === 0 || k === 1) {
+      opts.push({ kind: k, off: o, len: 1 });
       o++;
       continue;
     }

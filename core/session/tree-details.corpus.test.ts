@@ -25,7 +25,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Internet Protocol Version 4': 114958,
   'Internet Protocol Version 6': 8655,
   'User Datagram Protocol': 10897,
-  'Transmission Control Protocol': 271526,
+  'Transmission Control Protocol': 271541,
   'Internet Control Message Protocol': 500,
   'Internet Control Message Protocol v6': 828,
 };
