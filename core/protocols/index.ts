@@ -10,6 +10,7 @@ import './l2-framerelay.js';
 import './l3-ip.js';
 import './l3-ipsec.js';
 import './l4-udp.js';
+import './l7-nbns.js';
 import './l4-tcp.js';
 import './l7-websocket.js';
 import './l7-http.js';

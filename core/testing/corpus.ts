@@ -81,4 +81,5 @@ export const OURS = new Set([
   'EAPOL',
   'QUIC',
   'HTTP3',
+  'NBNS',
 ]);
