@@ -82,4 +82,5 @@ export const OURS = new Set([
   'QUIC',
   'HTTP3',
   'NBNS',
+  'DHCPv6',
 ]);
