@@ -17,6 +17,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createWorkerService } from '../core/session/worker-service.js';
 import type { Service } from '../core/session/service.js';
+import type { ObjectProtocol } from '../core/api/types.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { TIME_FORMATS } from '../core/api/time-format.js';
 import {
@@ -85,11 +86,16 @@ async function chooseAndOpen(): Promise<void> {
   if (!r.canceled && r.filePaths[0]) await openCapture(r.filePaths[0]);
 }
 
-/** File > Export Objects > HTTP… / IMF…: every object of that list into a chosen folder, with its report. */
-async function exportObjects(protocol: 'http' | 'imf'): Promise<void> {
+/** File > Export Objects > HTTP… / IMF… / TFTP…: every object of that list into a chosen folder, with its report. */
+async function exportObjects(protocol: ObjectProtocol): Promise<void> {
   if (!win || !service) return;
   const r = await dialog.showOpenDialog(win, {
-    title: protocol === 'imf' ? 'Export e-mails to…' : 'Export HTTP objects to…',
+    title:
+      protocol === 'imf'
+        ? 'Export e-mails to…'
+        : protocol === 'tftp'
+          ? 'Export TFTP files to…'
+          : 'Export HTTP objects to…',
     properties: ['openDirectory', 'createDirectory'],
   });
   if (r.canceled || !r.filePaths[0]) return;
@@ -98,7 +104,7 @@ async function exportObjects(protocol: 'http' | 'imf'): Promise<void> {
     const reports = (res.reports ?? []).map((p) => basename(p)).join(', ');
     await dialog.showMessageBox(win, {
       message:
-        `Exported ${res.written.length} ${protocol === 'imf' ? 'e-mail' : 'object'}(s) to ${res.dir}` +
+        `Exported ${res.written.length} ${protocol === 'imf' ? 'e-mail' : protocol === 'tftp' ? 'file' : 'object'}(s) to ${res.dir}` +
         (res.failed.length ? `; ${res.failed.length} failed` : '') +
         (reports ? ` (report: ${reports})` : ''),
     });
@@ -240,6 +246,7 @@ function menuTemplate(): MenuItemConstructorOptions[] {
           submenu: [
             { label: 'HTTP…', click: () => void exportObjects('http') },
             { label: 'IMF…', click: () => void exportObjects('imf') },
+            { label: 'TFTP…', click: () => void exportObjects('tftp') },
           ],
         },
         { label: 'Report…', click: () => void writeReport() },

@@ -40,7 +40,7 @@ export interface ApiMethods {
   /** Position of packet `no` in the current view, or -1. */
   indexOf: { req: { no: number }; res: number };
   cancel: { req: Record<string, never>; res: null };
-  /** File > Export Objects: the HTTP object list (default) or the e-mails (`protocol: 'imf'`). */
+  /** File > Export Objects: the HTTP object list (default), the e-mails (`protocol: 'imf'`) or TFTP files. */
   objects: { req: { protocol?: ObjectProtocol }; res: HttpObject[] };
   objectBytes: { req: { index: number; protocol?: ObjectProtocol }; res: Uint8Array };
   analyseObjects: { req: Record<string, never>; res: ObjectAnalysis[] };
@@ -141,14 +141,14 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   completeFilter: { prefix: isStr(1024) },
   indexOf: { no: isInt(1) },
   cancel: {},
-  objects: { protocol: optional(isOneOf('http', 'imf')) },
-  objectBytes: { index: isInt(), protocol: optional(isOneOf('http', 'imf')) },
+  objects: { protocol: optional(isOneOf('http', 'imf', 'tftp')) },
+  objectBytes: { index: isInt(), protocol: optional(isOneOf('http', 'imf', 'tftp')) },
   analyseObjects: {},
   exportObjects: {
     dir: isStr(4096),
     indices: optional(isIntList),
     type: optional(isStr(64)),
-    protocol: optional(isOneOf('http', 'imf')),
+    protocol: optional(isOneOf('http', 'imf', 'tftp')),
   },
   exportPackets: {
     path: isStr(4096),

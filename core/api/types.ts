@@ -127,8 +127,11 @@ export interface Completion {
   kind: string;
 }
 
-/** Which File > Export Objects list: HTTP bodies, or e-mails sent over SMTP (IMF, as `tshark --export-objects imf`). */
-export type ObjectProtocol = 'http' | 'imf';
+/**
+ * Which File > Export Objects list: HTTP bodies, e-mails sent over SMTP (IMF, as `tshark --export-objects imf`),
+ * or files TFTP transferred (`tshark --export-objects tftp`).
+ */
+export type ObjectProtocol = 'http' | 'imf' | 'tftp';
 
 /** One exportable object: an HTTP body, or an e-mail (then `from`, `to` and `subject` are set; host and URI empty). */
 export interface HttpObject {

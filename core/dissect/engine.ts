@@ -175,8 +175,8 @@ const wsExpertGroup = registry.register('_ws.expert.group', 'Group', 'uint', {
   strings: {
     0x01000000: 'Checksum',
     0x02000000: 'Sequence',
-    0x03000000: 'Response code',
-    0x04000000: 'Request code',
+    0x03000000: 'Response',
+    0x04000000: 'Request',
     0x05000000: 'Undecoded',
     0x06000000: 'Reassemble',
     0x07000000: 'Malformed',

@@ -595,40 +595,7 @@ defineProtocol({
   },
 });
 
-// ── 802.2 LLC / SNAP, FDDI and Token Ring (the corpus has NFS over FDDI and TFTP over Token Ring) ──────────
-const llc = {
-  dsap: uint('llc.dsap', 'DSAP', 8, { base: 'hex' }),
-  ssap: uint('llc.ssap', 'SSAP', 8, { base: 'hex' }),
-  control: uint('llc.control', 'Control field', 8, { base: 'hex' }),
-  oui: uint('llc.oui', 'Organization Code', 24, { base: 'hex' }),
-  pid: uint('llc.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
-};
-
-const llcProto = defineProtocol({
-  abbrev: 'llc',
-  name: 'Logical-Link Control',
-  registerIn: { llc: 0 },
-  dissect(ctx) {
-    const dsap = ctx.view.u8(0);
-    const ssap = ctx.view.u8(1);
-    const control = ctx.view.u8(2);
-    ctx.add(llc.dsap, 0, 1, dsap);
-    ctx.add(llc.ssap, 1, 1, ssap);
-    ctx.add(llc.control, 2, 1, control);
-    ctx.columns.protocol = 'LLC';
-    if (dsap === 0xaa && ssap === 0xaa) {
-      ctx.add(llc.oui, 3, 3, ctx.view.u24be(3));
-      const type = ctx.view.u16be(6);
-      ctx.add(llc.pid, 6, 2, type);
-      ctx.setLength(ctx.top, 8);
-      ctx.handoff('ethertype', type, 8);
-      return;
-    }
-    ctx.setLength(ctx.top, 3);
-    ctx.data(3);
-  },
-});
-
+// ── FDDI and Token Ring, carrying 802.2 LLC (l2-wlan.ts; the corpus has NFS over FDDI and TFTP over Token Ring) ──
 const fddi = {
   fc: uint('fddi.fc', 'Frame Control', 8, { base: 'hex' }),
   dst: ether('fddi.dst', 'Destination'),
@@ -652,7 +619,7 @@ defineProtocol({
     ctx.pinfo.dlSrc = formatEther(src);
     ctx.setLength(ctx.top, 13);
     ctx.columns.protocol = 'FDDI';
-    ctx.call(llcProto, 13);
+    ctx.handoff('llc', 0, 13);
   },
 });
 
@@ -685,6 +652,6 @@ defineProtocol({
     const rif = routed ? ctx.view.u8(14) & 0x1f : 0;
     ctx.setLength(ctx.top, 14 + rif);
     ctx.columns.protocol = 'TR';
-    ctx.call(llcProto, 14 + rif);
+    ctx.handoff('llc', 0, 14 + rif);
   },
 });

@@ -4,10 +4,20 @@
  * headers), management frames as far as the Info column needs them, and 802.2 LLC/SNAP, which hands data
  * frames to the ethertype table (so IP, ARP and EAPOL over Wi-Fi are dissected as over Ethernet).
  */
-import { bool, bytes as bytesField, ether, float, int, none, proto, uint } from '../fields/registry.js';
+import {
+  bool,
+  bytes as bytesField,
+  ether,
+  float,
+  int,
+  none,
+  proto,
+  uint,
+  type FieldDef,
+} from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
-import { formatEther } from '../fields/format.js';
+import { bitPattern, formatEther } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 import { BoundsError, ContainedBoundsError } from '../bytes/byteview.js';
 import { ETHERTYPES } from './l2-ethernet.js';
@@ -757,46 +767,153 @@ const SAPS: Record<number, string> = {
   0xff: 'Global LSAP',
 };
 
+/** U-frame commands and responses (the control byte's modifier bits, & 0xec, shifted down by 2). */
+const U_COMMANDS: Record<number, [string, string]> = {
+  0x00: ['UI', 'Unnumbered Information'],
+  0x08: ['UP', 'Unnumbered Poll'],
+  0x10: ['DISC', 'Disconnect'],
+  0x18: ['UA', 'Unnumbered Acknowledge'],
+  0x20: ['SNRM', 'Set Normal Response Mode'],
+  0x38: ['TEST', 'Test'],
+  0x01: ['SIM', 'Set Initialization Mode'],
+  0x21: ['FRMR', 'Frame reject'],
+  0x31: ['CFGR', 'Configure'],
+  0x03: ['SARM', 'Set Asynchronous Response Mode'],
+  0x0b: ['SABM', 'Set Asynchronous Balanced Mode'],
+  0x13: ['SARME', 'Set Asynchronous Response Mode Extended'],
+  0x1b: ['SABME', 'Set Asynchronous Balanced Mode Extended'],
+  0x23: ['RSET', 'Reset'],
+  0x2b: ['XID', 'Exchange identification'],
+  0x33: ['SNRME', 'Set Normal Response Mode Extended'],
+  0x3b: ['BCN', 'Beacon'],
+};
+const U_RESPONSES: Record<number, [string, string]> = {
+  0x00: ['UI', 'Unnumbered Information'],
+  0x01: ['RIM', 'Request Initialization Mode'],
+  0x03: ['DM', 'Disconnected mode'],
+  0x10: ['RD', 'Request Disconnect'],
+  0x18: ['UA', 'Unnumbered Acknowledge'],
+  0x21: ['FRMR', 'Frame reject'],
+  0x2b: ['XID', 'Exchange identification'],
+  0x31: ['CFGR', 'Configure'],
+  0x38: ['TEST', 'Test'],
+  0x3b: ['BCN', 'Beacon'],
+};
+const S_TYPES: Record<number, string> = { 0x00: 'RR', 0x04: 'RNR', 0x08: 'REJ' };
+const LLC_FRAME_TYPES = { 0: 'Information frame', 1: 'Supervisory frame', 3: 'Unnumbered frame' };
+
 const lf = {
   dsap: uint('llc.dsap', 'DSAP', 8, { base: 'hex', strings: SAPS }),
-  dsapSap: uint('llc.dsap.sap', 'SAP', 8, { base: 'hex', bitmask: 0xfe, strings: SAPS }),
-  dsapIg: bool('llc.dsap.ig', 'IG Bit', { bitmask: 0x01, trueFalse: ['Group', 'Individual'] }),
+  dsapSap: uint('llc.dsap.sap', 'SAP', 8, { bitmask: 0xfe }),
+  dsapIg: bool('llc.dsap.ig', 'IG Bit', { bits: 8, bitmask: 0x01, trueFalse: ['Group', 'Individual'] }),
   ssap: uint('llc.ssap', 'SSAP', 8, { base: 'hex', strings: SAPS }),
-  ssapSap: uint('llc.ssap.sap', 'SAP', 8, { base: 'hex', bitmask: 0xfe, strings: SAPS }),
-  ssapCr: bool('llc.ssap.cr', 'CR Bit', { bitmask: 0x01, trueFalse: ['Response', 'Command'] }),
+  ssapSap: uint('llc.ssap.sap', 'SAP', 8, { bitmask: 0xfe }),
+  ssapCr: bool('llc.ssap.cr', 'CR Bit', { bits: 8, bitmask: 0x01, trueFalse: ['Response', 'Command'] }),
   control: uint('llc.control', 'Control', 16, { base: 'hex' }),
-  ftype: uint('llc.control.ftype', 'Frame type', 16, { base: 'hex', bitmask: 0x03 }),
+  nR: uint('llc.control.n_r', 'N(R)', 16, { bitmask: 0xfe00 }),
+  nS: uint('llc.control.n_s', 'N(S)', 16, { bitmask: 0x00fe }),
+  sFtype: uint('llc.control.s_ftype', 'Supervisory frame type', 16, { base: 'hex', bitmask: 0x0c }),
+  uCmd: uint('llc.control.u_modifier_cmd', 'Command', 8, { base: 'hex', bitmask: 0xec }),
+  uResp: uint('llc.control.u_modifier_resp', 'Response', 8, { base: 'hex', bitmask: 0xec }),
+  ftype: uint('llc.control.ftype', 'Frame type', 16, {
+    base: 'hex',
+    bitmask: 0x03,
+    strings: LLC_FRAME_TYPES,
+  }),
   oui: uint('llc.oui', 'Organization Code', 24, { base: 'hex' }),
   type: uint('llc.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
   pid: uint('llc.pid', 'Protocol ID', 16, { base: 'hex' }),
 };
 
+/**
+ * What tshark 4.0 prints after a SNAP organization code, word for word: its OUI table's name for 00:00:00 is
+ * cut short ("Officially Xerox, but" and no closing parenthesis).
+ */
+const SNAP_OUIS: Record<number, string> = { 0x000000: ' (Officially Xerox, but' };
+
+const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+
+/** A DSAP or SSAP byte: the SAP (shown by name) and its low bit (IG or CR). */
+function sapItems(
+  ctx: DissectCtx,
+  off: number,
+  value: number,
+  sap: FieldDef,
+  bit: FieldDef,
+  top: FieldDef,
+): void {
+  const it = ctx.add(top, off, 1, value);
+  const name = SAPS[value & 0xfe] ?? 'Unknown';
+  ctx.add(sap, off, 1, value >> 1, {
+    parent: it,
+    label: () => `${bitPattern(8, 0xfe, value)} = SAP: ${name}`,
+  });
+  ctx.add(bit, off, 1, (value & 1) !== 0, { parent: it });
+}
+
+/** The control field: an unnumbered frame's one byte, an information or supervisory frame's two. */
+function controlItems(ctx: DissectCtx, response: boolean): number {
+  const v = ctx.view;
+  const ctl = v.u8(2);
+  if ((ctl & 3) === 3) {
+    const mod = (ctl & 0xec) >> 2;
+    const [abbr, name] = (response ? U_RESPONSES : U_COMMANDS)[mod] ?? ['Unknown', 'Unknown'];
+    const c = ctx.add(lf.control, 2, 1, ctl, {
+      label: () => `Control field: U, func=${abbr} (0x${hex2(ctl)})`,
+    });
+    ctx.add(response ? lf.uResp : lf.uCmd, 2, 1, mod, {
+      parent: c,
+      label: () =>
+        `${bitPattern(8, 0xec, ctl)} = ${response ? 'Response' : 'Command'}: ${name} (0x${hex2(mod)})`,
+    });
+    ctx.add(lf.ftype, 2, 1, 3, { parent: c });
+    return 1;
+  }
+  const control = v.u16le(2);
+  const nr = control >> 9;
+  if ((ctl & 1) === 0) {
+    const ns = (control >> 1) & 0x7f;
+    const c = ctx.add(lf.control, 2, 2, control, {
+      label: () => `Control field: I, N(R)=${nr}, N(S)=${ns} (0x${control.toString(16).padStart(4, '0')})`,
+    });
+    ctx.add(lf.nR, 2, 2, nr, { parent: c });
+    ctx.add(lf.nS, 2, 2, ns, { parent: c });
+    ctx.add(lf.ftype, 2, 2, 0, { parent: c });
+    return 2;
+  }
+  const st = control & 0x0c;
+  const c = ctx.add(lf.control, 2, 2, control, {
+    label: () =>
+      `Control field: S, func=${S_TYPES[st] ?? 'Unknown'}, N(R)=${nr} (0x${control.toString(16).padStart(4, '0')})`,
+  });
+  ctx.add(lf.nR, 2, 2, nr, { parent: c });
+  ctx.add(lf.sFtype, 2, 2, st >> 2, { parent: c });
+  ctx.add(lf.ftype, 2, 2, 1, { parent: c });
+  return 2;
+}
+
+/** 802.2 LLC (with SNAP) over 802.11, FDDI and Token Ring ('llc' table) and 802.3 lengths. */
 export const llc = defineProtocol({
   abbrev: 'llc',
   name: 'Logical-Link Control',
-  registerIn: { 'wlan.data': 0 },
+  registerIn: { 'wlan.data': 0, llc: 0 },
   dissect(ctx) {
     const v = ctx.view;
     const dsap = v.u8(0);
     const ssap = v.u8(1);
-    const ctl = v.u8(2);
-    const d = ctx.add(lf.dsap, 0, 1, dsap);
-    ctx.add(lf.dsapSap, 0, 1, dsap & 0xfe, { parent: d });
-    ctx.add(lf.dsapIg, 0, 1, (dsap & 1) !== 0, { parent: d });
-    const s = ctx.add(lf.ssap, 1, 1, ssap);
-    ctx.add(lf.ssapSap, 1, 1, ssap & 0xfe, { parent: s });
-    ctx.add(lf.ssapCr, 1, 1, (ssap & 1) !== 0, { parent: s });
-    // Unnumbered frames have a one-byte control field; information and supervisory frames two.
-    const ctlLen = (ctl & 3) === 3 ? 1 : 2;
-    const control = ctlLen === 1 ? ctl : v.u16le(2);
-    const c = ctx.add(lf.control, 2, ctlLen, control);
-    ctx.add(lf.ftype, 2, 1, (ctl & 1) === 0 ? 0 : ctl & 3, { parent: c });
+    sapItems(ctx, 0, dsap, lf.dsapSap, lf.dsapIg, lf.dsap);
+    sapItems(ctx, 1, ssap, lf.ssapSap, lf.ssapCr, lf.ssap);
+    const ctlLen = controlItems(ctx, (ssap & 1) !== 0);
     ctx.columns.protocol = 'LLC';
     const hdr = 2 + ctlLen;
     if (dsap === 0xaa && ssap === 0xaa && ctlLen === 1) {
       const oui = v.u24be(hdr);
       const pid = v.u16be(hdr + 3);
-      ctx.add(lf.oui, hdr, 3, oui);
+      const ouiText = [oui >> 16, (oui >> 8) & 255, oui & 255].map(hex2).join(':');
+      const known = SNAP_OUIS[oui];
+      ctx.add(lf.oui, hdr, 3, oui, {
+        label: () => `Organization Code: ${ouiText}${known ?? ''}`,
+      });
       ctx.setLength(ctx.top, hdr + 5);
       if (oui === 0) {
         // RFC 1042 encapsulation: the PID is an ethertype (no "ethertype" layer name, as in tshark).

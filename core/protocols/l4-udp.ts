@@ -155,10 +155,49 @@ export const udp = defineProtocol({
     // A port Wireshark gives to a dissector we do not have takes the payload before any heuristic runs there
     // (NBNS on 137 is never "DNS"): it stays Data, as a Wireshark user would expect of an unknown protocol.
     const claimed = (p: number) => WIRESHARK_UDP_PORTS.has(p) && !lookupTable('udp.port', p);
-    if (payloadLen > 0 && (claimed(lo) || claimed(hi))) ctx.data(8, payloadLen);
+    // A conversation a protocol set up (TFTP's transfer from the server's own port) comes before the ports.
+    const conv = payloadLen > 0 ? udpConversation(ctx, sp, dp) : undefined;
+    if (conv) ctx.handoff('udp.conversation', conv, 8, payloadLen);
+    else if (payloadLen > 0 && (claimed(lo) || claimed(hi))) ctx.data(8, payloadLen);
     else ctx.handoff('udp.port', [lo, hi], 8, payloadLen);
   },
 });
+
+/** Conversations by "address:port|address" (the other side's port open), each protocol from its frame on. */
+type Conversations = Map<string, { proto: string; since: number }[]>;
+
+/**
+ * Hands the datagrams between `addr:port` and any port of `peer` to protocol `proto` (registered in the
+ * 'udp.conversation' table under its name) from this frame on, as Wireshark's conversation dissectors (a TFTP
+ * read request makes the server's replies from its own port TFTP). Call on the first pass.
+ */
+export function setUdpConversation(
+  ctx: DissectCtx,
+  addr: string,
+  port: number,
+  peer: string,
+  proto: string,
+): void {
+  const convs = ctx.state.get<Conversations>('udp.conversations', () => new Map());
+  const key = `${addr}:${port}|${peer}`;
+  const list = convs.get(key);
+  const entry = { proto, since: ctx.frame.number };
+  if (list) list.push(entry);
+  else convs.set(key, [entry]);
+}
+
+/** The protocol of a conversation this datagram belongs to (the latest set up at or before its frame). */
+function udpConversation(ctx: DissectCtx, sp: number, dp: number): string | undefined {
+  const convs = ctx.state.get<Conversations>('udp.conversations', () => new Map());
+  if (!convs.size) return undefined;
+  const src = ctx.pinfo.netSrc ?? '';
+  const dst = ctx.pinfo.netDst ?? '';
+  const n = ctx.frame.number;
+  let best: { proto: string; since: number } | undefined;
+  for (const key of [`${src}:${sp}|${dst}`, `${dst}:${dp}|${src}`])
+    for (const e of convs.get(key) ?? []) if (e.since < n && (!best || e.since > best.since)) best = e;
+  return best?.proto;
+}
 
 // ── DNS ────────────────────────────────────────────────────────────────────────────────────────────────────
 export const DNS_TYPES: Record<number, string> = {

@@ -8,6 +8,7 @@ import { SessionError } from './session.js';
 import { listObjects, objectBytes, type ObjectEntry } from '../objects/list.js';
 import { exportObjects, type Exportable } from '../objects/export.js';
 import { listEmails, type EmailEntry } from '../objects/imf.js';
+import { listTftp, tftpBytes, type TftpEntry } from '../objects/tftp.js';
 import { exportable, matchesType } from '../objects/select.js';
 import { findGifDownloads } from '../objects/gifs.js';
 import { hashBytes } from '../forensics/hash.js';
@@ -21,7 +22,7 @@ type ForensicMethods =
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
 
 /** An object list entry as it crosses the API: without the engine's record behind it. */
-const plain = (o: ObjectEntry | EmailEntry): HttpObject => {
+const plain = (o: ObjectEntry | EmailEntry | TftpEntry): HttpObject => {
   const { record: _record, ...rest } = o;
   return rest;
 };
@@ -44,17 +45,24 @@ export function forensicHandlers(
     need();
     return listEmails(session);
   };
+  const tftpFiles = () => {
+    need();
+    return listTftp(session);
+  };
   const byIndex = <T>(list: readonly T[], index: number, what: string): T => {
     const o = list[index];
     if (!o) throw new SessionError(`there is no ${what} ${index}`);
     return o;
   };
   return {
-    objects: ({ protocol }) => (protocol === 'imf' ? emails().map(plain) : objects().map(plain)),
+    objects: ({ protocol }) =>
+      (protocol === 'imf' ? emails() : protocol === 'tftp' ? tftpFiles() : objects()).map(plain),
     objectBytes: ({ index, protocol }) =>
       protocol === 'imf'
         ? byIndex(emails(), index, 'e-mail').record.bytes
-        : objectBytes(session, byIndex(objects(), index, 'object')),
+        : protocol === 'tftp'
+          ? tftpBytes(session, byIndex(tftpFiles(), index, 'TFTP file'))
+          : objectBytes(session, byIndex(objects(), index, 'object')),
     analyseObjects: async () => {
       const out: ObjectAnalysis[] = [];
       for (const o of objects()) {
@@ -82,9 +90,11 @@ export function forensicHandlers(
       const list: Exportable[] =
         protocol === 'imf'
           ? chosen(emails()).map(emailExportable)
-          : chosen(objects())
-              .filter((o) => !type || matchesType(o, type))
-              .map((o) => exportable(session, o));
+          : protocol === 'tftp'
+            ? chosen(tftpFiles()).map((e) => ({ ...plain(e), bytes: () => tftpBytes(session, e) }))
+            : chosen(objects())
+                .filter((o) => !type || matchesType(o, type))
+                .map((o) => exportable(session, o));
       const sha = await session.fileSha256();
       const r = await exportObjects(list, dir, (h) => hashSets.verdictOf(h), {
         name: basename(need().path),

@@ -83,4 +83,5 @@ export const OURS = new Set([
   'HTTP3',
   'NBNS',
   'DHCPv6',
+  'TFTP',
 ]);

@@ -26,10 +26,11 @@ function Thumb({ index, type }: { index: number; type: string }) {
   return url ? <img className="thumb" src={url} alt="" /> : <span className="thumb" />;
 }
 
-/** The lists of File > Export Objects we have: HTTP bodies and e-mails sent over SMTP. */
+/** The lists of File > Export Objects we have: HTTP bodies, e-mails sent over SMTP, files sent over TFTP. */
 const KINDS: readonly [ObjectProtocol, string][] = [
   ['http', 'HTTP'],
   ['imf', 'IMF (e-mail)'],
+  ['tftp', 'TFTP'],
 ];
 
 export function ObjectsPanel() {
@@ -111,7 +112,9 @@ export function ObjectsPanel() {
         <p className="muted" data-testid="objects-none">
           {kind === 'imf'
             ? 'No e-mails: no message was sent over SMTP in this capture.'
-            : 'No HTTP objects: no HTTP response in this capture carries a body.'}
+            : kind === 'tftp'
+              ? 'No TFTP files: no TFTP transfer in this capture completed.'
+              : 'No HTTP objects: no HTTP response in this capture carries a body.'}
         </p>
       )}
       {objects && (

@@ -13,6 +13,7 @@ import {
 import { exportable, matchesType, selectObjects } from '../../objects/select.js';
 import { forEachObject, objectBytes } from '../../objects/list.js';
 import { listEmails } from '../../objects/imf.js';
+import { listTftp, tftpBytes } from '../../objects/tftp.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -87,21 +88,24 @@ export const gifsCommand: Command = {
 export const exportCommand: Command = {
   name: 'export',
   summary:
-    'export HTTP objects or e-mails (like tshark --export-objects http|imf) with report.json/report.csv',
+    'export HTTP objects, e-mails or TFTP files (like tshark --export-objects http|imf|tftp) with report.json/report.csv',
   usage:
     'Usage: wirelens export FILE --out DIR [--type gif|image/png|…] [-Y FILTER]\n' +
-    '       wirelens export FILE --out DIR --protocol imf\n' +
-    '  --protocol   http (default): HTTP bodies; imf: every e-mail sent over SMTP, as SUBJECT.eml',
+    '       wirelens export FILE --out DIR --protocol imf|tftp\n' +
+    '  --protocol   http (default): HTTP bodies; imf: every e-mail sent over SMTP, as SUBJECT.eml; tftp: every\n' +
+    '               file a TFTP transfer completed, under its name',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out', '--type', '-Y', '--protocol'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const out = options.get('--out');
     if (!out) throw new UsageError('--out DIR is required');
     const protocol = options.get('--protocol') ?? 'http';
-    if (protocol !== 'http' && protocol !== 'imf')
-      throw new UsageError(`unknown object protocol "${protocol}" (http or imf)`);
-    if (protocol === 'imf' && (options.has('--type') || options.has('-Y')))
-      throw new UsageError('--type and -Y select HTTP objects; --protocol imf exports every e-mail');
+    if (protocol !== 'http' && protocol !== 'imf' && protocol !== 'tftp')
+      throw new UsageError(`unknown object protocol "${protocol}" (http, imf or tftp)`);
+    if (protocol !== 'http' && (options.has('--type') || options.has('-Y')))
+      throw new UsageError(
+        `--type and -Y select HTTP objects; --protocol ${protocol} exports every ${protocol === 'imf' ? 'e-mail' : 'file'}`,
+      );
     const r = await withSession(
       positionals[0],
       async (s) => {
@@ -113,6 +117,20 @@ export const exportCommand: Command = {
         if (protocol === 'imf') {
           const ex = new ObjectExporter(out, verdict);
           for (const m of listEmails(s)) await ex.add(m, m.record.bytes);
+          return await ex.finish(await capture());
+        }
+        if (protocol === 'tftp') {
+          const ex = new ObjectExporter(out, verdict);
+          for (const e of listTftp(s)) {
+            let data: Uint8Array;
+            try {
+              data = tftpBytes(s, e);
+            } catch (err) {
+              ex.fail(e, err);
+              continue;
+            }
+            await ex.add(e, data);
+          }
           return await ex.finish(await capture());
         }
         // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.

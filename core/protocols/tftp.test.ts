@@ -1,0 +1,94 @@
+/**
+ * TFTP on a capture this test writes (core/testing/tftp.ts: a read with options, a plain read ending in an
+ * empty block, a write, a Windows path, a refused read): the conversation on the server's own port, block
+ * numbers, "(last)" blocks, errors, and the files exported as `tshark --export-objects tftp` writes them. With
+ * tshark present, the list, the TFTP and Data parts of `-V`, a few filters and the exported files are compared.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { tftpFile, tftpPackets } from '../testing/tftp.js';
+import { writePcap } from '../capture/writer.js';
+import { treeText } from '../session/tree.js';
+import { main } from '../cli/main.js';
+import type { CaptureSession } from '../session/session.js';
+
+/** The TFTP and Data parts of each frame's details. */
+function sections(text: string): string {
+  return text
+    .split(/\n(?=Frame \d+:)/)
+    .map((f) => f.slice(Math.max(0, f.indexOf('\nTrivial File Transfer Protocol\n') + 1)).trimEnd())
+    .join('\n\n');
+}
+
+const details = (s: CaptureSession) =>
+  Array.from({ length: s.total }, (_, i) => treeText(s.dissect(i + 1))).join('\n');
+
+const FILTERS = [
+  'tftp',
+  'tftp.opcode == 3',
+  'tftp.destination_file == "configs/router.cfg"',
+  'tftp.source_file contains "shadow"',
+  'tftp.request_frame == 10',
+  'tftp.block.full == 2',
+  'tftp.error.code == 2',
+  'tftp.option.name == "blksize"',
+  'tftp.type == "netascii"',
+  'data',
+];
+
+describe('TFTP', () => {
+  it('follows each transfer on the server port and shows it as Wireshark does', async () => {
+    const { session: s, list, tshark } = await synthCapture(tftpPackets());
+    const lines = list.split('\n');
+    expect(lines[0]).toMatch(
+      /Read Request, File: configs\/router\.cfg, Transfer type: octet, blksize=1024, tsize=0$/,
+    );
+    expect(lines[1]).toMatch(
+      /192\.168\.44\.213 → 192\.168\.44\.123 TFTP 68 Option Acknowledgement, blksize=1024, tsize=2500$/,
+    );
+    expect(lines[7]).toMatch(/Data Packet, Block: 3 \(last\)$/);
+    expect(lines[14]).toMatch(/TFTP 46 Data Packet, Block: 3 \(last\)$/);
+    expect(lines[24]).toMatch(/Error Code, Code: Access violation, Message: Access violation$/);
+    const tree = details(s);
+    expect(tree).toContain('    [Read Request in frame 1]\n');
+    expect(tree).toContain('    [Expert Info (Warning/Response): TFTP ERROR packet]\n');
+    expect(framesMatching(s, 'tftp.request_frame == 17')).toEqual(['18', '19', '20']);
+    if (hasTshark) {
+      expect(list).toBe(tshark());
+      expect(sections(tree)).toBe(sections(tshark('-V')));
+      for (const f of FILTERS) {
+        const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
+        expect(framesMatching(s, f), f).toEqual(want);
+      }
+    }
+    s.close();
+  });
+
+  it('exports the completed transfers under tshark names, byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-tftp-'));
+    const file = join(dir, 'tftp.pcap');
+    writeFileSync(file, writePcap(tftpPackets(), { linkType: 1 }));
+    const out: string[] = [];
+    const code = await main(['export', file, '--out', join(dir, 'ours'), '--protocol', 'tftp'], {
+      out: (s) => void out.push(s),
+      err: () => undefined,
+    });
+    expect(code).toBe(0);
+    const files = readdirSync(join(dir, 'ours')).filter((f) => !f.startsWith('report.'));
+    expect(files.sort()).toEqual(['C%3a%5cIBMTCPIP%5clccm.1', 'pxelinux.0', 'router.cfg', 'upload.txt']);
+    expect(readFileSync(join(dir, 'ours', 'router.cfg'))).toEqual(Buffer.from(tftpFile(2500, 1)));
+    expect(readFileSync(join(dir, 'ours', 'pxelinux.0'))).toEqual(Buffer.from(tftpFile(1024, 2)));
+    expect(readFileSync(join(dir, 'ours', 'upload.txt'), 'latin1')).toBe('show running-config\r\n');
+    if (hasTshark) {
+      spawnSync('tshark', ['-n', '-r', file, '-q', '--export-objects', `tftp,${join(dir, 'tshark')}`]);
+      const theirs = readdirSync(join(dir, 'tshark')).sort();
+      expect(files.sort()).toEqual(theirs);
+      for (const f of theirs)
+        expect(readFileSync(join(dir, 'ours', f)), f).toEqual(readFileSync(join(dir, 'tshark', f)));
+    }
+  });
+});
