@@ -14,6 +14,7 @@ import { tftpFile, tftpPackets } from '../testing/tftp.js';
 import { writePcap } from '../capture/writer.js';
 import { treeText } from '../session/tree.js';
 import { main } from '../cli/main.js';
+import { createLocalService } from '../session/service.js';
 import type { CaptureSession } from '../session/session.js';
 
 /** The TFTP and Data parts of each frame's details. */
@@ -90,5 +91,32 @@ describe('TFTP', () => {
       for (const f of theirs)
         expect(readFileSync(join(dir, 'ours', f)), f).toEqual(readFileSync(join(dir, 'tshark', f)));
     }
+  });
+});
+
+describe('TFTP through the service API (the objects panel)', () => {
+  it('lists the TFTP files, gives their bytes and exports a selection with its report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-tftp-svc-'));
+    const file = join(dir, 'tftp.pcap');
+    writeFileSync(file, writePcap(tftpPackets(), { linkType: 1 }));
+    const svc = createLocalService({ dataDir: join(dir, 'data') });
+    await svc.call('open', { path: file });
+    const list = await svc.call('objects', { protocol: 'tftp' });
+    expect(list.map((o) => [o.frame, o.filename, o.size, o.source])).toEqual([
+      [8, 'router.cfg', 2500, '192.168.44.213'],
+      [15, 'pxelinux.0', 1024, '192.168.44.213'],
+      [19, 'upload.txt', 21, '192.168.44.123'],
+      [22, 'C%3a%5cIBMTCPIP%5clccm.1', 100, '192.168.44.213'],
+    ]);
+    expect(await svc.call('objectBytes', { index: 0, protocol: 'tftp' })).toEqual(tftpFile(2500, 1));
+    const r = await svc.call('exportObjects', { dir: join(dir, 'out'), indices: [1, 2], protocol: 'tftp' });
+    expect(r.written.map((w) => w.filename)).toEqual(['pxelinux.0', 'upload.txt']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      'pxelinux.0',
+      'report.csv',
+      'report.json',
+      'upload.txt',
+    ]);
+    svc.dispose();
   });
 });
