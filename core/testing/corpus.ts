@@ -84,4 +84,5 @@ export const OURS = new Set([
   'NBNS',
   'DHCPv6',
   'TFTP',
+  'HSRP',
 ]);
