@@ -5,6 +5,9 @@ import { writePcap, writePcapng } from '../capture/writer.js';
 import { allCaptures } from '../testing/corpus.js';
 import { chatScenario, httpGifScenario } from '../testing/scenarios.js';
 import { wlanPackets } from '../testing/synth-wlan.js';
+import { nbnsPackets } from '../testing/nbns.js';
+import { dhcpv6Packets } from '../testing/dhcpv6.js';
+import { tftpPackets } from '../testing/tftp.js';
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
   const http = httpGifScenario();
@@ -18,6 +21,10 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     // The corpus's wireless captures are all gzipped (skipped below): 802.11 gets generated seeds.
     { name: 'wlan-radiotap.pcap', bytes: writePcap(wlanPackets(true), { linkType: 127 }) },
     { name: 'wlan.pcap', bytes: writePcap(wlanPackets(false), { linkType: 105 }) },
+    // Protocols whose corner cases only generated captures hold.
+    { name: 'nbns.pcap', bytes: writePcap(nbnsPackets(), { linkType: 1 }) },
+    { name: 'dhcpv6.pcap', bytes: writePcap(dhcpv6Packets(), { linkType: 1 }) },
+    { name: 'tftp.pcap', bytes: writePcap(tftpPackets(), { linkType: 1 }) },
   ];
   for (const p of allCaptures()) {
     if (p.endsWith('.gz') || statSync(p).size > maxCorpusBytes) continue;
