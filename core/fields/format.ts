@@ -180,3 +180,15 @@ export function timeDiff(a: TimeValue, b: TimeValue): TimeValue {
   }
   return { s, ns };
 }
+
+/** Wireshark's time_secs_to_str: "3 days, 11 hours, 20 minutes", "1 second", "0 seconds". */
+export function secondsText(secs: number): string {
+  if (secs === 0) return '0 seconds';
+  const parts: string[] = [];
+  const unit = (v: number, name: string) => v && parts.push(`${v} ${name}${v === 1 ? '' : 's'}`);
+  unit(Math.floor(secs / 86400), 'day');
+  unit(Math.floor(secs / 3600) % 24, 'hour');
+  unit(Math.floor(secs / 60) % 60, 'minute');
+  unit(secs % 60, 'second');
+  return parts.join(', ');
+}

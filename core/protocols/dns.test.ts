@@ -4,6 +4,9 @@ import { ByteView } from '../bytes/byteview.js';
 import { dnsExchange, ethernet, ip4, ipv4, mac, udp } from '../testing/synth.js';
 import { CLIENT, ROUTER } from '../testing/scenarios.js';
 import { looksLikeDns } from './l4-udp.js';
+import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { treeText } from '../session/tree.js';
+import { compileFilter } from '../dfilter/index.js';
 import './index.js';
 
 const dissect = (data: Uint8Array) =>
@@ -59,5 +62,44 @@ describe('DNS over UDP heuristic (as Wireshark 4.0, enabled by default)', () => 
     expect(looksLikeDns(new ByteView(q.subarray(0, 12)))).toBe(false); // header only
     const text = new TextEncoder().encode('hello world, this is not a DNS message at all');
     expect(dissect(onPorts(text, 40000, 40001)).columns.protocol).toBe('UDP');
+  });
+});
+
+describe('DNS details and filters as Wireshark shows them', () => {
+  it('groups records, words flags, TTLs and types, pairs, times and spots a retransmitted query', async () => {
+    const [q, r] = dnsExchange(CLIENT, ROUTER, 'www.example.com', '93.184.216.34', 0x1234, {
+      s: 1_700_000_000,
+      ns: 0,
+    });
+    // The query sent again 1 s later (no response yet), then the response 6 ms after that.
+    const again = { ...q, tsSec: q.tsSec + 1 };
+    const resp = { ...r, tsSec: q.tsSec + 1, tsNsec: q.tsNsec + 6_000_000 };
+    const { session: s, list, tshark } = await synthCapture([q, again, resp]);
+    const tree = [1, 2, 3].map((n) => treeText(s.dissect(n))).join('\n');
+    expect(tree).toContain(
+      '    Flags: 0x0100 Standard query\n        0... .... .... .... = Response: Message is a query\n',
+    );
+    expect(tree).toContain('    Flags: 0x8180 Standard query response, No error\n');
+    expect(tree).toContain('    Queries\n        www.example.com: type A, class IN\n');
+    expect(tree).toContain('            [Label Count: 3]\n            Type: A (Host Address) (1)\n');
+    expect(tree).toContain('    Answers\n        www.example.com: type A, class IN, addr 93.184.216.34\n');
+    expect(tree).toContain('            Time to live: 3600 (1 hour)\n');
+    expect(tree).toContain(
+      '        [Expert Info (Warning/Protocol): DNS query retransmission. Original request in frame 1]\n',
+    );
+    // The response answers the original query.
+    expect(tree).toContain('    [Request In: 1]\n    [Time: 1.006000000 seconds]\n');
+    // The type's value string is the filter literal, as in tshark ("A" alone is not one).
+    expect(framesMatching(s, 'dns.qry.type == "A (Host Address)"')).toEqual(['1', '2', '3']);
+    expect(compileFilter('dns.qry.type == A').ok).toBe(false);
+    expect(framesMatching(s, 'dns.retransmission')).toEqual(['2']);
+    if (hasTshark) {
+      expect(list).toBe(tshark());
+      const dnsPart = (t: string) =>
+        t.split(/\n(?=Frame \d+:)/).map((f) => f.slice(f.indexOf('Domain Name System')).trimEnd());
+      // Two passes, as the app dissects a selected packet: the query knows its response.
+      expect(dnsPart(tree)).toEqual(dnsPart(tshark('-2', '-V')));
+    }
+    s.close();
   });
 });

@@ -8,9 +8,10 @@ import {
   relTime,
   str,
   uint,
+  type FieldDef,
 } from '../fields/registry.js';
 import { defineProtocol, lookupTable, wsText, type DissectCtx } from '../dissect/engine.js';
-import { formatIPv4, formatIPv6, timeDiff } from '../fields/format.js';
+import { formatIPv4, formatIPv6, secondsText, timeDiff } from '../fields/format.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
 
 const f = {
@@ -221,6 +222,31 @@ export const DNS_TYPES: Record<number, string> = {
   65: 'HTTPS',
   255: 'ANY',
 };
+/** The type's meaning, as Wireshark words it (the field's value strings: filters match them too). */
+const DNS_TYPE_DESCR: Record<number, string> = {
+  1: 'A (Host Address)',
+  2: 'NS (authoritative Name Server)',
+  5: 'CNAME (Canonical NAME for an alias)',
+  6: 'SOA (Start Of a zone of Authority)',
+  12: 'PTR (domain name PoinTeR)',
+  13: 'HINFO (host information)',
+  15: 'MX (Mail eXchange)',
+  16: 'TXT (Text strings)',
+  28: 'AAAA (IPv6 Address)',
+  33: 'SRV (Server Selection)',
+  35: 'NAPTR (Naming Authority Pointer)',
+  41: 'OPT',
+  43: 'DS (Delegation Signer)',
+  46: 'RRSIG (Resource Record Signature)',
+  47: 'NSEC (Next Secure)',
+  48: 'DNSKEY (DNS Public Key)',
+  64: 'SVCB (General Purpose Service Endpoints)',
+  65: 'HTTPS (HTTPS Specific Service Endpoints)',
+  250: 'TSIG (Transaction Signature)',
+  252: 'AXFR (transfer of an entire zone)',
+  255: '* (A request for all records the server/cache has available)',
+  257: 'CAA (Certification Authority Restriction)',
+};
 const RCODES: Record<number, string> = {
   0: 'No error',
   1: 'Format error',
@@ -228,6 +254,12 @@ const RCODES: Record<number, string> = {
   3: 'No such name',
   4: 'Not implemented',
   5: 'Refused',
+  6: 'Name exists',
+  7: 'RRset exists',
+  8: 'RRset does not exist',
+  9: 'Not authoritative',
+  10: 'Name out of zone',
+  11: 'DSO-Type not implemented',
 };
 const OPCODES: Record<number, string> = {
   0: 'Standard query',
@@ -235,36 +267,62 @@ const OPCODES: Record<number, string> = {
   2: 'Server status request',
   4: 'Zone change notification',
   5: 'Dynamic update',
+  6: 'DNS Stateful operations (DSO)',
 };
+const CLASSES: Record<number, string> = { 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 254: 'NONE', 255: 'ANY' };
+
+/** A DNS flag bit of the 16-bit flags word, shown as Wireshark does ("...1 .... = Recursion desired: …"). */
+const flagBit = (abbrev: string, name: string, bitmask: number, trueFalse: readonly [string, string]) =>
+  bool(abbrev, name, { bits: 16, bitmask, trueFalse });
 
 const d = {
   id: uint('dns.id', 'Transaction ID', 16, { base: 'hex' }),
   flags: uint('dns.flags', 'Flags', 16, { base: 'hex' }),
-  response: bool('dns.flags.response', 'Response', {
-    trueFalse: ['Message is a response', 'Message is a query'],
-  }),
-  opcode: uint('dns.flags.opcode', 'Opcode', 16, { strings: OPCODES }),
-  authoritative: bool('dns.flags.authoritative', 'Authoritative'),
-  truncated: bool('dns.flags.truncated', 'Truncated'),
-  recdesired: bool('dns.flags.recdesired', 'Recursion desired'),
-  conflict: bool('dns.flags.conflict', 'Conflict'),
-  tentative: bool('dns.flags.tentative', 'Tentative'),
-  recavail: bool('dns.flags.recavail', 'Recursion available'),
-  z: bool('dns.flags.z', 'Z'),
-  authenticated: bool('dns.flags.authenticated', 'Answer authenticated'),
-  checkdisable: bool('dns.flags.checkdisable', 'Non-authenticated data'),
-  rcode: uint('dns.flags.rcode', 'Reply code', 16, { strings: RCODES }),
+  response: flagBit('dns.flags.response', 'Response', 0x8000, [
+    'Message is a response',
+    'Message is a query',
+  ]),
+  opcode: uint('dns.flags.opcode', 'Opcode', 16, { bitmask: 0x7800, strings: OPCODES }),
+  authoritative: flagBit('dns.flags.authoritative', 'Authoritative', 0x0400, [
+    'Server is an authority for domain',
+    'Server is not an authority for domain',
+  ]),
+  truncated: flagBit('dns.flags.truncated', 'Truncated', 0x0200, [
+    'Message is truncated',
+    'Message is not truncated',
+  ]),
+  recdesired: flagBit('dns.flags.recdesired', 'Recursion desired', 0x0100, [
+    'Do query recursively',
+    "Don't do query recursively",
+  ]),
+  conflict: flagBit('dns.flags.conflict', 'Conflict', 0x0400, ['The name is not considered unique', 'None']),
+  tentative: flagBit('dns.flags.tentative', 'Tentative', 0x0100, ['Tentative', 'Not tentative']),
+  recavail: flagBit('dns.flags.recavail', 'Recursion available', 0x0080, [
+    'Server can do recursive queries',
+    "Server can't do recursive queries",
+  ]),
+  z: uint('dns.flags.z', 'Z', 16, { bitmask: 0x0040, strings: { 0: 'reserved' } }),
+  authenticated: flagBit('dns.flags.authenticated', 'Answer authenticated', 0x0020, [
+    'Answer/authority portion was authenticated by the server',
+    'Answer/authority portion was not authenticated by the server',
+  ]),
+  checkdisable: flagBit('dns.flags.checkdisable', 'Non-authenticated data', 0x0010, [
+    'Acceptable',
+    'Unacceptable',
+  ]),
+  rcode: uint('dns.flags.rcode', 'Reply code', 16, { bitmask: 0x000f, strings: RCODES }),
   qdcount: uint('dns.count.queries', 'Questions', 16),
   ancount: uint('dns.count.answers', 'Answer RRs', 16),
   nscount: uint('dns.count.auth_rr', 'Authority RRs', 16),
   arcount: uint('dns.count.add_rr', 'Additional RRs', 16),
   qryName: str('dns.qry.name', 'Name'),
   qryNameLen: uint('dns.qry.name.len', 'Name Length', 16),
-  qryType: uint('dns.qry.type', 'Type', 16, { strings: DNS_TYPES }),
-  qryClass: uint('dns.qry.class', 'Class', 16, { base: 'hex', strings: { 1: 'IN', 255: 'ANY' } }),
+  labels: uint('dns.count.labels', 'Label Count', 16),
+  qryType: uint('dns.qry.type', 'Type', 16, { strings: DNS_TYPE_DESCR }),
+  qryClass: uint('dns.qry.class', 'Class', 16, { base: 'hex', strings: CLASSES }),
   respName: str('dns.resp.name', 'Name'),
-  respType: uint('dns.resp.type', 'Type', 16, { strings: DNS_TYPES }),
-  respClass: uint('dns.resp.class', 'Class', 16, { base: 'hex', strings: { 1: 'IN' } }),
+  respType: uint('dns.resp.type', 'Type', 16, { strings: DNS_TYPE_DESCR }),
+  respClass: uint('dns.resp.class', 'Class', 16, { base: 'hex', strings: CLASSES }),
   respTtl: uint('dns.resp.ttl', 'Time to live', 32),
   respLen: uint('dns.resp.len', 'Data length', 16),
   a: ipv4Field('dns.a', 'Address'),
@@ -272,11 +330,23 @@ const d = {
   cname: str('dns.cname', 'CNAME'),
   ptr: str('dns.ptr.domain_name', 'Domain Name'),
   ns: str('dns.ns', 'Name Server'),
+  mxPref: uint('dns.mx.preference', 'Preference', 16),
   mx: str('dns.mx.mail_exchange', 'Mail Exchange'),
+  txtLen: uint('dns.txt.length', 'TXT Length', 8),
   txt: str('dns.txt', 'TXT'),
   soaMname: str('dns.soa.mname', 'Primary name server'),
+  soaRname: str('dns.soa.rname', "Responsible authority's mailbox"),
+  soaSerial: uint('dns.soa.serial_number', 'Serial Number', 32),
+  soaRefresh: uint('dns.soa.refresh_interval', 'Refresh Interval', 32),
+  soaRetry: uint('dns.soa.retry_interval', 'Retry Interval', 32),
+  soaExpire: uint('dns.soa.expire_limit', 'Expire limit', 32),
+  soaMinimum: uint('dns.soa.minimum_ttl', 'Minimum TTL', 32),
   respIn: uint('dns.response_in', 'Response In', 32),
   respTo: uint('dns.response_to', 'Request In', 32),
+  time: relTime('dns.time', 'Time'),
+  unsolicited: bool('dns.unsolicited', 'Unsolicited'),
+  retransmission: bool('dns.retransmission', 'Retransmission'),
+  retransmitRequestIn: uint('dns.retransmit_request_in', 'Retransmitted request. Original request in', 32),
   queries: uint('dns.qry', 'Queries', 8),
 };
 
@@ -311,6 +381,7 @@ export function readName(v: ByteView, off: number): { name: string; len: number 
   return { name: labels.length ? labels.join('.') : '<Root>', len };
 }
 
+/** An RR's data: its items, the Info text and the summary the RR's tree line ends with (", addr 1.2.3.4"). */
 function rrData(
   ctx: DissectCtx,
   v: ByteView,
@@ -318,48 +389,92 @@ function rrData(
   off: number,
   rdlen: number,
   parent: ReturnType<DissectCtx['add']>,
-): string {
+): { info: string; summary: string } {
   switch (type) {
     case 1: {
       const a = v.u32be(off);
       ctx.add(d.a, off, 4, a, { parent });
-      return formatIPv4(a);
+      const t = formatIPv4(a);
+      return { info: t, summary: `, addr ${t}` };
     }
     case 28: {
       const a = v.slice(off, 16);
       ctx.add(d.aaaa, off, 16, a, { parent });
-      return formatIPv6(a);
+      const t = formatIPv6(a);
+      return { info: t, summary: `, addr ${t}` };
     }
     case 5:
     case 12:
     case 2: {
       const n = readName(v, off).name;
       ctx.add(type === 5 ? d.cname : type === 12 ? d.ptr : d.ns, off, rdlen, n, { parent });
-      return n;
+      return { info: n, summary: type === 5 ? `, cname ${n}` : type === 2 ? `, ns ${n}` : `, ${n}` };
     }
     case 15: {
+      const pref = v.u16be(off);
       const n = readName(v, off + 2).name;
+      ctx.add(d.mxPref, off, 2, pref, { parent });
       ctx.add(d.mx, off + 2, rdlen - 2, n, { parent });
-      return `${v.u16be(off)} ${n}`;
+      return { info: `${pref} ${n}`, summary: `, preference ${pref}, mx ${n}` };
     }
     case 6: {
-      const n = readName(v, off).name;
-      ctx.add(d.soaMname, off, rdlen, n, { parent });
-      return n;
+      const m = readName(v, off);
+      const r = readName(v, off + m.len);
+      ctx.add(d.soaMname, off, m.len, m.name, { parent });
+      ctx.add(d.soaRname, off + m.len, r.len, r.name, { parent });
+      let p = off + m.len + r.len;
+      ctx.add(d.soaSerial, p, 4, v.u32be(p), { parent });
+      for (const f of [d.soaRefresh, d.soaRetry, d.soaExpire, d.soaMinimum]) {
+        p += 4;
+        const secs = v.u32be(p);
+        ctx.add(f, p, 4, secs, { parent, label: () => `${f.name}: ${secs} (${secondsText(secs)})` });
+      }
+      return { info: m.name, summary: `, mname ${m.name}` };
     }
     case 16: {
-      const t = v.latin1(off + 1, Math.min(v.u8(off), rdlen - 1));
-      ctx.add(d.txt, off, rdlen, t, { parent });
-      return t;
+      const l = Math.min(v.u8(off), rdlen - 1);
+      const t = v.latin1(off + 1, l);
+      ctx.add(d.txtLen, off, 1, v.u8(off), { parent });
+      ctx.add(d.txt, off + 1, l, t, { parent });
+      return { info: t, summary: '' };
     }
     default:
-      return '';
+      return { info: '', summary: '' };
   }
 }
 
 interface DnsState {
-  queries: Map<string, number>;
+  /** The last query by transaction ID and addresses: its frame, time, and whether a response came. */
+  queries: Map<string, { frame: number; s: number; ns: number; answered: boolean }>;
 }
+
+/** The flags word: its summary ("0x8180 Standard query response, No error") and its bits, as tshark shows them. */
+function flagItems(ctx: DissectCtx, flags: number, llmnr: boolean): void {
+  const isResp = (flags & 0x8000) !== 0;
+  const opcode = (flags >> 11) & 15;
+  const rcode = flags & 15;
+  const kind = OPCODES[opcode] ?? `Unknown operation (${opcode})`;
+  const label = () =>
+    `Flags: 0x${flags.toString(16).padStart(4, '0')} ${kind}${isResp ? ` response, ${RCODES[rcode] ?? `Unknown error (${rcode})`}` : ''}`;
+  const fl = ctx.add(d.flags, 2, 2, flags, { label });
+  const bit = (f: FieldDef, mask: number) => ctx.add(f, 2, 2, (flags & mask) !== 0, { parent: fl });
+  bit(d.response, 0x8000);
+  ctx.add(d.opcode, 2, 2, opcode, { parent: fl });
+  // LLMNR (RFC 4795) has Conflict and Tentative bits where DNS has AA and RD, and none of RA, Z, AD, CD.
+  if (llmnr) bit(d.conflict, 0x0400);
+  else if (isResp) bit(d.authoritative, 0x0400);
+  bit(d.truncated, 0x0200);
+  bit(llmnr ? d.tentative : d.recdesired, 0x0100);
+  if (!llmnr) {
+    if (isResp) bit(d.recavail, 0x0080);
+    ctx.add(d.z, 2, 2, (flags >> 6) & 1, { parent: fl });
+    if (isResp) bit(d.authenticated, 0x0020);
+    bit(d.checkdisable, 0x0010);
+  }
+  if (isResp) ctx.add(d.rcode, 2, 2, rcode, { parent: fl });
+}
+
+const classText = (cls: number) => CLASSES[cls] ?? `0x${cls.toString(16).padStart(4, '0')}`;
 
 function dissectDns(ctx: DissectCtx, proto: string): void {
   const v = ctx.view;
@@ -369,23 +484,8 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
   const opcode = (flags >> 11) & 15;
   const rcode = flags & 15;
   ctx.columns.protocol = proto;
-  ctx.add(d.id, 0, 2, id);
-  const fl = ctx.add(d.flags, 2, 2, flags);
-  ctx.add(d.response, 2, 2, isResp, { parent: fl });
-  ctx.add(d.opcode, 2, 2, opcode, { parent: fl });
-  // LLMNR (RFC 4795) has Conflict and Tentative bits where DNS has AA and RD, and none of RA, Z, AD, CD.
-  const llmnr = proto === 'LLMNR';
-  if (llmnr) ctx.add(d.conflict, 2, 2, (flags & 0x0400) !== 0, { parent: fl });
-  else if (isResp) ctx.add(d.authoritative, 2, 2, (flags & 0x0400) !== 0, { parent: fl });
-  ctx.add(d.truncated, 2, 2, (flags & 0x0200) !== 0, { parent: fl });
-  ctx.add(llmnr ? d.tentative : d.recdesired, 2, 2, (flags & 0x0100) !== 0, { parent: fl });
-  if (!llmnr) {
-    if (isResp) ctx.add(d.recavail, 2, 2, (flags & 0x0080) !== 0, { parent: fl });
-    ctx.add(d.z, 2, 2, (flags & 0x0040) !== 0, { parent: fl });
-    if (isResp) ctx.add(d.authenticated, 2, 2, (flags & 0x0020) !== 0, { parent: fl });
-    ctx.add(d.checkdisable, 2, 2, (flags & 0x0010) !== 0, { parent: fl });
-  }
-  if (isResp) ctx.add(d.rcode, 2, 2, rcode, { parent: fl });
+  const idItem = ctx.add(d.id, 0, 2, id);
+  flagItems(ctx, flags, proto === 'LLMNR');
   const qd = v.u16be(4);
   const an = v.u16be(6);
   const ns = v.u16be(8);
@@ -396,33 +496,49 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
   ctx.add(d.arcount, 10, 2, ar);
   // The Info text is built only for callers that read the columns (not for filter passes).
   const cols = ctx.columnsWanted;
+  const tree = ctx.fullTree;
   const kind = OPCODES[opcode] ?? `Unknown operation (${opcode})`;
   let info = cols ? `${kind}${isResp ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}` : '';
   if (cols && isResp && rcode !== 0) info += ` ${RCODES[rcode] ?? `Unknown error (${rcode})`}`;
   ctx.columns.info = info;
   let off = 12;
-  for (let i = 0; i < qd && i < 256; i++) {
-    const { name, len } = readName(v, off);
-    const type = v.u16be(off + len);
-    const cls = v.u16be(off + len + 2);
-    const q = ctx.text(
-      ctx.fullTree
-        ? `${name}: type ${DNS_TYPES[type] ?? type}, class ${cls === 1 ? 'IN' : `0x${cls.toString(16).padStart(4, '0')}`}`
-        : '',
-      off,
-      len + 4,
-    );
-    ctx.add(d.qryName, off, len, name, { parent: q });
-    ctx.add(d.qryNameLen, off, len, name.length, { parent: q, generated: true });
-    ctx.add(d.qryType, off + len, 2, type, { parent: q });
-    ctx.add(d.qryClass, off + len + 2, 2, cls, { parent: q });
-    if (cols) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${name}`;
-    off += len + 4;
+  if (qd) {
+    const start = off;
+    const list = ctx.text('Queries', off, 0);
+    for (let i = 0; i < qd && i < 256; i++) {
+      const { name, len } = readName(v, off);
+      const type = v.u16be(off + len);
+      const cls = v.u16be(off + len + 2);
+      const q = ctx.text(
+        tree ? `${name}: type ${DNS_TYPES[type] ?? `Unknown (${type})`}, class ${classText(cls)}` : '',
+        off,
+        len + 4,
+        list,
+      );
+      ctx.add(d.qryName, off, len, name, { parent: q });
+      ctx.add(d.qryNameLen, off, len, name === '<Root>' ? 6 : name.length, { parent: q, generated: true });
+      ctx.add(d.labels, off, len, name === '<Root>' ? 0 : name.split('.').length, {
+        parent: q,
+        generated: true,
+      });
+      ctx.add(d.qryType, off + len, 2, type, { parent: q });
+      ctx.add(d.qryClass, off + len + 2, 2, cls, { parent: q });
+      if (cols) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${name}`;
+      off += len + 4;
+    }
+    ctx.setLength(list, off - start);
   }
   ctx.columns.info = info;
-  const sections = [an, ns, ar];
-  for (let s = 0; s < 3; s++) {
-    for (let i = 0; i < sections[s] && i < 1024; i++) {
+  const sections: [number, string][] = [
+    [an, 'Answers'],
+    [ns, 'Authoritative nameservers'],
+    [ar, 'Additional records'],
+  ];
+  for (const [count, title] of sections) {
+    if (!count) continue;
+    const start = off;
+    const list = ctx.text(title, off, 0);
+    for (let i = 0; i < count && i < 1024; i++) {
       const { name, len } = readName(v, off);
       const type = v.u16be(off + len);
       const cls = v.u16be(off + len + 2);
@@ -430,49 +546,74 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
       const rdlen = v.u16be(off + len + 8);
       const rdOff = off + len + 10;
       v.check(rdOff, rdlen);
-      const rr = ctx.text(
-        ctx.fullTree
-          ? `${name}: type ${DNS_TYPES[type] ?? type}, class ${cls === 1 ? 'IN' : `0x${cls.toString(16)}`}`
-          : '',
-        off,
-        len + 10 + rdlen,
-      );
+      const typeName = DNS_TYPES[type] ?? `Unknown (${type})`;
+      const rr = ctx.text('', off, len + 10 + rdlen, list);
       ctx.add(d.respName, off, len, name, { parent: rr });
       ctx.add(d.respType, off + len, 2, type, { parent: rr });
       if (type !== 41) {
         ctx.add(d.respClass, off + len + 2, 2, cls, { parent: rr });
-        ctx.add(d.respTtl, off + len + 4, 4, ttl, { parent: rr });
+        ctx.add(d.respTtl, off + len + 4, 4, ttl, {
+          parent: rr,
+          label: () => `Time to live: ${ttl} (${secondsText(ttl)})`,
+        });
       }
       ctx.add(d.respLen, off + len + 8, 2, rdlen, { parent: rr });
-      const text = rrData(ctx, v, type, rdOff, rdlen, rr);
-      if (cols && type !== 41) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${text}`;
+      const data = rrData(ctx, v, type, rdOff, rdlen, rr);
+      if (tree)
+        ctx.setLabel(
+          rr,
+          type === 41
+            ? `${name}: type OPT`
+            : `${name}: type ${typeName}, class ${classText(cls)}${data.summary}`,
+        );
+      if (cols && type !== 41) info += ` ${typeName} ${data.info}`;
       off = rdOff + rdlen;
     }
+    ctx.setLength(list, off - start);
   }
   ctx.columns.info = info;
-  // Request/response pairing.
+  // Request/response pairing, the time a response took, and a query sent again (same ID, within Wireshark's
+  // 5 s retransmission window) before any response.
   const st = ctx.state.get<DnsState>(`${proto}.pairs`, () => ({ queries: new Map() }));
   const key = isResp
     ? `${id}|${ctx.pinfo.netDst}|${ctx.pinfo.netSrc}`
     : `${id}|${ctx.pinfo.netSrc}|${ctx.pinfo.netDst}`;
   if (!ctx.visited) {
-    if (!isResp) st.queries.set(key, ctx.frame.number);
-    else {
-      const q = st.queries.get(key);
-      if (q !== undefined) {
-        ctx.state.setFrame(`${proto}.resp_to`, ctx.frame.number, q);
-        ctx.state.setFrame(`${proto}.resp_in`, q, ctx.frame.number);
-      }
+    const q = st.queries.get(key);
+    const now = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
+    if (!isResp) {
+      // A retransmission keeps the original as the request a response answers (as Wireshark pairs them).
+      if (q && !q.answered && timeDiff(now, q).s < 5)
+        ctx.state.setFrame(`${proto}.retransmit`, ctx.frame.number, q.frame);
+      else st.queries.set(key, { frame: ctx.frame.number, ...now, answered: false });
+    } else if (q !== undefined) {
+      q.answered = true;
+      ctx.state.setFrame(`${proto}.resp_to`, ctx.frame.number, q.frame);
+      ctx.state.setFrame(`${proto}.resp_in`, q.frame, ctx.frame.number);
+      ctx.state.setFrame(`${proto}.time`, ctx.frame.number, timeDiff(now, q));
     }
   }
   if (isResp) {
     const q = ctx.state.getFrame<number>(`${proto}.resp_to`, ctx.frame.number);
-    if (q !== undefined) ctx.add(d.respTo, 0, 0, q, { generated: true });
+    if (q !== undefined) {
+      ctx.add(d.respTo, 0, 0, q, { generated: true });
+      const t = ctx.state.getFrame<{ s: number; ns: number }>(`${proto}.time`, ctx.frame.number);
+      if (t) ctx.add(d.time, 0, 0, t, { generated: true });
+    } else ctx.add(d.unsolicited, 0, 0, true, { generated: true });
   } else {
     const r = ctx.state.getFrame<number>(`${proto}.resp_in`, ctx.frame.number);
     if (r !== undefined) ctx.add(d.respIn, 0, 0, r, { generated: true });
+    const orig = ctx.state.getFrame<number>(`${proto}.retransmit`, ctx.frame.number);
+    if (orig !== undefined) {
+      ctx.expert(idItem, 'warn', 'protocol', `DNS query retransmission. Original request in frame ${orig}`);
+      ctx.add(d.retransmitRequestIn, 0, 0, orig, { generated: true });
+      ctx.add(d.retransmission, 0, 0, true, { generated: true });
+    }
   }
-  ctx.setLabel(ctx.top, () => `Domain Name System (${isResp ? 'response' : 'query'})`);
+  ctx.setLabel(
+    ctx.top,
+    () => `${ctx.top.field.protocolName ?? 'Domain Name System'} (${isResp ? 'response' : 'query'})`,
+  );
 }
 
 const dnsLength = uint('dns.length', 'Length', 16);

@@ -10,7 +10,7 @@
 import { bool, ether, ipv4 as ipv4Field, str, uint, none, type FieldDef } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
-import { formatIPv4 } from '../fields/format.js';
+import { formatIPv4, secondsText } from '../fields/format.js';
 import type { ByteView } from '../bytes/byteview.js';
 import { readName } from './l4-udp.js';
 
@@ -229,18 +229,6 @@ function nbName(v: ByteView, off: number): { text: string; type: number; len: nu
 
 const typeDescr = (t: number) => NAME_TYPES[t] ?? 'Unknown';
 const withDescr = (text: string, type: number) => (type < 0 ? text : `${text} (${typeDescr(type)})`);
-
-/** Wireshark's time_secs_to_str: "3 days, 11 hours, 20 minutes", "1 second", "0 seconds". */
-export function secondsText(secs: number): string {
-  if (secs === 0) return '0 seconds';
-  const parts: string[] = [];
-  const unit = (v: number, name: string) => v && parts.push(`${v} ${name}${v === 1 ? '' : 's'}`);
-  unit(Math.floor(secs / 86400), 'day');
-  unit(Math.floor(secs / 3600) % 24, 'hour');
-  unit(Math.floor(secs / 60) % 60, 'minute');
-  unit(secs % 60, 'second');
-  return parts.join(', ');
-}
 
 /**
  * The NBNS flags at `off` with their bits: a response's Authoritative and Recursion available bits, and its

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
 import { nbnsPackets } from '../testing/nbns.js';
 import { treeText } from '../session/tree.js';
-import { secondsText } from './l7-nbns.js';
+import { secondsText } from '../fields/format.js';
 import type { CaptureSession } from '../session/session.js';
 
 /** The NBNS part of each frame's details. */

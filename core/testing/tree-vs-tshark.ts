@@ -16,6 +16,7 @@ export const TREE_LAYERS = [
   'Transmission Control Protocol',
   'Internet Control Message Protocol',
   'Internet Control Message Protocol v6',
+  'Domain Name System',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
@@ -32,7 +33,8 @@ export interface LayerTally {
 /** Which lower layer a top-level line opens, if any. */
 function layerOf(line: string): TreeLayer | undefined {
   if (/^Frame \d+: /.test(line)) return 'Frame';
-  for (const l of TREE_LAYERS) if (l !== 'Frame' && (line === l || line.startsWith(`${l},`))) return l;
+  for (const l of TREE_LAYERS)
+    if (l !== 'Frame' && (line === l || line.startsWith(`${l},`) || line.startsWith(`${l} (`))) return l;
   return undefined;
 }
 
