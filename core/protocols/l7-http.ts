@@ -1022,6 +1022,8 @@ function dissectMessage(
   const o = { parent: top };
   // The first line is a text line holding its fields; http.request.line / http.response.line are header lines.
   const fl = ctx.add(wsText, off, firstLen, null, { ...o, label: () => `${p.firstLine}\\r\\n` });
+  // Wireshark's note on every request and status line (an expert item of the Sequence group, Chat level).
+  ctx.expert(fl, 'chat', 'sequence', `${p.firstLine}\\r\\n`);
   const host = header(p, 'host') ?? '';
   if (p.isRequest) {
     // Wireshark adds the request/response flags after the header lines: a head cut short has none.
@@ -1046,7 +1048,7 @@ function dissectMessage(
       if (field) {
         const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: shown });
         if (lower === 'content-length' && /^\d+$/.test(h.value))
-          ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it });
+          ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it, generated: true });
       }
       // Every header line is a request (response) line item: hidden beside a header's own field, shown for a
       // header Wireshark has no field for (http.unknown_header is for other messages, such as NOTIFY).

@@ -17,6 +17,7 @@ export const TREE_LAYERS = [
   'Internet Control Message Protocol',
   'Internet Control Message Protocol v6',
   'Domain Name System',
+  'Hypertext Transfer Protocol',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
