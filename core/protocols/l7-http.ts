@@ -116,6 +116,8 @@ const f = {
   responseNumber: uint('http.response_number', 'Response number', 32),
   fileData: bytesField('http.file_data', 'File Data'),
   chunkSize: uint('http.chunk_size', 'Chunk size', 32),
+  chunkData: bytesField('http.chunk_data', 'Chunk data'),
+  chunkBoundary: bytesField('http.chunk_boundary', 'Chunk boundary'),
   chunkedResponse: none0('http.chunked_response', 'HTTP chunked response'),
 };
 // What comes after a message's header lines comes with its marker (the frame summary tells requests from
@@ -1149,8 +1151,25 @@ function dissectMessage(
       ...o,
       label: () => `HTTP chunked response`,
     });
-    for (const [co, size, clen] of chunked.chunks)
-      ctx.add(f.chunkSize, co, clen, size, { parent: ch, label: () => `Chunk size: ${size} octets` });
+    // Each chunk as tshark shows it: its size line, data and boundary; the last one ends the encoding, and the
+    // empty line after it (trailers are rare) stands on its own.
+    for (const [co, size, clen] of chunked.chunks) {
+      const sizeLine = lineEnd(v, co, v.length) + 1 - co;
+      const label = () => `Chunk size: ${size} octets`;
+      if (size === 0) {
+        const end = ctx.add(wsText, co, sizeLine, null, { parent: ch, label: 'End of chunked encoding' });
+        ctx.add(f.chunkSize, co, sizeLine, 0, { parent: end, label });
+        if (clen > sizeLine)
+          ctx.add(wsText, co + sizeLine, clen - sizeLine, null, { parent: ch, label: '\\r\\n' });
+        continue;
+      }
+      const c = ctx.add(wsText, co, clen, null, { parent: ch, label: `Data chunk (${size} octets)` });
+      ctx.add(f.chunkSize, co, sizeLine, size, { parent: c, label });
+      ctx.add(f.chunkData, co + sizeLine, size, v.slice(co + sizeLine, size), { parent: c });
+      const b = co + sizeLine + size;
+      if (clen > b - co)
+        ctx.add(f.chunkBoundary, b, clen - (b - co), v.slice(b, clen - (b - co)), { parent: c });
+    }
     body = chunked.data;
     bodyCtx = ctx.withSource('De-chunked entity body', body);
   }

@@ -30,7 +30,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Internet Control Message Protocol': 500,
   'Internet Control Message Protocol v6': 828,
   'Domain Name System': 1512,
-  'Hypertext Transfer Protocol': 3968,
+  'Hypertext Transfer Protocol': 4270,
 };
 
 describe.skipIf(!hasCorpus || !hasTshark)('packet details vs tshark -V', () => {
