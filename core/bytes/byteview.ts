@@ -6,6 +6,12 @@
 import { Buffer } from 'node:buffer';
 
 export class BoundsError extends Error {
+  /**
+   * The part of a layer that ran out of bytes, when Wireshark names it rather than the layer's protocol in
+   * "[Packet size limited during capture: GIF image truncated]" (a media part dissected inside HTTP).
+   */
+  part?: string;
+
   constructor(
     readonly offset: number,
     readonly length: number,

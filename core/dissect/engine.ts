@@ -796,7 +796,7 @@ export class DissectCtx {
       // the snaplen, and tshark says so in the Info column.
       const contained = e instanceof ContainedBoundsError;
       const cut = !bug && !contained && this.src === 0 && this.frame.capLen < this.frame.origLen;
-      const name = p.abbrev.toUpperCase();
+      const name = (e instanceof BoundsError && e.part) || p.abbrev.toUpperCase();
       const f = cut ? wsShort : wsMalformed;
       const why = contained ? `: ${CONTAINED}` : '';
       const label = cut

@@ -4,9 +4,10 @@
  * nothing for application/octet-stream (its Data dissector), chunked or not; pipelined messages in one segment.
  */
 import { describe, expect, it } from 'vitest';
-import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { treeText } from '../session/tree.js';
 import { TcpConversation, httpGet, type SynthPacket } from '../testing/synth.js';
-import { CLIENT, WEB } from '../testing/scenarios.js';
+import { CLIENT, WEB, httpGifScenario } from '../testing/scenarios.js';
 
 function responses(): SynthPacket[] {
   const enc = new TextEncoder();
@@ -53,5 +54,27 @@ describe.skipIf(!hasTshark)('HTTP Info by content type, coding and pipelining vs
     expect(ours).toBe(tshark());
     expect(ours).toContain('HTTP/1.1 200 OK  (application/x-foo)');
     expect(ours).toContain('GET /a HTTP/1.1 GET /b HTTP/1.1 GET /c HTTP/1.1 ');
+  });
+});
+
+describe('GIF details', () => {
+  it('shows the screen, color map, extensions, images and trailer of the GIFs of the scenario', async () => {
+    const { session: s, tshark } = await synthCapture(httpGifScenario());
+    const gifs = framesMatching(s, 'image-gif');
+    expect(gifs.length).toBeGreaterThan(0);
+    const tree = gifs.map((n) => treeText(s.dissect(Number(n)))).join('\n');
+    expect(tree).toMatch(/\n {4}Screen width: \d+\n {4}Screen height: \d+\n {4}Global settings: /);
+    expect(tree).toContain('\n    Image\n        Image left position: 0\n');
+    expect(tree).toContain('\n    Trailer (End of the GIF stream)');
+    expect(framesMatching(s, 'image-gif.screen.width >= 1')).toEqual(gifs);
+    if (hasTshark) {
+      const part = (t: string) =>
+        t
+          .split(/\n(?=Frame \d+:)/)
+          .filter((f) => f.includes('\nCompuserve GIF'))
+          .map((f) => f.slice(f.indexOf('\nCompuserve GIF')).trimEnd());
+      expect(part(tree)).toEqual(part(tshark('-2', '-V', '-Y', 'image-gif')));
+    }
+    s.close();
   });
 });

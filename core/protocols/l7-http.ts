@@ -28,6 +28,7 @@ import type { Desegment } from './l4-tcp.js';
 import type { Item } from '../dissect/types.js';
 import type { Extending } from './tcp-desegment.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
+import { gifDetails } from './media-gif.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -583,13 +584,24 @@ function textLines(body: DissectCtx, top: Item, ct: string): void {
     );
 }
 
-/** A Compuserve GIF layer over `body` when it starts with a GIF signature; returns the version, or ''. */
+/**
+ * A Compuserve GIF layer over `body` when it starts with a GIF signature; returns the version, or ''. A GIF cut
+ * short (by the snaplen) ends the packet's dissection there, as in Wireshark: callers record what the message
+ * holds (its object) first.
+ */
 function gifLayer(body: DissectCtx): string {
   const b = body.view.bytes;
   const ver = b.length >= 6 ? String.fromCharCode(...b.subarray(0, 6)) : '';
   if (ver !== 'GIF89a' && ver !== 'GIF87a') return '';
   const it = body.layerItem(media.gif, 0, b.length, `Compuserve GIF, Version: ${ver}`);
   body.add(media.gifVersion, 0, 6, ver, { parent: it });
+  try {
+    gifDetails(body, it);
+  } catch (e) {
+    // Wireshark names the GIF, not HTTP, as what the snaplen cut.
+    if (e instanceof BoundsError) e.part = 'GIF image';
+    throw e;
+  }
   return ver;
 }
 
@@ -915,16 +927,17 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
   if (cl !== undefined) datalen = Math.min(datalen, cl);
   if (datalen > 0) {
     const body = v.slice(o, datalen);
+    // The object first: a GIF cut short ends the dissection of the packet (see gifLayer).
+    if (!ctx.visited) {
+      const at = shown ? undefined : { src: ctx.src, off: ctx.base + o, len: datalen };
+      pushObject(ctx, st, ctx.frame.number, last, contentType, body, at);
+    }
     if (shown) {
       ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
       // Wireshark offers the data to HTTP's heuristic dissectors (GIF's finds its signature), then to "data".
       const data = ctx.sub(o, datalen);
       if (!gifLayer(data)) data.data(0, datalen, ctx.top);
     } else if (msgIndex === 0) ctx.pinfo.data.set('tcp.swallowed', true);
-    if (!ctx.visited) {
-      const at = shown ? undefined : { src: ctx.src, off: ctx.base + o, len: datalen };
-      pushObject(ctx, st, ctx.frame.number, last, contentType, body, at);
-    }
     if (last) {
       const magic = datalen >= 6 ? v.latin1(o, 6) : '';
       if (msgIndex === 0 && (magic === 'GIF89a' || magic === 'GIF87a')) ctx.columns.info += ` (${magic})`;

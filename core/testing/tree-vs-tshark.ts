@@ -18,6 +18,7 @@ export const TREE_LAYERS = [
   'Internet Control Message Protocol v6',
   'Domain Name System',
   'Hypertext Transfer Protocol',
+  'Compuserve GIF',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
