@@ -5,21 +5,15 @@
  * packet list, the DHCPv6 part of `-V` and what a few filters select are compared with it.
  */
 import { describe, expect, it } from 'vitest';
-import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import {
+  detailsText,
+  filtersVsTshark,
+  framesMatching,
+  hasTshark,
+  layerParts,
+  synthCapture,
+} from '../testing/vs-tshark.js';
 import { dhcpv6Packets } from '../testing/dhcpv6.js';
-import { treeText } from '../session/tree.js';
-import type { CaptureSession } from '../session/session.js';
-
-/** The DHCPv6 part of each frame's details. */
-function sections(text: string): string {
-  return text
-    .split(/\n(?=Frame \d+:)/)
-    .map((f) => f.slice(Math.max(0, f.indexOf('\nDHCPv6\n') + 1)).trimEnd())
-    .join('\n\n');
-}
-
-const details = (s: CaptureSession) =>
-  Array.from({ length: s.total }, (_, i) => treeText(s.dissect(i + 1))).join('\n');
 
 const FILTERS = [
   'dhcpv6',
@@ -46,7 +40,7 @@ describe('DHCPv6', () => {
       /Advertise XID: 0x2b7102 CID: 000100011a6ddd61d4c9efee5d9a IAA: 2001:db8::1:25 $/,
     );
     expect(lines[8]).toMatch(/Relay-forw L: 2001:db8:1::1 Solicit XID: 0x77aa01 CID: /);
-    const tree = details(s);
+    const tree = detailsText(s);
     expect(tree).toContain('        Client Domain Name: MTAWS334.newbreed.com.\n');
     expect(tree).toContain('        DUID Time: Jan 19, 2014 00:48:33.000000000 UTC\n');
     expect(tree).toContain('        Link-layer address: d4:c9:ef:ee:5d:9a\n');
@@ -54,11 +48,8 @@ describe('DHCPv6', () => {
     expect(framesMatching(s, 'dhcpv6.client_domain contains "newbreed"')).toEqual(['1']);
     if (hasTshark) {
       expect(list).toBe(tshark());
-      expect(sections(tree)).toBe(sections(tshark('-V')));
-      for (const f of FILTERS) {
-        const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-        expect(framesMatching(s, f), f).toEqual(want);
-      }
+      expect(layerParts(tree, 'DHCPv6')).toEqual(layerParts(tshark('-V'), 'DHCPv6'));
+      for (const r of filtersVsTshark(s, tshark, FILTERS)) expect(r.ours, r.filter).toEqual(r.theirs);
     }
     s.close();
   });

@@ -4,8 +4,7 @@ import { ByteView } from '../bytes/byteview.js';
 import { dnsExchange, ethernet, ip4, ipv4, mac, udp } from '../testing/synth.js';
 import { CLIENT, ROUTER } from '../testing/scenarios.js';
 import { looksLikeDns } from './l4-udp.js';
-import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
-import { treeText } from '../session/tree.js';
+import { detailsText, framesMatching, hasTshark, layerParts, synthCapture } from '../testing/vs-tshark.js';
 import { compileFilter } from '../dfilter/index.js';
 import './index.js';
 
@@ -75,7 +74,7 @@ describe('DNS details and filters as Wireshark shows them', () => {
     const again = { ...q, tsSec: q.tsSec + 1 };
     const resp = { ...r, tsSec: q.tsSec + 1, tsNsec: q.tsNsec + 6_000_000 };
     const { session: s, list, tshark } = await synthCapture([q, again, resp]);
-    const tree = [1, 2, 3].map((n) => treeText(s.dissect(n))).join('\n');
+    const tree = detailsText(s);
     expect(tree).toContain(
       '    Flags: 0x0100 Standard query\n        0... .... .... .... = Response: Message is a query\n',
     );
@@ -95,10 +94,9 @@ describe('DNS details and filters as Wireshark shows them', () => {
     expect(framesMatching(s, 'dns.retransmission')).toEqual(['2']);
     if (hasTshark) {
       expect(list).toBe(tshark());
-      const dnsPart = (t: string) =>
-        t.split(/\n(?=Frame \d+:)/).map((f) => f.slice(f.indexOf('Domain Name System')).trimEnd());
       // Two passes, as the app dissects a selected packet: the query knows its response.
-      expect(dnsPart(tree)).toEqual(dnsPart(tshark('-2', '-V')));
+      const dnsOn = (t: string) => layerParts(t, 'Domain Name System');
+      expect(dnsOn(tree)).toEqual(dnsOn(tshark('-2', '-V')));
     }
     s.close();
   });

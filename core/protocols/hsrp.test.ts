@@ -3,9 +3,8 @@
  * against tshark: list and details. The corpus's 153 Hellos are covered by the column and frame.protocols tests.
  */
 import { describe, expect, it } from 'vitest';
-import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { detailsText, hasTshark, layerParts, synthCapture } from '../testing/vs-tshark.js';
 import { ethernet, ip4, ipv4, mac, udp, type SynthPacket } from '../testing/synth.js';
-import { treeText } from '../session/tree.js';
 
 function hsrp(opcode: number, state: number, hello: number, hold: number, auth: string): SynthPacket {
   const a = ip4('172.28.154.124');
@@ -43,14 +42,13 @@ describe('HSRP', () => {
     ];
     const { session: s, list, tshark } = await synthCapture(packets);
     expect(list.split('\n')[6]).toMatch(/HSRP 62 Coup \(state Active\)$/);
-    const tree = Array.from({ length: s.total }, (_, i) => treeText(s.dissect(i + 1))).join('\n');
+    const tree = detailsText(s);
     expect(tree).toContain('    Authentication Data: Non-Default (secret)\n');
     expect(tree).toContain('    Hellotime: Non-Default (1)\n');
     if (hasTshark) {
       expect(list).toBe(tshark());
-      const hsrpPart = (t: string) =>
-        t.split(/\n(?=Frame \d+:)/).map((f) => f.slice(f.indexOf('Cisco Hot')).trimEnd());
-      expect(hsrpPart(tree)).toEqual(hsrpPart(tshark('-V')));
+      const hsrpOn = (t: string) => layerParts(t, 'Cisco Hot Standby Router Protocol');
+      expect(hsrpOn(tree)).toEqual(hsrpOn(tshark('-V')));
     }
     s.close();
   });

@@ -4,7 +4,7 @@
  * nothing for application/octet-stream (its Data dissector), chunked or not; pipelined messages in one segment.
  */
 import { describe, expect, it } from 'vitest';
-import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark, layerParts, synthCapture } from '../testing/vs-tshark.js';
 import { treeText } from '../session/tree.js';
 import { TcpConversation, httpGet, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB, httpGifScenario } from '../testing/scenarios.js';
@@ -68,12 +68,8 @@ describe('GIF details', () => {
     expect(tree).toContain('\n    Trailer (End of the GIF stream)');
     expect(framesMatching(s, 'image-gif.screen.width >= 1')).toEqual(gifs);
     if (hasTshark) {
-      const part = (t: string) =>
-        t
-          .split(/\n(?=Frame \d+:)/)
-          .filter((f) => f.includes('\nCompuserve GIF'))
-          .map((f) => f.slice(f.indexOf('\nCompuserve GIF')).trimEnd());
-      expect(part(tree)).toEqual(part(tshark('-2', '-V', '-Y', 'image-gif')));
+      const gifOn = (t: string) => layerParts(t, 'Compuserve GIF');
+      expect(gifOn(tree)).toEqual(gifOn(tshark('-2', '-V', '-Y', 'image-gif')));
     }
     s.close();
   });

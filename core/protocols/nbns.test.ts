@@ -5,22 +5,16 @@
  * filters select are compared with it line for line.
  */
 import { describe, expect, it } from 'vitest';
-import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import {
+  detailsText,
+  filtersVsTshark,
+  framesMatching,
+  hasTshark,
+  layerParts,
+  synthCapture,
+} from '../testing/vs-tshark.js';
 import { nbnsPackets } from '../testing/nbns.js';
-import { treeText } from '../session/tree.js';
 import { secondsText } from '../fields/format.js';
-import type { CaptureSession } from '../session/session.js';
-
-/** The NBNS part of each frame's details. */
-function nbnsSections(text: string): string {
-  return text
-    .split(/\n(?=Frame \d+:)/)
-    .map((f) => f.slice(Math.max(0, f.indexOf('NetBIOS Name Service'))).trimEnd())
-    .join('\n\n');
-}
-
-const details = (s: CaptureSession) =>
-  Array.from({ length: s.total }, (_, i) => treeText(s.dissect(i + 1))).join('\n');
 
 const FILTERS = [
   'nbns',
@@ -52,7 +46,7 @@ describe('NBNS', () => {
     expect(lines[11]).toMatch(/Name query NB PRINTER<20>\.corp\.example$/);
     expect(lines[12]).toMatch(/Name query NB Wi<e9> \?<x><1b>$/);
     expect(lines[13]).toMatch(/Registration response, Name is in conflict NB 10\.0\.0\.9$/);
-    const tree = details(s);
+    const tree = detailsText(s);
     expect(tree).toContain('            Name: FILESRV<20> (Server service)\n');
     expect(tree).toContain('            Name flags: 0x6000, ONT: Unknown (H-node, unique)\n');
     expect(tree).toContain(
@@ -63,11 +57,10 @@ describe('NBNS', () => {
     expect(framesMatching(s, 'nbns.addr == 10.0.0.5')).toEqual(['2']);
     if (hasTshark) {
       expect(list).toBe(tshark());
-      expect(nbnsSections(tree)).toBe(nbnsSections(tshark('-V')));
-      for (const f of FILTERS) {
-        const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-        expect(framesMatching(s, f), f).toEqual(want);
-      }
+      expect(layerParts(tree, 'NetBIOS Name Service')).toEqual(
+        layerParts(tshark('-V'), 'NetBIOS Name Service'),
+      );
+      for (const r of filtersVsTshark(s, tshark, FILTERS)) expect(r.ours, r.filter).toEqual(r.theirs);
     }
     s.close();
   });

@@ -9,24 +9,18 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { framesMatching, hasTshark, synthCapture } from '../testing/vs-tshark.js';
+import {
+  detailsText,
+  filtersVsTshark,
+  framesMatching,
+  hasTshark,
+  layerParts,
+  synthCapture,
+} from '../testing/vs-tshark.js';
 import { tftpFile, tftpPackets } from '../testing/tftp.js';
 import { writePcap } from '../capture/writer.js';
-import { treeText } from '../session/tree.js';
 import { main } from '../cli/main.js';
 import { createLocalService } from '../session/service.js';
-import type { CaptureSession } from '../session/session.js';
-
-/** The TFTP and Data parts of each frame's details. */
-function sections(text: string): string {
-  return text
-    .split(/\n(?=Frame \d+:)/)
-    .map((f) => f.slice(Math.max(0, f.indexOf('\nTrivial File Transfer Protocol\n') + 1)).trimEnd())
-    .join('\n\n');
-}
-
-const details = (s: CaptureSession) =>
-  Array.from({ length: s.total }, (_, i) => treeText(s.dissect(i + 1))).join('\n');
 
 const FILTERS = [
   'tftp',
@@ -54,17 +48,15 @@ describe('TFTP', () => {
     expect(lines[7]).toMatch(/Data Packet, Block: 3 \(last\)$/);
     expect(lines[14]).toMatch(/TFTP 46 Data Packet, Block: 3 \(last\)$/);
     expect(lines[24]).toMatch(/Error Code, Code: Access violation, Message: Access violation$/);
-    const tree = details(s);
+    const tree = detailsText(s);
     expect(tree).toContain('    [Read Request in frame 1]\n');
     expect(tree).toContain('    [Expert Info (Warning/Response): TFTP ERROR packet]\n');
     expect(framesMatching(s, 'tftp.request_frame == 17')).toEqual(['18', '19', '20']);
     if (hasTshark) {
       expect(list).toBe(tshark());
-      expect(sections(tree)).toBe(sections(tshark('-V')));
-      for (const f of FILTERS) {
-        const want = tshark('-Y', f, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean);
-        expect(framesMatching(s, f), f).toEqual(want);
-      }
+      const tftpOn = (t: string) => layerParts(t, 'Trivial File Transfer Protocol');
+      expect(tftpOn(tree)).toEqual(tftpOn(tshark('-V')));
+      for (const r of filtersVsTshark(s, tshark, FILTERS)) expect(r.ours, r.filter).toEqual(r.theirs);
     }
     s.close();
   });

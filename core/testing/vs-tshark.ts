@@ -7,6 +7,7 @@ import { writePcap } from '../capture/writer.js';
 import { CaptureSession } from '../session/session.js';
 import { compileFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list.js';
+import { treeText } from '../session/tree.js';
 import type { SynthPacket } from './synth.js';
 
 export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
@@ -39,4 +40,33 @@ export function framesMatching(s: CaptureSession, filter: string): string[] {
   const c = compileFilter(filter);
   if (!c.ok) throw new Error(`${filter}: ${c.error.message}`);
   return [...s.runFilter(c.filter)].map(String);
+}
+
+/** Every frame's details as `wirelens list -V` prints them (a second pass: a query knows its response). */
+export function detailsText(s: CaptureSession): string {
+  return Array.from({ length: s.total }, (_, i) => treeText(s.dissect(i + 1))).join('\n');
+}
+
+/**
+ * Each frame's details from the top-level line starting with `layer` on (the frame's whole text when it has
+ * none): the part of `-V` text a protocol's test compares with tshark's.
+ */
+export function layerParts(text: string, layer: string): string[] {
+  return text.split(/\n(?=Frame \d+:)/).map((f) => {
+    const at = f.startsWith(layer) ? 0 : f.indexOf(`\n${layer}`) + 1;
+    return f.slice(at).trimEnd();
+  });
+}
+
+/** For each filter: the frames it selects here and in tshark (`tshark` as synthCapture gives it). */
+export function filtersVsTshark(
+  s: CaptureSession,
+  tshark: (...args: string[]) => string,
+  filters: readonly string[],
+): { filter: string; ours: string[]; theirs: string[] }[] {
+  return filters.map((filter) => ({
+    filter,
+    ours: framesMatching(s, filter),
+    theirs: tshark('-Y', filter, '-T', 'fields', '-e', 'frame.number').trim().split('\n').filter(Boolean),
+  }));
 }
