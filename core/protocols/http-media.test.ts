@@ -73,4 +73,24 @@ describe('GIF details', () => {
     }
     s.close();
   });
+
+  it('notes a PNG served as image/gif and shows its chunks, as Wireshark does', async () => {
+    const { session: s, tshark } = await synthCapture(httpGifScenario());
+    const [png] = framesMatching(s, 'png');
+    const tree = treeText(s.dissect(Number(png)));
+    expect(tree).toContain(
+      '    [Expert Info (Note/Malformed): HTTP body subdissector failed, trying heuristic subdissector]\n',
+    );
+    expect(tree).toContain(
+      'Portable Network Graphics\n    PNG Signature: 89504e470d0a1a0a\n    Image Header (IHDR)\n',
+    );
+    expect(tree).toContain('        Colour Type: ');
+    if (hasTshark) {
+      const one = tshark('-2', '-V', '-Y', `frame.number == ${png}`);
+      expect(layerParts(tree, 'Hypertext Transfer Protocol')).toEqual(
+        layerParts(one, 'Hypertext Transfer Protocol'),
+      );
+    }
+    s.close();
+  });
 });

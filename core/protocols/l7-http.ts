@@ -29,6 +29,7 @@ import type { Item } from '../dissect/types.js';
 import type { Extending } from './tcp-desegment.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
 import { gifDetails } from './media-gif.js';
+import { pngDetails } from './media-png.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -619,12 +620,28 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
       ctx.columns.info += ` (${ver})`;
       return;
     }
+    // Not a GIF after all (a PNG served as image/gif): Wireshark notes it and tries the heuristics.
+    ctx.expert(
+      undefined,
+      'note',
+      'malformed',
+      'HTTP body subdissector failed, trying heuristic subdissector',
+    );
   }
   if (
     ct === 'image/png' ||
     (ct.startsWith('image/') && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47)
   ) {
-    if (b[0] === 0x89 && b[1] === 0x50) return void add(media.png, '(PNG)');
+    if (b[0] === 0x89 && b[1] === 0x50) {
+      const it = add(media.png, '(PNG)');
+      try {
+        pngDetails(body, it);
+      } catch (e) {
+        if (e instanceof BoundsError) e.part = 'PNG';
+        throw e;
+      }
+      return;
+    }
   }
   if ((ct === 'image/jpeg' || ct === 'image/jpg') && b[0] === 0xff && b[1] === 0xd8)
     return void add(media.jfif, '(JPEG JFIF image)');

@@ -19,6 +19,7 @@ export const TREE_LAYERS = [
   'Domain Name System',
   'Hypertext Transfer Protocol',
   'Compuserve GIF',
+  'Portable Network Graphics',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
