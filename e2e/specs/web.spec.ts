@@ -14,6 +14,7 @@ import { HTTP_GIFS, haveCorpus, oracleExports, oracleFilters, SAMPLE } from '../
 import { applyFilter, dropFile, rowNumbers, waitDisplayed } from '../support/page.js';
 import { writePcap } from '../../core/capture/writer.js';
 import { smtpScenario } from '../../core/testing/scenarios.js';
+import { tftpFile, tftpPackets } from '../../core/testing/tftp.js';
 
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
@@ -371,6 +372,35 @@ test.describe('web host', () => {
         'two.eml',
       ]);
       expect(readFileSync(join(out, 'two.eml'), 'latin1')).toContain('Subject: two');
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('objects panel: the TFTP tab lists the files TFTP transferred and exports them', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-tftp-'));
+    try {
+      const file = join(dir, 'tftp.pcap');
+      writeFileSync(file, writePcap(tftpPackets(), { linkType: 1 }));
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+      await page.getByTestId('open-objects').click();
+      const panel = page.getByTestId('objects-panel');
+      await panel.getByTestId('objects-kind-tftp').click();
+      const rows = panel.getByTestId('object-row');
+      await expect(rows).toHaveCount(4);
+      await expect(rows.first()).toHaveAttribute('data-filename', 'router.cfg');
+      await expect(rows.first()).toContainText('2500');
+      await shot(page, info, '12c-objects-tftp');
+      const out = join(dir, 'out');
+      await panel.getByTestId('export-dir').fill(out);
+      await panel.getByTestId('export-all').click();
+      await expect(panel.getByTestId('export-result')).toContainText('Wrote 4 file(s)');
+      expect(readFileSync(join(out, 'router.cfg'))).toEqual(Buffer.from(tftpFile(2500, 1)));
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
