@@ -1293,7 +1293,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
     }
   }
   // Bytes in flight (Wireshark 4.0's default, from the payloads seen): the span of this direction's unACKed
-  // segments less what the other side's last SACK option reported delivered, a SYN or FIN not counting. Both it
+  // segments less the bytes the other side's last segment SACKed, a SYN or FIN not counting. Both it
   // and the bytes since the last PSH are counted only while valid_bif holds.
   let bytesInFlight: number | undefined;
   let pushBytes: number | undefined;
