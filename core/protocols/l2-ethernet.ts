@@ -16,6 +16,26 @@ import { formatEther, formatIPv4 } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 import { resolvedMac } from './l2-vendors.js';
 
+/**
+ * Names tshark gives SNAP organization codes (its OUI table's, word for word): `info` in a Frame Relay Info
+ * column, `tree` in the Organization Code line, where 00:00:00's is cut short.
+ */
+export const SNAP_OUIS: Record<number, { info: string; tree: string }> = {
+  0x000000: { info: 'Officially Xerox, but 0:0:0:0:0:0 is more common', tree: 'Officially Xerox, but' },
+  0x00000c: { info: 'Cisco Systems, Inc', tree: 'Cisco Systems, Inc' },
+  0x0080c2: { info: 'IEEE', tree: 'IEEE' },
+};
+
+/**
+ * A SNAP header's "Organization Code: 00:00:0c (Cisco Systems, Inc)" line as tshark prints it (for 00:00:00,
+ * "(Officially Xerox, but" without its closing parenthesis).
+ */
+export function snapOuiLabel(oui: number): string {
+  const text = [oui >> 16, (oui >> 8) & 255, oui & 255].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  const name = SNAP_OUIS[oui]?.tree;
+  return `Organization Code: ${text}${name === undefined ? '' : ` (${name}${oui === 0 ? '' : ')'}`}`;
+}
+
 export const ETHERTYPES: Record<number, string> = {
   0x0800: 'IPv4',
   0x0806: 'ARP',

@@ -7,7 +7,7 @@ import { bool, none, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { LINKTYPE } from '../capture/linktypes.js';
-import { ETHERTYPES, eth } from './l2-ethernet.js';
+import { ETHERTYPES, SNAP_OUIS, eth, snapOuiLabel } from './l2-ethernet.js';
 
 const NLPIDS: Record<number, string> = {
   0x00: 'NULL',
@@ -34,12 +34,6 @@ const NLPIDS: Record<number, string> = {
 const CHDLC_TYPES: Record<number, string> = { 0x0800: 'IP', 0x86dd: 'IPv6' };
 
 /** OUIs as Wireshark names them in the Info column (its manuf file) and in the tree. */
-const OUI_NAMES: Record<number, { info: string; tree: string }> = {
-  0x000000: { info: 'Officially Xerox, but 0:0:0:0:0:0 is more common', tree: 'Officially Xerox, but' },
-  0x00000c: { info: 'Cisco Systems, Inc', tree: 'Cisco Systems, Inc' },
-  0x0080c2: { info: 'IEEE', tree: 'IEEE' },
-};
-
 const f = {
   firstOctet: uint('fr.first_addr_octet', 'First address octet', 8, { base: 'hex' }),
   secondOctet: uint('fr.second_addr_octet', 'Second address octet', 8, { base: 'hex' }),
@@ -204,15 +198,9 @@ function nlpidPayload(ctx: DissectCtx, start: number): void {
 function snap(ctx: DissectCtx, off: number): void {
   const pid = ctx.view.u16be(off + 3);
   const oui = ctx.view.u24be(off);
-  const names = OUI_NAMES[oui];
-  const ouiText = [oui >> 16, (oui >> 8) & 255, oui & 255]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join(':');
-  ctx.add(f.oui, off, 3, oui, {
-    label: () => `Organization Code: ${ouiText}${names ? ` (${names.tree}` + (oui === 0 ? '' : ')') : ''}`,
-  });
+  ctx.add(f.oui, off, 3, oui, { label: () => snapOuiLabel(oui) });
   const hex = (n: number, d: number) => n.toString(16).toUpperCase().padStart(d, '0');
-  ctx.columns.info += `; SNAP, OUI 0x${hex(oui, 6)} (${names?.info ?? 'Unknown'}), PID 0x${hex(pid, 4)}`;
+  ctx.columns.info += `; SNAP, OUI 0x${hex(oui, 6)} (${SNAP_OUIS[oui]?.info ?? 'Unknown'}), PID 0x${hex(pid, 4)}`;
   if (oui === 0) {
     ctx.add(f.snaptype, off + 3, 2, pid);
     ctx.view.check(off + 5, 1);

@@ -20,7 +20,7 @@ import type { Item } from '../dissect/types.js';
 import { bitPattern, formatEther } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 import { BoundsError, ContainedBoundsError } from '../bytes/byteview.js';
-import { ETHERTYPES } from './l2-ethernet.js';
+import { ETHERTYPES, snapOuiLabel } from './l2-ethernet.js';
 
 // ── radiotap ─────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -825,12 +825,6 @@ const lf = {
   pid: uint('llc.pid', 'Protocol ID', 16, { base: 'hex' }),
 };
 
-/**
- * What tshark 4.0 prints after a SNAP organization code, word for word: its OUI table's name for 00:00:00 is
- * cut short ("Officially Xerox, but" and no closing parenthesis).
- */
-const SNAP_OUIS: Record<number, string> = { 0x000000: ' (Officially Xerox, but' };
-
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 
 /** A DSAP or SSAP byte: the SAP (shown by name) and its low bit (IG or CR). */
@@ -909,11 +903,7 @@ export const llc = defineProtocol({
     if (dsap === 0xaa && ssap === 0xaa && ctlLen === 1) {
       const oui = v.u24be(hdr);
       const pid = v.u16be(hdr + 3);
-      const ouiText = [oui >> 16, (oui >> 8) & 255, oui & 255].map(hex2).join(':');
-      const known = SNAP_OUIS[oui];
-      ctx.add(lf.oui, hdr, 3, oui, {
-        label: () => `Organization Code: ${ouiText}${known ?? ''}`,
-      });
+      ctx.add(lf.oui, hdr, 3, oui, { label: () => snapOuiLabel(oui) });
       ctx.setLength(ctx.top, hdr + 5);
       if (oui === 0) {
         // RFC 1042 encapsulation: the PID is an ethertype (no "ethertype" layer name, as in tshark).

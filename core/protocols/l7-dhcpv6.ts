@@ -148,8 +148,6 @@ const d = {
 /** DUID times count from 2000-01-01 00:00:00 UTC. */
 const DUID_EPOCH = 946684800;
 
-const colonHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
-
 /** A DNS name in wire format (no compression in DHCPv6) with its trailing dot, and its label count. */
 function fqdn(v: ByteView, off: number): { name: string; len: number; labels: number } {
   const { name, len } = readName(v, off);
@@ -172,13 +170,13 @@ function duidItems(ctx: DissectCtx, off: number, len: number, parent: Item): str
   if (type === 1 && len >= 8) {
     ctx.add(d.lltHwtype, off + 2, 2, v.u16be(off + 2), { parent });
     ctx.add(d.lltTime, off + 4, 4, { s: DUID_EPOCH + v.u32be(off + 4), ns: 0 }, { parent });
-    ctx.add(d.lltAddr, off + 8, len - 8, colonHex(v.slice(off + 8, len - 8)), { parent });
+    ctx.add(d.lltAddr, off + 8, len - 8, toHex(v.slice(off + 8, len - 8), ':'), { parent });
   } else if (type === 2 && len >= 6) {
     ctx.add(d.enEnterprise, off + 2, 4, v.u32be(off + 2), { parent });
     ctx.add(d.enIdentifier, off + 6, len - 6, v.slice(off + 6, len - 6), { parent });
   } else if (type === 3 && len >= 4) {
     ctx.add(d.llHwtype, off + 2, 2, v.u16be(off + 2), { parent });
-    ctx.add(d.llAddr, off + 4, len - 4, colonHex(v.slice(off + 4, len - 4)), { parent });
+    ctx.add(d.llAddr, off + 4, len - 4, toHex(v.slice(off + 4, len - 4), ':'), { parent });
   } else if (type === 4) ctx.add(d.uuid, off + 2, len - 2, v.slice(off + 2, len - 2), { parent });
   return toHex(raw);
 }
