@@ -4,7 +4,7 @@
  */
 import { emailRecords, type EmailRecord } from '../protocols/l7-smtp.js';
 import type { CaptureSession } from '../session/session.js';
-import type { ObjectMeta } from './export.js';
+import type { Exportable, ObjectMeta } from './export.js';
 import { NameAllocator } from './naming.js';
 
 export interface EmailEntry extends ObjectMeta {
@@ -38,4 +38,9 @@ export function listEmails(session: CaptureSession, signal?: AbortSignal): Email
     size: r.bytes.length,
     record: r,
   }));
+}
+
+/** A message as exportObjects takes it (its bytes as sent). */
+export function emailExportable(entry: EmailEntry): Exportable {
+  return { ...entry, bytes: () => entry.record.bytes };
 }

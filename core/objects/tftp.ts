@@ -5,7 +5,7 @@
  */
 import { tftpState, type TftpTransfer } from '../protocols/l7-tftp.js';
 import type { CaptureSession } from '../session/session.js';
-import type { ObjectMeta } from './export.js';
+import type { Exportable, ObjectMeta } from './export.js';
 import { massage, NameAllocator, uriBasename } from './naming.js';
 
 export interface TftpEntry extends ObjectMeta {
@@ -49,4 +49,9 @@ export function tftpBytes(session: CaptureSession, entry: TftpEntry): Uint8Array
     o += p.len;
   }
   return out;
+}
+
+/** A transfer as exportObjects takes it: its file read back when it is written. */
+export function tftpExportable(session: CaptureSession, entry: TftpEntry): Exportable {
+  return { ...entry, bytes: () => tftpBytes(session, entry) };
 }

@@ -7,8 +7,8 @@ import type { Emit } from './service.js';
 import { SessionError } from './session.js';
 import { listObjects, objectBytes, type ObjectEntry } from '../objects/list.js';
 import { exportObjects, type Exportable } from '../objects/export.js';
-import { listEmails, type EmailEntry } from '../objects/imf.js';
-import { listTftp, tftpBytes, type TftpEntry } from '../objects/tftp.js';
+import { emailExportable, listEmails, type EmailEntry } from '../objects/imf.js';
+import { listTftp, tftpBytes, tftpExportable, type TftpEntry } from '../objects/tftp.js';
 import { exportable, matchesType } from '../objects/select.js';
 import { findGifDownloads } from '../objects/gifs.js';
 import { hashBytes } from '../forensics/hash.js';
@@ -26,7 +26,6 @@ const plain = (o: ObjectEntry | EmailEntry | TftpEntry): HttpObject => {
   const { record: _record, ...rest } = o;
   return rest;
 };
-const emailExportable = (m: EmailEntry): Exportable => ({ ...plain(m), bytes: () => m.record.bytes });
 
 export function forensicHandlers(
   session: CaptureSession,
@@ -91,7 +90,7 @@ export function forensicHandlers(
         protocol === 'imf'
           ? chosen(emails()).map(emailExportable)
           : protocol === 'tftp'
-            ? chosen(tftpFiles()).map((e) => ({ ...plain(e), bytes: () => tftpBytes(session, e) }))
+            ? chosen(tftpFiles()).map((e) => tftpExportable(session, e))
             : chosen(objects())
                 .filter((o) => !type || matchesType(o, type))
                 .map((o) => exportable(session, o));

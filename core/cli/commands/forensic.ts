@@ -12,8 +12,8 @@ import {
 } from '../../objects/export.js';
 import { exportable, matchesType, selectObjects } from '../../objects/select.js';
 import { forEachObject, objectBytes } from '../../objects/list.js';
-import { listEmails } from '../../objects/imf.js';
-import { listTftp, tftpBytes } from '../../objects/tftp.js';
+import { emailExportable, listEmails } from '../../objects/imf.js';
+import { listTftp, tftpExportable } from '../../objects/tftp.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -114,25 +114,15 @@ export const exportCommand: Command = {
         const hs = store();
         const verdict: HashSetVerdict = (h) => hs.verdictOf(h);
         const capture = async () => ({ name: basename(positionals[0]), sha256: await s.fileSha256() });
-        if (protocol === 'imf') {
-          const ex = new ObjectExporter(out, verdict);
-          for (const m of listEmails(s)) await ex.add(m, m.record.bytes);
-          return await ex.finish(await capture());
-        }
-        if (protocol === 'tftp') {
-          const ex = new ObjectExporter(out, verdict);
-          for (const e of listTftp(s)) {
-            let data: Uint8Array;
-            try {
-              data = tftpBytes(s, e);
-            } catch (err) {
-              ex.fail(e, err);
-              continue;
-            }
-            await ex.add(e, data);
-          }
-          return await ex.finish(await capture());
-        }
+        if (protocol === 'imf')
+          return exportObjects(listEmails(s).map(emailExportable), out, verdict, await capture());
+        if (protocol === 'tftp')
+          return exportObjects(
+            listTftp(s).map((e) => tftpExportable(s, e)),
+            out,
+            verdict,
+            await capture(),
+          );
         // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
         if (filter)
           return exportObjects(
