@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasTshark, synthCapture, framesMatching } from '../testing/vs-tshark.js';
 
-import { TcpConversation, ethernet, ip4, ipv4, mac, tcp, type SynthPacket } from '../testing/synth.js';
+import { TcpConversation, tcpSegments, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 
 /**
@@ -43,39 +43,6 @@ function packets(): SynthPacket[] {
   ];
 }
 
-/**
- * Segments written one by one: "c|s seq ack flags len [window]" from the client or the server, sequence and ACK
- * numbers relative to ISNs 1000 (client) and 5000 (server), 0.1 ms apart.
- */
-function segments(port: number, t0: number, lines: string[]): SynthPacket[] {
-  const a = ip4('10.0.0.1');
-  const b = ip4('10.0.0.2');
-  const bits: Record<string, number> = { S: 2, A: 16, F: 1, R: 4, P: 8 };
-  return lines.map((l, i) => {
-    const [who, seq, ack, fl, len, win] = l.split(' ');
-    const c = who === 'c';
-    const flags = [...fl].reduce((x, ch) => x | bits[ch], 0);
-    const seg = tcp(
-      c ? a : b,
-      c ? b : a,
-      c ? port : 80,
-      c ? 80 : port,
-      (c ? 1000 : 5000) + Number(seq),
-      flags & 16 ? (c ? 5000 : 1000) + Number(ack) : 0,
-      flags,
-      new Uint8Array(Number(len)).fill(97),
-      Number(win ?? 65535),
-    );
-    const data = ethernet(
-      mac('02:00:00:00:00:02'),
-      mac('02:00:00:00:00:01'),
-      0x800,
-      ipv4(c ? a : b, c ? b : a, 6, seg),
-    );
-    return { data, tsSec: t0, tsNsec: i * 100_000 };
-  });
-}
-
 const HANDSHAKE = ['c 0 0 S 0', 's 0 1 SA 0'];
 
 /** Duplicate ACKs, keep-alives and their ACKs, and how they gate "ACKed unseen segment". */
@@ -83,7 +50,7 @@ function repeats(): SynthPacket[] {
   return [
     // The client's duplicate ACK (4) holds back the server's ACKs of unseen data (5, 6, 8): Wireshark reports
     // them only while the client's ACKs are not duplicates; a duplicate after that counts as the first again.
-    ...segments(41000, 1_700_000_100, [
+    ...tcpSegments(41000, 1_700_000_100, [
       ...HANDSHAKE,
       'c 1 1 A 0',
       'c 1 1 A 0',
@@ -94,7 +61,7 @@ function repeats(): SynthPacket[] {
     ]),
     // A hole (101-200): the ACK of 301 is reported (13), its duplicate not; the client's data past another hole
     // lets the ACK of 601 be reported (18). The client's duplicate ACK (22) then holds back the last one (23).
-    ...segments(41001, 1_700_000_200, [
+    ...tcpSegments(41001, 1_700_000_200, [
       ...HANDSHAKE,
       'c 1 1 A 100',
       'c 201 1 A 100',
@@ -112,7 +79,7 @@ function repeats(): SynthPacket[] {
     ]),
     // A keep-alive without data (seq one before the next), its ACK (29), a window update, another keep-alive ACK
     // (31: the client's last segment is still the keep-alive), then ACKs of new data and their duplicates.
-    ...segments(41002, 1_700_000_300, [
+    ...tcpSegments(41002, 1_700_000_300, [
       ...HANDSHAKE,
       'c 1 1 A 100',
       's 1 101 A 0',

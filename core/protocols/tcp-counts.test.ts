@@ -7,59 +7,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
-import { ethernet, ip4, ipv4, mac, type SynthPacket } from '../testing/synth.js';
+import { tcpSegments, type SynthPacket } from '../testing/synth.js';
 import { registry } from '../fields/registry.js';
 import type { CaptureSession } from '../session/session.js';
-
-const A = ip4('10.0.0.1');
-const B = ip4('10.0.0.2');
-
-/**
- * Segments written one by one: "c|s seq ack flags len [sack LE-RE,…]" from the client or the server, sequence
- * and ACK numbers (and SACK edges) relative to ISNs 1000 (client) and 5000 (server), 0.1 ms apart.
- */
-function segments(port: number, t0: number, lines: string[]): SynthPacket[] {
-  const bits: Record<string, number> = { S: 2, A: 16, F: 1, R: 4, P: 8 };
-  return lines.map((l, i) => {
-    const [who, seq, ack, fl, len, sack] = l.split(' ');
-    const c = who === 'c';
-    const flags = [...fl].reduce((x, ch) => x | bits[ch], 0);
-    const peerIsn = c ? 5000 : 1000;
-    const blocks = sack ? sack.split(',').map((b) => b.split('-').map((e) => peerIsn + Number(e))) : [];
-    const optLen = blocks.length ? 4 + 8 * blocks.length : 0; // two NOPs, kind 5, length, the blocks
-    const h = new Uint8Array(20 + optLen + Number(len));
-    const dv = new DataView(h.buffer);
-    dv.setUint16(0, c ? port : 80);
-    dv.setUint16(2, c ? 80 : port);
-    dv.setUint32(4, (c ? 1000 : 5000) + Number(seq));
-    dv.setUint32(8, flags & 16 ? peerIsn + Number(ack) : 0);
-    h[12] = ((20 + optLen) / 4) << 4;
-    h[13] = flags;
-    dv.setUint16(14, 65535);
-    if (optLen) {
-      h.set([1, 1, 5, 2 + 8 * blocks.length], 20);
-      blocks.forEach(([le, re], k) => {
-        dv.setUint32(24 + 8 * k, le);
-        dv.setUint32(28 + 8 * k, re);
-      });
-    }
-    h.fill(97, 20 + optLen);
-    const data = ethernet(
-      mac('02:00:00:00:00:02'),
-      mac('02:00:00:00:00:01'),
-      0x800,
-      ipv4(c ? A : B, c ? B : A, 6, h),
-    );
-    return { data, tsSec: t0, tsNsec: i * 100_000 };
-  });
-}
 
 const HANDSHAKE = ['c 0 0 S 0', 's 0 1 SA 0', 'c 1 1 A 0'];
 
 function packets(): SynthPacket[] {
   return [
     // 1-8: in order, ACKed after two segments; PSH resets the count since PSH; a FIN with data counts one less.
-    ...segments(42000, 1_700_000_000, [
+    ...tcpSegments(42000, 1_700_000_000, [
       ...HANDSHAKE,
       'c 1 1 A 100',
       'c 101 1 AP 100',
@@ -68,7 +25,7 @@ function packets(): SynthPacket[] {
       'c 301 1 AF 50',
     ]),
     // 9-17: the segment 101-200 never seen: from 201 on nothing is counted, until the server ACKs (15).
-    ...segments(42001, 1_700_000_100, [
+    ...tcpSegments(42001, 1_700_000_100, [
       ...HANDSHAKE,
       'c 1 1 A 100',
       'c 201 1 A 100',
@@ -78,10 +35,10 @@ function packets(): SynthPacket[] {
       'c 501 1 A 100',
     ]),
     // 18-23: one direction only (the server never answers after the handshake): counts up.
-    ...segments(42002, 1_700_000_200, [...HANDSHAKE, 'c 1 1 A 100', 'c 101 1 A 100', 'c 201 1 A 100']),
+    ...tcpSegments(42002, 1_700_000_200, [...HANDSHAKE, 'c 1 1 A 100', 'c 101 1 A 100', 'c 201 1 A 100']),
     // 24-31: the server SACKs 201-301 (its ACK at 101): the client's next segment counts 100 less; a SACK of two
     // blocks after that.
-    ...segments(42003, 1_700_000_300, [
+    ...tcpSegments(42003, 1_700_000_300, [
       ...HANDSHAKE,
       'c 1 1 A 100',
       'c 101 1 A 100',
@@ -101,7 +58,7 @@ function packets(): SynthPacket[] {
 function unopened(): SynthPacket[] {
   return [
     // 1-5: data first: no bit for it (a new conversation counts only a SYN), then data, ACK, FIN+ACK.
-    ...segments(42004, 1_700_000_400, [
+    ...tcpSegments(42004, 1_700_000_400, [
       'c 1 1 A 100',
       'c 101 1 A 100',
       's 1 201 A 0',
@@ -109,7 +66,7 @@ function unopened(): SynthPacket[] {
       's 1 202 AF 0',
     ]),
     // 6-11: the SYN-ACK first (not counted), then an ACK, data, a FIN without ACK (not counted), a RST.
-    ...segments(42005, 1_700_000_500, [
+    ...tcpSegments(42005, 1_700_000_500, [
       's 0 1 SA 0',
       'c 1 1 A 0',
       'c 1 1 A 10',

@@ -94,20 +94,70 @@ export function tcp(
   flags: number,
   payload: Uint8Array = new Uint8Array(0),
   window = 65535,
+  /** Options (padded by the caller to a multiple of 4 bytes). */
+  options: ArrayLike<number> = [],
 ): Uint8Array {
-  const h = new Uint8Array(20);
+  const h = new Uint8Array(20 + options.length);
   const dv = new DataView(h.buffer);
   dv.setUint16(0, sport);
   dv.setUint16(2, dport);
   dv.setUint32(4, seq >>> 0);
   dv.setUint32(8, ack >>> 0);
-  h[12] = 5 << 4;
+  h[12] = (h.length / 4) << 4;
   h[13] = flags;
   dv.setUint16(14, window);
-  const c = checksum(pseudo(src, dst, 6, 20 + payload.length), h, payload);
+  h.set(options, 20);
+  const c = checksum(pseudo(src, dst, 6, h.length + payload.length), h, payload);
   dv.setUint16(16, c);
   return concatBytes(h, payload);
 }
+
+/**
+ * TCP segments between 10.0.0.1 (client, port `port`) and 10.0.0.2:80, written one by one, 0.1 ms apart:
+ * "c|s seq ack flags len [window] [sack LE-RE,…]" from the client or the server (flags among S A F R P),
+ * sequence and ACK numbers and SACK edges relative to ISNs 1000 (client) and 5000 (server), `len` bytes of
+ * 'a'. A SACK option goes after two NOPs.
+ */
+export function tcpSegments(port: number, t0: number, lines: readonly string[]): SynthPacket[] {
+  const a = ip4('10.0.0.1');
+  const b = ip4('10.0.0.2');
+  const bits: Record<string, number> = { S: 2, A: 16, F: 1, R: 4, P: 8 };
+  return lines.map((l, i) => {
+    const [who, seq, ack, fl, len, ...rest] = l.split(' ');
+    const c = who === 'c';
+    const flags = [...fl].reduce((x, ch) => x | bits[ch], 0);
+    const peerIsn = c ? 5000 : 1000;
+    const win = rest.find((t) => /^\d+$/.test(t));
+    const sack = rest.find((t) => t.includes('-'));
+    const edges = sack
+      ? sack.split(',').flatMap((blk) => blk.split('-').map((e) => peerIsn + Number(e)))
+      : [];
+    const options = edges.length
+      ? [1, 1, 5, 2 + 4 * edges.length, ...edges.flatMap((e) => [...u32be(e)])]
+      : [];
+    const seg = tcp(
+      c ? a : b,
+      c ? b : a,
+      c ? port : 80,
+      c ? 80 : port,
+      (c ? 1000 : 5000) + Number(seq),
+      flags & 16 ? peerIsn + Number(ack) : 0,
+      flags,
+      new Uint8Array(Number(len)).fill(97),
+      Number(win ?? 65535),
+      options,
+    );
+    const data = ethernet(
+      mac('02:00:00:00:00:02'),
+      mac('02:00:00:00:00:01'),
+      0x800,
+      ipv4(c ? a : b, c ? b : a, 6, seg),
+    );
+    return { data, tsSec: t0, tsNsec: i * 100_000 };
+  });
+}
+
+const u32be = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 
 export function udp(
   src: Uint8Array,
