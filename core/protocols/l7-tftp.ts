@@ -74,11 +74,13 @@ export interface TftpTransfer {
 
 interface TftpState {
   transfers: TftpTransfer[];
+  /** The latest transfer of each conversation: "client address:port|server address" (the server's port open). */
+  byConversation: Map<string, TftpTransfer>;
   onTransfer?: (t: TftpTransfer) => void;
 }
 
 export function tftpState(ctx: { state: DissectCtx['state'] }): TftpState {
-  return ctx.state.get<TftpState>('tftp', () => ({ transfers: [] }));
+  return ctx.state.get<TftpState>('tftp', () => ({ transfers: [], byConversation: new Map() }));
 }
 
 /** Zero-terminated strings from `off` (the last may lack its NUL): [text, offset, bytes taken]. */
@@ -140,6 +142,7 @@ function dissect(ctx: DissectCtx, request: boolean): boolean | void {
         size: 0,
       };
       st.transfers.push(tr);
+      st.byConversation.set(`${tr.client}:${ctx.pinfo.srcPort ?? 0}|${tr.server}`, tr);
       ctx.state.setFrame('tftp.transfer', ctx.frame.number, tr);
       setUdpConversation(ctx, tr.client, ctx.pinfo.srcPort ?? 0, tr.server, 'tftp');
     }
@@ -194,15 +197,13 @@ function dissect(ctx: DissectCtx, request: boolean): boolean | void {
   if (cols) ctx.columns.info = info;
 }
 
-/** The transfer of the conversation this datagram belongs to (the latest request of its client port). */
+/** The transfer of the conversation this datagram belongs to (the latest request from its client port). */
 function conversationTransfer(ctx: DissectCtx, st: TftpState): TftpTransfer | undefined {
-  const src = ctx.pinfo.netSrc ?? '';
-  const dst = ctx.pinfo.netDst ?? '';
-  for (let i = st.transfers.length - 1; i >= 0; i--) {
-    const tr = st.transfers[i];
-    if ((tr.client === src && tr.server === dst) || (tr.client === dst && tr.server === src)) return tr;
-  }
-  return undefined;
+  const { netSrc: src = '', netDst: dst = '', srcPort, dstPort } = ctx.pinfo;
+  // From the client's port, or to it: the same key setUdpConversation found the datagram by.
+  return (
+    st.byConversation.get(`${src}:${srcPort}|${dst}`) ?? st.byConversation.get(`${dst}:${dstPort}|${src}`)
+  );
 }
 
 /** The block number counted past 65535 (Wireshark's "Full Block Number"), kept per frame. */

@@ -18,6 +18,7 @@ import {
   synthCapture,
 } from '../testing/vs-tshark.js';
 import { tftpFile, tftpPackets } from '../testing/tftp.js';
+import { ethernet, ip4, ipv4, mac, udp, type SynthPacket } from '../testing/synth.js';
 import { writePcap } from '../capture/writer.js';
 import { main } from '../cli/main.js';
 import { createLocalService } from '../session/service.js';
@@ -110,5 +111,50 @@ describe('TFTP through the service API (the objects panel)', () => {
       'upload.txt',
     ]);
     svc.dispose();
+  });
+});
+
+describe('TFTP transfers at once between the same hosts', () => {
+  it('tells them apart by the client port', async () => {
+    const c = ip4('192.168.44.123');
+    const srv = ip4('192.168.44.213');
+    const z = (x: string) => [...[...x].map((ch) => ch.charCodeAt(0)), 0];
+    const pkt = (
+      fromClient: boolean,
+      cport: number,
+      sport: number,
+      payload: number[],
+      i: number,
+    ): SynthPacket => {
+      const [a, b, pa, pb] = fromClient ? [c, srv, cport, sport] : [srv, c, sport, cport];
+      return {
+        data: ethernet(
+          mac('02:00:00:00:00:02'),
+          mac('02:00:00:00:00:01'),
+          0x800,
+          ipv4(a, b, 17, udp(a, b, pa, pb, Uint8Array.from(payload))),
+        ),
+        tsSec: 1_700_000_000,
+        tsNsec: i * 1_000_000,
+      };
+    };
+    const packets = [
+      pkt(true, 3001, 69, [0, 1, ...z('one.bin'), ...z('octet')], 0),
+      pkt(true, 3002, 69, [0, 1, ...z('two.bin'), ...z('octet')], 1),
+      pkt(false, 3001, 40001, [0, 3, 0, 1, 1, 2, 3], 2),
+      pkt(false, 3002, 40002, [0, 3, 0, 1, 4, 5], 3),
+      pkt(true, 3001, 40001, [0, 4, 0, 1], 4),
+    ];
+    const { session: s, tshark } = await synthCapture(packets);
+    expect(framesMatching(s, 'tftp.request_frame == 1')).toEqual(['3', '5']);
+    expect(framesMatching(s, 'tftp.destination_file == "two.bin"')).toEqual(['4']);
+    if (hasTshark)
+      for (const r of filtersVsTshark(s, tshark, [
+        'tftp.request_frame == 1',
+        'tftp.request_frame == 2',
+        'tftp.destination_file == "two.bin"',
+      ]))
+        expect(r.ours, r.filter).toEqual(r.theirs);
+    s.close();
   });
 });
