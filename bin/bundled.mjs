@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 
 const root = resolve(import.meta.dirname, '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'wirelens');
@@ -42,7 +43,8 @@ async function build(entry, out, meta) {
       });
     },
   };
-  const tmp = `${out}.${process.pid}.tmp`;
+  // Per process and thread: the list command's worker threads may build at the same time as each other.
+  const tmp = `${out}.${process.pid}-${threadId}.tmp`;
   const r = await esbuild.build({
     entryPoints: [entry],
     absWorkingDir: root,
@@ -59,8 +61,8 @@ async function build(entry, out, meta) {
   const inputs = {};
   for (const file of Object.keys(r.metafile.inputs)) inputs[file] = stamp(join(root, file));
   renameSync(tmp, out);
-  writeFileSync(`${meta}.${process.pid}.tmp`, JSON.stringify({ inputs }));
-  renameSync(`${meta}.${process.pid}.tmp`, meta);
+  writeFileSync(`${meta}.${process.pid}-${threadId}.tmp`, JSON.stringify({ inputs }));
+  renameSync(`${meta}.${process.pid}-${threadId}.tmp`, meta);
 }
 
 /** Imports the module at `entry` (a path relative to the repository root) bundled, or through tsx. */

@@ -44,3 +44,4 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return 1;
   }
 }
+export { runListShard } from './commands/list-shard.js';

@@ -30,6 +30,7 @@ import { Lru } from './lru.js';
 import { toTree } from './tree.js';
 import { FrameSummary, Verdict } from './summary.js';
 import { digitsForTsresol, type Stamp } from '../api/time-format.js';
+import { shardableLinkType, shardOf } from './shard.js';
 
 export class SessionError extends Error {}
 
@@ -271,6 +272,33 @@ export class CaptureSession {
       return true;
     });
     if (stopped && signal?.aborted) throw new SessionError('cancelled');
+  }
+
+  /**
+   * A one-shot pass over the frames of one shard (core/session/shard.ts) of a freshly opened capture, in order:
+   * each is dissected once, as the first pass would, and handed to `fn`. The others are not dissected at all, so
+   * the session holds only this shard's state afterwards and is closed at the end. A capture with a link type
+   * the shard function cannot read is not split: shard 0 takes every frame.
+   */
+  scanShard(
+    shard: number,
+    shards: number,
+    selection: ItemSelection,
+    fn: (i: number, d: Dissection) => void,
+  ): void {
+    const cap = this.need();
+    if (this.analysed !== 0) throw new SessionError('a shard pass needs a freshly opened capture');
+    const split = shards > 1 && cap.interfaces.every((f) => shardableLinkType(f.linkType));
+    if (!split && shard !== 0) return this.close();
+    const idx = cap.index;
+    try {
+      cap.forEach(0, this.total, (i, bytes) => {
+        if (split && shardOf(cap.interfaces[idx.iface(i)].linkType, bytes, shards) !== shard) return;
+        fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns: true }));
+      });
+    } finally {
+      this.close();
+    }
   }
 
   /** Brings the first pass up to frame index `to` (exclusive). */

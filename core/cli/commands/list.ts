@@ -1,60 +1,23 @@
-import { Buffer } from 'node:buffer';
 import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
-import { compileFilter } from '../../dfilter/index.js';
+import { compileFilter, type CompiledFilter } from '../../dfilter/index.js';
+import { statSync } from 'node:fs';
+import { listSharded, listThreads, shardableFilter } from './list-shard.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
-import type { PacketRow } from '../../api/types.js';
 import { checkTarget, exportChosenPackets } from '../../session/packet-export.js';
 import { treeText } from '../../session/tree.js';
-import { formatRowTime, isTimeFormat, type Stamp, type TimeFormat } from '../../api/time-format.js';
+import { isTimeFormat, type Stamp } from '../../api/time-format.js';
+import { OutBuffer, rowText, TSV_HEADER, tsvRow } from './list-rows.js';
 
-/** Bytes per write: printing a million rows one write each would dominate the run time. */
-const OUT_CHUNK = 1 << 20;
+export { rowText } from './list-rows.js';
 
-/**
- * Buffers output into large writes, encoding each row to UTF-8 as it comes (cheaper than joining a megabyte of
- * rows into one string and encoding that). Each flush hands over a buffer of its own (a write may be queued).
- */
-class OutBuffer {
-  private buf = Buffer.allocUnsafe(OUT_CHUNK);
-  private off = 0;
-  constructor(private readonly io: CliIO) {}
-  push(s: string): void {
-    // A UTF-16 unit takes at most 3 bytes in UTF-8.
-    if (this.off + 3 * s.length > this.buf.length) {
-      this.flush();
-      if (3 * s.length > this.buf.length) {
-        this.io.out(s);
-        return;
-      }
-    }
-    this.off += this.buf.write(s, this.off);
+/** The file's size, or 0 when it cannot be read (the open that follows says why). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
-  flush(): void {
-    if (!this.off) return;
-    const bytes = this.buf.subarray(0, this.off);
-    if (this.io.outBytes) this.io.outBytes(bytes);
-    else this.io.out(bytes.toString('utf8'));
-    this.buf = Buffer.allocUnsafe(OUT_CHUNK);
-    this.off = 0;
-  }
-}
-
-/**
- * One row as tshark prints it by default (No., Time, Source → Destination, Protocol, Length, Info), the Time
- * column in `-t` format `time` at the packet's own precision (tshark's automatic one).
- */
-export function rowText(r: PacketRow, time: TimeFormat = 'r'): string {
-  return `${String(r.no).padStart(5)} ${formatRowTime(r, time).padStart(10)} ${r.source.padStart(12)} → ${r.destination.padEnd(12)} ${r.protocol} ${r.length} ${r.info}\n`;
-}
-
-/** Tabs and line ends become spaces; most texts have none, and a scan of the text costs less than a replace. */
-function tsvClean(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 9 || c === 10 || c === 13) return s.replace(/[\t\r\n]/g, ' ');
-  }
-  return s;
 }
 
 /** `list -w OUT`: the chosen packets to a new capture file; a one-line summary on stderr. */
@@ -143,6 +106,7 @@ export const listCommand: Command = {
     const expr = options.get('-Y') ?? options.get('--display-filter');
     let match: ((d: Dissection) => boolean) | undefined;
     let selection: ItemSelection = 'columns';
+    let filter: CompiledFilter | undefined;
     if (expr !== undefined && expr.trim() !== '') {
       const c = compileFilter(expr);
       if (!c.ok) {
@@ -154,6 +118,7 @@ export const listCommand: Command = {
       }
       for (const w of c.warnings)
         io.err(`wirelens list: warning: ${w.message} (at ${w.span[0]}–${w.span[1]})\n`);
+      filter = c.filter;
       match = c.filter.match.bind(c.filter);
       selection = c.filter.needsAll || details ? 'all' : c.filter.fields;
       if (writeTo !== undefined) {
@@ -171,15 +136,36 @@ export const listCommand: Command = {
       });
     }
     if (details) selection = 'all';
-    const session = new CaptureSession({ hash: false });
     const out = new OutBuffer(io);
+    const threads =
+      !details && format !== 'json' && time !== 'dd' && (!filter || shardableFilter(filter.fields))
+        ? listThreads(fileSize(positionals[0]))
+        : 1;
+    if (threads > 1) {
+      if (format === 'tsv' && !flags.has('--count')) out.push(TSV_HEADER);
+      const r = await listSharded(
+        {
+          file: positionals[0],
+          format: format === 'tsv' ? 'tsv' : 'text',
+          time,
+          filter: filter ? expr : undefined,
+          count: flags.has('--count'),
+        },
+        threads,
+        out,
+      );
+      if (flags.has('--count')) out.push(`${r.count}\n`);
+      out.flush();
+      for (const w of r.warnings) io.err(`wirelens list: warning: ${w}\n`);
+      return 0;
+    }
+    const session = new CaptureSession({ hash: false });
     try {
       const info = await session.open(positionals[0]);
       let n = 0;
       // For -t dd: the time of the last packet printed.
       let prevDisplayed: Stamp | undefined;
-      if (format === 'tsv' && !flags.has('--count'))
-        out.push('no\ttime\tsource\tdestination\tprotocol\tlength\tinfo\n');
+      if (format === 'tsv' && !flags.has('--count')) out.push(TSV_HEADER);
       if (format === 'json' && !flags.has('--count')) out.push('[');
       session.scan(0, session.total, selection, (_i, d) => {
         if (match && !match(d)) return;
@@ -189,9 +175,7 @@ export const listCommand: Command = {
         r.prevDisplayedTs = prevDisplayed ?? r.ts;
         prevDisplayed = r.ts;
         if (format === 'tsv') {
-          out.push(
-            `${r.no}\t${r.time.toFixed(9)}\t${tsvClean(r.source)}\t${tsvClean(r.destination)}\t${tsvClean(r.protocol)}\t${r.length}\t${tsvClean(r.info)}\n`,
-          );
+          out.push(tsvRow(r));
         } else if (format === 'json') {
           out.push(`${n > 1 ? ',' : ''}\n${JSON.stringify(r)}`);
         } else if (details) {

@@ -1,0 +1,89 @@
+/**
+ * `wirelens list` on several threads (core/cli/commands/list-shard.ts): the same output as on one, whatever the
+ * format, filter or count, and the same errors.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writePcapng } from '../capture/index.js';
+import { chatScenario, httpGifScenario, smtpScenario, websocketScenario } from '../testing/scenarios.js';
+import { listThreads } from './commands/list-shard.js';
+import { main } from './main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wirelens-list-shard-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Four conversations between five hosts, interleaved in time. */
+function fixture(): string {
+  const file = join(dir, 'mix.pcapng');
+  const packets = [
+    ...httpGifScenario(1_700_000_000),
+    ...chatScenario(1_700_000_000),
+    ...websocketScenario(1_700_000_000),
+    ...smtpScenario(1_700_000_000),
+  ].sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
+  writeFileSync(file, writePcapng(packets, { interfaces: [{ linkType: 1, name: 'eth0', tsresol: 9 }] }));
+  return file;
+}
+
+async function run(threads: number, args: string[]) {
+  const before = process.env.WIRELENS_THREADS;
+  process.env.WIRELENS_THREADS = String(threads);
+  let out = '';
+  let err = '';
+  try {
+    const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
+    return { code, out, err };
+  } finally {
+    if (before === undefined) delete process.env.WIRELENS_THREADS;
+    else process.env.WIRELENS_THREADS = before;
+  }
+}
+
+describe('wirelens list on several threads', () => {
+  const file = fixture();
+
+  it.each([
+    [[]],
+    [['--format', 'tsv']],
+    [['-t', 'ud']],
+    [['-t', 'd']],
+    [['-Y', 'http || smtp']],
+    [['-Y', 'tcp.len > 0', '--format', 'tsv']],
+    [['-Y', 'dns', '--count']],
+    [['--count']],
+    [['-Y', 'tcp.stream == 1']],
+    [['-Y', 'frame.number > 1000']],
+  ])('prints what one thread prints: list %j', async (args) => {
+    const one = await run(1, ['list', file, ...args]);
+    expect(one.code).toBe(0);
+    for (const n of [2, 3]) expect(await run(n, ['list', file, ...args])).toEqual(one);
+  });
+
+  it('reports a file it cannot open as one thread does', async () => {
+    const missing = join(dir, 'missing.pcap');
+    const one = await run(1, ['list', missing]);
+    expect(one.code).toBe(1);
+    expect(one.err).toMatch(/missing\.pcap/);
+    expect(await run(2, ['list', missing])).toEqual(one);
+    writeFileSync(join(dir, 'junk.pcap'), 'not a capture at all, just text');
+    const junk = await run(1, ['list', join(dir, 'junk.pcap')]);
+    expect(junk.code).toBe(1);
+    expect(await run(2, ['list', join(dir, 'junk.pcap')])).toEqual(junk);
+  });
+
+  it('uses threads for big captures only, unless told', () => {
+    const before = process.env.WIRELENS_THREADS;
+    delete process.env.WIRELENS_THREADS;
+    try {
+      expect(listThreads(1 << 20)).toBe(1);
+      expect(listThreads(1 << 30)).toBeGreaterThanOrEqual(1);
+      process.env.WIRELENS_THREADS = '3';
+      expect(listThreads(1 << 10)).toBe(3);
+    } finally {
+      if (before === undefined) delete process.env.WIRELENS_THREADS;
+      else process.env.WIRELENS_THREADS = before;
+    }
+  });
+});
