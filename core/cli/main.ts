@@ -1,5 +1,7 @@
 import { UsageError, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
+import { runListShard, type ListShardJob } from './commands/list-shard.js';
+import { runObjectShard, type ObjectShardJob } from './commands/export-shard.js';
 
 // A reader that goes away (`wirelens list big.pcap | head`) is not an error: stop quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -44,4 +46,12 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return 1;
   }
 }
-export { runListShard } from './commands/list-shard.js';
+
+/** A worker thread's job (bin/shard-worker.mjs, core/cli/shards.ts). */
+export async function runShardJob(
+  job: ListShardJob | ObjectShardJob,
+  post: (m: unknown, transfer?: ArrayBuffer[]) => void,
+): Promise<void> {
+  if (job.kind === 'list') await runListShard(job, post);
+  else await runObjectShard(job, post);
+}

@@ -36,6 +36,16 @@ function toEntry(r: HttpObjectRecord, index: number, filename: string): ObjectEn
   };
 }
 
+/**
+ * Numbers and names objects as they come in frame order: index from 0, tshark's name with "(n)" for the names
+ * taken before.
+ */
+export function entryNamer(): (r: HttpObjectRecord) => ObjectEntry {
+  const names = new NameAllocator(Infinity);
+  let index = 0;
+  return (r) => toEntry(r, index++, names.next(baseName(r)));
+}
+
 /** Frames the first pass takes between two turns of the event loop in forEachObject. */
 const SLICE = 4096;
 
@@ -53,9 +63,7 @@ export async function forEachObject(
 ): Promise<void> {
   const st = httpState({ state: session.captureState });
   if (st.onObject) throw new Error('another object walk is running on this capture');
-  const names = new NameAllocator(Infinity);
-  let index = 0;
-  const entry = (r: HttpObjectRecord) => toEntry(r, index++, names.next(baseName(r)));
+  const entry = entryNamer();
   // Objects found before this walk: their frames are dissected again.
   const known = st.objects.slice();
   const found: [ObjectEntry, Uint8Array][] = [];

@@ -277,13 +277,15 @@ export class CaptureSession {
   /**
    * A one-shot pass over the frames of one shard (core/session/shard.ts) of a freshly opened capture, in order:
    * each is dissected once, as the first pass would, and handed to `fn`. The others are not dissected at all, so
-   * the session holds only this shard's state afterwards and is closed at the end. A capture with a link type
+   * the session holds only this shard's state afterwards and is closed at the end. With `columns` false the
+   * caller promises not to read the columns (as in `scan`). A capture with a link type
    * the shard function cannot read is not split: shard 0 takes every frame.
    */
   scanShard(
     shard: number,
     shards: number,
     selection: ItemSelection,
+    columns: boolean,
     fn: (i: number, d: Dissection) => void,
   ): void {
     const cap = this.need();
@@ -294,7 +296,7 @@ export class CaptureSession {
     try {
       cap.forEach(0, this.total, (i, bytes) => {
         if (split && shardOf(cap.interfaces[idx.iface(i)].linkType, bytes, shards) !== shard) return;
-        fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns: true }));
+        fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns }));
       });
     } finally {
       this.close();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { allCaptures, CORPUS, hasCorpus, oracleFile, readTsv } from '../testing/corpus.js';
 import { compileFilter, type CompiledFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list-rows.js';
-import { shardableFilter } from '../cli/commands/list-shard.js';
+import { shardableFilter } from '../cli/shards.js';
 import { CaptureSession } from './session.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -36,7 +36,7 @@ async function pass(
     out.rows.set(i + 1, rowText(s.toRowColumns(d)));
     filters.forEach((f, k) => f.match(d) && out.matches[k].push(i + 1));
   };
-  if (shard) s.scanShard(shard.k, shard.of, 'all', take);
+  if (shard) s.scanShard(shard.k, shard.of, 'all', true, take);
   else {
     s.scan(0, s.total, 'all', take);
     s.close();

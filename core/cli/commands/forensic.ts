@@ -12,6 +12,8 @@ import {
 } from '../../objects/export.js';
 import { exportable, matchesType, selectObjects } from '../../objects/select.js';
 import { forEachObject, objectBytes } from '../../objects/list.js';
+import { shardThreads } from '../shards.js';
+import { exportSharded } from './export-shard.js';
 import { emailExportable, listEmails } from '../../objects/imf.js';
 import { listTftp, tftpExportable } from '../../objects/tftp.js';
 import { hashFile } from '../../forensics/hash.js';
@@ -21,6 +23,8 @@ import { HashSetStore } from '../../forensics/hashset.js';
 import { writeReport } from '../../forensics/report.js';
 import { defaultDataDir } from '../../session/service.js';
 import type { CaptureFile } from '../../capture/index.js';
+import type { CaptureSession } from '../../session/session.js';
+import type { ExportResult } from '../../api/types.js';
 
 const store = () => new HashSetStore(join(defaultDataDir(), 'hashsets'));
 
@@ -85,6 +89,38 @@ export const gifsCommand: Command = {
   },
 };
 
+/** `wirelens export` on one thread: objects of any protocol, optionally chosen by a display filter. */
+async function exportOneThread(
+  s: CaptureSession,
+  file: string,
+  out: string,
+  verdict: HashSetVerdict,
+  opts: { protocol: 'http' | 'imf' | 'tftp'; type?: string; filter?: string },
+): Promise<ExportResult & { rows: ReportRow[] }> {
+  const capture = async () => ({ name: basename(file), sha256: await s.fileSha256() });
+  if (opts.protocol === 'imf')
+    return exportObjects(listEmails(s).map(emailExportable), out, verdict, await capture());
+  if (opts.protocol === 'tftp')
+    return exportObjects(
+      listTftp(s).map((e) => tftpExportable(s, e)),
+      out,
+      verdict,
+      await capture(),
+    );
+  const { type, filter } = opts;
+  // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
+  if (filter)
+    return exportObjects(
+      selectObjects(s, { type, filter }).map((o) => exportable(s, o)),
+      out,
+      verdict,
+      await capture(),
+    );
+  const ex = new ObjectExporter(out, verdict);
+  await forEachObject(s, (o, data) => (type && !matchesType(o, type) ? undefined : ex.add(o, data)));
+  return await ex.finish(await capture());
+}
+
 export const exportCommand: Command = {
   name: 'export',
   summary:
@@ -106,37 +142,21 @@ export const exportCommand: Command = {
       throw new UsageError(
         `--type and -Y select HTTP objects; --protocol ${protocol} exports every ${protocol === 'imf' ? 'e-mail' : 'file'}`,
       );
-    const r = await withSession(
-      positionals[0],
-      async (s) => {
-        const type = options.get('--type');
-        const filter = options.get('-Y');
-        const hs = store();
-        const verdict: HashSetVerdict = (h) => hs.verdictOf(h);
-        const capture = async () => ({ name: basename(positionals[0]), sha256: await s.fileSha256() });
-        if (protocol === 'imf')
-          return exportObjects(listEmails(s).map(emailExportable), out, verdict, await capture());
-        if (protocol === 'tftp')
-          return exportObjects(
-            listTftp(s).map((e) => tftpExportable(s, e)),
-            out,
-            verdict,
-            await capture(),
+    const type = options.get('--type');
+    const filter = options.get('-Y');
+    const hs = store();
+    const verdict: HashSetVerdict = (h) => hs.verdictOf(h);
+    const file = positionals[0];
+    // A big capture's HTTP objects: the first pass on several threads (core/cli/shards.ts).
+    const threads = protocol === 'http' && !filter ? shardThreads(file) : 1;
+    const r =
+      threads > 1
+        ? await exportSharded(file, out, threads, verdict, (o) => !type || matchesType(o, type))
+        : await withSession(
+            file,
+            (s) => exportOneThread(s, file, out, verdict, { protocol, type, filter }),
+            true,
           );
-        // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
-        if (filter)
-          return exportObjects(
-            selectObjects(s, { type, filter }).map((o) => exportable(s, o)),
-            out,
-            verdict,
-            await capture(),
-          );
-        const ex = new ObjectExporter(out, verdict);
-        await forEachObject(s, (o, data) => (type && !matchesType(o, type) ? undefined : ex.add(o, data)));
-        return await ex.finish(await capture());
-      },
-      true,
-    );
     for (const w of r.written) io.out(`${w.filename}\t${w.size}\t${w.sha256}\n`);
     for (const f of r.failed) io.err(`wirelens export: ${f.filename}: ${f.reason}\n`);
     const reports = (r.reports ?? []).map((p) => basename(p)).join(', ');

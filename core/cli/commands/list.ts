@@ -1,8 +1,8 @@
 import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
 import { compileFilter, type CompiledFilter } from '../../dfilter/index.js';
-import { statSync } from 'node:fs';
-import { listSharded, listThreads, shardableFilter } from './list-shard.js';
+import { listSharded } from './list-shard.js';
+import { shardableFilter, shardThreads } from '../shards.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import { checkTarget, exportChosenPackets } from '../../session/packet-export.js';
 import { treeText } from '../../session/tree.js';
@@ -10,15 +10,6 @@ import { isTimeFormat, type Stamp } from '../../api/time-format.js';
 import { OutBuffer, rowText, TSV_HEADER, tsvRow } from './list-rows.js';
 
 export { rowText } from './list-rows.js';
-
-/** The file's size, or 0 when it cannot be read (the open that follows says why). */
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
 
 /** `list -w OUT`: the chosen packets to a new capture file; a one-line summary on stderr. */
 async function writePackets(
@@ -139,7 +130,7 @@ export const listCommand: Command = {
     const out = new OutBuffer(io);
     const threads =
       !details && format !== 'json' && time !== 'dd' && (!filter || shardableFilter(filter.fields))
-        ? listThreads(fileSize(positionals[0]))
+        ? shardThreads(positionals[0])
         : 1;
     if (threads > 1) {
       if (format === 'tsv' && !flags.has('--count')) out.push(TSV_HEADER);

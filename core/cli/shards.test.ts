@@ -1,6 +1,6 @@
 /**
- * `wirelens list` on several threads (core/cli/commands/list-shard.ts): the same output as on one, whatever the
- * format, filter or count, and the same errors.
+ * One-shot commands on several threads (core/cli/shards.ts): `wirelens list` and `wirelens export` give the same
+ * output as on one thread, whatever the format, filter, count or type, and the same errors.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writePcapng } from '../capture/index.js';
 import { chatScenario, httpGifScenario, smtpScenario, websocketScenario } from '../testing/scenarios.js';
-import { listThreads } from './commands/list-shard.js';
-import { main } from './main.js';
+import { shardThreads as listThreads } from './shards.js';
+import { exportOnThreads, runThreads } from '../testing/threads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-list-shard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,19 +27,7 @@ function fixture(): string {
   return file;
 }
 
-async function run(threads: number, args: string[]) {
-  const before = process.env.WIRELENS_THREADS;
-  process.env.WIRELENS_THREADS = String(threads);
-  let out = '';
-  let err = '';
-  try {
-    const code = await main(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
-    return { code, out, err };
-  } finally {
-    if (before === undefined) delete process.env.WIRELENS_THREADS;
-    else process.env.WIRELENS_THREADS = before;
-  }
-}
+const run = runThreads;
 
 describe('wirelens list on several threads', () => {
   const file = fixture();
@@ -73,14 +61,20 @@ describe('wirelens list on several threads', () => {
     expect(await run(2, ['list', join(dir, 'junk.pcap')])).toEqual(junk);
   });
 
+  it.each([[[]], [['--type', 'gif']]])('exports what one thread exports: export %j', async (args) => {
+    const r = await exportOnThreads(file, [2, 3], args, join(dir, 'export'));
+    expect(r.objects).toBe(args.length ? 4 : 5);
+  });
+
   it('uses threads for big captures only, unless told', () => {
     const before = process.env.WIRELENS_THREADS;
     delete process.env.WIRELENS_THREADS;
     try {
-      expect(listThreads(1 << 20)).toBe(1);
-      expect(listThreads(1 << 30)).toBeGreaterThanOrEqual(1);
+      expect(listThreads(file)).toBe(1);
       process.env.WIRELENS_THREADS = '3';
-      expect(listThreads(1 << 10)).toBe(3);
+      expect(listThreads(file)).toBe(3);
+      process.env.WIRELENS_THREADS = '1';
+      expect(listThreads(file)).toBe(1);
     } finally {
       if (before === undefined) delete process.env.WIRELENS_THREADS;
       else process.env.WIRELENS_THREADS = before;
