@@ -4,14 +4,16 @@ import {
   bytes as bytesField,
   checksumStatus,
   ether,
+  frameNum,
   ipv4,
+  none,
   proto,
   str,
   uint,
   type FieldDef,
 } from '../fields/registry.js';
 import { toHex } from '../bytes/byteview.js';
-import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { defineProtocol, wsText, type DissectCtx } from '../dissect/engine.js';
 import { formatEther, formatIPv4 } from '../fields/format.js';
 import { LINKTYPE } from '../capture/linktypes.js';
 import { resolvedMac } from './l2-vendors.js';
@@ -382,7 +384,98 @@ const af = {
   dstProto: ipv4('arp.dst.proto_ipv4', 'Target IP address'),
   dstProtoBytes: bytesField('arp.dst.proto', 'Target protocol address'),
   drarpError: uint('arp.dst.drarp_error_status', 'DRARP error status', 16),
+  dupFrame: frameNum('arp.duplicate-address-frame', 'Frame showing earlier use of IP address'),
+  dupSeconds: uint('arp.seconds-since-duplicate-address-frame', 'Seconds since earlier frame seen', 32),
+  dupDetected: none('arp.duplicate-address-detected', 'Duplicate IP address configured'),
 };
+
+/** Which MAC address an IPv4 address was last seen at in ARP, in which frame, at which second. */
+interface ArpBinding {
+  mac: string;
+  frame: number;
+  secs: number;
+}
+
+/** A frame's ARP sender or target claiming an address another MAC used before it. */
+interface ArpDuplicate {
+  ip: number;
+  mac: string;
+  earlier: ArpBinding;
+  /** Whole seconds since the earlier frame (Wireshark subtracts the seconds of the two timestamps). */
+  since: number;
+}
+
+/** What a frame's duplicate check found, kept for its re-dissection. */
+interface ArpChecks {
+  found: ArpDuplicate[];
+  /** The address the Info column names: the last check's, when it found a duplicate. */
+  infoIp?: number;
+}
+
+/**
+ * Wireshark's duplicate IP address detection (on by default): every ARP request or reply binds its sender's IPv4
+ * address (and a reply its target's) to the MAC address given, unless the MAC is a group or all-zero one or the
+ * address is 0.0.0.0. An address already bound to another MAC in an earlier frame is a duplicate — two hosts
+ * configured alike, or someone poisoning ARP caches — and the first binding stays. As in Wireshark, the Info
+ * column reports only the frame's last check (a reply whose target check finds nothing hides its sender's
+ * duplicate there; the tree shows both).
+ */
+function arpDuplicates(
+  ctx: DissectCtx,
+  op: number,
+  sha: number,
+  spa: number,
+  tha: number,
+  tpa: number,
+): ArpChecks {
+  const n = ctx.frame.number;
+  if (ctx.visited) return ctx.state.getFrame<ArpChecks>('arp.duplicates', n) ?? { found: [] };
+  const v = ctx.view;
+  const table = ctx.state.get('arp.bindings', () => new Map<number, ArpBinding>());
+  const out: ArpChecks = { found: [] };
+  let detected = false;
+  let lastIp = 0;
+  const check = (macAt: number, ipAt: number) => {
+    const mac = v.slice(macAt, 6);
+    const ip = v.u32be(ipAt);
+    if (mac[0] & 1 || mac.every((x) => x === 0) || ip === 0) return false;
+    const text = formatEther(mac);
+    const secs = ctx.frame.tsSec;
+    const b = table.get(ip);
+    detected = false;
+    if (!b) table.set(ip, { mac: text, frame: n, secs });
+    else if (n > b.frame) {
+      if (b.mac === text) {
+        b.frame = n;
+        b.secs = secs;
+      } else {
+        out.found.push({ ip, mac: text, earlier: { ...b }, since: secs - b.secs });
+        detected = true;
+        lastIp = ip;
+      }
+    }
+    return true;
+  };
+  check(sha, spa);
+  // A request's target addresses mean nothing; a gratuitous reply's target is its sender, reported once.
+  if (op !== 1 && !(detected && v.u32be(tpa) === lastIp)) check(tha, tpa);
+  if (detected) out.infoIp = lastIp;
+  if (out.found.length || out.infoIp !== undefined) ctx.state.setFrame('arp.duplicates', n, out);
+  return out;
+}
+
+/** The top-level "[Duplicate IP address detected for …]" subtree Wireshark adds after the ARP layer. */
+function duplicateTree(ctx: DissectCtx, d: ArpDuplicate): void {
+  const ip = formatIPv4(d.ip);
+  const sub = ctx.topItem(wsText, null, {
+    label: `[Duplicate IP address detected for ${ip} (${d.mac}) - also in use by ${d.earlier.mac} (frame ${d.earlier.frame})]`,
+    generated: true,
+  });
+  const frame = ctx.add(af.dupFrame, 0, 0, d.earlier.frame, { parent: sub, generated: true });
+  ctx.add(af.dupDetected, 0, 0, null, { parent: frame, generated: true, hidden: true });
+  ctx.expert(frame, 'warn', 'sequence', `Duplicate IP address configured (${ip})`);
+  ctx.add(af.dupSeconds, 0, 0, d.since, { parent: sub, generated: true });
+}
 
 /** Protocol and Info columns of the other opcodes, as tshark 4.0 shows them (RFC 903 RARP, DRARP, RFC 2390 InARP). */
 function otherOpcode(op: number, sha: string, spa: string, tha: string, tpa: string): [string, string] {
@@ -434,7 +527,8 @@ export const arp = defineProtocol({
     // Addresses are MACs only for Ethernet / IEEE 802 hardware of size 6, IPv4 only for IP of size 4; any other
     // (a Frame Relay DLCI, say) is shown as hex digits, as Wireshark does.
     const isMac = (hw === 1 || hw === 6) && hs === 6;
-    const isIp = pt === 0x0800 && ps === 4;
+    // IPv4, or IP over AX.25 (its protocol id 0xcc), as Wireshark's ARP_PRO_IS_IPv4.
+    const isIp = (pt === 0x0800 || pt === 0xcc) && ps === 4;
     const sha = 8;
     const spa = sha + hs;
     const tha = spa + ps;
@@ -496,8 +590,11 @@ export const arp = defineProtocol({
     if (announcement) ctx.add(af.isAnnouncement, 0, 0, true, { generated: true });
     const hwItem = (field: FieldDef, bytesDef: FieldDef, o: number) => {
       if (hs === 0) return;
-      if (isMac) ctx.add(field, o, 6, v.slice(o, 6));
-      else ctx.add(bytesDef, o, hs, v.slice(o, hs));
+      // tshark -V names a MAC address as the Ethernet layer does (vendor and the last three bytes).
+      if (isMac) {
+        const m = v.slice(o, 6);
+        ctx.add(field, o, 6, m, { label: () => `${field.name}: ${resolvedMac(m)} (${formatEther(m)})` });
+      } else ctx.add(bytesDef, o, hs, v.slice(o, hs));
     };
     const protoItem = (field: FieldDef, bytesDef: FieldDef, o: number) => {
       if (ps === 0) return;
@@ -509,6 +606,12 @@ export const arp = defineProtocol({
     hwItem(af.dstHw, af.dstHwBytes, tha);
     if (op === 7 && ps !== 0) ctx.add(af.drarpError, tpa, 1, v.u8(tpa));
     else protoItem(af.dstProto, af.dstProtoBytes, tpa);
+    if ((op === 1 || op === 2) && isMac && isIp) {
+      const dup = arpDuplicates(ctx, op, sha, spa, tha, tpa);
+      for (const d of dup.found) duplicateTree(ctx, d);
+      if (dup.infoIp !== undefined)
+        ctx.columns.info += ` (duplicate use of ${formatIPv4(dup.infoIp)} detected!)`;
+    }
   },
 });
 

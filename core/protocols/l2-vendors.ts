@@ -199,6 +199,9 @@ function prefixOf(oui: number): Prefix {
  */
 function match(mac: Uint8Array): { name: string; bits: number } | undefined {
   if (mac.length < 3) return undefined;
+  // The all-zero prefix is Xerox's in the registry, but Wireshark's manuf names it "00:00:00" ("officially
+  // Xerox, but 0:0:0:0:0:0 is more common"): tshark shows 00:00:00_00:00:00.
+  if (mac[0] === 0 && mac[1] === 0 && mac[2] === 0) return { name: '00:00:00', bits: 24 };
   const p = prefixOf((mac[0] << 16) | (mac[1] << 8) | mac[2]);
   if (p.blocks && mac.length >= 6) {
     const low = (mac[3] << 16) | (mac[4] << 8) | mac[5];

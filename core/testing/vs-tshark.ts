@@ -23,6 +23,8 @@ export async function synthCapture(
   session: CaptureSession;
   list: string;
   tshark: (...args: string[]) => string;
+  /** The capture file written. */
+  file: string;
 }> {
   const file = join(mkdtempSync(join(tmpdir(), 'wirelens-synth-')), 'synth.pcap');
   writeFileSync(file, writePcap(packets, { linkType }));
@@ -32,7 +34,7 @@ export async function synthCapture(
   session.scan(0, session.total, 'columns', (_i, d) => void (list += rowText(session.toRowColumns(d))));
   const tshark = (...args: string[]) =>
     spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' }).stdout;
-  return { session, list, tshark };
+  return { session, list, tshark, file };
 }
 
 /** Frame numbers (as text, like tshark's field output) that a display filter selects in the session. */
