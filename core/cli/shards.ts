@@ -15,6 +15,37 @@ export type ShardReply<B> =
   | { kind: 'done'; count: number; warnings: string[] }
   | { kind: 'error'; message: string };
 
+/** What every job carries: its shard, and the counters its batches in flight are kept in (see `flowPost`). */
+export interface ShardJobBase {
+  shard: number;
+  shards: number;
+  /** One Int32 per shard: batches posted and not yet consumed by the merging thread. */
+  flow?: SharedArrayBuffer;
+}
+
+/**
+ * Batches one worker may have in flight: posted but not yet consumed (written out, exported). A worker ahead of
+ * the merging thread (output piped to a pager, objects waiting for the disk) waits rather than filling memory.
+ */
+const IN_FLIGHT = 8;
+
+/** The worker's `post`, waiting before a batch while IN_FLIGHT of its batches are not yet consumed. */
+export function flowPost<B>(
+  job: ShardJobBase,
+  post: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void,
+): (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void {
+  if (!job.flow) return post;
+  const flow = new Int32Array(job.flow);
+  const i = job.shard;
+  return (m, transfer) => {
+    if (m.kind === 'batch') {
+      for (let v: number; (v = Atomics.load(flow, i)) >= IN_FLIGHT;) Atomics.wait(flow, i, v, 1000);
+      Atomics.add(flow, i, 1);
+    }
+    post(m, transfer);
+  };
+}
+
 /** A batch of results: `nos` (frame numbers, ascending); every frame of the shard numbered ≤ upTo was seen. */
 export interface ShardBatch {
   nos: Uint32Array;
@@ -49,15 +80,22 @@ export function shardableFilter(fields: ReadonlySet<number>): boolean {
 }
 
 /**
- * Merges the shards' batches into frame order: `emit(batch, from, to)` is called for runs of a batch's entries
- * that no other shard can precede any more.
+ * Where the merged entries go: runs [from, to) of a batch's entries in frame order. With the batch's last run
+ * comes `consumed`, to be called once the batch is done with (its worker may then post another).
+ */
+export type ShardEmit<B> = (batch: B, from: number, to: number, consumed?: () => void) => void;
+
+/**
+ * Merges the shards' batches into frame order: `emit` is called for runs of a batch's entries that no other
+ * shard can precede any more.
  */
 export class ShardMerge<B extends ShardBatch> {
   private readonly queues: { batches: B[]; at: number; upTo: number; done: boolean }[];
 
   constructor(
     shards: number,
-    private readonly emit: (batch: B, from: number, to: number) => void,
+    private readonly emit: ShardEmit<B>,
+    private readonly consumed: (shard: number) => void = () => undefined,
   ) {
     this.queues = Array.from({ length: shards }, () => ({ batches: [], at: 0, upTo: 0, done: false }));
   }
@@ -65,6 +103,7 @@ export class ShardMerge<B extends ShardBatch> {
   add(shard: number, batch: B): void {
     const q = this.queues[shard];
     if (batch.nos.length) q.batches.push(batch);
+    else this.consumed(shard);
     q.upTo = batch.upTo;
     this.drain();
   }
@@ -101,9 +140,10 @@ export class ShardMerge<B extends ShardBatch> {
       const b = q.batches[0];
       let end = q.at;
       while (end < b.nos.length && b.nos[end] < limit) end++;
-      this.emit(b, q.at, end);
+      const last = end === b.nos.length;
+      this.emit(b, q.at, end, last ? () => this.consumed(best) : undefined);
       q.at = end;
-      if (end === b.nos.length) {
+      if (last) {
         q.batches.shift();
         q.at = 0;
       }
@@ -115,11 +155,16 @@ export class ShardMerge<B extends ShardBatch> {
  * Runs one worker per job (bin/shard-worker.mjs → runShardJob) and merges their batches into frame order.
  * Resolves with the summed counts and shard 0's warnings when all are done; rejects with the first error.
  */
-export async function runShards<J, B extends ShardBatch>(
+export async function runShards<J extends ShardJobBase, B extends ShardBatch>(
   jobs: readonly J[],
-  emit: (batch: B, from: number, to: number) => void,
+  emit: ShardEmit<B>,
 ): Promise<{ count: number; warnings: string[] }> {
-  const merge = new ShardMerge<B>(jobs.length, emit);
+  const flow = new SharedArrayBuffer(4 * jobs.length);
+  const inFlight = new Int32Array(flow);
+  const merge = new ShardMerge<B>(jobs.length, emit, (shard) => {
+    Atomics.sub(inFlight, shard, 1);
+    Atomics.notify(inFlight, shard);
+  });
   const workers: Worker[] = [];
   let count = 0;
   let warnings: string[] = [];
@@ -133,7 +178,7 @@ export async function runShards<J, B extends ShardBatch>(
       };
       jobs.forEach((job, shard) => {
         const w = new Worker(new URL('../../bin/shard-worker.mjs', import.meta.url), {
-          workerData: job,
+          workerData: { ...job, flow },
           // As the wirelens command's own thread (bin/wirelens.mjs): dissection's short-lived objects stay young.
           resourceLimits: { maxYoungGenerationSizeMb: 192 },
         });

@@ -11,13 +11,11 @@ import { ObjectExporter, type HashSetVerdict, type ReportRow } from '../../objec
 import type { ExportResult } from '../../api/types.js';
 import { entryNamer, type ObjectEntry } from '../../objects/list.js';
 import { sha256File } from '../../capture/sha256.js';
-import { runShards, type ShardBatch, type ShardReply } from '../shards.js';
+import { flowPost, runShards, type ShardBatch, type ShardJobBase, type ShardReply } from '../shards.js';
 
-export interface ObjectShardJob {
+export interface ObjectShardJob extends ShardJobBase {
   kind: 'objects';
   file: string;
-  shard: number;
-  shards: number;
 }
 
 /** Objects found in frames `nos`: their records and bodies. */
@@ -34,8 +32,9 @@ const BATCH_FRAMES = 65_536;
 /** The worker's side: the HTTP objects of one shard's frames, in batches, then `done` (or an `error`). */
 export async function runObjectShard(
   job: ObjectShardJob,
-  post: (m: ShardReply<ObjectBatch>, transfer?: ArrayBuffer[]) => void,
+  postNow: (m: ShardReply<ObjectBatch>, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
+  const post = flowPost(job, postNow);
   try {
     const session = new CaptureSession({ hash: false });
     const info = await session.open(job.file);
@@ -91,26 +90,32 @@ export async function exportSharded(
   sha256.catch(() => undefined);
   const ex = new ObjectExporter(dir, verdict);
   const entry = entryNamer();
-  // Objects merged into frame order, waiting to be added (add() waits for the writer thread's room).
-  const queue: [ObjectEntry, Uint8Array][] = [];
+  // Objects merged into frame order, waiting to be added (add() waits for the writer thread's room); a batch's
+  // last object brings the call that lets its worker post another.
+  const queue: [ObjectEntry, Uint8Array, (() => void) | undefined][] = [];
   let wake: (() => void) | undefined;
   let ended = false;
   const adding = (async () => {
     for (;;) {
       const next = queue.shift();
-      if (next) await ex.add(next[0], next[1]);
-      else if (ended) return;
+      if (next) {
+        await ex.add(next[0], next[1]);
+        next[2]?.();
+      } else if (ended) return;
       else await new Promise<void>((r) => (wake = r));
     }
   })();
   try {
     await runShards<ObjectShardJob, ObjectBatch>(
       Array.from({ length: shards }, (_, shard) => ({ kind: 'objects', file, shard, shards })),
-      (b, from, to) => {
+      (b, from, to, consumed) => {
+        let last: [ObjectEntry, Uint8Array, (() => void) | undefined] | undefined;
         for (let k = from; k < to; k++) {
           const e = entry(b.records[k]);
-          if (keep(e)) queue.push([e, b.bodies[k]]);
+          if (keep(e)) queue.push((last = [e, b.bodies[k], undefined]));
         }
+        if (last) last[2] = consumed;
+        else consumed?.();
         wake?.();
       },
     );

@@ -8,14 +8,12 @@ import { CaptureSession } from '../../session/session.js';
 import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
-import { runShards, type ShardBatch, type ShardReply } from '../shards.js';
+import { flowPost, runShards, type ShardBatch, type ShardJobBase, type ShardReply } from '../shards.js';
 import { OutBuffer, rowText, tsvRow } from './list-rows.js';
 
-export interface ListShardJob {
+export interface ListShardJob extends ShardJobBase {
   kind: 'list';
   file: string;
-  shard: number;
-  shards: number;
   format: 'tsv' | 'text';
   time: TimeFormat;
   filter?: string;
@@ -37,8 +35,9 @@ const BATCH_FRAMES = 65_536;
 /** The worker's side: one shard's rows, posted in batches, then `done` (or an `error`). */
 export async function runListShard(
   job: ListShardJob,
-  post: (m: ShardReply<RowBatch>, transfer?: ArrayBuffer[]) => void,
+  postNow: (m: ShardReply<RowBatch>, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
+  const post = flowPost(job, postNow);
   try {
     const session = new CaptureSession({ hash: false });
     const info = await session.open(job.file);
@@ -113,7 +112,9 @@ export function listSharded(
     shard,
     shards,
   }));
-  return runShards<ListShardJob, RowBatch>(jobs, (b, from, to) =>
-    out.pushBytes(b.bytes.subarray(from === 0 ? 0 : b.ends[from - 1], b.ends[to - 1])),
-  );
+  return runShards<ListShardJob, RowBatch>(jobs, (b, from, to, consumed) => {
+    out.pushBytes(b.bytes.subarray(from === 0 ? 0 : b.ends[from - 1], b.ends[to - 1]));
+    // Written out (a write to a pipe waits for the reader, so the workers wait with it).
+    consumed?.();
+  });
 }
