@@ -6,8 +6,6 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { registry } from '../fields/registry.js';
-import { globalOrderField } from '../session/shard.js';
 
 /** What every worker message carries: its shard's results for frames `nos`, or the end, or an error. */
 export type ShardReply<B> =
@@ -68,15 +66,6 @@ export function shardThreads(file: string): number {
     // The open that follows says why it cannot be read.
   }
   return bytes >= 128 << 20 ? Math.min(4, availableParallelism()) : 1;
-}
-
-/** Whether a filter's answers are the same when each shard runs it over its own conversations. */
-export function shardableFilter(fields: ReadonlySet<number>): boolean {
-  for (const id of fields) {
-    const f = registry.byIdOf(id);
-    if (f && globalOrderField(f.abbrev)) return false;
-  }
-  return true;
 }
 
 /**

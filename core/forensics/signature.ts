@@ -6,7 +6,7 @@
 import type { SignatureInfo } from '../api/types.js';
 import { detectEncoding } from './encoding.js';
 
-interface Detected {
+export interface Detected {
   ext: string;
   mime: string;
   description?: string;
@@ -88,7 +88,15 @@ export async function checkSignature(
   name: string,
   contentType?: string,
 ): Promise<SignatureInfo> {
-  const detected = await detectType(b);
+  return signatureVerdict(await detectType(b), name, contentType);
+}
+
+/** The verdict on a type detected from the content (detectType) for a file `name` served as `contentType`. */
+export function signatureVerdict(
+  detected: Detected | undefined,
+  name: string,
+  contentType?: string,
+): SignatureInfo {
   const extension = extensionOf(name);
   const info: SignatureInfo = { extension, verdict: 'unknown' };
   if (detected) info.detected = detected;

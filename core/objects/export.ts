@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExportResult, HashVerdict, Hashes, SignatureInfo } from '../api/types.js';
 import { hashBytes } from '../forensics/hash.js';
-import { checkSignature } from '../forensics/signature.js';
+import { checkSignature, detectType, signatureVerdict, type Detected } from '../forensics/signature.js';
 import { tempNameIn, writeNewSet } from '../forensics/safe-write.js';
 import { ObjectWriter } from './writer-thread.js';
 import { NameAllocator, safeName } from './naming.js';
@@ -124,6 +124,9 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 type Written = ExportResult['written'][number];
 type Failed = ExportResult['failed'][number];
 
+/** Distinct contents whose detected type an exporter remembers (then it starts again). */
+const DETECTED_CACHE = 65_536;
+
 /**
  * Exports objects into a folder as they come (during the first pass of a capture): each gets a free, safe name
  * and its signature checked here, and is hashed and written by the writer thread (writer-thread.ts) while the
@@ -136,6 +139,7 @@ export class ObjectExporter {
   /** One per object added, in order: filled in when its file is written or has failed. */
   private readonly outcomes: ({ row: ReportRow; written: Written } | { failed: Failed } | undefined)[] = [];
   private readonly placing: Promise<void>[] = [];
+  private readonly detected = new Map<string, Promise<Detected | undefined>>();
 
   constructor(
     dir: string,
@@ -162,23 +166,25 @@ export class ObjectExporter {
     const base = safeName(o.filename);
     const filename = this.names.next(base);
     const slot = this.outcomes.push(undefined) - 1;
-    try {
-      const sig = await checkSignature(data, filename, o.contentType);
-      this.placing.push(this.place(slot, { ...o, filename }, base, data, sig));
-    } catch (e) {
-      this.outcomes[slot] = { failed: { index: o.index, filename, reason: reason(e) } };
-    }
+    this.placing.push(this.place(slot, { ...o, filename }, base, data));
     await this.writer.room();
   }
 
+  /**
+   * The type the content's magic bytes say, looked up once per distinct content (by its SHA-256): a capture
+   * downloads the same image or page many times, and the detection is much of an export's work.
+   */
+  private detect(sha256: string, data: Uint8Array): Promise<Detected | undefined> {
+    let d = this.detected.get(sha256);
+    if (!d) {
+      if (this.detected.size >= DETECTED_CACHE) this.detected.clear();
+      this.detected.set(sha256, (d = detectType(data)));
+    }
+    return d;
+  }
+
   /** Writes the object under its name, or (when that is taken meanwhile) the next free one. */
-  private async place(
-    slot: number,
-    o: ObjectMeta,
-    base: string,
-    data: Uint8Array,
-    sig: SignatureInfo,
-  ): Promise<void> {
+  private async place(slot: number, o: ObjectMeta, base: string, data: Uint8Array): Promise<void> {
     let filename = o.filename;
     let written: string | undefined;
     const failed = (why: string) =>
@@ -194,6 +200,7 @@ export class ObjectExporter {
         }
         if (r.error) return void failed(r.error.message);
         written = path;
+        const sig = signatureVerdict(await this.detect(r.hashes.sha256, data), filename, o.contentType);
         const row = reportRow({ ...o, filename }, data.length, r.hashes, sig, this.verdict);
         this.outcomes[slot] = {
           row,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { allCaptures, CORPUS, hasCorpus, oracleFile, readTsv } from '../testing/corpus.js';
 import { compileFilter, type CompiledFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list-rows.js';
-import { shardableFilter } from '../cli/shards.js';
+import { shardableFilter } from './shard.js';
 import { CaptureSession } from './session.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';

@@ -11,6 +11,7 @@
  * so a pass that prints or filters on those must not be sharded (see `shardableFields`).
  */
 import { LINKTYPE } from '../capture/linktypes.js';
+import { registry } from '../fields/registry.js';
 
 /** Link types whose frames `pairHash` can read; a capture with any other link type is not sharded. */
 const SHARDABLE = new Set<number>([
@@ -110,4 +111,13 @@ export function shardOf(linkType: number, p: Uint8Array, shards: number): number
  */
 export function globalOrderField(abbrev: string): boolean {
   return /\.stream$|\.stream\.|^frame\.time_delta_displayed$|\.connection\.number$/.test(abbrev);
+}
+
+/** Whether a filter reading `fields` (ids) gives the same answers when each shard runs it over its own frames. */
+export function shardableFilter(fields: ReadonlySet<number>): boolean {
+  for (const id of fields) {
+    const f = registry.byIdOf(id);
+    if (f && globalOrderField(f.abbrev)) return false;
+  }
+  return true;
 }
