@@ -2,21 +2,22 @@
  * `wirelens export` on several threads writes what it writes on one (names, bytes, hashes, report), on every
  * oracle capture with HTTP objects and on a generated capture of many conversations.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capturePath, CORPUS, hasCorpus, oracleCaptures, oracleFile } from '../testing/corpus.js';
+import {
+  capturePath,
+  generateMix,
+  hasCorpus,
+  hasGenerator,
+  oracleCaptures,
+  oracleFile,
+} from '../testing/corpus.js';
 import { exportOnThreads } from '../testing/threads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-shards-corpus-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const GENERATOR = join(CORPUS, '..', 'bench', 'gen_capture.py');
-const hasGenerator =
-  existsSync(GENERATOR) &&
-  spawnSync('/usr/bin/python3', ['-c', 'import dpkt'], { stdio: 'ignore' }).status === 0;
-
 describe.skipIf(!hasCorpus)('wirelens export on several threads', () => {
   it('exports what one thread exports from every oracle capture with objects', async () => {
     let objects = 0;
@@ -34,16 +35,7 @@ describe.skipIf(!hasCorpus)('wirelens export on several threads', () => {
     'exports what one thread exports from many conversations',
     async () => {
       const file = join(dir, 'mix.pcap');
-      const g = spawnSync('/usr/bin/python3', [
-        GENERATOR,
-        '--packets',
-        '20000',
-        '--seed',
-        '11',
-        '--out',
-        file,
-      ]);
-      expect(g.status, String(g.stderr)).toBe(0);
+      generateMix(file, 20000, 11);
       const r = await exportOnThreads(file, [2, 3], [], join(dir, 'mix'));
       expect(r.objects).toBeGreaterThan(500);
     },

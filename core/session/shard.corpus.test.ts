@@ -5,18 +5,14 @@
  */
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allCaptures, CORPUS, hasCorpus, oracleFile, readTsv } from '../testing/corpus.js';
+import { allCaptures, generateMix, hasCorpus, hasGenerator, oracleFile, readTsv } from '../testing/corpus.js';
 import { compileFilter, type CompiledFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list-rows.js';
 import { shardableFilter } from './shard.js';
 import { CaptureSession } from './session.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import type { Dissection } from '../dissect/types.js';
-
-/** The benchmark's capture generator (../shared/bench). */
-const GENERATOR = join(CORPUS, '..', 'bench', 'gen_capture.py');
 
 interface Pass {
   rows: Map<number, string>;
@@ -79,10 +75,6 @@ async function compareShards(
   return { rows: one.rows.size, split, matched: one.matches.filter((m) => m.length > 0).length };
 }
 
-const hasGenerator =
-  existsSync(GENERATOR) &&
-  spawnSync('/usr/bin/python3', ['-c', 'import dpkt'], { stdio: 'ignore' }).status === 0;
-
 describe.skipIf(!hasCorpus)('sharded one-shot passes', () => {
   it('print the same rows and select the same frames as one pass, on every corpus capture', async () => {
     let captures = 0;
@@ -120,16 +112,7 @@ describe.skipIf(!hasCorpus)('sharded one-shot passes', () => {
       const dir = mkdtempSync(join(tmpdir(), 'wirelens-shard-'));
       try {
         const file = join(dir, 'mix.pcap');
-        const g = spawnSync('/usr/bin/python3', [
-          GENERATOR,
-          '--packets',
-          '20000',
-          '--seed',
-          '7',
-          '--out',
-          file,
-        ]);
-        expect(g.status, String(g.stderr)).toBe(0);
+        generateMix(file, 20000, 7);
         const filters = [
           'http.request.method == "GET"',
           'tcp.completeness == 31 && tcp.seq > 1000 && tcp.nxtseq < 3000',

@@ -1,4 +1,5 @@
 /** Locating the shared test corpus (../shared/corpus beside the repo) and its tshark oracle. */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -86,3 +87,24 @@ export const OURS = new Set([
   'TFTP',
   'HSRP',
 ]);
+
+/** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
+const GENERATOR = join(CORPUS, '..', 'bench', 'gen_capture.py');
+
+export const hasGenerator =
+  existsSync(GENERATOR) &&
+  spawnSync('/usr/bin/python3', ['-c', 'import dpkt'], { stdio: 'ignore' }).status === 0;
+
+/** Writes the benchmark's traffic mix (many interleaved conversations) of `packets` packets to `file`. */
+export function generateMix(file: string, packets: number, seed: number): void {
+  const g = spawnSync('/usr/bin/python3', [
+    GENERATOR,
+    '--packets',
+    String(packets),
+    '--seed',
+    String(seed),
+    '--out',
+    file,
+  ]);
+  if (g.status !== 0) throw new Error(`gen_capture.py failed: ${String(g.stderr)}`);
+}
