@@ -2,7 +2,8 @@
  * One-shot commands on several threads (core/cli/shards.ts): `wirelens list` and `wirelens export` give the same
  * output as on one thread, whatever the format, filter, count or type, and the same errors.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { CaptureSession } from '../session/session.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,23 @@ describe('wirelens list on several threads', () => {
   it.each([[[]], [['--type', 'gif']]])('exports what one thread exports: export %j', async (args) => {
     const r = await exportOnThreads(file, [2, 3], args, join(dir, 'export'));
     expect(r.objects).toBe(args.length ? 4 : 5);
+  });
+
+  it('fails an export of a capture it cannot open as one thread does, making no folder', async () => {
+    const missing = join(dir, 'missing.pcap');
+    const one = await run(1, ['export', missing, '--out', join(dir, 'none-1')]);
+    expect(one.code).toBe(1);
+    const two = await run(2, ['export', missing, '--out', join(dir, 'none-2')]);
+    expect(two).toEqual(one);
+    expect(existsSync(join(dir, 'none-1')) || existsSync(join(dir, 'none-2'))).toBe(false);
+  });
+
+  it('stops every shard at the frames counted at the start (a capture still being written)', async () => {
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    const seen: number[] = [];
+    s.scanShard({ shard: 0, shards: 1, frames: 7 }, 'columns', true, (i) => void seen.push(i));
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('uses threads for big captures only, unless told', () => {

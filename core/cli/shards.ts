@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { openCapture } from '../capture/index.js';
 
 /** What every worker message carries: its shard's results for frames `nos`, or the end, or an error. */
 export type ShardReply<B> =
@@ -17,8 +18,23 @@ export type ShardReply<B> =
 export interface ShardJobBase {
   shard: number;
   shards: number;
+  /** Frames to cover: the count at the start (a capture still being written grows meanwhile). */
+  frames?: number;
   /** One Int32 per shard: batches posted and not yet consumed by the merging thread. */
   flow?: SharedArrayBuffer;
+}
+
+/**
+ * How many frames `file` has now: what every shard covers, so that the shards of a capture still being written
+ * agree (and a file that cannot be opened fails here, with the error one thread gives).
+ */
+export async function framesNow(file: string): Promise<number> {
+  const cap = await openCapture(file);
+  try {
+    return cap.index.count;
+  } finally {
+    cap.close();
+  }
 }
 
 /**

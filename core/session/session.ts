@@ -279,22 +279,23 @@ export class CaptureSession {
    * each is dissected once, as the first pass would, and handed to `fn`. The others are not dissected at all, so
    * the session holds only this shard's state afterwards and is closed at the end. With `columns` false the
    * caller promises not to read the columns (as in `scan`). A capture with a link type
-   * the shard function cannot read is not split: shard 0 takes every frame.
+   * the shard function cannot read is not split: shard 0 takes every frame. `frames` stops the pass there (the
+   * shards of a capture still being written must cover the same frames).
    */
   scanShard(
-    shard: number,
-    shards: number,
+    part: { shard: number; shards: number; frames?: number },
     selection: ItemSelection,
     columns: boolean,
     fn: (i: number, d: Dissection) => void,
   ): void {
+    const { shard, shards } = part;
     const cap = this.need();
     if (this.analysed !== 0) throw new SessionError('a shard pass needs a freshly opened capture');
     const split = shards > 1 && cap.interfaces.every((f) => shardableLinkType(f.linkType));
     if (!split && shard !== 0) return this.close();
     const idx = cap.index;
     try {
-      cap.forEach(0, this.total, (i, bytes) => {
+      cap.forEach(0, Math.min(this.total, part.frames ?? Infinity), (i, bytes) => {
         if (split && shardOf(cap.interfaces[idx.iface(i)].linkType, bytes, shards) !== shard) return;
         fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns }));
       });

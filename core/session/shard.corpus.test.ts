@@ -32,7 +32,7 @@ async function pass(
     out.rows.set(i + 1, rowText(s.toRowColumns(d)));
     filters.forEach((f, k) => f.match(d) && out.matches[k].push(i + 1));
   };
-  if (shard) s.scanShard(shard.k, shard.of, 'all', true, take);
+  if (shard) s.scanShard({ shard: shard.k, shards: shard.of }, 'all', true, take);
   else {
     s.scan(0, s.total, 'all', take);
     s.close();

@@ -11,7 +11,14 @@ import { ObjectExporter, type HashSetVerdict, type ReportRow } from '../../objec
 import type { ExportResult } from '../../api/types.js';
 import { entryNamer, type ObjectEntry } from '../../objects/list.js';
 import { sha256File } from '../../capture/sha256.js';
-import { flowPost, runShards, type ShardBatch, type ShardJobBase, type ShardReply } from '../shards.js';
+import {
+  flowPost,
+  framesNow,
+  runShards,
+  type ShardBatch,
+  type ShardJobBase,
+  type ShardReply,
+} from '../shards.js';
 
 export interface ObjectShardJob extends ShardJobBase {
   kind: 'objects';
@@ -63,7 +70,7 @@ export async function runObjectShard(
       count++;
     };
     // Only the first pass: no columns, no tree (the bodies come from onObject).
-    session.scanShard(job.shard, job.shards, new Set<number>(), false, (i) => {
+    session.scanShard(job, new Set<number>(), false, (i) => {
       if (records.length >= BATCH_OBJECTS || bytes >= BATCH_BYTES || i + 1 - posted >= BATCH_FRAMES)
         flush(i + 1);
     });
@@ -85,6 +92,8 @@ export async function exportSharded(
   verdict: HashSetVerdict,
   keep: (o: ObjectEntry) => boolean,
 ): Promise<ExportResult & { rows: ReportRow[] }> {
+  // Before anything is created: a capture that cannot be opened fails as on one thread (no folder made).
+  const frames = await framesNow(file);
   const sha256 = sha256File(file);
   // A rejected hash is reported by finish() as missing, not as an unhandled rejection meanwhile.
   sha256.catch(() => undefined);
@@ -107,7 +116,7 @@ export async function exportSharded(
   })();
   try {
     await runShards<ObjectShardJob, ObjectBatch>(
-      Array.from({ length: shards }, (_, shard) => ({ kind: 'objects', file, shard, shards })),
+      Array.from({ length: shards }, (_, shard) => ({ kind: 'objects', file, shard, shards, frames })),
       (b, from, to, consumed) => {
         let last: [ObjectEntry, Uint8Array, (() => void) | undefined] | undefined;
         for (let k = from; k < to; k++) {

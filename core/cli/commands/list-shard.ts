@@ -8,7 +8,14 @@ import { CaptureSession } from '../../session/session.js';
 import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
-import { flowPost, runShards, type ShardBatch, type ShardJobBase, type ShardReply } from '../shards.js';
+import {
+  flowPost,
+  framesNow,
+  runShards,
+  type ShardBatch,
+  type ShardJobBase,
+  type ShardReply,
+} from '../shards.js';
 import { OutBuffer, rowText, tsvRow } from './list-rows.js';
 
 export interface ListShardJob extends ShardJobBase {
@@ -72,7 +79,7 @@ export async function runListShard(
       ends = [];
       posted = upTo;
     };
-    session.scanShard(job.shard, job.shards, selection, true, (i, d) => {
+    session.scanShard(job, selection, true, (i, d) => {
       if (match && !match(d)) {
         if (i + 1 - posted >= BATCH_FRAMES) flush(i + 1);
         return;
@@ -101,16 +108,18 @@ export async function runListShard(
  * Lists `job.file` on `shards` threads, writing the rows to `out` in frame order. Returns the number of rows
  * (matching frames) and the capture's warnings; throws the first worker's error.
  */
-export function listSharded(
-  job: Omit<ListShardJob, 'kind' | 'shard' | 'shards'>,
+export async function listSharded(
+  job: Omit<ListShardJob, 'kind' | 'shard' | 'shards' | 'frames'>,
   shards: number,
   out: OutBuffer,
 ): Promise<{ count: number; warnings: string[] }> {
+  const frames = await framesNow(job.file);
   const jobs = Array.from({ length: shards }, (_, shard): ListShardJob => ({
     ...job,
     kind: 'list',
     shard,
     shards,
+    frames,
   }));
   return runShards<ListShardJob, RowBatch>(jobs, (b, from, to, consumed) => {
     out.pushBytes(b.bytes.subarray(from === 0 ? 0 : b.ends[from - 1], b.ends[to - 1]));
