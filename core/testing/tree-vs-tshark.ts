@@ -10,6 +10,7 @@ import { treeText } from '../session/tree.js';
 export const TREE_LAYERS = [
   'Frame',
   'Ethernet II',
+  'Address Resolution Protocol',
   'Internet Protocol Version 4',
   'Internet Protocol Version 6',
   'User Datagram Protocol',
