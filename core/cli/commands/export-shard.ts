@@ -64,8 +64,9 @@ export async function runObjectShard(
     httpState({ state: session.captureState }).onObject = (r, body) => {
       const { at: _at, ...record } = r;
       records.push(record);
-      // A copy of its own: transferred to the merging thread.
-      bodies.push(body.slice());
+      // A copy in an ArrayBuffer of its own, transferred to the merging thread (a Buffer's slice() is a view:
+      // transferring its buffer would take the decoder's or reader's memory with it).
+      bodies.push(new Uint8Array(body));
       bytes += body.length;
       count++;
     };
