@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { openCapture } from '../capture/index.js';
+import { CaptureSession } from '../session/session.js';
 
 /** What every worker message carries: its shard's results for frames `nos`, or the end, or an error. */
 export type ShardReply<B> =
@@ -44,7 +45,7 @@ export async function framesNow(file: string): Promise<number> {
 const IN_FLIGHT = 8;
 
 /** The worker's `post`, waiting before a batch while IN_FLIGHT of its batches are not yet consumed. */
-export function flowPost<B>(
+function flowPost<B>(
   job: ShardJobBase,
   post: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void,
 ): (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void {
@@ -58,6 +59,26 @@ export function flowPost<B>(
     }
     post(m, transfer);
   };
+}
+
+/**
+ * A worker's whole job: opens the capture in a session of its own, runs `pass` (which posts its batches through
+ * the `post` it is given, flow-controlled) and reports `done` with the count `pass` returns and the capture's
+ * warnings — or an `error` with the message one thread would have given.
+ */
+export async function shardWorker<B>(
+  job: ShardJobBase & { file: string },
+  postNow: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void,
+  pass: (session: CaptureSession, post: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void) => number,
+): Promise<void> {
+  const post = flowPost(job, postNow);
+  try {
+    const session = new CaptureSession({ hash: false });
+    const info = await session.open(job.file);
+    post({ kind: 'done', count: pass(session, post), warnings: info.warnings });
+  } catch (e) {
+    post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 /** A batch of results: `nos` (frame numbers, ascending); every frame of the shard numbered ≤ upTo was seen. */

@@ -5,14 +5,13 @@
  * compare them).
  */
 import { basename } from 'node:path';
-import { CaptureSession } from '../../session/session.js';
 import { httpState, type HttpObjectRecord } from '../../protocols/l7-http.js';
 import { ObjectExporter, type HashSetVerdict, type ReportRow } from '../../objects/export.js';
 import type { ExportResult } from '../../api/types.js';
 import { entryNamer, type ObjectEntry } from '../../objects/list.js';
 import { sha256File } from '../../capture/sha256.js';
 import {
-  flowPost,
+  shardWorker,
   framesNow,
   runShards,
   type ShardBatch,
@@ -41,10 +40,7 @@ export async function runObjectShard(
   job: ObjectShardJob,
   postNow: (m: ShardReply<ObjectBatch>, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
-  const post = flowPost(job, postNow);
-  try {
-    const session = new CaptureSession({ hash: false });
-    const info = await session.open(job.file);
+  return shardWorker(job, postNow, (session, post) => {
     let records: HttpObjectRecord[] = [];
     let bodies: Uint8Array[] = [];
     let bytes = 0;
@@ -76,10 +72,8 @@ export async function runObjectShard(
         flush(i + 1);
     });
     flush(Number.MAX_SAFE_INTEGER);
-    post({ kind: 'done', count, warnings: info.warnings });
-  } catch (e) {
-    post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
-  }
+    return count;
+  });
 }
 
 /**

@@ -4,12 +4,11 @@
  * them on the corpus and on generated captures).
  */
 import { Buffer } from 'node:buffer';
-import { CaptureSession } from '../../session/session.js';
 import { compileFilter } from '../../dfilter/index.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import {
-  flowPost,
+  shardWorker,
   framesNow,
   runShards,
   type ShardBatch,
@@ -44,10 +43,7 @@ export async function runListShard(
   job: ListShardJob,
   postNow: (m: ShardReply<RowBatch>, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
-  const post = flowPost(job, postNow);
-  try {
-    const session = new CaptureSession({ hash: false });
-    const info = await session.open(job.file);
+  return shardWorker(job, postNow, (session, post) => {
     let match: ((d: Dissection) => boolean) | undefined;
     let selection: ItemSelection = 'columns';
     if (job.filter !== undefined) {
@@ -98,10 +94,8 @@ export async function runListShard(
       if (nos.length >= BATCH_ROWS || off >= BATCH_BYTES || i + 1 - posted >= BATCH_FRAMES) flush(i + 1);
     });
     flush(Number.MAX_SAFE_INTEGER);
-    post({ kind: 'done', count, warnings: info.warnings });
-  } catch (e) {
-    post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
-  }
+    return count;
+  });
 }
 
 /**
