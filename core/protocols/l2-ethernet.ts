@@ -263,7 +263,10 @@ export const eth = defineProtocol({
       ctx.add(f.len, 12, 2, type);
       ctx.setLength(ctx.top, 14);
       ctx.columns.protocol = 'LLC';
-      ctx.data(14, Math.min(type, ctx.view.length - 14));
+      // The 802.2 LLC header follows (raw IPX, starting with its ffff checksum, has none).
+      const len = Math.min(type, ctx.view.length - 14);
+      if (ctx.view.length >= 16 && ctx.view.u16be(14) === 0xffff) ctx.data(14, len);
+      else ctx.handoff('llc', 0, 14, len);
       trailerItems(ctx, 14, type, ETH_TRAILER);
       return;
     }

@@ -823,6 +823,18 @@ const lf = {
   oui: uint('llc.oui', 'Organization Code', 24, { base: 'hex' }),
   type: uint('llc.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
   pid: uint('llc.pid', 'Protocol ID', 16, { base: 'hex' }),
+  ciscoPid: uint('llc.cisco_pid', 'PID', 16, {
+    base: 'hex',
+    strings: {
+      0x0102: 'DRiP',
+      0x0104: 'PAgP',
+      0x0111: 'UDLD',
+      0x010b: 'PVSTP+',
+      0x2000: 'CDP',
+      0x2003: 'VTP',
+      0x2004: 'DTP',
+    },
+  }),
 };
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
@@ -909,6 +921,10 @@ export const llc = defineProtocol({
         // RFC 1042 encapsulation: the PID is an ethertype (no "ethertype" layer name, as in tshark).
         ctx.add(lf.type, hdr + 3, 2, pid);
         ctx.handoff('ethertype', pid, hdr + 5);
+      } else if (oui === 0x00000c) {
+        // Cisco's protocols (CDP, VTP, DTP, …) by their PID.
+        ctx.add(lf.ciscoPid, hdr + 3, 2, pid);
+        ctx.handoff('llc.cisco_pid', pid, hdr + 5);
       } else {
         ctx.add(lf.pid, hdr + 3, 2, pid);
         ctx.data(hdr + 5);

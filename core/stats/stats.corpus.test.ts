@@ -48,8 +48,8 @@ describe.skipIf(!hasCorpus)('statistics vs tshark', () => {
     ]) {
       expect(differ, `${course} must match tshark exactly`).not.toContain(course);
     }
-    expect(exact).toBeGreaterThanOrEqual(25);
-    expect(sameLines).toBeGreaterThanOrEqual(246);
+    expect(exact).toBeGreaterThanOrEqual(27);
+    expect(sameLines).toBeGreaterThanOrEqual(252);
   });
 
   it.skipIf(!hasTshark)('follows TCP streams like tshark -z follow,tcp (ascii and hex)', async () => {

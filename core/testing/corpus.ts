@@ -86,6 +86,7 @@ export const OURS = new Set([
   'DHCPv6',
   'TFTP',
   'HSRP',
+  'CDP',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
