@@ -27,6 +27,28 @@ function fixture(): string {
 const layers = (text: string) => text.split('\n').filter((l) => !l.startsWith(' '));
 
 describe('wirelens list -V', () => {
+  it('counts "delta from previous displayed frame" from the last frame printed with -Y, as tshark', async () => {
+    const file = fixture();
+    const out = (await run(['list', file, '-V', '-Y', 'http.request'])).out;
+    const deltas = [...out.matchAll(/\[Time delta from previous displayed frame: ([\d.]+) seconds\]/g)].map(
+      (m) => m[1],
+    );
+    const times = [...out.matchAll(/\n {4}Epoch Time: ([\d.]+) seconds/g)].map((m) => Number(m[1]));
+    expect(deltas.length).toBeGreaterThan(2);
+    expect(deltas[0]).toBe('0.000000000');
+    for (let k = 1; k < deltas.length; k++) expect(Number(deltas[k])).toBeCloseTo(times[k] - times[k - 1], 6);
+    if (hasTshark) {
+      const theirs = spawnSync('tshark', ['-r', file, '-V', '-Y', 'http.request'], {
+        encoding: 'utf8',
+      }).stdout;
+      expect(deltas).toEqual(
+        [...theirs.matchAll(/\[Time delta from previous displayed frame: ([\d.]+) seconds\]/g)].map(
+          (m) => m[1],
+        ),
+      );
+    }
+  });
+
   it('prints every packet as a tree of indented lines, the filtered ones only with -Y, the row first with -P', async () => {
     const file = fixture();
     const all = await run(['list', file, '-V']);

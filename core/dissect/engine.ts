@@ -237,6 +237,11 @@ export class CaptureState {
   timeRef?: { s: number; ns: number };
   /** Timestamp of the frame before `n` (frame.time_delta), when known. */
   prevTime?: (n: number) => { s: number; ns: number } | undefined;
+  /**
+   * For a one-shot pass that displays only some frames (`list -V -Y`): the timestamp of the last frame displayed
+   * so far, null before the first. Unset, every frame counts as displayed.
+   */
+  displayedBefore?: { s: number; ns: number } | null;
   /** Random access to another frame's bytes (for reassembly re-reads); set by the session. */
   readFrame?: (n: number) => Uint8Array;
   /**

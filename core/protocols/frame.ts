@@ -207,8 +207,15 @@ function frameItems(ctx: DissectCtx, m: FrameMeta, fr: Item): void {
     if (field === f.interfaceId) iface = it;
     if (field === f.packetFlags) flagParts(ctx, it, value as number);
     if (field === f.timeDelta) {
-      // tshark's delta from the previous displayed frame: with every frame displayed, the captured one.
-      const d = value as { s: number; ns: number };
+      // tshark's delta from the previous displayed frame: with every frame displayed, the captured one; in a
+      // filtered one-shot pass, from the last frame that matched (none yet: 0).
+      const shown = ctx.state.displayedBefore;
+      const d =
+        shown === undefined
+          ? (value as { s: number; ns: number })
+          : shown === null
+            ? { s: 0, ns: 0 }
+            : timeDiff({ s: m.tsSec, ns: m.tsNsec }, shown);
       ctx.add(wsText, 0, 0, null, {
         parent: fr,
         generated: true,

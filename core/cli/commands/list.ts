@@ -159,9 +159,13 @@ export const listCommand: Command = {
       let prevDisplayed: Stamp | undefined;
       if (format === 'tsv' && !flags.has('--count')) out.push(TSV_HEADER);
       if (format === 'json' && !flags.has('--count')) out.push('[');
+      // -V -Y: the Frame layer's "delta from the previous displayed frame" counts from the last frame printed.
+      const state = session.captureState;
+      if (details && match) state.displayedBefore = null;
       session.scan(0, session.total, selection, (_i, d) => {
         if (match && !match(d)) return;
         n++;
+        if (details && match) state.displayedBefore = { s: d.frame.tsSec, ns: d.frame.tsNsec };
         if (flags.has('--count')) return;
         const r = session.toRowColumns(d);
         r.prevDisplayedTs = prevDisplayed ?? r.ts;
