@@ -87,6 +87,7 @@ export const OURS = new Set([
   'TFTP',
   'HSRP',
   'CDP',
+  'STP',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
