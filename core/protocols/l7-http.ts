@@ -30,6 +30,8 @@ import type { Extending } from './tcp-desegment.js';
 import { isWebSocketData, websocketStreams } from './l7-websocket.js';
 import { gifDetails } from './media-gif.js';
 import { pngDetails } from './media-png.js';
+import { statusDescription } from './http-status.js';
+import { formatText } from '../fields/text.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -402,6 +404,65 @@ function cutLine(v: ByteView, from: number, end: number): 'none' | 'header' | 'o
 /** RFC 2616 separators (HT is a control character): a header name has none. */
 const SEPARATORS = [...'()<>@,;\\"/[]?={} '].map((ch) => ch.charCodeAt(0));
 
+/**
+ * A line as sent, as Wireshark labels it (format_text: UTF-8, control characters escaped, its line end shown as
+ * \\r\\n, none when the snaplen cut it).
+ */
+function shownLine(v: ByteView, off: number, len: number): string {
+  return formatText(v.bytes, off, Math.min(len, v.length - off));
+}
+
+/**
+ * What Wireshark 4.0 accepts in a header name (no space before the colon): RFC 7230's token characters, except
+ * that its list has a backslash (and the colon) where the RFC has the apostrophe.
+ */
+const TOKEN_CHARS = new Set([...'!#$%&\\:*+-.^_`|~'].map((ch) => ch.charCodeAt(0)));
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || TOKEN_CHARS.has(c);
+}
+
+/** Whether the header name at v[off, off+len) (up to its colon) is one Wireshark takes as a header. */
+function validHeaderName(v: ByteView, off: number, len: number): boolean {
+  if (len <= 0) return false;
+  for (let i = off; i < off + len; i++) if (!isTokenChar(v.u8(i))) return false;
+  return true;
+}
+
+/**
+ * A header line Wireshark shows as a line (http.request.line, http.response.line or http.unknown_header) rather
+ * than as a header field, with its warnings: a NUL with more text after it (Wireshark's string reading stops
+ * there) and, for a name that is no token, the illegal-characters note.
+ */
+function lineItem(
+  ctx: DissectCtx,
+  field: FieldDef,
+  off: number,
+  len: number,
+  value: string,
+  parent: Item,
+  badName: boolean,
+): void {
+  const v = ctx.view;
+  const it = ctx.add(field, off, len, value, { parent, label: () => shownLine(v, off, len) });
+  if (strayAfterNul(v.bytes, off, Math.min(v.length, off + len)))
+    ctx.expert(it, 'warn', 'undecoded', 'Trailing stray characters');
+  if (badName) ctx.expert(it, 'warn', 'protocol', 'Illegal characters found in header name');
+}
+
+/**
+ * Wireshark's check for text after a NUL in a string read as ASCII: it converts the bytes first (each byte
+ * ≥ 0x80 to U+FFFD, three bytes of UTF-8), then looks for anything but NULs between the first NUL of the
+ * converted text and the original length — so a NUL that many high bytes push past that length goes unnoticed.
+ */
+function strayAfterNul(b: Uint8Array, off: number, end: number): boolean {
+  const length = end - off;
+  let pos = 0;
+  let i = off;
+  for (; i < end && b[i] !== 0; i++) pos += b[i] >= 0x80 ? 3 : 1;
+  for (; i < end && pos < length; i++, pos++) if (b[i] !== 0) return true;
+  return false;
+}
+
 function header(p: Parsed, name: string): string | undefined {
   const n = name.toLowerCase();
   return p.headers.find((h) => h.name.toLowerCase() === n)?.value;
@@ -573,16 +634,7 @@ function textLines(body: DissectCtx, top: Item, ct: string): void {
     o = next;
   }
   body.setLabel(top, `Line-based text data: ${ct} (${lines.length} lines)`);
-  for (const [o, e] of lines)
-    body.text(
-      body.view
-        .latin1(o, e - o)
-        .replace(/\r/g, '\\r')
-        .replace(/\n/g, '\\n'),
-      o,
-      e - o,
-      top,
-    );
+  for (const [o, e] of lines) body.text(shownLine(body.view, o, e - o), o, e - o, top);
 }
 
 /**
@@ -893,6 +945,7 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
       // Its items as Wireshark's tree has them (the request flag once the lines are through).
       const crlf = next - o > ll ? '\\r\\n' : '';
       const item = ctx.add(wsText, o, next - o, null, { label: () => line + crlf });
+      ctx.expert(item, 'chat', 'sequence', line + crlf);
       requestLineItems(ctx, item, o, method, uri, version, o + ll - version.length);
       requestAt ??= { off: o, method };
       if (!ctx.visited) noteRequest(ctx, method, uri, stream);
@@ -909,14 +962,14 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
     if (c >= 0 || looksLikeHttp(v, o)) {
       saw = true;
       if (c >= 0) {
-        const name = line.slice(0, c).trim().toLowerCase();
+        const name = line.slice(0, c).toLowerCase();
         const value = line.slice(c + 1).trim();
-        if (name === 'content-type') contentType = value.split(';')[0].trim().toLowerCase();
-        if (name === 'content-length' && /^\d+$/.test(value)) cl = Number(value);
+        const valid = validHeaderName(v, o, c);
+        if (valid && name === 'content-type') contentType = value.split(';')[0].trim().toLowerCase();
+        if (valid && name === 'content-length' && /^\d+$/.test(value)) cl = Number(value);
         const field = HEADER_FIELDS[name];
-        const text = `${line.slice(0, c)}: ${value}`;
-        if (field) ctx.add(field, o, next - o, value, { label: () => `${text}\\r\\n` });
-        else ctx.add(f.unknownHeader, o, next - o, text, { label: () => `${text}\\r\\n` });
+        if (field && valid) ctx.add(field, o, next - o, value, { label: () => shownLine(v, o, next - o) });
+        else lineItem(ctx, f.unknownHeader, o, next - o, `${line.slice(0, c)}: ${value}`, ctx.top, !valid);
       }
       o = next;
       continue;
@@ -1066,17 +1119,27 @@ function dissectMessage(
     ctx.add(head.response, off, 0, true, { parent: fl, hidden: true });
     ctx.add(f.respVersion, off, p.version.length, p.version, { parent: fl });
     ctx.add(f.code, off + p.version.length + 1, 3, p.code!, { parent: fl });
-    ctx.add(f.codeDesc, off + p.version.length + 1, 3, p.phrase ?? '', { parent: fl, generated: true });
-    ctx.add(f.phrase, off + p.version.length + 5, (p.phrase ?? '').length, p.phrase ?? '', { parent: fl });
+    ctx.add(f.codeDesc, off + p.version.length + 1, 3, statusDescription(p.code!), {
+      parent: fl,
+      generated: true,
+    });
+    // Like Wireshark, no phrase item for a status line that has none.
+    if (p.phrase) ctx.add(f.phrase, off + p.version.length + 5, p.phrase.length, p.phrase, { parent: fl });
   }
   if (ctx.wantsAny(HEADER_ITEMS))
     for (const h of p.headers) {
+      // The header line as sent (spaces kept; no line end when the snaplen cut it), and as Wireshark shows it.
+      const raw = v.latin1(h.off, Math.min(h.len, v.length - h.off));
+      const lineField = p.method === 'NOTIFY' ? f.unknownHeader : p.isRequest ? f.reqLine : f.respLine;
+      if (v.u8(h.off + h.name.length) === 0x3a && !validHeaderName(v, h.off, h.name.length)) {
+        // "Host : x" or binary: no header, a line with Wireshark's warning.
+        lineItem(ctx, lineField, h.off, h.len, raw, top, true);
+        continue;
+      }
       const lower = h.name.toLowerCase();
       const field = HEADER_FIELDS[lower];
       const line = `${h.name}: ${h.value}`;
-      // The header line as sent (spaces kept; no line end when the snaplen cut it), and as Wireshark shows it.
-      const raw = v.latin1(h.off, Math.min(h.len, v.length - h.off));
-      const shown = () => raw.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+      const shown = () => shownLine(v, h.off, h.len);
       if (field) {
         const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: shown });
         if (lower === 'content-length' && /^\d+$/.test(h.value))
@@ -1085,15 +1148,9 @@ function dissectMessage(
       // Every header line is a request (response) line item: hidden beside a header's own field, shown for a
       // header Wireshark has no field for (http.unknown_header is for other messages, such as NOTIFY).
       if (p.method === 'NOTIFY') {
-        if (!field) ctx.add(f.unknownHeader, h.off, h.len, line, { ...o, label: shown });
-      } else
-        ctx.add(
-          p.isRequest ? f.reqLine : f.respLine,
-          h.off,
-          h.len,
-          raw,
-          field ? { ...o, hidden: true } : { ...o, label: shown },
-        );
+        if (!field) lineItem(ctx, lineField, h.off, h.len, line, top, false);
+      } else if (field) ctx.add(lineField, h.off, h.len, raw, { ...o, hidden: true });
+      else lineItem(ctx, lineField, h.off, h.len, raw, top, false);
     }
   const n = ctx.frame.number;
   if (p.isRequest && !ctx.visited) {
@@ -1203,21 +1260,38 @@ function dissectMessage(
     body = chunked.data;
     bodyCtx = ctx.withSource('De-chunked entity body', body);
   }
-  const enc = header(p, 'content-encoding');
-  if (enc && enc.toLowerCase() !== 'identity') {
-    const dec = decode(enc, body);
-    if (dec) {
-      body = dec;
-      bodyCtx = ctx.withSource('Uncompressed entity body', dec);
-    }
-  }
-  bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: () => `File Data: ${body.length} bytes` });
-  if (!ctx.visited && body.length > 0) {
+  // The message's object (export objects), recorded on the first pass.
+  const keepObject = (data: Uint8Array): void => {
+    if (ctx.visited || data.length === 0) return;
     const own: HttpRequestInfo | undefined = p.isRequest
       ? { frame: n, method: p.method!, uri: p.uri!, host, ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } }
       : req;
-    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), body);
+    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), data);
+  };
+  const enc = header(p, 'content-encoding');
+  if (enc && enc.toLowerCase() !== 'identity') {
+    // Wireshark's "Content-encoded entity body (gzip): 66 bytes -> 820 bytes" (the coded body, de-chunked).
+    const coded = body.length;
+    const dec = decode(enc, body);
+    const entity = bodyCtx.add(wsText, 0, coded, null, {
+      ...o,
+      label: () =>
+        `Content-encoded entity body (${enc}): ${coded} bytes${dec ? ` -> ${dec.length} bytes` : ''}`,
+    });
+    if (!dec) {
+      // A coding that does not decode (or one we do not know) shows its bytes as data, and no file data or media
+      // layer, as in Wireshark. Unlike Wireshark's list, the export objects keep the body as it was sent: bytes
+      // that claim a coding they do not have are worth a look.
+      bodyCtx.expert(entity, 'warn', 'undecoded', 'Decompression failed');
+      bodyCtx.data(0, coded, entity);
+      keepObject(body);
+      return;
+    }
+    body = dec;
+    bodyCtx = ctx.withSource('Uncompressed entity body', dec);
   }
+  bodyCtx.add(f.fileData, 0, body.length, body, { ...o, label: () => `File Data: ${body.length} bytes` });
+  keepObject(body);
   const ct = header(p, 'content-type') ?? '';
   mediaLayer(ctx, bodyCtx, ct);
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatText } from './text.js';
+
+const bytes = (...b: number[]) => Uint8Array.from(b);
+const ascii = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
+
+describe('formatText (Wireshark format_text)', () => {
+  it('keeps printable ASCII and escapes control characters as C does', () => {
+    expect(formatText(ascii('GET / HTTP/1.1\r\n'))).toBe('GET / HTTP/1.1\\r\\n');
+    expect(formatText(bytes(7, 8, 9, 10, 11, 12, 13))).toBe('\\a\\b\\t\\n\\v\\f\\r');
+    expect(formatText(bytes(0, 0x1a, 0x7f))).toBe('\\000\\032\\177');
+  });
+
+  it('reads UTF-8, printable characters as themselves', () => {
+    expect(formatText(new TextEncoder().encode('résumé Привет 😀'))).toBe('résumé Привет 😀');
+  });
+
+  it('shows broken UTF-8 as U+FFFD and goes on with the byte that broke it', () => {
+    expect(formatText(bytes(0xff, 0x41))).toBe('\ufffdA');
+    expect(formatText(bytes(0xc3, 0x41))).toBe('\ufffdA');
+    expect(formatText(bytes(0x41, 0xe2, 0x82))).toBe('A\ufffd'); // cut short at the end
+    expect(formatText(bytes(0x80))).toBe('\ufffd'); // a continuation byte first
+    expect(formatText(bytes(0xed, 0xa0, 0x80))).toBe('\ufffd'); // a UTF-16 surrogate
+  });
+
+  it('decodes overlong forms permissively and shows what does not print as \\uXXXX', () => {
+    expect(formatText(bytes(0xc0, 0x9c))).toBe('\\u001C');
+    expect(formatText(bytes(0xd7, 0xae))).toBe('\\u05EE'); // unassigned
+    expect(formatText(bytes(0xe2, 0x80, 0x8b))).toBe('\\u200B'); // a format character
+  });
+
+  it('formats a part of the array', () => {
+    expect(formatText(ascii('xxabcxx'), 2, 3)).toBe('abc');
+    expect(formatText(ascii('abc'), 1, 10)).toBe('bc');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Bytes from a packet as Wireshark 4.0 shows text in its tree (format_text): read as UTF-8, printable characters
+ * as themselves, ASCII control characters as C escapes (\r, \n, \t, … or three octal digits such as \032),
+ * other characters that do not print as \uXXXX, and broken UTF-8 as U+FFFD. Wireshark decodes permissively:
+ * an overlong form gives its character (so 0xc0 0x9c is \u001C), and a byte that does not continue a sequence
+ * ends it with U+FFFD and starts the next character.
+ */
+
+const ESCAPES: Readonly<Record<number, string>> = {
+  7: '\\a',
+  8: '\\b',
+  9: '\\t',
+  10: '\\n',
+  11: '\\v',
+  12: '\\f',
+  13: '\\r',
+};
+
+/** Control, format, unassigned and surrogate characters do not print (GLib's g_unichar_isprint). */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+
+const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+
+function asciiEscape(c: number): string {
+  return ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
+}
+
+/** How many bytes follow a UTF-8 lead byte (old 5- and 6-byte forms included), or -1 for one that leads none. */
+function continuationCount(c: number): number {
+  if ((c & 0xe0) === 0xc0) return 1;
+  if ((c & 0xf0) === 0xe0) return 2;
+  if ((c & 0xf8) === 0xf0) return 3;
+  if ((c & 0xfc) === 0xf8) return 4;
+  if ((c & 0xfe) === 0xfc) return 5;
+  return -1;
+}
+
+export function formatText(b: Uint8Array, off = 0, len = b.length - off): string {
+  const end = Math.min(b.length, off + len);
+  let out = '';
+  let i = off;
+  while (i < end) {
+    let c = b[i++];
+    if (c >= 0x20 && c < 0x7f) {
+      out += String.fromCharCode(c);
+      continue;
+    }
+    if (c < 0x80) {
+      out += asciiEscape(c);
+      continue;
+    }
+    const more = continuationCount(c);
+    let uc = 0xfffd;
+    if (more > 0) {
+      uc = c & (0x3f >> more);
+      for (let k = 0; k < more; k++) {
+        if (i >= end) {
+          uc = 0xfffd;
+          break;
+        }
+        c = b[i];
+        if ((c & 0xc0) !== 0x80) {
+          uc = 0xfffd;
+          break;
+        }
+        i++;
+        uc = uc * 64 + (c & 0x3f);
+      }
+      if (uc >= 0x110000 || (uc >= 0xd800 && uc <= 0xdfff)) uc = 0xfffd;
+    }
+    const ch = String.fromCodePoint(uc);
+    if (!NOT_PRINTABLE.test(ch)) out += ch;
+    else if (c < 0x80) out += asciiEscape(c);
+    else out += uc <= 0xffff ? `\\u${hex4(uc)}` : `\\U${uc.toString(16).toUpperCase().padStart(8, '0')}`;
+  }
+  return out;
+}
