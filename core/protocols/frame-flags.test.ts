@@ -69,6 +69,11 @@ describe('pcapng packet flags', () => {
       expect(ours).toHaveLength(13);
       expect(ours).toEqual(flagsBlock(theirs[n - 1]));
     }
+    // The direction: in the frame's title and as its point-to-point direction (none without flags).
+    const frameLines = (t: string) => t.split('\n').filter((l) => /^Frame |Point-to-Point/.test(l));
+    for (const n of [1, 2, 3]) expect(frameLines(treeText(s.dissect(n)))).toEqual(frameLines(theirs[n - 1]));
+    expect(frameLines(treeText(s.dissect(2)))[1]).toBe('    Point-to-Point Direction: Sent (0)');
+    expect([...s.runFilter(compile('frame.p2p_dir == 1'))]).toEqual([1]);
     s.close();
   });
 });

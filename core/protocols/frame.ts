@@ -1,5 +1,5 @@
 /** The "frame" pseudo-protocol: metadata of the capture record, then handoff by link type. */
-import { absTime, bool, frameNum, proto, relTime, setBit, str, uint } from '../fields/registry.js';
+import { absTime, bool, frameNum, int, proto, relTime, setBit, str, uint } from '../fields/registry.js';
 import type { FieldDef, FieldValue } from '../fields/registry.js';
 import { registry } from '../fields/registry.js';
 import { setFrameDissector, wsText, type CaptureState, type DissectCtx } from '../dissect/engine.js';
@@ -26,6 +26,7 @@ export const frameFields = {
   interfaceName: str('frame.interface_name', 'Interface name'),
   encapType: uint('frame.encap_type', 'Encapsulation type', 16),
   packetFlags: uint('frame.packet_flags', 'Packet flags', 32, { base: 'hex' }),
+  p2pDir: int('frame.p2p_dir', 'Point-to-Point Direction', 8, { strings: { 0: 'Sent', 1: 'Received' } }),
   pktComment: proto('pkt_comment', 'Packet comments'),
 };
 /** The parts of the pcapng packet flags word, in tshark's order. */
@@ -94,7 +95,7 @@ function dissectFrame(root: DissectCtx): void {
     null,
     ctx.fullTree
       ? {
-          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.section !== undefined ? ` on interface ${m.interfaceName ?? 'unknown'}, id ${m.interfaceId}` : ''}`,
+          label: `Frame ${m.number}: ${m.origLen} bytes on wire (${m.origLen * 8} bits), ${m.capLen} bytes captured (${m.capLen * 8} bits)${m.section !== undefined ? ` on interface ${m.interfaceName ?? 'unknown'}, id ${m.interfaceId}` : ''}${DIRECTION_TEXT[(m.flags ?? 0) & 3]}`,
         }
       : undefined,
   );
@@ -115,6 +116,19 @@ function dissectFrame(root: DissectCtx): void {
   if (!ctx.columns.protocol) ctx.columns.protocol = linkTypeName(m.linkType);
 }
 
+/** The frame title's note of the pcapng flags' direction (inbound 1, outbound 2). */
+const DIRECTION_TEXT = ['', ' (inbound)', ' (outbound)', ''];
+
+/**
+ * Wireshark's point-to-point direction from the pcapng flags: 0 (Sent) for an outbound packet, 1 (Received) for
+ * an inbound one; undefined when they say neither.
+ */
+function p2pDirection(flags: number | undefined): number | undefined {
+  if (flags === undefined) return undefined;
+  if (flags & 2) return 0;
+  return flags & 1 ? 1 : undefined;
+}
+
 /** The items frameItemValues gives (filters reading none of them skip building them). */
 export const FRAME_ITEMS: readonly FieldDef[] = [
   frameFields.packetFlags,
@@ -132,6 +146,7 @@ export const FRAME_ITEMS: readonly FieldDef[] = [
   frameFields.capLen,
   frameFields.marked,
   frameFields.ignored,
+  frameFields.p2pDir,
 ];
 
 const ZERO = { s: 0, ns: 0 };
@@ -161,6 +176,8 @@ export function frameItemValues(m: FrameMeta, state: CaptureState): [FieldDef, F
     [f.marked, false],
     [f.ignored, false],
   );
+  const dir = p2pDirection(m.flags);
+  if (dir !== undefined) out.push([f.p2pDir, dir]);
   return out;
 }
 
