@@ -7,6 +7,7 @@
  */
 import { BoundsError, ByteView, ContainedBoundsError, resized } from '../bytes/byteview.js';
 import { bitFieldText, formatValue, hexPreview } from '../fields/format.js';
+import { displayText } from '../fields/text.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
   Columns,
@@ -937,7 +938,12 @@ export function dissectFrame(
 }
 
 /** The text a tree line shows. */
+/** An item's line in the tree, as shown (control characters from the packet escaped: see displayText). */
 export function itemLabel(item: Item): string {
+  return displayText(rawLabel(item));
+}
+
+function rawLabel(item: Item): string {
   if (item.label !== undefined) return item.label;
   const f = item.field;
   if (f.kind === 'protocol') return f.name;

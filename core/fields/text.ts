@@ -19,7 +19,11 @@ const ESCAPES: Readonly<Record<number, string>> = {
 /** Control, format, unassigned and surrogate characters do not print (GLib's g_unichar_isprint). */
 const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
 
-const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+/** A character that does not print, as its universal character name. */
+const ucn = (c: number) =>
+  c <= 0xffff
+    ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`
+    : `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
 
 function asciiEscape(c: number): string {
   return ESCAPES[c] ?? `\\${c.toString(8).padStart(3, '0')}`;
@@ -71,7 +75,33 @@ export function formatText(b: Uint8Array, off = 0, len = b.length - off): string
     const ch = String.fromCodePoint(uc);
     if (!NOT_PRINTABLE.test(ch)) out += ch;
     else if (c < 0x80) out += asciiEscape(c);
-    else out += uc <= 0xffff ? `\\u${hex4(uc)}` : `\\U${uc.toString(16).toUpperCase().padStart(8, '0')}`;
+    else out += ucn(uc);
+  }
+  return out;
+}
+
+/**
+ * Text already held as a string (a field's value, a column), made safe to show the way formatText shows bytes:
+ * ASCII control characters as C escapes, other characters that do not print as \uXXXX. Nothing a capture holds
+ * can then reach a terminal as an escape sequence (`wirelens list` of a hostile capture) or hide in the tree. The
+ * common case, plain text, is returned as it is after one scan.
+ */
+export function displayText(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad || c >= 0x300) return escapeString(s);
+  }
+  return s;
+}
+
+function escapeString(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c >= 0x20 && c < 0x7f) out += ch;
+    else if (c < 0x80) out += asciiEscape(c);
+    else if (!NOT_PRINTABLE.test(ch)) out += ch;
+    else out += ucn(c);
   }
   return out;
 }

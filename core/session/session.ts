@@ -31,6 +31,7 @@ import { toTree } from './tree.js';
 import { FrameSummary, Verdict } from './summary.js';
 import { digitsForTsresol, type Stamp } from '../api/time-format.js';
 import { shardableLinkType, shardOf } from './shard.js';
+import { displayText } from '../fields/text.js';
 
 export class SessionError extends Error {}
 
@@ -344,11 +345,12 @@ export class CaptureSession {
       prevTs: m.number > 1 ? this.stamp(m.number - 1) : ts,
       // The caller that knows the view sets this (rows(): the frame displayed before; the CLI: the last printed).
       prevDisplayedTs: ts,
-      source: d.columns.source,
-      destination: d.columns.destination,
+      // Columns carry text from the packet (names, request lines): shown with control characters escaped.
+      source: displayText(d.columns.source),
+      destination: displayText(d.columns.destination),
       protocol: d.columns.protocol,
       length: m.origLen,
-      info: d.columns.info,
+      info: displayText(d.columns.info),
     };
   }
 

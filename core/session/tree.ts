@@ -2,6 +2,7 @@
 import { formatIPv4, formatIPv6, formatEther, formatValue, isTimeValue } from '../fields/format.js';
 import { asciiDump, toHex } from '../bytes/byteview.js';
 import { itemBytes, itemLabel } from '../dissect/engine.js';
+import { displayText } from '../fields/text.js';
 import type { Dissection, Item } from '../dissect/types.js';
 import type { TreeNode } from '../api/types.js';
 
@@ -62,7 +63,7 @@ export function toTree(d: Dissection): TreeNode[] {
     const filter = filterFor(d, item);
     if (filter) node.filter = filter;
     if (item.value !== null && item.field.kind !== 'protocol')
-      node.value = formatValue(item.field, item.value);
+      node.value = displayText(formatValue(item.field, item.value));
     if (item.generated) node.generated = true;
     if (item.expert) node.expert = { level: item.expert.severity, message: item.expert.message };
     if (item.children?.length) {

@@ -6,6 +6,7 @@ import { LiveCapture, LiveCaptureError, listInterfaces } from '../../capture/liv
 import { CaptureSession } from '../../session/session.js';
 import { first, selectionOf } from '../../stats/fields.js';
 import { rowText } from './list.js';
+import { displayText } from '../../fields/text.js';
 import type { Dissection } from '../../dissect/types.js';
 
 function urlLine(d: Dissection): string | undefined {
@@ -13,7 +14,9 @@ function urlLine(d: Dissection): string | undefined {
   const uri = first(d, 'http.request.full_uri');
   if (typeof method !== 'string' || typeof uri !== 'string') return undefined;
   // The course's sniffer prints "Requested URL: …"; method, source and frame follow for the investigator.
-  return `Requested URL: ${uri}\t${method}\t${d.columns.source}\tframe ${d.frame.number}`;
+  // The URI, method and source are the packet's text: escaped, so no capture can send a terminal escape.
+  const [u, m, src] = [uri, method, d.columns.source].map(displayText);
+  return `Requested URL: ${u}\t${m}\t${src}\tframe ${d.frame.number}`;
 }
 
 export const captureCommand: Command = {

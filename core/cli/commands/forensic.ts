@@ -25,6 +25,7 @@ import { defaultDataDir } from '../../session/service.js';
 import type { CaptureFile } from '../../capture/index.js';
 import type { CaptureSession } from '../../session/session.js';
 import type { ExportResult } from '../../api/types.js';
+import { displayText } from '../../fields/text.js';
 
 const store = () => new HashSetStore(join(defaultDataDir(), 'hashsets'));
 
@@ -81,7 +82,10 @@ export const gifsCommand: Command = {
       io.out(`[*] Analysing ${basename(file)} for GIF content in HTTP bodies\n`);
       for (const g of found)
         io.out(
-          `[!] frame ${g.frame}: ${g.filename} (${g.size} bytes, served as ${g.contentType || 'no type'}) from ${g.host}${g.uri}\n`,
+          // Host, URI and type are the packet's text: escaped, so no capture can send a terminal escape.
+          displayText(
+            `[!] frame ${g.frame}: ${g.filename} (${g.size} bytes, served as ${g.contentType || 'no type'}) from ${g.host}${g.uri}`,
+          ) + '\n',
         );
       if (!found.length) io.out('No GIF content found in this file\n');
     }
