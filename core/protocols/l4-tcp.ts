@@ -27,7 +27,7 @@ import {
   lookupTable,
   getHeuristics,
 } from '../dissect/engine.js';
-import type { Item } from '../dissect/types.js';
+import type { ExpertSeverity, Item } from '../dissect/types.js';
 import type { FieldDef } from '../fields/registry.js';
 import type { ByteView } from '../bytes/byteview.js';
 import {
@@ -193,6 +193,8 @@ const f = {
   pushBytesSent: uint('tcp.analysis.push_bytes_sent', 'Bytes sent since last PSH flag', 32),
   ackRtt: relTime('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was'),
   initialRtt: relTime('tcp.analysis.initial_rtt', 'iRTT'),
+  rto: relTime('tcp.analysis.rto', 'The RTO for this segment was'),
+  rtoFrame: frameNum('tcp.analysis.rto_frame', 'RTO based on delta from frame'),
   ackedFrame: frameNum('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame'),
   segments: none1('tcp.segments', 'Reassembled TCP Segments'),
   segment: frameNum('tcp.segment', 'TCP Segment'),
@@ -232,6 +234,8 @@ interface Dir {
   lastAckRaw?: number;
   /** When `next` last advanced (Wireshark's nextseqtime, for the out-of-order threshold). */
   nextTime?: { s: number; ns: number };
+  /** The frame that last advanced `next` (Wireshark's nextseqframe: what a retransmission's RTO counts from). */
+  nextFrame?: number;
   lastAck?: number;
   lastWin?: number;
   /** Time of this direction's last segment (Wireshark's lastacktime). */
@@ -589,7 +593,8 @@ export const tcp = defineProtocol({
       rec.analysis.length || seqItems
         ? ctx.add(f.analysis, 0, 0, null, { generated: true, label: '[SEQ/ACK analysis]' })
         : undefined;
-    if (an && seqItems) {
+    // Wireshark prints what it has under it: the iRTT too when only analysis flags made it.
+    if (an && (seqItems || ctx.wantsAny(SEQ_ITEMS))) {
       const g = { parent: an, generated: true };
       if (rec.acksFrame !== undefined) {
         ctx.add(f.ackedFrame, 0, 0, rec.acksFrame, g);
@@ -623,14 +628,11 @@ export const tcp = defineProtocol({
         // Wireshark flags fast and spurious retransmissions as retransmissions too.
         if (a === 'fast_retransmission' || a === 'spurious_retransmission')
           ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
-        if (!dup)
-          ctx.expert(
-            af,
-            a === 'window_update' || a === 'keep_alive' || a === 'keep_alive_ack' ? 'note' : 'warn',
-            'sequence',
-            fld.name,
-          );
-        else if (rec.dupAckNum) {
+        if (!dup) ctx.expert(af, ANALYSIS_SEVERITY[a] ?? 'warn', 'sequence', fld.name);
+        if (a === 'retransmission' && rec.rto) {
+          ctx.add(f.rto, 0, 0, { s: rec.rto.s, ns: rec.rto.ns }, { parent: af, generated: true });
+          ctx.add(f.rtoFrame, 0, 0, rec.rto.frame, { parent: af, generated: true });
+        } else if (rec.dupAckNum) {
           // Wireshark puts a duplicate ACK's expert info, with its number, on the "duplicate to" item.
           ctx.add(f.duplicateAckNum, 0, 0, rec.dupAckNum, { parent: an, generated: true });
           const to = ctx.add(f.duplicateAckFrame, 0, 0, rec.dupAckFrame ?? 0, {
@@ -719,6 +721,23 @@ const ANALYSIS_FIELDS: Record<string, ReturnType<typeof none1>> = {
   zero_window: f.zeroWindow,
   fast_retransmission: f.fastRetransmission,
   spurious_retransmission: f.spuriousRetransmission,
+};
+/**
+ * Wireshark's severity of each analysis flag's expert info: what is a likely problem (a gap, out of order, a full
+ * or zero window) warns; a retransmission or keep-alive is a note; a window update is chat.
+ */
+const ANALYSIS_SEVERITY: Record<string, ExpertSeverity> = {
+  retransmission: 'note',
+  fast_retransmission: 'note',
+  spurious_retransmission: 'note',
+  out_of_order: 'warn',
+  lost_segment: 'warn',
+  ack_lost_segment: 'warn',
+  window_update: 'chat',
+  window_full: 'warn',
+  keep_alive: 'note',
+  keep_alive_ack: 'note',
+  zero_window: 'warn',
 };
 const ANALYSIS_INFO: Record<string, string> = {
   lost_segment: '[TCP Previous segment not captured]',
@@ -1132,6 +1151,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   const len = p.payloadLen;
   const analysis: Analysis[] = [];
   let dupAckNum: number | undefined;
+  let rto: { s: number; ns: number; frame: number } | undefined;
   const segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
 
   // Sequence analysis, in Wireshark's order of precedence.
@@ -1166,7 +1186,18 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
       me.next !== relSeq + segLen
     )
       analysis.push('out_of_order');
-    else if (notAdvanced) analysis.push('retransmission');
+    else if (notAdvanced) {
+      analysis.push('retransmission');
+      // The RTO (Wireshark 4.0): the time since the oldest segment still unACKed, likely the one sent again;
+      // without one, since the segment that last advanced the sequence. Only a non-zero one is shown.
+      const eldest = me.unacked[0];
+      const ts = eldest ? eldest.ts : me.nextTime;
+      const frame = eldest ? eldest.frame : me.nextFrame;
+      if (ts && frame !== undefined) {
+        const t = tsub(p.ts, ts);
+        if (t.s !== 0 || t.ns !== 0) rto = { s: t.s, ns: t.ns, frame };
+      }
+    }
   }
   // ACKed unseen segment (Wireshark 4.0): the ACK goes past the end of the peer's data seen without a gap (not
   // its highest sequence: a segment after a hole does not count until the hole is filled). When the peer has
@@ -1222,6 +1253,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   if (me.next === undefined || end > me.next) {
     me.next = end;
     me.nextTime = p.ts;
+    me.nextFrame = ctx.frame.number;
   }
   // The data seen without a gap grows when a segment starts where it ends (the first segment starts it).
   if (me.maxToAck === undefined || relSeq === me.maxToAck) me.maxToAck = me.next;
@@ -1345,6 +1377,7 @@ function firstPass(ctx: DissectCtx, st: TcpState, p: Seen): FrameRecord {
   };
   if (dupAckNum) rec.dupAckNum = dupAckNum;
   if (dupAckFrame) rec.dupAckFrame = dupAckFrame;
+  if (rto) rec.rto = rto;
   return rec;
 }
 
@@ -1434,10 +1467,16 @@ function desegment(
       if (msp.firstFrame === n && firstPdu) {
         emitOp(ctx, rec, OP_SEGNOTE, lo, hi, prefix, fence);
         emitOp(ctx, rec, { op: 'segdata', off: offset, len: total - offset }, lo, hi, prefix, fence);
-      }
+      } else if (msp.firstFrame !== n)
+        emitOp(ctx, rec, { op: 'resent', off: offset, len: total - offset }, lo, hi, prefix, fence);
       return;
     }
-    if (rec.analysis.includes('spurious_retransmission') || rec.analysis.includes('retransmission')) return;
+    // A retransmission is not handed on again: tshark lists its bytes as retransmitted segment data.
+    if (rec.analysis.includes('retransmission')) {
+      emitOp(ctx, rec, { op: 'resent', off: offset, len: total - offset }, lo, hi, prefix, fence);
+      return;
+    }
+    if (rec.analysis.includes('spurious_retransmission')) return;
     if (!msp) msp = me.msps.le(seq - 1);
     if (msp && msp.seq <= seq && msp.nxtpdu > seq) {
       msp.lastFrame = n;
@@ -1744,11 +1783,13 @@ function runOp(
       return undefined;
     }
     case 'segdata':
+    case 'resent':
       if (ctx.wants(f.segmentData)) {
         const n = op.len;
         const have = Math.max(0, Math.min(n, ctx.view.length - op.off));
+        const again = op.op === 'resent' ? 'Retransmitted ' : '';
         ctx.add(f.segmentData, op.off, have, ctx.view.slice(op.off, have), {
-          label: () => `TCP segment data (${n} byte${n === 1 ? '' : 's'})`,
+          label: () => `${again}TCP segment data (${n} byte${n === 1 ? '' : 's'})`,
         });
       }
       return undefined;

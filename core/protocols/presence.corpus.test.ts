@@ -25,7 +25,6 @@ const KNOWN: Record<string, string> = {
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
   'tcp.reassembled.data':
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
-  'tcp.segment_data': 'one segment of a malformed stream that tshark still lists as segment data',
   'tls.handshake.extension.type':
     'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
 };

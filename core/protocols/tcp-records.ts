@@ -29,6 +29,8 @@ export type Op =
   | { op: 'segnote' }
   /** tshark's "TCP segment data (N bytes)" line: this frame's bytes going into (or ending) a reassembly. */
   | { op: 'segdata'; off: number; len: number }
+  /** tshark's "Retransmitted TCP segment data (N bytes)": a retransmission's bytes, handed to no one. */
+  | { op: 'resent'; off: number; len: number }
   | { op: 'fence' }
   | { op: 'illegal' }
   | { op: 'error'; msg: string };
@@ -50,6 +52,7 @@ const SEGDATA = 5;
 const FENCE = 6;
 const ILLEGAL = 7;
 const ERROR = 8;
+const RESENT = 10;
 /** All of a frame's steps as one reference. */
 const MANY = 9;
 
@@ -88,6 +91,8 @@ export interface FrameRecord {
   dupAckNum?: number;
   /** The frame whose ACK a duplicate ACK repeats. */
   dupAckFrame?: number;
+  /** A retransmission's RTO: the time since the segment that last advanced the sequence, and its frame. */
+  rto?: { s: number; ns: number; frame: number };
   /** tcp.time_relative and tcp.time_delta as seconds and nanoseconds. */
   relS: number;
   relNs: number;
@@ -136,6 +141,8 @@ export class FrameRecords {
   private reassembledIn = new Uint32Array(0);
   /** Rare: duplicate ACK number and frame. */
   private readonly dupAcks = new Map<number, [num: number, frame: number]>();
+  /** Retransmissions' RTOs (rare: a map, not a column). */
+  private readonly rtos = new Map<number, { s: number; ns: number; frame: number }>();
   /**
    * The steps of every frame, encoded one after the other as integers (a code, then its numbers): a frame with
    * payload has one to three steps, and as objects in an array of their own they took more room than all of
@@ -210,6 +217,8 @@ export class FrameRecords {
     if (r.dupAckNum !== undefined || r.dupAckFrame !== undefined)
       this.dupAcks.set(n, [r.dupAckNum ?? 0, r.dupAckFrame ?? 0]);
     else this.dupAcks.delete(n);
+    if (r.rto) this.rtos.set(n, r.rto);
+    else this.rtos.delete(n);
     this.live = r;
     this.liveN = n;
   }
@@ -254,6 +263,9 @@ export class FrameRecords {
           break;
         case 'segdata':
           this.push(SEGDATA, o.off, o.len);
+          break;
+        case 'resent':
+          this.push(RESENT, o.off, o.len);
           break;
         case 'error':
           this.push(ERROR, this.refs.length);
@@ -308,6 +320,10 @@ export class FrameRecords {
           break;
         case SEGDATA:
           ops.push({ op: 'segdata', off: t[i + 1], len: t[i + 2] });
+          i += 3;
+          break;
+        case RESENT:
+          ops.push({ op: 'resent', off: t[i + 1], len: t[i + 2] });
           i += 3;
           break;
         case ERROR:
@@ -366,6 +382,7 @@ export class FrameRecords {
       analysis: this.analysisList(this.analysis[n]),
       dupAckNum: dup?.[0],
       dupAckFrame: dup?.[1],
+      rto: this.rtos.get(n),
       relS: this.relS[n],
       relNs: this.relNs[n],
       deltaS: this.deltaS[n],
