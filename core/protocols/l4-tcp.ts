@@ -628,10 +628,12 @@ export const tcp = defineProtocol({
         // Wireshark flags fast and spurious retransmissions as retransmissions too.
         if (a === 'fast_retransmission' || a === 'spurious_retransmission')
           ctx.add(f.retransmission, 0, 0, null, { parent: af, generated: true, hidden: true });
-        if (!dup) ctx.expert(af, ANALYSIS_SEVERITY[a] ?? 'warn', 'sequence', fld.name);
-        if (a === 'retransmission' && rec.rto) {
-          ctx.add(f.rto, 0, 0, { s: rec.rto.s, ns: rec.rto.ns }, { parent: af, generated: true });
-          ctx.add(f.rtoFrame, 0, 0, rec.rto.frame, { parent: af, generated: true });
+        if (!dup) {
+          ctx.expert(af, ANALYSIS_SEVERITY[a] ?? 'warn', 'sequence', fld.name);
+          if (a === 'retransmission' && rec.rto) {
+            ctx.add(f.rto, 0, 0, { s: rec.rto.s, ns: rec.rto.ns }, { parent: af, generated: true });
+            ctx.add(f.rtoFrame, 0, 0, rec.rto.frame, { parent: af, generated: true });
+          }
         } else if (rec.dupAckNum) {
           // Wireshark puts a duplicate ACK's expert info, with its number, on the "duplicate to" item.
           ctx.add(f.duplicateAckNum, 0, 0, rec.dupAckNum, { parent: an, generated: true });

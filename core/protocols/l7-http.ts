@@ -1131,7 +1131,8 @@ function dissectMessage(
       // The header line as sent (spaces kept; no line end when the snaplen cut it), and as Wireshark shows it.
       const raw = v.latin1(h.off, Math.min(h.len, v.length - h.off));
       const lineField = p.method === 'NOTIFY' ? f.unknownHeader : p.isRequest ? f.reqLine : f.respLine;
-      if (v.u8(h.off + h.name.length) === 0x3a && !validHeaderName(v, h.off, h.name.length)) {
+      const colon = h.off + h.name.length;
+      if (colon < v.length && v.u8(colon) === 0x3a && !validHeaderName(v, h.off, h.name.length)) {
         // "Host : x" or binary: no header, a line with Wireshark's warning.
         lineItem(ctx, lineField, h.off, h.len, raw, top, true);
         continue;
