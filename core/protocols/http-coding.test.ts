@@ -10,25 +10,16 @@ import { describe, expect, it } from 'vitest';
 import { hasTshark, layerParts, synthCapture, detailsText } from '../testing/vs-tshark.js';
 import { TcpConversation, httpGet, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
+import { concatBytes } from '../bytes/byteview.js';
 
 const enc = new TextEncoder();
 const TEXT = 'Evidence: the same line again and again.\n'.repeat(20);
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function exchange(i: number, head: string | Uint8Array, body: Uint8Array): SynthPacket[] {
   const c = new TcpConversation(CLIENT, WEB, 51000 + i, 80, { s: 1_700_000_000 + i, ns: 0 });
   c.handshake();
   c.send(true, httpGet('h.example', `/doc${i}.txt`));
-  c.send(false, concat(typeof head === 'string' ? enc.encode(head) : head, body));
+  c.send(false, concatBytes(typeof head === 'string' ? enc.encode(head) : head, body));
   c.close();
   return c.packets;
 }
@@ -51,7 +42,7 @@ function codings(): SynthPacket[] {
   });
   // Chunked and gzip: the coding applies to the de-chunked body.
   const gz = gzipSync(raw);
-  const chunked = concat(
+  const chunked = concatBytes(
     enc.encode(`${(100).toString(16)}\r\n`),
     gz.subarray(0, 100),
     enc.encode(`\r\n${(gz.length - 100).toString(16)}\r\n`),
@@ -77,7 +68,7 @@ function codings(): SynthPacket[] {
   // Header text as sent: a space before the colon (no header for Wireshark), UTF-8 and control characters, a NUL
   // with text after it; a UTF-8 page's lines.
   const utf8 = enc.encode('<p>Привет, naïve café</p>\n<p>tab\there</p>\n');
-  const heads = concat(
+  const heads = concatBytes(
     enc.encode('HTTP/1.1 200 OK\r\nStrict-Transport-Security : 31536000\r\n'),
     enc.encode('Content-Disposition: attachment; filename="résumé.pdf"\r\n'),
     Uint8Array.from([...enc.encode('X-Odd: a'), 1, 0x1a, 0x7f, 0xff, 0xc0, 0x9c, ...enc.encode('b\r\n')]),
