@@ -95,6 +95,9 @@ const OPTION_NAMES: Record<number, string> = {
   254: 'Experimental',
 };
 
+/** The experiment identifier of TCP ACK Rate Request (draft-gomez-tcpm-ack-rate-request). */
+const TARR = 0x00ac;
+
 const f = {
   srcport: uint('tcp.srcport', 'Source Port', 16),
   dstport: uint('tcp.dstport', 'Destination Port', 16),
@@ -144,7 +147,13 @@ const f = {
   optUnknown: none0('tcp.options.unknown', 'TCP Option - Unknown'),
   sackCount: uint('tcp.options.sack.count', 'TCP SACK Count', 8),
   mss: uint('tcp.options.mss_val', 'MSS Value', 16),
-  expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, { base: 'hex' }),
+  expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, {
+    base: 'hex',
+    strings: { [TARR]: 'TCP ACK Rate Request' },
+  }),
+  tarrRate: uint('tcp.options.tarr.rate', 'TARR Rate', 8, { bitmask: 0xfe }),
+  // (Wireshark's abbreviation.)
+  tarrReserved: uint('tcp.options.tar.reserved', 'TARR Reserved', 8, { bitmask: 0x01 }),
   wscaleShift: uint('tcp.options.wscale.shift', 'Shift count', 8),
   wscaleMult: uint('tcp.options.wscale.multiplier', 'Multiplier', 16),
   sackPerm: none0('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
@@ -568,7 +577,13 @@ export const tcp = defineProtocol({
             if (o.len >= 4) {
               const exid = v.u16be(o.off + 2);
               ctx.add(f.expExid, o.off + 2, 2, exid, { parent: it });
-              if (exid === 0x00ac && o.len === 4) info += ' TARR';
+              if (exid === TARR && o.len === 4) info += ' TARR';
+              if (exid === TARR && o.len === 5) {
+                const b = v.u8(o.off + 4);
+                ctx.add(f.tarrRate, o.off + 4, 1, b >> 1, { parent: it });
+                ctx.add(f.tarrReserved, o.off + 4, 1, b & 1, { parent: it });
+                info += ` TARR=${b >> 1}`;
+              }
             }
             break;
           default:
@@ -847,8 +862,17 @@ function optionItem(ctx: DissectCtx, parent: Item, o: TcpOption, v: ByteView, sa
     label: () => optionLabel(o, v, sackBase),
   });
   ctx.add(f.optionKind, o.off, 1, o.kind, { parent: it });
-  if (o.kind > 1) ctx.add(f.optionLen, o.off + 1, 1, o.len, { parent: it });
+  if (o.kind > 1) {
+    const len = ctx.add(f.optionLen, o.off + 1, 1, o.len, { parent: it });
+    if (isTarr(o, v) && o.len !== 4 && o.len !== 5)
+      ctx.expert(len, 'note', 'sequence', `option length should be 4 or 5 instead of ${o.len}`);
+  }
   return it;
+}
+
+/** An RFC 6994 experimental option carrying TCP ACK Rate Request. */
+function isTarr(o: TcpOption, v: ByteView): boolean {
+  return (o.kind === 253 || o.kind === 254) && o.len >= 4 && v.u16be(o.off + 2) === TARR;
 }
 
 /** "TCP Option - Timestamps: TSval 1, TSecr 2" and the like, as tshark labels an option's subtree. */
@@ -881,7 +905,9 @@ function optionLabel(o: TcpOption, v: ByteView, sackBase: number): string {
         : 'TCP Option - Timestamps';
     case 253:
     case 254:
-      return 'TCP Option - Experimental';
+      if (!isTarr(o, v)) return 'TCP Option - Experimental';
+      // With its rate when it has one (length 5).
+      return `TCP Option - Experimental: TCP ACK Rate Request${o.len === 5 ? ` ${v.u8(o.off + 4) >> 1}` : ''}`;
     default:
       return 'TCP Option - Unknown';
   }

@@ -27,7 +27,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Internet Protocol Version 4': 114958,
   'Internet Protocol Version 6': 8655,
   'User Datagram Protocol': 10897,
-  'Transmission Control Protocol': 271546,
+  'Transmission Control Protocol': 271554,
   'Internet Control Message Protocol': 500,
   'Internet Control Message Protocol v6': 828,
   'Domain Name System': 1512,
