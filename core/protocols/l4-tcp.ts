@@ -21,6 +21,7 @@ import {
 } from '../fields/registry.js';
 import {
   defineProtocol,
+  wsMalformed,
   wsText,
   type CaptureState,
   type DissectCtx,
@@ -1828,10 +1829,13 @@ function runOp(
     case 'illegal':
       ctx.columns.info = `${fence.info ?? (prefix ? `${prefix} ` : '')}[Illegal Segments]`;
       return undefined;
-    case 'error':
+    case 'error': {
+      // Wireshark's show_exception: a top-level Malformed item naming the error, its expert the bare message.
       ctx.columns.info += `[Reassembly error, protocol TCP: ${op.msg}]`;
-      ctx.expert(undefined, 'error', 'malformed', `Reassembly error, protocol TCP: ${op.msg}`);
+      const item = ctx.topItem(wsMalformed, null, { label: `[Reassembly error, protocol TCP: ${op.msg}]` });
+      ctx.expert(item, 'error', 'malformed', op.msg);
       return undefined;
+    }
   }
 }
 

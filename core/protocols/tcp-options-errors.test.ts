@@ -2,6 +2,7 @@
  * The TCP ACK Rate Request experimental option (RFC 6994 identifier 0x00ac) as tshark shows it: named in the
  * option's title, a length other than 4 or 5 noted, a rate (length 5) in the title, its bits and the Info column.
  * The corpus has lengths 4 and 6; the length-5 case is its frame 2 with the option lengthened over the EOL after it.
+ * And a reassembly error (overlapping data) shown as tshark shows it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -43,5 +44,19 @@ describe.skipIf(!hasCorpus || !hasTshark)('TCP ACK Rate Request option vs tshark
     expect(details).toContain('TCP Option - Experimental: TCP ACK Rate Request 5\n');
     expect(details).toBe(tshark('-r', file, '-V'));
     expect(await list([file])).toBe(tshark('-r', file));
+  });
+});
+
+describe.skipIf(!hasCorpus || !hasTshark)('a TCP reassembly error vs tshark', () => {
+  it('is a top-level Malformed item with the bare message as its expert, and matches _ws.malformed', async () => {
+    const file = capturePath('http-ooo.pcap');
+    const ours = await list([file, '-V', '-Y', 'frame.number == 5']);
+    const theirs = tshark('-r', file, '-V', '-Y', 'frame.number == 5');
+    expect(ours).toContain(
+      '\n[Reassembly error, protocol TCP: New fragment overlaps old data (retransmission?)]\n' +
+        '    [Expert Info (Error/Malformed): New fragment overlaps old data (retransmission?)]\n',
+    );
+    expect(ours).toBe(theirs);
+    expect(await list([file, '-Y', '_ws.malformed'])).toBe(tshark('-r', file, '-Y', '_ws.malformed'));
   });
 });
