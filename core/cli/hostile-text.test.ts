@@ -13,6 +13,9 @@ import { TcpConversation } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 import { hasTshark } from '../testing/vs-tshark.js';
 import { main } from './main.js';
+import { CaptureSession } from '../session/session.js';
+import { toTree } from '../session/tree.js';
+import type { TreeNode } from '../api/types.js';
 
 async function run(args: string[]) {
   let out = '';
@@ -55,6 +58,24 @@ describe('text from the capture in the terminal', () => {
     const { out } = await run(['list', file, '-V', '-Y', 'http']);
     expect(out).toContain('GET /a\\033[31mred\\ax HTTP/1.1');
     expect(out).toContain('User-Agent: ua\\033]0;pwned\\a\\r\\n');
+  });
+
+  it("escapes them in the app's tree: labels, values and expert messages", async () => {
+    const s = new CaptureSession({ hash: false });
+    await s.open(file);
+    const texts: string[] = [];
+    const walk = (nodes: readonly TreeNode[]): void => {
+      for (const n of nodes) {
+        texts.push(n.label, n.value ?? '', n.expert?.message ?? '');
+        walk(n.children ?? []);
+      }
+    };
+    for (let i = 1; i <= s.total; i++) walk(toTree(s.dissect(i)));
+    const rows = s.rows(0, s.total).rows;
+    s.close();
+    expect(texts.some((t) => t.includes('\\033[31m'))).toBe(true);
+    expect(texts.filter(hasControl)).toEqual([]);
+    expect(rows.map((r) => r.info).filter(hasControl)).toEqual([]);
   });
 
   it.skipIf(!hasTshark)('shows them as tshark does', async () => {

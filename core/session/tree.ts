@@ -65,7 +65,8 @@ export function toTree(d: Dissection): TreeNode[] {
     if (item.value !== null && item.field.kind !== 'protocol')
       node.value = displayText(formatValue(item.field, item.value));
     if (item.generated) node.generated = true;
-    if (item.expert) node.expert = { level: item.expert.severity, message: item.expert.message };
+    // An expert message may quote the packet (HTTP's note repeats the request line): escaped like the labels.
+    if (item.expert) node.expert = { level: item.expert.severity, message: displayText(item.expert.message) };
     if (item.children?.length) {
       const kids = item.children.map(conv).filter((x): x is TreeNode => x !== undefined);
       if (kids.length) node.children = kids;
