@@ -937,8 +937,7 @@ export function dissectFrame(
   };
 }
 
-/** The text a tree line shows. */
-/** An item's line in the tree, as shown (control characters from the packet escaped: see displayText). */
+/** The text a tree line shows (control characters from the packet escaped: see displayText). */
 export function itemLabel(item: Item): string {
   return displayText(rawLabel(item));
 }

@@ -91,7 +91,7 @@ export interface FrameRecord {
   dupAckNum?: number;
   /** The frame whose ACK a duplicate ACK repeats. */
   dupAckFrame?: number;
-  /** A retransmission's RTO: the time since the segment that last advanced the sequence, and its frame. */
+  /** A retransmission's RTO: the time since the segment it counts from (see firstPass), and that frame. */
   rto?: { s: number; ns: number; frame: number };
   /** tcp.time_relative and tcp.time_delta as seconds and nanoseconds. */
   relS: number;

@@ -18,7 +18,8 @@ const CAPTURES = [...oracleCaptures(), 'rsasnakeoil2.pcap'];
  * Lines that agree, per layer (over the captures above). Before this test the tree had Frame 38118/124584,
  * Ethernet 25985/65358, IPv4 48398/114958, IPv6 4648/8655, UDP 4955/10897, TCP 98080/271574; when ICMP
  * joined it, ICMP 399/563 and ICMPv6 505/836. DNS joined at 1512/1512, its tree rebuilt as tshark's first;
- * HTTP at 3968/4429 (4429/4429 once header lines were shown as Wireshark's format_text shows them); the GIF layer at 10797/10797, the PNG layer at 62/62; ARP at 110/110.
+ * HTTP at 3968/4429 (4429/4429 once header lines were shown as Wireshark's format_text shows them); the GIF
+ * layer at 10797/10797, the PNG layer at 62/62; ARP at 110/110.
  */
 const FLOOR: Record<TreeLayer, number> = {
   Frame: 124355,
