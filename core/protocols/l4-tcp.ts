@@ -1746,6 +1746,17 @@ function runOps(
   for (const op of ops) runOp(ctx, rec, op, lo, hi, prefix, fence);
 }
 
+/**
+ * pinfo.data key: whether the Info column already holds text a sub-dissector cannot clear (Wireshark's fence:
+ * the analysis prefix, the text of earlier PDUs in the frame). Dissectors that append with a separator (TLS's
+ * col_append_sep_str) start with one then: "[TCP ACKed unseen segment] , Encrypted Alert".
+ */
+export const INFO_FENCED = 'col.info.fenced';
+
+function fencedInfo(prefix: string, fence: FenceState): boolean {
+  return prefix !== '' || (fence.info !== undefined && fence.info !== '');
+}
+
 /** After a sub-dissector: the analysis prefix and the text of earlier PDUs stay at the head of the Info. */
 function keepPrefix(ctx: DissectCtx, prefix: string, fence: FenceState): void {
   const now = ctx.columns.info;
@@ -1773,6 +1784,7 @@ function runOp(
     case 'direct': {
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.rlen ?? op.len);
+      ctx.pinfo.data.set(INFO_FENCED, fencedInfo(prefix, fence));
       // A context of its own over the payload (not TCP's with an offset): a malformed sub-dissector's expert
       // items are placed at the context's start.
       const d = callSub(ctx, ctx.sub(op.off, op.len), lo, hi);
@@ -1783,6 +1795,7 @@ function runOp(
       const bytes = data?.bytes ?? piecesBytes(op.pieces, op.len, frameReader(ctx));
       ctx.pinfo.data.set('tcp.can_desegment', op.canDesegment);
       ctx.pinfo.data.set('tcp.reported_len', op.len);
+      ctx.pinfo.data.set(INFO_FENCED, fencedInfo(prefix, fence));
       const sub = ctx.withSource(`Reassembled TCP (${op.len} bytes)`, bytes);
       // Kept bytes of a PDU that grows: a sub-dissector may continue the parse it made of them last time.
       if (data) ctx.pinfo.data.set('tcp.extends', data);

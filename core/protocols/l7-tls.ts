@@ -1,10 +1,12 @@
 /**
  * TLS record layer: records, handshake message types, ClientHello/ServerHello essentials and the server name
- * (SNI). Records spanning TCP segments are reassembled through TCP's desegmentation. Nothing is decrypted.
+ * (SNI). Records spanning TCP segments are reassembled through TCP's desegmentation, handshake messages spanning
+ * records here. Nothing is decrypted.
  */
 import { bytes as bytesField, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { ByteView } from '../bytes/byteview.js';
+import { INFO_FENCED } from './l4-tcp.js';
 
 const VERSIONS: Record<number, string> = {
   0x0300: 'SSL 3.0',
@@ -20,6 +22,52 @@ const COLUMN: Record<number, string> = {
   0x0303: 'TLSv1.2',
   0x0304: 'TLSv1.3',
 };
+/**
+ * The version a ServerHello's supported_versions negotiates, as the session's: TLS 1.3 drafts (0x7fNN, and
+ * Facebook's 0xfbNN experiments) are TLS 1.3 for the Protocol column, as in Wireshark.
+ */
+function sessionVersion(v: number): number {
+  return (v & 0xff00) === 0x7f00 || (v & 0xff00) === 0xfb00 ? 0x0304 : v;
+}
+
+/** Alert descriptions (RFC 8446 §6 and earlier), as Wireshark names them in the Info column. */
+const ALERTS: Record<number, string> = {
+  0: 'Close Notify',
+  10: 'Unexpected Message',
+  20: 'Bad Record MAC',
+  21: 'Decryption Failed',
+  22: 'Record Overflow',
+  30: 'Decompression Failure',
+  40: 'Handshake Failure',
+  41: 'No Certificate',
+  42: 'Bad Certificate',
+  43: 'Unsupported Certificate',
+  44: 'Certificate Revoked',
+  45: 'Certificate Expired',
+  46: 'Certificate Unknown',
+  47: 'Illegal Parameter',
+  48: 'Unknown CA',
+  49: 'Access Denied',
+  50: 'Decode Error',
+  51: 'Decrypt Error',
+  60: 'Export Restriction',
+  70: 'Protocol Version',
+  71: 'Insufficient Security',
+  80: 'Internal Error',
+  86: 'Inappropriate Fallback',
+  90: 'User Canceled',
+  100: 'No Renegotiation',
+  109: 'Missing Extension',
+  110: 'Unsupported Extension',
+  111: 'Certificate Unobtainable',
+  112: 'Unrecognized Name',
+  113: 'Bad Certificate Status Response',
+  114: 'Bad Certificate Hash Value',
+  115: 'Unknown PSK Identity',
+  116: 'Certificate Required',
+  120: 'No application Protocol',
+};
+
 const CONTENT: Record<number, string> = {
   20: 'Change Cipher Spec',
   21: 'Alert',
@@ -31,8 +79,10 @@ const HANDSHAKE: Record<number, string> = {
   0: 'Hello Request',
   1: 'Client Hello',
   2: 'Server Hello',
+  3: 'Hello Verify Request',
   4: 'New Session Ticket',
   5: 'End of Early Data',
+  6: 'Hello Retry Request',
   8: 'Encrypted Extensions',
   11: 'Certificate',
   12: 'Server Key Exchange',
@@ -41,7 +91,13 @@ const HANDSHAKE: Record<number, string> = {
   15: 'Certificate Verify',
   16: 'Client Key Exchange',
   20: 'Finished',
+  21: 'Client Certificate URL',
+  22: 'Certificate Status',
+  23: 'Supplemental Data',
   24: 'Key Update',
+  25: 'Compressed Certificate',
+  67: 'Encrypted Extensions',
+  254: 'Message Hash',
 };
 
 const f = {
@@ -66,7 +122,7 @@ const f = {
   alpn: str('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol'),
   appData: bytesField('tls.app_data', 'Encrypted Application Data'),
   alertLevel: uint('tls.alert_message.level', 'Level', 8),
-  alertDesc: uint('tls.alert_message.desc', 'Description', 8),
+  alertDesc: uint('tls.alert_message.desc', 'Description', 8, { strings: ALERTS }),
 };
 
 interface TlsStream {
@@ -76,6 +132,19 @@ interface TlsStream {
   client?: string;
   /** The last per-frame snapshot taken (shared by frames while the state is unchanged). */
   snap?: Snap;
+  /** Per direction: the start of a handshake message that continues in the next handshake record. */
+  pending: [Uint8Array | undefined, Uint8Array | undefined];
+}
+
+/**
+ * What the first pass found of one handshake record's fragments (kept per frame, in record order, for later
+ * passes): how many leading bytes continue an earlier record's message, and that message when they complete it.
+ */
+interface HsRecord {
+  readonly cont: number;
+  /** The type of the message they continue. */
+  readonly type?: number;
+  readonly whole?: Uint8Array;
 }
 
 /** What the first pass knew of a stream when it dissected a frame (never changed once taken). */
@@ -84,6 +153,11 @@ type Snap = {
   readonly ccs: readonly [boolean, boolean];
   readonly client?: string;
 };
+
+/** TLS's Info text as col_append_sep_str leaves it: after text TCP fenced in the column, a ", " first. */
+function appendSep(ctx: DissectCtx, text: string): string {
+  return text && ctx.pinfo.data.get(INFO_FENCED) === true ? `, ${text}` : text;
+}
 
 function looksLikeRecord(v: ByteView, off: number): boolean {
   if (!v.has(off, 5)) return false;
@@ -186,16 +260,24 @@ export function handshakeMessages(
   parent: ReturnType<DissectCtx['add']>,
   /** Set when a ClientHello offers early data. */
   offered?: { earlyData: boolean },
-): { names: string[]; negotiated?: number } {
+  /** A message running past `end` is the first fragment of one the next record continues: not parsed. */
+  fragments = false,
+  /** Whether v[p] is the first message of its record. */
+  first = true,
+): { names: string[]; negotiated?: number; fragmentAt?: number } {
   const names: string[] = [];
+  const start = p;
   let negotiated: number | undefined;
   const rec = parent;
   while (p + 4 <= end) {
     const ht = v.u8(p);
     const hl = v.u24be(p + 1);
+    if (fragments && p + 4 + hl > end) return { names, negotiated, fragmentAt: p };
     ctx.add(f.hsType, p, 1, ht, { parent: rec });
     ctx.add(f.hsLength, p + 1, 3, hl, { parent: rec });
-    names.push(HANDSHAKE[ht] ?? `Unknown Handshake Message (${ht})`);
+    // An unknown type is named (as encrypted) only as the first message, as in Wireshark.
+    const name = HANDSHAKE[ht] ?? (p === start && first ? 'Encrypted Handshake Message' : undefined);
+    if (name !== undefined) names.push(name);
     if ((ht === 1 || ht === 2) && p + 4 + 38 <= end) {
       const hv = v.u16be(p + 4);
       ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
@@ -226,7 +308,84 @@ export function handshakeMessages(
     if (hl === 0 && ht !== 14 && ht !== 0) break;
     p += 4 + hl;
   }
-  return { names, negotiated };
+  // A header cut by the record's end: a fragment too.
+  return fragments && p < end ? { names, negotiated, fragmentAt: p } : { names, negotiated };
+}
+
+const NO_FRAGMENTS: HsRecord = { cont: 0 };
+
+/**
+ * First pass: the bytes at the start of a handshake record that continue a message begun in an earlier record
+ * of the same direction (Wireshark reassembles handshake messages across records), and the whole message when
+ * they complete it.
+ */
+function continuation(st: TlsStream, dir: 0 | 1, v: ByteView, body: number, end: number): HsRecord {
+  const first = st.pending[dir];
+  if (!first) return NO_FRAGMENTS;
+  let buf: Uint8Array = first;
+  let p = body;
+  while (p < end) {
+    const total = buf.length >= 4 ? 4 + ((buf[1] << 16) | (buf[2] << 8) | buf[3]) : 4;
+    const take = Math.min(end - p, total - buf.length);
+    const next = new Uint8Array(buf.length + take);
+    next.set(buf);
+    next.set(v.slice(p, take), buf.length);
+    buf = next;
+    p += take;
+    if (buf.length >= 4 && buf.length === 4 + ((buf[1] << 16) | (buf[2] << 8) | buf[3])) {
+      st.pending[dir] = undefined;
+      return { cont: p - body, type: buf[0], whole: buf };
+    }
+  }
+  st.pending[dir] = buf;
+  return { cont: p - body, type: buf[0] };
+}
+
+/**
+ * One handshake record's messages: a message completed from earlier fragments first, then those that start
+ * here. A fragment that starts the record is named ("[Client Hello Fragment]"); one in its middle is not, nor a
+ * record that only continues a message (as in tshark).
+ */
+function handshakeRecord(
+  ctx: DissectCtx,
+  v: ByteView,
+  body: number,
+  end: number,
+  whole: boolean,
+  rec: ReturnType<DissectCtx['add']>,
+  st: TlsStream,
+  dir: 0 | 1,
+  offered: { earlyData: boolean },
+): { names: string[]; negotiated?: number } {
+  const n = ctx.frame.number;
+  const k = (ctx.pinfo.data.get('tls.hsrec') as number | undefined) ?? 0;
+  ctx.pinfo.data.set('tls.hsrec', k + 1);
+  let r: HsRecord;
+  if (ctx.visited) r = ctx.state.getFrame<HsRecord[]>('tls.hs', n)?.[k] ?? NO_FRAGMENTS;
+  else {
+    r = continuation(st, dir, v, body, end);
+    if (r !== NO_FRAGMENTS) {
+      let list = ctx.state.getFrame<HsRecord[]>('tls.hs', n);
+      if (!list) ctx.state.setFrame('tls.hs', n, (list = []));
+      list[k] = r;
+    }
+  }
+  const names: string[] = [];
+  let negotiated: number | undefined;
+  const fragment = (type: number) => `[${HANDSHAKE[type] ?? 'Encrypted Handshake Message'} Fragment]`;
+  if (r.whole) {
+    const src = ctx.withSource(`Reassembled TLS Handshake (${r.whole.length} bytes)`, r.whole);
+    const hs = handshakeMessages(src, src.view, 0, r.whole.length, rec, offered);
+    names.push(...hs.names);
+    negotiated = hs.negotiated;
+  } else if (r.type !== undefined) return { names };
+  // A record cut by the capture's snaplen starts no fragment: what follows it is not its continuation.
+  const hs = handshakeMessages(ctx, v, body + r.cont, end, rec, offered, whole, !r.whole);
+  names.push(...hs.names);
+  if (hs.fragmentAt === body) names.push(fragment(v.u8(body)));
+  if (hs.fragmentAt !== undefined && !ctx.visited)
+    st.pending[dir] = v.slice(hs.fragmentAt, end - hs.fragmentAt);
+  return { names, negotiated: hs.negotiated ?? negotiated };
 }
 
 export const tls = defineProtocol({
@@ -258,13 +417,13 @@ export const tls = defineProtocol({
       }
       if (version === undefined) return false;
       ctx.columns.protocol = COLUMN[version ?? 0x0303] ?? 'TLS';
-      ctx.columns.info = 'Continuation Data';
+      ctx.columns.info = appendSep(ctx, 'Continuation Data');
       return true;
     }
     const streams = ctx.state.get<Map<number | string, TlsStream>>('tls.streams', () => new Map());
     const stream = streamKey(ctx) ?? -1;
     let st = streams.get(stream);
-    if (!st) streams.set(stream, (st = { ccs: [false, false] }));
+    if (!st) streams.set(stream, (st = { ccs: [false, false], pending: [undefined, undefined] }));
     // Over EAP (no IP) the link-layer source tells the two sides apart.
     const from = `${ctx.pinfo.netSrc ?? ctx.pinfo.dlSrc}:${ctx.pinfo.srcPort}`;
     const n = ctx.frame.number;
@@ -285,7 +444,12 @@ export const tls = defineProtocol({
       ctx.state.setFrame('tls.snap', n, snap);
     }
     const live: TlsStream = ctx.visited
-      ? { version: snap.version, ccs: [...snap.ccs] as [boolean, boolean], client: snap.client }
+      ? {
+          version: snap.version,
+          ccs: [...snap.ccs] as [boolean, boolean],
+          client: snap.client,
+          pending: [undefined, undefined],
+        }
       : st;
     const names: string[] = [];
     const offered = { earlyData: false };
@@ -330,11 +494,12 @@ export const tls = defineProtocol({
         if (encrypted || (live.version === 0x0304 && dir === 1 && names.includes('Server Hello'))) {
           names.push('Encrypted Handshake Message');
         } else {
-          const hs = handshakeMessages(ctx, v, body, end, rec, offered);
+          const hs = handshakeRecord(ctx, v, body, end, body + len <= v.length, rec, st, dir, offered);
           names.push(...hs.names);
           if (hs.negotiated !== undefined) {
-            if (!ctx.visited) st.version = hs.negotiated;
-            live.version = hs.negotiated;
+            const version = sessionVersion(hs.negotiated);
+            if (!ctx.visited) st.version = version;
+            live.version = version;
           }
         }
       } else if (ct === 20) {
@@ -346,8 +511,9 @@ export const tls = defineProtocol({
         else {
           ctx.add(f.alertLevel, body, 1, v.u8(body), { parent: rec });
           ctx.add(f.alertDesc, body + 1, 1, v.u8(body + 1), { parent: rec });
+          const desc = v.u8(body + 1);
           names.push(
-            `Alert (Level: ${v.u8(body) === 2 ? 'Fatal' : 'Warning'}, Description: ${v.u8(body + 1)})`,
+            `Alert (Level: ${v.u8(body) === 2 ? 'Fatal' : 'Warning'}, Description: ${ALERTS[desc] ?? desc})`,
           );
         }
       } else if (ct === 23) {
@@ -360,7 +526,7 @@ export const tls = defineProtocol({
     }
     const col = COLUMN[live.version ?? recordVersion] ?? 'TLS';
     ctx.columns.protocol = col;
-    ctx.columns.info = names.join(', ');
+    ctx.columns.info = appendSep(ctx, names.join(', '));
     // A client offering early data speaks TLS 1.3 (RFC 8446 §4.2.10): its 0-RTT records, before the server's
     // hello, show as TLSv1.3 as in Wireshark. From the next frame on: this one shows its record version.
     if (offered.earlyData && !ctx.visited && st.version === undefined) st.version = 0x0304;

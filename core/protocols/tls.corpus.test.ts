@@ -1,0 +1,54 @@
+/**
+ * The TLS record layer's packet-list columns against tshark itself, on the corpus captures of TLS that the
+ * oracle set lacks or only samples: handshake messages fragmented across records (every way Wireshark's test
+ * suite splits them), TLS 1.3 drafts, Info text after TCP's analysis prefix, alerts in the clear. Each capture
+ * must equal `tshark -n -r` column for column (Protocol and Info) on every frame.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CaptureSession } from '../session/session.js';
+import { capturePath, hasCorpus } from '../testing/corpus.js';
+import { hasTshark } from '../testing/vs-tshark.js';
+
+const CAPTURES = [
+  // Client Hellos split across records at every offset: fragments, middles, last fragments, several per record.
+  'tls-fragmented-handshakes.pcap.gz',
+  // "[TCP ACKed unseen segment] , Encrypted Alert"; a Server Key Exchange completed before a new record.
+  'tls12-chacha20poly1305.pcap',
+  'rsa-p-lt-q.pcap',
+  // A ServerHello negotiating draft-20 TLS 1.3 (0x7f14): TLSv1.3.
+  'tls13-20-chacha20poly1305.pcap',
+  'tls12-aes128ccm.pcap',
+  'tls13-rfc8446.pcap',
+  'retrans-tls.pcap',
+];
+
+function tsharkColumns(path: string): string[] {
+  const r = spawnSync(
+    'tshark',
+    ['-n', '-r', path, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', '-E', 'separator=/t'],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+describe.skipIf(!hasCorpus || !hasTshark)('TLS record layer vs tshark', () => {
+  it('shows the Protocol and Info tshark shows on every frame', async () => {
+    const report: string[] = [];
+    for (const name of CAPTURES) {
+      const want = tsharkColumns(capturePath(name));
+      const s = new CaptureSession({ hash: false });
+      await s.open(capturePath(name));
+      const got: string[] = [];
+      s.scanShard({ shard: 0, shards: 1 }, 'columns', true, (_i, d) =>
+        got.push(`${d.columns.protocol}\t${d.columns.info}`),
+      );
+      const same = want.filter((w, i) => w.trimEnd() === got[i]?.trimEnd()).length;
+      report.push(`${name}: ${same}/${want.length}`);
+      expect(got.length, name).toBe(want.length);
+      for (let i = 0; i < want.length; i++)
+        expect(got[i].trimEnd(), `${name} frame ${i + 1}`).toBe(want[i].trimEnd());
+    }
+    console.log(`TLS columns vs tshark: ${report.join(', ')}`);
+  });
+});
