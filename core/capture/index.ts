@@ -4,7 +4,7 @@ export { LINKTYPE, linkTypeName, wtapEncap, type WtapEncap } from './linktypes.j
 export { maxPacketFor } from './scan.js';
 export { sha256File } from './sha256.js';
 export { headerWalk } from './headerwalk.js';
-export { tlsKeyLog } from './secrets.js';
+export { tlsKeyLog, userKeyLog, KEYLOG_ENV } from './secrets.js';
 export {
   writePcap,
   writePcapng,

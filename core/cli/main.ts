@@ -1,3 +1,6 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KEYLOG_ENV } from '../capture/index.js';
 import { UsageError, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
 import { runListShard, type ListShardJob } from './commands/list-shard.js';
@@ -19,6 +22,30 @@ function help(io: CliIO): void {
   io.out('wirelens — packet viewer for investigators\n\nUsage: wirelens COMMAND [options]\n\nCommands:\n');
   for (const c of commands) io.out(`  ${c.name.padEnd(10)} ${c.summary}\n`);
   io.out('\nwirelens help COMMAND shows the options of a command.\n');
+  io.out(
+    '\nEvery command that reads a capture also takes:\n  --tls-keylog FILE  a TLS key log (NSS format, as SSLKEYLOGFILE writes) to decrypt TLS with, besides\n                     the secrets the capture itself carries (pcapng Decryption Secrets Blocks)\n',
+  );
+}
+
+/**
+ * `--tls-keylog FILE`, wherever it is among a command's arguments: checked here (a key log that cannot be read
+ * is an error, not a silent lack of decryption) and handed to every thread through WIRELENS_TLS_KEYLOG.
+ */
+function takeKeyLog(args: string[]): string[] {
+  const i = args.indexOf('--tls-keylog');
+  if (i < 0) return args;
+  const file = args[i + 1];
+  if (file === undefined) throw new UsageError('--tls-keylog needs a file');
+  try {
+    accessSync(file, constants.R_OK);
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read the TLS key log ${file}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  process.env[KEYLOG_ENV] = resolve(file);
+  return [...args.slice(0, i), ...args.slice(i + 2)];
 }
 
 export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
@@ -34,8 +61,9 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     io.err(`wirelens: unknown command "${name}" (try: wirelens help)\n`);
     return 2;
   }
+  const before = process.env[KEYLOG_ENV];
   try {
-    return await cmd.run(rest, io);
+    return await cmd.run(takeKeyLog(rest), io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`wirelens ${cmd.name}: ${e.message}\n${cmd.usage}\n`);
@@ -44,6 +72,10 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     const msg = e instanceof Error ? e.message : String(e);
     io.err(`wirelens ${cmd.name}: ${msg}\n`);
     return 1;
+  } finally {
+    // main() may run again in this process (tests): the next command has its own key log, or none.
+    if (before === undefined) delete process.env[KEYLOG_ENV];
+    else process.env[KEYLOG_ENV] = before;
   }
 }
 

@@ -32,6 +32,7 @@ import { gifDetails } from './media-gif.js';
 import { pngDetails } from './media-png.js';
 import { statusDescription } from './http-status.js';
 import { formatText } from '../fields/text.js';
+import { TLS_DECRYPTED } from './tls-decrypt.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -1184,7 +1185,7 @@ function dissectMessage(
   if (p.isRequest) {
     // Wireshark builds the full URI only for a request with a Host header (even an empty one).
     if (header(p, 'host') !== undefined) {
-      const full = fullUriOf(p.uri!, host);
+      const full = fullUriOf(p.uri!, host, ctx.pinfo.data.get(TLS_DECRYPTED) === true);
       if (!ctx.visited) st.fullUri.set(stream, full);
       if (ctx.wants(f.fullUri)) ctx.add(f.fullUri, off, 0, full, { ...o, generated: true });
     }
@@ -1373,9 +1374,12 @@ function answeredRequest(ctx: DissectCtx, stream: number, msgIndex: number): Htt
   return req;
 }
 
-/** http.request.full_uri: the URI as it is when absolute, else http://HOST followed by it. */
-function fullUriOf(uri: string, host: string): string {
-  return uri.startsWith('http://') ? uri : `http://${host}${uri}`;
+/**
+ * http.request.full_uri: the URI as it is when absolute, else http://HOST followed by it (https:// for HTTP that
+ * TLS decrypted, as Wireshark shows it).
+ */
+function fullUriOf(uri: string, host: string, tls: boolean): string {
+  return uri.startsWith('http://') ? uri : `${tls ? 'https' : 'http'}://${host}${uri}`;
 }
 
 /** The hidden flag saying what a message is: NOTIFY (SSDP, GENA) is a notification, not a request. */

@@ -4,9 +4,19 @@
  * records here. Nothing is decrypted.
  */
 import { bytes as bytesField, str, uint } from '../fields/registry.js';
-import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { ByteView } from '../bytes/byteview.js';
-import { INFO_FENCED } from './l4-tcp.js';
+import { INFO_FENCED, type Desegment } from './l4-tcp.js';
+import {
+  changeCipherSpec,
+  newSecrets,
+  noteHellos,
+  openProtected,
+  tls13Phase,
+  TLS_DECRYPTED,
+  type Decrypted,
+  type SessionSecrets,
+} from './tls-decrypt.js';
 
 const VERSIONS: Record<number, string> = {
   0x0300: 'SSL 3.0',
@@ -134,6 +144,8 @@ interface TlsStream {
   snap?: Snap;
   /** Per direction: the start of a handshake message that continues in the next handshake record. */
   pending: [Uint8Array | undefined, Uint8Array | undefined];
+  /** What decryption needs (first pass). */
+  secrets?: SessionSecrets;
 }
 
 /**
@@ -202,14 +214,26 @@ function needMoreAtStart(ctx: DissectCtx, need: number, protocol: string): true 
   return true;
 }
 
+/** What the hellos of a record told: early data offered, the randoms, the suite and ALPN the server chose. */
+export interface HelloSeen {
+  earlyData: boolean;
+  clientRandom?: Uint8Array;
+  serverRandom?: Uint8Array;
+  suite?: number;
+  /** The protocol the server chose (ServerHello or EncryptedExtensions). */
+  alpn?: string;
+}
+
 function helloExtensions(
   ctx: DissectCtx,
   v: ByteView,
   off: number,
   end: number,
   parent: ReturnType<DissectCtx['add']>,
-  /** Set when the hello offers early data (a ClientHello's early_data extension). */
+  /** A ClientHello's: set when it offers early data (the early_data extension). */
   seen?: { earlyData: boolean },
+  /** A server's: the ALPN it chose. */
+  chosen?: HelloSeen,
 ): number | undefined {
   let supported: number | undefined;
   while (off + 4 <= end) {
@@ -239,6 +263,7 @@ function helloExtensions(
       for (let p = body + 2; p < body + len;) {
         const l = v.u8(p);
         ctx.add(f.alpn, p + 1, l, v.latin1(p + 1, l), { parent });
+        if (chosen) chosen.alpn = v.latin1(p + 1, l);
         p += 1 + l;
       }
     }
@@ -258,8 +283,8 @@ export function handshakeMessages(
   p: number,
   end: number,
   parent: ReturnType<DissectCtx['add']>,
-  /** Set when a ClientHello offers early data. */
-  offered?: { earlyData: boolean },
+  /** Filled with what the hellos tell (early data offered, randoms, suite, ALPN). */
+  offered?: HelloSeen,
   /** A message running past `end` is the first fragment of one the next record continues: not parsed. */
   fragments = false,
   /** Whether v[p] is the first message of its record. */
@@ -281,7 +306,9 @@ export function handshakeMessages(
     if ((ht === 1 || ht === 2) && p + 4 + 38 <= end) {
       const hv = v.u16be(p + 4);
       ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
-      ctx.add(f.random, p + 6, 32, v.slice(p + 6, 32), { parent: rec });
+      const random = v.slice(p + 6, 32);
+      ctx.add(f.random, p + 6, 32, random, { parent: rec });
+      if (offered) offered[ht === 1 ? 'clientRandom' : 'serverRandom'] = random;
       const sidLen = v.u8(p + 38);
       ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
       let q = p + 39 + sidLen;
@@ -296,15 +323,25 @@ export function handshakeMessages(
         if (q + 2 <= hend) helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, offered);
       } else {
         ctx.add(f.cipherSuite, q, 2, v.u16be(q), { parent: rec });
+        if (offered) offered.suite = v.u16be(q);
         q += 3;
         negotiated = hv;
         if (q + 2 <= hend)
-          negotiated = helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec) ?? hv;
+          negotiated =
+            helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, undefined, offered) ?? hv;
       }
     }
     // EncryptedExtensions (in the clear only where QUIC decrypted it): the ALPN the server chose.
     if (ht === 8 && p + 6 <= end)
-      helloExtensions(ctx, v, p + 6, Math.min(end, p + 4 + hl, p + 6 + v.u16be(p + 4)), rec);
+      helloExtensions(
+        ctx,
+        v,
+        p + 6,
+        Math.min(end, p + 4 + hl, p + 6 + v.u16be(p + 4)),
+        rec,
+        undefined,
+        offered,
+      );
     if (hl === 0 && ht !== 14 && ht !== 0) break;
     p += 4 + hl;
   }
@@ -355,7 +392,7 @@ function handshakeRecord(
   rec: ReturnType<DissectCtx['add']>,
   st: TlsStream,
   dir: 0 | 1,
-  offered: { earlyData: boolean },
+  offered: HelloSeen,
 ): { names: string[]; negotiated?: number } {
   const n = ctx.frame.number;
   const k = (ctx.pinfo.data.get('tls.hsrec') as number | undefined) ?? 0;
@@ -386,6 +423,120 @@ function handshakeRecord(
   if (hs.fragmentAt !== undefined && !ctx.visited)
     st.pending[dir] = v.slice(hs.fragmentAt, end - hs.fragmentAt);
   return { names, negotiated: hs.negotiated ?? negotiated };
+}
+
+const TLS_SEGMENT = '[TLS segment of a reassembled PDU]';
+
+/** The place of the next protected record among the frame's (counted alike on every pass). */
+function protectedIndex(ctx: DissectCtx): number {
+  const k = (ctx.pinfo.data.get('tls.protected') as number | undefined) ?? 0;
+  ctx.pinfo.data.set('tls.protected', k + 1);
+  return k;
+}
+
+function alertText(level: number, desc: number): string {
+  return `Alert (Level: ${level === 2 ? 'Fatal' : 'Warning'}, Description: ${ALERTS[desc] ?? desc})`;
+}
+
+/**
+ * A decrypted record: its handshake messages, alert or application data (handed to the protocol above). TLS
+ * 1.3 switches a direction to its application keys after its Finished. Returns whether the protocol above took
+ * application data (it then owns the columns).
+ */
+function decryptedRecord(
+  ctx: DissectCtx,
+  dec: Decrypted,
+  rec: ReturnType<DissectCtx['add']>,
+  st: TlsStream,
+  live: TlsStream,
+  dir: 0 | 1,
+  names: string[],
+  offered: HelloSeen,
+): boolean {
+  const plain = dec.plain;
+  if (dec.type === 23) {
+    if (applicationData(ctx, dec, st.secrets, dir)) return true;
+    // Not taken: the plaintext is still there to read, as a data source of its own.
+    ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
+    if (dec.held) {
+      // Wireshark sets (not appends) this text, over what the frame's earlier records showed.
+      names.length = 0;
+      names.push(TLS_SEGMENT);
+    } else names.push('Application Data');
+    return false;
+  }
+  const src = ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
+  if (dec.type === 22) {
+    const hs = handshakeMessages(src, src.view, 0, plain.length, rec, offered);
+    names.push(...hs.names);
+    if (!ctx.visited && st.secrets) {
+      noteHellos(st.secrets, offered);
+      if (live.version === 0x0304 && hs.names.includes('Finished'))
+        tls13Phase(ctx, st.secrets, dir, 'application');
+    }
+  } else if (dec.type === 21 && plain.length === 2) {
+    src.add(f.alertLevel, 0, 1, plain[0], { parent: rec });
+    src.add(f.alertDesc, 1, 1, plain[1], { parent: rec });
+    names.push(alertText(plain[0], plain[1]));
+  } else if (dec.type === 20) names.push('Change Cipher Spec');
+  else names.push(CONTENT[dec.type] ?? `Unknown (${dec.type})`);
+  return false;
+}
+
+/**
+ * Decrypted application data to the protocol above TLS (HTTP, unless the server chose HTTP/2 by ALPN, which we
+ * do not dissect). A message spanning records is put together here, as TCP does for TLS: the first pass keeps
+ * what HTTP asks more of and hands it over whole at the record that completes it; later passes hand over
+ * what the first pass did.
+ */
+function applicationData(
+  ctx: DissectCtx,
+  dec: Decrypted,
+  s: SessionSecrets | undefined,
+  dir: 0 | 1,
+): boolean {
+  if (ctx.visited) return dec.upper !== undefined && callUpper(ctx, dec.upper, false).taken;
+  if (!s || s.alpn === 'h2') return false;
+  const before = s.app[dir];
+  let data = dec.plain;
+  if (before) {
+    data = new Uint8Array(before.length + dec.plain.length);
+    data.set(before);
+    data.set(dec.plain, before.length);
+  }
+  const r = callUpper(ctx, data, true);
+  s.app[dir] = r.more && r.more.offset < data.length ? data.slice(r.more.offset) : undefined;
+  dec.held = !r.taken && s.app[dir] !== undefined;
+  if (!r.taken) return false;
+  dec.upper = r.more ? data.subarray(0, r.more.offset) : data;
+  return true;
+}
+
+function callUpper(
+  ctx: DissectCtx,
+  data: Uint8Array,
+  canDesegment: boolean,
+): { taken: boolean; more?: Desegment } {
+  const http = getProtocol('http');
+  if (!http) return { taken: false };
+  const mark = ctx.mark();
+  const pd = ctx.pinfo.data;
+  pd.delete('tcp.desegment');
+  pd.delete('tcp.swallowed');
+  pd.set('tcp.can_desegment', canDesegment);
+  pd.set('tcp.reported_len', data.length);
+  const src = ctx.withSource(`Decrypted TLS (${data.length} bytes)`, data);
+  pd.set(TLS_DECRYPTED, true);
+  const took = src.call(http, 0, data.length, true) !== false && !pd.get('tcp.swallowed');
+  pd.delete(TLS_DECRYPTED);
+  const more = pd.get('tcp.desegment') as Desegment | undefined;
+  pd.delete('tcp.desegment');
+  pd.delete('tcp.swallowed');
+  if (!took || (more && more.offset === 0)) {
+    ctx.rollback(mark);
+    return { taken: false, more: took ? more : undefined };
+  }
+  return { taken: true, more };
 }
 
 export const tls = defineProtocol({
@@ -452,7 +603,9 @@ export const tls = defineProtocol({
         }
       : st;
     const names: string[] = [];
-    const offered = { earlyData: false };
+    const offered: HelloSeen = { earlyData: false };
+    // Set when decrypted application data went to the protocol above (which set the columns).
+    let upper = false;
     let off = 0;
     let recordVersion = 0;
     while (off < v.length) {
@@ -490,20 +643,40 @@ export const tls = defineProtocol({
       const body = off + 5;
       const end = Math.min(v.length, body + len);
       const encrypted = live.ccs[dir] || (live.version === 0x0304 && ct === 23);
-      if (ct === 22) {
+      const dec = encrypted
+        ? openProtected(ctx, st.secrets, dir, protectedIndex(ctx), ct, ver, () => v.slice(body, len))
+        : undefined;
+      if (ct === 23 && ctx.wants(f.appData))
+        ctx.add(f.appData, body, end - body, v.slice(body, end - body), { parent: rec });
+      if (dec && body + len <= v.length) {
+        // The last application data decides who owns the columns: the protocol above, or TLS's segment text.
+        const took = decryptedRecord(ctx, dec, rec, st, live, dir, names, offered);
+        if (took) upper = true;
+        else if (dec.held) upper = false;
+      } else if (ct === 22) {
         if (encrypted || (live.version === 0x0304 && dir === 1 && names.includes('Server Hello'))) {
           names.push('Encrypted Handshake Message');
         } else {
           const hs = handshakeRecord(ctx, v, body, end, body + len <= v.length, rec, st, dir, offered);
           names.push(...hs.names);
+          if (!ctx.visited) noteHellos((st.secrets ??= newSecrets()), offered);
           if (hs.negotiated !== undefined) {
             const version = sessionVersion(hs.negotiated);
-            if (!ctx.visited) st.version = version;
+            if (!ctx.visited) {
+              st.version = version;
+              if (version === 0x0304 && st.secrets) {
+                tls13Phase(ctx, st.secrets, 0, 'handshake');
+                tls13Phase(ctx, st.secrets, 1, 'handshake');
+              }
+            }
             live.version = version;
           }
         }
       } else if (ct === 20) {
         names.push('Change Cipher Spec');
+        // TLS 1.3's ChangeCipherSpec only humours middleboxes (RFC 8446 §D.4): its keys come from the hellos.
+        if (!ctx.visited && !st.ccs[dir] && st.version !== 0x0304 && st.secrets)
+          changeCipherSpec(ctx, st.secrets, dir);
         live.ccs[dir] = true;
         if (!ctx.visited) st.ccs[dir] = true;
       } else if (ct === 21) {
@@ -511,22 +684,19 @@ export const tls = defineProtocol({
         else {
           ctx.add(f.alertLevel, body, 1, v.u8(body), { parent: rec });
           ctx.add(f.alertDesc, body + 1, 1, v.u8(body + 1), { parent: rec });
-          const desc = v.u8(body + 1);
-          names.push(
-            `Alert (Level: ${v.u8(body) === 2 ? 'Fatal' : 'Warning'}, Description: ${ALERTS[desc] ?? desc})`,
-          );
+          names.push(alertText(v.u8(body), v.u8(body + 1)));
         }
       } else if (ct === 23) {
-        ctx.add(f.appData, body, end - body, v.slice(body, end - body), { parent: rec });
         names.push('Application Data');
       } else {
         names.push(CONTENT[ct] ?? `Unknown (${ct})`);
       }
       off = body + len;
     }
-    const col = COLUMN[live.version ?? recordVersion] ?? 'TLS';
-    ctx.columns.protocol = col;
-    ctx.columns.info = appendSep(ctx, names.join(', '));
+    if (!upper) {
+      ctx.columns.protocol = COLUMN[live.version ?? recordVersion] ?? 'TLS';
+      ctx.columns.info = names[0] === TLS_SEGMENT ? names.join(', ') : appendSep(ctx, names.join(', '));
+    }
     // A client offering early data speaks TLS 1.3 (RFC 8446 §4.2.10): its 0-RTT records, before the server's
     // hello, show as TLSv1.3 as in Wireshark. From the next frame on: this one shows its record version.
     if (offered.earlyData && !ctx.visited && st.version === undefined) st.version = 0x0304;

@@ -1,8 +1,9 @@
 /**
  * The TLS record layer's packet-list columns against tshark itself, on the corpus captures of TLS that the
  * oracle set lacks or only samples: handshake messages fragmented across records (every way Wireshark's test
- * suite splits them), TLS 1.3 drafts, Info text after TCP's analysis prefix, alerts in the clear. Each capture
- * must equal `tshark -n -r` column for column (Protocol and Info) on every frame.
+ * suite splits them), TLS 1.3 drafts, Info text after TCP's analysis prefix, alerts in the clear, and sessions
+ * decrypted with the capture's own key log. Each capture must equal `tshark -n -r` column for column (Protocol
+ * and Info) on every frame.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,10 @@ const CAPTURES = [
   'tls12-aes128ccm.pcap',
   'tls13-rfc8446.pcap',
   'retrans-tls.pcap',
+  // Decrypted with the secrets the pcapng carries (Decryption Secrets Blocks): TLS 1.2 AES-GCM with HTTP inside,
+  // and TLS 1.3 AES-256-GCM whose HTTP responses span records, over a TCP stream that arrives out of order.
+  'tls12-dsb.pcapng',
+  'challenge01_ooo_stream.pcapng.gz',
 ];
 
 function tsharkColumns(path: string): string[] {

@@ -7,7 +7,7 @@
  * finish it. Rows and trees are computed on demand (rows through an LRU cache), never stored for all packets.
  */
 import { basename } from 'node:path';
-import { openCapture, tlsKeyLog, type CaptureFile } from '../capture/index.js';
+import { openCapture, tlsKeyLog, userKeyLog, type CaptureFile } from '../capture/index.js';
 import { sha256File } from '../capture/sha256.js';
 import { resized } from '../bytes/byteview.js';
 import { linkTypeName } from '../capture/linktypes.js';
@@ -69,6 +69,8 @@ export interface SessionOptions {
   onProgress?: (p: Progress) => void;
   /** Compute the capture file's SHA-256 at open (default true). */
   hash?: boolean;
+  /** A TLS key log file to decrypt with, besides the capture's own secrets (default: WIRELENS_TLS_KEYLOG). */
+  keyLogFile?: string;
 }
 
 let colorizer: Colorizer | undefined;
@@ -129,7 +131,7 @@ export class CaptureSession {
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
     // Reassembly re-reads earlier segments and copies what it keeps: no copy of each packet on the way.
     this.state.readFrame = (n) => cap.peekPacket(n - 1);
-    this.state.keyLog = () => tlsKeyLog(cap);
+    this.state.keyLog = () => `${tlsKeyLog(cap)}\n${userKeyLog(this.opts.keyLogFile)}`;
     if (this.opts.hash !== false) {
       // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
       const p: Promise<string | undefined> = sha256File(path).then(

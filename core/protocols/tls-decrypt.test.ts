@@ -1,0 +1,125 @@
+/**
+ * TLS decryption with a key log, on sessions node:tls makes here (core/testing/tls-session.ts): TLS 1.2 with
+ * AES-GCM and ChaCha20-Poly1305, TLS 1.3 with its three suites. HTTP inside is dissected (a response spanning
+ * records is put together), filtered and exported byte for byte; without the key log nothing is; and with tshark
+ * at hand, every frame's Protocol and Info equal `tshark -o tls.keylog_file:…`.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writePcap } from '../capture/writer.js';
+import { main } from '../cli/main.js';
+import { listObjects, objectBytes } from '../objects/list.js';
+import { CaptureSession } from '../session/session.js';
+import { tinyGif } from '../testing/synth.js';
+import { tlsExchange } from '../testing/tls-session.js';
+import { framesMatching, hasTshark } from '../testing/vs-tshark.js';
+
+/** 40 kB of text: its response spans three TLS records and many TCP segments. */
+const BIG = Buffer.from(
+  Array.from({ length: 1000 }, (_, i) => `line ${String(i).padStart(4, '0')} of the log\n`).join(''),
+);
+const GIF = tinyGif(3, 2);
+
+function respond(req: string): Uint8Array {
+  const gif = req.startsWith('GET /pics/a.gif');
+  const body = gif ? GIF : BIG;
+  const head = `HTTP/1.1 200 OK\r\nContent-Type: ${gif ? 'image/gif' : 'text/plain'}\r\nContent-Length: ${body.length}\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+}
+
+const REQUESTS = [
+  'GET /logs/big.txt HTTP/1.1\r\nHost: wirelens.test\r\n\r\n',
+  'GET /pics/a.gif HTTP/1.1\r\nHost: wirelens.test\r\n\r\n',
+];
+
+const SUITES = [
+  { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
+  { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES256-GCM-SHA384' },
+  { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' },
+  { version: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' },
+  { version: 'TLSv1.3', ciphers: 'TLS_AES_256_GCM_SHA384' },
+  { version: 'TLSv1.3', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' },
+] as const;
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+async function columns(file: string, keyLogFile?: string): Promise<{ s: CaptureSession; rows: string[] }> {
+  const s = new CaptureSession({ hash: false, keyLogFile });
+  await s.open(file);
+  const rows: string[] = [];
+  s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
+  return { s, rows };
+}
+
+describe('TLS decryption with a key log', () => {
+  for (const suite of SUITES) {
+    it(`${suite.version} ${suite.ciphers}: HTTP inside is dissected, filtered and exported`, async () => {
+      const x = await tlsExchange(suite, REQUESTS, respond);
+      const dir = mkdtempSync(join(tmpdir(), 'wirelens-tls-'));
+      const file = join(dir, 'tls.pcap');
+      const keys = join(dir, 'keys.log');
+      writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+      writeFileSync(keys, x.keyLog);
+
+      const plain = await columns(file);
+      expect(plain.rows.filter((r) => r.startsWith('HTTP'))).toEqual([]);
+      plain.s.close();
+
+      const { s, rows } = await columns(file, keys);
+      const http = rows.filter((r) => r.startsWith('HTTP\t'));
+      expect(http.map((r) => r.trimEnd())).toEqual([
+        'HTTP\tGET /logs/big.txt HTTP/1.1',
+        'HTTP\tHTTP/1.1 200 OK  (text/plain)',
+        'HTTP\tGET /pics/a.gif HTTP/1.1',
+        'HTTP\tHTTP/1.1 200 OK  (GIF89a)',
+      ]);
+      // The big response's earlier records wait for its last one.
+      expect(rows.filter((r) => r.endsWith('[TLS segment of a reassembled PDU]')).length).toBeGreaterThan(0);
+      expect(framesMatching(s, 'http.request.full_uri == "https://wirelens.test/pics/a.gif"')).toHaveLength(
+        1,
+      );
+      const objects = listObjects(s);
+      expect(objects.map((o) => [o.filename, o.size])).toEqual([
+        ['big.txt', BIG.length],
+        ['a.gif', GIF.length],
+      ]);
+      expect(sha256(objectBytes(s, objects[0]))).toBe(sha256(BIG));
+      expect(sha256(objectBytes(s, objects[1]))).toBe(sha256(GIF));
+      s.close();
+
+      // The CLI: --tls-keylog, checked and handed to every thread.
+      let out = '';
+      const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
+      expect(await main(['list', file, '--format', 'tsv', '--tls-keylog', keys], io)).toBe(0);
+      expect(out.split('\n').filter((l) => l.split('\t')[4] === 'HTTP')).toHaveLength(4);
+      expect(await main(['list', file, '--tls-keylog', join(dir, 'none.log')], io)).toBe(2);
+      expect(out).toContain('cannot read the TLS key log');
+
+      if (hasTshark) {
+        const r = spawnSync(
+          'tshark',
+          [
+            '-n',
+            '-r',
+            file,
+            '-o',
+            `tls.keylog_file:${keys}`,
+            '-T',
+            'fields',
+            '-e',
+            '_ws.col.Protocol',
+            '-e',
+            '_ws.col.Info',
+          ],
+          { encoding: 'utf8' },
+        );
+        const want = r.stdout.split('\n').filter((l) => l !== '');
+        expect(rows.map((l) => l.trimEnd())).toEqual(want.map((l) => l.trimEnd()));
+      }
+    });
+  }
+});
