@@ -65,6 +65,7 @@ export function App() {
   const panel = useApp((s) => s.panel);
   const setPanel = useApp((s) => s.setPanel);
   const openFile = useApp((s) => s.openFile);
+  const loadKeyLog = useApp((s) => s.loadKeyLog);
   const close = useApp((s) => s.close);
   const goToOpen = useApp((s) => s.goToOpen);
   const setGoToOpen = useApp((s) => s.setGoToOpen);
@@ -162,6 +163,24 @@ export function App() {
           <button className="btn" data-testid="close-capture" onClick={() => void close()}>
             Close
           </button>
+        )}
+        {info && (
+          <label
+            className="btn"
+            title="Edit › Preferences › TLS: a key log (NSS format, as SSLKEYLOGFILE writes) to decrypt TLS with; the capture is read again"
+          >
+            TLS keys…
+            <input
+              type="file"
+              hidden
+              data-testid="tls-keylog"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void loadKeyLog(f);
+              }}
+            />
+          </label>
         )}
         {info && (
           <button

@@ -60,6 +60,12 @@ export interface ApiMethods {
   };
   gifs: { req: Record<string, never>; res: { header: string; findings: GifFinding[]; lines: string[] } };
   hashFile: { req: { name: string; bytes: Uint8Array }; res: FileHashResult };
+  /**
+   * Edit › Preferences › TLS › key log: the text of a TLS key log (NSS format, as SSLKEYLOGFILE writes) to
+   * decrypt with, besides the capture's own secrets; the open capture is dissected again with it (an empty
+   * text forgets it). `name` is what the status bar shows.
+   */
+  tlsKeyLog: { req: { name: string; text: string }; res: CaptureInfo | null };
   follow: { req: { stream: number; proto?: 'tcp' | 'udp' | 'http' }; res: FollowResult };
   recent: { req: Record<string, never>; res: string[] };
   samplePath: { req: Record<string, never>; res: string };
@@ -158,6 +164,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   },
   gifs: {},
   hashFile: { name: isStr(4096), bytes: isBytes },
+  tlsKeyLog: { name: isStr(4096), text: isStr(64 << 20) },
   follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp', 'http')) },
   recent: {},
   samplePath: {},

@@ -45,6 +45,8 @@ export interface CaptureInfo {
   openId?: number;
   /** False while the rest of a large file is still being indexed in the background. */
   complete?: boolean;
+  /** The TLS key log given to decrypt with (its name and how many secrets it holds), when one is. */
+  tlsKeyLog?: { name: string; secrets: number };
 }
 
 export interface Progress {

@@ -130,6 +130,12 @@ export function createLocalService(opts: ServiceOptions = {}): Service {
       return null;
     },
     info: () => (session.capture ? session.info() : null),
+    tlsKeyLog: async ({ name, text }) => {
+      session.setKeyLog(text === '' ? undefined : name, text);
+      // Decryption happens in the first pass: the open capture is read again with the key log.
+      const path = session.capture?.path;
+      return path === undefined ? null : handlers.open({ path });
+    },
     rows: ({ start, count }) => session.rows(start, count),
     packet: ({ no }) => session.packet(no),
     applyFilter: ({ expr }) => {

@@ -76,8 +76,16 @@ export interface SessionOptions {
 let colorizer: Colorizer | undefined;
 const getColorizer = (): Colorizer => (colorizer ??= new Colorizer());
 
+/** Secrets in a key log's text: its lines of the NSS format (label, client random, secret). */
+function keyLogSecrets(text: string): number {
+  return text.split('\n').filter((l) => /^[A-Z0-9_]+ [0-9a-fA-F]{64} [0-9a-fA-F]+/.test(l)).length;
+}
+
 export class CaptureSession {
   private cap?: CaptureFile;
+  /** A key log the user gave (Edit › Preferences › TLS) and its name. */
+  private keyLogText?: string;
+  private keyLogName?: string;
   private state = new CaptureState();
   /** What the first pass learnt of each frame (protocol stack, addresses, ports): lets filters skip frames. */
   private summary = new FrameSummary(this.state);
@@ -131,7 +139,7 @@ export class CaptureSession {
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
     // Reassembly re-reads earlier segments and copies what it keeps: no copy of each packet on the way.
     this.state.readFrame = (n) => cap.peekPacket(n - 1);
-    this.state.keyLog = () => `${tlsKeyLog(cap)}\n${userKeyLog(this.opts.keyLogFile)}`;
+    this.state.keyLog = () => `${tlsKeyLog(cap)}\n${this.keyLogText ?? userKeyLog(this.opts.keyLogFile)}`;
     if (this.opts.hash !== false) {
       // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
       const p: Promise<string | undefined> = sha256File(path).then(
@@ -212,7 +220,18 @@ export class CaptureSession {
       info.duration = last - first;
     }
     if (this.sha256) info.sha256 = this.sha256;
+    if (this.keyLogName !== undefined && this.keyLogText !== undefined)
+      info.tlsKeyLog = { name: this.keyLogName, secrets: keyLogSecrets(this.keyLogText) };
     return info;
+  }
+
+  /**
+   * A TLS key log's text to decrypt with from the next open on (instead of the options' file), or none with
+   * undefined. The first pass decrypts: a capture already open must be opened again to use it.
+   */
+  setKeyLog(name: string | undefined, text?: string): void {
+    this.keyLogName = name;
+    this.keyLogText = name === undefined ? undefined : (text ?? '');
   }
 
   get total(): number {

@@ -15,6 +15,7 @@ import { applyFilter, dropFile, rowNumbers, waitDisplayed } from '../support/pag
 import { writePcap } from '../../core/capture/writer.js';
 import { smtpScenario } from '../../core/testing/scenarios.js';
 import { tftpFile, tftpPackets } from '../../core/testing/tftp.js';
+import { tlsExchange } from '../../core/testing/tls-session.js';
 
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
@@ -401,6 +402,52 @@ test.describe('web host', () => {
       await panel.getByTestId('export-all').click();
       await expect(panel.getByTestId('export-result')).toContainText('Wrote 4 file(s)');
       expect(readFileSync(join(out, 'router.cfg'))).toEqual(Buffer.from(tftpFile(2500, 1)));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('TLS keys…: a key log decrypts the capture, HTTP inside shows and filters; Forget hides it again', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-tls-'));
+    try {
+      const body = Buffer.from('secret evidence\n'.repeat(2000));
+      const x = await tlsExchange(
+        { version: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' },
+        ['GET /logs/big.txt HTTP/1.1\r\nHost: wirelens.test\r\n\r\n'],
+        () =>
+          Buffer.concat([
+            Buffer.from(
+              `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`,
+            ),
+            body,
+          ]),
+      );
+      const file = join(dir, 'https.pcap');
+      const keys = join(dir, 'sslkeys.log');
+      writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+      writeFileSync(keys, x.keyLog);
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+      await applyFilter(page, 'http');
+      await waitDisplayed(page, 0);
+      await page.getByTestId('tls-keylog').setInputFiles(keys);
+      await expect(page.getByTestId('status-keylog')).toContainText('sslkeys.log (5 secrets)');
+      // The filter stays applied across the new read, now over decrypted HTTP.
+      await waitDisplayed(page, 2);
+      await expect(
+        page.getByTestId('packet-row').filter({ hasText: 'GET /logs/big.txt HTTP/1.1' }),
+      ).toHaveCount(1);
+      await expect(
+        page.getByTestId('packet-row').filter({ hasText: 'HTTP/1.1 200 OK  (text/plain)' }),
+      ).toHaveCount(1);
+      await shot(page, info, '12d-tls-decrypted');
+      await page.getByTestId('forget-keylog').click();
+      await expect(page.getByTestId('status-keylog')).toHaveCount(0);
+      await waitDisplayed(page, 0);
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

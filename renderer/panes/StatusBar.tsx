@@ -27,6 +27,7 @@ export function StatusBar({
   const filterMs = useApp((s) => s.filterMs);
   const error = useApp((s) => s.error);
   const setError = useApp((s) => s.setError);
+  const loadKeyLog = useApp((s) => s.loadKeyLog);
   const opening = useApp((s) => s.opening);
   const live = useApp((s) => s.live);
   const timeFormat = useApp((s) => s.timeFormat);
@@ -74,6 +75,18 @@ export function StatusBar({
         </span>
       )}
       {info?.warnings.length ? <span className="sb-warn">{info.warnings.length} warning(s)</span> : null}
+      {info?.tlsKeyLog && (
+        <span
+          className="sb-metric"
+          data-testid="status-keylog"
+          title="The TLS key log decrypting this capture"
+        >
+          TLS keys: {info.tlsKeyLog.name} ({info.tlsKeyLog.secrets} secrets){' '}
+          <button className="btn small" data-testid="forget-keylog" onClick={() => void loadKeyLog(null)}>
+            Forget
+          </button>
+        </span>
+      )}
       {info && (
         <label className="sb-time" title="View › Time Display Format: the packet list's Time column">
           Time{' '}

@@ -71,6 +71,8 @@ export interface AppActions extends LiveActions {
   init(): () => void;
   open(path: string): Promise<void>;
   openFile(file: File): Promise<void>;
+  /** Edit › Preferences › TLS: decrypt with this key log file (the capture is read again); null forgets it. */
+  loadKeyLog(file: File | null): Promise<void>;
   close(): Promise<void>;
   row(pos: number): PacketRow | undefined;
   ensureRows(start: number, count: number): void;
@@ -351,6 +353,20 @@ export function createAppStore(api: WirelensApi): AppStore {
           await get().open(path);
         } catch (e) {
           set({ error: `Cannot open ${file.name}: ${msg(e)}`, opening: null });
+        }
+      },
+
+      async loadKeyLog(file) {
+        const name = file?.name ?? '';
+        set({ opening: file ? `${get().info?.name ?? 'capture'} with ${name}` : null, error: null });
+        try {
+          const info = await api.call('tlsKeyLog', { name, text: file ? await file.text() : '' });
+          if (info) onOpened(info);
+          else set({ opening: null });
+        } catch (e) {
+          set({ error: `Cannot use the TLS key log ${name}: ${msg(e)}`, opening: null });
+        } finally {
+          set({ progress: null });
         }
       },
 
