@@ -9,6 +9,7 @@ import type {
   ExportResult,
   FileHashResult,
   FilterOutcome,
+  FollowProto,
   FollowResult,
   GifFinding,
   HttpObject,
@@ -66,7 +67,7 @@ export interface ApiMethods {
    * text forgets it). `name` is what the status bar shows.
    */
   tlsKeyLog: { req: { name: string; text: string }; res: CaptureInfo | null };
-  follow: { req: { stream: number; proto?: 'tcp' | 'udp' | 'http' }; res: FollowResult };
+  follow: { req: { stream: number; proto?: FollowProto }; res: FollowResult };
   recent: { req: Record<string, never>; res: string[] };
   samplePath: { req: Record<string, never>; res: string };
   /** Capture interfaces (live capture). */
@@ -165,7 +166,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   gifs: {},
   hashFile: { name: isStr(4096), bytes: isBytes },
   tlsKeyLog: { name: isStr(4096), text: isStr(64 << 20) },
-  follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp', 'http')) },
+  follow: { stream: isInt(), proto: optional(isOneOf('tcp', 'udp', 'http', 'tls')) },
   recent: {},
   samplePath: {},
   interfaces: {},

@@ -22,6 +22,9 @@ export interface InterfaceInfo {
   snaplen?: number;
 }
 
+/** What Follow Stream follows: TCP or UDP payload, HTTP messages, or TLS's decrypted application data. */
+export type FollowProto = 'tcp' | 'udp' | 'http' | 'tls';
+
 export interface CaptureInfo {
   path: string;
   name: string;
@@ -239,7 +242,7 @@ export interface FollowSegment {
 
 export interface FollowResult {
   stream: number;
-  proto: 'tcp' | 'udp' | 'http';
+  proto: FollowProto;
   client: string;
   server: string;
   segments: FollowSegment[];

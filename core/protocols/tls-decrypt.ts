@@ -4,7 +4,7 @@
  * handshake keys after the ServerHello, application keys after each side's Finished). Secrets come from the
  * capture's key log (its Decryption Secrets Blocks) and any key log the user gives, looked up by client random.
  */
-import type { DissectCtx } from '../dissect/engine.js';
+import type { CaptureState, DissectCtx } from '../dissect/engine.js';
 import { parseKeyLog, type KeyLog } from './quic-crypto.js';
 import { openRecord, tls12Keys, tls13Keys, type RecordKeys } from './tls-crypto.js';
 import type { HelloSeen } from './l7-tls.js';
@@ -107,4 +107,9 @@ export function openProtected(
   if (!list) ctx.state.setFrame('tls.decrypted', n, (list = []));
   list[index] = d;
   return d;
+}
+
+/** The protected records of frame `n` the first pass opened (with their places among the frame's). */
+export function decryptedRecords(state: CaptureState, n: number): readonly (Decrypted | undefined)[] {
+  return state.getFrame<(Decrypted | undefined)[]>('tls.decrypted', n) ?? [];
 }

@@ -8,6 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CaptureSession } from '../session/session.js';
+import { formatFollow } from '../stats/follow.js';
+import { followStream } from '../stats/run.js';
 import { capturePath, hasCorpus } from '../testing/corpus.js';
 import { hasTshark } from '../testing/vs-tshark.js';
 
@@ -55,5 +57,22 @@ describe.skipIf(!hasCorpus || !hasTshark)('TLS record layer vs tshark', () => {
         expect(got[i].trimEnd(), `${name} frame ${i + 1}`).toBe(want[i].trimEnd());
     }
     console.log(`TLS columns vs tshark: ${report.join(', ')}`);
+  });
+
+  it('follows the decrypted TLS streams like tshark -z follow,tls', async () => {
+    const path = capturePath('tls12-dsb.pcapng');
+    const s = new CaptureSession({ hash: false });
+    await s.open(path);
+    for (const stream of [0, 1]) {
+      const r = spawnSync('tshark', ['-n', '-r', path, '-q', '-z', `follow,tls,ascii,${stream}`], {
+        encoding: 'utf8',
+      });
+      // tshark 4.0 names the second node ":0"; everything else (data, order, sides) is the same.
+      const body = (t: string) => t.split('\n').filter((l) => !l.startsWith('Node '));
+      const ours = formatFollow(followStream(s, 'tls', stream), 'ascii');
+      expect(ours).toContain('Node 1: 93.184.216.34:443');
+      expect(body(ours)).toEqual(body(r.stdout));
+    }
+    s.close();
   });
 });

@@ -1,10 +1,10 @@
 /** Statistics over a whole capture through the session's in-order scan. */
 import type { CaptureSession } from '../session/session.js';
-import type { FollowResult } from '../api/types.js';
+import type { FollowProto, FollowResult } from '../api/types.js';
 import type { Dissection } from '../dissect/types.js';
 import { ConversationTable, CONV_FIELDS, type ConvType } from './conversations.js';
 import { selectionOf } from './fields.js';
-import { followSelection, HttpFollower, StreamFollower } from './follow.js';
+import { followSelection, HttpFollower, StreamFollower, TlsFollower } from './follow.js';
 import { PhsBuilder } from './phs.js';
 
 export function protocolHierarchy(session: CaptureSession, signal?: AbortSignal): PhsBuilder {
@@ -50,11 +50,16 @@ export function allConversations(session: CaptureSession, signal?: AbortSignal):
 
 export function followStream(
   session: CaptureSession,
-  proto: 'tcp' | 'udp' | 'http',
+  proto: FollowProto,
   stream: number,
   signal?: AbortSignal,
 ): FollowResult {
-  const f = proto === 'http' ? new HttpFollower(stream) : new StreamFollower(proto, stream);
+  const f =
+    proto === 'http'
+      ? new HttpFollower(stream)
+      : proto === 'tls'
+        ? new TlsFollower(stream, session.captureState)
+        : new StreamFollower(proto, stream);
   session.scan(0, session.total, followSelection(), (_i, d) => f.add(d), signal);
   return f.result();
 }

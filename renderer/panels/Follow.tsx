@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FollowResult, PacketDetail, TreeNode } from '../../core/api/types.js';
+import type { FollowProto, FollowResult, PacketDetail, TreeNode } from '../../core/api/types.js';
 import { useApp, useAppStore } from '../state/context.js';
 
 const MAX_CHARS = 2_000_000;
 
-type FollowProto = 'tcp' | 'udp' | 'http';
 type Show = 'both' | 0 | 1;
 export type FollowFormat = 'ascii' | 'hex' | 'raw';
 
@@ -141,6 +140,9 @@ export function FollowPanel() {
           <option value="tcp">TCP</option>
           <option value="udp">UDP</option>
           <option value="http">HTTP</option>
+          <option value="tls" title="The decrypted application data (needs the TLS session's keys)">
+            TLS
+          </option>
         </select>
         <label>
           Stream{' '}

@@ -17,9 +17,11 @@ function convType(v: string | undefined): ConvType {
 
 export const followCommand: Command = {
   name: 'follow',
-  summary: 'follow a TCP, UDP or HTTP stream (like tshark -z follow)',
+  summary: 'follow a TCP, UDP, HTTP or TLS stream (like tshark -z follow)',
   usage:
-    'Usage: wirelens follow FILE --stream N [--proto tcp|udp|http] [--format ascii|text|hex|raw] [--out FILE]',
+    'Usage: wirelens follow FILE --stream N [--proto tcp|udp|http|tls] [--format ascii|text|hex|raw] [--out FILE]\n' +
+    '  --proto tls   the decrypted application data of TCP stream N, a segment per TLS record (needs the\n' +
+    "                session's secrets: the capture's own or --tls-keylog FILE)",
   async run(args, io) {
     const { options, positionals } = parseArgs(args, {
       options: ['--stream', '--proto', '--format', '--out'],
@@ -29,8 +31,8 @@ export const followCommand: Command = {
     if (!Number.isInteger(stream) || stream < 0)
       throw new UsageError('--stream must be a stream index (0, 1, …)');
     const proto = options.get('--proto') ?? 'tcp';
-    if (proto !== 'tcp' && proto !== 'udp' && proto !== 'http')
-      throw new UsageError('--proto must be tcp, udp or http');
+    if (proto !== 'tcp' && proto !== 'udp' && proto !== 'http' && proto !== 'tls')
+      throw new UsageError('--proto must be tcp, udp, http or tls');
     let format = options.get('--format') ?? 'ascii';
     if (format === 'text') format = 'ascii';
     if (format !== 'ascii' && format !== 'hex' && format !== 'raw')
