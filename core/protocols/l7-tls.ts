@@ -222,6 +222,8 @@ export interface HelloSeen {
   suite?: number;
   /** The protocol the server chose (ServerHello or EncryptedExtensions). */
   alpn?: string;
+  /** The server agreed to encrypt-then-MAC (RFC 7366). */
+  etm?: boolean;
 }
 
 function helloExtensions(
@@ -243,6 +245,7 @@ function helloExtensions(
     if (body + len > end) break;
     ctx.add(f.extType, off, 2, type, { parent });
     if (type === 42 && seen) seen.earlyData = true;
+    if (type === 22 && chosen) chosen.etm = true;
     if (type === 0 && len >= 5) {
       // server_name: list length, type, name length, name
       let p = body + 2;

@@ -1,15 +1,19 @@
 /**
  * TLS record protection with secrets from a key log (NSS format, as a pcapng Decryption Secrets Block carries
- * it): TLS 1.2 AEAD suites (AES-GCM, RFC 5288/5289; ChaCha20-Poly1305, RFC 7905) keyed from the master secret,
- * and TLS 1.3 (RFC 8446) keyed from traffic secrets. node:crypto only.
+ * it): TLS 1.2 suites (AES-GCM, RFC 5288/5289; ChaCha20-Poly1305, RFC 7905; AES-CBC with HMAC, either order,
+ * RFC 5246/7366) keyed from the master secret, and TLS 1.3 (RFC 8446) keyed from traffic secrets. node:crypto
+ * only.
  */
 import { createDecipheriv, createHmac } from 'node:crypto';
 import { expandLabel, type Hash } from './quic-crypto.js';
 
 type Aead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+type Mac = 'sha1' | 'sha256' | 'sha384';
 
 interface Suite {
-  readonly aead: Aead;
+  /** An AEAD, or a CBC block cipher with its record MAC (TLS 1.2's "MAC-then-encrypt" or encrypt-then-MAC). */
+  readonly aead?: Aead;
+  readonly cbc?: { cipher: 'aes-128-cbc' | 'aes-256-cbc'; mac: Mac; macLen: number };
   /** The PRF's (TLS 1.2) or HKDF's (TLS 1.3) hash. */
   readonly hash: Hash;
   readonly keyLen: number;
@@ -18,9 +22,40 @@ interface Suite {
 const GCM128: Suite = { aead: 'aes-128-gcm', hash: 'sha256', keyLen: 16 };
 const GCM256: Suite = { aead: 'aes-256-gcm', hash: 'sha384', keyLen: 32 };
 const CHACHA: Suite = { aead: 'chacha20-poly1305', hash: 'sha256', keyLen: 32 };
+const cbc = (bits: 128 | 256, mac: Mac): Suite => ({
+  cbc: { cipher: bits === 128 ? 'aes-128-cbc' : 'aes-256-cbc', mac, macLen: MAC_LEN[mac] },
+  // TLS 1.2's PRF is SHA-256 unless the suite names SHA-384.
+  hash: mac === 'sha384' ? 'sha384' : 'sha256',
+  keyLen: bits / 8,
+});
+const MAC_LEN: Record<Mac, number> = { sha1: 20, sha256: 32, sha384: 48 };
+const CBC128_SHA = cbc(128, 'sha1');
+const CBC256_SHA = cbc(256, 'sha1');
+const CBC128_SHA256 = cbc(128, 'sha256');
+const CBC256_SHA256 = cbc(256, 'sha256');
+const CBC256_SHA384 = cbc(256, 'sha384');
 
-/** TLS 1.2 AEAD suites: RSA, DHE and ECDHE key exchanges with AES-GCM, and ChaCha20-Poly1305. */
+/**
+ * TLS 1.2 suites: RSA, DHE and ECDHE key exchanges with AES-GCM, ChaCha20-Poly1305, and AES-CBC with an SHA-1,
+ * SHA-256 or SHA-384 HMAC.
+ */
 const TLS12: Record<number, Suite> = {
+  0x002f: CBC128_SHA,
+  0x0033: CBC128_SHA,
+  0x0035: CBC256_SHA,
+  0x0039: CBC256_SHA,
+  0x003c: CBC128_SHA256,
+  0x003d: CBC256_SHA256,
+  0x0067: CBC128_SHA256,
+  0x006b: CBC256_SHA256,
+  0xc009: CBC128_SHA,
+  0xc00a: CBC256_SHA,
+  0xc013: CBC128_SHA,
+  0xc014: CBC256_SHA,
+  0xc023: CBC128_SHA256,
+  0xc024: CBC256_SHA384,
+  0xc027: CBC128_SHA256,
+  0xc028: CBC256_SHA384,
   0x009c: GCM128,
   0x009d: GCM256,
   0x009e: GCM128,
@@ -44,7 +79,9 @@ const TLS13: Record<number, Suite> = { 0x1301: GCM128, 0x1302: GCM256, 0x1303: C
 
 /** One direction's record protection: key, IV and the sequence number of its next record. */
 export interface RecordKeys {
-  readonly aead: Aead;
+  readonly aead?: Aead;
+  /** CBC: the cipher, the MAC, its key, and whether the MAC covers the ciphertext (RFC 7366). */
+  readonly cbc?: Suite['cbc'] & { macKey: Buffer; etm: boolean };
   readonly key: Buffer;
   /** TLS 1.2 AES-GCM: the 4-byte salt (the rest of the nonce is in the record); else the 12-byte IV. */
   readonly iv: Buffer;
@@ -77,23 +114,35 @@ export function tls12Keys(
   suite: number,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
+  /** The server agreed to encrypt-then-MAC (RFC 7366; CBC suites only). */
+  etm = false,
 ): [RecordKeys, RecordKeys] | undefined {
   const s = TLS12[suite];
   if (!s) return undefined;
-  const ivLen = s.aead === 'chacha20-poly1305' ? 12 : 4;
+  // The key block: client and server MAC keys (CBC), keys, then IVs (RFC 5246 §6.3).
+  const macLen = s.cbc?.macLen ?? 0;
+  const ivLen = s.cbc ? 16 : s.aead === 'chacha20-poly1305' ? 12 : 4;
   const block = prf(
     s.hash,
     master,
     'key expansion',
     Buffer.concat([serverRandom, clientRandom]),
-    2 * (s.keyLen + ivLen),
+    2 * (macLen + s.keyLen + ivLen),
   );
-  const key = (i: number) => block.subarray(i * s.keyLen, (i + 1) * s.keyLen);
-  const iv = (i: number) => block.subarray(2 * s.keyLen + i * ivLen, 2 * s.keyLen + (i + 1) * ivLen);
-  return [
-    { aead: s.aead, key: key(0), iv: iv(0), tls13: false, seq: 0 },
-    { aead: s.aead, key: key(1), iv: iv(1), tls13: false, seq: 0 },
-  ];
+  let at = 0;
+  const take = (n: number) => block.subarray(at, (at += n));
+  const macKeys = [take(macLen), take(macLen)];
+  const keys = [take(s.keyLen), take(s.keyLen)];
+  const ivs = [take(ivLen), take(ivLen)];
+  const side = (i: number): RecordKeys => ({
+    ...(s.aead ? { aead: s.aead } : {}),
+    ...(s.cbc ? { cbc: { ...s.cbc, macKey: macKeys[i], etm } } : {}),
+    key: keys[i],
+    iv: ivs[i],
+    tls13: false,
+    seq: 0,
+  });
+  return [side(0), side(1)];
 }
 
 /** One direction's keys of a TLS 1.3 session from a traffic secret (handshake or application). */
@@ -133,6 +182,8 @@ export function openRecord(
   body: Uint8Array,
 ): { type: number; plain: Uint8Array } | undefined {
   const seq = k.seq++;
+  if (k.cbc) return openCbc(k.cbc, k.key, seq, type, version, body);
+  if (!k.aead) return undefined;
   const explicit = !k.tls13 && k.aead !== 'chacha20-poly1305' ? 8 : 0;
   if (body.length < explicit + 16) return undefined;
   const sealed = body.subarray(explicit, body.length - 16);
@@ -158,4 +209,59 @@ export function openRecord(
   while (end > 0 && plain[end - 1] === 0) end--;
   if (end === 0) return undefined;
   return { type: plain[end - 1], plain: plain.subarray(0, end - 1) };
+}
+
+/** The record MAC of TLS 1.2 (RFC 5246 §6.2.3.1): over the sequence number, the header fields and `data`. */
+function recordMac(
+  c: NonNullable<RecordKeys['cbc']>,
+  seq: number,
+  type: number,
+  version: number,
+  data: Uint8Array,
+): Buffer {
+  const head = Buffer.concat([
+    seqBytes(seq),
+    Buffer.of(type, version >> 8, version & 255, data.length >> 8, data.length & 255),
+  ]);
+  return createHmac(c.mac, c.macKey).update(head).update(data).digest();
+}
+
+/**
+ * A CBC record of TLS 1.1/1.2: explicit IV, ciphertext, then (encrypt-then-MAC) the MAC of both; decrypted, the
+ * content is followed (MAC-then-encrypt) by its MAC, then padding. Undefined when the padding or MAC is wrong.
+ */
+function openCbc(
+  c: NonNullable<RecordKeys['cbc']>,
+  key: Buffer,
+  seq: number,
+  type: number,
+  version: number,
+  body: Uint8Array,
+): { type: number; plain: Uint8Array } | undefined {
+  let sealed = body;
+  if (c.etm) {
+    if (body.length < c.macLen) return undefined;
+    sealed = body.subarray(0, body.length - c.macLen);
+    const want = recordMac(c, seq, type, version, sealed);
+    if (!want.equals(body.subarray(body.length - c.macLen))) return undefined;
+  }
+  if (sealed.length < 32 || sealed.length % 16 !== 0) return undefined;
+  let plain: Buffer;
+  try {
+    const d = createDecipheriv(c.cipher, key, sealed.subarray(0, 16));
+    d.setAutoPadding(false);
+    plain = Buffer.concat([d.update(sealed.subarray(16)), d.final()]);
+  } catch {
+    return undefined;
+  }
+  const pad = plain[plain.length - 1];
+  let end = plain.length - pad - 1;
+  if (end < 0) return undefined;
+  if (!c.etm) {
+    end -= c.macLen;
+    if (end < 0) return undefined;
+    const want = recordMac(c, seq, type, version, plain.subarray(0, end));
+    if (!want.equals(plain.subarray(end, end + c.macLen))) return undefined;
+  }
+  return { type, plain: plain.subarray(0, end) };
 }

@@ -1,11 +1,11 @@
 /**
  * TLS decryption with a key log, on sessions node:tls makes here (core/testing/tls-session.ts): TLS 1.2 with
- * AES-GCM and ChaCha20-Poly1305, TLS 1.3 with its three suites. HTTP inside is dissected (a response spanning
+ * AES-GCM, ChaCha20-Poly1305 and AES-CBC (either MAC order, SHA-1/256/384), TLS 1.3 with its three suites. HTTP inside is dissected (a response spanning
  * records is put together), filtered and exported byte for byte; without the key log nothing is; and with tshark
  * at hand, every frame's Protocol and Info equal `tshark -o tls.keylog_file:…`.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { constants, createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,14 +38,23 @@ const REQUESTS = [
   'GET /pics/a.gif HTTP/1.1\r\nHost: wirelens.test\r\n\r\n',
 ];
 
-const SUITES = [
+const SUITES: { version: 'TLSv1.2' | 'TLSv1.3'; ciphers: string; secureOptions?: number }[] = [
   { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
   { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES256-GCM-SHA384' },
   { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' },
+  // CBC with encrypt-then-MAC (OpenSSL's default), MAC-then-encrypt, and RSA key exchange with SHA-256.
+  { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA256' },
+  {
+    version: 'TLSv1.2',
+    ciphers: 'ECDHE-RSA-AES256-SHA',
+    secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC,
+  },
+  { version: 'TLSv1.2', ciphers: 'AES256-SHA256', secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC },
+  { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES256-SHA384' },
   { version: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' },
   { version: 'TLSv1.3', ciphers: 'TLS_AES_256_GCM_SHA384' },
   { version: 'TLSv1.3', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' },
-] as const;
+];
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -59,7 +68,7 @@ async function columns(file: string, keyLogFile?: string): Promise<{ s: CaptureS
 
 describe('TLS decryption with a key log', () => {
   for (const suite of SUITES) {
-    it(`${suite.version} ${suite.ciphers}: HTTP inside is dissected, filtered and exported`, async () => {
+    it(`${suite.version} ${suite.ciphers}${suite.secureOptions ? ' (MAC-then-encrypt)' : ''}: HTTP inside is dissected, filtered and exported`, async () => {
       const x = await tlsExchange(suite, REQUESTS, respond);
       const dir = mkdtempSync(join(tmpdir(), 'wirelens-tls-'));
       const file = join(dir, 'tls.pcap');

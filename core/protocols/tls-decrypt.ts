@@ -17,6 +17,7 @@ export interface SessionSecrets {
   serverRandom?: Uint8Array;
   suite?: number;
   alpn?: string;
+  etm?: boolean;
   /** Per direction (client first): the keys of its next protected record. */
   keys: [RecordKeys | undefined, RecordKeys | undefined];
   /** Per direction: decrypted application data the upper protocol asked more of (from its PDU's start). */
@@ -56,14 +57,15 @@ export function noteHellos(s: SessionSecrets, seen: HelloSeen): void {
   if (seen.serverRandom) s.serverRandom = seen.serverRandom;
   if (seen.suite !== undefined) s.suite = seen.suite;
   if (seen.alpn !== undefined) s.alpn = seen.alpn;
-  seen.clientRandom = seen.serverRandom = seen.suite = seen.alpn = undefined;
+  if (seen.etm !== undefined) s.etm = seen.etm;
+  seen.clientRandom = seen.serverRandom = seen.suite = seen.alpn = seen.etm = undefined;
 }
 
 /** TLS 1.2: direction `dir` sent ChangeCipherSpec; its next records are protected with the session's keys. */
 export function changeCipherSpec(ctx: DissectCtx, s: SessionSecrets, dir: 0 | 1): void {
   const master = secret(ctx, s, 'CLIENT_RANDOM');
   if (!master || !s.clientRandom || !s.serverRandom || s.suite === undefined) return;
-  s.keys[dir] = tls12Keys(master, s.suite, s.clientRandom, s.serverRandom)?.[dir];
+  s.keys[dir] = tls12Keys(master, s.suite, s.clientRandom, s.serverRandom, s.etm)?.[dir];
 }
 
 const TLS13_LABELS = {

@@ -89,7 +89,13 @@ export interface TlsExchange {
  * with `respond`'s bytes, one exchange after another. `version` and `ciphers` pin the protocol and suite.
  */
 export async function tlsExchange(
-  opts: { version: 'TLSv1.2' | 'TLSv1.3'; ciphers: string; port?: number },
+  opts: {
+    version: 'TLSv1.2' | 'TLSv1.3';
+    ciphers: string;
+    port?: number;
+    /** OpenSSL options for both sides, e.g. SSL_OP_NO_ENCRYPT_THEN_MAC. */
+    secureOptions?: number;
+  },
   requests: readonly string[],
   respond: (request: string) => Uint8Array,
 ): Promise<TlsExchange> {
@@ -103,6 +109,7 @@ export async function tlsExchange(
   const secure = {
     minVersion: opts.version,
     maxVersion: opts.version,
+    ...(opts.secureOptions !== undefined ? { secureOptions: opts.secureOptions } : {}),
     ...(tls13 ? { ciphersuites: opts.ciphers } : { ciphers: opts.ciphers }),
   };
   const server = new TLSSocket(b, {
