@@ -48,8 +48,11 @@ export interface CaptureInfo {
   openId?: number;
   /** False while the rest of a large file is still being indexed in the background. */
   complete?: boolean;
-  /** The TLS key log given to decrypt with (its name and how many secrets it holds), when one is. */
-  tlsKeyLog?: { name: string; secrets: number };
+  /**
+   * The TLS key log the user gave to decrypt with, when one is: its name (the file's path on the CLI), how many
+   * secrets it holds and its SHA-256 (the report records what decrypted the evidence).
+   */
+  tlsKeyLog?: { name: string; secrets: number; sha256: string };
 }
 
 export interface Progress {

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { constants, createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,11 @@ describe('TLS decryption with a key log', () => {
       plain.s.close();
 
       const { s, rows } = await columns(file, keys);
+      expect(s.info().tlsKeyLog).toEqual({
+        name: keys,
+        secrets: x.keyLog.trim().split('\n').length,
+        sha256: sha256(Buffer.from(x.keyLog, 'latin1')),
+      });
       const http = rows.filter((r) => r.startsWith('HTTP\t'));
       expect(http.map((r) => r.trimEnd())).toEqual([
         'HTTP\tGET /logs/big.txt HTTP/1.1',
@@ -115,6 +120,19 @@ describe('TLS decryption with a key log', () => {
       expect(out.split('\n').filter((l) => l.split('\t')[4] === 'HTTP')).toHaveLength(4);
       expect(await main(['list', file, '--tls-keylog', join(dir, 'none.log')], io)).toBe(2);
       expect(out).toContain('cannot read the TLS key log');
+      // The evidence report names the key log that decrypted the objects, with its hash.
+      const report = join(dir, 'report');
+      expect(await main(['report', file, '--out', report, '--tls-keylog', keys], io)).toBe(0);
+      const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as {
+        capture: { tlsKeyLog?: { sha256: string } };
+        objects: { object: string; sha256: string }[];
+      };
+      expect(json.capture.tlsKeyLog?.sha256).toBe(sha256(Buffer.from(x.keyLog, 'latin1')));
+      expect(json.objects.map((o) => [o.object, o.sha256])).toEqual([
+        ['big.txt', sha256(BIG)],
+        ['a.gif', sha256(GIF)],
+      ]);
+      expect(readFileSync(join(report, 'report.html'), 'utf8')).toContain('<dt>TLS key log</dt>');
 
       if (hasTshark) {
         const r = spawnSync(

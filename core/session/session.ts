@@ -7,7 +7,8 @@
  * finish it. Rows and trees are computed on demand (rows through an LRU cache), never stored for all packets.
  */
 import { basename } from 'node:path';
-import { openCapture, tlsKeyLog, userKeyLog, type CaptureFile } from '../capture/index.js';
+import { createHash } from 'node:crypto';
+import { KEYLOG_ENV, openCapture, tlsKeyLog, userKeyLog, type CaptureFile } from '../capture/index.js';
 import { sha256File } from '../capture/sha256.js';
 import { resized } from '../bytes/byteview.js';
 import { linkTypeName } from '../capture/linktypes.js';
@@ -86,6 +87,8 @@ export class CaptureSession {
   /** A key log the user gave (Edit › Preferences › TLS) and its name. */
   private keyLogText?: string;
   private keyLogName?: string;
+  /** The user's key log the open capture is decrypted with (name, secrets, SHA-256 for the report). */
+  private keyLogUsed?: CaptureInfo['tlsKeyLog'];
   private state = new CaptureState();
   /** What the first pass learnt of each frame (protocol stack, addresses, ports): lets filters skip frames. */
   private summary = new FrameSummary(this.state);
@@ -139,7 +142,16 @@ export class CaptureSession {
     this.state.prevTime = (n) => (n > 1 ? { s: idx.tsSec(n - 2), ns: idx.tsNsec(n - 2) } : undefined);
     // Reassembly re-reads earlier segments and copies what it keeps: no copy of each packet on the way.
     this.state.readFrame = (n) => cap.peekPacket(n - 1);
-    this.state.keyLog = () => `${tlsKeyLog(cap)}\n${this.keyLogText ?? userKeyLog(this.opts.keyLogFile)}`;
+    // The user's key log is read once per open, so that what decrypts is what the capture's info reports.
+    const userLog = this.keyLogText ?? userKeyLog(this.opts.keyLogFile);
+    this.keyLogUsed = userLog
+      ? {
+          name: this.keyLogName ?? this.opts.keyLogFile ?? process.env[KEYLOG_ENV] ?? '',
+          secrets: keyLogSecrets(userLog),
+          sha256: createHash('sha256').update(userLog, 'latin1').digest('hex'),
+        }
+      : undefined;
+    this.state.keyLog = () => `${tlsKeyLog(cap)}\n${userLog}`;
     if (this.opts.hash !== false) {
       // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
       const p: Promise<string | undefined> = sha256File(path).then(
@@ -220,14 +232,13 @@ export class CaptureSession {
       info.duration = last - first;
     }
     if (this.sha256) info.sha256 = this.sha256;
-    if (this.keyLogName !== undefined && this.keyLogText !== undefined)
-      info.tlsKeyLog = { name: this.keyLogName, secrets: keyLogSecrets(this.keyLogText) };
+    if (this.keyLogUsed) info.tlsKeyLog = this.keyLogUsed;
     return info;
   }
 
   /**
    * A TLS key log's text to decrypt with from the next open on (instead of the options' file), or none with
-   * undefined. The first pass decrypts: a capture already open must be opened again to use it.
+   * undefined (then the options' file, if any, again). The first pass decrypts: a capture already open must be opened again to use it.
    */
   setKeyLog(name: string | undefined, text?: string): void {
     this.keyLogName = name;
