@@ -430,6 +430,41 @@ function handshakeRecord(
 
 const TLS_SEGMENT = '[TLS segment of a reassembled PDU]';
 
+/**
+ * An SSLv2-format ClientHello (RFC 6101 §E.2: what old clients send to reach SSLv3/TLS servers): a 2-byte
+ * length with the top bit set, message type 1, a version, then cipher specs of 3 bytes, session ID and
+ * challenge. Shown as Wireshark does ("SSLv2", "Client Hello"); its challenge, right-aligned in 32 bytes, is the
+ * client random the session's keys are logged under.
+ */
+function sslv2Hello(ctx: DissectCtx): boolean {
+  const v = ctx.view;
+  if (!v.has(0, 11) || !(v.u8(0) & 0x80) || v.u8(2) !== 1) return false;
+  const len = ((v.u8(0) & 0x7f) << 8) | v.u8(1);
+  const version = v.u16be(3);
+  const specs = v.u16be(5);
+  const sid = v.u16be(7);
+  const challenge = v.u16be(9);
+  if (version !== 0x0002 && (version < 0x0300 || version > 0x0303)) return false;
+  if (specs % 3 !== 0 || challenge < 16 || challenge > 32 || 9 + specs + sid + challenge !== len)
+    return false;
+  if (!v.has(0, 2 + len)) return false;
+  if (!ctx.visited) {
+    const streams = ctx.state.get<Map<number | string, TlsStream>>('tls.streams', () => new Map());
+    const key = streamKey(ctx) ?? -1;
+    const st = streams.get(key) ?? { ccs: [false, false], pending: [undefined, undefined] };
+    streams.set(key, st);
+    st.client ??= `${ctx.pinfo.netSrc ?? ctx.pinfo.dlSrc}:${ctx.pinfo.srcPort}`;
+    const random = new Uint8Array(32);
+    random.set(v.slice(11 + specs + sid, challenge), 32 - challenge);
+    noteHellos((st.secrets ??= newSecrets()), { earlyData: false, clientRandom: random });
+  }
+  ctx.add(f.record, 0, 2 + len, 'SSLv2 Record Layer', { label: 'SSLv2 Record Layer: Client Hello' });
+  ctx.columns.protocol = 'SSLv2';
+  ctx.columns.info = appendSep(ctx, 'Client Hello');
+  ctx.setLabel(ctx.top, 'Transport Layer Security');
+  return true;
+}
+
 /** The place of the next protected record among the frame's (counted alike on every pass). */
 function protectedIndex(ctx: DissectCtx): number {
   const k = (ctx.pinfo.data.get('tls.protected') as number | undefined) ?? 0;
@@ -553,6 +588,7 @@ export const tls = defineProtocol({
     // A record header cut short by the segment, on a TLS port: ask for one more segment.
     if (!v.has(0, 5) && headerStart(v) && onTlsPort(ctx))
       return needMoreAtStart(ctx, -1, COLUMN[0x0303] ?? 'TLS');
+    if (onTlsPort(ctx) && sslv2Hello(ctx)) return true;
     if (!looksLikeRecord(v, 0)) {
       if (ctx.top.field.abbrev !== 'tls') return false;
       // Continuation data of a stream already seen as TLS, judged as the first pass saw it: on a later pass the

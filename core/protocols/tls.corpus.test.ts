@@ -24,6 +24,8 @@ const CAPTURES = [
   'tls12-aes128ccm.pcap',
   'tls13-rfc8446.pcap',
   'retrans-tls.pcap',
+  // An SSLv2-format ClientHello reaching an SSLv3 server.
+  'rsasnakeoil2.pcap',
   // Decrypted with the secrets the pcapng carries (Decryption Secrets Blocks): TLS 1.2 AES-GCM with HTTP inside,
   // and TLS 1.3 AES-256-GCM whose HTTP responses span records, over a TCP stream that arrives out of order.
   'tls12-dsb.pcapng',

@@ -77,9 +77,9 @@ export interface SessionOptions {
 let colorizer: Colorizer | undefined;
 const getColorizer = (): Colorizer => (colorizer ??= new Colorizer());
 
-/** Secrets in a key log's text: its lines of the NSS format (label, client random, secret). */
+/** Secrets in a key log's text: its lines of the NSS format (label, client random or other key, secret). */
 function keyLogSecrets(text: string): number {
-  return text.split('\n').filter((l) => /^[A-Z0-9_]+ [0-9a-fA-F]{64} [0-9a-fA-F]+/.test(l)).length;
+  return text.split('\n').filter((l) => /^[A-Z0-9_]+ [0-9a-fA-F]+ [0-9a-fA-F]+/.test(l)).length;
 }
 
 export class CaptureSession {
