@@ -19,6 +19,7 @@ import './l2-stp.js';
 import './l4-tcp.js';
 import './l7-websocket.js';
 import './l7-http.js';
+import './l7-http2.js';
 import './l7-tls.js';
 import './l7-smtp.js';
 import './l7-quic.js';

@@ -522,10 +522,10 @@ function decryptedRecord(
 }
 
 /**
- * Decrypted application data to the protocol above TLS (HTTP, unless the server chose HTTP/2 by ALPN, which we
- * do not dissect). A message spanning records is put together here, as TCP does for TLS: the first pass keeps
- * what HTTP asks more of and hands it over whole at the record that completes it; later passes hand over
- * what the first pass did.
+ * Decrypted application data to the protocol above TLS: HTTP/2 when the server chose it by ALPN ("h2"), else
+ * HTTP. A message spanning records is put together here, as TCP does for TLS: the first pass keeps what the
+ * protocol asks more of and hands it over whole at the record that completes it; later passes hand over what
+ * the first pass did.
  */
 function applicationData(
   ctx: DissectCtx,
@@ -533,8 +533,10 @@ function applicationData(
   s: SessionSecrets | undefined,
   dir: 0 | 1,
 ): boolean {
-  if (ctx.visited) return dec.upper !== undefined && callUpper(ctx, dec.upper, false).taken;
-  if (!s || s.alpn === 'h2') return false;
+  if (ctx.visited)
+    return dec.upper !== undefined && callUpper(ctx, dec.upper, false, dec.upperProto ?? 'http').taken;
+  if (!s) return false;
+  const proto = s.alpn === 'h2' ? 'http2' : 'http';
   const before = s.app[dir];
   let data = dec.plain;
   if (before) {
@@ -542,11 +544,12 @@ function applicationData(
     data.set(before);
     data.set(dec.plain, before.length);
   }
-  const r = callUpper(ctx, data, true);
+  const r = callUpper(ctx, data, true, proto);
   s.app[dir] = r.more && r.more.offset < data.length ? data.slice(r.more.offset) : undefined;
   dec.held = !r.taken && s.app[dir] !== undefined;
   if (!r.taken) return false;
   dec.upper = r.more ? data.subarray(0, r.more.offset) : data;
+  dec.upperProto = proto;
   return true;
 }
 
@@ -554,9 +557,10 @@ function callUpper(
   ctx: DissectCtx,
   data: Uint8Array,
   canDesegment: boolean,
+  proto: string,
 ): { taken: boolean; more?: Desegment } {
-  const http = getProtocol('http');
-  if (!http) return { taken: false };
+  const upper = getProtocol(proto);
+  if (!upper) return { taken: false };
   const mark = ctx.mark();
   const pd = ctx.pinfo.data;
   pd.delete('tcp.desegment');
@@ -565,7 +569,7 @@ function callUpper(
   pd.set('tcp.reported_len', data.length);
   const src = ctx.withSource(`Decrypted TLS (${data.length} bytes)`, data);
   pd.set(TLS_DECRYPTED, true);
-  const took = src.call(http, 0, data.length, true) !== false && !pd.get('tcp.swallowed');
+  const took = src.call(upper, 0, data.length, true) !== false && !pd.get('tcp.swallowed');
   pd.delete(TLS_DECRYPTED);
   const more = pd.get('tcp.desegment') as Desegment | undefined;
   pd.delete('tcp.desegment');
@@ -682,12 +686,22 @@ export const tls = defineProtocol({
       const body = off + 5;
       const end = Math.min(v.length, body + len);
       const encrypted = live.ccs[dir] || (live.version === 0x0304 && ct === 23);
+      // A record the snaplen cut is counted (its sequence number is used) but cannot be opened.
+      const whole = body + len <= v.length;
       const dec = encrypted
-        ? openProtected(ctx, st.secrets, dir, protectedIndex(ctx), ct, ver, () => v.slice(body, len))
+        ? openProtected(
+            ctx,
+            st.secrets,
+            dir,
+            protectedIndex(ctx),
+            ct,
+            ver,
+            whole ? () => v.slice(body, len) : undefined,
+          )
         : undefined;
       if (ct === 23 && ctx.wants(f.appData))
         ctx.add(f.appData, body, end - body, v.slice(body, end - body), { parent: rec });
-      if (dec && body + len <= v.length) {
+      if (dec) {
         // The last application data decides who owns the columns: the protocol above, or TLS's segment text.
         const took = decryptedRecord(ctx, dec, rec, st, live, dir, names, offered);
         if (took) upper = true;
@@ -696,7 +710,7 @@ export const tls = defineProtocol({
         if (encrypted || (live.version === 0x0304 && dir === 1 && names.includes('Server Hello'))) {
           names.push('Encrypted Handshake Message');
         } else {
-          const hs = handshakeRecord(ctx, v, body, end, body + len <= v.length, rec, st, dir, offered);
+          const hs = handshakeRecord(ctx, v, body, end, whole, rec, st, dir, offered);
           names.push(...hs.names);
           if (!ctx.visited) noteHellos((st.secrets ??= newSecrets()), offered);
           if (hs.negotiated !== undefined) {

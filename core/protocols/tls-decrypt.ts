@@ -30,6 +30,8 @@ export interface Decrypted {
   readonly plain: Uint8Array;
   /** The application data given to the upper protocol at this record (earlier records' included). */
   upper?: Uint8Array;
+  /** That protocol (HTTP, or HTTP/2 when the server chose "h2"). */
+  upperProto?: string;
   /** Set when all of this record's application data waits for a later record (the PDU it starts or continues). */
   held?: boolean;
 }
@@ -96,12 +98,17 @@ export function openProtected(
   index: number,
   type: number,
   version: number,
-  body: () => Uint8Array,
+  /** Undefined for a record the capture cut short: it only uses up its sequence number. */
+  body: (() => Uint8Array) | undefined,
 ): Decrypted | undefined {
   const n = ctx.frame.number;
   if (ctx.visited) return ctx.state.getFrame<(Decrypted | undefined)[]>('tls.decrypted', n)?.[index];
   const keys = s?.keys[dir];
   if (!keys) return undefined;
+  if (!body) {
+    keys.seq++;
+    return undefined;
+  }
   const r = openRecord(keys, type, version, body());
   if (!r) return undefined;
   const d: Decrypted = { type: r.type, plain: r.plain };
