@@ -118,11 +118,15 @@ export const http2 = defineProtocol({
       const type = v.u8(off + 3);
       const flags = v.u8(off + 4);
       const sid = v.u32be(off + 5) & 0x7fffffff;
-      ctx.add(f.length, off, 3, len);
-      ctx.add(f.type, off + 3, 1, type);
-      ctx.add(f.flags, off + 4, 1, flags);
-      ctx.add(f.streamId, off + 5, 4, sid);
-      let name = `${FRAMES[type] ?? `Unknown type (${type})`}[${sid}]`;
+      const typeName = FRAMES[type] ?? `Unknown type (${type})`;
+      // Wireshark's subtree per frame: "Stream: HEADERS, Stream ID: 1, Length 42, GET /test.txt".
+      const title = `Stream: ${typeName}, Stream ID: ${sid}, Length ${len}`;
+      const frame = ctx.text(title, off, 9 + len);
+      ctx.add(f.length, off, 3, len, { parent: frame });
+      ctx.add(f.type, off + 3, 1, type, { parent: frame });
+      ctx.add(f.flags, off + 4, 1, flags, { parent: frame });
+      ctx.add(f.streamId, off + 5, 4, sid, { parent: frame });
+      let name = `${typeName}[${sid}]`;
       const body = off + 9;
       if (type === 1 || type === 5) {
         // HEADERS / PUSH_PROMISE: padding (PADDED), a priority (HEADERS with PRIORITY) or promised stream first.
@@ -134,24 +138,33 @@ export const http2 = defineProtocol({
         const headers = start <= end ? headerBlock(ctx, v.slice(start, end - start)) : undefined;
         if (headers) {
           for (const [hn, hv] of headers) {
-            ctx.add(f.headerName, start, end - start, hn);
-            ctx.add(f.headerValue, start, end - start, hv);
+            // Each header covers the whole block: HPACK gives no byte range per header to show.
+            const h = ctx.text(`Header: ${hn}: ${hv}`, start, end - start, frame);
+            ctx.add(f.headerName, start, end - start, hn, { parent: h });
+            ctx.add(f.headerValue, start, end - start, hv, { parent: h });
             const pf = PSEUDO[hn];
-            if (pf) ctx.add(pf, start, end - start, hv);
+            if (pf) ctx.add(pf, start, end - start, hv, { parent: h });
             else if (hn === ':status' && /^\d{1,5}$/.test(hv))
-              ctx.add(f.status, start, end - start, Number(hv));
+              ctx.add(f.status, start, end - start, Number(hv), { parent: h });
           }
           const method = header(headers, ':method');
           const status = header(headers, ':status');
-          if (method !== undefined) name += `: ${method} ${header(headers, ':path') ?? ''}`;
-          else if (status !== undefined) {
-            name += `: ${status} ${statusDescription(Number(status))}`;
-            const ct = header(headers, 'content-type');
-            if (!ctx.visited && ct !== undefined) c.contentTypes.set(sid, ct);
+          const summary =
+            method !== undefined
+              ? `${method} ${header(headers, ':path') ?? ''}`
+              : status !== undefined
+                ? `${status} ${statusDescription(Number(status))}`
+                : '';
+          if (summary) {
+            name += `: ${summary}`;
+            ctx.setLabel(frame, `${title}, ${summary}`);
           }
+          const ct = header(headers, 'content-type');
+          if (method === undefined && status !== undefined && ct !== undefined && !ctx.visited)
+            c.contentTypes.set(sid, ct);
         }
       } else if (type === 0) {
-        if (ctx.wants(f.data)) ctx.add(f.data, body, len, v.slice(body, len));
+        if (ctx.wants(f.data)) ctx.add(f.data, body, len, v.slice(body, len), { parent: frame });
         // The last DATA frame of a response: its content type, as Wireshark shows the reassembled body.
         const ct = flags & 0x01 ? c.contentTypes.get(sid) : undefined;
         if (ct !== undefined) name += ` (${ct.split(';')[0]})`;
