@@ -48,6 +48,25 @@ function GoToDialog() {
   );
 }
 
+/** A toolbar button that picks a file (the same file may be picked again). */
+function FileButton(p: { label: string; title: string; testId: string; onFile: (f: File) => void }) {
+  return (
+    <label className="btn" title={p.title}>
+      {p.label}
+      <input
+        type="file"
+        hidden
+        data-testid={p.testId}
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) p.onFile(f);
+        }}
+      />
+    </label>
+  );
+}
+
 const PANELS: [PanelName, string][] = [
   ['objects', 'Objects'],
   ['hashing', 'Hashing'],
@@ -146,41 +165,24 @@ export function App() {
     >
       <header className="toolbar">
         <span className="brand">Wirelens</span>
-        <label className="btn" title="Open a capture (or drop it anywhere)">
-          Open…
-          <input
-            type="file"
-            hidden
-            data-testid="toolbar-open"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void openFile(f);
-            }}
-          />
-        </label>
+        <FileButton
+          label="Open…"
+          title="Open a capture (or drop it anywhere)"
+          testId="toolbar-open"
+          onFile={(f) => void openFile(f)}
+        />
         {info && (
           <button className="btn" data-testid="close-capture" onClick={() => void close()}>
             Close
           </button>
         )}
         {info && (
-          <label
-            className="btn"
+          <FileButton
+            label="TLS keys…"
             title="Edit › Preferences › TLS: a key log (NSS format, as SSLKEYLOGFILE writes) to decrypt TLS with; the capture is read again"
-          >
-            TLS keys…
-            <input
-              type="file"
-              hidden
-              data-testid="tls-keylog"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                e.target.value = '';
-                if (f) void loadKeyLog(f);
-              }}
-            />
-          </label>
+            testId="tls-keylog"
+            onFile={(f) => void loadKeyLog(f)}
+          />
         )}
         {info && (
           <button

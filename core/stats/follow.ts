@@ -5,7 +5,7 @@
  */
 import { itemBytes } from '../dissect/engine.js';
 import type { Dissection } from '../dissect/types.js';
-import type { FollowResult, FollowSegment } from '../api/types.js';
+import type { FollowProto, FollowResult, FollowSegment } from '../api/types.js';
 import { formatIPv4, formatIPv6 } from '../fields/format.js';
 import { first, items, selectionOf } from './fields.js';
 import type { CaptureState } from '../dissect/engine.js';
@@ -55,12 +55,34 @@ const startsWith = (b: Uint8Array, p: Uint8Array) => b.length >= p.length && p.e
  * block (start line through the empty line) and then its entity body as the HTTP dissector decoded it
  * (de-chunked and decompressed), each as one segment.
  */
-export class HttpFollower {
-  private client?: string;
+/** What every follower keeps: the two nodes (node 0 first) and the segments, in order. */
+abstract class Follower {
+  protected client?: string;
+  protected server?: string;
   readonly segments: FollowSegment[] = [];
-  private server?: string;
 
-  constructor(readonly stream: number) {}
+  constructor(
+    readonly proto: FollowProto,
+    readonly stream: number,
+  ) {}
+
+  abstract add(d: Dissection): void;
+
+  result(): FollowResult {
+    return {
+      stream: this.stream,
+      proto: this.proto,
+      client: this.client ?? '',
+      server: this.server ?? '',
+      segments: this.segments,
+    };
+  }
+}
+
+export class HttpFollower extends Follower {
+  constructor(stream: number) {
+    super('http', stream);
+  }
 
   add(d: Dissection): void {
     if (first(d, 'tcp.stream') !== this.stream) return;
@@ -88,16 +110,6 @@ export class HttpFollower {
       }
     }
   }
-
-  result(): FollowResult {
-    return {
-      stream: this.stream,
-      proto: 'http',
-      client: this.client ?? '',
-      server: this.server ?? '',
-      segments: this.segments,
-    };
-  }
 }
 
 /**
@@ -105,15 +117,13 @@ export class HttpFollower {
  * in the order the first pass decrypted them. Node 0 is the sender of the stream's first packet, as for TCP.
  * (tshark 4.0 prints the other node as ":0" and may swap them; the data and its order are the same.)
  */
-export class TlsFollower {
-  private client?: string;
-  private server?: string;
-  readonly segments: FollowSegment[] = [];
-
+export class TlsFollower extends Follower {
   constructor(
-    readonly stream: number,
+    stream: number,
     private readonly state: CaptureState,
-  ) {}
+  ) {
+    super('tls', stream);
+  }
 
   add(d: Dissection): void {
     if (first(d, 'tcp.stream') !== this.stream) return;
@@ -127,32 +137,21 @@ export class TlsFollower {
       if (r?.type === 23 && r.plain.length)
         this.segments.push({ dir, frame: d.frame.number, bytes: r.plain });
   }
-
-  result(): FollowResult {
-    return {
-      stream: this.stream,
-      proto: 'tls',
-      client: this.client ?? '',
-      server: this.server ?? '',
-      segments: this.segments,
-    };
-  }
 }
 
-export class StreamFollower {
-  private client?: string;
-  private server?: string;
+export class StreamFollower extends Follower {
   private readonly next: [number | undefined, number | undefined] = [undefined, undefined];
   private readonly pending: [Pending[], Pending[]] = [[], []];
-  readonly segments: FollowSegment[] = [];
 
   constructor(
-    readonly proto: 'tcp' | 'udp',
-    readonly stream: number,
-  ) {}
+    private readonly transport: 'tcp' | 'udp',
+    stream: number,
+  ) {
+    super(transport, stream);
+  }
 
   add(d: Dissection): void {
-    const p = this.proto;
+    const p = this.transport;
     if (first(d, `${p}.stream`) !== this.stream) return;
     const sp = first(d, `${p}.srcport`) as number;
     const dp = first(d, `${p}.dstport`) as number;
@@ -213,20 +212,14 @@ export class StreamFollower {
     this.next[dir] = seg.seq + seg.bytes.length;
   }
 
-  result(): FollowResult {
+  override result(): FollowResult {
     // Segments still waiting behind a gap that never filled (lost data) are shown at the end, in order.
     for (const dir of [0, 1] as const) {
       for (const s of this.pending[dir].sort((a, b) => a.seq - b.seq))
         this.segments.push({ dir, frame: s.frame, bytes: s.bytes });
       this.pending[dir] = [];
     }
-    return {
-      stream: this.stream,
-      proto: this.proto,
-      client: this.client ?? '',
-      server: this.server ?? '',
-      segments: this.segments,
-    };
+    return super.result();
   }
 }
 
