@@ -24,7 +24,7 @@ const FRAMES = [
 const FRAME_STRINGS: Record<number, string> = Object.fromEntries(FRAMES.map((n, i) => [i, n]));
 
 /** The client's connection preface: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n". */
-export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 const f = {
   magic: str('http2.magic', 'Magic'),

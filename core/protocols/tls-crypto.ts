@@ -89,11 +89,6 @@ export interface RecordKeys {
   seq: number;
 }
 
-/** Whether we can decrypt records of `suite` (TLS 1.3 when `tls13`). */
-export function canDecrypt(suite: number, tls13: boolean): boolean {
-  return (tls13 ? TLS13 : TLS12)[suite] !== undefined;
-}
-
 /** TLS 1.2's PRF (RFC 5246 §5): P_hash(secret, label + seed), `length` bytes. */
 function prf(hash: Hash, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Buffer {
   const full = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
@@ -227,8 +222,9 @@ function recordMac(
 }
 
 /**
- * A CBC record of TLS 1.1/1.2: explicit IV, ciphertext, then (encrypt-then-MAC) the MAC of both; decrypted, the
- * content is followed (MAC-then-encrypt) by its MAC, then padding. Undefined when the padding or MAC is wrong.
+ * A CBC record of TLS 1.2: explicit IV, ciphertext, then (encrypt-then-MAC) the MAC of both; decrypted, the
+ * content is followed (MAC-then-encrypt) by its MAC, then padding. Undefined when the padding or MAC is wrong
+ * (as for a TLS 1.0/1.1 session, whose keys come from another PRF: its records stay encrypted).
  */
 function openCbc(
   c: NonNullable<RecordKeys['cbc']>,

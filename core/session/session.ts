@@ -238,7 +238,8 @@ export class CaptureSession {
 
   /**
    * A TLS key log's text to decrypt with from the next open on (instead of the options' file), or none with
-   * undefined (then the options' file, if any, again). The first pass decrypts: a capture already open must be opened again to use it.
+   * undefined (then the options' file, if any, again). The first pass decrypts: a capture already open must be
+   * opened again to use it.
    */
   setKeyLog(name: string | undefined, text?: string): void {
     this.keyLogName = name;
