@@ -53,6 +53,8 @@ export interface CaptureInfo {
    * secrets it holds and its SHA-256 (the report records what decrypted the evidence).
    */
   tlsKeyLog?: { name: string; secrets: number; sha256: string };
+  /** TLS secrets the capture itself carries (pcapng Decryption Secrets Blocks), used to decrypt, when any. */
+  tlsSecretsInCapture?: number;
 }
 
 export interface Progress {

@@ -58,6 +58,7 @@ img{max-width:96px;max-height:96px;image-rendering:pixelated}tr.alert{background
 <dt>Size</dt><dd>${c.size} bytes</dd>
 <dt>SHA-256</dt><dd class="h">${esc(c.sha256 ?? 'n/a')}</dd>
 <dt>Format</dt><dd>${esc(c.format)}${c.gzip ? ' (gzip)' : ''}</dd>
+${c.tlsSecretsInCapture ? `<dt>TLS secrets</dt><dd>${c.tlsSecretsInCapture} in the capture's Decryption Secrets Blocks</dd>` : ''}
 ${c.tlsKeyLog ? `<dt>TLS key log</dt><dd>${esc(c.tlsKeyLog.name)} (${c.tlsKeyLog.secrets} secrets), SHA-256 <span class="h">${c.tlsKeyLog.sha256}</span></dd>` : ''}
 <dt>Packets</dt><dd>${c.packets}</dd>
 <dt>First packet</dt><dd>${t(c.firstTime)}</dd>

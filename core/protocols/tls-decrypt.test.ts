@@ -81,6 +81,7 @@ describe('TLS decryption with a key log', () => {
       plain.s.close();
 
       const { s, rows } = await columns(file, keys);
+      expect(s.info().tlsSecretsInCapture).toBeUndefined();
       expect(s.info().tlsKeyLog).toEqual({
         name: keys,
         secrets: x.keyLog.trim().split('\n').length,

@@ -100,6 +100,9 @@ describe.skipIf(!hasCorpus || !hasTshark)('TLS record layer vs tshark', () => {
     const path = capturePath('tls12-dsb.pcapng');
     const s = new CaptureSession({ hash: false });
     await s.open(path);
+    // The secrets it decrypts with are the capture's own (its Decryption Secrets Block): on record in its info.
+    expect(s.info().tlsSecretsInCapture).toBe(2);
+    expect(s.info().tlsKeyLog).toBeUndefined();
     for (const stream of [0, 1]) {
       const r = spawnSync('tshark', ['-n', '-r', path, '-q', '-z', `follow,tls,ascii,${stream}`], {
         encoding: 'utf8',

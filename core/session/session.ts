@@ -89,6 +89,8 @@ export class CaptureSession {
   private keyLogName?: string;
   /** The user's key log the open capture is decrypted with (name, secrets, SHA-256 for the report). */
   private keyLogUsed?: CaptureInfo['tlsKeyLog'];
+  /** TLS secrets in the open capture's own Decryption Secrets Blocks. */
+  private secretsInCapture = 0;
   private state = new CaptureState();
   /** What the first pass learnt of each frame (protocol stack, addresses, ports): lets filters skip frames. */
   private summary = new FrameSummary(this.state);
@@ -151,7 +153,9 @@ export class CaptureSession {
           sha256: createHash('sha256').update(userLog, 'latin1').digest('hex'),
         }
       : undefined;
-    this.state.keyLog = () => `${tlsKeyLog(cap)}\n${userLog}`;
+    const own = tlsKeyLog(cap);
+    this.secretsInCapture = keyLogSecrets(own);
+    this.state.keyLog = () => `${own}\n${userLog}`;
     if (this.opts.hash !== false) {
       // Only the newest hash counts: a rehash (live capture stopped) must not be overwritten by this one.
       const p: Promise<string | undefined> = sha256File(path).then(
@@ -233,6 +237,7 @@ export class CaptureSession {
     }
     if (this.sha256) info.sha256 = this.sha256;
     if (this.keyLogUsed) info.tlsKeyLog = this.keyLogUsed;
+    if (this.secretsInCapture) info.tlsSecretsInCapture = this.secretsInCapture;
     return info;
   }
 
