@@ -270,6 +270,20 @@ export class CaptureState {
   getFrame<T>(key: string, frame: number): T | undefined {
     return this.perFrame.get(key)?.get(frame) as T | undefined;
   }
+
+  /**
+   * The `index`-th of frame `frame`'s values under `key`: what the first pass kept of one of several calls in a
+   * frame (records, header blocks), numbered with DissectCtx.callIndex.
+   */
+  getFrameItem<T>(key: string, frame: number, index: number): T | undefined {
+    return this.getFrame<T[]>(key, frame)?.[index];
+  }
+
+  setFrameItem(key: string, frame: number, index: number, value: unknown): void {
+    let list = this.getFrame<unknown[]>(key, frame);
+    if (!list) this.setFrame(key, frame, (list = []));
+    list[index] = value;
+  }
 }
 
 /**
@@ -585,6 +599,13 @@ export class DissectCtx {
   }
 
   /** Whether items of this field are being recorded (lets dissectors skip expensive work). */
+  /** This call's place (0, 1, …) among the frame's calls counted under `key`: alike on every pass. */
+  callIndex(key: string): number {
+    const k = (this.pinfo.data.get(key) as number | undefined) ?? 0;
+    this.pinfo.data.set(key, k + 1);
+    return k;
+  }
+
   wants(field: FieldDef): boolean {
     return this.b.wants(field);
   }

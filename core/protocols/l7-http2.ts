@@ -73,9 +73,8 @@ function connection(ctx: DissectCtx): Connection {
 /** A header block's headers: decoded on the first pass (in order, through the direction's table), else recalled. */
 function headerBlock(ctx: DissectCtx, block: Uint8Array): Decoded {
   const n = ctx.frame.number;
-  const k = (ctx.pinfo.data.get('http2.blocks') as number | undefined) ?? 0;
-  ctx.pinfo.data.set('http2.blocks', k + 1);
-  if (ctx.visited) return ctx.state.getFrame<Decoded[]>('http2.headers', n)?.[k];
+  const k = ctx.callIndex('http2.blocks');
+  if (ctx.visited) return ctx.state.getFrameItem<Decoded>('http2.headers', n, k);
   const c = connection(ctx);
   const from = `${ctx.pinfo.netSrc}:${ctx.pinfo.srcPort}`;
   let d = c.decoders.get(from);
@@ -86,9 +85,7 @@ function headerBlock(ctx: DissectCtx, block: Uint8Array): Decoded {
   } catch (e) {
     if (!(e instanceof HpackError)) throw e;
   }
-  let list = ctx.state.getFrame<Decoded[]>('http2.headers', n);
-  if (!list) ctx.state.setFrame('http2.headers', n, (list = []));
-  list[k] = headers;
+  ctx.state.setFrameItem('http2.headers', n, k, headers);
   return headers;
 }
 

@@ -398,17 +398,12 @@ function handshakeRecord(
   offered: HelloSeen,
 ): { names: string[]; negotiated?: number } {
   const n = ctx.frame.number;
-  const k = (ctx.pinfo.data.get('tls.hsrec') as number | undefined) ?? 0;
-  ctx.pinfo.data.set('tls.hsrec', k + 1);
+  const k = ctx.callIndex('tls.hsrec');
   let r: HsRecord;
-  if (ctx.visited) r = ctx.state.getFrame<HsRecord[]>('tls.hs', n)?.[k] ?? NO_FRAGMENTS;
+  if (ctx.visited) r = ctx.state.getFrameItem<HsRecord>('tls.hs', n, k) ?? NO_FRAGMENTS;
   else {
     r = continuation(st, dir, v, body, end);
-    if (r !== NO_FRAGMENTS) {
-      let list = ctx.state.getFrame<HsRecord[]>('tls.hs', n);
-      if (!list) ctx.state.setFrame('tls.hs', n, (list = []));
-      list[k] = r;
-    }
+    if (r !== NO_FRAGMENTS) ctx.state.setFrameItem('tls.hs', n, k, r);
   }
   const names: string[] = [];
   let negotiated: number | undefined;
@@ -463,13 +458,6 @@ function sslv2Hello(ctx: DissectCtx): boolean {
   ctx.columns.info = appendSep(ctx, 'Client Hello');
   ctx.setLabel(ctx.top, 'Transport Layer Security');
   return true;
-}
-
-/** The place of the next protected record among the frame's (counted alike on every pass). */
-function protectedIndex(ctx: DissectCtx): number {
-  const k = (ctx.pinfo.data.get('tls.protected') as number | undefined) ?? 0;
-  ctx.pinfo.data.set('tls.protected', k + 1);
-  return k;
 }
 
 function alertText(level: number, desc: number): string {
@@ -693,7 +681,7 @@ export const tls = defineProtocol({
             ctx,
             st.secrets,
             dir,
-            protectedIndex(ctx),
+            ctx.callIndex('tls.protected'),
             ct,
             ver,
             whole ? () => v.slice(body, len) : undefined,

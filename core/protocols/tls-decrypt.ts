@@ -102,7 +102,7 @@ export function openProtected(
   body: (() => Uint8Array) | undefined,
 ): Decrypted | undefined {
   const n = ctx.frame.number;
-  if (ctx.visited) return ctx.state.getFrame<(Decrypted | undefined)[]>('tls.decrypted', n)?.[index];
+  if (ctx.visited) return ctx.state.getFrameItem<Decrypted>('tls.decrypted', n, index);
   const keys = s?.keys[dir];
   if (!keys) return undefined;
   if (!body) {
@@ -112,9 +112,7 @@ export function openProtected(
   const r = openRecord(keys, type, version, body());
   if (!r) return undefined;
   const d: Decrypted = { type: r.type, plain: r.plain };
-  let list = ctx.state.getFrame<(Decrypted | undefined)[]>('tls.decrypted', n);
-  if (!list) ctx.state.setFrame('tls.decrypted', n, (list = []));
-  list[index] = d;
+  ctx.state.setFrameItem('tls.decrypted', n, index, d);
   return d;
 }
 
