@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatText } from './text.js';
+import { displayText, formatText } from './text.js';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const ascii = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
@@ -32,5 +32,28 @@ describe('formatText (Wireshark format_text)', () => {
   it('formats a part of the array', () => {
     expect(formatText(ascii('xxabcxx'), 2, 3)).toBe('abc');
     expect(formatText(ascii('abc'), 1, 10)).toBe('bc');
+  });
+});
+
+describe('displayText (column and field text made safe to show)', () => {
+  it('escapes exactly the characters that do not print, whatever the quick scan lets through', () => {
+    const notPrintable = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+    const escape = (c: number) =>
+      c < 0x80
+        ? ((
+            { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' } as Record<
+              number,
+              string
+            >
+          )[c] ?? `\\${c.toString(8).padStart(3, '0')}`)
+        : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      const want = notPrintable.test(ch) ? escape(c) : ch;
+      if (displayText(`a${ch}b`) !== `a${want}b`)
+        expect([c, displayText(`a${ch}b`)]).toEqual([c, `a${want}b`]);
+    }
+    expect(displayText('80 → 443 [ACK]')).toBe('80 → 443 [ACK]');
+    expect(displayText('x\u{E0001}y😀')).toBe('x\\U000E0001y😀');
   });
 });

@@ -87,21 +87,23 @@ export function formatText(b: Uint8Array, off = 0, len = b.length - off): string
  * common case, plain text, is returned as it is after one scan.
  */
 export function displayText(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad || c >= 0x300) return escapeString(s);
-  }
-  return s;
+  // Plain text (the common case) is returned after one quick scan; a replace only when something may need it.
+  if (!MAYBE_NOT_PRINTABLE.test(s)) return s;
+  NOT_PRINTABLE_ALL.lastIndex = 0;
+  return NOT_PRINTABLE_ALL.test(s) ? s.replace(NOT_PRINTABLE_ALL, escapeChar) : s;
 }
 
-function escapeString(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (c >= 0x20 && c < 0x7f) out += ch;
-    else if (c < 0x80) out += asciiEscape(c);
-    else if (!NOT_PRINTABLE.test(ch)) out += ch;
-    else out += ucn(c);
-  }
-  return out;
+/**
+ * Every character that might not print (a superset of NOT_PRINTABLE that a plain character class can test
+ * quickly): all but printable ASCII, Latin-1 and Latin Extended letters (U+00A1–U+02FF but the soft hyphen), and
+ * the arrows U+2190–U+2193 (the "→" of every TCP and UDP Info text).
+ */
+const MAYBE_NOT_PRINTABLE = /[^\x20-\x7e\xa1-\xac\xae-\u02ff\u2190-\u2193]/;
+
+const NOT_PRINTABLE_ALL = new RegExp(NOT_PRINTABLE.source, 'gu');
+
+/** One character that does not print, escaped. */
+function escapeChar(ch: string): string {
+  const c = ch.codePointAt(0) ?? 0;
+  return c < 0x80 ? asciiEscape(c) : ucn(c);
 }
