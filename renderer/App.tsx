@@ -179,7 +179,7 @@ export function App() {
         {info && (
           <FileButton
             label="TLS keys…"
-            title="Edit › Preferences › TLS: a key log (NSS format, as SSLKEYLOGFILE writes) to decrypt TLS with; the capture is read again"
+            title="Edit › Preferences › TLS: a key log (NSS format, as SSLKEYLOGFILE writes) or a server's RSA private key (PEM) to decrypt TLS with; the capture is read again"
             testId="tls-keylog"
             onFile={(f) => void loadKeyLog(f)}
           />

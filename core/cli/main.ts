@@ -23,7 +23,7 @@ function help(io: CliIO): void {
   for (const c of commands) io.out(`  ${c.name.padEnd(10)} ${c.summary}\n`);
   io.out('\nwirelens help COMMAND shows the options of a command.\n');
   io.out(
-    '\nEvery command that reads a capture also takes:\n  --tls-keylog FILE  a TLS key log (NSS format, as SSLKEYLOGFILE writes) to decrypt TLS with, besides\n                     the secrets the capture itself carries (pcapng Decryption Secrets Blocks)\n',
+    "\nEvery command that reads a capture also takes:\n  --tls-keylog FILE  TLS keys to decrypt with, besides the secrets the capture itself carries (pcapng\n                     Decryption Secrets Blocks): a key log (NSS format, as SSLKEYLOGFILE writes) and/or\n                     servers' RSA private keys (PEM), which open TLS 1.2 RSA key-exchange sessions\n",
   );
 }
 

@@ -600,7 +600,8 @@ function chunkWalk(ctx: DissectCtx, off: number, body: number): ChunkWalk {
   return walk;
 }
 
-function decode(encoding: string, data: Uint8Array): Uint8Array | undefined {
+/** A body decoded from its content coding (gzip, deflate, br), or undefined for one that does not decode. */
+export function decodeContent(encoding: string, data: Uint8Array): Uint8Array | undefined {
   try {
     const e = encoding.toLowerCase();
     if (e === 'gzip' || e === 'x-gzip') return gunzipSync(data);
@@ -618,7 +619,6 @@ function decode(encoding: string, data: Uint8Array): Uint8Array | undefined {
   return undefined;
 }
 
-/** Media-type layer for the body, as tshark's Info shows it ("(GIF89a)", "(PNG)", "(text/html)"). */
 /**
  * Wireshark's "Line-based text data" tree: its count of lines in the label and a line item each (text with its
  * line end shown as \r\n). Only for the full tree.
@@ -659,7 +659,12 @@ function gifLayer(body: DissectCtx): string {
   return ver;
 }
 
-function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): void {
+/**
+ * The body's media-type layer, noted in the Info text as tshark shows it ("(GIF89a)", "(PNG)", "(text/html)").
+ * With `fallback` false only a dissector registered for the type takes the body (HTTP/2's dissector_try_string):
+ * no heuristics, no generic media layer.
+ */
+export function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string, fallback = true): void {
   const ct = contentType.split(';')[0].trim().toLowerCase();
   const b = body.view.bytes;
   if (b.length === 0) return;
@@ -709,6 +714,7 @@ function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: string): voi
   // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.
   if (ct === 'application/octet-stream') return body.data(0, b.length);
   if (ct === 'application/xml') return void add(media.xml, '(application/xml)');
+  if (!fallback) return;
   // A type no dissector takes (or none at all): HTTP's heuristic dissectors come first (GIF's finds its
   // signature), then the media layer — or, without a Content-Type, a Data layer in HTTP's tree.
   const ver = gifLayer(body);
@@ -1274,7 +1280,7 @@ function dissectMessage(
   if (enc && enc.toLowerCase() !== 'identity') {
     // Wireshark's "Content-encoded entity body (gzip): 66 bytes -> 820 bytes" (the coded body, de-chunked).
     const coded = body.length;
-    const dec = decode(enc, body);
+    const dec = decodeContent(enc, body);
     const entity = bodyCtx.add(wsText, 0, coded, null, {
       ...o,
       label: () =>
@@ -1441,7 +1447,7 @@ function headOnlyFields(): ReadonlySet<number> {
   return headOnly;
 }
 
-function pushObject(
+export function pushObject(
   ctx: DissectCtx,
   st: HttpState,
   frame: number,

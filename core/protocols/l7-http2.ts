@@ -3,11 +3,17 @@
  * TYPE[stream], a HEADERS frame with its request ("GET /path") or status ("200 OK"), the last DATA frame of a
  * response with its content type. Header blocks are decompressed with HPACK, whose tables make the first pass's
  * order matter: later passes show what it decoded. Reached through TLS (ALPN "h2") or the preface in the clear.
+ *
+ * Bodies: each stream's DATA frames are put together, decoded from their content coding (gzip, deflate, br) and
+ * shown as data sources of the frame that ends the stream, where the media type's dissector reads them ("DATA[1]
+ * (GIF89a)", as tshark shows it). Each body is an HTTP object for export (tshark 4.0 exports none of HTTP/2's),
+ * named after its request's :path, with :authority as its host.
  */
 import { bytes as bytesField, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { HpackDecoder, HpackError, type Header } from './hpack.js';
 import { statusDescription } from './http-status.js';
+import { decodeContent, httpState, mediaLayer, pushObject, type HttpRequestInfo } from './l7-http.js';
 
 const FRAMES = [
   'DATA',
@@ -52,11 +58,35 @@ const PSEUDO: Record<string, (typeof f)[keyof typeof f]> = {
   'content-type': f.contentType,
 };
 
+/** One side of a stream (request or response): its headers and the DATA bytes so far. */
+interface Message {
+  headers?: readonly Header[];
+  chunks: Uint8Array[];
+}
+
+interface Stream {
+  /** The sender of the request's HEADERS (address:port). */
+  client?: string;
+  request?: HttpRequestInfo;
+  sides: { request: Message; response: Message };
+}
+
 interface Connection {
   /** Per direction (the sender of the preface first): its HPACK decoder. */
   decoders: Map<string, HpackDecoder>;
-  /** Content types of responses by stream, for the Info of their last DATA frame. */
-  contentTypes: Map<number, string>;
+  /** Streams whose messages are not complete yet (first pass). */
+  streams: Map<number, Stream>;
+}
+
+/** A message body complete at a frame (END_STREAM), kept for every pass over that frame. */
+interface Body {
+  coded: Uint8Array;
+  /** The body decoded from its content coding (undefined: none, or it did not decode). */
+  decoded?: Uint8Array;
+  encoding?: string;
+  contentType: string;
+  /** The request it belongs to (or answers); the side: request body (POST) or response. */
+  request?: HttpRequestInfo;
 }
 
 /** What the first pass decoded of a frame's header block (undefined: it could not). */
@@ -66,7 +96,7 @@ function connection(ctx: DissectCtx): Connection {
   const all = ctx.state.get<Map<number, Connection>>('http2.connections', () => new Map());
   const key = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
   let c = all.get(key);
-  if (!c) all.set(key, (c = { decoders: new Map(), contentTypes: new Map() }));
+  if (!c) all.set(key, (c = { decoders: new Map(), streams: new Map() }));
   return c;
 }
 
@@ -89,21 +119,88 @@ function headerBlock(ctx: DissectCtx, block: Uint8Array): Decoded {
   return headers;
 }
 
-const header = (h: readonly Header[], name: string) => h.find((x) => x[0] === name)?.[1];
+const header = (h: readonly Header[] | undefined, name: string) => h?.find((x) => x[0] === name)?.[1];
+
+function streamOf(c: Connection, sid: number): Stream {
+  let s = c.streams.get(sid);
+  if (!s) c.streams.set(sid, (s = { sides: { request: { chunks: [] }, response: { chunks: [] } } }));
+  return s;
+}
+
+/** The side of stream `s` that `from` sends: the request's sender is the client. */
+const sideOf = (s: Stream, from: string): Message => (s.client === from ? s.sides.request : s.sides.response);
+
+/** First pass: the body `m` ends with (if it has one), decoded; the side is reset. */
+function finish(s: Stream, m: Message): Body | undefined {
+  const size = m.chunks.reduce((n, c) => n + c.length, 0);
+  const headers = m.headers;
+  const chunks = m.chunks;
+  m.chunks = [];
+  m.headers = undefined;
+  if (size === 0) return undefined;
+  const coded = Buffer.concat(chunks, size);
+  const encoding = header(headers, 'content-encoding');
+  const decoded =
+    encoding !== undefined && encoding.toLowerCase() !== 'identity'
+      ? decodeContent(encoding, coded)
+      : undefined;
+  return {
+    coded: new Uint8Array(coded.buffer, coded.byteOffset, coded.length),
+    ...(decoded ? { decoded } : {}),
+    ...(encoding !== undefined ? { encoding } : {}),
+    contentType: (header(headers, 'content-type') ?? '').split(';')[0].trim(),
+    ...(s.request ? { request: s.request } : {}),
+  };
+}
+
+/**
+ * At a frame with END_STREAM: the body that ended (decided on the first pass, recalled on later ones) as data
+ * sources (as sent, and decoded), its media layer with its note in Info, and on the first pass its HTTP object.
+ */
+function showBody(ctx: DissectCtx, frame: ReturnType<DissectCtx['text']>, body: Body | undefined): void {
+  if (!body) return;
+  let bodyCtx = ctx.withSource('Reassembled HTTP/2 body', body.coded);
+  if (body.encoding !== undefined && body.encoding.toLowerCase() !== 'identity') {
+    const { encoding, coded, decoded } = body;
+    const entity = ctx.text(
+      `Content-encoded entity body (${encoding}): ${coded.length} bytes${decoded ? ` -> ${decoded.length} bytes` : ''}`,
+      0,
+      0,
+      frame,
+    );
+    if (!decoded) ctx.expert(entity, 'warn', 'undecoded', 'Decompression failed');
+    // A body that does not decode is exported as it was sent (as HTTP/1.x bodies are).
+    if (decoded) bodyCtx = ctx.withSource('Uncompressed entity body', decoded);
+  }
+  const bytes = bodyCtx.view.bytes;
+  if (!ctx.visited)
+    pushObject(ctx, httpState(ctx), ctx.frame.number, body.request, body.contentType, bytes, {
+      src: bodyCtx.src,
+      off: 0,
+      len: bytes.length,
+    });
+  if (body.decoded || body.encoding === undefined || body.encoding.toLowerCase() === 'identity')
+    mediaLayer(ctx, bodyCtx, body.contentType, false);
+}
 
 export const http2 = defineProtocol({
   abbrev: 'http2',
   name: 'HyperText Transfer Protocol 2',
   dissect(ctx) {
     const v = ctx.view;
-    const names: string[] = [];
+    const cols = ctx.columns;
+    // Each frame's name joins the Info text as it comes, so that a body's media layer can add its note; the
+    // frame's later calls (more TLS records) add theirs after a separator, as Wireshark's do.
+    if (ctx.callIndex('http2.calls') === 0) cols.info = '';
+    const note = (name: string) => void (cols.info += cols.info ? `, ${name}` : name);
     let off = 0;
     if (v.has(0, PREFACE.length) && Buffer.from(v.slice(0, PREFACE.length)).equals(PREFACE)) {
       ctx.add(f.magic, 0, PREFACE.length, 'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n');
-      names.push('Magic');
+      note('Magic');
       off = PREFACE.length;
     }
     const c = connection(ctx);
+    const from = `${ctx.pinfo.netSrc}:${ctx.pinfo.srcPort}`;
     while (off < v.length) {
       const need = v.has(off, 9) ? 9 + v.u24be(off) : 9;
       if (!v.has(off, need)) {
@@ -125,6 +222,7 @@ export const http2 = defineProtocol({
       ctx.add(f.streamId, off + 5, 4, sid, { parent: frame });
       let name = `${typeName}[${sid}]`;
       const body = off + 9;
+      const endStream = (type === 0 || type === 1) && (flags & 0x01) !== 0;
       if (type === 1 || type === 5) {
         // HEADERS / PUSH_PROMISE: padding (PADDED), a priority (HEADERS with PRIORITY) or promised stream first.
         const pad = flags & 0x08 ? v.u8(body) : 0;
@@ -156,21 +254,56 @@ export const http2 = defineProtocol({
             name += `: ${summary}`;
             ctx.setLabel(frame, `${title}, ${summary}`);
           }
-          const ct = header(headers, 'content-type');
-          if (method === undefined && status !== undefined && ct !== undefined && !ctx.visited)
-            c.contentTypes.set(sid, ct);
+          if (type === 1 && !ctx.visited) {
+            const s = streamOf(c, sid);
+            if (method !== undefined) {
+              s.client = from;
+              s.request = {
+                frame: ctx.frame.number,
+                method,
+                uri: header(headers, ':path') ?? '',
+                host: header(headers, ':authority') ?? '',
+                ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec },
+              };
+              s.sides.request.headers = headers;
+            } else if (s.client !== from && !/^1\d\d$/.test(status ?? '')) {
+              // A final response's headers (not an interim 1xx, not trailers after the body).
+              const m = s.sides.response;
+              if (!m.chunks.length) m.headers = headers;
+            }
+          }
         }
       } else if (type === 0) {
-        if (ctx.wants(f.data)) ctx.add(f.data, body, len, v.slice(body, len), { parent: frame });
-        // The last DATA frame of a response: its content type, as Wireshark shows the reassembled body.
-        const ct = flags & 0x01 ? c.contentTypes.get(sid) : undefined;
-        if (ct !== undefined) name += ` (${ct.split(';')[0]})`;
+        const pad = flags & 0x08 ? v.u8(body) : 0;
+        const start = body + (flags & 0x08 ? 1 : 0);
+        const dataLen = Math.max(0, body + len - pad - start);
+        if (ctx.wants(f.data)) ctx.add(f.data, start, dataLen, v.slice(start, dataLen), { parent: frame });
+        // A copy: the bytes may be a reader's buffer, reused for later frames.
+        if (!ctx.visited && dataLen > 0)
+          sideOf(streamOf(c, sid), from).chunks.push(v.slice(start, dataLen).slice());
+      } else if (type === 3 && !ctx.visited) {
+        // RST_STREAM: what the stream carried so far is no message.
+        c.streams.delete(sid);
       }
-      names.push(name);
+      note(name);
+      if (endStream) {
+        // The k-th stream end of this frame: its body is decided on the first pass and recalled on later ones.
+        const k = ctx.callIndex('http2.bodies');
+        let done: Body | undefined;
+        if (ctx.visited) done = ctx.state.getFrameItem<Body>('http2.bodies', ctx.frame.number, k);
+        else {
+          const s = c.streams.get(sid);
+          if (s) {
+            done = finish(s, sideOf(s, from));
+            if (s.client !== from) c.streams.delete(sid);
+          }
+          ctx.state.setFrameItem('http2.bodies', ctx.frame.number, k, done);
+        }
+        showBody(ctx, frame, done);
+      }
       off = body + len;
     }
-    ctx.columns.protocol = 'HTTP2';
-    ctx.columns.info = names.join(', ');
+    cols.protocol = 'HTTP2';
     ctx.setLabel(ctx.top, 'HyperText Transfer Protocol 2');
     return true;
   },

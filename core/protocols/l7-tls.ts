@@ -11,11 +11,13 @@ import {
   changeCipherSpec,
   newSecrets,
   noteHellos,
+  noteMessages,
   openProtected,
   tls13Phase,
   TLS_DECRYPTED,
   type Decrypted,
   type SessionSecrets,
+  wantsTranscript,
 } from './tls-decrypt.js';
 
 const VERSIONS: Record<number, string> = {
@@ -224,6 +226,10 @@ export interface HelloSeen {
   alpn?: string;
   /** The server agreed to encrypt-then-MAC (RFC 7366). */
   etm?: boolean;
+  /** The server agreed to the extended master secret (RFC 7627). */
+  ems?: boolean;
+  /** When given: every whole handshake message is added (type, length and body), for RSA keys' transcript. */
+  messages?: Uint8Array[];
 }
 
 function helloExtensions(
@@ -246,6 +252,7 @@ function helloExtensions(
     ctx.add(f.extType, off, 2, type, { parent });
     if (type === 42 && seen) seen.earlyData = true;
     if (type === 22 && chosen) chosen.etm = true;
+    if (type === 23 && chosen) chosen.ems = true;
     if (type === 0 && len >= 5) {
       // server_name: list length, type, name length, name
       let p = body + 2;
@@ -345,6 +352,7 @@ export function handshakeMessages(
         undefined,
         offered,
       );
+    if (offered?.messages && p + 4 + hl <= end) offered.messages.push(v.slice(p, 4 + hl).slice());
     if (hl === 0 && ht !== 14 && ht !== 0) break;
     p += 4 + hl;
   }
@@ -481,7 +489,11 @@ function decryptedRecord(
 ): boolean {
   const plain = dec.plain;
   if (dec.type === 23) {
-    if (applicationData(ctx, dec, st.secrets, dir)) return true;
+    if (applicationData(ctx, dec, st.secrets, dir)) {
+      // The rest of the record, after the PDU it completed, all waits: tshark's note follows the protocol's text.
+      if (dec.upperRest) ctx.columns.info += TLS_SEGMENT;
+      return true;
+    }
     // Not taken: the plaintext is still there to read, as a data source of its own.
     ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
     if (dec.held) {
@@ -526,6 +538,7 @@ function applicationData(
   if (!s) return false;
   const proto = s.alpn === 'h2' ? 'http2' : 'http';
   const before = s.app[dir];
+  const pduEnd = s.appNeed[dir];
   let data = dec.plain;
   if (before) {
     data = new Uint8Array(before.length + dec.plain.length);
@@ -534,9 +547,11 @@ function applicationData(
   }
   const r = callUpper(ctx, data, true, proto);
   s.app[dir] = r.more && r.more.offset < data.length ? data.slice(r.more.offset) : undefined;
+  s.appNeed[dir] = s.app[dir] && r.more ? r.more.need : -1;
   dec.held = !r.taken && s.app[dir] !== undefined;
   if (!r.taken) return false;
   dec.upper = r.more ? data.subarray(0, r.more.offset) : data;
+  if (before && r.more && pduEnd > 0 && r.more.offset === pduEnd) dec.upperRest = true;
   dec.upperProto = proto;
   return true;
 }
@@ -635,6 +650,8 @@ export const tls = defineProtocol({
       : st;
     const names: string[] = [];
     const offered: HelloSeen = { earlyData: false };
+    // With RSA keys at hand, the first pass keeps the handshake messages (the extended master secret's hash).
+    if (!ctx.visited && wantsTranscript(ctx)) offered.messages = [];
     // Set when decrypted application data went to the protocol above (which set the columns).
     let upper = false;
     let off = 0;
@@ -700,7 +717,10 @@ export const tls = defineProtocol({
         } else {
           const hs = handshakeRecord(ctx, v, body, end, whole, rec, st, dir, offered);
           names.push(...hs.names);
-          if (!ctx.visited) noteHellos((st.secrets ??= newSecrets()), offered);
+          if (!ctx.visited) {
+            noteHellos((st.secrets ??= newSecrets()), offered);
+            if (offered.messages) noteMessages(ctx, st.secrets, offered.messages.splice(0));
+          }
           if (hs.negotiated !== undefined) {
             const version = sessionVersion(hs.negotiated);
             if (!ctx.visited) {

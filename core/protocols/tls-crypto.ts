@@ -4,7 +4,15 @@
  * RFC 5246/7366) keyed from the master secret, and TLS 1.3 (RFC 8446) keyed from traffic secrets. node:crypto
  * only.
  */
-import { createDecipheriv, createHmac } from 'node:crypto';
+import {
+  constants,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  privateDecrypt,
+  type KeyObject,
+} from 'node:crypto';
 import { expandLabel, type Hash } from './quic-crypto.js';
 
 type Aead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
@@ -260,4 +268,70 @@ function openCbc(
     if (!want.equals(plain.subarray(end, end + c.macLen))) return undefined;
   }
   return { type, plain: plain.subarray(0, end) };
+}
+
+/**
+ * TLS 1.2 suites with RSA key exchange (TLS_RSA_WITH_*): the client sends the pre-master secret encrypted with
+ * the server certificate's RSA key, so the server's private key opens the session (Wireshark's "RSA keys list").
+ */
+const RSA_KEY_EXCHANGE = new Set([0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d]);
+
+export function rsaKeyExchange(suite: number | undefined): boolean {
+  return suite !== undefined && RSA_KEY_EXCHANGE.has(suite);
+}
+
+/** The RSA private keys of PEM text (PKCS#1 or PKCS#8 blocks, unencrypted); other blocks are skipped. */
+export function parseRsaKeys(pem: string): KeyObject[] {
+  const keys: KeyObject[] = [];
+  for (const block of pem.match(
+    /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA )?PRIVATE KEY-----/g,
+  ) ?? []) {
+    const k = createPrivateKey(block);
+    if (k.asymmetricKeyType === 'rsa') keys.push(k);
+  }
+  return keys;
+}
+
+/**
+ * The pre-master secret of a ClientKeyExchange's encrypted secret (RFC 5246 §7.4.7.1: PKCS #1 v1.5, 48 bytes),
+ * opened with whichever key fits; undefined when none does. The padding is checked here (Node no longer opens
+ * PKCS #1 v1.5 itself): 00 02, at least eight non-zero bytes, 00, the secret.
+ */
+export function rsaPremaster(keys: readonly KeyObject[], encrypted: Uint8Array): Uint8Array | undefined {
+  for (const key of keys) {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (encrypted.length !== Math.ceil(bits / 8)) continue;
+    let m: Buffer;
+    try {
+      m = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, encrypted);
+    } catch {
+      continue;
+    }
+    if (m[0] !== 0 || m[1] !== 2) continue;
+    const zero = m.indexOf(0, 2);
+    if (zero < 10 || m.length - zero - 1 !== 48) continue;
+    return new Uint8Array(m.subarray(zero + 1));
+  }
+  return undefined;
+}
+
+/**
+ * A TLS 1.2 session's master secret from its pre-master secret (RFC 5246 §8.1), or with the extended master
+ * secret (RFC 7627) from the hash of the handshake messages up to the ClientKeyExchange.
+ */
+export function tls12Master(
+  suite: number,
+  premaster: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  handshake?: readonly Uint8Array[],
+): Uint8Array | undefined {
+  const s = TLS12[suite];
+  if (!s) return undefined;
+  if (handshake) {
+    const h = createHash(s.hash);
+    for (const m of handshake) h.update(m);
+    return prf(s.hash, premaster, 'extended master secret', h.digest(), 48);
+  }
+  return prf(s.hash, premaster, 'master secret', Buffer.concat([clientRandom, serverRandom]), 48);
 }

@@ -1,11 +1,12 @@
 /**
  * TLS decryption with a key log, on sessions node:tls makes here (core/testing/tls-session.ts): TLS 1.2 with
- * AES-GCM, ChaCha20-Poly1305 and AES-CBC (either MAC order, SHA-1/256/384), TLS 1.3 with its three suites. HTTP inside is dissected (a response spanning
+ * AES-GCM, ChaCha20-Poly1305 and AES-CBC (either MAC order, SHA-1/256/384), TLS 1.3 with its three suites; and
+ * with the server's RSA private key instead, on TLS 1.2's RSA key-exchange suites. HTTP inside is dissected (a response spanning
  * records is put together), filtered and exported byte for byte; without the key log nothing is; and with tshark
  * at hand, every frame's Protocol and Info equal `tshark -o tls.keylog_file:…`.
  */
 import { spawnSync } from 'node:child_process';
-import { constants, createHash } from 'node:crypto';
+import { constants, createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { CaptureSession } from '../session/session.js';
 import { formatFollow } from '../stats/follow.js';
 import { followStream } from '../stats/run.js';
 import { tinyGif } from '../testing/synth.js';
-import { tlsExchange } from '../testing/tls-session.js';
+import { SERVER_KEY, tlsExchange } from '../testing/tls-session.js';
 import { framesMatching, hasTshark } from '../testing/vs-tshark.js';
 
 /** 40 kB of text: its response spans three TLS records and many TCP segments. */
@@ -171,6 +172,77 @@ describe('TLS decryption with a key log', () => {
             .filter((l) => /^\t?[0-9a-f]+$/.test(l))
             .map((l) => l.trim());
         expect(data(formatFollow(followed, 'raw'))).toEqual(data(f.stdout));
+      }
+    });
+  }
+});
+
+/** TLS 1.2 suites with RSA key exchange: the server's private key alone opens them (Wireshark's RSA keys list). */
+const RSA_SUITES = [
+  'AES128-SHA',
+  'AES256-SHA',
+  'AES128-SHA256',
+  'AES256-SHA256',
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+];
+
+describe("TLS decryption with the server's RSA private key", () => {
+  for (const ciphers of RSA_SUITES) {
+    it(`TLSv1.2 ${ciphers} (extended master secret): the key opens the session as a key log would`, async () => {
+      const x = await tlsExchange({ version: 'TLSv1.2', ciphers }, REQUESTS, respond);
+      const dir = mkdtempSync(join(tmpdir(), 'wirelens-rsa-'));
+      const file = join(dir, 'tls.pcap');
+      const key = join(dir, 'server.pem');
+      writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+      writeFileSync(key, `${SERVER_KEY}\n`);
+
+      const { s, rows } = await columns(file, key);
+      expect(s.info().tlsKeyLog).toMatchObject({ name: key, secrets: 1 });
+      expect(rows.filter((r) => r.startsWith('HTTP\t')).map((r) => r.trimEnd())).toEqual([
+        'HTTP\tGET /logs/big.txt HTTP/1.1',
+        'HTTP\tHTTP/1.1 200 OK  (text/plain)',
+        'HTTP\tGET /pics/a.gif HTTP/1.1',
+        'HTTP\tHTTP/1.1 200 OK  (GIF89a)',
+      ]);
+      const objects = listObjects(s);
+      expect(objects.map((o) => sha256(objectBytes(s, o)))).toEqual([sha256(BIG), sha256(GIF)]);
+      s.close();
+
+      // A key that is not the server's opens nothing.
+      const other = join(dir, 'other.pem');
+      writeFileSync(
+        other,
+        generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+          type: 'pkcs8',
+          format: 'pem',
+        }),
+      );
+      const wrong = await columns(file, other);
+      expect(wrong.rows.filter((r) => r.startsWith('HTTP'))).toEqual([]);
+      wrong.s.close();
+
+      if (hasTshark) {
+        const r = spawnSync(
+          'tshark',
+          [
+            '-n',
+            '-r',
+            file,
+            '-o',
+            `uat:rsa_keys:"${key}",""`,
+            '-T',
+            'fields',
+            '-e',
+            '_ws.col.Protocol',
+            '-e',
+            '_ws.col.Info',
+          ],
+          { encoding: 'utf8' },
+        );
+        const want = r.stdout.split('\n').filter((l) => l !== '');
+        expect(want.some((l) => l.startsWith('HTTP\t'))).toBe(true);
+        expect(rows.map((l) => l.trimEnd())).toEqual(want.map((l) => l.trimEnd()));
       }
     });
   }

@@ -2,11 +2,22 @@
  * TLS decryption state of one session, as the first pass builds it: the hello randoms and suite, and each
  * direction's record keys, switched where the handshake switches them (TLS 1.2: at ChangeCipherSpec; TLS 1.3:
  * handshake keys after the ServerHello, application keys after each side's Finished). Secrets come from the
- * capture's key log (its Decryption Secrets Blocks) and any key log the user gives, looked up by client random.
+ * capture's key log (its Decryption Secrets Blocks) and any key material the user gives: key log lines, looked up
+ * by client random, and servers' RSA private keys (PEM), which open RSA key-exchange sessions themselves.
  */
+import type { KeyObject } from 'node:crypto';
 import type { CaptureState, DissectCtx } from '../dissect/engine.js';
 import { parseKeyLog, type KeyLog } from './quic-crypto.js';
-import { openRecord, tls12Keys, tls13Keys, type RecordKeys } from './tls-crypto.js';
+import {
+  openRecord,
+  parseRsaKeys,
+  rsaKeyExchange,
+  rsaPremaster,
+  tls12Keys,
+  tls12Master,
+  tls13Keys,
+  type RecordKeys,
+} from './tls-crypto.js';
 import type { HelloSeen } from './l7-tls.js';
 
 /** pinfo.data key: set while decrypted application data is with the protocol above TLS. */
@@ -22,6 +33,14 @@ export interface SessionSecrets {
   keys: [RecordKeys | undefined, RecordKeys | undefined];
   /** Per direction: decrypted application data the upper protocol asked more of (from its PDU's start). */
   app: [Uint8Array | undefined, Uint8Array | undefined];
+  /** Per direction: how many bytes that PDU needs from its start (-1: not said). */
+  appNeed: [number, number];
+  /** The server agreed to the extended master secret (RFC 7627). */
+  ems?: boolean;
+  /** With RSA keys at hand: the handshake messages so far (up to the ClientKeyExchange). */
+  transcript?: Uint8Array[];
+  /** The master secret the server's RSA key opened (when the key log has none for the session). */
+  master?: Uint8Array;
 }
 
 /** A protected record as the first pass opened it, and what it handed to the protocol above TLS. */
@@ -34,15 +53,67 @@ export interface Decrypted {
   upperProto?: string;
   /** Set when all of this record's application data waits for a later record (the PDU it starts or continues). */
   held?: boolean;
+  /**
+   * Set when this record completed a PDU begun in earlier records and all its data after that PDU waits for
+   * later ones: Wireshark hands the rest over in a call of its own, which takes nothing, and notes it in Info.
+   */
+  upperRest?: boolean;
 }
 
 export function newSecrets(): SessionSecrets {
-  return { keys: [undefined, undefined], app: [undefined, undefined] };
+  return { keys: [undefined, undefined], app: [undefined, undefined], appNeed: [-1, -1] };
 }
 
 /** The key log of the capture (parsed once per capture state). */
 function keyLog(ctx: DissectCtx): KeyLog {
   return ctx.state.get<KeyLog>('tls.keylog', () => parseKeyLog(ctx.state.keyLog?.() ?? ''));
+}
+
+/**
+ * RSA private keys (PEM) among the key material: servers' keys that open the sessions of RSA key-exchange
+ * suites. A block that does not parse is left out.
+ */
+function rsaKeys(ctx: DissectCtx): KeyObject[] {
+  return ctx.state.get<KeyObject[]>('tls.rsakeys', () => {
+    try {
+      return parseRsaKeys(ctx.state.keyLog?.() ?? '');
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Whether handshake messages are worth keeping for RSA keys (there are some). */
+export function wantsTranscript(ctx: DissectCtx): boolean {
+  return rsaKeys(ctx).length > 0;
+}
+
+/**
+ * First pass, with RSA keys: a record's handshake messages join the session's transcript, and at the
+ * ClientKeyExchange of an RSA suite the encrypted pre-master secret is opened and the master secret derived
+ * (extended, RFC 7627, when the server agreed to it).
+ */
+export function noteMessages(ctx: DissectCtx, s: SessionSecrets, messages: readonly Uint8Array[]): void {
+  for (const m of messages) {
+    if (m[0] === 1) s.transcript = [];
+    if (!s.transcript) continue;
+    s.transcript.push(m);
+    if (m[0] !== 16) continue;
+    const transcript = s.transcript;
+    s.transcript = undefined;
+    if (!rsaKeyExchange(s.suite) || s.suite === undefined || !s.clientRandom || !s.serverRandom) continue;
+    const len = m.length >= 6 ? (m[4] << 8) | m[5] : 0;
+    const premaster =
+      len && m.length >= 6 + len ? rsaPremaster(rsaKeys(ctx), m.subarray(6, 6 + len)) : undefined;
+    if (premaster)
+      s.master = tls12Master(
+        s.suite,
+        premaster,
+        s.clientRandom,
+        s.serverRandom,
+        s.ems ? transcript : undefined,
+      );
+  }
 }
 
 function secret(ctx: DissectCtx, s: SessionSecrets, label: string): Uint8Array | undefined {
@@ -60,12 +131,13 @@ export function noteHellos(s: SessionSecrets, seen: HelloSeen): void {
   if (seen.suite !== undefined) s.suite = seen.suite;
   if (seen.alpn !== undefined) s.alpn = seen.alpn;
   if (seen.etm !== undefined) s.etm = seen.etm;
-  seen.clientRandom = seen.serverRandom = seen.suite = seen.alpn = seen.etm = undefined;
+  if (seen.ems !== undefined) s.ems = seen.ems;
+  seen.clientRandom = seen.serverRandom = seen.suite = seen.alpn = seen.etm = seen.ems = undefined;
 }
 
 /** TLS 1.2: direction `dir` sent ChangeCipherSpec; its next records are protected with the session's keys. */
 export function changeCipherSpec(ctx: DissectCtx, s: SessionSecrets, dir: 0 | 1): void {
-  const master = secret(ctx, s, 'CLIENT_RANDOM');
+  const master = secret(ctx, s, 'CLIENT_RANDOM') ?? s.master;
   if (!master || !s.clientRandom || !s.serverRandom || s.suite === undefined) return;
   s.keys[dir] = tls12Keys(master, s.suite, s.clientRandom, s.serverRandom, s.etm)?.[dir];
 }

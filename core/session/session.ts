@@ -77,9 +77,13 @@ export interface SessionOptions {
 let colorizer: Colorizer | undefined;
 const getColorizer = (): Colorizer => (colorizer ??= new Colorizer());
 
-/** Secrets in a key log's text: its lines of the NSS format (label, client random or other key, secret). */
+/**
+ * Secrets in key material: its key log lines (NSS format: label, client random or other key, secret) and the
+ * RSA private keys (PEM blocks) it holds.
+ */
 function keyLogSecrets(text: string): number {
-  return text.split('\n').filter((l) => /^[A-Z0-9_]+ [0-9a-fA-F]+ [0-9a-fA-F]+/.test(l)).length;
+  const lines = text.split('\n').filter((l) => /^[A-Z0-9_]+ [0-9a-fA-F]+ [0-9a-fA-F]+/.test(l)).length;
+  return lines + (text.match(/-----BEGIN (?:RSA )?PRIVATE KEY-----/g)?.length ?? 0);
 }
 
 export class CaptureSession {

@@ -4,11 +4,14 @@
  * certificate and key below exist only for these tests (self-signed, CN=wirelens.test).
  */
 import { Duplex } from 'node:stream';
+import { connect as h2connect, createSecureServer } from 'node:http2';
 import { TLSSocket, connect, createSecureContext } from 'node:tls';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { TcpConversation, type SynthPacket } from './synth.js';
 import { CLIENT, WEB } from './scenarios.js';
 
-const KEY = `-----BEGIN PRIVATE KEY-----
+/** The test server's RSA private key (PEM): what an investigator holding the server's key would give. */
+export const SERVER_KEY = `-----BEGIN PRIVATE KEY-----
 MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCyWiI47qkTHg6B
 DoKmYA+Mw9iItqMxF2zCzjEfVk92YrDsNmsyEXo00b0HCSlDOIW8L09EqTWYdRB8
 XNCvY087IRVuPV4vmT8N3jyigi3krV292D4s/9UXbsJJIweX/pV8hDufdhKCgfPS
@@ -114,7 +117,7 @@ export async function tlsExchange(
   };
   const server = new TLSSocket(b, {
     isServer: true,
-    secureContext: createSecureContext({ key: KEY, cert: CERT, ...secure }),
+    secureContext: createSecureContext({ key: SERVER_KEY, cert: CERT, ...secure }),
   });
   const client = connect({ socket: a, rejectUnauthorized: false, servername: 'wirelens.test', ...secure });
   client.on('keylog', (line: Buffer) => keyLines.push(line.toString('latin1').trim()));
@@ -153,6 +156,98 @@ export async function tlsExchange(
   server.end();
   await new Promise((r) => setImmediate(r));
   const conv = new TcpConversation(CLIENT, WEB, 51000, opts.port ?? 443, { s: 1_700_000_500, ns: 0 });
+  conv.handshake();
+  for (const w of log) conv.send(w.fromClient, w.bytes);
+  conv.close();
+  return { packets: conv.packets, keyLog: `${keyLines.join('\n')}\n` };
+}
+
+/** A resource an HTTP/2 test server serves: its content type, bytes, and the content coding it is sent with. */
+export interface H2Resource {
+  type: string;
+  body: Uint8Array;
+  encoding?: 'gzip' | 'deflate' | 'br';
+}
+
+function encodeBody(r: H2Resource): Uint8Array {
+  if (r.encoding === 'gzip') return gzipSync(r.body);
+  if (r.encoding === 'deflate') return deflateSync(r.body);
+  if (r.encoding === 'br') return brotliCompressSync(r.body);
+  return r.body;
+}
+
+/**
+ * One TLS 1.3 connection on port 443 speaking HTTP/2 (ALPN "h2", node:http2 on both ends): the client asks for
+ * every path of `resources` at once (their streams interleave) and then POSTs `upload` (if any) to /upload; the
+ * server answers each GET with the resource, coded as it says, and the POST with 204. Returns the frames and the
+ * client's key log.
+ */
+export async function h2Exchange(
+  resources: Readonly<Record<string, H2Resource>>,
+  upload?: Uint8Array,
+): Promise<TlsExchange> {
+  const log: { fromClient: boolean; bytes: Uint8Array }[] = [];
+  const a = new End(true, log);
+  const b = new End(false, log);
+  a.peer = b;
+  b.peer = a;
+  const keyLines: string[] = [];
+  const server = createSecureServer({ key: SERVER_KEY, cert: CERT, minVersion: 'TLSv1.3' });
+  server.on('stream', (stream, headers) => {
+    const path = String(headers[':path']);
+    if (headers[':method'] === 'POST') {
+      stream.resume();
+      stream.on('end', () => stream.respond({ ':status': 204 }, { endStream: true }));
+      return;
+    }
+    const r = resources[path];
+    if (!r) {
+      stream.respond({ ':status': 404 }, { endStream: true });
+      return;
+    }
+    stream.respond({
+      ':status': 200,
+      'content-type': r.type,
+      ...(r.encoding ? { 'content-encoding': r.encoding } : {}),
+    });
+    stream.end(encodeBody(r));
+  });
+  server.emit('connection', b);
+  const clientTls = connect({
+    socket: a,
+    rejectUnauthorized: false,
+    servername: 'wirelens.test',
+    ALPNProtocols: ['h2'],
+    minVersion: 'TLSv1.3',
+  });
+  clientTls.on('keylog', (line: Buffer) => keyLines.push(line.toString('latin1').trim()));
+  const session = h2connect('https://wirelens.test', { createConnection: () => clientTls });
+  const fetchOne = (path: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = session.request({ ':path': path });
+      req.on('error', reject);
+      req.resume();
+      req.on('end', () => resolve());
+    });
+  await Promise.all(Object.keys(resources).map(fetchOne));
+  if (upload) {
+    await new Promise<void>((resolve, reject) => {
+      const req = session.request({
+        ':method': 'POST',
+        ':path': '/upload',
+        'content-type': 'application/octet-stream',
+      });
+      req.on('error', reject);
+      req.resume();
+      req.on('end', () => resolve());
+      req.end(upload);
+    });
+  }
+  await new Promise<void>((resolve) => session.close(() => resolve()));
+  clientTls.end();
+  await new Promise((r) => setTimeout(r, 20));
+  server.close();
+  const conv = new TcpConversation(CLIENT, WEB, 51001, 443, { s: 1_700_000_600, ns: 0 });
   conv.handshake();
   for (const w of log) conv.send(w.fromClient, w.bytes);
   conv.close();
