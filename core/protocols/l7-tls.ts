@@ -495,7 +495,7 @@ function decryptedRecord(
       return true;
     }
     // Not taken: the plaintext is still there to read, as a data source of its own.
-    ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
+    if (plain.length) ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
     if (dec.held) {
       // Wireshark sets (not appends) this text, over what the frame's earlier records showed.
       names.length = 0;
@@ -535,7 +535,8 @@ function applicationData(
 ): boolean {
   if (ctx.visited)
     return dec.upper !== undefined && callUpper(ctx, dec.upper, false, dec.upperProto ?? 'http').taken;
-  if (!s) return false;
+  // An empty record (TLS 1.0's CBC countermeasure sends one before each message) carries nothing up.
+  if (!s || dec.plain.length === 0) return false;
   const proto = s.alpn === 'h2' ? 'http2' : 'http';
   const before = s.app[dir];
   const pduEnd = s.appNeed[dir];
@@ -725,6 +726,7 @@ export const tls = defineProtocol({
             const version = sessionVersion(hs.negotiated);
             if (!ctx.visited) {
               st.version = version;
+              if (st.secrets) st.secrets.version = version;
               if (version === 0x0304 && st.secrets) {
                 tls13Phase(ctx, st.secrets, 0, 'handshake');
                 tls13Phase(ctx, st.secrets, 1, 'handshake');

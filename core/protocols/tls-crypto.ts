@@ -1,8 +1,9 @@
 /**
  * TLS record protection with secrets from a key log (NSS format, as a pcapng Decryption Secrets Block carries
  * it): TLS 1.2 suites (AES-GCM, RFC 5288/5289; ChaCha20-Poly1305, RFC 7905; AES-CBC with HMAC, either order,
- * RFC 5246/7366) keyed from the master secret, and TLS 1.3 (RFC 8446) keyed from traffic secrets. node:crypto
- * only.
+ * RFC 5246/7366) and TLS 1.0/1.1's AES-CBC ones (their own PRF, RFC 2246/4346) keyed from the master secret,
+ * TLS 1.3 (RFC 8446) keyed from traffic secrets; and the master secret of an RSA key exchange from the server's
+ * private key. node:crypto only.
  */
 import {
   constants,
@@ -89,7 +90,7 @@ const TLS13: Record<number, Suite> = { 0x1301: GCM128, 0x1302: GCM256, 0x1303: C
 export interface RecordKeys {
   readonly aead?: Aead;
   /** CBC: the cipher, the MAC, its key, and whether the MAC covers the ciphertext (RFC 7366). */
-  readonly cbc?: Suite['cbc'] & { macKey: Buffer; etm: boolean };
+  readonly cbc?: Suite['cbc'] & { macKey: Buffer; etm: boolean; chain?: Buffer };
   readonly key: Buffer;
   /** TLS 1.2 AES-GCM: the 4-byte salt (the rest of the nonce is in the record); else the 12-byte IV. */
   readonly iv: Buffer;
@@ -98,7 +99,13 @@ export interface RecordKeys {
 }
 
 /** TLS 1.2's PRF (RFC 5246 §5): P_hash(secret, label + seed), `length` bytes. */
-function prf(hash: Hash, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Buffer {
+function prf(
+  hash: Hash | 'md5' | 'sha1',
+  secret: Uint8Array,
+  label: string,
+  seed: Uint8Array,
+  length: number,
+): Buffer {
   const full = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
   const out: Buffer[] = [];
   let a: Buffer = full;
@@ -111,7 +118,24 @@ function prf(hash: Hash, secret: Uint8Array, label: string, seed: Uint8Array, le
   return Buffer.concat(out).subarray(0, length);
 }
 
-/** Both directions' keys (client first) of a TLS 1.2 session from its master secret and hello randoms. */
+/** TLS 1.0 and 1.1's PRF (RFC 2246 §5): P_MD5 over the secret's first half XOR P_SHA1 over its second half. */
+function prf10(secret: Uint8Array, label: string, seed: Uint8Array, length: number): Buffer {
+  const half = Math.ceil(secret.length / 2);
+  const out = prf('md5', secret.subarray(0, half), label, seed, length);
+  const sha = prf('sha1', secret.subarray(secret.length - half), label, seed, length);
+  for (let i = 0; i < length; i++) out[i] ^= sha[i];
+  return out;
+}
+
+/** The PRF of a session of `version` (TLS 1.0/1.1's, or TLS 1.2's with the suite's hash). */
+function sessionPrf(version: number, hash: Hash): typeof prf10 {
+  return version < 0x0303 ? prf10 : (secret, label, seed, length) => prf(hash, secret, label, seed, length);
+}
+
+/**
+ * Both directions' keys (client first) of a TLS 1.0, 1.1 or 1.2 session from its master secret and hello
+ * randoms. TLS 1.0's CBC records carry no IV: the first is the key block's, then each record's last block.
+ */
 export function tls12Keys(
   master: Uint8Array,
   suite: number,
@@ -119,14 +143,15 @@ export function tls12Keys(
   serverRandom: Uint8Array,
   /** The server agreed to encrypt-then-MAC (RFC 7366; CBC suites only). */
   etm = false,
+  version = 0x0303,
 ): [RecordKeys, RecordKeys] | undefined {
   const s = TLS12[suite];
   if (!s) return undefined;
+  const prfOf = sessionPrf(version, s.hash);
   // The key block: client and server MAC keys (CBC), keys, then IVs (RFC 5246 §6.3).
   const macLen = s.cbc?.macLen ?? 0;
   const ivLen = s.cbc ? 16 : s.aead === 'chacha20-poly1305' ? 12 : 4;
-  const block = prf(
-    s.hash,
+  const block = prfOf(
     master,
     'key expansion',
     Buffer.concat([serverRandom, clientRandom]),
@@ -139,7 +164,9 @@ export function tls12Keys(
   const ivs = [take(ivLen), take(ivLen)];
   const side = (i: number): RecordKeys => ({
     ...(s.aead ? { aead: s.aead } : {}),
-    ...(s.cbc ? { cbc: { ...s.cbc, macKey: macKeys[i], etm } } : {}),
+    ...(s.cbc
+      ? { cbc: { ...s.cbc, macKey: macKeys[i], etm, ...(version === 0x0301 ? { chain: ivs[i] } : {}) } }
+      : {}),
     key: keys[i],
     iv: ivs[i],
     tls13: false,
@@ -230,9 +257,9 @@ function recordMac(
 }
 
 /**
- * A CBC record of TLS 1.2: explicit IV, ciphertext, then (encrypt-then-MAC) the MAC of both; decrypted, the
- * content is followed (MAC-then-encrypt) by its MAC, then padding. Undefined when the padding or MAC is wrong
- * (as for a TLS 1.0/1.1 session, whose keys come from another PRF: its records stay encrypted).
+ * A CBC record of TLS 1.1/1.2: explicit IV (none in TLS 1.0), ciphertext, then (encrypt-then-MAC) the MAC of
+ * both; decrypted, the content is followed (MAC-then-encrypt) by its MAC, then padding. Undefined when the
+ * padding or MAC is wrong (a wrong key: the record stays encrypted).
  */
 function openCbc(
   c: NonNullable<RecordKeys['cbc']>,
@@ -249,14 +276,18 @@ function openCbc(
     const want = recordMac(c, seq, type, version, sealed);
     if (!want.equals(body.subarray(body.length - c.macLen))) return undefined;
   }
-  if (sealed.length < 32 || sealed.length % 16 !== 0) return undefined;
+  // TLS 1.0: the IV is the previous record's last block (chained), else the record's first block.
+  const chain = c.chain;
+  if (sealed.length < (chain ? 16 : 32) || sealed.length % 16 !== 0) return undefined;
   let plain: Buffer;
   try {
-    const d = createDecipheriv(c.cipher, key, sealed.subarray(0, 16));
+    const d = createDecipheriv(c.cipher, key, chain ?? sealed.subarray(0, 16));
     d.setAutoPadding(false);
-    plain = Buffer.concat([d.update(sealed.subarray(16)), d.final()]);
+    plain = Buffer.concat([d.update(chain ? sealed : sealed.subarray(16)), d.final()]);
   } catch {
     return undefined;
+  } finally {
+    if (chain) c.chain = Buffer.from(sealed.subarray(sealed.length - 16));
   }
   const pad = plain[plain.length - 1];
   let end = plain.length - pad - 1;
@@ -271,7 +302,7 @@ function openCbc(
 }
 
 /**
- * TLS 1.2 suites with RSA key exchange (TLS_RSA_WITH_*): the client sends the pre-master secret encrypted with
+ * Suites with RSA key exchange (TLS_RSA_WITH_*): the client sends the pre-master secret encrypted with
  * the server certificate's RSA key, so the server's private key opens the session (Wireshark's "RSA keys list").
  */
 const RSA_KEY_EXCHANGE = new Set([0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d]);
@@ -316,7 +347,7 @@ export function rsaPremaster(keys: readonly KeyObject[], encrypted: Uint8Array):
 }
 
 /**
- * A TLS 1.2 session's master secret from its pre-master secret (RFC 5246 §8.1), or with the extended master
+ * A TLS 1.0–1.2 session's master secret from its pre-master secret (RFC 5246 §8.1), or with the extended master
  * secret (RFC 7627) from the hash of the handshake messages up to the ClientKeyExchange.
  */
 export function tls12Master(
@@ -325,13 +356,20 @@ export function tls12Master(
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
   handshake?: readonly Uint8Array[],
+  version = 0x0303,
 ): Uint8Array | undefined {
   const s = TLS12[suite];
   if (!s) return undefined;
+  const prfOf = sessionPrf(version, s.hash);
   if (handshake) {
-    const h = createHash(s.hash);
-    for (const m of handshake) h.update(m);
-    return prf(s.hash, premaster, 'extended master secret', h.digest(), 48);
+    // The session hash: the PRF's hash, or TLS 1.0/1.1's MD5 and SHA-1 side by side.
+    const digest = (alg: string) => {
+      const h = createHash(alg);
+      for (const m of handshake) h.update(m);
+      return h.digest();
+    };
+    const hash = version < 0x0303 ? Buffer.concat([digest('md5'), digest('sha1')]) : digest(s.hash);
+    return prfOf(premaster, 'extended master secret', hash, 48);
   }
-  return prf(s.hash, premaster, 'master secret', Buffer.concat([clientRandom, serverRandom]), 48);
+  return prfOf(premaster, 'master secret', Buffer.concat([clientRandom, serverRandom]), 48);
 }

@@ -1,7 +1,7 @@
 /**
  * TLS decryption with a key log, on sessions node:tls makes here (core/testing/tls-session.ts): TLS 1.2 with
- * AES-GCM, ChaCha20-Poly1305 and AES-CBC (either MAC order, SHA-1/256/384), TLS 1.3 with its three suites; and
- * with the server's RSA private key instead, on TLS 1.2's RSA key-exchange suites. HTTP inside is dissected (a response spanning
+ * AES-GCM, ChaCha20-Poly1305 and AES-CBC (either MAC order, SHA-1/256/384), TLS 1.0 and 1.1 with AES-CBC, TLS
+ * 1.3 with its three suites; and with the server's RSA private key instead, on the RSA key-exchange suites. HTTP inside is dissected (a response spanning
  * records is put together), filtered and exported byte for byte; without the key log nothing is; and with tshark
  * at hand, every frame's Protocol and Info equal `tshark -o tls.keylog_file:…`.
  */
@@ -39,7 +39,16 @@ const REQUESTS = [
   'GET /pics/a.gif HTTP/1.1\r\nHost: wirelens.test\r\n\r\n',
 ];
 
-const SUITES: { version: 'TLSv1.2' | 'TLSv1.3'; ciphers: string; secureOptions?: number }[] = [
+type Version = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+const SUITES: { version: Version; ciphers: string; secureOptions?: number }[] = [
+  // TLS 1.0 (chained CBC IVs, an empty record before each message) and 1.1: OpenSSL 3 speaks them at level 0.
+  { version: 'TLSv1', ciphers: 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' },
+  {
+    version: 'TLSv1',
+    ciphers: 'ECDHE-RSA-AES256-SHA:@SECLEVEL=0',
+    secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC,
+  },
+  { version: 'TLSv1.1', ciphers: 'ECDHE-RSA-AES256-SHA:@SECLEVEL=0' },
   { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
   { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES256-GCM-SHA384' },
   { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' },
@@ -177,20 +186,24 @@ describe('TLS decryption with a key log', () => {
   }
 });
 
-/** TLS 1.2 suites with RSA key exchange: the server's private key alone opens them (Wireshark's RSA keys list). */
-const RSA_SUITES = [
-  'AES128-SHA',
-  'AES256-SHA',
-  'AES128-SHA256',
-  'AES256-SHA256',
-  'AES128-GCM-SHA256',
-  'AES256-GCM-SHA384',
+/** Suites with RSA key exchange: the server's private key alone opens them (Wireshark's RSA keys list). */
+const RSA_SUITES: { version: Version; ciphers: string }[] = [
+  { version: 'TLSv1', ciphers: 'AES128-SHA:@SECLEVEL=0' },
+  { version: 'TLSv1.1', ciphers: 'AES256-SHA:@SECLEVEL=0' },
+  ...[
+    'AES128-SHA',
+    'AES256-SHA',
+    'AES128-SHA256',
+    'AES256-SHA256',
+    'AES128-GCM-SHA256',
+    'AES256-GCM-SHA384',
+  ].map((ciphers) => ({ version: 'TLSv1.2' as const, ciphers })),
 ];
 
 describe("TLS decryption with the server's RSA private key", () => {
-  for (const ciphers of RSA_SUITES) {
-    it(`TLSv1.2 ${ciphers} (extended master secret): the key opens the session as a key log would`, async () => {
-      const x = await tlsExchange({ version: 'TLSv1.2', ciphers }, REQUESTS, respond);
+  for (const suite of RSA_SUITES) {
+    it(`${suite.version} ${suite.ciphers} (extended master secret): the key opens the session as a key log would`, async () => {
+      const x = await tlsExchange(suite, REQUESTS, respond);
       const dir = mkdtempSync(join(tmpdir(), 'wirelens-rsa-'));
       const file = join(dir, 'tls.pcap');
       const key = join(dir, 'server.pem');

@@ -35,6 +35,8 @@ export interface SessionSecrets {
   app: [Uint8Array | undefined, Uint8Array | undefined];
   /** Per direction: how many bytes that PDU needs from its start (-1: not said). */
   appNeed: [number, number];
+  /** The version the ServerHello chose (0x0301 TLS 1.0 … 0x0304). */
+  version?: number;
   /** The server agreed to the extended master secret (RFC 7627). */
   ems?: boolean;
   /** With RSA keys at hand: the handshake messages so far (up to the ClientKeyExchange). */
@@ -112,6 +114,7 @@ export function noteMessages(ctx: DissectCtx, s: SessionSecrets, messages: reado
         s.clientRandom,
         s.serverRandom,
         s.ems ? transcript : undefined,
+        s.version,
       );
   }
 }
@@ -139,7 +142,7 @@ export function noteHellos(s: SessionSecrets, seen: HelloSeen): void {
 export function changeCipherSpec(ctx: DissectCtx, s: SessionSecrets, dir: 0 | 1): void {
   const master = secret(ctx, s, 'CLIENT_RANDOM') ?? s.master;
   if (!master || !s.clientRandom || !s.serverRandom || s.suite === undefined) return;
-  s.keys[dir] = tls12Keys(master, s.suite, s.clientRandom, s.serverRandom, s.etm)?.[dir];
+  s.keys[dir] = tls12Keys(master, s.suite, s.clientRandom, s.serverRandom, s.etm, s.version)?.[dir];
 }
 
 const TLS13_LABELS = {

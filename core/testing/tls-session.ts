@@ -93,7 +93,7 @@ export interface TlsExchange {
  */
 export async function tlsExchange(
   opts: {
-    version: 'TLSv1.2' | 'TLSv1.3';
+    version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
     ciphers: string;
     port?: number;
     /** OpenSSL options for both sides, e.g. SSL_OP_NO_ENCRYPT_THEN_MAC. */
