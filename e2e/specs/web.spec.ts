@@ -15,7 +15,8 @@ import { applyFilter, dropFile, rowNumbers, waitDisplayed } from '../support/pag
 import { writePcap } from '../../core/capture/writer.js';
 import { smtpScenario } from '../../core/testing/scenarios.js';
 import { tftpFile, tftpPackets } from '../../core/testing/tftp.js';
-import { tlsExchange } from '../../core/testing/tls-session.js';
+import { h2Exchange, tlsExchange } from '../../core/testing/tls-session.js';
+import { tinyGif } from '../../core/testing/synth.js';
 
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
@@ -448,6 +449,40 @@ test.describe('web host', () => {
       await page.getByTestId('forget-keylog').click();
       await expect(page.getByTestId('status-keylog')).toHaveCount(0);
       await waitDisplayed(page, 0);
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('TLS keys… on HTTP/2: the objects panel lists the bodies of the decrypted streams', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-h2-'));
+    try {
+      const page1 = Buffer.from('<p>evidence</p>\n'.repeat(3000));
+      const x = await h2Exchange({
+        '/pics/a.gif': { type: 'image/gif', body: tinyGif(3, 2) },
+        '/index.html': { type: 'text/html', body: page1, encoding: 'gzip' },
+        '/app.js': { type: 'application/javascript', body: page1.subarray(0, 20_000), encoding: 'br' },
+      });
+      const file = join(dir, 'h2.pcap');
+      const keys = join(dir, 'sslkeys.log');
+      writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+      writeFileSync(keys, x.keyLog);
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+      await page.getByTestId('tls-keylog').setInputFiles(keys);
+      await expect(page.getByTestId('status-keylog')).toContainText('sslkeys.log');
+      await applyFilter(page, 'http2.type == 0 || http2.headers.method');
+      await expect(page.getByTestId('packet-row').filter({ hasText: 'DATA[1] (GIF89a)' })).toHaveCount(1);
+      await page.getByTestId('open-objects').click();
+      const rows = page.getByTestId('objects-panel').getByTestId('object-row');
+      await expect(rows).toHaveCount(3);
+      for (const name of ['a.gif', 'index.html', 'app.js'])
+        await expect(rows.filter({ hasText: name })).toHaveCount(1);
+      await shot(page, info, '12e-http2-objects');
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
