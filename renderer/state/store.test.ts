@@ -63,6 +63,22 @@ describe('app store', () => {
     expect(s.selectedNo).toBe(1);
   });
 
+  it('a filter applied while the capture still opens stays in the filter bar, with no error', async () => {
+    const api = fakeApi(1000);
+    const store = createAppStore(api);
+    const opening = store.getState().open('/cases/x.pcap');
+    const applying = store.getState().applyFilter('no<100');
+    await Promise.all([opening, applying]);
+    for (let k = 0; k < 5; k++) await tick();
+    const s = store.getState();
+    expect([s.filterText, s.appliedFilter, s.filterError, s.displayed]).toEqual([
+      'no<100',
+      'no<100',
+      null,
+      99,
+    ]);
+  });
+
   it('a rejected filter keeps the view and reports the error', async () => {
     const store = createAppStore(fakeApi(100));
     await store.getState().open('/x.pcap');

@@ -164,6 +164,10 @@ export function createAppStore(api: WirelensApi): AppStore {
     // Growth of the open capture (live capture, or a big file indexed in the background): one refresh at a
     // time, repeated while more `grown` events came in meanwhile.
     let known = 0;
+    /** The filter being applied (its answer not back yet): a capture that opens meanwhile keeps it too. */
+    let applying: string | null = null;
+    /** Counts applyFilter calls: only the latest reports a failure (an earlier one may be cancelled by it). */
+    let applySeq = 0;
     let growing: Promise<void> | null = null;
     let growAgain = false;
     const growOnce = async () => {
@@ -241,7 +245,7 @@ export function createAppStore(api: WirelensApi): AppStore {
       known = info.packets;
       // As in Wireshark, the display filter applied stays applied to the next capture (a file opened or a live
       // capture started): the new capture is shown through it.
-      const keep = get().appliedFilter;
+      const keep = applying ?? get().appliedFilter;
       set({ info, opening: null, error: null });
       resetView(info.packets, info.packets);
       set({ sort: null });
@@ -498,6 +502,8 @@ export function createAppStore(api: WirelensApi): AppStore {
         const expr = (text ?? get().filterText).trim();
         set({ filterText: expr, filterError: null });
         const keepNo = get().selectedNo;
+        applying = expr;
+        const seq = ++applySeq;
         try {
           const r = await api.call('applyFilter', { expr });
           if (!r.ok) {
@@ -544,8 +550,9 @@ export function createAppStore(api: WirelensApi): AppStore {
             if (r.displayed > 0) await get().select(0);
           }
         } catch (e) {
-          set({ filterError: msg(e) });
+          if (seq === applySeq) set({ filterError: msg(e) });
         } finally {
+          if (seq === applySeq) applying = null;
           set({ progress: null });
         }
       },
