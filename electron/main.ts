@@ -86,7 +86,10 @@ async function chooseAndOpen(): Promise<void> {
   if (!r.canceled && r.filePaths[0]) await openCapture(r.filePaths[0]);
 }
 
-/** File > Export Objects > HTTP… / IMF… / TFTP…: every object of that list into a chosen folder, with its report. */
+/**
+ * File > Export Objects > HTTP… / IMF… / TFTP… / FTP-DATA…: every object of that list into a chosen folder, with
+ * its report.
+ */
 async function exportObjects(protocol: ObjectProtocol): Promise<void> {
   if (!win || !service) return;
   const r = await dialog.showOpenDialog(win, {
@@ -95,7 +98,9 @@ async function exportObjects(protocol: ObjectProtocol): Promise<void> {
         ? 'Export e-mails to…'
         : protocol === 'tftp'
           ? 'Export TFTP files to…'
-          : 'Export HTTP objects to…',
+          : protocol === 'ftp-data'
+            ? 'Export FTP files to…'
+            : 'Export HTTP objects to…',
     properties: ['openDirectory', 'createDirectory'],
   });
   if (r.canceled || !r.filePaths[0]) return;
@@ -104,7 +109,7 @@ async function exportObjects(protocol: ObjectProtocol): Promise<void> {
     const reports = (res.reports ?? []).map((p) => basename(p)).join(', ');
     await dialog.showMessageBox(win, {
       message:
-        `Exported ${res.written.length} ${protocol === 'imf' ? 'e-mail' : protocol === 'tftp' ? 'file' : 'object'}(s) to ${res.dir}` +
+        `Exported ${res.written.length} ${protocol === 'imf' ? 'e-mail' : protocol === 'http' ? 'object' : 'file'}(s) to ${res.dir}` +
         (res.failed.length ? `; ${res.failed.length} failed` : '') +
         (reports ? ` (report: ${reports})` : ''),
     });
@@ -247,6 +252,7 @@ function menuTemplate(): MenuItemConstructorOptions[] {
             { label: 'HTTP…', click: () => void exportObjects('http') },
             { label: 'IMF…', click: () => void exportObjects('imf') },
             { label: 'TFTP…', click: () => void exportObjects('tftp') },
+            { label: 'FTP-DATA…', click: () => void exportObjects('ftp-data') },
           ],
         },
         { label: 'Report…', click: () => void writeReport() },

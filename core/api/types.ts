@@ -139,9 +139,9 @@ export interface Completion {
 
 /**
  * Which File > Export Objects list: HTTP bodies, e-mails sent over SMTP (IMF, as `tshark --export-objects imf`),
- * or files TFTP transferred (`tshark --export-objects tftp`).
+ * files TFTP transferred (`tshark --export-objects tftp`), or files FTP data connections moved (`ftp-data`).
  */
-export type ObjectProtocol = 'http' | 'imf' | 'tftp';
+export type ObjectProtocol = 'http' | 'imf' | 'tftp' | 'ftp-data';
 
 /** One exportable object: an HTTP body, or an e-mail (then `from`, `to` and `subject` are set; host and URI empty). */
 export interface HttpObject {

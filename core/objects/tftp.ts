@@ -6,6 +6,7 @@
 import { tftpState, type TftpTransfer } from '../protocols/l7-tftp.js';
 import type { CaptureSession } from '../session/session.js';
 import type { Exportable, ObjectMeta } from './export.js';
+import { piecesBytes } from './pieces.js';
 import { massage, NameAllocator, uriBasename } from './naming.js';
 
 export interface TftpEntry extends ObjectMeta {
@@ -35,20 +36,9 @@ export function listTftp(session: CaptureSession, signal?: AbortSignal): TftpEnt
     }));
 }
 
-/** A transfer's file: its data blocks in order. */
+/** A transfer's bytes: its data blocks in order. */
 export function tftpBytes(session: CaptureSession, entry: TftpEntry): Uint8Array {
-  const cap = session.capture;
-  if (!cap) throw new Error('no capture is open');
-  const out = new Uint8Array(entry.record.size);
-  let o = 0;
-  for (const p of entry.record.pieces) {
-    const src = p.bytes ?? cap.readPacket(p.frame - 1).subarray(p.off, p.off + p.len);
-    if (src.length !== p.len)
-      throw new Error(`${entry.filename}: block in frame ${p.frame} is shorter than when it was read`);
-    out.set(src, o);
-    o += p.len;
-  }
-  return out;
+  return piecesBytes(session, entry.filename, entry.record.size, entry.record.pieces);
 }
 
 /** A transfer as exportObjects takes it: its file read back when it is written. */

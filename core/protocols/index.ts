@@ -22,5 +22,6 @@ import './l7-http.js';
 import './l7-http2.js';
 import './l7-tls.js';
 import './l7-smtp.js';
+import './l7-ftp.js';
 import './l7-quic.js';
 import './l7-http3.js';

@@ -27,6 +27,7 @@ import {
   type DissectCtx,
   lookupTable,
   getHeuristics,
+  getProtocol,
 } from '../dissect/engine.js';
 import type { ExpertSeverity, Item } from '../dissect/types.js';
 import type { FieldDef } from '../fields/registry.js';
@@ -378,6 +379,54 @@ export interface Desegment {
 }
 
 /**
+ * A TCP connection another protocol announced (FTP's data connections, after PASV, EPSV, PORT or EPRT): one end's
+ * address and port, the protocol that dissects it, and what that protocol keeps about it.
+ */
+export interface ExpectedConnection {
+  ip: string;
+  port: number;
+  protocol: string;
+  data: unknown;
+}
+
+interface Conversations {
+  /** Announced connections by port, the latest last. */
+  expected: Map<number, ExpectedConnection[]>;
+  /** The connection each stream turned out to be. */
+  byStream: Map<number, ExpectedConnection>;
+}
+
+const conversations = (ctx: DissectCtx) =>
+  ctx.state.get<Conversations>('tcp.conversations', () => ({ expected: new Map(), byStream: new Map() }));
+
+/**
+ * First pass: the next connection with `ip`:`port` at one end goes to `protocol` (Wireshark's conversation
+ * dissectors, which come before the port tables). Only connections between the same two hosts as the
+ * announcement are found when `wirelens list` splits a capture between threads (core/session/shard.ts).
+ */
+export function expectConnection(ctx: DissectCtx, e: ExpectedConnection): void {
+  const c = conversations(ctx);
+  const list = c.expected.get(e.port) ?? [];
+  list.push(e);
+  c.expected.set(e.port, list);
+}
+
+/** The announced connection this segment's stream belongs to (bound at its first data on the first pass). */
+export function connectionOf(ctx: DissectCtx): ExpectedConnection | undefined {
+  const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
+  if (stream === undefined) return undefined;
+  const c = conversations(ctx);
+  const known = c.byStream.get(stream);
+  if (known || ctx.visited || c.expected.size === 0) return known;
+  const pi = ctx.pinfo;
+  const match = (port: number | undefined, ip: string | undefined) =>
+    port === undefined ? undefined : c.expected.get(port)?.findLast((e) => e.ip === ip);
+  const e = match(pi.dstPort, pi.netDst) ?? match(pi.srcPort, pi.netSrc);
+  if (e) c.byStream.set(stream, e);
+  return e;
+}
+
+/**
  * Calls the sub-dissector on `sub` (a context over the data). Returns the desegment request, if any.
  * When the sub-dissector asks for more data, the layers it added are rolled back (as in Wireshark, the frame
  * then shows as a TCP segment), but the Info text it set stays.
@@ -386,10 +435,13 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   const mark = ctx.mark();
   ctx.pinfo.data.delete('tcp.desegment');
   ctx.pinfo.data.delete('tcp.swallowed');
-  // The protocols registered on the lower port, then the higher one.
+  // An announced connection's protocol, then those registered on the lower port, then the higher one.
+  const conv = connectionOf(ctx);
+  const pConv = conv && getProtocol(conv.protocol);
   const pLo = lookupTable('tcp.port', lo);
   const pHi = lookupTable('tcp.port', hi);
   let taken =
+    (pConv !== undefined && sub.call(pConv, 0, sub.view.length, true) !== false) ||
     (pLo !== undefined && sub.call(pLo, 0, sub.view.length, true) !== false) ||
     (pHi !== undefined && pHi !== pLo && sub.call(pHi, 0, sub.view.length, true) !== false);
   if (!taken) {

@@ -634,8 +634,13 @@ function textLines(body: DissectCtx, top: Item, ct: string): void {
     lines.push([o, next]);
     o = next;
   }
-  body.setLabel(top, `Line-based text data: ${ct} (${lines.length} lines)`);
+  body.setLabel(top, `Line-based text data${ct ? `: ${ct}` : ''} (${lines.length} lines)`);
   for (const [o, e] of lines) body.text(shownLine(body.view, o, e - o), o, e - o, top);
+}
+
+/** A "Line-based text data" layer over all of `body`, of no media type (FTP-DATA's text). */
+export function lineBasedText(body: DissectCtx): void {
+  textLines(body, body.layerItem(media.text, 0, body.view.length), '');
 }
 
 /**

@@ -9,6 +9,7 @@ import { listObjects, objectBytes, type ObjectEntry } from '../objects/list.js';
 import { exportObjects, type Exportable } from '../objects/export.js';
 import { emailExportable, listEmails, type EmailEntry } from '../objects/imf.js';
 import { listTftp, tftpBytes, tftpExportable, type TftpEntry } from '../objects/tftp.js';
+import { ftpBytes, ftpExportable, listFtp, type FtpEntry } from '../objects/ftp.js';
 import { exportable, matchesType } from '../objects/select.js';
 import { findGifDownloads } from '../objects/gifs.js';
 import { hashBytes } from '../forensics/hash.js';
@@ -22,7 +23,7 @@ type ForensicMethods =
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
 
 /** An object list entry as it crosses the API: without the engine's record behind it. */
-const plain = (o: ObjectEntry | EmailEntry | TftpEntry): HttpObject => {
+const plain = (o: ObjectEntry | EmailEntry | TftpEntry | FtpEntry): HttpObject => {
   const { record: _record, ...rest } = o;
   return rest;
 };
@@ -48,6 +49,10 @@ export function forensicHandlers(
     need();
     return listTftp(session);
   };
+  const ftpFiles = () => {
+    need();
+    return listFtp(session);
+  };
   const byIndex = <T>(list: readonly T[], index: number, what: string): T => {
     const o = list[index];
     if (!o) throw new SessionError(`there is no ${what} ${index}`);
@@ -55,13 +60,22 @@ export function forensicHandlers(
   };
   return {
     objects: ({ protocol }) =>
-      (protocol === 'imf' ? emails() : protocol === 'tftp' ? tftpFiles() : objects()).map(plain),
+      (protocol === 'imf'
+        ? emails()
+        : protocol === 'tftp'
+          ? tftpFiles()
+          : protocol === 'ftp-data'
+            ? ftpFiles()
+            : objects()
+      ).map(plain),
     objectBytes: ({ index, protocol }) =>
       protocol === 'imf'
         ? byIndex(emails(), index, 'e-mail').record.bytes
         : protocol === 'tftp'
           ? tftpBytes(session, byIndex(tftpFiles(), index, 'TFTP file'))
-          : objectBytes(session, byIndex(objects(), index, 'object')),
+          : protocol === 'ftp-data'
+            ? ftpBytes(session, byIndex(ftpFiles(), index, 'FTP file'))
+            : objectBytes(session, byIndex(objects(), index, 'object')),
     analyseObjects: async () => {
       const out: ObjectAnalysis[] = [];
       for (const o of objects()) {
@@ -91,9 +105,11 @@ export function forensicHandlers(
           ? chosen(emails()).map(emailExportable)
           : protocol === 'tftp'
             ? chosen(tftpFiles()).map((e) => tftpExportable(session, e))
-            : chosen(objects())
-                .filter((o) => !type || matchesType(o, type))
-                .map((o) => exportable(session, o));
+            : protocol === 'ftp-data'
+              ? chosen(ftpFiles()).map((e) => ftpExportable(session, e))
+              : chosen(objects())
+                  .filter((o) => !type || matchesType(o, type))
+                  .map((o) => exportable(session, o));
       const sha = await session.fileSha256();
       const r = await exportObjects(list, dir, (h) => hashSets.verdictOf(h), {
         name: basename(need().path),

@@ -15,6 +15,7 @@ import { applyFilter, dropFile, rowNumbers, waitDisplayed } from '../support/pag
 import { writePcap } from '../../core/capture/writer.js';
 import { smtpScenario } from '../../core/testing/scenarios.js';
 import { tftpFile, tftpPackets } from '../../core/testing/tftp.js';
+import { ftpSession } from '../../core/testing/ftp.js';
 import { h2Exchange, tlsExchange } from '../../core/testing/tls-session.js';
 import { tinyGif } from '../../core/testing/synth.js';
 
@@ -403,6 +404,38 @@ test.describe('web host', () => {
       await panel.getByTestId('export-all').click();
       await expect(panel.getByTestId('export-result')).toContainText('Wrote 4 file(s)');
       expect(readFileSync(join(out, 'router.cfg'))).toEqual(Buffer.from(tftpFile(2500, 1)));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('objects panel: the FTP-DATA tab lists the files FTP moved and exports them', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-ftp-'));
+    try {
+      const session = ftpSession();
+      const file = join(dir, 'ftp.pcap');
+      writeFileSync(file, writePcap(session.packets, { linkType: 1 }));
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await applyFilter(page, 'ftp.request.command == "PASS" || ftp-data');
+      await expect(page.getByTestId('packet-row').filter({ hasText: 'Request: PASS s3cret!' })).toHaveCount(
+        1,
+      );
+      await page.getByTestId('open-objects').click();
+      const panel = page.getByTestId('objects-panel');
+      await panel.getByTestId('objects-kind-ftp-data').click();
+      const rows = panel.getByTestId('object-row');
+      await expect(rows).toHaveCount(2);
+      await expect(rows.first()).toHaveAttribute('data-filename', 'docs%2freport 2026.pdf');
+      await shot(page, info, '12f-objects-ftp');
+      const out = join(dir, 'out');
+      await panel.getByTestId('export-dir').fill(out);
+      await panel.getByTestId('export-all').click();
+      await expect(panel.getByTestId('export-result')).toContainText('Wrote 2 file(s)');
+      expect(readFileSync(join(out, 'upload.bin'))).toEqual(Buffer.from(session.transfers['upload.bin']));
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -26,11 +26,12 @@ function Thumb({ index, type }: { index: number; type: string }) {
   return url ? <img className="thumb" src={url} alt="" /> : <span className="thumb" />;
 }
 
-/** The lists of File > Export Objects we have: HTTP bodies, e-mails sent over SMTP, files sent over TFTP. */
+/** The lists of File > Export Objects we have: HTTP bodies, e-mails sent over SMTP, files sent over TFTP or FTP. */
 const KINDS: readonly [ObjectProtocol, string][] = [
   ['http', 'HTTP'],
   ['imf', 'IMF (e-mail)'],
   ['tftp', 'TFTP'],
+  ['ftp-data', 'FTP-DATA'],
 ];
 
 export function ObjectsPanel() {
@@ -114,7 +115,9 @@ export function ObjectsPanel() {
             ? 'No e-mails: no message was sent over SMTP in this capture.'
             : kind === 'tftp'
               ? 'No TFTP files: no TFTP transfer in this capture completed.'
-              : 'No HTTP objects: no HTTP response in this capture carries a body.'}
+              : kind === 'ftp-data'
+                ? 'No FTP files: no RETR, STOR, STOU or APPE moved data in this capture.'
+                : 'No HTTP objects: no HTTP response in this capture carries a body.'}
         </p>
       )}
       {objects && (

@@ -16,6 +16,7 @@ import { shardThreads } from '../shards.js';
 import { exportSharded } from './export-shard.js';
 import { emailExportable, listEmails } from '../../objects/imf.js';
 import { listTftp, tftpExportable } from '../../objects/tftp.js';
+import { ftpExportable, listFtp } from '../../objects/ftp.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -99,7 +100,7 @@ async function exportOneThread(
   file: string,
   out: string,
   verdict: HashSetVerdict,
-  opts: { protocol: 'http' | 'imf' | 'tftp'; type?: string; filter?: string },
+  opts: { protocol: 'http' | 'imf' | 'tftp' | 'ftp-data'; type?: string; filter?: string },
 ): Promise<ExportResult & { rows: ReportRow[] }> {
   const capture = async () => ({ name: basename(file), sha256: await s.fileSha256() });
   if (opts.protocol === 'imf')
@@ -107,6 +108,13 @@ async function exportOneThread(
   if (opts.protocol === 'tftp')
     return exportObjects(
       listTftp(s).map((e) => tftpExportable(s, e)),
+      out,
+      verdict,
+      await capture(),
+    );
+  if (opts.protocol === 'ftp-data')
+    return exportObjects(
+      listFtp(s).map((e) => ftpExportable(s, e)),
       out,
       verdict,
       await capture(),
@@ -128,20 +136,21 @@ async function exportOneThread(
 export const exportCommand: Command = {
   name: 'export',
   summary:
-    'export HTTP objects, e-mails or TFTP files (like tshark --export-objects http|imf|tftp) with report.json/report.csv',
+    'export HTTP objects, e-mails, TFTP or FTP files (like tshark --export-objects http|imf|tftp|ftp-data) with report.json/report.csv',
   usage:
     'Usage: wirelens export FILE --out DIR [--type gif|image/png|…] [-Y FILTER]\n' +
-    '       wirelens export FILE --out DIR --protocol imf|tftp\n' +
+    '       wirelens export FILE --out DIR --protocol imf|tftp|ftp-data\n' +
     '  --protocol   http (default): HTTP bodies; imf: every e-mail sent over SMTP, as SUBJECT.eml; tftp: every\n' +
-    '               file a TFTP transfer completed, under its name',
+    '               file a TFTP transfer completed, under its name; ftp-data: every file an FTP RETR, STOR,\n' +
+    '               STOU or APPE moved, under the name the command gave',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out', '--type', '-Y', '--protocol'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const out = options.get('--out');
     if (!out) throw new UsageError('--out DIR is required');
     const protocol = options.get('--protocol') ?? 'http';
-    if (protocol !== 'http' && protocol !== 'imf' && protocol !== 'tftp')
-      throw new UsageError(`unknown object protocol "${protocol}" (http, imf or tftp)`);
+    if (protocol !== 'http' && protocol !== 'imf' && protocol !== 'tftp' && protocol !== 'ftp-data')
+      throw new UsageError(`unknown object protocol "${protocol}" (http, imf, tftp or ftp-data)`);
     if (protocol !== 'http' && (options.has('--type') || options.has('-Y')))
       throw new UsageError(
         `--type and -Y select HTTP objects; --protocol ${protocol} exports every ${protocol === 'imf' ? 'e-mail' : 'file'}`,
