@@ -66,6 +66,16 @@ describe('FTP and FTP-DATA', () => {
       'report.json',
       'upload.bin',
     ]);
+    // The evidence report lists them with their hashes.
+    const report = join(out, '..', 'report');
+    expect(await main(['report', file, '--out', report], io)).toBe(0);
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as {
+      objects: { object: string; sha256: string }[];
+    };
+    expect(json.objects.map((o) => [o.object, o.sha256])).toEqual([
+      ['docs%2freport 2026.pdf', sha256(session.transfers[DOWNLOAD])],
+      ['upload.bin', sha256(session.transfers['upload.bin'])],
+    ]);
 
     if (hasTshark) {
       expect(list).toBe(tshark());

@@ -15,8 +15,8 @@ import { forEachObject, objectBytes } from '../../objects/list.js';
 import { shardThreads } from '../shards.js';
 import { exportSharded } from './export-shard.js';
 import { emailExportable, listEmails } from '../../objects/imf.js';
-import { listTftp, tftpExportable } from '../../objects/tftp.js';
-import { ftpExportable, listFtp } from '../../objects/ftp.js';
+import { listTftp, tftpBytes, tftpExportable } from '../../objects/tftp.js';
+import { ftpBytes, ftpExportable, listFtp } from '../../objects/ftp.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -294,7 +294,7 @@ export const sigCommand: Command = {
 export const reportCommand: Command = {
   name: 'report',
   summary:
-    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects and e-mails, hashes, verdicts, GIFs',
+    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP files, hashes, verdicts, GIFs',
   usage: 'Usage: wirelens report FILE --out DIR',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out'] });
@@ -314,8 +314,11 @@ export const reportCommand: Command = {
           rows.push(await analyse(o, data, (h) => hs.verdictOf(h)));
           if (data.length <= 256 * 1024) thumbs.set(o.filename, data);
         });
-        // E-mails sent over SMTP are evidence too: each message with its hashes, as export --protocol imf names it.
+        // E-mails sent over SMTP are evidence too: each message with its hashes, as export --protocol imf names it;
+        // and so are the files TFTP and FTP moved (export --protocol tftp / ftp-data).
         for (const m of listEmails(s)) rows.push(await analyse(m, m.record.bytes, (h) => hs.verdictOf(h)));
+        for (const t of listTftp(s)) rows.push(await analyse(t, tftpBytes(s, t), (h) => hs.verdictOf(h)));
+        for (const f of listFtp(s)) rows.push(await analyse(f, ftpBytes(s, f), (h) => hs.verdictOf(h)));
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
         return writeReport(
           out,
