@@ -26,6 +26,7 @@ const VALID: { [M in MethodName]: unknown } = {
   info: {},
   rows: { start: 0, count: 10 },
   packet: { no: 1 },
+  credentials: {},
   applyFilter: { expr: 'tcp' },
   validateFilter: { expr: 'tcp' },
   completeFilter: { prefix: 'tc' },

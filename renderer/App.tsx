@@ -10,6 +10,7 @@ import { paneRows, usePanes } from './panes/usePanes.js';
 import { ObjectsPanel } from './panels/Objects.js';
 import { HashingPanel } from './panels/Hashing.js';
 import { SignaturesPanel } from './panels/Signatures.js';
+import { CredentialsPanel } from './panels/Credentials.js';
 import { FollowPanel } from './panels/Follow.js';
 import { CapturePanel } from './panels/Capture.js';
 import { StatisticsPanel } from './panels/Statistics.js';
@@ -71,6 +72,7 @@ const PANELS: [PanelName, string][] = [
   ['objects', 'Objects'],
   ['hashing', 'Hashing'],
   ['signatures', 'Signatures'],
+  ['credentials', 'Credentials'],
   ['follow', 'Follow'],
   ['capture', 'Capture'],
   ['statistics', 'Statistics'],
@@ -234,6 +236,7 @@ export function App() {
             {panel === 'objects' && <ObjectsPanel />}
             {panel === 'hashing' && <HashingPanel />}
             {panel === 'signatures' && <SignaturesPanel />}
+            {panel === 'credentials' && <CredentialsPanel />}
             {panel === 'follow' && <FollowPanel />}
             {panel === 'capture' && <CapturePanel />}
             {panel === 'statistics' && <StatisticsPanel />}

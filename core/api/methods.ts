@@ -6,6 +6,7 @@
 import type {
   CaptureInfo,
   Completion,
+  Credential,
   ExportResult,
   FileHashResult,
   FilterOutcome,
@@ -85,6 +86,8 @@ export interface ApiMethods {
   conversations: { req: { type: ConvType; displayed?: boolean }; res: ConversationStats };
   /** Statistics > Protocol Hierarchy: the root node (unnamed) and its tree; `displayed` as for conversations. */
   phs: { req: { displayed?: boolean }; res: PhsNode };
+  /** Tools > Credentials: usernames and passwords sent in the clear (FTP, HTTP Basic, SMTP AUTH). */
+  credentials: { req: Record<string, never>; res: Credential[] };
   /** Edit > Find Packet: the next/previous displayed packet matching a filter, string or hex bytes. */
   find: { req: FindRequest; res: FindResult };
 }
@@ -175,6 +178,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   httpRequests: { after: isInt() },
   conversations: { type: isOneOf('eth', 'ip', 'ipv6', 'tcp', 'udp'), displayed: optional(isBool) },
   phs: { displayed: optional(isBool) },
+  credentials: {},
   find: {
     kind: isOneOf('filter', 'string', 'hex'),
     query: isStr(),

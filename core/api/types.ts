@@ -137,6 +137,18 @@ export interface Completion {
   kind: string;
 }
 
+/** A credential sent in the clear (Tools › Credentials): where, by which protocol, and what. */
+export interface Credential {
+  frame: number;
+  /** "FTP", "HTTP basic auth", "HTTP proxy basic auth", "SMTP". */
+  protocol: string;
+  username: string;
+  password: string;
+  /** The packet with the username, when it came in another one (FTP USER, SMTP AUTH LOGIN). */
+  usernameFrame?: number;
+  info: string;
+}
+
 /**
  * Which File > Export Objects list: HTTP bodies, e-mails sent over SMTP (IMF, as `tshark --export-objects imf`),
  * files TFTP transferred (`tshark --export-objects tftp`), or files FTP data connections moved (`ftp-data`).

@@ -1,13 +1,14 @@
-/** Service handlers for Statistics: conversations with endpoints, and the protocol hierarchy. */
+/** Service handlers for Statistics: conversations with endpoints, the protocol hierarchy, and credentials. */
 import type { MethodName, Req, Res } from '../api/methods.js';
-import type { ConversationStats, ConvType, PhsNode } from '../api/types.js';
+import type { ConversationStats, ConvType, Credential, PhsNode } from '../api/types.js';
 import { AllConversations, allConversations, protocolHierarchy } from '../stats/run.js';
 import { PhsBuilder } from '../stats/phs.js';
+import { findCredentials } from '../stats/credentials.js';
 import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from './session.js';
 import { SessionError } from './session.js';
 
-type StatsMethods = 'conversations' | 'phs';
+type StatsMethods = 'conversations' | 'phs' | 'credentials';
 /** The tables of every conversation type, by type. */
 type AllStats = Partial<Record<ConvType, ConversationStats>>;
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
@@ -37,9 +38,10 @@ function scanDisplayed(
 export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: Handler<M> } {
   // One pass per (capture, packet count, filter) for all conversation types, one for the hierarchy: switching
   // tabs and types costs nothing; a capture that grew (live, or still indexing) or another filter is counted again.
-  const cache = new Map<string, AllStats | PhsNode>();
+  // The credentials likewise: one pass per capture and packet count.
+  const cache = new Map<string, AllStats | PhsNode | Credential[]>();
   let cacheFor: unknown;
-  const cached = <T extends AllStats | PhsNode>(key: string, make: () => T): T => {
+  const cached = <T extends AllStats | PhsNode | Credential[]>(key: string, make: () => T): T => {
     const cap = session.capture;
     if (!cap) throw new SessionError('no capture is open');
     if (cacheFor !== cap) {
@@ -91,5 +93,6 @@ export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: H
         return phs.root;
       });
     },
+    credentials: () => cached('credentials', () => findCredentials(session)),
   };
 }

@@ -16,6 +16,7 @@ import { writePcap } from '../../core/capture/writer.js';
 import { smtpScenario } from '../../core/testing/scenarios.js';
 import { tftpFile, tftpPackets } from '../../core/testing/tftp.js';
 import { ftpSession } from '../../core/testing/ftp.js';
+import { loginPackets } from '../../core/testing/logins.js';
 import { h2Exchange, tlsExchange } from '../../core/testing/tls-session.js';
 import { tinyGif } from '../../core/testing/synth.js';
 
@@ -436,6 +437,31 @@ test.describe('web host', () => {
       await panel.getByTestId('export-all').click();
       await expect(panel.getByTestId('export-result')).toContainText('Wrote 2 file(s)');
       expect(readFileSync(join(out, 'upload.bin'))).toEqual(Buffer.from(session.transfers['upload.bin']));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('Credentials lists the logins sent in the clear, decoded, and goes to their packets', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-cred-'));
+    try {
+      const file = join(dir, 'logins.pcap');
+      writeFileSync(file, writePcap(loginPackets(), { linkType: 1 }));
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+      await page.getByTestId('open-credentials').click();
+      const rows = page.getByTestId('credentials-panel').getByTestId('credential-row');
+      await expect(rows).toHaveCount(3);
+      await expect(rows.nth(0)).toContainText('bob');
+      await expect(rows.nth(0)).toContainText('hunter2');
+      await expect(rows.nth(2)).toContainText('d4ve!');
+      await shot(page, info, '12g-credentials');
+      await rows.nth(2).getByRole('link', { name: '32' }).click();
+      await expect(page.getByTestId('packet-row').filter({ hasText: 'Pass: ' })).toHaveClass(/selected/);
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

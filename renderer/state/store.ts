@@ -17,7 +17,8 @@ import { deepestAt, expandKey, findNode } from './tree.js';
 import { liveSlice, type LiveActions, type LiveState } from './live.js';
 
 export const PAGE = 200;
-export type PanelName = 'objects' | 'hashing' | 'signatures' | 'follow' | 'capture' | 'statistics';
+export type PanelName =
+  'objects' | 'hashing' | 'signatures' | 'credentials' | 'follow' | 'capture' | 'statistics';
 export type Theme = 'light' | 'dark';
 export type SortKey = 'no' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
 /** Sorting is done here on the whole view, so only for views up to this many packets. */

@@ -6,6 +6,7 @@ import { formatConversations, formatEndpoints, type ConvType } from '../../stats
 import { formatFollow } from '../../stats/follow.js';
 import { first, selectionOf } from '../../stats/fields.js';
 import { formatIPv4 } from '../../fields/format.js';
+import { credentialsText, findCredentials } from '../../stats/credentials.js';
 
 const CONV_TYPES = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
 
@@ -105,6 +106,22 @@ export const phsCommand: Command = {
     const { positionals } = parseArgs(args, {});
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     io.out(await withSession(positionals[0], (s) => protocolHierarchy(s).format()));
+    return 0;
+  },
+};
+
+export const credentialsCommand: Command = {
+  name: 'credentials',
+  summary: 'credentials sent in the clear: FTP, HTTP Basic, SMTP AUTH (like tshark -z credentials, decoded)',
+  usage:
+    'Usage: wirelens credentials FILE [--json]\n' +
+    "  Packet, protocol, username, password and where the username was: tshark's table with the password\n" +
+    '  added, and base64 (HTTP Basic, SMTP AUTH PLAIN and LOGIN) decoded',
+  async run(args, io) {
+    const { positionals, flags } = parseArgs(args, { flags: ['--json'] });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const rows = await withSession(positionals[0], (s) => findCredentials(s));
+    io.out(flags.has('--json') ? `${JSON.stringify(rows, null, 2)}\n` : credentialsText(rows));
     return 0;
   },
 };

@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import type { Credential } from '../../core/api/types.js';
+import { useApp } from '../state/context.js';
+
+/** Tools › Credentials: usernames and passwords sent in the clear, each with the packet to go to. */
+export function CredentialsPanel() {
+  const api = useApp((s) => s.api);
+  const info = useApp((s) => s.info);
+  const goTo = useApp((s) => s.goTo);
+  const [rows, setRows] = useState<Credential[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const packets = info?.packets ?? 0;
+
+  useEffect(() => {
+    setError(null);
+    if (!info) return setRows(null);
+    let live = true;
+    api.call('credentials', {}).then(
+      (r) => live && setRows(r),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, info?.path, packets, info]);
+
+  const frame = (n: number) => (
+    <a href="#" onClick={(e) => (e.preventDefault(), void goTo(n))}>
+      {n}
+    </a>
+  );
+  return (
+    <section className="panel" data-testid="credentials-panel">
+      <h2>Credentials</h2>
+      {!info && <p className="muted">Open a capture to find the credentials sent in the clear.</p>}
+      {error && <p className="error">{error}</p>}
+      {rows?.length === 0 && (
+        <p className="muted" data-testid="credentials-none">
+          No credentials in the clear: no FTP login, HTTP Basic authorization or SMTP AUTH in this capture.
+        </p>
+      )}
+      {rows && rows.length > 0 && (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>Packet</th>
+              <th>Protocol</th>
+              <th>Username</th>
+              <th>Password</th>
+              <th>Username in</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={`${c.frame} ${c.protocol} ${c.username}`} data-testid="credential-row">
+                <td>{frame(c.frame)}</td>
+                <td>{c.protocol}</td>
+                <td>{c.username}</td>
+                <td>
+                  <code>{c.password}</code>
+                </td>
+                <td>{c.usernameFrame !== undefined ? frame(c.usernameFrame) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
