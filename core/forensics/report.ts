@@ -1,10 +1,10 @@
 /**
- * The evidence report: capture identity, every object with hashes, signature and hash-set verdicts, and the
- * found-GIFs list, as report.json, report.csv and one self-contained report.html (images inline as data: URIs,
+ * The evidence report: capture identity, every object with hashes, signature and hash-set verdicts, the
+ * credentials sent in the clear, and the found-GIFs list, as report.json, report.csv and one self-contained report.html (images inline as data: URIs,
  * everything escaped — object names and URIs come from the capture and are hostile by default).
  */
 import { writeNewSet } from './safe-write.js';
-import type { CaptureInfo, GifFinding } from '../api/types.js';
+import type { CaptureInfo, Credential, GifFinding } from '../api/types.js';
 import { reportCsv, type ReportRow } from '../objects/export.js';
 
 export interface EvidenceReport {
@@ -12,6 +12,8 @@ export interface EvidenceReport {
   generatedAt: string;
   capture: CaptureInfo;
   objects: ReportRow[];
+  /** Logins sent in the clear (FTP, HTTP Basic, SMTP AUTH), with their packets. */
+  credentials: Credential[];
   gifs: GifFinding[];
 }
 
@@ -40,6 +42,12 @@ export function reportHtml(r: EvidenceReport, thumbnails: Map<string, Uint8Array
   const gifs = r.gifs.length
     ? r.gifs.map((g) => `<li>frame ${g.frame}: <code>${esc(g.line)}</code></li>`).join('\n')
     : '<li>No gif downloads found in this file</li>';
+  const credentials = r.credentials
+    .map(
+      (c) =>
+        `<tr><td>${c.frame}</td><td>${esc(c.protocol)}</td><td>${esc(c.username)}</td><td><code>${esc(c.password)}</code></td><td>${c.usernameFrame ?? ''}</td></tr>`,
+    )
+    .join('\n');
   const t = (x?: number) => (x === undefined ? 'n/a' : new Date(x * 1000).toISOString());
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -71,6 +79,8 @@ ${c.warnings.length ? `<p><strong>Warnings:</strong> ${c.warnings.map(esc).join(
 <tbody>
 ${rows}
 </tbody></table>
+<h2>Credentials in the clear (${r.credentials.length})</h2>
+${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP login, HTTP Basic authorization or SMTP AUTH in this capture.</p>'}
 <h2>Found GIFs (the lab's dpkt logic)</h2>
 <ul>
 ${gifs}

@@ -1,9 +1,13 @@
 /**
  * Credentials sent in the clear, on generated logins (FTP, HTTP Basic, SMTP AUTH PLAIN and LOGIN): each with its
  * packet, decoded, with the password. tshark's `-z credentials` (4.0) lists fewer of them and leaves base64 as it
- * is; where it lists one, the packet, protocol and username agree.
+ * is; where it lists one, the packet, protocol and username agree. The evidence report lists them all.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.js';
 import { ftpSession } from '../testing/ftp.js';
 import { loginPackets } from '../testing/logins.js';
 import { hasTshark, synthCapture } from '../testing/vs-tshark.js';
@@ -38,6 +42,13 @@ describe('credentials in the clear', () => {
       [32, 'SMTP', 'dave', 'd4ve!', 28],
     ]);
     expect(credentialsText(rows)).toContain('32         SMTP                   dave             d4ve!');
+    // The evidence report lists them too.
+    const dir = join(mkdtempSync(join(tmpdir(), 'wirelens-cred-')), 'report');
+    const io = { out: () => undefined, err: () => undefined };
+    expect(await main(['report', logins.file, '--out', dir], io)).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { credentials: unknown[] };
+    expect(json.credentials).toEqual(rows);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<code>d4ve!</code>');
     if (hasTshark) {
       // tshark 4.0: FTP and HTTP as here; AUTH PLAIN missing; AUTH LOGIN's username left in base64.
       expect(tsharkRows(ftp.tshark('-q', '-z', 'credentials'))).toEqual([['10', 'FTP', 'alice']]);

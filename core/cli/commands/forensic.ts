@@ -17,6 +17,7 @@ import { exportSharded } from './export-shard.js';
 import { emailExportable, listEmails } from '../../objects/imf.js';
 import { listTftp, tftpBytes, tftpExportable } from '../../objects/tftp.js';
 import { ftpBytes, ftpExportable, listFtp } from '../../objects/ftp.js';
+import { findCredentials } from '../../stats/credentials.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
@@ -294,7 +295,7 @@ export const sigCommand: Command = {
 export const reportCommand: Command = {
   name: 'report',
   summary:
-    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP files, hashes, verdicts, GIFs',
+    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP files, hashes, verdicts, credentials, GIFs',
   usage: 'Usage: wirelens report FILE --out DIR',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out'] });
@@ -320,9 +321,17 @@ export const reportCommand: Command = {
         for (const t of listTftp(s)) rows.push(await analyse(t, tftpBytes(s, t), (h) => hs.verdictOf(h)));
         for (const f of listFtp(s)) rows.push(await analyse(f, ftpBytes(s, f), (h) => hs.verdictOf(h)));
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
+        const credentials = findCredentials(s);
         return writeReport(
           out,
-          { tool: 'Wirelens 0.1.0', generatedAt: new Date().toISOString(), capture, objects: rows, gifs },
+          {
+            tool: 'Wirelens 0.1.0',
+            generatedAt: new Date().toISOString(),
+            capture,
+            objects: rows,
+            credentials,
+            gifs,
+          },
           thumbs,
         );
       },
