@@ -5,7 +5,6 @@
  * byte (tshark 4.0 exports none of them); with tshark at hand, every frame's Protocol and Info equal
  * `tshark -o tls.keylog_file:…` (the media layer of a finished body, "DATA[1] (GIF89a)", included).
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +16,7 @@ import { listObjects, objectBytes } from '../objects/list.js';
 import { CaptureSession } from '../session/session.js';
 import { tinyGif } from '../testing/synth.js';
 import { h2Exchange, type H2Resource } from '../testing/tls-session.js';
-import { hasTshark } from '../testing/vs-tshark.js';
+import { hasTshark, tsharkColumns } from '../testing/vs-tshark.js';
 
 const PAGE = Buffer.from(
   Array.from({ length: 3000 }, (_, i) => `<p>line ${i} of the page</p>\n`).join(''),
@@ -100,23 +99,6 @@ describe('HTTP/2 bodies (decrypted HTTPS)', () => {
     );
 
     if (hasTshark) {
-      const r = spawnSync(
-        'tshark',
-        [
-          '-n',
-          '-r',
-          file,
-          '-o',
-          `tls.keylog_file:${keys}`,
-          '-T',
-          'fields',
-          '-e',
-          '_ws.col.Protocol',
-          '-e',
-          '_ws.col.Info',
-        ],
-        { encoding: 'utf8' },
-      );
       text = '';
       expect(await main(['list', file, '--format', 'tsv', '--tls-keylog', keys], io)).toBe(0);
       const ours = text
@@ -124,11 +106,7 @@ describe('HTTP/2 bodies (decrypted HTTPS)', () => {
         .slice(1, -1)
         .map((l) => l.split('\t'))
         .map((c) => `${c[4]}\t${c[6]}`.trimEnd());
-      const theirs = r.stdout
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => l.trimEnd());
-      expect(ours).toEqual(theirs);
+      expect(ours).toEqual(tsharkColumns(file, '-o', `tls.keylog_file:${keys}`));
       expect(ours.some((l) => l.includes('DATA[1] (GIF89a)'))).toBe(true);
     }
   });

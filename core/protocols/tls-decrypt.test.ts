@@ -19,7 +19,7 @@ import { formatFollow } from '../stats/follow.js';
 import { followStream } from '../stats/run.js';
 import { tinyGif } from '../testing/synth.js';
 import { SERVER_KEY, tlsExchange } from '../testing/tls-session.js';
-import { framesMatching, hasTshark } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark, tsharkColumns } from '../testing/vs-tshark.js';
 
 /** 40 kB of text: its response spans three TLS records and many TCP segments. */
 const BIG = Buffer.from(
@@ -146,25 +146,8 @@ describe('TLS decryption with a key log', () => {
       expect(readFileSync(join(report, 'report.html'), 'utf8')).toContain('<dt>TLS key log</dt>');
 
       if (hasTshark) {
-        const r = spawnSync(
-          'tshark',
-          [
-            '-n',
-            '-r',
-            file,
-            '-o',
-            `tls.keylog_file:${keys}`,
-            '-T',
-            'fields',
-            '-e',
-            '_ws.col.Protocol',
-            '-e',
-            '_ws.col.Info',
-          ],
-          { encoding: 'utf8' },
-        );
-        const want = r.stdout.split('\n').filter((l) => l !== '');
-        expect(rows.map((l) => l.trimEnd())).toEqual(want.map((l) => l.trimEnd()));
+        const want = tsharkColumns(file, '-o', `tls.keylog_file:${keys}`);
+        expect(rows.map((l) => l.trimEnd())).toEqual(want);
         // tshark's follow,tls: the same records' data in the same order (tshark 4.0 names only one node, and on
         // TLS 1.3 marks the sides the other way round: the data is compared, not its side).
         const f = spawnSync(
@@ -236,26 +219,9 @@ describe("TLS decryption with the server's RSA private key", () => {
       wrong.s.close();
 
       if (hasTshark) {
-        const r = spawnSync(
-          'tshark',
-          [
-            '-n',
-            '-r',
-            file,
-            '-o',
-            `uat:rsa_keys:"${key}",""`,
-            '-T',
-            'fields',
-            '-e',
-            '_ws.col.Protocol',
-            '-e',
-            '_ws.col.Info',
-          ],
-          { encoding: 'utf8' },
-        );
-        const want = r.stdout.split('\n').filter((l) => l !== '');
+        const want = tsharkColumns(file, '-o', `uat:rsa_keys:"${key}",""`);
         expect(want.some((l) => l.startsWith('HTTP\t'))).toBe(true);
-        expect(rows.map((l) => l.trimEnd())).toEqual(want.map((l) => l.trimEnd()));
+        expect(rows.map((l) => l.trimEnd())).toEqual(want);
       }
     });
   }

@@ -11,7 +11,7 @@ import { CaptureSession } from '../session/session.js';
 import { formatFollow } from '../stats/follow.js';
 import { followStream } from '../stats/run.js';
 import { capturePath, hasCorpus } from '../testing/corpus.js';
-import { framesMatching, hasTshark } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark, tsharkColumns } from '../testing/vs-tshark.js';
 
 const CAPTURES = [
   // Client Hellos split across records at every offset: fragments, middles, last fragments, several per record.
@@ -33,15 +33,6 @@ const CAPTURES = [
   // HTTP/2 inside (ALPN h2), curl's: preface, SETTINGS, HPACK-coded HEADERS, DATA with the response's type.
   'http2-brotli.pcapng',
 ];
-
-function tsharkColumns(path: string): string[] {
-  const r = spawnSync(
-    'tshark',
-    ['-n', '-r', path, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', '-E', 'separator=/t'],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  return r.stdout.split('\n').filter((l) => l !== '');
-}
 
 describe.skipIf(!hasCorpus || !hasTshark)('TLS record layer vs tshark', () => {
   it('shows the Protocol and Info tshark shows on every frame', async () => {

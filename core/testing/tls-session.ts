@@ -80,6 +80,31 @@ class End extends Duplex {
   }
 }
 
+/** Both ends of an in-memory connection, and the log of what each wrote, in order. */
+function pipe(): { a: End; b: End; log: { fromClient: boolean; bytes: Uint8Array }[] } {
+  const log: { fromClient: boolean; bytes: Uint8Array }[] = [];
+  const a = new End(true, log);
+  const b = new End(false, log);
+  a.peer = b;
+  b.peer = a;
+  return { a, b, log };
+}
+
+/** What the ends wrote, as one TCP conversation (handshake, the writes in order, close), and the key log. */
+function exchange(
+  log: readonly { fromClient: boolean; bytes: Uint8Array }[],
+  keyLines: readonly string[],
+  clientPort: number,
+  serverPort: number,
+  start: number,
+): TlsExchange {
+  const conv = new TcpConversation(CLIENT, WEB, clientPort, serverPort, { s: start, ns: 0 });
+  conv.handshake();
+  for (const w of log) conv.send(w.fromClient, w.bytes);
+  conv.close();
+  return { packets: conv.packets, keyLog: `${keyLines.join('\n')}\n` };
+}
+
 export interface TlsExchange {
   /** Ethernet frames of the whole conversation (handshake, TLS records, close). */
   packets: SynthPacket[];
@@ -102,11 +127,7 @@ export async function tlsExchange(
   requests: readonly string[],
   respond: (request: string) => Uint8Array,
 ): Promise<TlsExchange> {
-  const log: { fromClient: boolean; bytes: Uint8Array }[] = [];
-  const a = new End(true, log);
-  const b = new End(false, log);
-  a.peer = b;
-  b.peer = a;
+  const { a, b, log } = pipe();
   const keyLines: string[] = [];
   const tls13 = opts.version === 'TLSv1.3';
   const secure = {
@@ -155,11 +176,7 @@ export async function tlsExchange(
   await new Promise<void>((resolve) => server.once('end', () => resolve()));
   server.end();
   await new Promise((r) => setImmediate(r));
-  const conv = new TcpConversation(CLIENT, WEB, 51000, opts.port ?? 443, { s: 1_700_000_500, ns: 0 });
-  conv.handshake();
-  for (const w of log) conv.send(w.fromClient, w.bytes);
-  conv.close();
-  return { packets: conv.packets, keyLog: `${keyLines.join('\n')}\n` };
+  return exchange(log, keyLines, 51000, opts.port ?? 443, 1_700_000_500);
 }
 
 /** A resource an HTTP/2 test server serves: its content type, bytes, and the content coding it is sent with. */
@@ -186,11 +203,7 @@ export async function h2Exchange(
   resources: Readonly<Record<string, H2Resource>>,
   upload?: Uint8Array,
 ): Promise<TlsExchange> {
-  const log: { fromClient: boolean; bytes: Uint8Array }[] = [];
-  const a = new End(true, log);
-  const b = new End(false, log);
-  a.peer = b;
-  b.peer = a;
+  const { a, b, log } = pipe();
   const keyLines: string[] = [];
   const server = createSecureServer({ key: SERVER_KEY, cert: CERT, minVersion: 'TLSv1.3' });
   server.on('stream', (stream, headers) => {
@@ -247,9 +260,5 @@ export async function h2Exchange(
   clientTls.end();
   await new Promise((r) => setTimeout(r, 20));
   server.close();
-  const conv = new TcpConversation(CLIENT, WEB, 51001, 443, { s: 1_700_000_600, ns: 0 });
-  conv.handshake();
-  for (const w of log) conv.send(w.fromClient, w.bytes);
-  conv.close();
-  return { packets: conv.packets, keyLog: `${keyLines.join('\n')}\n` };
+  return exchange(log, keyLines, 51001, 443, 1_700_000_600);
 }

@@ -37,6 +37,35 @@ export async function synthCapture(
   return { session, list, tshark, file };
 }
 
+/**
+ * Every frame's Protocol and Info columns as `tshark -n -r FILE` shows them ("PROTO\tINFO", trailing spaces
+ * removed); `options` go before the file's other arguments (e.g. `-o tls.keylog_file:…`).
+ */
+export function tsharkColumns(file: string, ...options: string[]): string[] {
+  const r = spawnSync(
+    'tshark',
+    [
+      '-n',
+      '-r',
+      file,
+      ...options,
+      '-T',
+      'fields',
+      '-e',
+      '_ws.col.Protocol',
+      '-e',
+      '_ws.col.Info',
+      '-E',
+      'separator=/t',
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  return r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.trimEnd());
+}
+
 /** Frame numbers (as text, like tshark's field output) that a display filter selects in the session. */
 export function framesMatching(s: CaptureSession, filter: string): string[] {
   const c = compileFilter(filter);
