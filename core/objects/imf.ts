@@ -1,6 +1,7 @@
 /**
  * The e-mail list of an open capture (File > Export Objects > IMF, `tshark --export-objects imf`): every message
- * a client sent over SMTP, named as tshark names it (its subject, ".eml"), with its bytes as sent.
+ * a client sent over SMTP, and every one a POP3 RETR fetched (tshark lists none of those), named as tshark names
+ * them (the subject, ".eml"), with their bytes as sent (a fetched one dot-unstuffed).
  */
 import { emailRecords, type EmailRecord } from '../protocols/l7-smtp.js';
 import type { CaptureSession } from '../session/session.js';

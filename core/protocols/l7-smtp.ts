@@ -334,14 +334,15 @@ function messageEnd(ctx: DissectCtx, rec: Extract<ClientRecord, { kind: 'end' }>
 }
 
 /**
- * An Internet Message: its header fields, Info "from: …, subject: …" and the text of the body, as tshark 4.0.
- * Returns the header values by lower-case name (the first of each).
+ * An Internet Message: its header fields, Info "from: …, subject: …" and the text of the body, as tshark 4.0;
+ * the Protocol column names the protocol that carried it ("SMTP/IMF", "POP/IMF"). Returns the header values by
+ * lower-case name (the first of each).
  */
-function imf(ctx: DissectCtx, m: DissectCtx): Map<string, string> {
+export function imf(ctx: DissectCtx, m: DissectCtx, carrier = 'SMTP'): Map<string, string> {
   const headers = new Map<string, string>();
   const b = m.view.bytes.subarray(0, m.view.length);
   const top = m.layerItem(imfProto, 0, b.length);
-  ctx.columns.protocol = 'SMTP/IMF';
+  ctx.columns.protocol = `${carrier}/IMF`;
   const info: string[] = [];
   let o = 0;
   // Header fields (a line starting with white space continues the one before), up to the blank line.

@@ -1,6 +1,6 @@
 /**
- * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's USER and PASS,
- * HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN. Unlike tshark 4.0, the
+ * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
+ * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN. Unlike tshark 4.0, the
  * base64 of HTTP and SMTP is decoded, AUTH PLAIN is found, and the password is given beside the username: what
  * an investigator needs, each with the packet it was in.
  */
@@ -13,6 +13,8 @@ const FIELDS = [
   'tcp.stream',
   'ftp.request.command',
   'ftp.request.arg',
+  'pop.request.command',
+  'pop.request.parameter',
   'http.authorization',
   'http.proxy_authorization',
   'smtp.req.command',
@@ -37,22 +39,26 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
   const scan = (d: Dissection) => {
     const n = d.frame.number;
     const stream = first(d, 'tcp.stream');
-    const ftpCommand = first(d, 'ftp.request.command');
-    if (typeof ftpCommand === 'string') {
-      const arg = String(first(d, 'ftp.request.arg') ?? '');
-      const cmd = ftpCommand.toUpperCase();
-      if (cmd === 'USER') users.set(`ftp ${stream}`, { name: arg, frame: n });
-      if (cmd === 'PASS') {
-        const user = users.get(`ftp ${stream}`);
-        out.push({
-          frame: n,
-          protocol: 'FTP',
-          username: user?.name ?? '',
-          password: arg,
-          ...(user ? { usernameFrame: user.frame } : {}),
-          info: user ? `Username in packet: ${user.frame}` : '',
-        });
-      }
+    // FTP and POP3 alike: USER, then PASS (tshark words their Info a little differently).
+    for (const [proto, name, sep] of [
+      ['ftp', 'FTP', ': '],
+      ['pop', 'POP3', ' '],
+    ] as const) {
+      const command = first(d, `${proto}.request.command`);
+      if (typeof command !== 'string') continue;
+      const arg = String(first(d, proto === 'ftp' ? 'ftp.request.arg' : 'pop.request.parameter') ?? '');
+      const cmd = command.toUpperCase();
+      if (cmd === 'USER') users.set(`${proto} ${stream}`, { name: arg, frame: n });
+      if (cmd !== 'PASS') continue;
+      const user = users.get(`${proto} ${stream}`);
+      out.push({
+        frame: n,
+        protocol: name,
+        username: user?.name ?? '',
+        password: arg,
+        ...(user ? { usernameFrame: user.frame } : {}),
+        info: user ? `Username in packet${sep}${user.frame}` : '',
+      });
     }
     for (const field of ['http.authorization', 'http.proxy_authorization']) {
       for (const it of items(d, field)) {
