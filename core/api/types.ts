@@ -213,6 +213,8 @@ export interface SignatureInfo {
 }
 
 export interface ObjectAnalysis {
+  /** The list the object is in: an HTTP body, or a file TFTP or FTP moved. */
+  protocol: 'http' | 'tftp' | 'ftp-data';
   object: HttpObject;
   hashes: Hashes;
   signature: SignatureInfo;

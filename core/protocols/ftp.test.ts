@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { ftpBytes, listFtp } from '../objects/ftp.js';
+import { forensicHandlers } from '../session/forensic-handlers.js';
 import { DOWNLOAD, ftpSession } from '../testing/ftp.js';
 import { detailsText, filtersVsTshark, hasTshark, layerParts, synthCapture } from '../testing/vs-tshark.js';
 
@@ -55,6 +56,17 @@ describe('FTP and FTP-DATA', () => {
     ]);
     expect(sha256(ftpBytes(s, files[0]))).toBe(sha256(session.transfers[DOWNLOAD]));
     expect(sha256(ftpBytes(s, files[1]))).toBe(sha256(session.transfers['upload.bin']));
+
+    // The Signatures panel checks them too: the "report" is an executable named as a PDF.
+    const handlers = forensicHandlers(s, {
+      dataDir: mkdtempSync(join(tmpdir(), 'wirelens-ftp-data-')),
+      emit: () => undefined,
+    });
+    const analysed = await handlers.analyseObjects({});
+    expect(analysed.map((a) => [a.protocol, a.object.filename, a.signature.verdict])).toEqual([
+      ['ftp-data', 'docs%2freport 2026.pdf', 'mismatch'],
+      ['ftp-data', 'upload.bin', 'unknown'],
+    ]);
 
     const out = join(mkdtempSync(join(tmpdir(), 'wirelens-ftp-')), 'out');
     let text = '';

@@ -78,21 +78,32 @@ export function forensicHandlers(
             : objectBytes(session, byIndex(objects(), index, 'object')),
     analyseObjects: async () => {
       const out: ObjectAnalysis[] = [];
-      for (const o of objects()) {
-        const data = objectBytes(session, o);
+      const add = async (
+        protocol: ObjectAnalysis['protocol'],
+        o: ObjectEntry | TftpEntry | FtpEntry,
+        data: Uint8Array,
+      ) => {
         const hashes = hashBytes(data);
         out.push({
+          protocol,
           object: plain(o),
           hashes,
-          signature: await checkSignature(data, o.filename, o.contentType),
+          // A file FTP or TFTP moved has no Content-Type: its magic bytes are checked against its name alone.
+          signature: await checkSignature(data, o.filename, protocol === 'http' ? o.contentType : undefined),
           encoding: encodingInfo(data),
           hashSet: hashSets.verdictOf(hashes),
         });
-      }
-      // Mismatches first, as an investigator wants them.
+      };
+      // Every file the capture carried: HTTP bodies, and the files TFTP and FTP moved.
+      for (const o of objects()) await add('http', o, objectBytes(session, o));
+      for (const t of tftpFiles()) await add('tftp', t, tftpBytes(session, t));
+      for (const f of ftpFiles()) await add('ftp-data', f, ftpBytes(session, f));
+      // Mismatches first, as an investigator wants them; then in list order.
+      const order = { http: 0, tftp: 1, 'ftp-data': 2 };
       return out.sort(
         (a, b) =>
           Number(b.signature.verdict === 'mismatch') - Number(a.signature.verdict === 'mismatch') ||
+          order[a.protocol] - order[b.protocol] ||
           a.object.index - b.object.index,
       );
     },

@@ -1,6 +1,6 @@
 /**
- * An FTP session for tests (RFC 959, EPSV RFC 2428): a login in the clear, a download over a passive (PASV) data
- * connection, an upload over an extended passive (EPSV) one, and a directory listing over an active (PORT) one,
+ * An FTP session for tests (RFC 959, EPSV RFC 2428): a login in the clear, a download (an executable named as a
+ * PDF) over a passive (PASV) data connection, an upload over an extended passive (EPSV) one, and a directory listing over an active (PORT) one,
  * the server connecting back from port 20. Control and data connections interleave in time as they would.
  */
 import { TcpConversation, type Host, type SynthPacket } from './synth.js';
@@ -32,7 +32,9 @@ export function ftpSession(client: Host = CLIENT, server: Host = WEB): FtpSessio
   };
   const ctl = conv(client, server, 41000, 21).handshake();
   const say = (fromClient: boolean, line: string) => ctl.send(fromClient, `${line}\r\n`);
+  // The "report" is an executable (an MZ header): what a signature check should catch.
   const report = fileBytes(5000, 1);
+  report.set([0x4d, 0x5a, 0x90, 0x00], 0);
   const upload = fileBytes(3000, 2);
   const listing = new TextEncoder().encode(
     '-rw-r--r--    1 1000     1000         5000 Nov 24 10:00 report.pdf\r\n' +

@@ -4,11 +4,12 @@ import { useApp } from '../state/context.js';
 
 const ORDER = { mismatch: 0, unknown: 1, match: 2 } as const;
 
+/** Mismatches first, then unknown, then matches; otherwise in the order the service lists them (stable). */
 export function sortAnalyses(list: ObjectAnalysis[]): ObjectAnalysis[] {
-  return [...list].sort(
-    (a, b) => ORDER[a.signature.verdict] - ORDER[b.signature.verdict] || a.object.index - b.object.index,
-  );
+  return [...list].sort((a, b) => ORDER[a.signature.verdict] - ORDER[b.signature.verdict]);
 }
+
+const FROM = { http: 'HTTP', tftp: 'TFTP', 'ftp-data': 'FTP' } as const;
 
 export function SignaturesPanel() {
   const api = useApp((s) => s.api);
@@ -35,6 +36,7 @@ export function SignaturesPanel() {
         <table className="grid">
           <thead>
             <tr>
+              <th>From</th>
               <th>Filename</th>
               <th>Extension</th>
               <th>Content-Type</th>
@@ -46,12 +48,13 @@ export function SignaturesPanel() {
           <tbody>
             {rows.map((a) => (
               <tr
-                key={a.object.index}
+                key={`${a.protocol} ${a.object.index}`}
                 data-testid="signature-row"
                 data-filename={a.object.filename}
                 data-verdict={a.signature.verdict}
                 className={`verdict-${a.signature.verdict}`}
               >
+                <td>{FROM[a.protocol] ?? a.protocol}</td>
                 <td>{a.object.filename}</td>
                 <td>{a.signature.extension}</td>
                 <td>{a.signature.contentType ?? a.object.contentType}</td>
