@@ -232,9 +232,11 @@ export const ftp = defineProtocol({
     let c = st.controls.get(stream);
     if (!c) st.controls.set(stream, (c = { cwd: '' }));
     const { end, next } = lineEndAt(b, 0);
-    const line = formatText(b, 0, end);
+    // Parsed a byte a character (offsets are the packet's); field values are the bytes read as UTF-8 (RFC 2640).
+    const line = Buffer.from(b.subarray(0, end)).toString('latin1');
+    const utf8 = (from: number, to: number) => Buffer.from(b.subarray(from, to)).toString('utf8');
     ctx.columns.protocol = 'FTP';
-    ctx.columns.info = `${isRequest ? 'Request' : 'Response'}: ${line}`;
+    ctx.columns.info = `${isRequest ? 'Request' : 'Response'}: ${formatText(b, 0, end)}`;
     ctx.setLabel(ctx.top, 'File Transfer Protocol (FTP)');
     ctx.add(f.request, 0, 0, isRequest, { hidden: true });
     ctx.add(f.response, 0, 0, !isRequest, { hidden: true });
@@ -250,18 +252,18 @@ export const ftp = defineProtocol({
     if (isRequest) {
       const space = line.indexOf(' ');
       const tokenLen = space < 0 ? end : space;
-      if (tokenLen > 0) ctx.add(f.command, 0, tokenLen, line.slice(0, tokenLen), o);
+      if (tokenLen > 0) ctx.add(f.command, 0, tokenLen, utf8(0, tokenLen), o);
       const arg = space < 0 ? '' : line.slice(space + 1);
-      if (arg) ctx.add(f.arg, space + 1, end - space - 1, arg, o);
+      if (arg) ctx.add(f.arg, space + 1, end - space - 1, utf8(space + 1, end), o);
       const command = line.slice(0, tokenLen).toUpperCase();
       if (!ctx.visited) {
         // The data connection set up last answers its first command, or the first that uses it for data.
         const data = c.data;
         if (data && (!data.command || (!DATA_COMMANDS.test(data.command) && DATA_COMMANDS.test(line)))) {
-          data.command = line;
+          data.command = utf8(0, end);
           data.commandFrame = n;
         }
-        c.lastCommand = line;
+        c.lastCommand = utf8(0, end);
       }
       if (command === 'PORT') {
         const hp = hostPort(arg);
@@ -295,10 +297,10 @@ export const ftp = defineProtocol({
         else if (/^CDUP/.test(last)) c.cwd = changeDirectory(c.cwd, '..');
       }
       if (code === 257 && !ctx.visited) {
-        const path = pwdPath(arg);
+        const path = pwdPath(utf8(4, end));
         if (path !== undefined) c.cwd = path;
       }
-      if (arg) ctx.add(f.responseArg, 4, end - 4, arg, o);
+      if (arg) ctx.add(f.responseArg, 4, end - 4, utf8(4, end), o);
       if (code === 227) {
         const hp = hostPort(arg);
         if (hp) {
