@@ -165,16 +165,18 @@ export const pop = defineProtocol({
       return true;
     }
     const { end, next } = lineEnd(b, 0);
-    const line = formatText(b, 0, end);
-    ctx.columns.info = `${isRequest ? 'C' : 'S'}: ${line}`;
+    // Parsed a byte a character (offsets are the packet's); only Info and labels are escaped text.
+    const line = Buffer.from(b.subarray(0, end)).toString('latin1');
+    ctx.columns.info = `${isRequest ? 'C' : 'S'}: ${formatText(b, 0, end)}`;
     const first = ctx.add(isRequest ? f.request : f.response, 0, next, '', { label: formatText(b, 0, next) });
     const o = { parent: first };
     // The first token (skipping the spaces after it), then the rest of the line.
     const m = /^(\S+)( *)/.exec(line);
     if (m) {
-      ctx.add(isRequest ? f.command : f.indicator, 0, m[1].length, m[1], o);
+      ctx.add(isRequest ? f.command : f.indicator, 0, m[1].length, formatText(b, 0, m[1].length), o);
       const at = m[0].length;
-      if (at < end) ctx.add(isRequest ? f.parameter : f.description, at, end - at, line.slice(at), o);
+      if (at < end)
+        ctx.add(isRequest ? f.parameter : f.description, at, end - at, formatText(b, at, end - at), o);
     }
     // The rest of the segment, a line at a time.
     for (let off = next; off < b.length;) {
