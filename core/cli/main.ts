@@ -20,7 +20,8 @@ const stdio: CliIO = {
 
 function help(io: CliIO): void {
   io.out('wirelens — packet viewer for investigators\n\nUsage: wirelens COMMAND [options]\n\nCommands:\n');
-  for (const c of commands) io.out(`  ${c.name.padEnd(10)} ${c.summary}\n`);
+  const width = Math.max(...commands.map((c) => c.name.length));
+  for (const c of commands) io.out(`  ${c.name.padEnd(width)}  ${c.summary}\n`);
   io.out('\nwirelens help COMMAND shows the options of a command.\n');
   io.out(
     "\nEvery command that reads a capture also takes:\n  --tls-keylog FILE  TLS keys to decrypt with, besides the secrets the capture itself carries (pcapng\n                     Decryption Secrets Blocks): a key log (NSS format, as SSLKEYLOGFILE writes) and/or\n                     servers' RSA private keys (PEM), which open TLS 1.2 RSA key-exchange sessions\n",

@@ -112,11 +112,12 @@ export const phsCommand: Command = {
 
 export const credentialsCommand: Command = {
   name: 'credentials',
-  summary: 'credentials sent in the clear: FTP, HTTP Basic, SMTP AUTH (like tshark -z credentials, decoded)',
+  summary:
+    'credentials sent in the clear: FTP, POP3, HTTP Basic, SMTP AUTH (like tshark -z credentials, decoded)',
   usage:
     'Usage: wirelens credentials FILE [--json]\n' +
-    "  Packet, protocol, username, password and where the username was: tshark's table with the password\n" +
-    '  added, and base64 (HTTP Basic, SMTP AUTH PLAIN and LOGIN) decoded',
+    '  Logins sent in the clear (FTP and POP3 USER/PASS, HTTP Basic and Proxy-Authorization, SMTP AUTH PLAIN and\n' +
+    "  LOGIN) as tshark's table of packet, protocol, username and info, with the password added and base64 decoded",
   async run(args, io) {
     const { positionals, flags } = parseArgs(args, { flags: ['--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
