@@ -9,9 +9,11 @@
  */
 import { bool, frameNum, ipv4, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { formatIPv4 } from '../fields/format.js';
 import { formatText } from '../fields/text.js';
 import { connectionOf, expectConnection } from './l4-tcp.js';
 import { lineBasedText } from './l7-http.js';
+import { forEachLine, lineAt } from './lines.js';
 
 /** Reply codes (RFC 959 §4.2 and the security extensions of RFC 2228), as Wireshark names them. */
 const REPLIES: Record<number, string> = {
@@ -161,8 +163,6 @@ function ipNumber(parts: readonly string[]): number | undefined {
   return ((n[0] << 24) | (n[1] << 16) | (n[2] << 8) | n[3]) >>> 0;
 }
 
-const ipText = (a: number) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-
 /** "h1,h2,h3,h4,p1,p2" in `text` (PASV replies, PORT arguments): the address and port, and where they are. */
 function hostPort(
   text: string,
@@ -209,15 +209,6 @@ function pwdPath(text: string): string | undefined {
   return undefined;
 }
 
-function lineEndAt(b: Uint8Array, from: number): { end: number; next: number } {
-  let i = from;
-  while (i < b.length && b[i] !== 10 && b[i] !== 13) i++;
-  let next = i;
-  if (next < b.length && b[next] === 13) next++;
-  if (next < b.length && b[next] === 10) next++;
-  return { end: i, next };
-}
-
 export const ftp = defineProtocol({
   abbrev: 'ftp',
   name: 'File Transfer Protocol (FTP)',
@@ -231,7 +222,7 @@ export const ftp = defineProtocol({
     const st = ftpState(ctx);
     let c = st.controls.get(stream);
     if (!c) st.controls.set(stream, (c = { cwd: '' }));
-    const { end, next } = lineEndAt(b, 0);
+    const { end, next } = lineAt(v, 0);
     // Parsed a byte a character (offsets are the packet's); field values are the bytes read as UTF-8 (RFC 2640).
     const line = Buffer.from(b.subarray(0, end)).toString('latin1');
     const utf8 = (from: number, to: number) => Buffer.from(b.subarray(from, to)).toString('utf8');
@@ -271,8 +262,8 @@ export const ftp = defineProtocol({
           const at = space + 1 + hp.at;
           ctx.add(f.activeIp, at, hp.ipLen, hp.ip, o);
           ctx.add(f.activePort, space + 1 + hp.portAt, hp.portLen, hp.port, o);
-          if (ipText(hp.ip) !== src) ctx.add(f.activeNat, 0, 0, true, { ...o, generated: true });
-          announce(ipText(hp.ip), hp.port, 'PORT');
+          if (formatIPv4(hp.ip) !== src) ctx.add(f.activeNat, 0, 0, true, { ...o, generated: true });
+          announce(formatIPv4(hp.ip), hp.port, 'PORT');
         }
       } else if (command === 'EPRT') {
         const m = /^(.)(\d)\1([^|]*)\1(\d+)\1/.exec(arg);
@@ -306,8 +297,8 @@ export const ftp = defineProtocol({
         if (hp) {
           ctx.add(f.pasvIp, 4 + hp.at, hp.ipLen, hp.ip, o);
           ctx.add(f.pasvPort, 4 + hp.portAt, hp.portLen, hp.port, o);
-          if (ipText(hp.ip) !== src) ctx.add(f.pasvNat, 0, 0, true, { ...o, generated: true });
-          announce(ipText(hp.ip), hp.port, 'PASV');
+          if (formatIPv4(hp.ip) !== src) ctx.add(f.pasvNat, 0, 0, true, { ...o, generated: true });
+          announce(formatIPv4(hp.ip), hp.port, 'PASV');
         }
       } else if (code === 229) {
         const m = /\((.)\1\1(\d+)\1\)/.exec(arg);
@@ -323,11 +314,7 @@ export const ftp = defineProtocol({
       cwd = c.cwd;
     }
     // The rest of the segment's lines (a multi-line reply), each as text.
-    for (let off = next; off < b.length;) {
-      const l = lineEndAt(b, off);
-      ctx.text(formatText(b, off, l.next - off), off, l.next - off);
-      off = l.next > off ? l.next : b.length;
-    }
+    forEachLine(v, next, (off, to) => void ctx.text(formatText(b, off, to - off), off, to - off));
     // Wireshark keeps the directory a frame was in (after a CWD or PWD reply: the new one), at the top level.
     if (!ctx.visited) ctx.state.setFrame('ftp.cwd', n, cwd);
     const shown = ctx.visited ? (ctx.state.getFrame<string>('ftp.cwd', n) ?? '') : cwd;

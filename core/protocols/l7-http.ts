@@ -4,6 +4,7 @@
  * export reads. Messages spanning several TCP segments ask TCP for more data through 'tcp.desegment'.
  */
 import { gunzipSync, inflateSync, inflateRawSync, brotliDecompressSync } from 'node:zlib';
+import { findLineEnd, lineNext } from './lines.js';
 import {
   bool,
   bytes as bytesField,
@@ -894,26 +895,6 @@ export const http = defineProtocol({
     return any || true;
   },
 });
-
-/**
- * tvb_find_line_end(): the length of the line at `from` (without its end), or -1 when `desegment` and the line end
- * is not there (or a CR ends the data, so a LF may follow). Without `desegment` a missing end is the data's end.
- */
-function findLineEnd(v: ByteView, from: number, desegment: boolean): number {
-  const b = v.bytes;
-  for (let i = from; i < v.length; i++) {
-    if (b[i] === 10) return i - from;
-    if (b[i] === 13) return i + 1 >= v.length && desegment ? -1 : i - from;
-  }
-  return desegment ? -1 : v.length - from;
-}
-
-function lineNext(v: ByteView, from: number, len: number): number {
-  const e = from + len;
-  if (e >= v.length) return v.length;
-  if (v.bytes[e] === 13) return e + 1 < v.length && v.bytes[e + 1] === 10 ? e + 2 : e + 1;
-  return e + 1;
-}
 
 /**
  * Data that does not start with a request or status line, as dissect_http_message() takes it: lines with a

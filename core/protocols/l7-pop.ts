@@ -10,7 +10,8 @@
 import { str } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatText } from '../fields/text.js';
-import { emailRecords, imf } from './l7-smtp.js';
+import { imf, keepEmail } from './l7-smtp.js';
+import { forEachLine, lineAt } from './lines.js';
 
 const f = {
   response: str('pop.response', 'Response'),
@@ -77,22 +78,14 @@ function headersOf(m: Uint8Array): Map<string, string> {
   return out;
 }
 
-function lineEnd(b: Uint8Array, from: number): { end: number; next: number } {
-  let i = from;
-  while (i < b.length && b[i] !== 10 && b[i] !== 13) i++;
-  let next = i;
-  if (next < b.length && b[next] === 13) next++;
-  if (next < b.length && b[next] === 10) next++;
-  return { end: i, next };
-}
-
 /** First pass: what this frame is, and the connection's state after it. */
-function firstPass(ctx: DissectCtx, b: Uint8Array, isRequest: boolean): PopFrame {
+function firstPass(ctx: DissectCtx, isRequest: boolean): PopFrame {
+  const b = ctx.view.bytes;
   const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
   const all = ctx.state.get<Map<number, Pop>>('pop', () => new Map());
   let c = all.get(stream);
   if (!c) all.set(stream, (c = { messageRequested: false, total: 0, read: 0, fragments: [], retr: false }));
-  const { end, next } = lineEnd(b, 0);
+  const { end, next } = lineAt(ctx.view, 0);
   const line = Buffer.from(b.subarray(0, end)).toString('latin1');
   const continuation = !isRequest && !line.startsWith('+OK') && !line.startsWith('-ERR');
   if (continuation) {
@@ -130,16 +123,7 @@ function keepMessage(ctx: DissectCtx, c: Pop): void {
   if (!r || !endsWithTerminator(r.chunks)) return;
   c.retrieving = undefined;
   const message = unstuff(Buffer.concat(r.chunks));
-  const h = headersOf(message);
-  emailRecords(ctx).push({
-    frame: ctx.frame.number,
-    from: h.get('from') ?? '',
-    to: h.get('to') ?? '',
-    subject: h.get('subject') ?? '',
-    source: ctx.pinfo.netSrc ?? '',
-    destination: ctx.pinfo.netDst ?? '',
-    bytes: message,
-  });
+  keepEmail(ctx, headersOf(message), message);
 }
 
 export const pop = defineProtocol({
@@ -148,13 +132,13 @@ export const pop = defineProtocol({
   registerIn: { 'tcp.port': 110 },
   dissect(ctx) {
     const v = ctx.view;
-    const b = v.bytes.subarray(0, v.length);
+    const b = v.bytes;
     const n = ctx.frame.number;
     const isRequest = ctx.pinfo.dstPort === 110;
     const k = ctx.callIndex('pop.calls');
     let fr: PopFrame | undefined = ctx.visited ? ctx.state.getFrameItem<PopFrame>('pop', n, k) : undefined;
     if (!fr) {
-      fr = firstPass(ctx, b, isRequest);
+      fr = firstPass(ctx, isRequest);
       ctx.state.setFrameItem('pop', n, k, fr);
     }
     ctx.columns.protocol = 'POP';
@@ -164,7 +148,7 @@ export const pop = defineProtocol({
       if (fr.reassembled) imf(ctx, ctx.withSource('Reassembled DATA', fr.reassembled), 'POP');
       return true;
     }
-    const { end, next } = lineEnd(b, 0);
+    const { end, next } = lineAt(v, 0);
     // Parsed a byte a character (offsets are the packet's); only Info and labels are escaped text.
     const line = Buffer.from(b.subarray(0, end)).toString('latin1');
     ctx.columns.info = `${isRequest ? 'C' : 'S'}: ${formatText(b, 0, end)}`;
@@ -179,14 +163,11 @@ export const pop = defineProtocol({
         ctx.add(isRequest ? f.parameter : f.description, at, end - at, formatText(b, at, end - at), o);
     }
     // The rest of the segment, a line at a time.
-    for (let off = next; off < b.length;) {
-      const l = lineEnd(b, off);
-      const stop = l.next > off ? l.next : b.length;
-      ctx.add(isRequest ? f.requestData : f.responseData, off, stop - off, '', {
-        label: formatText(b, off, stop - off),
+    forEachLine(v, next, (off, to) => {
+      ctx.add(isRequest ? f.requestData : f.responseData, off, to - off, '', {
+        label: formatText(b, off, to - off),
       });
-      off = stop;
-    }
+    });
     return true;
   },
 });
