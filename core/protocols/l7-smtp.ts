@@ -320,17 +320,21 @@ function messageEnd(ctx: DissectCtx, rec: Extract<ClientRecord, { kind: 'end' }>
   }
   const msg = ctx.withSource('Reassembled DATA', rec.message);
   const headers = imf(ctx, msg);
-  if (!ctx.visited)
-    emailRecords(ctx).push({
-      frame: ctx.frame.number,
-      from: headers.get('from') ?? '',
-      to: headers.get('to') ?? '',
-      subject: headers.get('subject') ?? '',
-      source: ctx.pinfo.netSrc ?? '',
-      destination: ctx.pinfo.netDst ?? '',
-      bytes: rec.message,
-    });
+  if (!ctx.visited) keepEmail(ctx, headers, rec.message);
   return true;
+}
+
+/** A message joins the capture's e-mails at this frame, with the header values the list shows (first pass). */
+export function keepEmail(ctx: DissectCtx, headers: ReadonlyMap<string, string>, bytes: Uint8Array): void {
+  emailRecords(ctx).push({
+    frame: ctx.frame.number,
+    from: headers.get('from') ?? '',
+    to: headers.get('to') ?? '',
+    subject: headers.get('subject') ?? '',
+    source: ctx.pinfo.netSrc ?? '',
+    destination: ctx.pinfo.netDst ?? '',
+    bytes,
+  });
 }
 
 /**
