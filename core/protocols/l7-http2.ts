@@ -83,6 +83,7 @@ interface Body {
   coded: Uint8Array;
   /** The body decoded from its content coding (undefined: none, or it did not decode). */
   decoded?: Uint8Array;
+  /** Its content coding (gzip, br, …); undefined for none or "identity". */
   encoding?: string;
   contentType: string;
   /** The request it belongs to (or answers); the side: request body (POST) or response. */
@@ -139,11 +140,9 @@ function finish(s: Stream, m: Message): Body | undefined {
   m.headers = undefined;
   if (size === 0) return undefined;
   const coded = Buffer.concat(chunks, size);
-  const encoding = header(headers, 'content-encoding');
-  const decoded =
-    encoding !== undefined && encoding.toLowerCase() !== 'identity'
-      ? decodeContent(encoding, coded)
-      : undefined;
+  const coding = header(headers, 'content-encoding');
+  const encoding = coding?.toLowerCase() === 'identity' ? undefined : coding;
+  const decoded = encoding !== undefined ? decodeContent(encoding, coded) : undefined;
   return {
     coded: new Uint8Array(coded.buffer, coded.byteOffset, coded.length),
     ...(decoded ? { decoded } : {}),
@@ -160,7 +159,7 @@ function finish(s: Stream, m: Message): Body | undefined {
 function showBody(ctx: DissectCtx, frame: ReturnType<DissectCtx['text']>, body: Body | undefined): void {
   if (!body) return;
   let bodyCtx = ctx.withSource('Reassembled HTTP/2 body', body.coded);
-  if (body.encoding !== undefined && body.encoding.toLowerCase() !== 'identity') {
+  if (body.encoding !== undefined) {
     const { encoding, coded, decoded } = body;
     const entity = ctx.text(
       `Content-encoded entity body (${encoding}): ${coded.length} bytes${decoded ? ` -> ${decoded.length} bytes` : ''}`,
@@ -179,8 +178,8 @@ function showBody(ctx: DissectCtx, frame: ReturnType<DissectCtx['text']>, body: 
       off: 0,
       len: bytes.length,
     });
-  if (body.decoded || body.encoding === undefined || body.encoding.toLowerCase() === 'identity')
-    mediaLayer(ctx, bodyCtx, body.contentType, false);
+  // A body that did not decode gets no media layer (as HTTP/1.x's).
+  if (body.decoded || body.encoding === undefined) mediaLayer(ctx, bodyCtx, body.contentType, false);
 }
 
 export const http2 = defineProtocol({
