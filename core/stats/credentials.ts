@@ -32,7 +32,6 @@ function unbase64(s: string): string | undefined {
 
 /** Every credential of the capture, in frame order. */
 export function findCredentials(session: CaptureSession, signal?: AbortSignal): Credential[] {
-  session.analyseTo(session.total, signal);
   const out: Credential[] = [];
   /** Per TCP stream: the username of an FTP USER or an SMTP AUTH LOGIN, waiting for its password. */
   const users = new Map<string, { name: string; frame: number }>();
@@ -102,6 +101,7 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       });
     }
   };
+  // One pass: frames the first pass has not reached yet get their first dissection here.
   session.scan(0, session.total, selectionOf(FIELDS), (_i, d) => scan(d), signal);
   return out;
 }
