@@ -24,5 +24,6 @@ import './l7-tls.js';
 import './l7-smtp.js';
 import './l7-ftp.js';
 import './l7-pop.js';
+import './l7-imap.js';
 import './l7-quic.js';
 import './l7-http3.js';

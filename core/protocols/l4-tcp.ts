@@ -394,10 +394,35 @@ interface Conversations {
   expected: Map<number, ExpectedConnection[]>;
   /** The connection each stream turned out to be. */
   byStream: Map<number, ExpectedConnection>;
+  /** Streams that turned into TLS (STARTTLS): after which frame, and the protocol TLS then carries. */
+  tls: Map<number, { after: number; app: string }>;
 }
 
 const conversations = (ctx: DissectCtx) =>
-  ctx.state.get<Conversations>('tcp.conversations', () => ({ expected: new Map(), byStream: new Map() }));
+  ctx.state.get<Conversations>('tcp.conversations', () => ({
+    expected: new Map(),
+    byStream: new Map(),
+    tls: new Map(),
+  }));
+
+/**
+ * The server agreed to STARTTLS (SMTP, IMAP, POP3's STLS, FTP's AUTH TLS) in this frame: from the next frame on,
+ * the connection is TLS, and what it decrypts to is `app`'s (Wireshark's ssl_starttls_ack). First pass only.
+ */
+export function startTls(ctx: DissectCtx, app: string): void {
+  const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
+  if (stream === undefined || ctx.visited) return;
+  const tls = conversations(ctx).tls;
+  if (!tls.has(stream)) tls.set(stream, { after: ctx.frame.number, app });
+}
+
+/** The protocol inside TLS, when this frame comes after its connection turned into TLS (see `startTls`). */
+export function startedTls(ctx: DissectCtx): string | undefined {
+  const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
+  if (stream === undefined) return undefined;
+  const t = conversations(ctx).tls.get(stream);
+  return t && ctx.frame.number > t.after ? t.app : undefined;
+}
 
 /**
  * First pass: the next connection with `ip`:`port` at one end goes to `protocol` (Wireshark's conversation
@@ -435,12 +460,15 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   const mark = ctx.mark();
   ctx.pinfo.data.delete('tcp.desegment');
   ctx.pinfo.data.delete('tcp.swallowed');
-  // An announced connection's protocol, then those registered on the lower port, then the higher one.
+  // TLS after STARTTLS, an announced connection's protocol, then those registered on the lower port, then the
+  // higher one.
+  const pTls = startedTls(ctx) !== undefined ? getProtocol('tls') : undefined;
   const conv = connectionOf(ctx);
   const pConv = conv && getProtocol(conv.protocol);
   const pLo = lookupTable('tcp.port', lo);
   const pHi = lookupTable('tcp.port', hi);
   let taken =
+    (pTls !== undefined && sub.call(pTls, 0, sub.view.length, true) !== false) ||
     (pConv !== undefined && sub.call(pConv, 0, sub.view.length, true) !== false) ||
     (pLo !== undefined && sub.call(pLo, 0, sub.view.length, true) !== false) ||
     (pHi !== undefined && pHi !== pLo && sub.call(pHi, 0, sub.view.length, true) !== false);

@@ -11,7 +11,7 @@ import { bool, frameNum, ipv4, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatIPv4 } from '../fields/format.js';
 import { formatText } from '../fields/text.js';
-import { connectionOf, expectConnection } from './l4-tcp.js';
+import { connectionOf, expectConnection, startTls } from './l4-tcp.js';
 import { lineBasedText } from './l7-http.js';
 import { forEachLine, lineAt } from './lines.js';
 
@@ -217,7 +217,8 @@ export const ftp = defineProtocol({
     const v = ctx.view;
     const b = v.bytes;
     const n = ctx.frame.number;
-    const isRequest = ctx.pinfo.dstPort === 21;
+    // Port 990 is FTPS, whose decrypted data TLS hands here.
+    const isRequest = ctx.pinfo.dstPort === 21 || ctx.pinfo.dstPort === 990;
     const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
     const st = ftpState(ctx);
     let c = st.controls.get(stream);
@@ -287,6 +288,8 @@ export const ftp = defineProtocol({
         if (/^CWD /.test(last)) c.cwd = changeDirectory(c.cwd, last.slice(4));
         else if (/^CDUP/.test(last)) c.cwd = changeDirectory(c.cwd, '..');
       }
+      // AUTH TLS (or SSL) accepted: the control connection is TLS from the next frame on (RFC 4217).
+      if (code === 234 && !ctx.visited && /^AUTH /i.test(c.lastCommand ?? '')) startTls(ctx, 'ftp');
       if (code === 257 && !ctx.visited) {
         const path = pwdPath(utf8(4, end));
         if (path !== undefined) c.cwd = path;

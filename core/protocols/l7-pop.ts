@@ -12,6 +12,7 @@ import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatText } from '../fields/text.js';
 import { imf, keepEmail } from './l7-smtp.js';
 import { forEachLine, lineAt } from './lines.js';
+import { startTls } from './l4-tcp.js';
 
 const f = {
   response: str('pop.response', 'Response'),
@@ -36,6 +37,8 @@ interface Pop {
   retrieving?: { chunks: Uint8Array[] };
   /** The last command was RETR (TOP fetches only a part of a message). */
   retr: boolean;
+  /** The last command was STLS: a "+OK" turns the connection into TLS. */
+  stls?: boolean;
 }
 
 /** Per frame, what the first pass decided: a DATA fragment (and the message it completed), or a line. */
@@ -45,6 +48,9 @@ interface PopFrame {
 }
 
 const END = Uint8Array.from([13, 10, 46, 13, 10]);
+
+/** The server's ports: POP3's, and POP3S's (995), whose decrypted data TLS hands to POP. */
+const SERVER_PORTS = [110, 995];
 
 function endsWithTerminator(chunks: readonly Uint8Array[]): boolean {
   const size = chunks.reduce((n, c) => n + c.length, 0);
@@ -104,6 +110,10 @@ function firstPass(ctx: DissectCtx, isRequest: boolean): PopFrame {
   if (isRequest) {
     c.messageRequested = /^(RETR|TOP)/i.test(line);
     c.retr = /^RETR/i.test(line);
+    c.stls = /^STLS/i.test(line);
+  } else if (c.stls) {
+    if (line.startsWith('+OK')) startTls(ctx, 'pop');
+    c.stls = false;
   } else if (c.messageRequested) {
     if (line.startsWith('+OK ')) {
       c.read = 0;
@@ -134,7 +144,7 @@ export const pop = defineProtocol({
     const v = ctx.view;
     const b = v.bytes;
     const n = ctx.frame.number;
-    const isRequest = ctx.pinfo.dstPort === 110;
+    const isRequest = SERVER_PORTS.includes(ctx.pinfo.dstPort ?? -1);
     const k = ctx.callIndex('pop.calls');
     let fr: PopFrame | undefined = ctx.visited ? ctx.state.getFrameItem<PopFrame>('pop', n, k) : undefined;
     if (!fr) {

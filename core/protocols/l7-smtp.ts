@@ -8,7 +8,7 @@
  */
 import { bool, frameNum, none, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
-import type { Desegment } from './l4-tcp.js';
+import { startTls, type Desegment } from './l4-tcp.js';
 import { concatBytes } from '../bytes/byteview.js';
 
 const REPLY_CODES: Record<number, string> = {
@@ -91,12 +91,16 @@ const IMF_HEADERS: Record<string, ReturnType<typeof str>> = {
 const imfExtension = str('imf.extension', 'Extension');
 
 const SMTP_PORTS = [25, 587];
+/** Server ports: SMTP's, and SMTPS's (465), whose decrypted data TLS hands to SMTP. */
+const SERVER_PORTS = [...SMTP_PORTS, 465];
 
 /** What the client's next line or segment is, on one connection (built in the first, in-order pass). */
 interface Conv {
   mode: 'command' | 'data' | 'user' | 'pass';
   /** The client sent DATA: a 354 reply starts the message. */
   dataAsked: boolean;
+  /** The client sent STARTTLS: a 220 reply turns the connection into TLS. */
+  tlsAsked?: boolean;
   /** The client sent AUTH LOGIN: the next 334 reply asks for this. */
   loginNext?: 'user' | 'pass';
   /** The message so far (DATA mode): its pieces and the frames they came in. */
@@ -134,7 +138,7 @@ defineProtocol({
   dissect(ctx) {
     const v = ctx.view;
     const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
-    const fromClient = SMTP_PORTS.includes(ctx.pinfo.dstPort ?? -1);
+    const fromClient = SERVER_PORTS.includes(ctx.pinfo.dstPort ?? -1);
     const bytes = v.bytes.subarray(0, v.length);
     // Per call of the frame (TCP may hand over more than one PDU), as HTTP keys its per-message state.
     const k = ((ctx.pinfo.data.get('smtp.calls') as number | undefined) ?? 0) + 1;
@@ -232,6 +236,7 @@ function clientFirstPass(ctx: DissectCtx, b: Uint8Array, stream: number): Client
     }
     const word = line.split(' ')[0].toUpperCase();
     if (word === 'DATA') c.dataAsked = true;
+    c.tlsAsked = word === 'STARTTLS';
     if (word === 'AUTH' && /^AUTH\s+LOGIN\b/i.test(line))
       c.loginNext = line.trim().split(/\s+/).length > 2 ? 'pass' : 'user';
   }
@@ -270,10 +275,15 @@ function serverReplies(ctx: DissectCtx, b: Uint8Array, stream: number): boolean 
   return true;
 }
 
-/** A reply moves the client on: 354 after DATA starts the message, 334 after AUTH LOGIN asks for a user/password. */
+/**
+ * A reply moves the client on: 354 after DATA starts the message, 334 after AUTH LOGIN asks for a user/password,
+ * 220 after STARTTLS turns the connection into TLS.
+ */
 function noteReply(ctx: DissectCtx, stream: number, code: number): void {
   const c = convs(ctx).get(stream);
   if (!c) return;
+  if (c.tlsAsked && code === 220) startTls(ctx, 'smtp');
+  c.tlsAsked = false;
   if (code === 354 && c.dataAsked) {
     c.mode = 'data';
     c.dataAsked = false;

@@ -6,7 +6,7 @@
 import { bytes as bytesField, str, uint } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { ByteView } from '../bytes/byteview.js';
-import { INFO_FENCED, type Desegment } from './l4-tcp.js';
+import { INFO_FENCED, startedTls, type Desegment } from './l4-tcp.js';
 import {
   changeCipherSpec,
   newSecrets,
@@ -199,9 +199,31 @@ function streamKey(ctx: DissectCtx): number | string | undefined {
 
 const TLS_PORTS = new Set([443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443]);
 
-/** Whether the segment is on a port TLS is registered for (not a heuristic guess on any port). */
+/** Whether the segment is on a port TLS is registered for, or on a connection STARTTLS turned into TLS. */
 function onTlsPort(ctx: DissectCtx): boolean {
-  return TLS_PORTS.has(ctx.pinfo.srcPort ?? -1) || TLS_PORTS.has(ctx.pinfo.dstPort ?? -1);
+  return (
+    TLS_PORTS.has(ctx.pinfo.srcPort ?? -1) ||
+    TLS_PORTS.has(ctx.pinfo.dstPort ?? -1) ||
+    startedTls(ctx) !== undefined
+  );
+}
+
+/** What decrypted data is on TLS's ports, as Wireshark registers them (ssl_dissector_add); HTTP on the rest. */
+const TLS_APPS = new Map<number, string>([
+  [465, 'smtp'],
+  [993, 'imap'],
+  [995, 'pop'],
+  [990, 'ftp'],
+]);
+
+/** The protocol above TLS: the one STARTTLS was for, the one of the TLS port, or HTTP. */
+function appProtocol(ctx: DissectCtx): string {
+  return (
+    startedTls(ctx) ??
+    TLS_APPS.get(ctx.pinfo.dstPort ?? -1) ??
+    TLS_APPS.get(ctx.pinfo.srcPort ?? -1) ??
+    'http'
+  );
 }
 
 /**
@@ -523,7 +545,7 @@ function decryptedRecord(
 
 /**
  * Decrypted application data to the protocol above TLS: HTTP/2 when the server chose it by ALPN ("h2"), else
- * HTTP. A message spanning records is put together here, as TCP does for TLS: the first pass keeps what the
+ * the one STARTTLS was for or the port's (IMAP on 993, …), else HTTP. A message spanning records is put together here, as TCP does for TLS: the first pass keeps what the
  * protocol asks more of and hands it over whole at the record that completes it; later passes hand over what
  * the first pass did.
  */
@@ -537,7 +559,7 @@ function applicationData(
     return dec.upper !== undefined && callUpper(ctx, dec.upper, false, dec.upperProto ?? 'http').taken;
   // An empty record (TLS 1.0's CBC countermeasure sends one before each message) carries nothing up.
   if (!s || dec.plain.length === 0) return false;
-  const proto = s.alpn === 'h2' ? 'http2' : 'http';
+  const proto = s.alpn === 'h2' ? 'http2' : appProtocol(ctx);
   const before = s.app[dir];
   const pduEnd = s.appNeed[dir];
   let data = dec.plain;

@@ -1,8 +1,10 @@
 /**
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
- * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN. Unlike tshark 4.0, the
- * base64 of HTTP and SMTP is decoded, AUTH PLAIN is found, and the password is given beside the username: what
- * an investigator needs, each with the packet it was in.
+ * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
+ * AUTHENTICATE PLAIN and LOGIN. Unlike tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
+ * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
+ * LOGIN password), and the password is given beside the username: what an investigator needs, each with the
+ * packet it was in.
  */
 import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from '../session/session.js';
@@ -21,6 +23,7 @@ const FIELDS = [
   'smtp.req.parameter',
   'smtp.auth.username',
   'smtp.auth.password',
+  'imap.request',
 ];
 
 /** Base64 text as UTF-8 (invalid sequences as U+FFFD), or undefined when it is not base64. */
@@ -30,11 +33,101 @@ function unbase64(s: string): string | undefined {
   return Buffer.from(t, 'base64').toString('utf8');
 }
 
+/** The first `n` astrings of an IMAP command's arguments (RFC 3501: an atom, or a quoted string with \\ escapes). */
+function astrings(s: string, n: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (out.length < n && i < s.length) {
+    while (s[i] === ' ') i++;
+    if (i >= s.length) break;
+    if (s[i] === '"') {
+      let v = '';
+      for (i++; i < s.length && s[i] !== '"'; i++) v += s[i] === '\\' && i + 1 < s.length ? s[++i] : s[i];
+      out.push(v);
+      i++;
+    } else {
+      const end = s.indexOf(' ', i) < 0 ? s.length : s.indexOf(' ', i);
+      out.push(s.slice(i, end));
+      i = end;
+    }
+  }
+  return out;
+}
+
+/** An IMAP AUTHENTICATE waiting for the client's base64 lines (the server asked with "+"). */
+interface ImapAuth {
+  mechanism: 'PLAIN' | 'LOGIN';
+  /** AUTHENTICATE LOGIN: the username once sent, and its packet. */
+  user?: { name: string; frame: number };
+}
+
+/** RFC 4616: authorization identity, NUL, authentication identity, NUL, password. */
+function plainParts(decoded: string): { username: string; password: string } {
+  const [, username = '', password = ''] = decoded.split('\0');
+  return { username, password };
+}
+
+/**
+ * IMAP's logins, read from its request lines one at a time: LOGIN, and AUTHENTICATE PLAIN or LOGIN with the
+ * client's base64 answers on the command line (SASL-IR) or on the lines after the server's "+".
+ */
+function imapLogins(out: Credential[]): (frame: number, stream: unknown, line: string) => void {
+  /** Per TCP stream: an AUTHENTICATE whose client lines are still to come. */
+  const pending = new Map<unknown, ImapAuth>();
+  return (n, key, line) => {
+    const auth = pending.get(key);
+    if (auth) {
+      // The client's answer to the server's "+" (or "*", which cancels).
+      const decoded = unbase64(line);
+      if (decoded === undefined) pending.delete(key);
+      else if (auth.mechanism === 'PLAIN') {
+        pending.delete(key);
+        out.push({ frame: n, protocol: 'IMAP', ...plainParts(decoded), info: 'AUTHENTICATE PLAIN' });
+      } else if (!auth.user) auth.user = { name: decoded, frame: n };
+      else {
+        pending.delete(key);
+        out.push({
+          frame: n,
+          protocol: 'IMAP',
+          username: auth.user.name,
+          password: decoded,
+          usernameFrame: auth.user.frame,
+          info: `AUTHENTICATE LOGIN, username in packet ${auth.user.frame}`,
+        });
+      }
+      return;
+    }
+    const m = /^\S+ +(LOGIN|AUTHENTICATE) *(.*)$/i.exec(line);
+    if (!m) return;
+    const [, command, args] = m;
+    if (command.toUpperCase() === 'LOGIN') {
+      const [username = '', password = ''] = astrings(args, 2);
+      out.push({ frame: n, protocol: 'IMAP', username, password, info: '' });
+      return;
+    }
+    const [mechanism = '', initial] = args.split(/ +/);
+    const mech = mechanism.toUpperCase();
+    if (mech !== 'PLAIN' && mech !== 'LOGIN') return;
+    // SASL-IR (RFC 4959): the first answer on the command line itself ("=" for an empty one).
+    const decoded = initial && initial !== '=' ? unbase64(initial) : undefined;
+    if (mech === 'PLAIN' && decoded !== undefined)
+      out.push({ frame: n, protocol: 'IMAP', ...plainParts(decoded), info: 'AUTHENTICATE PLAIN' });
+    else
+      pending.set(
+        key,
+        mech === 'PLAIN'
+          ? { mechanism: 'PLAIN' }
+          : { mechanism: 'LOGIN', ...(decoded === undefined ? {} : { user: { name: decoded, frame: n } }) },
+      );
+  };
+}
+
 /** Every credential of the capture, in frame order. */
 export function findCredentials(session: CaptureSession, signal?: AbortSignal): Credential[] {
   const out: Credential[] = [];
   /** Per TCP stream: the username of an FTP USER or an SMTP AUTH LOGIN, waiting for its password. */
   const users = new Map<string, { name: string; frame: number }>();
+  const imapLine = imapLogins(out);
   const scan = (d: Dissection) => {
     const n = d.frame.number;
     const stream = first(d, 'tcp.stream');
@@ -81,9 +174,7 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       const m = /^PLAIN\s+(\S+)/i.exec(String(smtpParams[i]?.value ?? ''));
       const decoded = m ? unbase64(m[1]) : undefined;
       if (decoded === undefined) return;
-      // RFC 4616: authorization identity, NUL, authentication identity, NUL, password.
-      const [, user = '', pass = ''] = decoded.split('\0');
-      out.push({ frame: n, protocol: 'SMTP', username: user, password: pass, info: 'AUTH PLAIN' });
+      out.push({ frame: n, protocol: 'SMTP', ...plainParts(decoded), info: 'AUTH PLAIN' });
     });
     const smtpUser = first(d, 'smtp.auth.username');
     if (typeof smtpUser === 'string')
@@ -100,7 +191,9 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
         info: user ? `AUTH LOGIN, username in packet ${user.frame}` : 'AUTH LOGIN',
       });
     }
+    for (const it of items(d, 'imap.request')) imapLine(n, stream, String(it.value));
   };
+
   // One pass: frames the first pass has not reached yet get their first dissection here.
   session.scan(0, session.total, selectionOf(FIELDS), (_i, d) => scan(d), signal);
   return out;

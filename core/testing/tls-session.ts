@@ -262,3 +262,59 @@ export async function h2Exchange(
   server.close();
   return exchange(log, keyLines, 51001, 443, 1_700_000_600);
 }
+
+/**
+ * A text protocol (SMTP, IMAP, POP3, FTP) on `port` that turns into TLS 1.3: the lines of `plain` are sent in
+ * the clear (the last ones being the client's STARTTLS and the server's yes), then a node:tls client and server
+ * shake hands and send the lines of `secure`, each once the one before has arrived. With no `plain` lines the
+ * connection is TLS from its start (IMAPS on 993, SMTPS on 465). Lines are given without their CRLF.
+ */
+export async function startTlsExchange(opts: {
+  port: number;
+  clientPort: number;
+  plain: readonly (readonly [fromClient: boolean, line: string])[];
+  secure: readonly (readonly [fromClient: boolean, line: string])[];
+}): Promise<TlsExchange> {
+  const { a, b, log } = pipe();
+  // The clear part goes straight to the log: written through the pipe, the TLS ends would read it.
+  for (const [fromClient, line] of opts.plain)
+    log.push({ fromClient, bytes: Buffer.from(`${line}\r\n`, 'latin1') });
+  const keyLines: string[] = [];
+  const server = new TLSSocket(b, {
+    isServer: true,
+    secureContext: createSecureContext({ key: SERVER_KEY, cert: CERT, minVersion: 'TLSv1.3' }),
+  });
+  const client = connect({
+    socket: a,
+    rejectUnauthorized: false,
+    servername: 'wirelens.test',
+    minVersion: 'TLSv1.3',
+  });
+  client.on('keylog', (line: Buffer) => keyLines.push(line.toString('latin1').trim()));
+  await new Promise<void>((resolve, reject) => {
+    client.once('secureConnect', () => resolve());
+    client.once('error', reject);
+    server.once('error', reject);
+  });
+  for (const [fromClient, line] of opts.secure) {
+    const [from, to] = fromClient ? [client, server] : [server, client];
+    const bytes = Buffer.from(`${line}\r\n`, 'latin1');
+    const arrived = new Promise<void>((resolve) => {
+      let got = 0;
+      const onData = (d: Buffer) => {
+        got += d.length;
+        if (got < bytes.length) return;
+        to.off('data', onData);
+        resolve();
+      };
+      to.on('data', onData);
+    });
+    from.write(bytes);
+    await arrived;
+  }
+  client.end();
+  await new Promise<void>((resolve) => server.once('end', () => resolve()));
+  server.end();
+  await new Promise((r) => setImmediate(r));
+  return exchange(log, keyLines, opts.clientPort, opts.port, 1_700_000_700);
+}

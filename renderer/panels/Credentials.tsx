@@ -36,8 +36,8 @@ export function CredentialsPanel() {
       {error && <p className="error">{error}</p>}
       {rows?.length === 0 && (
         <p className="muted" data-testid="credentials-none">
-          No credentials in the clear: no FTP or POP3 login, HTTP Basic authorization or SMTP AUTH in this
-          capture.
+          No credentials in the clear: no FTP, POP3 or IMAP login, HTTP Basic authorization or SMTP AUTH in
+          this capture.
         </p>
       )}
       {rows && rows.length > 0 && (

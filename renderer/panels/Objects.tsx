@@ -112,7 +112,7 @@ export function ObjectsPanel() {
       {objects?.length === 0 && (
         <p className="muted" data-testid="objects-none">
           {kind === 'imf'
-            ? 'No e-mails: no message was sent over SMTP or fetched over POP3 in this capture.'
+            ? 'No e-mails: no message was sent over SMTP or fetched over POP3 or IMAP in this capture.'
             : kind === 'tftp'
               ? 'No TFTP files: no TFTP transfer in this capture completed.'
               : kind === 'ftp-data'

@@ -113,11 +113,12 @@ export const phsCommand: Command = {
 export const credentialsCommand: Command = {
   name: 'credentials',
   summary:
-    'credentials sent in the clear: FTP, POP3, HTTP Basic, SMTP AUTH (like tshark -z credentials, decoded)',
+    'credentials sent in the clear: FTP, POP3, IMAP, HTTP Basic, SMTP AUTH (like tshark -z credentials, decoded)',
   usage:
     'Usage: wirelens credentials FILE [--json]\n' +
-    '  Logins sent in the clear (FTP and POP3 USER/PASS, HTTP Basic and Proxy-Authorization, SMTP AUTH PLAIN and\n' +
-    "  LOGIN) as tshark's table of packet, protocol, username and info, with the password added and base64 decoded",
+    '  Logins sent in the clear (FTP and POP3 USER/PASS, IMAP LOGIN and AUTHENTICATE, HTTP Basic and\n' +
+    "  Proxy-Authorization, SMTP AUTH PLAIN and LOGIN) as tshark's table of packet, protocol, username and info,\n" +
+    '  with the password added and base64 decoded',
   async run(args, io) {
     const { positionals, flags } = parseArgs(args, { flags: ['--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
