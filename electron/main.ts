@@ -87,7 +87,7 @@ async function chooseAndOpen(): Promise<void> {
 }
 
 /**
- * File > Export Objects > HTTP… / IMF… / TFTP… / FTP-DATA…: every object of that list into a chosen folder, with
+ * File > Export Objects > HTTP… / IMF… / TFTP… / FTP-DATA… / SMB…: every object of that list into a chosen folder, with
  * its report.
  */
 async function exportObjects(protocol: ObjectProtocol): Promise<void> {
@@ -100,7 +100,9 @@ async function exportObjects(protocol: ObjectProtocol): Promise<void> {
           ? 'Export TFTP files to…'
           : protocol === 'ftp-data'
             ? 'Export FTP files to…'
-            : 'Export HTTP objects to…',
+            : protocol === 'smb'
+              ? 'Export SMB files to…'
+              : 'Export HTTP objects to…',
     properties: ['openDirectory', 'createDirectory'],
   });
   if (r.canceled || !r.filePaths[0]) return;
@@ -253,6 +255,7 @@ function menuTemplate(): MenuItemConstructorOptions[] {
             { label: 'IMF…', click: () => void exportObjects('imf') },
             { label: 'TFTP…', click: () => void exportObjects('tftp') },
             { label: 'FTP-DATA…', click: () => void exportObjects('ftp-data') },
+            { label: 'SMB…', click: () => void exportObjects('smb') },
           ],
         },
         { label: 'Report…', click: () => void writeReport() },

@@ -151,14 +151,14 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   completeFilter: { prefix: isStr(1024) },
   indexOf: { no: isInt(1) },
   cancel: {},
-  objects: { protocol: optional(isOneOf('http', 'imf', 'tftp', 'ftp-data')) },
-  objectBytes: { index: isInt(), protocol: optional(isOneOf('http', 'imf', 'tftp', 'ftp-data')) },
+  objects: { protocol: optional(isOneOf('http', 'imf', 'tftp', 'ftp-data', 'smb')) },
+  objectBytes: { index: isInt(), protocol: optional(isOneOf('http', 'imf', 'tftp', 'ftp-data', 'smb')) },
   analyseObjects: {},
   exportObjects: {
     dir: isStr(4096),
     indices: optional(isIntList),
     type: optional(isStr(64)),
-    protocol: optional(isOneOf('http', 'imf', 'tftp', 'ftp-data')),
+    protocol: optional(isOneOf('http', 'imf', 'tftp', 'ftp-data', 'smb')),
   },
   exportPackets: {
     path: isStr(4096),

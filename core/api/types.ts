@@ -140,20 +140,26 @@ export interface Completion {
 /** A credential sent in the clear (Tools › Credentials): where, by which protocol, and what. */
 export interface Credential {
   frame: number;
-  /** "FTP", "HTTP basic auth", "HTTP proxy basic auth", "SMTP". */
+  /** "FTP", "POP3", "IMAP", "HTTP basic auth", "HTTP proxy basic auth", "SMTP", "NTLMSSP". */
   protocol: string;
   username: string;
   password: string;
   /** The packet with the username, when it came in another one (FTP USER, SMTP AUTH LOGIN). */
   usernameFrame?: number;
   info: string;
+  /**
+   * NTLMSSP: no password travels, but an NTLMv2 response does — in hashcat's form (mode 5600,
+   * user::domain:challenge:proof:blob), which a password list can be tried against.
+   */
+  hash?: string;
 }
 
 /**
  * Which File > Export Objects list: HTTP bodies, e-mails sent over SMTP (IMF, as `tshark --export-objects imf`),
- * files TFTP transferred (`tshark --export-objects tftp`), or files FTP data connections moved (`ftp-data`).
+ * files TFTP transferred (`tshark --export-objects tftp`), files FTP data connections moved (`ftp-data`), or
+ * files SMB2 read or wrote (`smb`).
  */
-export type ObjectProtocol = 'http' | 'imf' | 'tftp' | 'ftp-data';
+export type ObjectProtocol = 'http' | 'imf' | 'tftp' | 'ftp-data' | 'smb';
 
 /** One exportable object: an HTTP body, or an e-mail (then `from`, `to` and `subject` are set; host and URI empty). */
 export interface HttpObject {
@@ -213,8 +219,8 @@ export interface SignatureInfo {
 }
 
 export interface ObjectAnalysis {
-  /** The list the object is in: an HTTP body, or a file TFTP or FTP moved. */
-  protocol: 'http' | 'tftp' | 'ftp-data';
+  /** The list the object is in: an HTTP body, or a file TFTP, FTP or SMB moved. */
+  protocol: 'http' | 'tftp' | 'ftp-data' | 'smb';
   object: HttpObject;
   hashes: Hashes;
   signature: SignatureInfo;

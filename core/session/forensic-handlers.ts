@@ -10,6 +10,7 @@ import { exportObjects, type Exportable } from '../objects/export.js';
 import { emailExportable, listEmails, type EmailEntry } from '../objects/imf.js';
 import { listTftp, tftpBytes, tftpExportable, type TftpEntry } from '../objects/tftp.js';
 import { ftpBytes, ftpExportable, listFtp, type FtpEntry } from '../objects/ftp.js';
+import { listSmb, smbBytes, smbExportable, type SmbEntry } from '../objects/smb.js';
 import { exportable, matchesType } from '../objects/select.js';
 import { findGifDownloads } from '../objects/gifs.js';
 import { hashBytes } from '../forensics/hash.js';
@@ -23,7 +24,7 @@ type ForensicMethods =
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
 
 /** An object list entry as it crosses the API: without the engine's record behind it. */
-const plain = (o: ObjectEntry | EmailEntry | TftpEntry | FtpEntry): HttpObject => {
+const plain = (o: ObjectEntry | EmailEntry | TftpEntry | FtpEntry | SmbEntry): HttpObject => {
   const { record: _record, ...rest } = o;
   return rest;
 };
@@ -53,6 +54,10 @@ export function forensicHandlers(
     need();
     return listFtp(session);
   };
+  const smbFiles = () => {
+    need();
+    return listSmb(session);
+  };
   const byIndex = <T>(list: readonly T[], index: number, what: string): T => {
     const o = list[index];
     if (!o) throw new SessionError(`there is no ${what} ${index}`);
@@ -66,7 +71,9 @@ export function forensicHandlers(
           ? tftpFiles()
           : protocol === 'ftp-data'
             ? ftpFiles()
-            : objects()
+            : protocol === 'smb'
+              ? smbFiles()
+              : objects()
       ).map(plain),
     objectBytes: ({ index, protocol }) =>
       protocol === 'imf'
@@ -75,12 +82,14 @@ export function forensicHandlers(
           ? tftpBytes(session, byIndex(tftpFiles(), index, 'TFTP file'))
           : protocol === 'ftp-data'
             ? ftpBytes(session, byIndex(ftpFiles(), index, 'FTP file'))
-            : objectBytes(session, byIndex(objects(), index, 'object')),
+            : protocol === 'smb'
+              ? smbBytes(byIndex(smbFiles(), index, 'SMB file'))
+              : objectBytes(session, byIndex(objects(), index, 'object')),
     analyseObjects: async () => {
       const out: ObjectAnalysis[] = [];
       const add = async (
         protocol: ObjectAnalysis['protocol'],
-        o: ObjectEntry | TftpEntry | FtpEntry,
+        o: ObjectEntry | TftpEntry | FtpEntry | SmbEntry,
         data: Uint8Array,
       ) => {
         const hashes = hashBytes(data);
@@ -88,18 +97,19 @@ export function forensicHandlers(
           protocol,
           object: plain(o),
           hashes,
-          // A file FTP or TFTP moved has no Content-Type: its magic bytes are checked against its name alone.
+          // A file FTP, TFTP or SMB moved has no Content-Type: its magic bytes are checked against its name alone.
           signature: await checkSignature(data, o.filename, protocol === 'http' ? o.contentType : undefined),
           encoding: encodingInfo(data),
           hashSet: hashSets.verdictOf(hashes),
         });
       };
-      // Every file the capture carried: HTTP bodies, and the files TFTP and FTP moved.
+      // Every file the capture carried: HTTP bodies, and the files TFTP, FTP and SMB moved.
       for (const o of objects()) await add('http', o, objectBytes(session, o));
       for (const t of tftpFiles()) await add('tftp', t, tftpBytes(session, t));
       for (const f of ftpFiles()) await add('ftp-data', f, ftpBytes(session, f));
+      for (const f of smbFiles()) await add('smb', f, smbBytes(f));
       // Mismatches first, as an investigator wants them; then in list order.
-      const order = { http: 0, tftp: 1, 'ftp-data': 2 };
+      const order = { http: 0, tftp: 1, 'ftp-data': 2, smb: 3 };
       return out.sort(
         (a, b) =>
           Number(b.signature.verdict === 'mismatch') - Number(a.signature.verdict === 'mismatch') ||
@@ -118,9 +128,11 @@ export function forensicHandlers(
             ? chosen(tftpFiles()).map((e) => tftpExportable(session, e))
             : protocol === 'ftp-data'
               ? chosen(ftpFiles()).map((e) => ftpExportable(session, e))
-              : chosen(objects())
-                  .filter((o) => !type || matchesType(o, type))
-                  .map((o) => exportable(session, o));
+              : protocol === 'smb'
+                ? chosen(smbFiles()).map(smbExportable)
+                : chosen(objects())
+                    .filter((o) => !type || matchesType(o, type))
+                    .map((o) => exportable(session, o));
       const sha = await session.fileSha256();
       const r = await exportObjects(list, dir, (h) => hashSets.verdictOf(h), {
         name: basename(need().path),

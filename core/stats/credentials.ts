@@ -1,7 +1,8 @@
 /**
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
- * AUTHENTICATE PLAIN and LOGIN. Unlike tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
+ * AUTHENTICATE PLAIN and LOGIN, and NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form. Unlike
+ * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
  * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
  * LOGIN password), and the password is given beside the username: what an investigator needs, each with the
  * packet it was in.
@@ -10,6 +11,7 @@ import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from '../session/session.js';
 import type { Credential } from '../api/types.js';
 import { first, items, selectionOf } from './fields.js';
+import { smbState } from '../protocols/l7-smb.js';
 
 const FIELDS = [
   'tcp.stream',
@@ -196,7 +198,17 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
 
   // One pass: frames the first pass has not reached yet get their first dissection here.
   session.scan(0, session.total, selectionOf(FIELDS), (_i, d) => scan(d), signal);
-  return out;
+  // NTLMSSP logins (SMB2's Session Setup) are kept by the first pass, with the challenge they answer.
+  for (const l of smbState({ state: session.captureState }).logins)
+    out.push({
+      frame: l.frame,
+      protocol: 'NTLMSSP',
+      username: l.domain ? `${l.domain}\\${l.user}` : l.user,
+      password: '',
+      info: l.hash ? 'NTLMv2 response (hashcat -m 5600)' : 'NTLMv1 response',
+      ...(l.hash ? { hash: l.hash } : {}),
+    });
+  return out.sort((a, b) => a.frame - b.frame);
 }
 
 /** The credentials as a table, tshark's columns (Packet, Protocol, Username, Info) with the password added. */
@@ -211,5 +223,8 @@ export function credentialsText(rows: readonly Credential[]): string {
   ];
   for (const r of rows) out.push(cells([String(r.frame), r.protocol, r.username, r.password, r.info]));
   out.push(line);
+  const hashes = rows.filter((r) => r.hash !== undefined);
+  if (hashes.length)
+    out.push('NTLMv2 responses (hashcat -m 5600):', ...hashes.map((r) => `${r.frame}: ${r.hash}`));
   return `${out.join('\n')}\n`;
 }

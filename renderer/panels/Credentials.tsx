@@ -36,8 +36,8 @@ export function CredentialsPanel() {
       {error && <p className="error">{error}</p>}
       {rows?.length === 0 && (
         <p className="muted" data-testid="credentials-none">
-          No credentials in the clear: no FTP, POP3 or IMAP login, HTTP Basic authorization or SMTP AUTH in
-          this capture.
+          No credentials in the clear: no FTP, POP3 or IMAP login, HTTP Basic authorization, SMTP AUTH or
+          NTLMSSP login in this capture.
         </p>
       )}
       {rows && rows.length > 0 && (
@@ -58,7 +58,14 @@ export function CredentialsPanel() {
                 <td>{c.protocol}</td>
                 <td>{c.username}</td>
                 <td>
-                  <code>{c.password}</code>
+                  {c.hash !== undefined ? (
+                    // No password travels in an NTLMv2 login: its response, to try a password list against.
+                    <code className="hash" title={`${c.info}: ${c.hash}`}>
+                      {c.hash}
+                    </code>
+                  ) : (
+                    <code>{c.password}</code>
+                  )}
                 </td>
                 <td>{c.usernameFrame !== undefined ? frame(c.usernameFrame) : ''}</td>
               </tr>

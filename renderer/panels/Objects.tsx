@@ -26,12 +26,16 @@ function Thumb({ index, type }: { index: number; type: string }) {
   return url ? <img className="thumb" src={url} alt="" /> : <span className="thumb" />;
 }
 
-/** The lists of File > Export Objects we have: HTTP bodies, e-mails sent over SMTP, files sent over TFTP or FTP. */
+/**
+ * The lists of File > Export Objects we have: HTTP bodies, e-mails sent or fetched, files sent over TFTP, FTP or
+ * SMB.
+ */
 const KINDS: readonly [ObjectProtocol, string][] = [
   ['http', 'HTTP'],
   ['imf', 'IMF (e-mail)'],
   ['tftp', 'TFTP'],
   ['ftp-data', 'FTP-DATA'],
+  ['smb', 'SMB'],
 ];
 
 export function ObjectsPanel() {
@@ -117,7 +121,9 @@ export function ObjectsPanel() {
               ? 'No TFTP files: no TFTP transfer in this capture completed.'
               : kind === 'ftp-data'
                 ? 'No FTP files: no RETR, STOR, STOU or APPE moved data in this capture.'
-                : 'No HTTP objects: no HTTP response in this capture carries a body.'}
+                : kind === 'smb'
+                  ? 'No SMB files: no SMB2 Read or Write moved file data in this capture.'
+                  : 'No HTTP objects: no HTTP response in this capture carries a body.'}
         </p>
       )}
       {objects && (

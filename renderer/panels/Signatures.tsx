@@ -9,7 +9,7 @@ export function sortAnalyses(list: ObjectAnalysis[]): ObjectAnalysis[] {
   return [...list].sort((a, b) => ORDER[a.signature.verdict] - ORDER[b.signature.verdict]);
 }
 
-const FROM = { http: 'HTTP', tftp: 'TFTP', 'ftp-data': 'FTP' } as const;
+const FROM = { http: 'HTTP', tftp: 'TFTP', 'ftp-data': 'FTP', smb: 'SMB' } as const;
 
 export function SignaturesPanel() {
   const api = useApp((s) => s.api);

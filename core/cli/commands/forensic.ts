@@ -17,6 +17,7 @@ import { exportSharded } from './export-shard.js';
 import { emailExportable, listEmails } from '../../objects/imf.js';
 import { listTftp, tftpBytes, tftpExportable } from '../../objects/tftp.js';
 import { ftpBytes, ftpExportable, listFtp } from '../../objects/ftp.js';
+import { listSmb, smbBytes, smbExportable } from '../../objects/smb.js';
 import { findCredentials } from '../../stats/credentials.js';
 import { hashFile } from '../../forensics/hash.js';
 import { encodingInfo } from '../../forensics/encoding.js';
@@ -101,7 +102,7 @@ async function exportOneThread(
   file: string,
   out: string,
   verdict: HashSetVerdict,
-  opts: { protocol: 'http' | 'imf' | 'tftp' | 'ftp-data'; type?: string; filter?: string },
+  opts: { protocol: 'http' | 'imf' | 'tftp' | 'ftp-data' | 'smb'; type?: string; filter?: string },
 ): Promise<ExportResult & { rows: ReportRow[] }> {
   const capture = async () => ({ name: basename(file), sha256: await s.fileSha256() });
   if (opts.protocol === 'imf')
@@ -120,6 +121,8 @@ async function exportOneThread(
       verdict,
       await capture(),
     );
+  if (opts.protocol === 'smb')
+    return exportObjects(listSmb(s).map(smbExportable), out, verdict, await capture());
   const { type, filter } = opts;
   // A filter's frames are known only after the whole first pass: its objects' frames are dissected again.
   if (filter)
@@ -137,21 +140,28 @@ async function exportOneThread(
 export const exportCommand: Command = {
   name: 'export',
   summary:
-    'export HTTP objects, e-mails, TFTP or FTP files (like tshark --export-objects http|imf|tftp|ftp-data) with report.json/report.csv',
+    'export HTTP objects, e-mails, TFTP, FTP or SMB files (like tshark --export-objects http|imf|tftp|ftp-data|smb) with report.json/report.csv',
   usage:
     'Usage: wirelens export FILE --out DIR [--type gif|image/png|…] [-Y FILTER]\n' +
-    '       wirelens export FILE --out DIR --protocol imf|tftp|ftp-data\n' +
+    '       wirelens export FILE --out DIR --protocol imf|tftp|ftp-data|smb\n' +
     '  --protocol   http (default): HTTP bodies; imf: every e-mail sent over SMTP, as SUBJECT.eml; tftp: every\n' +
     '               file a TFTP transfer completed, under its name; ftp-data: every file an FTP RETR, STOR,\n' +
-    '               STOU or APPE moved, under the name the command gave',
+    '               STOU or APPE moved, under the name the command gave; smb: every file SMB2 read or wrote,\n' +
+    '               under its path in the share',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out', '--type', '-Y', '--protocol'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const out = options.get('--out');
     if (!out) throw new UsageError('--out DIR is required');
     const protocol = options.get('--protocol') ?? 'http';
-    if (protocol !== 'http' && protocol !== 'imf' && protocol !== 'tftp' && protocol !== 'ftp-data')
-      throw new UsageError(`unknown object protocol "${protocol}" (http, imf, tftp or ftp-data)`);
+    if (
+      protocol !== 'http' &&
+      protocol !== 'imf' &&
+      protocol !== 'tftp' &&
+      protocol !== 'ftp-data' &&
+      protocol !== 'smb'
+    )
+      throw new UsageError(`unknown object protocol "${protocol}" (http, imf, tftp, ftp-data or smb)`);
     if (protocol !== 'http' && (options.has('--type') || options.has('-Y')))
       throw new UsageError(
         `--type and -Y select HTTP objects; --protocol ${protocol} exports every ${protocol === 'imf' ? 'e-mail' : 'file'}`,
@@ -295,7 +305,7 @@ export const sigCommand: Command = {
 export const reportCommand: Command = {
   name: 'report',
   summary:
-    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP files, hashes, verdicts, credentials, GIFs',
+    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP/SMB files, hashes, verdicts, credentials, GIFs',
   usage: 'Usage: wirelens report FILE --out DIR',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out'] });
@@ -316,10 +326,11 @@ export const reportCommand: Command = {
           if (data.length <= 256 * 1024) thumbs.set(o.filename, data);
         });
         // E-mails sent over SMTP are evidence too: each message with its hashes, as export --protocol imf names it;
-        // and so are the files TFTP and FTP moved (export --protocol tftp / ftp-data).
+        // and so are the files TFTP, FTP and SMB moved (export --protocol tftp / ftp-data / smb).
         for (const m of listEmails(s)) rows.push(await analyse(m, m.record.bytes, (h) => hs.verdictOf(h)));
         for (const t of listTftp(s)) rows.push(await analyse(t, tftpBytes(s, t), (h) => hs.verdictOf(h)));
         for (const f of listFtp(s)) rows.push(await analyse(f, ftpBytes(s, f), (h) => hs.verdictOf(h)));
+        for (const f of listSmb(s)) rows.push(await analyse(f, smbBytes(f), (h) => hs.verdictOf(h)));
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
         const credentials = findCredentials(s);
         return writeReport(
