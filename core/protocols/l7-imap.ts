@@ -13,6 +13,7 @@
  */
 import { bool, frameNum, relTime, str, type FieldDef } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { timeDiff } from '../fields/format.js';
 import type { Item } from '../dissect/types.js';
 import { formatText } from '../fields/text.js';
 import { startTls, type Desegment } from './l4-tcp.js';
@@ -139,13 +140,10 @@ function matchRequest(ctx: DissectCtx, tag: string, isRequest: boolean, parent: 
     return;
   }
   ctx.add(f.responseTo, 0, 0, e.request, { parent, generated: true });
-  let s = ctx.frame.tsSec - e.at.s;
-  let ns = ctx.frame.tsNsec - e.at.ns;
-  if (ns < 0) {
-    ns += 1e9;
-    s -= 1;
-  }
-  ctx.add(f.time, 0, 0, { s, ns }, { parent, generated: true });
+  ctx.add(f.time, 0, 0, timeDiff({ s: ctx.frame.tsSec, ns: ctx.frame.tsNsec }, e.at), {
+    parent,
+    generated: true,
+  });
 }
 
 export const imap = defineProtocol({

@@ -25,6 +25,7 @@ import {
   type FieldDef,
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import { timeDiff } from '../fields/format.js';
 import type { Item } from '../dissect/types.js';
 import type { Desegment } from './l4-tcp.js';
 
@@ -314,9 +315,10 @@ defineProtocol({
       ctx.add(f.nbssLength, off + 1, 3, len, { parent: top });
       if (type === 0 && len > 0) {
         const sub = ctx.sub(off + 4, len);
-        const sig = v.u32be(off + 4);
-        if (v.has(off + 4, 4) && sig === 0xfe534d42) sub.call(smb2, 0, len);
-        else if (v.has(off + 4, 4) && sig === 0xff534d42) sub.call(smb1, 0, len);
+        // The first four bytes say which SMB: 0xFE "SMB" is SMB2 (and 3), 0xFF "SMB" the first one.
+        const sig = len >= 4 ? v.u32be(off + 4) : 0;
+        if (sig === 0xfe534d42) sub.call(smb2, 0, len);
+        else if (sig === 0xff534d42) sub.call(smb1, 0, len);
         else sub.data(0);
       } else if (type !== 0) {
         ctx.columns.protocol = 'NBSS';
@@ -411,13 +413,8 @@ const smb2 = defineProtocol({
       ctx.add(f.responseIn, 0, 0, req.response, { ...o, generated: true });
     if (req && response && req.frame < ctx.frame.number) {
       ctx.add(f.responseTo, 0, 0, req.frame, { ...o, generated: true });
-      let s = ctx.frame.tsSec - req.at.s;
-      let ns = ctx.frame.tsNsec - req.at.ns;
-      if (ns < 0) {
-        ns += 1e9;
-        s -= 1;
-      }
-      ctx.add(f.time, 0, 0, { s, ns }, { ...o, generated: true });
+      const now = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
+      ctx.add(f.time, 0, 0, timeDiff(now, req.at), { ...o, generated: true });
     }
     let info = `${COMMANDS[cmd] ?? `Unknown (0x${cmd.toString(16)})`} ${response ? 'Response' : 'Request'}`;
     if (response && status !== 0) info += `, Error: ${statusName(status)}`;

@@ -90,6 +90,20 @@ function pipe(): { a: End; b: End; log: { fromClient: boolean; bytes: Uint8Array
   return { a, b, log };
 }
 
+/** Resolves once `socket` has read `n` more bytes. */
+function received(socket: TLSSocket, n: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let got = 0;
+    const onData = (d: Buffer) => {
+      got += d.length;
+      if (got < n) return;
+      socket.off('data', onData);
+      resolve();
+    };
+    socket.on('data', onData);
+  });
+}
+
 /** What the ends wrote, as one TCP conversation (handshake, the writes in order, close), and the key log. */
 function exchange(
   log: readonly { fromClient: boolean; bytes: Uint8Array }[],
@@ -157,18 +171,7 @@ export async function tlsExchange(
     server.write(respond(req));
   });
   for (const req of requests) {
-    const answered = new Promise<void>((resolve) => {
-      let got = 0;
-      const want = respond(req).length;
-      const onData = (d: Buffer) => {
-        got += d.length;
-        if (got >= want) {
-          client.off('data', onData);
-          resolve();
-        }
-      };
-      client.on('data', onData);
-    });
+    const answered = received(client, respond(req).length);
     client.write(req);
     await answered;
   }
@@ -299,16 +302,7 @@ export async function startTlsExchange(opts: {
   for (const [fromClient, line] of opts.secure) {
     const [from, to] = fromClient ? [client, server] : [server, client];
     const bytes = Buffer.from(`${line}\r\n`, 'latin1');
-    const arrived = new Promise<void>((resolve) => {
-      let got = 0;
-      const onData = (d: Buffer) => {
-        got += d.length;
-        if (got < bytes.length) return;
-        to.off('data', onData);
-        resolve();
-      };
-      to.on('data', onData);
-    });
+    const arrived = received(to, bytes.length);
     from.write(bytes);
     await arrived;
   }
