@@ -20,6 +20,9 @@ import { loginPackets } from '../../core/testing/logins.js';
 import { h2Exchange, tlsExchange } from '../../core/testing/tls-session.js';
 import { tinyGif } from '../../core/testing/synth.js';
 
+/** A real SMB2 session (scripts/make-smb-fixture.sh). */
+const SMB_FIXTURE = join(process.cwd(), 'core/testing/fixtures/smb2-impacket.pcap.gz');
+
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
 const LECTURE = [
@@ -462,6 +465,37 @@ test.describe('web host', () => {
       await shot(page, info, '12g-credentials');
       await rows.nth(2).getByRole('link', { name: '32' }).click();
       await expect(page.getByTestId('packet-row').filter({ hasText: 'Pass: ' })).toHaveClass(/selected/);
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('SMB: the SMB tab exports the files SMB2 moved; Credentials shows the NTLMv2 response', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-smb-'));
+    try {
+      host = await startHost(SMB_FIXTURE);
+      const problems = await openPage(page, host);
+      await expect(page.getByTestId('packet-row').nth(9)).toContainText('NTLMSSP_AUTH, User: \\alice');
+      await page.getByTestId('open-objects').click();
+      const panel = page.getByTestId('objects-panel');
+      await panel.getByTestId('objects-kind-smb').click();
+      const rows = panel.getByTestId('object-row');
+      await expect(rows).toHaveCount(4);
+      await expect(rows.first()).toHaveAttribute('data-filename', '%5cdocs%5cpayload.bin');
+      await shot(page, info, '12h-objects-smb');
+      await panel.getByTestId('export-dir').fill(dir);
+      await panel.getByTestId('export-all').click();
+      await expect(panel.getByTestId('export-result')).toContainText('Wrote 4 file(s)');
+      expect(readFileSync(join(dir, '%5creadme.txt'), 'latin1')).toBe('hello evidence\n');
+      await page.getByTestId('open-credentials').click();
+      const creds = page.getByTestId('credentials-panel').getByTestId('credential-row');
+      await expect(creds).toHaveCount(1);
+      await expect(creds.first()).toContainText('NTLMv2 response (hashcat -m 5600):');
+      await expect(creds.first()).toContainText('alice::');
+      await shot(page, info, '12i-credentials-ntlm');
       expect(problems).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

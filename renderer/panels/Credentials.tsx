@@ -60,9 +60,9 @@ export function CredentialsPanel() {
                 <td>
                   {c.hash !== undefined ? (
                     // No password travels in an NTLMv2 login: its response, to try a password list against.
-                    <code className="hash" title={`${c.info}: ${c.hash}`}>
-                      {c.hash}
-                    </code>
+                    <>
+                      <span className="muted">{c.info}:</span> <code className="hash">{c.hash}</code>
+                    </>
                   ) : (
                     <code>{c.password}</code>
                   )}
