@@ -11,8 +11,8 @@
  * hashcat's form among the credentials (tshark 4.0 lists no NTLMSSP login).
  *
  * Not done: the security blob's ASN.1 (GSS-API and SPNEGO are shown as layers over it, and NTLMSSP is found by its
- * signature), DCE/RPC over named pipes, SMB1 beyond Negotiate, SMB3 encryption and compression, compounded
- * requests beyond their first command.
+ * signature), DCE/RPC over named pipes, SMB1 beyond Negotiate, SMB3 encryption and compression. Compounds (the
+ * Create, GetInfo and Close a Windows client sends in one message) are read message by message.
  */
 import {
   bool,
@@ -372,63 +372,86 @@ const smb2 = defineProtocol({
   abbrev: 'smb2',
   name: 'SMB2 (Server Message Block Protocol version 2)',
   dissect(ctx) {
-    const v = ctx.view;
     ctx.columns.protocol = 'SMB2';
-    const c = connection(ctx);
-    const flags = v.u32le(16);
-    const response = (flags & 1) !== 0;
-    const cmd = v.u16le(12);
-    const status = response ? v.u32le(8) : 0;
-    const msgId = v.u64le(24);
-    const hdr = ctx.text('SMB2 Header', 0, 64);
-    const o = { parent: hdr };
-    ctx.add(f.protocolId, 0, 4, v.u32be(0), o);
-    ctx.add(f.headerLen, 4, 2, v.u16le(4), o);
-    ctx.add(f.creditCharge, 6, 2, v.u16le(6), o);
-    if (response)
-      ctx.add(f.ntStatus, 8, 4, status, { ...o, label: () => `NT Status: ${statusName(status)}` });
-    ctx.add(f.cmd, 12, 2, cmd, { ...o, label: () => `Command: ${COMMANDS[cmd] ?? 'Unknown'} (${cmd})` });
-    ctx.add(f.flags, 16, 4, flags, o);
-    ctx.add(f.flagsResponse, 16, 4, response, o);
-    ctx.add(f.chainOffset, 20, 4, v.u32le(20), o);
-    ctx.add(f.msgId, 24, 8, Number(msgId), o);
-    const tid = v.u32le(36);
-    if ((flags & 2) === 0) {
-      ctx.add(f.pid, 32, 4, v.u32le(32), o);
-      ctx.add(f.tid, 36, 4, tid, o);
+    // A compound: each message's header says where the next one starts (0 for the last). Info joins what they
+    // say with ";", as tshark does; every message after the first is a top-level SMB2 item of its own.
+    const said: string[] = [];
+    let off = 0;
+    let top = ctx.top;
+    for (let n = 0; n < 64 && ctx.view.has(off, 64); n++) {
+      const next = ctx.view.u32le(off + 20);
+      const len = next > 0 && off + next < ctx.view.length ? next : ctx.view.length - off;
+      const m = ctx.sub(off, len);
+      if (n === 0) ctx.setLength(top, len);
+      else {
+        top = m.topItem(ctx.top.field, null);
+        ctx.setLength(top, len);
+      }
+      said.push(message(m, top));
+      if (len === ctx.view.length - off) break;
+      off += len;
     }
-    ctx.add(f.sesid, 40, 8, v.u64le(40), o);
-    ctx.add(f.signature, 48, 16, v.slice(48, 16), o);
-    const tree = c.trees.get(tid);
-    if (tree !== undefined && (flags & 2) === 0) ctx.add(f.tree, 36, 4, tree, { ...o, generated: true });
-    // Pairing by message id: a request is kept on the first pass, its response finds it.
-    let req = c.requests.get(msgId);
-    if (!ctx.visited && !response && (!req || req.frame !== ctx.frame.number)) {
-      req = { frame: ctx.frame.number, cmd, at: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } };
-      c.requests.set(msgId, req);
-    }
-    if (req && response && !ctx.visited && req.response === undefined && status !== 0x103)
-      req.response = ctx.frame.number;
-    if (req && !response && req.response !== undefined)
-      ctx.add(f.responseIn, 0, 0, req.response, { ...o, generated: true });
-    if (req && response && req.frame < ctx.frame.number) {
-      ctx.add(f.responseTo, 0, 0, req.frame, { ...o, generated: true });
-      const now = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
-      ctx.add(f.time, 0, 0, timeDiff(now, req.at), { ...o, generated: true });
-    }
-    let info = `${COMMANDS[cmd] ?? `Unknown (0x${cmd.toString(16)})`} ${response ? 'Response' : 'Request'}`;
-    if (response && status !== 0) info += `, Error: ${statusName(status)}`;
-    const body = ctx.text(
-      `${COMMANDS[cmd] ?? 'Unknown'} ${response ? 'Response' : 'Request'} (0x${cmd.toString(16).padStart(2, '0')})`,
-      64,
-      v.length - 64,
-    );
-    const error = response && status !== 0 && status !== 0xc0000016 && status !== 0x80000005;
-    info += error ? errorTail(ctx, cmd, req, body) : command(ctx, c, cmd, response, req, body);
-    append(ctx, info);
+    append(ctx, said.join(';'));
     return true;
   },
 });
+
+/** One SMB2 message (header and command) under `top`: its items, and what it adds to Info. */
+function message(ctx: DissectCtx, top: Item): string {
+  const v = ctx.view;
+  const c = connection(ctx);
+  const flags = v.u32le(16);
+  const response = (flags & 1) !== 0;
+  const cmd = v.u16le(12);
+  const status = response ? v.u32le(8) : 0;
+  const msgId = v.u64le(24);
+  const hdr = ctx.text('SMB2 Header', 0, 64, top);
+  const o = { parent: hdr };
+  ctx.add(f.protocolId, 0, 4, v.u32be(0), o);
+  ctx.add(f.headerLen, 4, 2, v.u16le(4), o);
+  ctx.add(f.creditCharge, 6, 2, v.u16le(6), o);
+  if (response) ctx.add(f.ntStatus, 8, 4, status, { ...o, label: () => `NT Status: ${statusName(status)}` });
+  ctx.add(f.cmd, 12, 2, cmd, { ...o, label: () => `Command: ${COMMANDS[cmd] ?? 'Unknown'} (${cmd})` });
+  ctx.add(f.flags, 16, 4, flags, o);
+  ctx.add(f.flagsResponse, 16, 4, response, o);
+  ctx.add(f.chainOffset, 20, 4, v.u32le(20), o);
+  ctx.add(f.msgId, 24, 8, Number(msgId), o);
+  const tid = v.u32le(36);
+  if ((flags & 2) === 0) {
+    ctx.add(f.pid, 32, 4, v.u32le(32), o);
+    ctx.add(f.tid, 36, 4, tid, o);
+  }
+  ctx.add(f.sesid, 40, 8, v.u64le(40), o);
+  ctx.add(f.signature, 48, 16, v.slice(48, 16), o);
+  const tree = c.trees.get(tid);
+  if (tree !== undefined && (flags & 2) === 0) ctx.add(f.tree, 36, 4, tree, { ...o, generated: true });
+  // Pairing by message id: a request is kept on the first pass, its response finds it.
+  let req = c.requests.get(msgId);
+  if (!ctx.visited && !response && (!req || req.frame !== ctx.frame.number)) {
+    req = { frame: ctx.frame.number, cmd, at: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } };
+    c.requests.set(msgId, req);
+  }
+  if (req && response && !ctx.visited && req.response === undefined && status !== 0x103)
+    req.response = ctx.frame.number;
+  if (req && !response && req.response !== undefined)
+    ctx.add(f.responseIn, 0, 0, req.response, { ...o, generated: true });
+  if (req && response && req.frame < ctx.frame.number) {
+    ctx.add(f.responseTo, 0, 0, req.frame, { ...o, generated: true });
+    const now = { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec };
+    ctx.add(f.time, 0, 0, timeDiff(now, req.at), { ...o, generated: true });
+  }
+  let info = `${COMMANDS[cmd] ?? `Unknown (0x${cmd.toString(16)})`} ${response ? 'Response' : 'Request'}`;
+  if (response && status !== 0) info += `, Error: ${statusName(status)}`;
+  const body = ctx.text(
+    `${COMMANDS[cmd] ?? 'Unknown'} ${response ? 'Response' : 'Request'} (0x${cmd.toString(16).padStart(2, '0')})`,
+    64,
+    v.length - 64,
+    top,
+  );
+  const error = response && status !== 0 && status !== 0xc0000016 && status !== 0x80000005;
+  info += error ? errorTail(ctx, cmd, req, body) : command(ctx, c, cmd, response, req, body);
+  return info;
+}
 
 /** An error response: Find's still names its level, and Info repeats the level and pattern. */
 function errorTail(ctx: DissectCtx, cmd: number, req: Request | undefined, parent: Item): string {
@@ -457,7 +480,8 @@ function command(
     if (file !== undefined) ctx.text(`File: ${file}`, off, 16, fi);
     return id;
   };
-  const fileOf = (id: string) => ` File: ${c.files.get(id) ?? ''}`;
+  // A file id not seen opened (a compound's "the file just created", all ones) names no file.
+  const fileOf = (id: string) => (c.files.has(id) ? ` File: ${c.files.get(id)}` : '');
   switch (cmd) {
     case CMD.negotiate:
       return response ? securityBlob(ctx, c, v.u16le(at + 56), v.u16le(at + 58)) : '';

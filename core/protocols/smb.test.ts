@@ -16,7 +16,8 @@ import { listSmb, smbBytes } from '../objects/smb.js';
 import { CaptureSession } from '../session/session.js';
 import { credentialsText, findCredentials } from '../stats/credentials.js';
 import { md4 } from '../testing/md4.js';
-import { framesMatching, hasTshark, tsharkColumns } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark, synthCapture, tsharkColumns } from '../testing/vs-tshark.js';
+import { COMPOUND_FILE, smbCompoundPackets } from '../testing/smb.js';
 
 const FILE = fileURLToPath(new URL('../testing/fixtures/smb2-impacket.pcap.gz', import.meta.url));
 
@@ -159,6 +160,44 @@ describe('SMB2', () => {
       expect(files.map((f) => f.filename).sort()).toEqual(readdirSync(dir).sort());
       for (const f of files)
         expect(Buffer.from(smbBytes(f)).equals(readFileSync(join(dir, f.filename))), f.filename).toBe(true);
+    }
+    s.close();
+  });
+
+  it('reads a compound (Create, GetInfo and Close in one message) as tshark does', async () => {
+    const { session: s, tshark } = await synthCapture(smbCompoundPackets());
+    const rows: string[] = [];
+    s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
+    expect(rows).toContain(
+      `SMB2\tCreate Request File: ${COMPOUND_FILE};GetInfo Request FILE_INFO/SMB2_FILE_ALL_INFO;Close Request`,
+    );
+    expect(rows).toContain(
+      `SMB2\tCreate Response File: ${COMPOUND_FILE};GetInfo Response, Error: STATUS_ACCESS_DENIED;Close Response`,
+    );
+    const d = s.dissect(4);
+    const values = (a: string) => (d.byField.get(registry.get(a)!.id) ?? []).map((it) => String(it.value));
+    expect(values('smb2.cmd')).toEqual(['5', '16', '6']);
+    expect(values('smb2.msg_id')).toEqual(['10', '11', '12']);
+    expect(d.layers.filter((l) => l === 'smb2')).toEqual(['smb2']);
+    if (hasTshark) {
+      const theirs = tshark(
+        '-T',
+        'fields',
+        '-e',
+        '_ws.col.Info',
+        '-e',
+        'smb2.fid',
+        '-e',
+        'frame.protocols',
+        '-Y',
+        'smb2',
+      );
+      const ours = [4, 6].map((n) => {
+        const x = s.dissect(n);
+        const fids = (x.byField.get(registry.get('smb2.fid')!.id) ?? []).map((it) => String(it.value));
+        return `${x.columns.info}\t${fids.join(',')}\t${x.layers.join(':')}`;
+      });
+      expect(ours.join('\n')).toBe(theirs.trim());
     }
     s.close();
   });
