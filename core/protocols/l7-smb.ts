@@ -67,6 +67,7 @@ const f = {
   findLevel: uint('smb2.find.infolevel', 'Info Level', 8),
   findPattern: str('smb2.find.pattern', 'Search Pattern'),
   infoClass: uint('smb2.class', 'Class', 8, { base: 'hex' }),
+  ioctlFunction: uint('smb2.ioctl.function', 'Function', 32, { base: 'hex' }),
   responseTo: frameNum('smb2.response_to', 'Response to'),
   responseIn: frameNum('smb2.response_in', 'Response in'),
   time: relTime('smb2.time', 'Time from request'),
@@ -111,12 +112,56 @@ const CMD = {
   treeConnect: 3,
   create: 5,
   close: 6,
+  flush: 7,
   read: 8,
   write: 9,
+  lock: 10,
+  ioctl: 11,
   find: 14,
+  notify: 15,
   getInfo: 16,
   setInfo: 17,
 } as const;
+
+/** Ioctl function names (the FSCTLs clients send most). */
+const FSCTLS = new Map<number, string>([
+  [0x00060194, 'FSCTL_DFS_GET_REFERRALS'],
+  [0x000601b0, 'FSCTL_DFS_GET_REFERRALS_EX'],
+  [0x0009009c, 'FSCTL_GET_OBJECT_ID'],
+  [0x000900a4, 'FSCTL_SET_REPARSE_POINT'],
+  [0x000900a8, 'FSCTL_GET_REPARSE_POINT'],
+  [0x000900c0, 'FSCTL_CREATE_OR_GET_OBJECT_ID'],
+  [0x000900c4, 'FSCTL_SET_SPARSE'],
+  [0x000940cf, 'FSCTL_QUERY_ALLOCATED_RANGES'],
+  [0x000980c8, 'FSCTL_SET_ZERO_DATA'],
+  [0x0011400c, 'FSCTL_PIPE_PEEK'],
+  [0x00110018, 'FSCTL_PIPE_WAIT'],
+  [0x0011c017, 'FSCTL_PIPE_TRANSCEIVE'],
+  [0x00140078, 'FSCTL_SRV_REQUEST_RESUME_KEY'],
+  [0x001401fc, 'FSCTL_QUERY_NETWORK_INTERFACE_INFO'],
+  [0x00140204, 'FSCTL_VALIDATE_NEGOTIATE_INFO'],
+  [0x00144064, 'FSCTL_SRV_ENUMERATE_SNAPSHOTS'],
+  [0x001440f2, 'FSCTL_SRV_COPYCHUNK'],
+  [0x001441bb, 'FSCTL_SRV_READ_HASH'],
+  [0x001480f2, 'FSCTL_SRV_COPYCHUNK_WRITE'],
+]);
+/** Device types of an Ioctl code Wireshark does not name, by number. */
+const IOCTL_DEVICES = new Map<number, string>([
+  [0x0006, 'DFS'],
+  [0x0009, 'FILE_SYSTEM'],
+  [0x0011, 'NAMED_PIPE'],
+  [0x0014, 'NETWORK_FILE_SYSTEM'],
+]);
+
+/** An Ioctl code as tshark writes it: its FSCTL name, else its device and function number. */
+function ioctlName(code: number): string {
+  const known = FSCTLS.get(code);
+  if (known) return known;
+  const device = code >>> 16;
+  const deviceName =
+    IOCTL_DEVICES.get(device) ?? `Unknown (0x${device.toString(16).toUpperCase().padStart(8, '0')})`;
+  return `${deviceName} Function:0x${((code >>> 2) & 0xfff).toString(16).padStart(4, '0')}`;
+}
 
 /** NT status names for the codes SMB2 servers answer with most. */
 const NT_STATUS = new Map<number, string>([
@@ -448,12 +493,20 @@ function message(ctx: DissectCtx, top: Item): string {
     v.length - 64,
     top,
   );
-  const error = response && status !== 0 && status !== 0xc0000016 && status !== 0x80000005;
+  // An error answer has the 9-byte error body; one with the command's own body (an Ioctl refused with its
+  // output, STATUS_MORE_PROCESSING_REQUIRED's Session Setup, STATUS_BUFFER_OVERFLOW's data) is read as usual.
+  const error =
+    response &&
+    status !== 0 &&
+    status !== 0xc0000016 &&
+    status !== 0x80000005 &&
+    v.has(64, 2) &&
+    v.u16le(64) === 9;
   info += error ? errorTail(ctx, cmd, req, body) : command(ctx, c, cmd, response, req, body);
   return info;
 }
 
-/** An error response: Find's still names its level, and Info repeats the level and pattern. */
+/** An error response: Find's still names its level, and Info repeats its level and pattern. */
 function errorTail(ctx: DissectCtx, cmd: number, req: Request | undefined, parent: Item): string {
   if (cmd !== CMD.find || req?.infoTail === undefined) return '';
   if (req.level !== undefined) ctx.add(f.findLevel, 0, 0, req.level, { parent, generated: true });
@@ -513,6 +566,25 @@ function command(
     }
     case CMD.close:
       return response ? '' : fileOf(fidAt(at + 8));
+    case CMD.flush:
+    case CMD.lock:
+    case CMD.notify:
+      return response ? '' : fileOf(fidAt(at + 8));
+    case CMD.ioctl: {
+      const code = v.u32le(at + 4);
+      ctx.add(f.ioctlFunction, at + 4, 4, code, {
+        ...o,
+        label: () => `Function: ${ioctlName(code)} (0x${code.toString(16).padStart(8, '0')})`,
+      });
+      const id = fidAt(at + 8);
+      let tail = ` ${ioctlName(code)}`;
+      // A DFS referral request names the path it asks about (after the 2-byte maximum referral level).
+      const inOff = v.u32le(at + 24);
+      const inLen = v.u32le(at + 28);
+      if (!response && code === 0x00060194 && inLen >= 2 && v.has(inOff, inLen))
+        tail += `, File: ${name16(inOff + 2, inLen - 2).replace(/\0+$/, '')}`;
+      return `${tail}${fileOf(id)}`;
+    }
     case CMD.read: {
       if (response) {
         const dataOff = v.u8(at + 2);

@@ -17,7 +17,7 @@ import { CaptureSession } from '../session/session.js';
 import { credentialsText, findCredentials } from '../stats/credentials.js';
 import { md4 } from '../testing/md4.js';
 import { framesMatching, hasTshark, synthCapture, tsharkColumns } from '../testing/vs-tshark.js';
-import { COMPOUND_FILE, smbCompoundPackets } from '../testing/smb.js';
+import { COMPOUND_FILE, smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
 
 const FILE = fileURLToPath(new URL('../testing/fixtures/smb2-impacket.pcap.gz', import.meta.url));
 
@@ -198,6 +198,30 @@ describe('SMB2', () => {
         return `${x.columns.info}\t${fids.join(',')}\t${x.layers.join(':')}`;
       });
       expect(ours.join('\n')).toBe(theirs.trim());
+    }
+    s.close();
+  });
+
+  it('names Ioctl functions, DFS referrals and the other commands as tshark does', async () => {
+    const { session: s, list, tshark } = await synthCapture(smbCommandsPackets());
+    for (const row of [
+      'Ioctl Request FSCTL_VALIDATE_NEGOTIATE_INFO',
+      'Ioctl Request FSCTL_PIPE_TRANSCEIVE File: srvsvc',
+      'Ioctl Response, Error: STATUS_NOT_FOUND\n',
+      'Ioctl Request Unknown (0x000000AB) Function:0x037b File: srvsvc',
+      'Ioctl Request FSCTL_DFS_GET_REFERRALS, File: \\\\srv\\share',
+      'Ioctl Response, Error: STATUS_INVALID_PARAMETER FSCTL_GET_REPARSE_POINT File: srvsvc',
+      'Notify Response, Error: STATUS_PENDING',
+      'Lock Request File: srvsvc',
+      'Session Logoff Request',
+    ])
+      expect(list).toContain(row);
+    expect(framesMatching(s, 'smb2.ioctl.function == 0x0011c017')).toHaveLength(2);
+    if (hasTshark) {
+      expect(list).toBe(tshark());
+      expect(framesMatching(s, 'smb2.ioctl.function').length).toBe(
+        tshark('-Y', 'smb2.ioctl.function', '-T', 'fields', '-e', 'frame.number').trim().split('\n').length,
+      );
     }
     s.close();
   });
