@@ -1,5 +1,6 @@
 /** Seed captures for the fuzzer: the repo's own fixtures, plus the corpus captures when ../shared is present. */
 import { readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { writePcap, writePcapng } from '../capture/writer.js';
 import { allCaptures } from '../testing/corpus.js';
@@ -8,6 +9,9 @@ import { wlanPackets } from '../testing/synth-wlan.js';
 import { nbnsPackets } from '../testing/nbns.js';
 import { dhcpv6Packets } from '../testing/dhcpv6.js';
 import { tftpPackets } from '../testing/tftp.js';
+import { imapPackets } from '../testing/imap.js';
+import { popPackets } from '../testing/pop.js';
+import { smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
   const http = httpGifScenario();
@@ -25,6 +29,16 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'nbns.pcap', bytes: writePcap(nbnsPackets(), { linkType: 1 }) },
     { name: 'dhcpv6.pcap', bytes: writePcap(dhcpv6Packets(), { linkType: 1 }) },
     { name: 'tftp.pcap', bytes: writePcap(tftpPackets(), { linkType: 1 }) },
+    { name: 'imap.pcap', bytes: writePcap(imapPackets(), { linkType: 1 }) },
+    { name: 'pop.pcap', bytes: writePcap(popPackets(), { linkType: 1 }) },
+    { name: 'smb2-compound.pcap', bytes: writePcap(smbCompoundPackets(), { linkType: 1 }) },
+    { name: 'smb2-commands.pcap', bytes: writePcap(smbCommandsPackets(), { linkType: 1 }) },
+    {
+      name: 'smb2-impacket.pcap',
+      bytes: new Uint8Array(
+        gunzipSync(readFileSync(new URL('../testing/fixtures/smb2-impacket.pcap.gz', import.meta.url))),
+      ),
+    },
   ];
   for (const p of allCaptures()) {
     if (p.endsWith('.gz') || statSync(p).size > maxCorpusBytes) continue;
