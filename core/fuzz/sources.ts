@@ -11,6 +11,7 @@ import { dhcpv6Packets } from '../testing/dhcpv6.js';
 import { tftpPackets } from '../testing/tftp.js';
 import { imapPackets } from '../testing/imap.js';
 import { popPackets } from '../testing/pop.js';
+import { sipPackets } from '../testing/sip.js';
 import { smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
@@ -31,6 +32,7 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'tftp.pcap', bytes: writePcap(tftpPackets(), { linkType: 1 }) },
     { name: 'imap.pcap', bytes: writePcap(imapPackets(), { linkType: 1 }) },
     { name: 'pop.pcap', bytes: writePcap(popPackets(), { linkType: 1 }) },
+    { name: 'sip.pcap', bytes: writePcap(sipPackets(), { linkType: 1 }) },
     { name: 'smb2-compound.pcap', bytes: writePcap(smbCompoundPackets(), { linkType: 1 }) },
     { name: 'smb2-commands.pcap', bytes: writePcap(smbCommandsPackets(), { linkType: 1 }) },
     {

@@ -26,5 +26,6 @@ import './l7-ftp.js';
 import './l7-pop.js';
 import './l7-imap.js';
 import './l7-smb.js';
+import './l7-sip.js';
 import './l7-quic.js';
 import './l7-http3.js';

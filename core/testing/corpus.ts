@@ -88,6 +88,17 @@ export const OURS = new Set([
   'HSRP',
   'CDP',
   'STP',
+  'FTP',
+  'FTP-DATA',
+  'POP',
+  'POP/IMF',
+  'IMAP',
+  'IMAP/IMF',
+  'SMB',
+  'SMB2',
+  'NBSS',
+  'SIP',
+  'SIP/SDP',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
