@@ -208,38 +208,38 @@ export const sip = defineProtocol({
     let startLine: Item;
     if (request) {
       method = request[1];
-      const lineItem = (startLine = ctx.add(f.requestLine, 0, lineEnd, line));
-      ctx.add(f.method, 0, method.length, method, o(lineItem));
+      startLine = ctx.add(f.requestLine, 0, lineEnd, line);
+      ctx.add(f.method, 0, method.length, method, o(startLine));
       const uriAt = method.length + 1;
-      const ruri = ctx.add(f.ruri, uriAt, request[2].length, request[2], o(lineItem));
+      const ruri = ctx.add(f.ruri, uriAt, request[2].length, request[2], o(startLine));
       uriItems(
         ctx,
         uriParts(uriAt, request[2]),
         { user: f.ruriUser, host: f.ruriHost, port: f.ruriPort },
         ruri,
       );
-      ctx.add(f.resend, 0, 0, false, { parent: lineItem, generated: true });
+      ctx.add(f.resend, 0, 0, false, { parent: startLine, generated: true });
       info = `Request: ${method} ${request[2]}`;
       ctx.setLabel(top, `Session Initiation Protocol (${method})`);
     } else {
       const code = Number(status![1]);
-      const lineItem = (startLine = ctx.add(f.statusLine, 0, lineEnd, line));
-      ctx.add(f.statusCode, 8, 3, code, o(lineItem));
-      ctx.add(f.resend, 0, 0, false, { parent: lineItem, generated: true });
+      startLine = ctx.add(f.statusLine, 0, lineEnd, line);
+      ctx.add(f.statusCode, 8, 3, code, o(startLine));
+      ctx.add(f.resend, 0, 0, false, { parent: startLine, generated: true });
       info = `Status: ${code} ${status![2]}`;
       ctx.setLabel(top, `Session Initiation Protocol (${code})`);
     }
-    // The headers, a line each (a line starting with white space continues the one before), to the blank line.
+    // The headers, a line each (a folded line is shown as a line of its own), up to the blank line.
     let bodyAt = v.length;
     let headersEnd = v.length;
-    for (let o = headersAt; o < v.length;) {
-      const { end, next } = lineAt(v, o);
-      if (end === o) {
-        headersEnd = o;
+    for (let at = headersAt; at < v.length;) {
+      const { end, next } = lineAt(v, at);
+      if (end === at) {
+        headersEnd = at;
         bodyAt = next;
         break;
       }
-      o = next;
+      at = next;
     }
     const hdr = ctx.add(
       f.msgHdr,
@@ -254,30 +254,26 @@ export const sip = defineProtocol({
     let cseq = '';
     let contentType = '';
     let contacts = 0;
-    let offset = headersAt;
-    while (offset < headersEnd) {
-      const { end, next } = lineAt(v, offset);
-      const text = v.latin1(offset, end - offset);
+    for (let start = headersAt; start < headersEnd;) {
+      const { end, next } = lineAt(v, start);
+      const lineStart = start;
+      start = next;
+      const text = v.latin1(lineStart, end - lineStart);
       const colon = text.indexOf(':');
-      offset = next;
       if (colon <= 0) continue;
       const rawName = text.slice(0, colon).trim();
       const name = COMPACT[rawName.toLowerCase()] ?? rawName.toLowerCase();
-      const valueAt =
-        end -
-        text.length +
-        colon +
-        1 +
-        (text.slice(colon + 1).length - text.slice(colon + 1).trimStart().length);
-      const value = text.slice(colon + 1).trim();
+      const rawValue = text.slice(colon + 1);
+      const valueAt = lineStart + colon + 1 + (rawValue.length - rawValue.trimStart().length);
+      const value = rawValue.trim();
       const field = HEADERS.get(name);
-      const label = () => formatText(b, end - text.length, text.length);
+      const label = () => formatText(b, lineStart, text.length);
       let item: Item;
       if (field) {
         const val = field.kind === 'uint' ? Number.parseInt(value, 10) || 0 : value;
-        item = ctx.add(field, end - text.length, next - (end - text.length), val, { parent: hdr, label });
+        item = ctx.add(field, lineStart, next - lineStart, val, { parent: hdr, label });
       } else {
-        item = ctx.text(label(), end - text.length, next - (end - text.length), hdr);
+        item = ctx.text(label(), lineStart, next - lineStart, hdr);
         if (!KNOWN.has(name))
           ctx.expert(item, 'note', 'undecoded', `Unrecognised SIP header (${rawName.toLowerCase()})`);
       }
