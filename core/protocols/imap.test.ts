@@ -1,13 +1,13 @@
 /**
  * IMAP on a generated session (core/testing/imap.ts): rows, details (tshark -2, so that a request knows its
  * response) and filters as tshark shows them; the three logins among the credentials; and — beyond tshark, whose
- * IMF export has no IMAP — the message a FETCH brought in the e-mail list, byte for byte, but not a header-only
- * FETCH.
+ * IMF export has no IMAP — the message a FETCH brought and the one an APPEND saved in the e-mail list, byte for
+ * byte, but not a header-only FETCH.
  */
 import { describe, expect, it } from 'vitest';
 import { listEmails } from '../objects/imf.js';
 import { findCredentials } from '../stats/credentials.js';
-import { IMAP_MESSAGE, imapPackets } from '../testing/imap.js';
+import { IMAP_MESSAGE, imapPackets, SENT_MESSAGE } from '../testing/imap.js';
 import {
   detailsText,
   filtersVsTshark,
@@ -58,12 +58,17 @@ describe('IMAP', () => {
       [6, 'IMAP', 'alice', 'wonderland', ''],
       [36, 'IMAP', 'bob', 's3cr3t!', 'AUTHENTICATE PLAIN'],
       [68, 'IMAP', 'carol', 'pa55 word', 'AUTHENTICATE LOGIN, username in packet 64'],
+      [84, 'IMAP', 'alice', 'wonderland', ''],
     ]);
     const mails = listEmails(s);
     expect(mails.map((m) => [m.frame, m.filename, m.from, m.subject, m.source])).toEqual([
       [18, 'Wire transfer today.eml', 'Mallory <m@evil.example>', 'Wire transfer today', '93.184.216.34'],
+      [92, 'Re%3a Wire transfer today.eml', 'alice@corp.example', 'Re: Wire transfer today', '192.168.1.23'],
     ]);
     expect(Buffer.from(mails[0].record.bytes).toString('latin1')).toBe(IMAP_MESSAGE);
+    // The copy of a sent message the client APPENDed to its Sent folder (tshark shows its lines as requests).
+    expect(Buffer.from(mails[1].record.bytes).toString('latin1')).toBe(SENT_MESSAGE);
+    expect(list).toContain('IMAP 220 Request: From: alice@corp.example');
     if (hasTshark) {
       expect(list).toBe(tshark());
       const ours = imapPart(detailsText(s));

@@ -6,7 +6,8 @@
  * have come, as tshark reads it (it then gives the frame's Info).
  *
  * Beyond tshark: every whole message a FETCH brought (BODY[] or RFC822, not a header or a part) joins the e-mails
- * of the capture (File › Export Objects › IMF, `wirelens export --protocol imf`), as POP's RETR does.
+ * of the capture (File › Export Objects › IMF, `wirelens export --protocol imf`), as POP's RETR does; and so does
+ * every message an APPEND saved (a client's copy of what it sent, in its Sent folder).
  *
  * After a STARTTLS the server says OK to, the connection is TLS (decrypted, IMAP again); IMAPS (993) is TLS from
  * the start, and TLS hands its decrypted data here too.
@@ -17,7 +18,7 @@ import { timeDiff } from '../fields/format.js';
 import type { Item } from '../dissect/types.js';
 import { formatText } from '../fields/text.js';
 import { startTls, type Desegment } from './l4-tcp.js';
-import { keepEmail, imf } from './l7-smtp.js';
+import { headersOf, keepEmail, imf } from './l7-smtp.js';
 import { findLineEnd, lineNext } from './lines.js';
 
 const f = {
@@ -111,6 +112,28 @@ function requestMore(ctx: DissectCtx, offset: number): void {
   ctx.pinfo.data.set('tcp.desegment', d);
 }
 
+/** A message an APPEND is sending (its literal), by connection: the bytes expected and those come so far. */
+function appends(ctx: DissectCtx): Map<unknown, { size: number; chunks: Uint8Array[]; got: number }> {
+  return ctx.state.get('imap.appends', () => new Map());
+}
+
+/**
+ * A client line while an APPEND's literal is coming (first pass): its bytes are the message's, until the size
+ * the command announced; then the message joins the capture's e-mails (the copy a client keeps of what it sent).
+ */
+function appendLine(ctx: DissectCtx, from: number, to: number): void {
+  const stream = ctx.pinfo.data.get('tcp.stream');
+  const a = appends(ctx).get(stream);
+  if (!a) return;
+  const take = Math.min(to - from, a.size - a.got);
+  a.chunks.push(ctx.view.slice(from, take));
+  a.got += take;
+  if (a.got < a.size) return;
+  appends(ctx).delete(stream);
+  const message = Buffer.concat(a.chunks);
+  keepEmail(ctx, headersOf(message), new Uint8Array(message));
+}
+
 /** Connections (TCP streams) whose client asked for STARTTLS and has had no tagged answer yet. */
 function tlsAsked(ctx: DissectCtx): Set<unknown> {
   return ctx.state.get('imap.starttls', () => new Set<unknown>());
@@ -180,6 +203,7 @@ export const imap = defineProtocol({
         return true;
       }
       let next = lineNext(v, offset, linelen);
+      if (isRequest && !ctx.visited) appendLine(ctx, offset, next);
       if (b[offset] === 42) {
         // An untagged line ("* …"): FETCH among its first three words means a response that may carry a literal.
         const words: { start: number; end: number }[] = [];
@@ -334,6 +358,16 @@ function tagged(
         const value = pass.len >= 2 ? ascii(b, user.next + 1, pass.len - 2) : '';
         ctx.add(f.password, user.next, pass.len, value, { parent });
       }
+    }
+    if (command === 'append' && !ctx.visited) {
+      // Its message follows as a literal: "{N}" (after the server's "+") or "{N+}" (at once) ends the line.
+      const literal = /\{(\d+)\+?\}$/.exec(ascii(b, off, linelen));
+      if (literal)
+        appends(ctx).set(ctx.pinfo.data.get('tcp.stream'), {
+          size: Number(literal[1]),
+          chunks: [],
+          got: 0,
+        });
     }
     if (!isRequest) {
       // The server's answer to STARTTLS: OK turns the connection into TLS from the next frame on.

@@ -10,7 +10,7 @@
 import { str } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatText } from '../fields/text.js';
-import { imf, keepEmail } from './l7-smtp.js';
+import { headersOf, imf, keepEmail } from './l7-smtp.js';
 import { forEachLine, lineAt } from './lines.js';
 import { startTls } from './l4-tcp.js';
 
@@ -69,19 +69,6 @@ function unstuff(data: Uint8Array): Uint8Array {
     out.push(body[i]);
   }
   return Uint8Array.from(out);
-}
-
-/** The header fields of a message by lower-case name (the first of each, unfolded). */
-function headersOf(m: Uint8Array): Map<string, string> {
-  const text = Buffer.from(m).toString('utf8');
-  const head = text.split(/\r?\n\r?\n/, 1)[0].replace(/\r?\n[ \t]+/g, ' ');
-  const out = new Map<string, string>();
-  for (const line of head.split(/\r?\n/)) {
-    const c = line.indexOf(':');
-    if (c > 0 && !out.has(line.slice(0, c).trim().toLowerCase()))
-      out.set(line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim());
-  }
-  return out;
 }
 
 /** First pass: what this frame is, and the connection's state after it. */

@@ -334,6 +334,22 @@ function messageEnd(ctx: DissectCtx, rec: Extract<ClientRecord, { kind: 'end' }>
   return true;
 }
 
+/**
+ * The header fields of a message by lower-case name (the first of each, unfolded), read without adding anything
+ * to the tree: for a message kept for the e-mail list that is not shown as IMF (POP's RETR, IMAP's APPEND).
+ */
+export function headersOf(m: Uint8Array): Map<string, string> {
+  const text = Buffer.from(m).toString('utf8');
+  const head = text.split(/\r?\n\r?\n/, 1)[0].replace(/\r?\n[ \t]+/g, ' ');
+  const out = new Map<string, string>();
+  for (const line of head.split(/\r?\n/)) {
+    const c = line.indexOf(':');
+    if (c > 0 && !out.has(line.slice(0, c).trim().toLowerCase()))
+      out.set(line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim());
+  }
+  return out;
+}
+
 /** A message joins the capture's e-mails at this frame, with the header values the list shows (first pass). */
 export function keepEmail(ctx: DissectCtx, headers: ReadonlyMap<string, string>, bytes: Uint8Array): void {
   emailRecords(ctx).push({

@@ -18,6 +18,11 @@ export const IMAP_MESSAGE =
     (_, i) => `Line ${String(i).padStart(2, '0')} of the instructions, padded out to a mail width.\r\n`,
   ).join('');
 
+/** The reply the client saves in its Sent folder (APPEND): sent mail is evidence too. */
+export const SENT_MESSAGE =
+  'From: alice@corp.example\r\nTo: Mallory <m@evil.example>\r\nSubject: Re: Wire transfer today\r\n' +
+  'Date: Wed, 25 Nov 2026 11:02:00 +0000\r\n\r\nDone, the amount left at 10:58.\r\n';
+
 const HEADERS = IMAP_MESSAGE.slice(0, IMAP_MESSAGE.indexOf('\r\n\r\n') + 4);
 
 export function imapPackets(): SynthPacket[] {
@@ -76,5 +81,20 @@ export function imapPackets(): SynthPacket[] {
   ];
   for (const [fromClient, line] of third) c.send(fromClient, `${line}\r\n`);
   c.close();
-  return [...a.packets, ...b.packets, ...c.packets];
+  // A client keeping a copy of what it sent: APPEND to "Sent", the message as a literal after the server's "+".
+  const d = new TcpConversation(CLIENT, WEB, 44003, 143, clock, 1460, 4).handshake();
+  const fourth: [boolean, string][] = [
+    [false, '* OK IMAP4rev1 ready'],
+    [true, 'd001 LOGIN alice wonderland'],
+    [false, 'd001 OK Logged in'],
+    [true, `d002 APPEND Sent (\\Seen) {${SENT_MESSAGE.length}}`],
+    [false, '+ Ready for literal data'],
+    [true, SENT_MESSAGE],
+    [false, 'd002 OK [APPENDUID 1 9] Append completed.'],
+    [true, 'd003 LOGOUT'],
+    [false, '* BYE\r\nd003 OK Logout completed.'],
+  ];
+  for (const [fromClient, line] of fourth) d.send(fromClient, `${line}\r\n`);
+  d.close();
+  return [...a.packets, ...b.packets, ...c.packets, ...d.packets];
 }
