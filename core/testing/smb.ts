@@ -55,25 +55,42 @@ function compound(messages: Buffer[]): Buffer {
 export const COMPOUND_FILE = 'secret\\plan.docx';
 const FID = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 
-export function smbCompoundPackets(): SynthPacket[] {
-  const name = Buffer.from(COMPOUND_FILE, 'utf16le');
-  const createReq = Buffer.concat([
+/** A Create request's body opening `name` (its name right after the 56-byte body). */
+function createRequest(name: string): Buffer {
+  const n = Buffer.from(name, 'utf16le');
+  const fixed = [u32(2), u64(0), u64(0), u32(0x80), u32(0), u32(7), u32(1), u32(0)];
+  return Buffer.concat([
     u16(57),
     Buffer.from([0, 0]),
-    u32(2),
-    u64(0),
-    u64(0),
-    u32(0x80),
-    u32(0),
-    u32(7),
-    u32(1),
-    u32(0),
+    ...fixed,
     u16(64 + 56),
-    u16(name.length),
+    u16(n.length),
     u32(0),
     u32(0),
-    name,
+    n,
   ]);
+}
+
+/** A Create response's body: file `FID` opened, of `size` bytes and these attributes. */
+function createResponse(size: number, attributes: number): Buffer {
+  const times = Buffer.alloc(32);
+  return Buffer.concat([
+    u16(89),
+    Buffer.from([0, 0]),
+    u32(1),
+    times,
+    u64(size),
+    u64(size),
+    u32(attributes),
+    u32(0),
+    FID,
+    u32(0),
+    u32(0),
+  ]);
+}
+
+export function smbCompoundPackets(): SynthPacket[] {
+  const createReq = createRequest(COMPOUND_FILE);
   const getInfoReq = Buffer.concat([
     u16(41),
     Buffer.from([1, 0x12]),
@@ -82,19 +99,7 @@ export function smbCompoundPackets(): SynthPacket[] {
     Buffer.alloc(16, 0xff),
   ]);
   const closeReq = Buffer.concat([u16(24), u16(0), u32(0), Buffer.alloc(16, 0xff)]);
-  const createResp = Buffer.concat([
-    u16(89),
-    Buffer.from([0, 0]),
-    u32(1),
-    Buffer.alloc(32),
-    u64(100),
-    u64(100),
-    u32(0x20),
-    u32(0),
-    FID,
-    u32(0),
-    u32(0),
-  ]);
+  const createResp = createResponse(100, 0x20);
   const c = new TcpConversation(CLIENT, WEB, 49000, 445, { s: 1_700_009_000, ns: 0 }).handshake();
   c.send(
     true,
@@ -149,43 +154,10 @@ export function smbCommandsPackets(): SynthPacket[] {
     c.send(false, nbss(Buffer.concat([header(cmd, id++, 1, status), body])));
   const empty = Buffer.concat([u16(4), u16(0)]);
   const any = Buffer.alloc(16, 0xff);
-  const pipe = Buffer.from('srvsvc', 'utf16le');
-  ask(
-    5,
-    Buffer.concat([
-      u16(57),
-      Buffer.from([0, 0]),
-      u32(2),
-      u64(0),
-      u64(0),
-      u32(0x80),
-      u32(0),
-      u32(7),
-      u32(1),
-      u32(0),
-      u16(64 + 56),
-      u16(pipe.length),
-      u32(0),
-      u32(0),
-      pipe,
-    ]),
-  );
-  answer(
-    5,
-    Buffer.concat([
-      u16(89),
-      Buffer.from([0, 0]),
-      u32(1),
-      Buffer.alloc(32),
-      u64(0),
-      u64(0),
-      u32(0x80),
-      u32(0),
-      FID,
-      u32(0),
-      u32(0),
-    ]),
-  );
+  ask(5, createRequest('srvsvc'));
+
+  answer(5, createResponse(0, 0x80));
+
   // [function, file id, input, status, answered with the Ioctl body (else, on an error, the 9-byte error body)]
   for (const [code, fid, input, status, full] of [
     [0x00140204, any, Buffer.alloc(24), 0, true],
