@@ -25,6 +25,7 @@ import {
   wsText,
   type CaptureState,
   type DissectCtx,
+  type Protocol,
   lookupTable,
   getHeuristics,
   getProtocol,
@@ -394,8 +395,11 @@ interface Conversations {
   expected: Map<number, ExpectedConnection[]>;
   /** The connection each stream turned out to be. */
   byStream: Map<number, ExpectedConnection>;
-  /** Streams that turned into TLS (STARTTLS): after which frame, and the protocol TLS then carries. */
-  tls: Map<number, { after: number; app: string }>;
+  /**
+   * Streams that turned into TLS (STARTTLS): after which frame, the protocol TLS then carries, and the port that
+   * protocol was found by (its matchPort inside TLS).
+   */
+  tls: Map<number, { after: number; app: string; port: number | undefined }>;
 }
 
 const conversations = (ctx: DissectCtx) =>
@@ -413,15 +417,30 @@ export function startTls(ctx: DissectCtx, app: string): void {
   const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
   if (stream === undefined || ctx.visited) return;
   const tls = conversations(ctx).tls;
-  if (!tls.has(stream)) tls.set(stream, { after: ctx.frame.number, app });
+  if (!tls.has(stream)) tls.set(stream, { after: ctx.frame.number, app, port: matchPort(ctx) });
+}
+
+const MATCH_PORT = 'tcp.match_port';
+
+/**
+ * The port whose dissector table entry handed this payload to the protocol dissecting it (Wireshark's
+ * pinfo->match_uint): the server's port, so `dstPort === matchPort(ctx)` tells a request from a response, on the
+ * protocol's own port, on its TLS port (993 for IMAP: TLS was found by it) and after STARTTLS alike.
+ */
+export function matchPort(ctx: DissectCtx): number | undefined {
+  return ctx.pinfo.data.get(MATCH_PORT) as number | undefined;
 }
 
 /** The protocol inside TLS, when this frame comes after its connection turned into TLS (see `startTls`). */
 export function startedTls(ctx: DissectCtx): string | undefined {
+  return startedTlsEntry(ctx)?.app;
+}
+
+function startedTlsEntry(ctx: DissectCtx): { app: string; port: number | undefined } | undefined {
   const stream = ctx.pinfo.data.get('tcp.stream') as number | undefined;
   if (stream === undefined) return undefined;
   const t = conversations(ctx).tls.get(stream);
-  return t && ctx.frame.number > t.after ? t.app : undefined;
+  return t && ctx.frame.number > t.after ? t : undefined;
 }
 
 /**
@@ -462,17 +481,24 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   ctx.pinfo.data.delete('tcp.swallowed');
   // TLS after STARTTLS, an announced connection's protocol, then those registered on the lower port, then the
   // higher one.
-  const pTls = startedTls(ctx) !== undefined ? getProtocol('tls') : undefined;
+  const tls = startedTlsEntry(ctx);
+  const pTls = tls && getProtocol('tls');
   const conv = connectionOf(ctx);
   const pConv = conv && getProtocol(conv.protocol);
   const pLo = lookupTable('tcp.port', lo);
   const pHi = lookupTable('tcp.port', hi);
+  /** Calls `p`, found by `port` (its matchPort). */
+  const take = (p: Protocol, port: number | undefined) => {
+    ctx.pinfo.data.set(MATCH_PORT, port);
+    return sub.call(p, 0, sub.view.length, true) !== false;
+  };
   let taken =
-    (pTls !== undefined && sub.call(pTls, 0, sub.view.length, true) !== false) ||
-    (pConv !== undefined && sub.call(pConv, 0, sub.view.length, true) !== false) ||
-    (pLo !== undefined && sub.call(pLo, 0, sub.view.length, true) !== false) ||
-    (pHi !== undefined && pHi !== pLo && sub.call(pHi, 0, sub.view.length, true) !== false);
+    (pTls !== undefined && take(pTls, tls?.port)) ||
+    (pConv !== undefined && take(pConv, conv?.port)) ||
+    (pLo !== undefined && take(pLo, lo)) ||
+    (pHi !== undefined && pHi !== pLo && take(pHi, hi));
   if (!taken) {
+    ctx.pinfo.data.delete(MATCH_PORT);
     for (const p of getHeuristics('tcp')) {
       if (sub.call(p, 0, sub.view.length, true) !== false) {
         taken = true;

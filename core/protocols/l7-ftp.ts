@@ -11,7 +11,7 @@ import { bool, frameNum, ipv4, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatIPv4 } from '../fields/format.js';
 import { formatText } from '../fields/text.js';
-import { connectionOf, expectConnection, startTls } from './l4-tcp.js';
+import { connectionOf, expectConnection, matchPort, startTls } from './l4-tcp.js';
 import { lineBasedText } from './l7-http.js';
 import { forEachLine, lineAt } from './lines.js';
 
@@ -217,8 +217,7 @@ export const ftp = defineProtocol({
     const v = ctx.view;
     const b = v.bytes;
     const n = ctx.frame.number;
-    // Port 990 is FTPS, whose decrypted data TLS hands here.
-    const isRequest = ctx.pinfo.dstPort === 21 || ctx.pinfo.dstPort === 990;
+    const isRequest = ctx.pinfo.dstPort === matchPort(ctx);
     const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
     const st = ftpState(ctx);
     let c = st.controls.get(stream);

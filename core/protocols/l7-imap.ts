@@ -17,7 +17,7 @@ import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { timeDiff } from '../fields/format.js';
 import type { Item } from '../dissect/types.js';
 import { formatText } from '../fields/text.js';
-import { startTls, type Desegment } from './l4-tcp.js';
+import { matchPort, startTls, type Desegment } from './l4-tcp.js';
 import { headersOf, keepEmail, imf } from './l7-smtp.js';
 import { findLineEnd, lineNext } from './lines.js';
 
@@ -43,8 +43,6 @@ const f = {
 };
 
 const IMAP_PORT = 143;
-/** The server's ports: IMAP's, and IMAPS's (993), whose decrypted data TLS hands to IMAP. */
-const SERVER_PORTS = [IMAP_PORT, 993];
 
 /** Commands whose first argument is a mailbox (Wireshark's list; COPY's is its second). */
 const FOLDER_COMMANDS = [
@@ -177,7 +175,7 @@ export const imap = defineProtocol({
     const v = ctx.view;
     const b = v.bytes;
     const len = v.length;
-    const isRequest = SERVER_PORTS.includes(ctx.pinfo.dstPort ?? -1);
+    const isRequest = ctx.pinfo.dstPort === matchPort(ctx);
     ctx.columns.protocol = 'IMAP';
     let linelen = findLineEnd(v, 0, true);
     if (linelen < 0) {

@@ -12,7 +12,7 @@ import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatText } from '../fields/text.js';
 import { headersOf, imf, keepEmail } from './l7-smtp.js';
 import { forEachLine, lineAt } from './lines.js';
-import { startTls } from './l4-tcp.js';
+import { matchPort, startTls } from './l4-tcp.js';
 
 const f = {
   response: str('pop.response', 'Response'),
@@ -48,9 +48,6 @@ interface PopFrame {
 }
 
 const END = Uint8Array.from([13, 10, 46, 13, 10]);
-
-/** The server's ports: POP3's, and POP3S's (995), whose decrypted data TLS hands to POP. */
-const SERVER_PORTS = [110, 995];
 
 function endsWithTerminator(chunks: readonly Uint8Array[]): boolean {
   const size = chunks.reduce((n, c) => n + c.length, 0);
@@ -131,7 +128,7 @@ export const pop = defineProtocol({
     const v = ctx.view;
     const b = v.bytes;
     const n = ctx.frame.number;
-    const isRequest = SERVER_PORTS.includes(ctx.pinfo.dstPort ?? -1);
+    const isRequest = ctx.pinfo.dstPort === matchPort(ctx);
     const k = ctx.callIndex('pop.calls');
     let fr: PopFrame | undefined = ctx.visited ? ctx.state.getFrameItem<PopFrame>('pop', n, k) : undefined;
     if (!fr) {

@@ -8,7 +8,7 @@
  */
 import { bool, frameNum, none, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
-import { startTls, type Desegment } from './l4-tcp.js';
+import { matchPort, startTls, type Desegment } from './l4-tcp.js';
 import { concatBytes } from '../bytes/byteview.js';
 
 const REPLY_CODES: Record<number, string> = {
@@ -91,8 +91,6 @@ const IMF_HEADERS: Record<string, ReturnType<typeof str>> = {
 const imfExtension = str('imf.extension', 'Extension');
 
 const SMTP_PORTS = [25, 587];
-/** Server ports: SMTP's, and SMTPS's (465), whose decrypted data TLS hands to SMTP. */
-const SERVER_PORTS = [...SMTP_PORTS, 465];
 
 /** What the client's next line or segment is, on one connection (built in the first, in-order pass). */
 interface Conv {
@@ -138,7 +136,7 @@ defineProtocol({
   dissect(ctx) {
     const v = ctx.view;
     const stream = (ctx.pinfo.data.get('tcp.stream') as number | undefined) ?? -1;
-    const fromClient = SERVER_PORTS.includes(ctx.pinfo.dstPort ?? -1);
+    const fromClient = ctx.pinfo.dstPort === matchPort(ctx);
     const bytes = v.bytes.subarray(0, v.length);
     // Per call of the frame (TCP may hand over more than one PDU), as HTTP keys its per-message state.
     const k = ((ctx.pinfo.data.get('smtp.calls') as number | undefined) ?? 0) + 1;

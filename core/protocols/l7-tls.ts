@@ -6,7 +6,7 @@
 import { bytes as bytesField, str, uint } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { ByteView } from '../bytes/byteview.js';
-import { INFO_FENCED, startedTls, type Desegment } from './l4-tcp.js';
+import { INFO_FENCED, matchPort, startedTls, type Desegment } from './l4-tcp.js';
 import {
   changeCipherSpec,
   newSecrets,
@@ -216,14 +216,9 @@ const TLS_APPS = new Map<number, string>([
   [990, 'ftp'],
 ]);
 
-/** The protocol above TLS: the one STARTTLS was for, the one of the TLS port, or HTTP. */
+/** The protocol above TLS: the one STARTTLS was for, the one of the port TLS was found by, or HTTP. */
 function appProtocol(ctx: DissectCtx): string {
-  return (
-    startedTls(ctx) ??
-    TLS_APPS.get(ctx.pinfo.dstPort ?? -1) ??
-    TLS_APPS.get(ctx.pinfo.srcPort ?? -1) ??
-    'http'
-  );
+  return startedTls(ctx) ?? TLS_APPS.get(matchPort(ctx) ?? -1) ?? 'http';
 }
 
 /**
