@@ -470,6 +470,12 @@ export function connectionOf(ctx: DissectCtx): ExpectedConnection | undefined {
   return e;
 }
 
+/** Calls `p` on `sub`, found by `port` (its matchPort); whether it took the data. */
+function takes(sub: DissectCtx, p: Protocol, port: number | undefined): boolean {
+  sub.pinfo.data.set(MATCH_PORT, port);
+  return sub.call(p, 0, sub.view.length, true) !== false;
+}
+
 /**
  * Calls the sub-dissector on `sub` (a context over the data). Returns the desegment request, if any.
  * When the sub-dissector asks for more data, the layers it added are rolled back (as in Wireshark, the frame
@@ -487,16 +493,11 @@ function callSub(ctx: DissectCtx, sub: DissectCtx, lo: number, hi: number): Dese
   const pConv = conv && getProtocol(conv.protocol);
   const pLo = lookupTable('tcp.port', lo);
   const pHi = lookupTable('tcp.port', hi);
-  /** Calls `p`, found by `port` (its matchPort). */
-  const take = (p: Protocol, port: number | undefined) => {
-    ctx.pinfo.data.set(MATCH_PORT, port);
-    return sub.call(p, 0, sub.view.length, true) !== false;
-  };
   let taken =
-    (pTls !== undefined && take(pTls, tls?.port)) ||
-    (pConv !== undefined && take(pConv, conv?.port)) ||
-    (pLo !== undefined && take(pLo, lo)) ||
-    (pHi !== undefined && pHi !== pLo && take(pHi, hi));
+    (pTls !== undefined && takes(sub, pTls, tls?.port)) ||
+    (pConv !== undefined && takes(sub, pConv, conv?.port)) ||
+    (pLo !== undefined && takes(sub, pLo, lo)) ||
+    (pHi !== undefined && pHi !== pLo && takes(sub, pHi, hi));
   if (!taken) {
     ctx.pinfo.data.delete(MATCH_PORT);
     for (const p of getHeuristics('tcp')) {
