@@ -35,12 +35,13 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'sip.pcap', bytes: writePcap(sipPackets(), { linkType: 1 }) },
     { name: 'smb2-compound.pcap', bytes: writePcap(smbCompoundPackets(), { linkType: 1 }) },
     { name: 'smb2-commands.pcap', bytes: writePcap(smbCommandsPackets(), { linkType: 1 }) },
-    {
-      name: 'smb2-impacket.pcap',
+    // Real sessions (scripts/make-*-fixture.sh).
+    ...['smb2-impacket', 'ssh-openssh'].map((name) => ({
+      name: `${name}.pcap`,
       bytes: new Uint8Array(
-        gunzipSync(readFileSync(new URL('../testing/fixtures/smb2-impacket.pcap.gz', import.meta.url))),
+        gunzipSync(readFileSync(new URL(`../testing/fixtures/${name}.pcap.gz`, import.meta.url))),
       ),
-    },
+    })),
   ];
   for (const p of allCaptures()) {
     if (p.endsWith('.gz') || statSync(p).size > maxCorpusBytes) continue;

@@ -99,6 +99,8 @@ export const OURS = new Set([
   'NBSS',
   'SIP',
   'SIP/SDP',
+  'SSH',
+  'SSHv2',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
