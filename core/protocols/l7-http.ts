@@ -1255,12 +1255,12 @@ function dissectMessage(
     bodyCtx = ctx.withSource('De-chunked entity body', body);
   }
   // The message's object (export objects), recorded on the first pass.
-  const keepObject = (data: Uint8Array): void => {
+  const keepObject = (data: Uint8Array, at?: HttpObjectRecord['at']): void => {
     if (ctx.visited || data.length === 0) return;
     const own: HttpRequestInfo | undefined = p.isRequest
       ? { frame: n, method: p.method!, uri: p.uri!, host, ts: { s: ctx.frame.tsSec, ns: ctx.frame.tsNsec } }
       : req;
-    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), data);
+    pushObject(ctx, st, n, own, (header(p, 'content-type') ?? '').split(';')[0].trim(), data, at);
   };
   const enc = header(p, 'content-encoding');
   if (enc && enc.toLowerCase() !== 'identity') {
@@ -1278,7 +1278,8 @@ function dissectMessage(
       // that claim a coding they do not have are worth a look.
       bodyCtx.expert(entity, 'warn', 'undecoded', 'Decompression failed');
       bodyCtx.data(0, coded, entity);
-      keepObject(body);
+      // No file data item to find it by when the object is exported: where the coded body is.
+      keepObject(body, { src: bodyCtx.src, off: bodyCtx.base, len: coded });
       return;
     }
     body = dec;
