@@ -1,7 +1,8 @@
 /**
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
- * AUTHENTICATE PLAIN and LOGIN, and NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form. Unlike
+ * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, and logins
+ * typed over Telnet (a keystroke a packet, after the server's prompts). Unlike
  * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
  * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
  * LOGIN password), and the password is given beside the username: what an investigator needs, each with the
@@ -12,6 +13,7 @@ import type { CaptureSession } from '../session/session.js';
 import type { Credential } from '../api/types.js';
 import { first, items, selectionOf } from './fields.js';
 import { smbState } from '../protocols/l7-smb.js';
+import { telnetLogins } from '../protocols/l7-telnet.js';
 
 const FIELDS = [
   'tcp.stream',
@@ -207,6 +209,16 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       password: '',
       info: l.hash ? 'NTLMv2 response (hashcat -m 5600)' : 'NTLMv1 response',
       ...(l.hash ? { hash: l.hash } : {}),
+    });
+  // Telnet logins: typed after the server's prompts, a keystroke a packet (followed by the first pass).
+  for (const l of telnetLogins({ state: session.captureState }))
+    out.push({
+      frame: l.frame,
+      protocol: 'Telnet',
+      username: l.user,
+      password: l.password,
+      usernameFrame: l.userFrame,
+      info: `Username in packet ${l.userFrame}${l.rejected ? ', rejected by the server' : ''}`,
     });
   return out.sort((a, b) => a.frame - b.frame);
 }

@@ -101,6 +101,7 @@ export const OURS = new Set([
   'SIP/SDP',
   'SSH',
   'SSHv2',
+  'TELNET',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
