@@ -152,6 +152,8 @@ export interface Credential {
    * user::domain:challenge:proof:blob), which a password list can be tried against.
    */
   hash?: string;
+  /** The server refused the login (a Telnet login answered "Login incorrect"): a wrong guess, not the password. */
+  rejected?: boolean;
 }
 
 /**

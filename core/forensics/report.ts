@@ -45,7 +45,7 @@ export function reportHtml(r: EvidenceReport, thumbnails: Map<string, Uint8Array
   const credentials = r.credentials
     .map(
       (c) =>
-        `<tr><td>${c.frame}</td><td>${esc(c.protocol)}</td><td>${esc(c.username)}</td><td><code>${esc(c.hash !== undefined ? `${c.info}: ${c.hash}` : c.password)}</code></td><td>${c.usernameFrame ?? ''}</td></tr>`,
+        `<tr><td>${c.frame}</td><td>${esc(c.protocol)}</td><td>${esc(c.username)}</td><td><code>${esc(c.hash !== undefined ? `${c.info}: ${c.hash}` : c.password)}</code>${c.rejected ? ' (refused by the server)' : ''}</td><td>${c.usernameFrame ?? ''}</td></tr>`,
     )
     .join('\n');
   const t = (x?: number) => (x === undefined ? 'n/a' : new Date(x * 1000).toISOString());
@@ -80,7 +80,7 @@ ${c.warnings.length ? `<p><strong>Warnings:</strong> ${c.warnings.map(esc).join(
 ${rows}
 </tbody></table>
 <h2>Credentials in the clear (${r.credentials.length})</h2>
-${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3 or IMAP login, HTTP Basic authorization, SMTP AUTH or NTLMSSP login in this capture.</p>'}
+${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3, IMAP or Telnet login, HTTP Basic authorization, SMTP AUTH or NTLMSSP login in this capture.</p>'}
 <h2>Found GIFs (the lab's dpkt logic)</h2>
 <ul>
 ${gifs}

@@ -65,6 +65,7 @@ describe('Telnet', () => {
       ],
       ['Telnet', 'alice', 'wonderland', `Username in packet ${creds[1].usernameFrame}`],
     ]);
+    expect(creds.map((c) => c.rejected)).toEqual([true, undefined]);
     if (hasTshark) {
       expect(rows).toEqual(tsharkColumns(FILE));
       const r = spawnSync(

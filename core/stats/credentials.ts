@@ -219,6 +219,7 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       password: l.password,
       usernameFrame: l.userFrame,
       info: `Username in packet ${l.userFrame}${l.rejected ? ', rejected by the server' : ''}`,
+      ...(l.rejected ? { rejected: true } : {}),
     });
   return out.sort((a, b) => a.frame - b.frame);
 }

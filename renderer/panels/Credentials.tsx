@@ -36,8 +36,8 @@ export function CredentialsPanel() {
       {error && <p className="error">{error}</p>}
       {rows?.length === 0 && (
         <p className="muted" data-testid="credentials-none">
-          No credentials in the clear: no FTP, POP3 or IMAP login, HTTP Basic authorization, SMTP AUTH or
-          NTLMSSP login in this capture.
+          No credentials in the clear: no FTP, POP3, IMAP or Telnet login, HTTP Basic authorization, SMTP AUTH
+          or NTLMSSP login in this capture.
         </p>
       )}
       {rows && rows.length > 0 && (
@@ -64,7 +64,10 @@ export function CredentialsPanel() {
                       <span className="muted">{c.info}:</span> <code className="hash">{c.hash}</code>
                     </>
                   ) : (
-                    <code>{c.password}</code>
+                    <>
+                      <code>{c.password}</code>
+                      {c.rejected && <span className="muted"> refused by the server</span>}
+                    </>
                   )}
                 </td>
                 <td>{c.usernameFrame !== undefined ? frame(c.usernameFrame) : ''}</td>
