@@ -140,7 +140,7 @@ export interface Completion {
 /** A credential sent in the clear (Tools › Credentials): where, by which protocol, and what. */
 export interface Credential {
   frame: number;
-  /** "FTP", "POP3", "IMAP", "HTTP basic auth", "HTTP proxy basic auth", "SMTP", "NTLMSSP", "Telnet". */
+  /** "FTP", "POP3", "IMAP", "HTTP basic auth", "HTTP proxy basic auth", "SMTP", "NTLMSSP", "Telnet", "Kerberos". */
   protocol: string;
   username: string;
   password: string;
@@ -148,8 +148,9 @@ export interface Credential {
   usernameFrame?: number;
   info: string;
   /**
-   * NTLMSSP: no password travels, but an NTLMv2 response does — in hashcat's form (mode 5600,
-   * user::domain:challenge:proof:blob), which a password list can be tried against.
+   * No password travels, but something a password list can be tried against does, in hashcat's form (the mode
+   * in `info`): an NTLMv2 response (5600, user::domain:challenge:proof:blob), a Kerberos AS-REP or service ticket
+   * encrypted with RC4 (18200, 13100) or an AES pre-authentication timestamp (19800, 19900).
    */
   hash?: string;
   /** The server refused the login (a Telnet login answered "Login incorrect"): a wrong guess, not the password. */

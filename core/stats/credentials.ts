@@ -1,8 +1,9 @@
 /**
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
- * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, and logins
- * typed over Telnet (a keystroke a packet, after the server's prompts). Unlike
+ * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, logins
+ * typed over Telnet (a keystroke a packet, after the server's prompts), and what Kerberos lets be cracked offline
+ * (RC4 AS-REPs and service tickets, AES pre-authentication timestamps) in hashcat's form. Unlike
  * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
  * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
  * LOGIN password), and the password is given beside the username: what an investigator needs, each with the
@@ -14,6 +15,7 @@ import type { Credential } from '../api/types.js';
 import { first, items, selectionOf } from './fields.js';
 import { smbState } from '../protocols/l7-smb.js';
 import { telnetLogins } from '../protocols/l7-telnet.js';
+import { kerberosHashes } from '../protocols/l7-kerberos.js';
 
 const FIELDS = [
   'tcp.stream',
@@ -221,6 +223,17 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       info: `Username in packet ${l.userFrame}${l.rejected ? ', rejected by the server' : ''}`,
       ...(l.rejected ? { rejected: true } : {}),
     });
+  // Kerberos: what can be cracked offline (RC4 AS-REPs and service tickets, AES pre-authentication).
+  for (const h of kerberosHashes({ state: session.captureState }))
+    out.push({
+      frame: h.frame,
+      protocol: 'Kerberos',
+      username: h.user,
+      password: '',
+      info: h.rejected ? `${h.what}; refused by the KDC (a wrong password)` : h.what,
+      hash: h.hash,
+      ...(h.rejected ? { rejected: true } : {}),
+    });
   return out.sort((a, b) => a.frame - b.frame);
 }
 
@@ -238,6 +251,9 @@ export function credentialsText(rows: readonly Credential[]): string {
   out.push(line);
   const hashes = rows.filter((r) => r.hash !== undefined);
   if (hashes.length)
-    out.push('NTLMv2 responses (hashcat -m 5600):', ...hashes.map((r) => `${r.frame}: ${r.hash}`));
+    out.push(
+      'Hashes to crack offline (hashcat, the mode as in Info):',
+      ...hashes.map((r) => `${r.frame}: ${r.hash}`),
+    );
   return `${out.join('\n')}\n`;
 }

@@ -102,6 +102,7 @@ export const OURS = new Set([
   'SSH',
   'SSHv2',
   'TELNET',
+  'KRB5',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */

@@ -22,6 +22,8 @@ import { tinyGif } from '../../core/testing/synth.js';
 
 /** A real SMB2 session (scripts/make-smb-fixture.sh). */
 const SMB_FIXTURE = join(process.cwd(), 'core/testing/fixtures/smb2-impacket.pcap.gz');
+const KERBEROS_FIXTURE = join(process.cwd(), 'core/testing/fixtures/kerberos-mit.pcap.gz');
+const TELNET_FIXTURE = join(process.cwd(), 'core/testing/fixtures/telnet-login.pcap.gz');
 
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
@@ -500,6 +502,37 @@ test.describe('web host', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('Credentials: Kerberos hashes to crack offline and a Telnet login the server refused', async ({
+    page,
+  }, info) => {
+    host = await startHost(KERBEROS_FIXTURE);
+    let problems = await openPage(page, host);
+    await expect(page.getByTestId('packet-row').nth(1)).toContainText(
+      'KRB Error: KRB5KDC_ERR_PREAUTH_REQUIRED',
+    );
+    await page.getByTestId('open-credentials').click();
+    let creds = page.getByTestId('credentials-panel').getByTestId('credential-row');
+    await expect(creds).toHaveCount(5);
+    await expect(creds.nth(1)).toContainText('Kerberoastable: hashcat -m 13100:');
+    await expect(creds.nth(1)).toContainText('$krb5tgs$23$*alice$CORP.EXAMPLE$http/web.corp.example*$');
+    await expect(creds.nth(2)).toContainText('$krb5asrep$23$bob@CORP.EXAMPLE:');
+    await expect(creds.nth(3)).toContainText('refused by the KDC (a wrong password)');
+    await shot(page, info, '12j-credentials-kerberos');
+    expect(problems).toEqual([]);
+    await host.stop();
+    host = await startHost(TELNET_FIXTURE);
+    problems = await openPage(page, host);
+    await expect(page.getByTestId('packet-row').nth(3)).toContainText('Telnet Data ...');
+    await page.getByTestId('open-credentials').click();
+    creds = page.getByTestId('credentials-panel').getByTestId('credential-row');
+    await expect(creds).toHaveCount(2);
+    await expect(creds.nth(0)).toContainText('wrongpass refused by the server');
+    await expect(creds.nth(1)).toContainText('wonderland');
+    await expect(creds.nth(1)).not.toContainText('refused');
+    await shot(page, info, '12k-credentials-telnet');
+    expect(problems).toEqual([]);
   });
 
   test('TLS keys…: a key log decrypts the capture, HTTP inside shows and filters; Forget hides it again', async ({
