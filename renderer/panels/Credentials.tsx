@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Credential } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
+import { copyText } from '../clipboard.js';
 
 /** Tools › Credentials: usernames and passwords sent in the clear, each with the packet to go to. */
 export function CredentialsPanel() {
@@ -59,9 +60,20 @@ export function CredentialsPanel() {
                 <td>{c.username}</td>
                 <td>
                   {c.hash !== undefined ? (
-                    // No password travels in an NTLMv2 login: its response, to try a password list against.
+                    // No password travels: a response or a cipher text to try a password list against. A
+                    // Kerberos ticket's runs to a thousand characters: two lines of it, and a button to copy it.
                     <>
-                      <span className="muted">{c.info}:</span> <code className="hash">{c.hash}</code>
+                      <span className="muted">{c.info}:</span>{' '}
+                      <button
+                        className="btn small"
+                        data-testid="credential-copy"
+                        onClick={() => void copyText(c.hash ?? '')}
+                      >
+                        Copy
+                      </button>
+                      <code className="hash" title={c.hash}>
+                        {c.hash}
+                      </code>
                     </>
                   ) : (
                     <>

@@ -2,25 +2,12 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { TreeNode } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 import { expandKey, flattenVisible } from '../state/tree.js';
+import { copyText as copy } from '../clipboard.js';
 
 interface Menu {
   x: number;
   y: number;
   node: TreeNode;
-}
-
-async function copy(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // Clipboard refused (no user gesture or permission): fall back to a hidden textarea.
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    document.body.appendChild(ta);
-    ta.select();
-    document.execCommand('copy');
-    ta.remove();
-  }
 }
 
 export function DetailTree() {
