@@ -80,7 +80,7 @@ ${c.warnings.length ? `<p><strong>Warnings:</strong> ${c.warnings.map(esc).join(
 ${rows}
 </tbody></table>
 <h2>Credentials in the clear (${r.credentials.length})</h2>
-${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3, IMAP or Telnet login, HTTP Basic authorization, SMTP AUTH, NTLMSSP login or crackable Kerberos exchange in this capture.</p>'}
+${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3, IMAP, Telnet or LDAP login, HTTP Basic authorization, SMTP AUTH, NTLMSSP login or crackable Kerberos exchange in this capture.</p>'}
 <h2>Found GIFs (the lab's dpkt logic)</h2>
 <ul>
 ${gifs}

@@ -36,7 +36,7 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'smb2-compound.pcap', bytes: writePcap(smbCompoundPackets(), { linkType: 1 }) },
     { name: 'smb2-commands.pcap', bytes: writePcap(smbCommandsPackets(), { linkType: 1 }) },
     // Real sessions (scripts/make-*-fixture.sh).
-    ...['smb2-impacket', 'ssh-openssh', 'telnet-login', 'kerberos-mit'].map((name) => ({
+    ...['smb2-impacket', 'ssh-openssh', 'telnet-login', 'kerberos-mit', 'ldap-openldap'].map((name) => ({
       name: `${name}.pcap`,
       bytes: new Uint8Array(
         gunzipSync(readFileSync(new URL(`../testing/fixtures/${name}.pcap.gz`, import.meta.url))),

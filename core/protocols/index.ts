@@ -30,5 +30,6 @@ import './l7-sip.js';
 import './l7-ssh.js';
 import './l7-telnet.js';
 import './l7-kerberos.js';
+import './l7-ldap.js';
 import './l7-quic.js';
 import './l7-http3.js';

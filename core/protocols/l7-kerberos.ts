@@ -14,6 +14,7 @@ import { bool, bytes, int, str, uint, type FieldDef } from '../fields/registry.j
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { BoundsError } from '../bytes/byteview.js';
+import { children, integer, members, tlv, type Tlv } from './ber.js';
 import type { Desegment } from './l4-tcp.js';
 
 const MSG_TYPES: Record<number, string> = {
@@ -133,68 +134,6 @@ const f = {
   eText: str('kerberos.e_text', 'e-text'),
   eData: bytes('kerberos.e_data', 'e-data'),
 };
-
-/** A DER element: its tag (class, constructed, number), where its value starts and ends. */
-interface Tlv {
-  cls: number;
-  constructed: boolean;
-  num: number;
-  start: number;
-  value: number;
-  end: number;
-}
-
-/** The element at `off` (definite lengths only, as DER has). */
-function tlv(ctx: DissectCtx, off: number, limit: number): Tlv {
-  const v = ctx.view;
-  const t = v.u8(off);
-  let num = t & 0x1f;
-  let at = off + 1;
-  if (num === 0x1f) {
-    num = 0;
-    for (let b = 0x80; b & 0x80;) {
-      b = v.u8(at++);
-      num = num * 128 + (b & 0x7f);
-    }
-  }
-  let len = v.u8(at++);
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new BoundsError(at, n, v.length);
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + v.u8(at++);
-  }
-  if (at + len > limit) throw new BoundsError(at, len, limit);
-  return { cls: t >> 6, constructed: (t & 0x20) !== 0, num, start: off, value: at, end: at + len };
-}
-
-/** The elements inside a constructed element. */
-function children(ctx: DissectCtx, e: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let at = e.value; at < e.end;) {
-    const c = tlv(ctx, at, e.end);
-    out.push(c);
-    at = c.end;
-  }
-  return out;
-}
-
-/** A SEQUENCE's explicitly tagged members by context number: the element inside each [n]. */
-function members(ctx: DissectCtx, seq: Tlv): Map<number, Tlv> {
-  const m = new Map<number, Tlv>();
-  for (const c of children(ctx, seq))
-    if (c.cls === 2 && c.value < c.end) m.set(c.num, tlv(ctx, c.value, c.end));
-  return m;
-}
-
-/** A DER INTEGER's value (signed; Kerberos's fit in 32 bits). */
-function integer(ctx: DissectCtx, e: Tlv): number {
-  let n = 0;
-  for (let i = e.value; i < e.end; i++) n = n * 256 + ctx.view.u8(i);
-  const bits = 8 * (e.end - e.value);
-  if (bits > 0 && bits <= 32 && ctx.view.u8(e.value) & 0x80) n -= 2 ** bits;
-  return n;
-}
 
 const text = (ctx: DissectCtx, e: Tlv) => ctx.view.latin1(e.value, e.end - e.value);
 

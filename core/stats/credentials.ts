@@ -2,7 +2,7 @@
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
  * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, logins
- * typed over Telnet (a keystroke a packet, after the server's prompts), and what Kerberos lets be cracked offline
+ * typed over Telnet (a keystroke a packet, after the server's prompts), LDAP simple binds, and what Kerberos lets be cracked offline
  * (RC4 AS-REPs and service tickets, AES pre-authentication timestamps) in hashcat's form. Unlike
  * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
  * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
@@ -16,6 +16,7 @@ import { first, items, selectionOf } from './fields.js';
 import { smbState } from '../protocols/l7-smb.js';
 import { telnetLogins } from '../protocols/l7-telnet.js';
 import { kerberosHashes } from '../protocols/l7-kerberos.js';
+import { ldapBinds } from '../protocols/l7-ldap.js';
 
 const FIELDS = [
   'tcp.stream',
@@ -222,6 +223,16 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       usernameFrame: l.userFrame,
       info: `Username in packet ${l.userFrame}${l.rejected ? ', rejected by the server' : ''}`,
       ...(l.rejected ? { rejected: true } : {}),
+    });
+  // LDAP simple binds: the DN and its password in the clear.
+  for (const b of ldapBinds({ state: session.captureState }))
+    out.push({
+      frame: b.frame,
+      protocol: 'LDAP',
+      username: b.name,
+      password: b.password,
+      info: b.rejected ? 'simple bind, refused by the server (invalidCredentials)' : 'simple bind',
+      ...(b.rejected ? { rejected: true } : {}),
     });
   // Kerberos: what can be cracked offline (RC4 AS-REPs and service tickets, AES pre-authentication).
   for (const h of kerberosHashes({ state: session.captureState }))

@@ -103,6 +103,7 @@ export const OURS = new Set([
   'SSHv2',
   'TELNET',
   'KRB5',
+  'LDAP',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */

@@ -37,8 +37,8 @@ export function CredentialsPanel() {
       {error && <p className="error">{error}</p>}
       {rows?.length === 0 && (
         <p className="muted" data-testid="credentials-none">
-          No credentials in the clear: no FTP, POP3, IMAP or Telnet login, HTTP Basic authorization, SMTP
-          AUTH, NTLMSSP login or crackable Kerberos exchange in this capture.
+          No credentials in the clear: no FTP, POP3, IMAP, Telnet or LDAP login, HTTP Basic authorization,
+          SMTP AUTH, NTLMSSP login or crackable Kerberos exchange in this capture.
         </p>
       )}
       {rows && rows.length > 0 && (
