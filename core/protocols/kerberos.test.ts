@@ -10,12 +10,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../fields/registry.js';
 import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import { md4 } from '../testing/md4.js';
 import { CORPUS } from '../testing/corpus.js';
-import { framesMatching, hasTshark, tsharkColumns } from '../testing/vs-tshark.js';
+import {
+  filtersVsTshark,
+  hasTshark,
+  ourFields,
+  tsharkColumns,
+  tsharkFields,
+  tsharkOn,
+} from '../testing/vs-tshark.js';
 
 const MIT = fileURLToPath(new URL('../testing/fixtures/kerberos-mit.pcap.gz', import.meta.url));
 const KRB816 = join(CORPUS, 'captures', 'wireshark', 'krb-816.pcap.gz');
@@ -78,27 +84,6 @@ function opens(password: string, usage: number, checksumHex: string, edataHex: s
   return createHmac('md5', k1).update(plain).digest().equals(checksum);
 }
 
-/** Each frame's values of FIELDS, as `tshark -T fields -E occurrence=a` prints them. */
-function ours(s: CaptureSession): string[] {
-  return Array.from({ length: s.total }, (_, i) => {
-    const d = s.dissect(i + 1);
-    return FIELDS.map((a) =>
-      (d.byField.get(registry.get(a)!.id) ?? []).map((it) => String(it.value)).join(','),
-    ).join('\t');
-  });
-}
-
-function theirs(file: string): string[] {
-  const r = spawnSync(
-    'tshark',
-    ['-n', '-r', file, '-T', 'fields', '-E', 'occurrence=a', ...FIELDS.flatMap((x) => ['-e', x])],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return r.stdout.split('\n').slice(0, -1);
-}
-
 describe('Kerberos', () => {
   it('shows MIT Kerberos exchanges as tshark does, with the hashes an attacker would crack', async () => {
     const s = new CaptureSession({ hash: false });
@@ -151,11 +136,10 @@ describe('Kerberos', () => {
       expect(ciphers[2].split(',')).toContain(hashes[0].hash!.split('$').pop());
       expect(ciphers[5].split(',')).toContain(tgs![1] + tgs![2]);
       expect(ciphers[7].split(',')).toContain(asrep![1] + asrep![2]);
-      expect(ours(s)).toEqual(theirs(MIT));
-      for (const filter of FILTERS) {
-        const n = tsharkColumns(MIT, '-Y', filter).length;
-        expect(n, filter).toBeGreaterThan(0);
-        expect(framesMatching(s, filter).length, filter).toBe(n);
+      expect(ourFields(s, FIELDS)).toEqual(tsharkFields(tsharkOn(MIT), FIELDS));
+      for (const r of filtersVsTshark(s, tsharkOn(MIT), FILTERS)) {
+        expect(r.theirs.length, r.filter).toBeGreaterThan(0);
+        expect(r.ours, r.filter).toEqual(r.theirs);
       }
     }
     s.close();
@@ -173,7 +157,7 @@ describe('Kerberos', () => {
     expect(hashes.filter((c) => c.hash?.startsWith('$krb5asrep$23$')).length).toBeGreaterThan(0);
     if (hasTshark) {
       expect(rows).toEqual(tsharkColumns(KRB816));
-      expect(ours(s)).toEqual(theirs(KRB816));
+      expect(ourFields(s, FIELDS)).toEqual(tsharkFields(tsharkOn(KRB816), FIELDS));
     }
     s.close();
   });

@@ -470,17 +470,37 @@ function lengthString(
   return off + 4 + len;
 }
 
-/** The server's host key (K_S): its type and, for the common types, its parts. */
-function hostKey(ctx: DissectCtx, off: number, parent: Item): number {
+/**
+ * The start of a host key or signature: its length, its type's length and its type, under a "TITLE (type: …)"
+ * line; `fields` are the three fields.
+ */
+function typedBlob(
+  ctx: DissectCtx,
+  off: number,
+  parent: Item,
+  title: string,
+  [lengthField, typeLengthField, typeField]: readonly FieldDef[],
+): { len: number; typeLen: number; type: string; tree: Item } {
   const v = ctx.view;
   const len = v.u32be(off);
   const typeLen = v.u32be(off + 4);
   const type = v.latin1(off + 8, typeLen);
-  const tree = ctx.text(`KEX host key (type: ${type})`, off, 4 + len, parent);
+  const tree = ctx.text(`${title} (type: ${type})`, off, 4 + len, parent);
+  ctx.add(lengthField, off, 4, len, { parent: tree });
+  ctx.add(typeLengthField, off + 4, 4, typeLen, { parent: tree });
+  ctx.add(typeField, off + 8, typeLen, type, { parent: tree });
+  return { len, typeLen, type, tree };
+}
+
+/** The server's host key (K_S): its type and, for the common types, its parts. */
+function hostKey(ctx: DissectCtx, off: number, parent: Item): number {
+  const v = ctx.view;
+  const { len, typeLen, type, tree } = typedBlob(ctx, off, parent, 'KEX host key', [
+    f.hostKeyLength,
+    f.hostKeyTypeLength,
+    f.hostKeyType,
+  ]);
   const o = { parent: tree };
-  ctx.add(f.hostKeyLength, off, 4, len, o);
-  ctx.add(f.hostKeyTypeLength, off + 4, 4, typeLen, o);
-  ctx.add(f.hostKeyType, off + 8, typeLen, type, o);
   let at = off + 8 + typeLen;
   if (type === 'ssh-rsa') mpint(ctx, mpint(ctx, at, f.rsaE, tree), f.rsaN, tree);
   else if (type === 'ssh-dss')
@@ -501,14 +521,12 @@ function hostKey(ctx: DissectCtx, off: number, parent: Item): number {
 /** The server's signature of the exchange hash: its type (and an RSA or DSA signature's bytes). */
 function hostSignature(ctx: DissectCtx, off: number, parent: Item): number {
   const v = ctx.view;
-  const len = v.u32be(off);
-  const typeLen = v.u32be(off + 4);
-  const type = v.latin1(off + 8, typeLen);
-  const tree = ctx.text(`KEX host signature (type: ${type})`, off, 4 + len, parent);
+  const { len, typeLen, type, tree } = typedBlob(ctx, off, parent, 'KEX host signature', [
+    f.hostSigLength,
+    f.hostSigTypeLength,
+    f.hostSigType,
+  ]);
   const o = { parent: tree };
-  ctx.add(f.hostSigLength, off, 4, len, o);
-  ctx.add(f.hostSigTypeLength, off + 4, 4, typeLen, o);
-  ctx.add(f.hostSigType, off + 8, typeLen, type, o);
   const at = off + 8 + typeLen;
   if (type === 'ssh-rsa') mpint(ctx, at, f.hostSigRsa, tree);
   else if (type === 'ssh-dss') mpint(ctx, at, f.hostSigDsa, tree);

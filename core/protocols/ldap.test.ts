@@ -3,15 +3,21 @@
  * scripts/make-ldap-fixture.sh): rows and fields as tshark 4.0 has them, the simple binds among the credentials,
  * and several messages in one segment.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../fields/registry.js';
 import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import { TcpConversation } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
-import { framesMatching, hasTshark, synthCapture, tsharkColumns } from '../testing/vs-tshark.js';
+import {
+  filtersVsTshark,
+  hasTshark,
+  ourFields,
+  synthCapture,
+  tsharkColumns,
+  tsharkFields,
+  tsharkOn,
+} from '../testing/vs-tshark.js';
 
 const FILE = fileURLToPath(new URL('../testing/fixtures/ldap-openldap.pcap.gz', import.meta.url));
 const FIELDS = [
@@ -38,15 +44,6 @@ const FILTERS = [
   'ldap.scope == 2',
   'ldap.delRequest',
 ];
-
-function fieldValues(s: CaptureSession): string[] {
-  return Array.from({ length: s.total }, (_, i) => {
-    const d = s.dissect(i + 1);
-    return FIELDS.map((a) =>
-      (d.byField.get(registry.get(a)!.id) ?? []).map((it) => String(it.value)).join(','),
-    ).join('\t');
-  });
-}
 
 describe('LDAP', () => {
   it('shows OpenLDAP sessions as tshark does, with the simple binds among the credentials', async () => {
@@ -76,16 +73,10 @@ describe('LDAP', () => {
     ]);
     if (hasTshark) {
       expect(rows).toEqual(tsharkColumns(FILE));
-      const r = spawnSync(
-        'tshark',
-        ['-n', '-r', FILE, '-T', 'fields', '-E', 'occurrence=a', ...FIELDS.flatMap((x) => ['-e', x])],
-        { encoding: 'utf8' },
-      );
-      expect(fieldValues(s)).toEqual(r.stdout.split('\n').slice(0, -1));
-      for (const filter of FILTERS) {
-        const n = tsharkColumns(FILE, '-Y', filter).length;
-        expect(n, filter).toBeGreaterThan(0);
-        expect(framesMatching(s, filter).length, filter).toBe(n);
+      expect(ourFields(s, FIELDS)).toEqual(tsharkFields(tsharkOn(FILE), FIELDS));
+      for (const r of filtersVsTshark(s, tsharkOn(FILE), FILTERS)) {
+        expect(r.theirs.length, r.filter).toBeGreaterThan(0);
+        expect(r.ours, r.filter).toEqual(r.theirs);
       }
     }
     s.close();

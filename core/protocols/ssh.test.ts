@@ -5,13 +5,20 @@
  * filters on (banners, algorithms, HASSH fingerprints, host key, group exchange sizes) with tshark's values, and
  * messages split over TCP segments.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../fields/registry.js';
-import type { Item } from '../dissect/types.js';
+import { registry, type FieldValue } from '../fields/registry.js';
 import { CaptureSession } from '../session/session.js';
-import { framesMatching, hasTshark, synthCapture, tsharkColumns } from '../testing/vs-tshark.js';
+import {
+  filtersVsTshark,
+  framesMatching,
+  hasTshark,
+  ourFields,
+  synthCapture,
+  tsharkColumns,
+  tsharkFields,
+  tsharkOn,
+} from '../testing/vs-tshark.js';
 import { TcpConversation } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 
@@ -78,9 +85,8 @@ const FILTERS = [
   'ssh.encryption_algorithms_client_to_server matches "^aes256-gcm"',
 ];
 
-/** A value as `tshark -T fields` prints it (bytes: presence only, as "x"). */
-function shown(it: Item): string {
-  const v = it.value;
+/** A value as `tshark -T fields` prints it (bytes and protocol items: presence only, as "x"). */
+function shown(v: FieldValue): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (typeof v === 'number' || typeof v === 'string') return String(v);
   return 'x';
@@ -116,26 +122,8 @@ describe('SSH', () => {
     ).toBe(true);
     if (hasTshark) {
       const theirs = tsharkColumns(FILE);
-      const r = spawnSync(
-        'tshark',
-        [
-          '-n',
-          '-r',
-          FILE,
-          '-T',
-          'fields',
-          '-E',
-          'occurrence=a',
-          '-e',
-          'tcp.stream',
-          '-e',
-          'tcp.len',
-          '-e',
-          'ssh.packet_length',
-        ],
-        { encoding: 'utf8' },
-      );
-      const tcp = r.stdout.split('\n').map((l) => l.split('\t'));
+      const t = tsharkOn(FILE);
+      const tcp = tsharkFields(t, ['tcp.stream', 'tcp.len', 'ssh.packet_length']).map((l) => l.split('\t'));
       let same = 0;
       let named = 0;
       const wrong: string[] = [];
@@ -157,45 +145,28 @@ describe('SSH', () => {
       expect(wrong).toEqual([]);
       expect(same + named).toBe(rows.length);
 
-      const all = [...FIELDS, ...ENCRYPTED_FIELDS];
-      const f = spawnSync(
-        'tshark',
-        [
-          '-n',
-          '-r',
-          FILE,
-          '-T',
-          'fields',
-          '-E',
-          'occurrence=a',
-          '-e',
-          'tcp.stream',
-          ...all.flatMap((x) => ['-e', x]),
-        ],
-        { encoding: 'utf8' },
+      // Bytes (and the protocol item) compared by presence: "x" for each occurrence.
+      const all = ['tcp.stream', ...FIELDS, ...ENCRYPTED_FIELDS];
+      const bytesLike = all.map((a) => a === 'ssh' || registry.get(a)!.kind === 'bytes');
+      const want = tsharkFields(t, all).map((l) =>
+        l.split('\t').map((cell, k) => (bytesLike[k] ? cell.replace(/[^,]+/g, 'x') : cell)),
       );
-      const want = f.stdout.split('\n').map((l) => l.split('\t'));
+      const got = ourFields(s, all, shown).map((l) => l.split('\t'));
       const diffs: string[] = [];
       let compared = 0;
-      for (let i = 0; i < s.total; i++) {
-        const d = s.dissect(i + 1);
-        const [stream, ...values] = want[i];
-        all.forEach((a, k) => {
+      want.forEach(([stream, ...theirs], i) => {
+        const [, ...ours] = got[i];
+        all.slice(1).forEach((a, k) => {
           if (ENCRYPTED_FIELDS.includes(a) && !UNDECRYPTED_STREAMS.has(stream)) return;
-          const items = d.byField.get(registry.get(a)!.id) ?? [];
-          const theirs =
-            a === 'ssh' || registry.get(a)!.kind === 'bytes' ? values[k].replace(/[^,]+/g, 'x') : values[k];
-          const ours = a === 'ssh' ? items.map(() => 'x').join(',') : items.map(shown).join(',');
           compared++;
-          if (ours !== theirs) diffs.push(`#${i + 1} ${a}: ours ${ours}, tshark ${theirs}`);
+          if (ours[k] !== theirs[k]) diffs.push(`#${i + 1} ${a}: ours ${ours[k]}, tshark ${theirs[k]}`);
         });
-      }
+      });
       expect(diffs).toEqual([]);
       expect(compared).toBeGreaterThan(5000);
-      for (const filter of FILTERS) {
-        const n = tsharkColumns(FILE, '-Y', filter).length;
-        expect(n, filter).toBeGreaterThan(0);
-        expect(framesMatching(s, filter).length, filter).toBe(n);
+      for (const r of filtersVsTshark(s, t, FILTERS)) {
+        expect(r.theirs.length, r.filter).toBeGreaterThan(0);
+        expect(r.ours, r.filter).toEqual(r.theirs);
       }
     }
     s.close();

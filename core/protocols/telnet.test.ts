@@ -3,17 +3,25 @@
  * inetutils' telnetd): rows, option negotiations, suboptions and data as tshark 4.0 has them, and both logins —
  * one typed a key at a time with a wrong password, one with the telnet command — among the credentials.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../fields/registry.js';
+import type { FieldValue } from '../fields/registry.js';
 import { itemLabel } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import { TcpConversation } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
-import { framesMatching, hasTshark, synthCapture, tsharkColumns } from '../testing/vs-tshark.js';
+import {
+  filtersVsTshark,
+  framesMatching,
+  hasTshark,
+  ourFields,
+  synthCapture,
+  tsharkColumns,
+  tsharkFields,
+  tsharkOn,
+} from '../testing/vs-tshark.js';
 
 const FILE = fileURLToPath(new URL('../testing/fixtures/telnet-login.pcap.gz', import.meta.url));
 
@@ -36,7 +44,7 @@ const FILTERS = [
 ];
 
 /** A value as `tshark -T fields` prints it: a string's CR and LF escaped. */
-function shown(v: unknown): string {
+function shown(v: FieldValue): string {
   return typeof v === 'string' ? v.replace(/\r/g, '\\r').replace(/\n/g, '\\n') : String(v);
 }
 
@@ -68,47 +76,16 @@ describe('Telnet', () => {
     expect(creds.map((c) => c.rejected)).toEqual([true, undefined]);
     if (hasTshark) {
       expect(rows).toEqual(tsharkColumns(FILE));
-      const r = spawnSync(
-        'tshark',
-        [
-          '-n',
-          '-r',
-          FILE,
-          '-T',
-          'fields',
-          '-E',
-          'occurrence=a',
-          '-E',
-          'separator=|',
-          ...FIELDS.flatMap((x) => ['-e', x]),
-        ],
-        { encoding: 'utf8' },
-      );
-      const theirs = r.stdout.split('\n');
-      const diffs: string[] = [];
-      for (let i = 0; i < s.total; i++) {
-        const d = s.dissect(i + 1);
-        const ours = FIELDS.map((a) =>
-          (d.byField.get(registry.get(a)!.id) ?? []).map((it) => shown(it.value)).join(','),
-        ).join('|');
-        if (ours !== theirs[i]) diffs.push(`#${i + 1}: ours ${ours} | tshark ${theirs[i]}`);
-      }
-      expect(diffs).toEqual([]);
-      for (const filter of FILTERS) {
-        const n = tsharkColumns(FILE, '-Y', filter).length;
-        expect(n, filter).toBeGreaterThan(0);
-        expect(framesMatching(s, filter).length, filter).toBe(n);
+      const t = tsharkOn(FILE);
+      expect(ourFields(s, FIELDS, shown)).toEqual(tsharkFields(t, FIELDS));
+      for (const r of filtersVsTshark(s, t, FILTERS)) {
+        expect(r.theirs.length, r.filter).toBeGreaterThan(0);
+        expect(r.ours, r.filter).toEqual(r.theirs);
       }
       // The tree of the frame with the terminal type, as tshark -V has it.
       const frame = Number(framesMatching(s, 'telnet.string_subopt.value')[0]);
       const ourTree = lines(s.dissect(frame).tree.filter((t) => t.field.abbrev === 'telnet'));
-      const v = spawnSync(
-        'tshark',
-        ['-n', '-r', FILE, '-V', '-O', 'telnet', '-Y', `frame.number == ${frame}`],
-        {
-          encoding: 'utf8',
-        },
-      ).stdout;
+      const v = t('-V', '-O', 'telnet', '-Y', `frame.number == ${frame}`);
       const tree = v
         .slice(v.indexOf('\nTelnet\n') + 1)
         .trimEnd()

@@ -9,6 +9,7 @@ import { compileFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list.js';
 import { treeText } from '../session/tree.js';
 import type { SynthPacket } from './synth.js';
+import { registry, type FieldValue } from '../fields/registry.js';
 
 export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
@@ -32,9 +33,42 @@ export async function synthCapture(
   await session.open(file);
   let list = '';
   session.scan(0, session.total, 'columns', (_i, d) => void (list += rowText(session.toRowColumns(d))));
-  const tshark = (...args: string[]) =>
-    spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' }).stdout;
-  return { session, list, tshark, file };
+  return { session, list, tshark: tsharkOn(file), file };
+}
+
+/** `tshark -n -r FILE` with more arguments, returning what it prints. */
+export function tsharkOn(file: string): (...args: string[]) => string {
+  return (...args) => spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' }).stdout;
+}
+
+/**
+ * Every frame's values of `fields` as `tshark -T fields -E occurrence=a` prints them: a line a frame, the fields
+ * tab-separated, each field's occurrences joined by ",". Compare with `ourFields`.
+ */
+export function tsharkFields(tshark: (...args: string[]) => string, fields: readonly string[]): string[] {
+  return tshark('-T', 'fields', '-E', 'occurrence=a', ...fields.flatMap((x) => ['-e', x]))
+    .split('\n')
+    .slice(0, -1);
+}
+
+/**
+ * The same lines from our dissection of every frame (a later pass, as the UI shows a packet): each item's value
+ * through `show` (by default as text: numbers in decimal, strings as they are).
+ */
+export function ourFields(
+  s: CaptureSession,
+  fields: readonly string[],
+  show: (v: FieldValue) => string = String,
+): string[] {
+  const ids = fields.map((a) => {
+    const def = registry.get(a);
+    if (!def) throw new Error(`no field ${a}`);
+    return def.id;
+  });
+  return Array.from({ length: s.total }, (_, i) => {
+    const d = s.dissect(i + 1);
+    return ids.map((id) => (d.byField.get(id) ?? []).map((it) => show(it.value)).join(',')).join('\t');
+  });
 }
 
 /**
