@@ -10,13 +10,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import { md4 } from '../testing/md4.js';
 import { CORPUS } from '../testing/corpus.js';
 import {
   filtersVsTshark,
   hasTshark,
+  openWithColumns,
   ourFields,
   tsharkColumns,
   tsharkFields,
@@ -86,10 +86,7 @@ function opens(password: string, usage: number, checksumHex: string, edataHex: s
 
 describe('Kerberos', () => {
   it('shows MIT Kerberos exchanges as tshark does, with the hashes an attacker would crack', async () => {
-    const s = new CaptureSession({ hash: false });
-    await s.open(MIT);
-    const rows: string[] = [];
-    s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
+    const { s, rows } = await openWithColumns(MIT);
     for (const row of [
       'KRB5\tAS-REQ',
       'KRB5\tKRB Error: KRB5KDC_ERR_PREAUTH_REQUIRED',
@@ -146,10 +143,7 @@ describe('Kerberos', () => {
   });
 
   it.runIf(existsSync(KRB816))('reads Windows exchanges (krb-816) as tshark does', async () => {
-    const s = new CaptureSession({ hash: false });
-    await s.open(KRB816);
-    const rows: string[] = [];
-    s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
+    const { s, rows } = await openWithColumns(KRB816);
     expect(rows).toContain('KRB5\tKRB Error: KRB5KDC_ERR_ETYPE_NOSUPP');
     // Windows used RC4 for everything: every service ticket is Kerberoastable, every AS-REP crackable.
     const hashes = findCredentials(s).filter((c) => c.protocol === 'Kerberos');

@@ -5,13 +5,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import { TcpConversation } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 import {
   filtersVsTshark,
   hasTshark,
+  openWithColumns,
   ourFields,
   synthCapture,
   tsharkColumns,
@@ -47,15 +47,7 @@ const FILTERS = [
 
 describe('LDAP', () => {
   it('shows OpenLDAP sessions as tshark does, with the simple binds among the credentials', async () => {
-    const s = new CaptureSession({ hash: false });
-    await s.open(FILE);
-    const rows: string[] = [];
-    s.scan(
-      0,
-      s.total,
-      'columns',
-      (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`.trimEnd()),
-    );
+    const { s, rows } = await openWithColumns(FILE);
     for (const row of [
       'LDAP\tbindRequest(1) "<ROOT>" simple',
       'LDAP\tsearchRequest(2) "ou=people,dc=corp,dc=example" wholeSubtree',

@@ -16,7 +16,13 @@ import { listSmb, smbBytes } from '../objects/smb.js';
 import { CaptureSession } from '../session/session.js';
 import { credentialsText, findCredentials } from '../stats/credentials.js';
 import { md4 } from '../testing/md4.js';
-import { framesMatching, hasTshark, synthCapture, tsharkColumns } from '../testing/vs-tshark.js';
+import {
+  framesMatching,
+  hasTshark,
+  openWithColumns,
+  synthCapture,
+  tsharkColumns,
+} from '../testing/vs-tshark.js';
 import { COMPOUND_FILE, smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
 
 const FILE = fileURLToPath(new URL('../testing/fixtures/smb2-impacket.pcap.gz', import.meta.url));
@@ -95,15 +101,7 @@ const FILTERS = [
 
 describe('SMB2', () => {
   it('shows the session, its fields and its files as tshark does', async () => {
-    const s = new CaptureSession({ hash: false });
-    await s.open(FILE);
-    const rows: string[] = [];
-    s.scan(
-      0,
-      s.total,
-      'columns',
-      (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`.trimEnd()),
-    );
+    const { s, rows } = await openWithColumns(FILE);
     expect(rows).toContain('SMB\tNegotiate Protocol Request');
     expect(rows).toContain('SMB2\tSession Setup Request, NTLMSSP_AUTH, User: \\alice');
     expect(rows).toContain('SMB2\tRead Request Len:65536 Off:65536 File: docs\\payload.bin');

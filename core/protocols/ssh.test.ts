@@ -8,11 +8,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { registry, type FieldValue } from '../fields/registry.js';
-import { CaptureSession } from '../session/session.js';
 import {
   filtersVsTshark,
   framesMatching,
   hasTshark,
+  openWithColumns,
   ourFields,
   synthCapture,
   tsharkColumns,
@@ -94,10 +94,7 @@ function shown(v: FieldValue): string {
 
 describe('SSH', () => {
   it('shows real OpenSSH sessions as tshark does, naming the encrypted packets', async () => {
-    const s = new CaptureSession({ hash: false });
-    await s.open(FILE);
-    const rows: string[] = [];
-    s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
+    const { s, rows } = await openWithColumns(FILE);
     for (const row of [
       `SSH\tClient: Protocol (${OPENSSH})`,
       `SSHv2\tServer: Protocol (${OPENSSH})`,

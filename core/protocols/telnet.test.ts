@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import type { FieldValue } from '../fields/registry.js';
 import { itemLabel } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
-import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import { TcpConversation } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
@@ -16,6 +15,7 @@ import {
   filtersVsTshark,
   framesMatching,
   hasTshark,
+  openWithColumns,
   ourFields,
   synthCapture,
   tsharkColumns,
@@ -58,10 +58,7 @@ function lines(items: readonly Item[], depth = 0): string[] {
 
 describe('Telnet', () => {
   it('shows real logins as tshark does, and finds the credentials typed', async () => {
-    const s = new CaptureSession({ hash: false });
-    await s.open(FILE);
-    const rows: string[] = [];
-    s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
+    const { s, rows } = await openWithColumns(FILE);
     expect(rows.filter((r) => r === 'TELNET\tTelnet Data ...').length).toBeGreaterThan(40);
     const creds = findCredentials(s);
     expect(creds.map((c) => [c.protocol, c.username, c.password, c.info])).toEqual([

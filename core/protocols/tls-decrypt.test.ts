@@ -14,12 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { writePcap } from '../capture/writer.js';
 import { main } from '../cli/main.js';
 import { listObjects, objectBytes } from '../objects/list.js';
-import { CaptureSession } from '../session/session.js';
 import { formatFollow } from '../stats/follow.js';
 import { followStream } from '../stats/run.js';
 import { tinyGif } from '../testing/synth.js';
 import { SERVER_KEY, tlsExchange } from '../testing/tls-session.js';
-import { framesMatching, hasTshark, tsharkColumns } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark, openWithColumns, tsharkColumns } from '../testing/vs-tshark.js';
 
 /** 40 kB of text: its response spans three TLS records and many TCP segments. */
 const BIG = Buffer.from(
@@ -68,14 +67,6 @@ const SUITES: { version: Version; ciphers: string; secureOptions?: number }[] = 
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-async function columns(file: string, keyLogFile?: string): Promise<{ s: CaptureSession; rows: string[] }> {
-  const s = new CaptureSession({ hash: false, keyLogFile });
-  await s.open(file);
-  const rows: string[] = [];
-  s.scan(0, s.total, 'columns', (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`));
-  return { s, rows };
-}
-
 describe('TLS decryption with a key log', () => {
   for (const suite of SUITES) {
     it(`${suite.version} ${suite.ciphers}${suite.secureOptions ? ' (MAC-then-encrypt)' : ''}: HTTP inside is dissected, filtered and exported`, async () => {
@@ -86,11 +77,11 @@ describe('TLS decryption with a key log', () => {
       writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
       writeFileSync(keys, x.keyLog);
 
-      const plain = await columns(file);
+      const plain = await openWithColumns(file);
       expect(plain.rows.filter((r) => r.startsWith('HTTP'))).toEqual([]);
       plain.s.close();
 
-      const { s, rows } = await columns(file, keys);
+      const { s, rows } = await openWithColumns(file, keys);
       expect(s.info().tlsSecretsInCapture).toBeUndefined();
       expect(s.info().tlsKeyLog).toEqual({
         name: keys,
@@ -193,7 +184,7 @@ describe("TLS decryption with the server's RSA private key", () => {
       writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
       writeFileSync(key, `${SERVER_KEY}\n`);
 
-      const { s, rows } = await columns(file, key);
+      const { s, rows } = await openWithColumns(file, key);
       expect(s.info().tlsKeyLog).toMatchObject({ name: key, secrets: 1 });
       expect(rows.filter((r) => r.startsWith('HTTP\t')).map((r) => r.trimEnd())).toEqual([
         'HTTP\tGET /logs/big.txt HTTP/1.1',
@@ -214,7 +205,7 @@ describe("TLS decryption with the server's RSA private key", () => {
           format: 'pem',
         }),
       );
-      const wrong = await columns(file, other);
+      const wrong = await openWithColumns(file, other);
       expect(wrong.rows.filter((r) => r.startsWith('HTTP'))).toEqual([]);
       wrong.s.close();
 

@@ -36,6 +36,26 @@ export async function synthCapture(
   return { session, list, tshark: tsharkOn(file), file };
 }
 
+/**
+ * Opens `file` and runs the first pass: the session (the caller closes it) and every frame's Protocol and Info
+ * columns ("PROTO\tINFO", trailing spaces removed, as `tsharkColumns` gives tshark's).
+ */
+export async function openWithColumns(
+  file: string,
+  keyLogFile?: string,
+): Promise<{ s: CaptureSession; rows: string[] }> {
+  const s = new CaptureSession({ hash: false, keyLogFile });
+  await s.open(file);
+  const rows: string[] = [];
+  s.scan(
+    0,
+    s.total,
+    'columns',
+    (_i, d) => void rows.push(`${d.columns.protocol}\t${d.columns.info}`.trimEnd()),
+  );
+  return { s, rows };
+}
+
 /** `tshark -n -r FILE` with more arguments, returning what it prints. */
 export function tsharkOn(file: string): (...args: string[]) => string {
   return (...args) => spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' }).stdout;
