@@ -645,14 +645,16 @@ export function lineBasedText(body: DissectCtx): void {
 }
 
 /**
- * A Compuserve GIF layer over `body` when it starts with a GIF signature; returns the version, or ''. A GIF cut
- * short (by the snaplen) ends the packet's dissection there, as in Wireshark: callers record what the message
- * holds (its object) first.
+ * A Compuserve GIF layer over `body` when it starts with a GIF signature; returns the version, or ''. With
+ * `info`, the version goes into the Info text ("(GIF89a)") first, as Wireshark's GIF dissector adds it before
+ * reading the image. A GIF cut short (by the snaplen) ends the packet's dissection there, as in Wireshark:
+ * callers record what the message holds (its object) first.
  */
-function gifLayer(body: DissectCtx): string {
+function gifLayer(body: DissectCtx, info: boolean): string {
   const b = body.view.bytes;
   const ver = b.length >= 6 ? String.fromCharCode(...b.subarray(0, 6)) : '';
   if (ver !== 'GIF89a' && ver !== 'GIF87a') return '';
+  if (info) body.columns.info += ` (${ver})`;
   const it = body.layerItem(media.gif, 0, b.length, `Compuserve GIF, Version: ${ver}`);
   body.add(media.gifVersion, 0, 6, ver, { parent: it });
   try {
@@ -679,11 +681,7 @@ export function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: strin
     return body.layerItem(field, 0, b.length);
   };
   if (ct === 'image/gif') {
-    const ver = gifLayer(body);
-    if (ver) {
-      ctx.columns.info += ` (${ver})`;
-      return;
-    }
+    if (gifLayer(body, true)) return;
     // Not a GIF after all (a PNG served as image/gif): Wireshark notes it and tries the heuristics.
     ctx.expert(
       undefined,
@@ -723,9 +721,8 @@ export function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: strin
   if (!fallback) return;
   // A type no dissector takes (or none at all): HTTP's heuristic dissectors come first (GIF's finds its
   // signature), then the media layer — or, without a Content-Type, a Data layer in HTTP's tree.
-  const ver = gifLayer(body);
-  if (ver) ctx.columns.info += ` (${ver})`;
-  else if (ct) add(media.media, `(${ct})`);
+  if (gifLayer(body, true)) return;
+  if (ct) add(media.media, `(${ct})`);
   else body.data(0, b.length, ctx.top);
 }
 
@@ -999,12 +996,10 @@ function continuation(ctx: DissectCtx, start: number, msgIndex: number, stream: 
       ctx.add(f.fileData, o, datalen, body, { label: () => `File Data: ${datalen} bytes` });
       // Wireshark offers the data to HTTP's heuristic dissectors (GIF's finds its signature), then to "data".
       const data = ctx.sub(o, datalen);
-      if (!gifLayer(data)) data.data(0, datalen, ctx.top);
+      // Its "(GIF89a)" follows "Continuation" in the Info text (a frame's first message on a connection
+      // that carried HTTP).
+      if (!gifLayer(data, last !== undefined && msgIndex === 0)) data.data(0, datalen, ctx.top);
     } else if (msgIndex === 0) ctx.pinfo.data.set('tcp.swallowed', true);
-    if (last) {
-      const magic = datalen >= 6 ? v.latin1(o, 6) : '';
-      if (msgIndex === 0 && (magic === 'GIF89a' || magic === 'GIF87a')) ctx.columns.info += ` (${magic})`;
-    }
   }
   if (!saw && datalen <= 0 && !last) return -1;
   return o + Math.max(0, datalen) - start;
