@@ -34,6 +34,7 @@ import { pngDetails } from './media-png.js';
 import { statusDescription } from './http-status.js';
 import { formatText } from '../fields/text.js';
 import { TLS_DECRYPTED } from './tls-decrypt.js';
+import { JSON_MEDIA_TYPES, jsonLayer } from './l7-json.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -196,7 +197,6 @@ const media = {
   jfif: proto('image-jfif', 'JPEG File Interchange Format'),
   text: proto('data-text-lines', 'Line-based text data'),
   media: proto('media', 'Media Type'),
-  json: proto('json', 'JavaScript Object Notation'),
   xml: proto('xml', 'eXtensible Markup Language'),
 };
 
@@ -708,11 +708,12 @@ export function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: strin
   if ((ct === 'image/jpeg' || ct === 'image/jpg') && b[0] === 0xff && b[1] === 0xd8)
     return void add(media.jfif, '(JPEG JFIF image)');
   if (ct.startsWith('text/')) return textLines(body, add(media.text, `(${ct})`), ct);
-  if (ct === 'application/json') {
-    // Wireshark's JSON dissector adds itself to the Protocol column and its name to the Info text.
-    body.layerItem(media.json, 0, b.length);
-    ctx.columns.protocol = `${ctx.columns.protocol}/JSON`;
-    ctx.columns.info += ', JavaScript Object Notation (application/json)';
+  if (JSON_MEDIA_TYPES.has(ct)) {
+    // Wireshark's JSON dissector adds "/JSON" to the Protocol column and its name to the Info text; what
+    // follows the JSON goes to the line-based text dissector, which notes the type as a whole JSON body does.
+    const end = jsonLayer(body, ct);
+    if (end < b.length) textLines(body.sub(end), body.layerItem(media.text, end, b.length - end), ct);
+    ctx.columns.info += ` (${ct})`;
     return;
   }
   // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.

@@ -19,7 +19,8 @@ const CAPTURES = [...oracleCaptures(), 'rsasnakeoil2.pcap'];
  * Ethernet 25985/65358, IPv4 48398/114958, IPv6 4648/8655, UDP 4955/10897, TCP 98080/271574; when ICMP
  * joined it, ICMP 399/563 and ICMPv6 505/836. DNS joined at 1512/1512, its tree rebuilt as tshark's first;
  * HTTP at 3968/4429 (4429/4429 once header lines were shown as Wireshark's format_text shows them); the GIF
- * layer at 10797/10797, the PNG layer at 62/62; ARP at 110/110.
+ * layer at 10797/10797, the PNG layer at 62/62; ARP at 110/110; Dropbox's LAN sync discovery (and its JSON) at
+ * 188/188.
  */
 const FLOOR: Record<TreeLayer, number> = {
   Frame: 124355,
@@ -35,6 +36,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Hypertext Transfer Protocol': 4429,
   'Compuserve GIF': 10797,
   'Portable Network Graphics': 62,
+  'Dropbox LAN sync Discovery Protocol': 188,
 };
 
 describe.skipIf(!hasCorpus || !hasTshark)('packet details vs tshark -V', () => {

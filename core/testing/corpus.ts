@@ -104,6 +104,8 @@ export const OURS = new Set([
   'TELNET',
   'KRB5',
   'LDAP',
+  'HTTP/JSON',
+  'DB-LSP-DISC/JSON',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */

@@ -21,6 +21,7 @@ export const TREE_LAYERS = [
   'Hypertext Transfer Protocol',
   'Compuserve GIF',
   'Portable Network Graphics',
+  'Dropbox LAN sync Discovery Protocol',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
