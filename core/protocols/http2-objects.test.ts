@@ -28,6 +28,10 @@ const RESOURCES: Record<string, H2Resource> = {
   '/app.js': { type: 'application/javascript', body: PAGE.subarray(0, 30_000), encoding: 'br' },
   '/notes.txt': { type: 'text/plain', body: PAGE.subarray(0, 5_000), encoding: 'deflate' },
   '/raw.bin': { type: 'application/octet-stream', body: PAGE.subarray(0, 40_000) },
+  '/api/session.json': {
+    type: 'application/json',
+    body: Buffer.from('{"token":"s3cr3t","scopes":["read",1]}'),
+  },
 };
 const UPLOAD = Buffer.from('evidence upload '.repeat(100));
 
@@ -108,6 +112,7 @@ describe('HTTP/2 bodies (decrypted HTTPS)', () => {
         .map((c) => `${c[4]}\t${c[6]}`.trimEnd());
       expect(ours).toEqual(tsharkColumns(file, '-o', `tls.keylog_file:${keys}`));
       expect(ours.some((l) => l.includes('DATA[1] (GIF89a)'))).toBe(true);
+      expect(ours.filter((l) => l.includes('JavaScript Object Notation'))).toHaveLength(1);
     }
   });
 });
