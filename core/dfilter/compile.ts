@@ -391,6 +391,47 @@ function lookupField(name: string): FieldDef | undefined {
   return registry.get(name.startsWith('.') ? name.slice(1) : name);
 }
 
+/**
+ * Wireshark 4.0's protocols and fields that read like byte strings (`tshark -G fields`), none of which Wirelens
+ * dissects. Wireshark reads an unquoted value as a field when one has its name: `frame[37] == fc` compares with
+ * the Fibre Channel protocol, absent from every frame here, not with the byte 0xfc (`:fc` is the byte).
+ */
+const FOREIGN_FIELDS: Readonly<Record<string, FieldKind>> = {
+  aaf: 'protocol',
+  acf: 'protocol',
+  a11: 'protocol',
+  'a11.b': 'bool',
+  'a11.d': 'bool',
+  a21: 'protocol',
+  a615a: 'protocol',
+  adb: 'protocol',
+  bfd: 'protocol',
+  c1222: 'protocol',
+  c15: 'protocol',
+  dc: 'protocol',
+  'dc.dc': 'string',
+  dcc: 'protocol',
+  e100: 'protocol',
+  e164: 'protocol',
+  e212: 'protocol',
+  fc: 'protocol',
+  fc00: 'protocol',
+  fefd: 'protocol',
+  ff: 'protocol',
+  'ff.fda': 'bool',
+};
+
+/** The type of one of FOREIGN_FIELDS named by `name` (a leading '.' allowed). */
+function foreignField(name: string): FieldKind | undefined {
+  const n = name.startsWith('.') ? name.slice(1) : name;
+  return Object.hasOwn(FOREIGN_FIELDS, n) ? FOREIGN_FIELDS[n] : undefined;
+}
+
+/** Whether an unquoted word is a value rather than a field: no field has its name, nor does it start with '.'. */
+function isLiteralWord(text: string): boolean {
+  return !lookupField(text) && !foreignField(text) && !text.startsWith('.');
+}
+
 function litOf(node: Node): Lit | undefined {
   if (node.k === 'lit')
     return {
@@ -399,10 +440,10 @@ function litOf(node: Node): Lit | undefined {
       value: node.tok.value ?? node.tok.text,
       span: node.span,
     };
-  if (node.k === 'word' && node.layer === undefined && !lookupField(node.tok.text)) {
+  if (node.k === 'word' && node.layer === undefined && isLiteralWord(node.tok.text)) {
     return { text: node.tok.text, kind: 'word', value: node.tok.text, span: node.span };
   }
-  if (node.k === 'neg' && node.a.k === 'word' && !lookupField(node.a.tok.text)) {
+  if (node.k === 'neg' && node.a.k === 'word' && isLiteralWord(node.a.tok.text)) {
     return { text: `-${node.a.tok.text}`, kind: 'word', value: `-${node.a.tok.text}`, span: node.span };
   }
   return undefined;
@@ -438,6 +479,11 @@ class Compiler {
       case 'word': {
         const f = lookupField(node.tok.text);
         if (!f) {
+          const foreign = foreignField(node.tok.text);
+          // A field of a protocol Wirelens does not dissect: in no frame.
+          if (foreign) return { type: KIND_TYPE[foreign], constant: false, eval: () => [] };
+          if (node.tok.text.startsWith('.'))
+            return err(`"${node.tok.text.slice(1)}" is not a valid protocol or protocol field.`, node.span);
           return err(
             `${side} side of "${opText}" expression must be a field or function, not ${node.tok.text}.`,
             node.span,
@@ -677,6 +723,7 @@ class Compiler {
       case 'word': {
         const f = lookupField(node.tok.text);
         if (!f) {
+          if (foreignField(node.tok.text)) return () => false;
           if (FIELD_NAME.test(node.tok.text))
             return err(`"${node.tok.text}" is neither a field nor a protocol name.`, node.span);
           return err(`"${node.tok.text}" is not a valid protocol or protocol field.`, node.span);

@@ -111,6 +111,22 @@ describe('display filter language', () => {
     expect(validateFilter('tcp').status).toBe('ok');
   });
 
+  it("reads an unquoted value as a field when Wireshark has one of that name, and '.name' as a field always", () => {
+    // "ff" is both a byte and Wireshark's name for Foundation Fieldbus (which no frame here carries).
+    const d = ds.find((x) => x.sources[0].bytes.includes(0xff));
+    const at = d?.sources[0].bytes.indexOf(0xff) ?? -1;
+    expect(frames(`frame[${at}] == :ff`)).toContain(d?.frame.number);
+    expect(frames(`frame[${at}] == ff`)).toEqual([]);
+    expect(frames(`frame[${at}] == .ff`)).toEqual([]);
+    expect(frames('ff')).toEqual([]);
+    expect(frames('ip.src == .ip.src')).toEqual(frames('ip'));
+    expect(error('frame[0] == .nosuch')).toEqual({
+      message: '"nosuch" is not a valid protocol or protocol field.',
+      span: [12, 19],
+    });
+    expect(error('frame.time_delta > .5').message).toBe('"5" is not a valid protocol or protocol field.');
+  });
+
   it('fails cleanly on very deep nesting and very long input, and matches in linear time', () => {
     const deep = `${'('.repeat(10_000)}tcp${')'.repeat(10_000)}`;
     expect(error(deep).message).toMatch(/nested too deeply/);
