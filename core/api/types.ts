@@ -140,7 +140,10 @@ export interface Completion {
 /** A credential sent in the clear (Tools › Credentials): where, by which protocol, and what. */
 export interface Credential {
   frame: number;
-  /** "FTP", "POP3", "IMAP", "HTTP basic auth", "HTTP proxy basic auth", "SMTP", "NTLMSSP", "Telnet", "Kerberos", "LDAP". */
+  /**
+   * "FTP", "POP3", "IMAP", "HTTP basic auth", "HTTP proxy basic auth", "HTTP form", "HTTP query", "HTTP JSON",
+   * "SMTP", "NTLMSSP", "Telnet", "Kerberos", "LDAP".
+   */
   protocol: string;
   username: string;
   password: string;

@@ -35,6 +35,7 @@ import { statusDescription } from './http-status.js';
 import { formatText } from '../fields/text.js';
 import { TLS_DECRYPTED } from './tls-decrypt.js';
 import { JSON_MEDIA_TYPES, jsonLayer } from './l7-json.js';
+import { formLayer } from './media-form.js';
 
 export const HTTP_METHODS = [
   'GET',
@@ -719,6 +720,7 @@ export function mediaLayer(ctx: DissectCtx, body: DissectCtx, contentType: strin
   // Wireshark hands octet streams to its "data" dissector: a Data layer, nothing added to the Info text.
   if (ct === 'application/octet-stream') return body.data(0, b.length);
   if (ct === 'application/xml') return void add(media.xml, '(application/xml)');
+  if (ct === 'application/x-www-form-urlencoded') return formLayer(ctx, body, ct);
   if (!fallback) return;
   // A type no dissector takes (or none at all): HTTP's heuristic dissectors come first (GIF's finds its
   // signature), then the media layer — or, without a Content-Type, a Data layer in HTTP's tree.

@@ -2,7 +2,8 @@
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
  * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, logins
- * typed over Telnet (a keystroke a packet, after the server's prompts), LDAP simple binds, and what Kerberos lets be cracked offline
+ * typed over Telnet (a keystroke a packet, after the server's prompts), LDAP simple binds, web logins (login
+ * forms, query strings and JSON bodies with a password field; see web-logins.ts), and what Kerberos lets be cracked offline
  * (RC4 AS-REPs and service tickets, AES pre-authentication timestamps) in hashcat's form. Unlike
  * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
  * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
@@ -13,10 +14,12 @@ import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from '../session/session.js';
 import type { Credential } from '../api/types.js';
 import { first, items, selectionOf } from './fields.js';
+import { displayText } from '../fields/text.js';
 import { smbState } from '../protocols/l7-smb.js';
 import { telnetLogins } from '../protocols/l7-telnet.js';
 import { kerberosHashes } from '../protocols/l7-kerberos.js';
 import { ldapBinds } from '../protocols/l7-ldap.js';
+import { WEB_LOGIN_FIELDS, webLogins } from './web-logins.js';
 
 const FIELDS = [
   'tcp.stream',
@@ -31,6 +34,7 @@ const FIELDS = [
   'smtp.auth.username',
   'smtp.auth.password',
   'imap.request',
+  ...WEB_LOGIN_FIELDS,
 ];
 
 /** Base64 text as UTF-8 (invalid sequences as U+FFFD), or undefined when it is not base64. */
@@ -199,6 +203,7 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       });
     }
     for (const it of items(d, 'imap.request')) imapLine(n, stream, String(it.value));
+    out.push(...webLogins(d));
   };
 
   // One pass: frames the first pass has not reached yet get their first dissection here.
@@ -251,8 +256,11 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
 /** The credentials as a table, tshark's columns (Packet, Protocol, Username, Info) with the password added. */
 export function credentialsText(rows: readonly Credential[]): string {
   const line = '='.repeat(67);
-  const cells = (c: readonly string[]) =>
-    `${c[0].padEnd(10)} ${c[1].padEnd(22)} ${c[2].padEnd(16)} ${c[3].padEnd(16)} ${c[4]}`.trimEnd();
+  // What a capture holds is shown safe (a password sent with its CR LF stays on its line, escaped).
+  const cells = (raw: readonly string[]) => {
+    const c = raw.map(displayText);
+    return `${c[0].padEnd(10)} ${c[1].padEnd(22)} ${c[2].padEnd(16)} ${c[3].padEnd(16)} ${c[4]}`.trimEnd();
+  };
   const out = [
     line,
     cells(['Packet', 'Protocol', 'Username', 'Password', 'Info']),
@@ -264,7 +272,7 @@ export function credentialsText(rows: readonly Credential[]): string {
   if (hashes.length)
     out.push(
       'Hashes to crack offline (hashcat, the mode as in Info):',
-      ...hashes.map((r) => `${r.frame}: ${r.hash}`),
+      ...hashes.map((r) => `${r.frame}: ${displayText(r.hash ?? '')}`),
     );
   return `${out.join('\n')}\n`;
 }
