@@ -13,6 +13,7 @@ import { imapPackets } from '../testing/imap.js';
 import { popPackets } from '../testing/pop.js';
 import { sipPackets } from '../testing/sip.js';
 import { smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
+import { formPackets, jsonPackets } from '../testing/web.js';
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
   const http = httpGifScenario();
@@ -35,6 +36,8 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'sip.pcap', bytes: writePcap(sipPackets(), { linkType: 1 }) },
     { name: 'smb2-compound.pcap', bytes: writePcap(smbCompoundPackets(), { linkType: 1 }) },
     { name: 'smb2-commands.pcap', bytes: writePcap(smbCommandsPackets(), { linkType: 1 }) },
+    { name: 'json.pcap', bytes: writePcap(jsonPackets(), { linkType: 1 }) },
+    { name: 'forms.pcap', bytes: writePcap(formPackets(), { linkType: 1 }) },
     // Real sessions (scripts/make-*-fixture.sh).
     ...['smb2-impacket', 'ssh-openssh', 'telnet-login', 'kerberos-mit', 'ldap-openldap'].map((name) => ({
       name: `${name}.pcap`,
