@@ -142,7 +142,7 @@ export interface Credential {
   frame: number;
   /**
    * "FTP", "POP3", "IMAP", "HTTP basic auth", "HTTP proxy basic auth", "HTTP form", "HTTP query", "HTTP JSON",
-   * "SMTP", "NTLMSSP", "Telnet", "Kerberos", "LDAP".
+   * "SMTP", "NTLMSSP", "Telnet", "Kerberos", "LDAP", "SNMP" (a community: the password), "SNMPv3".
    */
   protocol: string;
   username: string;

@@ -972,7 +972,7 @@ function rawLabel(item: Item): string {
     f.bitmask !== undefined && !item.generated && item.len > 0
       ? bitFieldText(f, item.value, item.len)
       : f.kind === 'bytes' && item.value instanceof Uint8Array
-        ? `${f.name}: ${hexPreview(item.value)}`
+        ? `${f.name}: ${item.value.length ? hexPreview(item.value) : '<MISSING>'}`
         : `${f.name}: ${formatValue(f, item.value)}`;
   return item.generated ? `[${text}]` : text;
 }

@@ -2,7 +2,8 @@
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
  * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, logins
- * typed over Telnet (a keystroke a packet, after the server's prompts), LDAP simple binds, web logins (login
+ * typed over Telnet (a keystroke a packet, after the server's prompts), LDAP simple binds, SNMP communities and
+ * SNMPv3 users' HMACs in hashcat's form, web logins (login
  * forms, query strings and JSON bodies with a password field; see web-logins.ts), and what Kerberos lets be cracked offline
  * (RC4 AS-REPs and service tickets, AES pre-authentication timestamps) in hashcat's form. Unlike
  * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
@@ -20,6 +21,7 @@ import { telnetLogins } from '../protocols/l7-telnet.js';
 import { kerberosHashes } from '../protocols/l7-kerberos.js';
 import { ldapBinds } from '../protocols/l7-ldap.js';
 import { WEB_LOGIN_FIELDS, webLogins } from './web-logins.js';
+import { snmpLogins } from '../protocols/l7-snmp.js';
 
 const FIELDS = [
   'tcp.stream',
@@ -239,6 +241,30 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
       info: b.rejected ? 'simple bind, refused by the server (invalidCredentials)' : 'simple bind',
       ...(b.rejected ? { rejected: true } : {}),
     });
+  // SNMP: v1/v2c communities (once per manager and agent) and authenticated SNMPv3 users' HMACs.
+  for (const l of snmpLogins({ state: session.captureState }))
+    out.push(
+      l.version === 'v3'
+        ? {
+            frame: l.frame,
+            protocol: 'SNMPv3',
+            username: l.user,
+            password: '',
+            info: 'HMAC-MD5-96 or HMAC-SHA1-96 (hashcat -m 25000)',
+            ...(l.hash ? { hash: l.hash } : {}),
+          }
+        : {
+            frame: l.frame,
+            protocol: 'SNMP',
+            username: '',
+            password: l.user,
+            info: l.trap
+              ? `${l.version} community of a trap`
+              : l.answered
+                ? `${l.version} community, answered by the agent`
+                : `${l.version} community, no answer (a wrong community, or no agent)`,
+          },
+    );
   // Kerberos: what can be cracked offline (RC4 AS-REPs and service tickets, AES pre-authentication).
   for (const h of kerberosHashes({ state: session.captureState }))
     out.push({

@@ -106,6 +106,7 @@ export const OURS = new Set([
   'LDAP',
   'HTTP/JSON',
   'DB-LSP-DISC/JSON',
+  'SNMP',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */

@@ -38,7 +38,8 @@ export function CredentialsPanel() {
       {rows?.length === 0 && (
         <p className="muted" data-testid="credentials-none">
           No credentials in the clear: no FTP, POP3, IMAP, Telnet or LDAP login, HTTP Basic authorization,
-          SMTP AUTH, NTLMSSP login or crackable Kerberos exchange in this capture.
+          login form or password field, SMTP AUTH, SNMP community, NTLMSSP login or crackable Kerberos or
+          SNMPv3 exchange in this capture.
         </p>
       )}
       {rows && rows.length > 0 && (
