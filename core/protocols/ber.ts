@@ -51,6 +51,13 @@ export function children(ctx: DissectCtx, e: Tlv): Tlv[] {
   return out;
 }
 
+/** The elements inside `e`, at least `n` of them (fewer: the packet is malformed there). */
+export function childrenAtLeast(ctx: DissectCtx, e: Tlv, n: number): Tlv[] {
+  const c = children(ctx, e);
+  if (c.length < n) throw new BoundsError(e.end, 1, e.end);
+  return c;
+}
+
 /** A SEQUENCE's explicitly tagged members by context number: the element inside each [n]. */
 export function members(ctx: DissectCtx, seq: Tlv): Map<number, Tlv> {
   const m = new Map<number, Tlv>();

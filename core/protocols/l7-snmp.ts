@@ -25,7 +25,8 @@ import {
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { formatAbsTime, timeDiff } from '../fields/format.js';
-import { children, integer, tlv, type Tlv } from './ber.js';
+import { children, childrenAtLeast, integer, tlv, type Tlv } from './ber.js';
+import { BoundsError } from '../bytes/byteview.js';
 
 const PDUS = [
   'get-request',
@@ -235,7 +236,7 @@ export const snmp = defineProtocol({
     const v = ctx.view;
     const msg = tlv(ctx, 0, v.length);
     ctx.setLength(ctx.top, msg.end);
-    const [verTlv, ...rest] = children(ctx, msg);
+    const [verTlv, ...rest] = childrenAtLeast(ctx, msg, 3);
     const version = integer(ctx, verTlv);
     if (version === 3) return void v3(ctx, msg, verTlv, rest);
     ctx.add(f.version, verTlv.value, verTlv.end - verTlv.value, version);
@@ -256,7 +257,7 @@ function pduTree(ctx: DissectCtx, pdu: Tlv, parent: Item): { requestId?: number 
   const element = f.elements[pdu.num];
   if (!element) return {};
   const el = ctx.add(element, pdu.value, pdu.end - pdu.value, null, { parent: dataItem });
-  const parts = children(ctx, pdu);
+  const parts = childrenAtLeast(ctx, pdu, pdu.num === 4 ? 6 : 4);
   const o = { parent: el };
   const num = (e: Tlv) => integer(ctx, e);
   if (pdu.num === 4) {
@@ -297,7 +298,7 @@ function varbinds(ctx: DissectCtx, list: Tlv, parent: Item): void {
     label: `variable-bindings: ${vbs.length} item${vbs.length === 1 ? '' : 's'}`,
   });
   for (const vb of vbs) {
-    const [nameTlv, value] = children(ctx, vb);
+    const [nameTlv, value] = childrenAtLeast(ctx, vb, 2);
     const oid = oidText(ctx.view.slice(nameTlv.value, nameTlv.end - nameTlv.value));
     ctx.columns.info += ` ${oid}`;
     const { text, add } = valueOf(ctx, oid, value);
@@ -471,9 +472,10 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   const top = ctx.top;
   const o = { parent: top };
   ctx.add(f.msgVersion, verTlv.value, verTlv.end - verTlv.value, 3, o);
+  if (rest.length < 3) throw new BoundsError(msg.end, 1, msg.end);
   const [global, secParams, data] = rest;
   const g = ctx.add(f.globalData, global.value, global.end - global.value, null, o);
-  const [id, max, flagsTlv, model] = children(ctx, global);
+  const [id, max, flagsTlv, model] = childrenAtLeast(ctx, global, 4);
   ctx.add(f.msgId, id.value, id.end - id.value, integer(ctx, id), { parent: g });
   ctx.add(f.msgMaxSize, max.value, max.end - max.value, integer(ctx, max), { parent: g });
   const flags = v.u8(flagsTlv.value);
@@ -484,7 +486,7 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   ctx.add(f.securityModel, model.value, model.end - model.value, integer(ctx, model), { parent: g });
   // The USM parameters: an OCTET STRING holding a SEQUENCE.
   const usm = tlv(ctx, secParams.value, secParams.end);
-  const [eng, boots, time, user, auth, priv] = children(ctx, usm);
+  const [eng, boots, time, user, auth, priv] = childrenAtLeast(ctx, usm, 6);
   const engine = engineId(ctx, f.engineId, eng, top);
   ctx.add(f.engineBoots, boots.value, boots.end - boots.value, integer(ctx, boots), o);
   ctx.add(f.engineTime, time.value, time.end - time.value, integer(ctx, time), o);
@@ -518,7 +520,7 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   }
   const md = ctx.add(f.msgData, data.start, data.end - data.start, 0, o);
   const pt = ctx.add(f.plaintext, data.value, data.end - data.value, null, { parent: md });
-  const [ctxEngine, ctxName, pdu] = children(ctx, data);
+  const [ctxEngine, ctxName, pdu] = childrenAtLeast(ctx, data, 3);
   engineId(ctx, f.contextEngineId, ctxEngine, pt);
   const name = Buffer.from(v.slice(ctxName.value, ctxName.end - ctxName.value)).toString('utf8');
   ctx.add(f.contextName, ctxName.value, ctxName.end - ctxName.value, name, { parent: pt });
