@@ -17,6 +17,7 @@ import { smtpScenario } from '../../core/testing/scenarios.js';
 import { tftpFile, tftpPackets } from '../../core/testing/tftp.js';
 import { ftpSession } from '../../core/testing/ftp.js';
 import { loginPackets } from '../../core/testing/logins.js';
+import { formPackets } from '../../core/testing/web.js';
 import { h2Exchange, tlsExchange } from '../../core/testing/tls-session.js';
 import { tinyGif } from '../../core/testing/synth.js';
 
@@ -24,6 +25,7 @@ import { tinyGif } from '../../core/testing/synth.js';
 const SMB_FIXTURE = join(process.cwd(), 'core/testing/fixtures/smb2-impacket.pcap.gz');
 const KERBEROS_FIXTURE = join(process.cwd(), 'core/testing/fixtures/kerberos-mit.pcap.gz');
 const TELNET_FIXTURE = join(process.cwd(), 'core/testing/fixtures/telnet-login.pcap.gz');
+const SNMP_FIXTURE = join(process.cwd(), 'core/testing/fixtures/snmp-netsnmp.pcap.gz');
 
 const capture = haveCorpus ? HTTP_GIFS : existsSync(SAMPLE) ? SAMPLE : undefined;
 
@@ -533,6 +535,40 @@ test.describe('web host', () => {
     await expect(creds.nth(1)).not.toContainText('refused');
     await shot(page, info, '12k-credentials-telnet');
     expect(problems).toEqual([]);
+  });
+
+  test('Credentials: SNMP communities, an SNMPv3 HMAC, and the password fields of login forms', async ({
+    page,
+  }, info) => {
+    host = await startHost(SNMP_FIXTURE);
+    let problems = await openPage(page, host);
+    await expect(page.getByTestId('packet-row').first()).toContainText('get-request 1.3.6.1.2.1.1.1.0');
+    await page.getByTestId('open-credentials').click();
+    let creds = page.getByTestId('credentials-panel').getByTestId('credential-row');
+    await expect(creds).toHaveCount(5);
+    await expect(creds.nth(0)).toContainText('public');
+    await expect(creds.nth(2)).toContainText('no answer (a wrong community, or no agent)');
+    await expect(creds.nth(4)).toContainText('(hashcat -m 25000):');
+    await expect(creds.nth(4)).toContainText('$SNMPv3$0$18$');
+    await shot(page, info, '12l-credentials-snmp');
+    expect(problems).toEqual([]);
+    await host.stop();
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-forms-'));
+    try {
+      const file = join(dir, 'forms.pcap');
+      writeFileSync(file, writePcap(formPackets(), { linkType: 1 }));
+      host = await startHost(file);
+      problems = await openPage(page, host);
+      await page.getByTestId('open-credentials').click();
+      creds = page.getByTestId('credentials-panel').getByTestId('credential-row');
+      await expect(creds).toHaveCount(5);
+      await expect(creds.nth(0)).toContainText('POST /login, fields "username" and "password"');
+      await expect(creds.nth(3)).toContainText('Winter2024!');
+      await shot(page, info, '12m-credentials-web');
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('TLS keys…: a key log decrypts the capture, HTTP inside shows and filters; Forget hides it again', async ({

@@ -51,6 +51,7 @@ export function CredentialsPanel() {
               <th>Username</th>
               <th>Password</th>
               <th>Username in</th>
+              <th>Info</th>
             </tr>
           </thead>
           <tbody>
@@ -84,6 +85,8 @@ export function CredentialsPanel() {
                   )}
                 </td>
                 <td>{c.usernameFrame !== undefined ? frame(c.usernameFrame) : ''}</td>
+                {/* A hash's Info is shown with it; a password's says where it came from (a form's URL, an agent's answer). */}
+                <td className="muted credential-info">{c.hash === undefined ? c.info : ''}</td>
               </tr>
             ))}
           </tbody>
