@@ -14,6 +14,12 @@ import {
   tsharkFields,
 } from '../testing/vs-tshark.js';
 import { FORM, formPackets } from '../testing/web.js';
+import { h2Exchange } from '../testing/tls-session.js';
+import { writePcap } from '../capture/writer.js';
+import { CaptureSession } from '../session/session.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findCredentials, credentialsText } from './credentials.js';
 
 describe('login forms and web logins', () => {
@@ -61,6 +67,22 @@ describe('login forms and web logins', () => {
     ]);
     // The table keeps a password's line break on its line, escaped.
     expect(credentialsText(findCredentials(s))).toContain('carol            hunter2\\r\\n      POST /login');
+    s.close();
+  });
+
+  it('finds a login form posted over HTTP/2 inside decrypted TLS', async () => {
+    const form = new TextEncoder().encode('user=frank&password=Tr0ub4dor%263');
+    const x = await h2Exchange({}, form, FORM);
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-h2-form-'));
+    const file = join(dir, 'h2.pcap');
+    const keys = join(dir, 'keys.log');
+    writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+    writeFileSync(keys, x.keyLog);
+    const s = new CaptureSession({ hash: false, keyLogFile: keys });
+    await s.open(file);
+    expect(findCredentials(s).map((c) => [c.protocol, c.username, c.password, c.info])).toEqual([
+      ['HTTP form', 'frank', 'Tr0ub4dor&3', 'POST /upload, fields "user" and "password"'],
+    ]);
     s.close();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Logins over plain HTTP that tshark's credentials tap does not list: a login form's fields
+ * Logins over HTTP (HTTP/1.x, or HTTP/2 once TLS is decrypted) that tshark's credentials tap does not list: a login form's fields
  * (application/x-www-form-urlencoded), a query string's parameters (`/login?user=dave&password=…`) and a JSON
  * body's members (`{"username": …, "password": …}`). A field whose name ends like a password's ("password",
  * "passwd", "pwd", "pass", "passphrase", "j_password", "user[password]") is a password; the first field in the
@@ -13,6 +13,8 @@ import { first, items } from './fields.js';
 export const WEB_LOGIN_FIELDS = [
   'http.request.method',
   'http.request.uri',
+  'http2.headers.method',
+  'http2.headers.path',
   'http.request.uri.query.parameter',
   'urlencoded-form.key',
   'urlencoded-form.value',
@@ -74,8 +76,9 @@ function jsonPairs(d: Dissection): Pairs {
 /** The web logins of one dissected frame. */
 export function webLogins(d: Dissection): Credential[] {
   const out: Credential[] = [];
-  const method = first(d, 'http.request.method');
-  const uri = first(d, 'http.request.uri');
+  // HTTP/1.x's request line, or an HTTP/2 request's pseudo-headers.
+  const method = first(d, 'http.request.method') ?? first(d, 'http2.headers.method');
+  const uri = first(d, 'http.request.uri') ?? first(d, 'http2.headers.path');
   const where = method === undefined ? 'response' : `${String(method)} ${String(uri ?? '')}`;
   for (const [protocol, pairs] of [
     ['HTTP form', formPairs(d)],

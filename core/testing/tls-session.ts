@@ -198,13 +198,14 @@ function encodeBody(r: H2Resource): Uint8Array {
 
 /**
  * One TLS 1.3 connection on port 443 speaking HTTP/2 (ALPN "h2", node:http2 on both ends): the client asks for
- * every path of `resources` at once (their streams interleave) and then POSTs `upload` (if any) to /upload; the
+ * every path of `resources` at once (their streams interleave) and then POSTs `upload` (if any, of `uploadType`) to /upload; the
  * server answers each GET with the resource, coded as it says, and the POST with 204. Returns the frames and the
  * client's key log.
  */
 export async function h2Exchange(
   resources: Readonly<Record<string, H2Resource>>,
   upload?: Uint8Array,
+  uploadType = 'application/octet-stream',
 ): Promise<TlsExchange> {
   const { a, b, log } = pipe();
   const keyLines: string[] = [];
@@ -251,7 +252,7 @@ export async function h2Exchange(
       const req = session.request({
         ':method': 'POST',
         ':path': '/upload',
-        'content-type': 'application/octet-stream',
+        'content-type': uploadType,
       });
       req.on('error', reject);
       req.resume();
