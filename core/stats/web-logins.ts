@@ -1,9 +1,10 @@
 /**
- * Logins over HTTP (HTTP/1.x, or HTTP/2 once TLS is decrypted) that tshark's credentials tap does not list: a login form's fields
- * (application/x-www-form-urlencoded), a query string's parameters (`/login?user=dave&password=…`) and a JSON
- * body's members (`{"username": …, "password": …}`). A field whose name ends like a password's ("password",
- * "passwd", "pwd", "pass", "passphrase", "j_password", "user[password]") is a password; the first field in the
- * same message named like a username ("user", "username", "login", "email", "uid", …) is its user.
+ * Logins over HTTP (HTTP/1.x, or HTTP/2 once TLS is decrypted) that tshark's credentials tap does not list: a
+ * login form's fields (application/x-www-form-urlencoded), a query string's parameters
+ * (`/login?user=dave&password=…`) and a JSON body's members (`{"username": …, "password": …}`). A field whose
+ * name ends like a password's ("password", "passwd", "pwd", "pass", "passphrase", "j_password",
+ * "user[password]") is a password; the first field in the same message named like a username ("user",
+ * "username", "login", "email", "uid", …) is its user.
  */
 import type { Dissection, Item } from '../dissect/types.js';
 import type { Credential } from '../api/types.js';
