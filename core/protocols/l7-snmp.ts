@@ -93,13 +93,13 @@ const ENGINE_FORMATS: Record<number, string> = {
   6: 'Local engine',
 };
 
+const VERSIONS = { 0: 'version-1', 1: 'v2c', 2: 'v2u', 3: 'snmpv3' };
+
 /** Private enterprise numbers of the engine IDs Wirelens names (IANA's registry, as Wireshark names them). */
 const ENTERPRISES: Record<number, string> = { 8072: 'net-snmp' };
 
 const f = {
-  version: uint('snmp.version', 'version', 32, {
-    strings: { 0: 'version-1', 1: 'v2c', 2: 'v2u', 3: 'snmpv3' },
-  }),
+  version: uint('snmp.version', 'version', 32, { strings: VERSIONS }),
   community: str('snmp.community', 'community'),
   data: uint('snmp.data', 'data', 32, { strings: pduStrings }),
   elements: PDU_FIELD_NAMES.map((n, i) => none(`snmp.${n}_element`, PDUS[i])),
@@ -136,9 +136,7 @@ const f = {
   responseTo: frameNum('snmp.response_to', 'Response To'),
   time: relTime('snmp.time', 'Time'),
   // SNMPv3
-  msgVersion: uint('snmp.msgVersion', 'msgVersion', 32, {
-    strings: { 0: 'version-1', 1: 'v2c', 2: 'v2u', 3: 'snmpv3' },
-  }),
+  msgVersion: uint('snmp.msgVersion', 'msgVersion', 32, { strings: VERSIONS }),
   globalData: none('snmp.msgGlobalData_element', 'msgGlobalData'),
   msgId: uint('snmp.msgID', 'msgID', 32),
   msgMaxSize: uint('snmp.msgMaxSize', 'msgMaxSize', 32),
