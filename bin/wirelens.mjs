@@ -8,16 +8,16 @@ import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 
 /**
- * What the first pass keeps grows with the capture (~350 bytes a packet), and V8's default heap limit (~4 GB)
- * would stop at ten million packets or so. Given a capture over 1 GiB, the command runs again with three
- * quarters of the machine's memory as its limit (as the app's engine thread has); smaller ones start no second
- * process.
+ * What the first pass keeps grows with the capture (~800 bytes a packet on `npm run bench`'s traffic mix), and
+ * V8's default heap limit (~4 GB) would stop at five million packets or so: 256 MiB of the smallest Ethernet
+ * frames is 3.5 million. Given a capture over 256 MiB, the command runs again with three quarters of the
+ * machine's memory as its limit (as the app's engine thread has); smaller ones start no second process.
  */
 function heapMbWanted() {
   if (process.env.WIRELENS_HEAP_SET) return undefined;
   const big = process.argv.slice(2).some((a) => {
     try {
-      return statSync(a).size > 2 ** 30;
+      return statSync(a).size > 2 ** 28;
     } catch {
       return false;
     }

@@ -15,8 +15,9 @@ export interface WorkerServiceOptions extends ServiceOptions {
 
 /**
  * The engine's heap limit: three quarters of the machine's memory. What the first pass keeps grows with the
- * capture (~350 bytes a packet: TCP records, reassembly, HTTP pairs), and V8's default limit (~4 GB) would stop
- * a capture of ten million packets or so; the machine, not V8, should say how big a capture can be.
+ * capture (~800 bytes a packet on the benchmark's mix: TCP records, reassembly, HTTP pairs), and V8's default
+ * limit (~4 GB) would stop a capture of five million packets or so; the machine, not V8, should say how big a
+ * capture can be.
  */
 export function engineHeapMb(): number {
   return Math.max(1024, Math.floor((totalmem() * 0.75) / 2 ** 20));
