@@ -619,6 +619,14 @@ export class DissectCtx {
     return this.b.wantsAny(fields);
   }
 
+  /**
+   * Whether this pass builds the columns and nothing else (the packet list; tshark's listing of rows, for which
+   * Wireshark builds no tree at all).
+   */
+  get listOnly(): boolean {
+    return this.b.selection === 'columns';
+  }
+
   /** Whether the caller reads the columns (false in filter passes: Info text need not be built). */
   get columnsWanted(): boolean {
     return this.b.columnsWanted;

@@ -14,6 +14,7 @@ import { popPackets } from '../testing/pop.js';
 import { sipPackets } from '../testing/sip.js';
 import { smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
 import { formPackets, jsonPackets } from '../testing/web.js';
+import { syslogPackets } from '../testing/syslog.js';
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
   const http = httpGifScenario();
@@ -38,6 +39,7 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'smb2-commands.pcap', bytes: writePcap(smbCommandsPackets(), { linkType: 1 }) },
     { name: 'json.pcap', bytes: writePcap(jsonPackets(), { linkType: 1 }) },
     { name: 'forms.pcap', bytes: writePcap(formPackets(), { linkType: 1 }) },
+    { name: 'syslog.pcap', bytes: writePcap(syslogPackets(), { linkType: 1 }) },
     // Real sessions (scripts/make-*-fixture.sh).
     ...['smb2-impacket', 'ssh-openssh', 'telnet-login', 'kerberos-mit', 'ldap-openldap', 'snmp-netsnmp'].map(
       (name) => ({

@@ -16,6 +16,7 @@ import './l7-tftp.js';
 import './l7-hsrp.js';
 import './l7-db-lsp.js';
 import './l7-snmp.js';
+import './l7-syslog.js';
 import './l2-cdp.js';
 import './l2-stp.js';
 import './l4-tcp.js';

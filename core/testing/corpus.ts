@@ -107,6 +107,7 @@ export const OURS = new Set([
   'HTTP/JSON',
   'DB-LSP-DISC/JSON',
   'SNMP',
+  'Syslog',
 ]);
 
 /** The benchmark's capture generator (../shared/bench/gen_capture.py, python3 with dpkt). */
