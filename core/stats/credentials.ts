@@ -1,15 +1,13 @@
 /**
  * Credentials sent in the clear (Wireshark's Tools › Credentials, `tshark -z credentials`): FTP's and POP3's USER
  * and PASS, HTTP Basic authorization (and Proxy-Authorization), SMTP AUTH PLAIN and AUTH LOGIN, IMAP LOGIN and
- * AUTHENTICATE PLAIN and LOGIN, NTLMSSP logins (SMB2) with their NTLMv2 response in hashcat's form, logins
- * typed over Telnet (a keystroke a packet, after the server's prompts), LDAP simple binds, SNMP communities and
- * SNMPv3 users' HMACs in hashcat's form, web logins (login
- * forms, query strings and JSON bodies with a password field; see web-logins.ts), and what Kerberos lets be cracked offline
- * (RC4 AS-REPs and service tickets, AES pre-authentication timestamps) in hashcat's form. Unlike
- * tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and
- * AUTHENTICATE are found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any
- * LOGIN password), and the password is given beside the username: what an investigator needs, each with the
- * packet it was in.
+ * AUTHENTICATE PLAIN and LOGIN, logins typed over Telnet (a keystroke a packet, after the server's prompts), LDAP
+ * simple binds, SNMP communities, and web logins (login forms, query strings and JSON bodies with a password
+ * field; see web-logins.ts); and what can be cracked offline, in hashcat's form: NTLMSSP logins (SMB2) with their
+ * NTLMv2 response, Kerberos's RC4 AS-REPs and service tickets and AES pre-authentication timestamps, SNMPv3
+ * users' HMACs. Unlike tshark 4.0, the base64 of HTTP, SMTP and IMAP is decoded, AUTH PLAIN and AUTHENTICATE are
+ * found, IMAP's quoted strings are read as such (tshark cuts a character off each end of any LOGIN password),
+ * and the password is given beside the username: what an investigator needs, each with the packet it was in.
  */
 import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from '../session/session.js';
