@@ -9,7 +9,7 @@
  *
  * Like Wireshark's tvbparse grammar: a JSON text is an object or an array (several may follow one another),
  * whitespace may come between any two tokens, `NaN` is a value, and a text is taken whole or not at all. What
- * follows the last complete text (a trailing newline included) is handed to the line-based text dissector.
+ * follows the last complete text and the whitespace after it is handed to the line-based text dissector.
  */
 import { none, proto, str } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
