@@ -113,14 +113,15 @@ export const phsCommand: Command = {
 export const credentialsCommand: Command = {
   name: 'credentials',
   summary:
-    'credentials sent in the clear: FTP, POP3, IMAP, HTTP Basic, SMTP AUTH, Telnet, LDAP; NTLMv2 and Kerberos hashes (like tshark -z credentials, decoded)',
+    'credentials sent in the clear: FTP, POP3, IMAP, HTTP Basic, SMTP AUTH, Telnet, LDAP, SNMP, web logins; NTLMv2, Kerberos and SNMPv3 hashes (like tshark -z credentials, decoded)',
   usage:
     'Usage: wirelens credentials FILE [--json]\n' +
     '  Logins sent in the clear (FTP and POP3 USER/PASS, IMAP LOGIN and AUTHENTICATE, HTTP Basic and\n' +
     '  Proxy-Authorization, SMTP AUTH PLAIN and LOGIN, Telnet logins typed after the prompts, LDAP simple\n' +
-    "  binds) as tshark's table of packet, protocol, username and info, with the password added and base64\n" +
-    "  decoded; NTLMSSP logins (SMB2) with their NTLMv2 response, and Kerberos's RC4 AS-REPs and service\n" +
-    "  tickets and AES pre-authentication, in hashcat's form (-m 5600, 18200, 13100, 19800, 19900)",
+    '  binds, SNMP communities, and the password fields of login forms, query strings and JSON bodies) as\n' +
+    "  tshark's table of packet, protocol, username and info, with the password added and base64 decoded;\n" +
+    "  NTLMSSP logins (SMB2) with their NTLMv2 response, Kerberos's RC4 AS-REPs and service tickets and AES\n" +
+    "  pre-authentication, and SNMPv3's HMACs, in hashcat's form (-m 5600, 18200, 13100, 19800, 19900, 25000)",
   async run(args, io) {
     const { positionals, flags } = parseArgs(args, { flags: ['--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
