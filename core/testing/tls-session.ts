@@ -198,9 +198,9 @@ function encodeBody(r: H2Resource): Uint8Array {
 
 /**
  * One TLS 1.3 connection on port 443 speaking HTTP/2 (ALPN "h2", node:http2 on both ends): the client asks for
- * every path of `resources` at once (their streams interleave) and then POSTs `upload` (if any, of `uploadType`) to /upload; the
- * server answers each GET with the resource, coded as it says, and the POST with 204. Returns the frames and the
- * client's key log.
+ * every path of `resources` at once (their streams interleave) and then POSTs `upload` (if any, of
+ * `uploadType`) to /upload; the server answers each GET with the resource, coded as it says, and the POST with
+ * 204. Returns the frames and the client's key log.
  */
 export async function h2Exchange(
   resources: Readonly<Record<string, H2Resource>>,
