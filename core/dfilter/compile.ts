@@ -427,7 +427,7 @@ function foreignField(name: string): FieldKind | undefined {
   return Object.hasOwn(FOREIGN_FIELDS, n) ? FOREIGN_FIELDS[n] : undefined;
 }
 
-/** Whether an unquoted word is a value rather than a field: no field has its name, nor does it start with '.'. */
+/** Whether an unquoted word is a value, not a field: no field has its name, nor does it start with '.'. */
 function isLiteralWord(text: string): boolean {
   return !lookupField(text) && !foreignField(text) && !text.startsWith('.');
 }
