@@ -190,6 +190,22 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A hexadecimal digit's value (either case), or -1 for any other byte (or none). */
+export function hexDigit(c: number | undefined): number {
+  if (c === undefined) return -1;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** Each byte as a character, as Wireshark reads ENC_ASCII strings (a byte over 0x7f is U+FFFD). */
+export function asciiText(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
+  return s;
+}
+
 /** Printable ASCII or '.', like Wireshark's hex pane. */
 export function asciiDump(b: Uint8Array): string {
   let s = '';

@@ -19,6 +19,11 @@ const ESCAPES: Readonly<Record<number, string>> = {
 /** Control, format, unassigned and surrogate characters do not print (GLib's g_unichar_isprint). */
 const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
 
+/** Whether one character prints (GLib's g_unichar_isprint): not a control, format, unassigned or surrogate one. */
+export function printable(ch: string): boolean {
+  return !NOT_PRINTABLE.test(ch);
+}
+
 /** A character that does not print, as its universal character name. */
 const ucn = (c: number) =>
   c <= 0xffff
@@ -73,7 +78,7 @@ export function formatText(b: Uint8Array, off = 0, len = b.length - off): string
       if (uc >= 0x110000 || (uc >= 0xd800 && uc <= 0xdfff)) uc = 0xfffd;
     }
     const ch = String.fromCodePoint(uc);
-    if (!NOT_PRINTABLE.test(ch)) out += ch;
+    if (printable(ch)) out += ch;
     else if (c < 0x80) out += asciiEscape(c);
     else out += ucn(uc);
   }

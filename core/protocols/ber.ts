@@ -1,6 +1,6 @@
 /**
  * Reading ASN.1 BER/DER (X.690) the way Kerberos and LDAP need it: definite-length elements, their tags, the
- * members of a SEQUENCE by their context tag, and INTEGER values. A length past its container throws BoundsError
+ * members of a SEQUENCE by their context tag, INTEGER values, and OCTET STRINGs as bytes or UTF-8 text. A length past its container throws BoundsError
  * (the packet is malformed there).
  */
 import { BoundsError } from '../bytes/byteview.js';
@@ -64,6 +64,16 @@ export function members(ctx: DissectCtx, seq: Tlv): Map<number, Tlv> {
   for (const c of children(ctx, seq))
     if (c.cls === 2 && c.value < c.end) m.set(c.num, tlv(ctx, c.value, c.end));
   return m;
+}
+
+/** A primitive element's value bytes (a view into the packet). */
+export function contents(ctx: DissectCtx, e: Tlv): Uint8Array {
+  return ctx.view.slice(e.value, e.end - e.value);
+}
+
+/** An OCTET STRING's value as UTF-8 text (LDAP's DNs and passwords, SNMP's communities and user names). */
+export function utf8Text(ctx: DissectCtx, e: Tlv): string {
+  return Buffer.from(contents(ctx, e)).toString('utf8');
 }
 
 /** A DER INTEGER's value (signed; Kerberos's and LDAP's fit in 32 bits). */

@@ -7,7 +7,7 @@
  */
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { hasTshark, layerParts, synthCapture, detailsText } from '../testing/vs-tshark.js';
+import { hasTshark, layerSections, synthCapture, detailsText } from '../testing/vs-tshark.js';
 import { TcpConversation, httpGet, type SynthPacket } from '../testing/synth.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 import { concatBytes } from '../bytes/byteview.js';
@@ -84,8 +84,7 @@ describe.skipIf(!hasTshark)('HTTP content codings, status descriptions and heade
   it('shows coded bodies, status descriptions, odd header lines and UTF-8 text as tshark -V', async () => {
     const { session: s, tshark, list } = await synthCapture(codings());
     expect(list).toBe(tshark());
-    const http = (text: string) =>
-      layerParts(text, 'Hypertext Transfer Protocol').filter((p) => p.startsWith('Hypertext'));
+    const http = (text: string) => layerSections(text, 'Hypertext Transfer Protocol');
     const ours = http(detailsText(s));
     const theirs = http(tshark('-2', '-V'));
     s.close();

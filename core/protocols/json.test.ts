@@ -8,7 +8,7 @@ import {
   filtersVsTshark,
   framesMatching,
   hasTshark,
-  layerParts,
+  layerSections,
   ourFields,
   synthCapture,
   tsharkFields,
@@ -44,7 +44,7 @@ describe.skipIf(!hasTshark)('JSON and DB-LSP-DISC vs tshark', () => {
     const ours = detailsText(s);
     const theirs = tshark('-V');
     for (const layer of ['JavaScript Object Notation', 'Line-based text data', 'Dropbox LAN sync']) {
-      const parts = (t: string) => layerParts(t, layer).filter((x) => x.startsWith(layer));
+      const parts = (t: string) => layerSections(t, layer);
       expect(parts(ours), layer).toEqual(parts(theirs));
       expect(parts(ours).length, layer).toBeGreaterThan(0);
     }

@@ -20,6 +20,7 @@ import { formatText } from '../fields/text.js';
 import { matchPort, startTls, type Desegment } from './l4-tcp.js';
 import { headersOf, keepEmail, imf } from './l7-smtp.js';
 import { findLineEnd, lineNext } from './lines.js';
+import { asciiText } from '../bytes/byteview.js';
 
 const f = {
   isRequest: bool('imap.isrequest', 'Request'),
@@ -65,12 +66,9 @@ interface Exchange {
   at: { s: number; ns: number };
 }
 
-/** Each byte as a character, as Wireshark reads ENC_ASCII strings (a byte over 0x7f is U+FFFD). */
+/** Bytes [off, off+len) of `b` as Wireshark reads ENC_ASCII strings (a byte over 0x7f is U+FFFD). */
 function ascii(b: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = off; i < off + len && i < b.length; i++)
-    s += b[i] < 0x80 ? String.fromCharCode(b[i]) : '\ufffd';
-  return s;
+  return asciiText(b.subarray(off, off + len));
 }
 
 /**

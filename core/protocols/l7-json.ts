@@ -14,6 +14,8 @@
 import { none, proto, str } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
+import { hexDigit } from '../bytes/byteview.js';
+import { printable } from '../fields/text.js';
 
 export const json = {
   proto: proto('json', 'JavaScript Object Notation'),
@@ -55,7 +57,6 @@ const MAX_DEPTH = 256;
 
 const isWs = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
 /** The JSON texts at the start of `b`, one after another, and where they end (whitespace after them included). */
 export function parseJsonTexts(b: Uint8Array): { texts: JsonNode[]; end: number } {
@@ -73,6 +74,18 @@ export function parseJsonTexts(b: Uint8Array): { texts: JsonNode[]; end: number 
   // Whitespace after a text is the JSON's too (but not before a first one that does not parse).
   return { texts, end: texts.length ? p.skipWs(end) : 0 };
 }
+
+/** The escapes after a backslash besides \u, and the byte each stands for. */
+const SIMPLE_ESCAPES: Readonly<Record<number, number>> = {
+  0x22: 0x22,
+  0x5c: 0x5c,
+  0x2f: 0x2f,
+  0x62: 0x08,
+  0x66: 0x0c,
+  0x6e: 0x0a,
+  0x72: 0x0d,
+  0x74: 0x09,
+};
 
 class JsonParser {
   pos = 0;
@@ -170,10 +183,9 @@ class JsonParser {
       }
       const e = b[i + 1];
       if (e === 0x75) {
-        for (let k = 2; k < 6; k++) if (!isHex(b[i + k])) return false;
+        for (let k = 2; k < 6; k++) if (hexDigit(b[i + k]) < 0) return false;
         i += 6;
-      } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e) i += 2;
-      else if (e === 0x72 || e === 0x74) i += 2;
+      } else if (SIMPLE_ESCAPES[e] !== undefined) i += 2;
       else return false;
     }
     return false;
@@ -204,29 +216,15 @@ class JsonParser {
   }
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<number, number>> = {
-  0x22: 0x22,
-  0x5c: 0x5c,
-  0x2f: 0x2f,
-  0x62: 0x08,
-  0x66: 0x0c,
-  0x6e: 0x0a,
-  0x72: 0x0d,
-  0x74: 0x09,
-};
-
-/** Characters Wireshark leaves out of a \u escape's text: control, format, unassigned, surrogate. */
-const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
-
 const utf8 = new TextDecoder('utf-8');
 const utf8Encode = new TextEncoder();
 
 const hex4 = (b: Uint8Array, i: number): number => {
   let v = 0;
   for (let k = 0; k < 4; k++) {
-    const c = b[i + k];
-    if (c === undefined || !isHex(c)) return -1;
-    v = v * 16 + parseInt(String.fromCharCode(c), 16);
+    const d = hexDigit(b[i + k]);
+    if (d < 0) return -1;
+    v = v * 16 + d;
   }
   return v;
 };
@@ -238,9 +236,7 @@ const hex4 = (b: Uint8Array, i: number): number => {
  */
 export function jsonUnescape(b: Uint8Array, start: number, end: number): string {
   // The common case: nothing escaped.
-  let plain = true;
-  for (let i = start; i < end; i++) if (b[i] === 0x5c) plain = false;
-  if (plain) return utf8.decode(b.subarray(start, end));
+  if (b.subarray(start, end).indexOf(0x5c) < 0) return utf8.decode(b.subarray(start, end));
   const out: number[] = [];
   const pushChar = (cp: number) => {
     for (const x of utf8Encode.encode(String.fromCodePoint(cp))) out.push(x);
@@ -277,7 +273,8 @@ export function jsonUnescape(b: Uint8Array, start: number, end: number): string 
     } else if (cp >= 0xdc00 && cp <= 0xdfff) valid = false;
     // Wireshark's quirk: a character escaped at the very end of the string is left out too.
     if (!valid) pushChar(0xfffd);
-    else if (i < end && !NOT_PRINTABLE.test(String.fromCodePoint(cp))) pushChar(cp);
+    // (Characters that do not print are left out, as Wireshark's g_unichar_isprint() has it.)
+    else if (i < end && printable(String.fromCodePoint(cp))) pushChar(cp);
   }
   return utf8.decode(Uint8Array.from(out));
 }

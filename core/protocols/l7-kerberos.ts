@@ -14,7 +14,7 @@ import { bool, bytes, int, str, uint, type FieldDef } from '../fields/registry.j
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { BoundsError } from '../bytes/byteview.js';
-import { children, integer, members, tlv, type Tlv } from './ber.js';
+import { children, contents, integer, members, tlv, type Tlv } from './ber.js';
 import type { Desegment } from './l4-tcp.js';
 
 const MSG_TYPES: Record<number, string> = {
@@ -257,7 +257,7 @@ function message(ctx: DissectCtx, top: Tlv, parent: Item, m: Message, info: bool
     if (e) ctx.add(f.eText, e.value, e.end - e.value, text(ctx, e), { parent: tree });
     const data = g.get(12);
     if (data) {
-      ctx.add(f.eData, data.value, data.end - data.value, ctx.view.slice(data.value, data.end - data.value), {
+      ctx.add(f.eData, data.value, data.end - data.value, contents(ctx, data), {
         parent: tree,
       });
       // Usually METHOD-DATA: the pre-authentication the KDC wants (with the salts and types of the user's keys).
@@ -340,7 +340,7 @@ function encryptedData(
   if (kvno) ctx.add(f.kvno, kvno.value, kvno.end - kvno.value, integer(ctx, kvno) >>> 0, { parent });
   const c = g.get(2);
   if (!c) return undefined;
-  const cipher = ctx.view.slice(c.value, c.end - c.value);
+  const cipher = contents(ctx, c);
   ctx.add(f.cipher, c.value, c.end - c.value, cipher, { parent });
   return { etype, cipher };
 }
@@ -359,7 +359,7 @@ function padataList(ctx: DissectCtx, list: Tlv, parent: Item, m: Message): void 
     if (t) ctx.add(f.padataType, t.value, t.end - t.value, type, { parent });
     const val = g.get(2);
     if (!val) continue;
-    ctx.add(f.padataValue, val.value, val.end - val.value, ctx.view.slice(val.value, val.end - val.value), {
+    ctx.add(f.padataValue, val.value, val.end - val.value, contents(ctx, val), {
       parent,
     });
     // Only these values are DER (a freshness token or a FAST cookie is opaque).

@@ -11,7 +11,7 @@
 import { int, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
-import { children, integer, tlv, type Tlv } from './ber.js';
+import { children, integer, tlv, utf8Text, type Tlv } from './ber.js';
 import type { Desegment } from './l4-tcp.js';
 
 const OPS: Record<number, string> = {
@@ -192,7 +192,7 @@ function message(ctx: DissectCtx, msg: Tlv, tree: Item, known: number | undefine
   const text = (e: Tlv) => ctx.view.latin1(e.value, e.end - e.value);
   const dn = (e: Tlv | undefined, field: typeof f.name) => {
     if (!e) return;
-    const t = Buffer.from(ctx.view.slice(e.value, e.end - e.value)).toString('utf8');
+    const t = utf8Text(ctx, e);
     ctx.add(field, e.value, e.end - e.value, t, o);
     info += `"${t === '' ? '<ROOT>' : t}" `;
     return t;
@@ -218,7 +218,7 @@ function message(ctx: DissectCtx, msg: Tlv, tree: Item, known: number | undefine
       if (auth) {
         info += `${AUTH[auth.num] ?? `Unknown auth(${auth.num})`} `;
         if (auth.num === 0) {
-          const password = Buffer.from(ctx.view.slice(auth.value, auth.end - auth.value)).toString('utf8');
+          const password = utf8Text(ctx, auth);
           ctx.add(f.simple, auth.value, auth.end - auth.value, password, o);
           if (!ctx.visited && (who !== '' || password !== '')) {
             const bind: LdapBind = { frame: ctx.frame.number, name: who, password, rejected: false };
@@ -278,7 +278,7 @@ function message(ctx: DissectCtx, msg: Tlv, tree: Item, known: number | undefine
       dn(parts[0], f.entry);
       break;
     case 10: {
-      const t = Buffer.from(ctx.view.slice(op.value, op.end - op.value)).toString('utf8');
+      const t = utf8Text(ctx, op);
       ctx.add(f.delRequest, op.value, op.end - op.value, t, o);
       info += `"${t === '' ? '<ROOT>' : t}" `;
       break;

@@ -25,8 +25,8 @@ import {
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { formatAbsTime, timeDiff } from '../fields/format.js';
-import { children, childrenAtLeast, integer, tlv, type Tlv } from './ber.js';
-import { BoundsError } from '../bytes/byteview.js';
+import { children, childrenAtLeast, contents, integer, tlv, utf8Text, type Tlv } from './ber.js';
+import { BoundsError, latin1, toHex } from '../bytes/byteview.js';
 
 const PDUS = [
   'get-request',
@@ -219,7 +219,6 @@ function oidResolved(oid: string): string {
   return [name, ...rest].join('.');
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const isPrintable = (b: Uint8Array) => b.every((c) => c >= 0x20 && c < 0x7f);
 
 /** OIDs whose string value Wireshark also shows as text (sysDescr.0, sysName.0). */
@@ -239,7 +238,7 @@ export const snmp = defineProtocol({
     if (version === 3) return void v3(ctx, msg, verTlv, rest);
     ctx.add(f.version, verTlv.value, verTlv.end - verTlv.value, version);
     const [comm, pdu] = rest;
-    const community = Buffer.from(v.slice(comm.value, comm.end - comm.value)).toString('utf8');
+    const community = utf8Text(ctx, comm);
     ctx.add(f.community, comm.value, comm.end - comm.value, community);
     const { requestId } = pduTree(ctx, pdu, ctx.top);
     if (!ctx.visited) noteCommunity(ctx, community, version === 0 ? 'v1' : 'v2c', pdu.num);
@@ -261,7 +260,7 @@ function pduTree(ctx: DissectCtx, pdu: Tlv, parent: Item): { requestId?: number 
   if (pdu.num === 4) {
     // SNMPv1 Trap-PDU: enterprise, agent-addr, generic-trap, specific-trap, time-stamp, variable-bindings.
     const [ent, addr, generic, specific, stamp, vbs] = parts;
-    const oid = oidText(ctx.view.slice(ent.value, ent.end - ent.value));
+    const oid = oidText(contents(ctx, ent));
     ctx.add(f.enterprise, ent.value, ent.end - ent.value, oid, {
       ...o,
       label: () => `enterprise: ${oid} (${oidResolved(oid)})`,
@@ -297,7 +296,7 @@ function varbinds(ctx: DissectCtx, list: Tlv, parent: Item): void {
   });
   for (const vb of vbs) {
     const [nameTlv, value] = childrenAtLeast(ctx, vb, 2);
-    const oid = oidText(ctx.view.slice(nameTlv.value, nameTlv.end - nameTlv.value));
+    const oid = oidText(contents(ctx, nameTlv));
     ctx.columns.info += ` ${oid}`;
     const { text, add } = valueOf(ctx, oid, value);
     const item = ctx.text(`${oid}: ${text}`, vb.value, vb.end - vb.value, listItem);
@@ -331,7 +330,7 @@ function valueOf(ctx: DissectCtx, oid: string, e: Tlv): { text: string; add: (pa
     };
   if (e.cls === 0 && e.num === 2) return plain(f.valueInt, integer(ctx, e), 'Integer32');
   if (e.cls === 0 && e.num === 4) {
-    const shown = isPrintable(raw) ? `"${Buffer.from(raw).toString('latin1')}"` : hex(raw);
+    const shown = isPrintable(raw) ? `"${latin1(raw)}"` : toHex(raw);
     return {
       text: shown,
       add: (parent) => {
@@ -339,8 +338,7 @@ function valueOf(ctx: DissectCtx, oid: string, e: Tlv): { text: string; add: (pa
           parent,
           label: () => `Value (OctetString): ${shown}`,
         });
-        if (STRING_OIDS.has(oid))
-          ctx.add(f.varBindStr, e.value, len, Buffer.from(raw).toString('latin1'), { parent: it });
+        if (STRING_OIDS.has(oid)) ctx.add(f.varBindStr, e.value, len, latin1(raw), { parent: it });
       },
     };
   }
@@ -362,7 +360,7 @@ function valueOf(ctx: DissectCtx, oid: string, e: Tlv): { text: string; add: (pa
   if (e.cls === 1 && e.num === 2) return plain(f.valueGauge, unsigned(), 'Gauge32');
   if (e.cls === 1 && e.num === 3) return plain(f.valueTimeticks, unsigned(), 'Timeticks');
   if (e.cls === 1 && e.num === 4)
-    return { text: hex(raw), add: (parent) => void ctx.add(f.valueOpaque, e.value, len, raw, { parent }) };
+    return { text: toHex(raw), add: (parent) => void ctx.add(f.valueOpaque, e.value, len, raw, { parent }) };
   if (e.cls === 2 && e.num <= 2) {
     const field = [f.noSuchObject, f.noSuchInstance, f.endOfMibView][e.num];
     return {
@@ -373,7 +371,7 @@ function valueOf(ctx: DissectCtx, oid: string, e: Tlv): { text: string; add: (pa
       },
     };
   }
-  return { text: hex(raw), add: (parent) => void ctx.add(f.valueUnknown, e.value, len, raw, { parent }) };
+  return { text: toHex(raw), add: (parent) => void ctx.add(f.valueUnknown, e.value, len, raw, { parent }) };
 }
 
 /** Remembers a community once per manager and agent; an answer marks it answered. */
@@ -433,7 +431,7 @@ function pair(ctx: DissectCtx, pdu: number, requestId: number | undefined, at: n
 
 /** An engine ID's item and, for an RFC 3411 one, its parts. */
 function engineId(ctx: DissectCtx, field: typeof f.engineId, e: Tlv, parent: Item): Uint8Array {
-  const raw = ctx.view.slice(e.value, e.end - e.value);
+  const raw = contents(ctx, e);
   const it = ctx.add(field, e.value, raw.length, raw, { parent });
   if (raw.length < 5 || !(raw[0] & 0x80)) return raw;
   const o = { parent: it };
@@ -488,13 +486,13 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   const engine = engineId(ctx, f.engineId, eng, top);
   ctx.add(f.engineBoots, boots.value, boots.end - boots.value, integer(ctx, boots), o);
   ctx.add(f.engineTime, time.value, time.end - time.value, integer(ctx, time), o);
-  const userName = Buffer.from(v.slice(user.value, user.end - user.value)).toString('utf8');
+  const userName = utf8Text(ctx, user);
   ctx.add(f.userName, user.value, user.end - user.value, userName, o);
-  const authBytes = v.slice(auth.value, auth.end - auth.value);
+  const authBytes = contents(ctx, auth);
   ctx.add(f.authParams, auth.value, authBytes.length, authBytes, o);
-  ctx.add(f.privParams, priv.value, priv.end - priv.value, v.slice(priv.value, priv.end - priv.value), o);
+  ctx.add(f.privParams, priv.value, priv.end - priv.value, contents(ctx, priv), o);
   const st = snmpState(ctx);
-  const userKey = `v3 ${userName} ${hex(engine)}`;
+  const userKey = `v3 ${userName} ${toHex(engine)}`;
   if (!ctx.visited && flags & 1 && userName && authBytes.length === 12 && !st.communities.has(userKey)) {
     // One per user and engine: the first authenticated message (a request, or the agent's answer).
     st.communities.set(userKey, { frame: ctx.frame.number, user: userName, version: 'v3' });
@@ -505,13 +503,13 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
       frame: ctx.frame.number,
       user: userName,
       version: 'v3',
-      hash: `$SNMPv3$0$${ctx.frame.number}$${hex(whole)}$${hex(engine)}$${hex(authBytes)}`,
+      hash: `$SNMPv3$0$${ctx.frame.number}$${toHex(whole)}$${toHex(engine)}$${toHex(authBytes)}`,
     });
   }
   if (data.cls === 0 && data.num === 4) {
     ctx.columns.info = 'encryptedPDU: privKey Unknown';
     const md = ctx.add(f.msgData, data.start, data.end - data.start, 1, o);
-    ctx.add(f.encryptedPdu, data.value, data.end - data.value, v.slice(data.value, data.end - data.value), {
+    ctx.add(f.encryptedPdu, data.value, data.end - data.value, contents(ctx, data), {
       parent: md,
     });
     return;
@@ -520,7 +518,7 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   const pt = ctx.add(f.plaintext, data.value, data.end - data.value, null, { parent: md });
   const [ctxEngine, ctxName, pdu] = childrenAtLeast(ctx, data, 3);
   engineId(ctx, f.contextEngineId, ctxEngine, pt);
-  const name = Buffer.from(v.slice(ctxName.value, ctxName.end - ctxName.value)).toString('utf8');
+  const name = utf8Text(ctx, ctxName);
   ctx.add(f.contextName, ctxName.value, ctxName.end - ctxName.value, name, { parent: pt });
   const { requestId } = pduTree(ctx, pdu, pt);
   pair(ctx, pdu.num, requestId, pdu.start);

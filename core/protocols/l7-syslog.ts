@@ -8,7 +8,7 @@
 import { absTime, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatText } from '../fields/text.js';
-import { BoundsError } from '../bytes/byteview.js';
+import { BoundsError, asciiText } from '../bytes/byteview.js';
 
 const FACILITIES: [string, string][] = [
   ['KERN', 'kernel messages'],
@@ -156,7 +156,7 @@ function rfc5424(ctx: DissectCtx, start: number, parent: Parent['parent']): void
     ctx.add(f.bom, at.off, 3, 0xefbbbf, o);
     at.off += 3;
     ctx.add(f.msgid, at.off, b.length - at.off, utf8.decode(b.subarray(at.off)), o);
-  } else ctx.add(f.msgid, at.off, b.length - at.off, ascii(b.subarray(at.off)), o);
+  } else ctx.add(f.msgid, at.off, b.length - at.off, asciiText(b.subarray(at.off)), o);
 }
 
 function rfc3164(ctx: DissectCtx, start: number, parent: Parent['parent']): void {
@@ -188,12 +188,5 @@ function rfc3164(ctx: DissectCtx, start: number, parent: Parent['parent']): void
       break;
     }
   }
-  ctx.add(f.msgid, at.off, b.length - at.off, ascii(b.subarray(at.off)), o);
-}
-
-/** ASCII text as Wireshark's ENC_ASCII reads it: bytes past 0x7f as U+FFFD. */
-function ascii(b: Uint8Array): string {
-  let s = '';
-  for (const c of b) s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
-  return s;
+  ctx.add(f.msgid, at.off, b.length - at.off, asciiText(b.subarray(at.off)), o);
 }

@@ -10,22 +10,13 @@
  */
 import { proto, str } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
-import { BoundsError } from '../bytes/byteview.js';
+import { BoundsError, hexDigit } from '../bytes/byteview.js';
 
 export const form = {
   proto: proto('urlencoded-form', 'HTML Form URL Encoded'),
   key: str('urlencoded-form.key', 'Key'),
   value: str('urlencoded-form.value', 'Value'),
 };
-
-const hexValue = (c: number): number =>
-  c >= 0x30 && c <= 0x39
-    ? c - 0x30
-    : c >= 0x61 && c <= 0x66
-      ? c - 0x57
-      : c >= 0x41 && c <= 0x46
-        ? c - 0x37
-        : -1;
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -43,10 +34,10 @@ function decodePart(b: Uint8Array, off: number, stop: number): { text: string; e
     else {
       // Wireshark checks for two more bytes counting the '%' itself: "%4" at the very end reads past the body.
       if (b.length - i < 2) return undefined;
-      const hi = hexValue(b[i + 1]);
+      const hi = hexDigit(b[i + 1]);
       if (hi < 0) return undefined;
       if (i + 2 >= b.length) throw new BoundsError(i + 2, 1, b.length);
-      const lo = hexValue(b[i + 2]);
+      const lo = hexDigit(b[i + 2]);
       if (lo < 0) return undefined;
       out.push(hi * 16 + lo);
       i += 2;

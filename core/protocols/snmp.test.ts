@@ -16,7 +16,7 @@ import {
   detailsText,
   filtersVsTshark,
   hasTshark,
-  layerParts,
+  layerSections,
   ourFields,
   tsharkFields,
   tsharkOn,
@@ -82,8 +82,7 @@ describe('SNMP', () => {
     expect(list).toContain('trap iso.3.6.1.4.1.8072.2.3.1 1.3.6.1.2.1.1.5.0');
     expect(list).toContain('encryptedPDU: privKey Unknown');
 
-    const parts = (t: string) =>
-      layerParts(t, 'Simple Network').filter((x) => x.startsWith('Simple Network'));
+    const parts = (t: string) => layerSections(t, 'Simple Network');
     expect(parts(detailsText(s))).toEqual(parts(tshark('-V')));
 
     expect(ourFields(s, FIELDS)).toEqual(tsharkFields(tshark, FIELDS));

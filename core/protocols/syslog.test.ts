@@ -9,7 +9,7 @@ import {
   filtersVsTshark,
   framesMatching,
   hasTshark,
-  layerParts,
+  layerSections,
   ourFields,
   synthCapture,
   tsharkFields,
@@ -38,8 +38,7 @@ describe.skipIf(!hasTshark)('Syslog vs tshark', () => {
     );
     expect(list).toContain('UNKNOWN.DEBUG: bad pri');
 
-    const parts = (t: string) =>
-      layerParts(t, 'Syslog message').filter((x) => x.startsWith('Syslog message'));
+    const parts = (t: string) => layerSections(t, 'Syslog message');
     expect(parts(detailsText(s))).toEqual(parts(tshark('-V')));
 
     // As tshark prints fields: line breaks escaped, the BOM in hex.

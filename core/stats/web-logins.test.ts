@@ -8,7 +8,7 @@ import {
   detailsText,
   filtersVsTshark,
   hasTshark,
-  layerParts,
+  layerSections,
   ourFields,
   synthCapture,
   tsharkFields,
@@ -29,8 +29,7 @@ describe('login forms and web logins', () => {
     expect(list).toContain(`POST /login HTTP/1.1  (${FORM})[Malformed Packet]`);
 
     // (A value with a CR LF: tshark prints the line break itself in the item's text, Wirelens escapes it.)
-    const parts = (t: string) =>
-      layerParts(t, 'HTML Form').filter((x) => x.startsWith('HTML Form') && !x.includes('hunter2'));
+    const parts = (t: string) => layerSections(t, 'HTML Form').filter((x) => !x.includes('hunter2'));
     const ours = parts(detailsText(s));
     expect(ours).toEqual(parts(tshark('-V')));
     expect(ours.join('\n')).toContain('[Malformed Packet: URL Encoded Form Data]');

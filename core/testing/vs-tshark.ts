@@ -143,6 +143,11 @@ export function layerParts(text: string, layer: string): string[] {
   });
 }
 
+/** The part from the top-level line starting with `layer` on, of each frame that has one (`-V` text). */
+export function layerSections(text: string, layer: string): string[] {
+  return layerParts(text, layer).filter((x) => x.startsWith(layer));
+}
+
 /** For each filter: the frames it selects here and in tshark (`tshark` as synthCapture gives it). */
 export function filtersVsTshark(
   s: CaptureSession,
