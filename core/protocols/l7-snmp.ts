@@ -492,19 +492,22 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   ctx.add(f.authParams, auth.value, authBytes.length, authBytes, o);
   ctx.add(f.privParams, priv.value, priv.end - priv.value, contents(ctx, priv), o);
   const st = snmpState(ctx);
-  const userKey = `v3 ${userName} ${toHex(engine)}`;
-  if (!ctx.visited && flags & 1 && userName && authBytes.length === 12 && !st.communities.has(userKey)) {
+  if (!ctx.visited && flags & 1 && userName && authBytes.length === 12) {
     // One per user and engine: the first authenticated message (a request, or the agent's answer).
-    st.communities.set(userKey, { frame: ctx.frame.number, user: userName, version: 'v3' });
-    // hashcat -m 25000: the whole message with its authentication parameters zeroed, the engine ID, the HMAC.
-    const whole = Uint8Array.from(v.slice(msg.start, msg.end - msg.start));
-    whole.fill(0, auth.value - msg.start, auth.end - msg.start);
-    st.logins.push({
-      frame: ctx.frame.number,
-      user: userName,
-      version: 'v3',
-      hash: `$SNMPv3$0$${ctx.frame.number}$${toHex(whole)}$${toHex(engine)}$${toHex(authBytes)}`,
-    });
+    const key = `v3 ${userName} ${toHex(engine)}`;
+    if (!st.communities.has(key)) {
+      // hashcat -m 25000: the whole message with its authentication parameters zeroed, the engine ID, the HMAC.
+      const whole = Uint8Array.from(v.slice(msg.start, msg.end - msg.start));
+      whole.fill(0, auth.value - msg.start, auth.end - msg.start);
+      const login: SnmpLogin = {
+        frame: ctx.frame.number,
+        user: userName,
+        version: 'v3',
+        hash: `$SNMPv3$0$${ctx.frame.number}$${toHex(whole)}$${toHex(engine)}$${toHex(authBytes)}`,
+      };
+      st.communities.set(key, login);
+      st.logins.push(login);
+    }
   }
   if (data.cls === 0 && data.num === 4) {
     ctx.columns.info = 'encryptedPDU: privKey Unknown';
