@@ -7,7 +7,7 @@
  */
 import { str } from '../fields/registry.js';
 import { defineProtocol } from '../dissect/engine.js';
-import { isJsonText, jsonLayer } from './l7-json.js';
+import { isJsonText, jsonLayer, parseJsonTexts } from './l7-json.js';
 
 const text = str('db-lsp.text', 'Text');
 
@@ -19,7 +19,9 @@ defineProtocol({
     ctx.columns.protocol = 'DB-LSP-DISC';
     ctx.columns.info = 'Dropbox LAN sync Discovery Protocol';
     const b = ctx.view.bytes;
-    if (isJsonText(b)) jsonLayer(ctx, undefined, ctx.top);
+    // Parsed once: to tell JSON (Wireshark's heuristic) and to show it.
+    const parsed = parseJsonTexts(b);
+    if (isJsonText(b, parsed)) jsonLayer(ctx, undefined, ctx.top, parsed);
     else ctx.add(text, 0, b.length, ctx.view.latin1(0, b.length));
   },
 });

@@ -58,8 +58,14 @@ const MAX_DEPTH = 256;
 const isWs = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-/** The JSON texts at the start of `b`, one after another, and where they end (whitespace after them included). */
-export function parseJsonTexts(b: Uint8Array): { texts: JsonNode[]; end: number } {
+/** JSON texts one after another, and where they end (whitespace after them included). */
+export interface JsonTexts {
+  texts: JsonNode[];
+  end: number;
+}
+
+/** The JSON texts at the start of `b`. */
+export function parseJsonTexts(b: Uint8Array): JsonTexts {
   const p = new JsonParser(b);
   const texts: JsonNode[] = [];
   let end = 0;
@@ -285,12 +291,17 @@ export function jsonUnescape(b: Uint8Array, start: number, end: number): string 
  * body's) the layer is named after it. The layer is at the top level of the tree, or under `parent`
  * (DB-LSP-DISC's). Returns the length the JSON texts take: the caller hands on what follows.
  */
-export function jsonLayer(body: DissectCtx, mediaType?: string, parent?: Item): number {
+export function jsonLayer(
+  body: DissectCtx,
+  mediaType?: string,
+  parent?: Item,
+  parsed: JsonTexts = parseJsonTexts(body.view.bytes),
+): number {
   const b = body.view.bytes;
   const cols = body.columns;
   cols.protocol = cols.protocol ? `${cols.protocol}/JSON` : 'JSON';
   cols.info = cols.info ? `${cols.info}, JavaScript Object Notation` : 'JavaScript Object Notation';
-  const { texts, end } = parseJsonTexts(b);
+  const { texts, end } = parsed;
   const top = body.layerItem(json.proto, 0, end, undefined, parent);
   if (mediaType) body.setLabel(top, `JavaScript Object Notation: ${mediaType}`);
   if (body.wantsAny(TREE_FIELDS)) {
@@ -353,8 +364,8 @@ export const JSON_MEDIA_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Whether `b` is one JSON text and nothing else but whitespace (Wireshark's json_validate, for heuristics). */
-export function isJsonText(b: Uint8Array): boolean {
-  const { texts, end } = parseJsonTexts(b);
+export function isJsonText(b: Uint8Array, parsed: JsonTexts = parseJsonTexts(b)): boolean {
+  const { texts, end } = parsed;
   if (texts.length !== 1) return false;
   for (let i = end; i < b.length; i++) if (!isWs(b[i])) return false;
   return true;
