@@ -8,6 +8,7 @@
 import { absTime, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import { formatText } from '../fields/text.js';
+import { bitPattern } from '../fields/format.js';
 import { BoundsError, asciiText } from '../bytes/byteview.js';
 
 const FACILITIES: [string, string][] = [
@@ -59,16 +60,6 @@ const f = {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** "1011 1..." / ".... .101": the bits of an 8-bit field under `mask`, as Wireshark draws them. */
-function bitText(value: number, mask: number): string {
-  let s = '';
-  for (let bit = 7; bit >= 0; bit--) {
-    s += mask & (1 << bit) ? ((value >> bit) & 1 ? '1' : '0') : '.';
-    if (bit === 4) s += ' ';
-  }
-  return s;
-}
-
 /** An RFC 3339 timestamp ("2026-12-04T17:54:51.237663+00:00") as seconds and nanoseconds since the epoch. */
 function iso8601(text: string): { s: number; ns: number } | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/.exec(
@@ -110,7 +101,7 @@ defineProtocol({
     ctx.setLabel(ctx.top, () => `Syslog message: ${head}: ${msgText}`);
     if (pri >= 0) {
       const label = (mask: number, field: typeof f.facility, value: number) => () =>
-        `${bitText(pri & 0xff, mask)} = ${field.name}: ${field.strings?.get(value) ?? 'Unknown'} (${value})`;
+        `${bitPattern(8, mask, pri & 0xff)} = ${field.name}: ${field.strings?.get(value) ?? 'Unknown'} (${value})`;
       ctx.add(f.facility, 0, off, fac, { label: label(0xf8, f.facility, fac) });
       ctx.add(f.level, 0, off, lev, { label: label(0x07, f.level, lev) });
     }
