@@ -176,6 +176,20 @@ describe('App', () => {
     expect(screen.getByTestId('hashing-panel')).toBeTruthy();
   });
 
+  it('Credentials: control characters of a password shown as escapes, set apart from typed text', async () => {
+    const api = fakeApi(10);
+    api.handle('credentials', () => [
+      { frame: 4, protocol: 'Telnet', username: 'root', password: 'to\\or\r\n', info: 'typed' },
+    ]);
+    await opened(api);
+    fireEvent.click(screen.getByTestId('open-credentials'));
+    const row = await screen.findByTestId('credential-row');
+    // The password's backslash was typed: plain text. Its CR LF did not print: one escape, styled apart.
+    expect(row.querySelector('code')?.textContent).toBe('to\\or\\r\\n');
+    const escapes = [...row.querySelectorAll('.esc')].map((e) => e.textContent);
+    expect(escapes).toEqual(['\\r\\n']);
+  });
+
   it('Close returns to the welcome screen', async () => {
     const api = fakeApi(10);
     await opened(api);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayText, formatText } from './text.js';
+import { displayParts, displayText, formatText } from './text.js';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const ascii = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
@@ -55,5 +55,27 @@ describe('displayText (column and field text made safe to show)', () => {
     }
     expect(displayText('80 → 443 [ACK]')).toBe('80 → 443 [ACK]');
     expect(displayText('x\u{E0001}y😀')).toBe('x\\U000E0001y😀');
+  });
+});
+
+describe('displayParts (the same text in pieces, escapes apart)', () => {
+  it('keeps plain text whole, runs of escapes together, and joins to displayText', () => {
+    expect(displayParts('hunter2')).toEqual([{ text: 'hunter2', escaped: false }]);
+    expect(displayParts('')).toEqual([{ text: '', escaped: false }]);
+    expect(displayParts('pass\r\n')).toEqual([
+      { text: 'pass', escaped: false },
+      { text: '\\r\\n', escaped: true },
+    ]);
+    expect(displayParts('\x1b[2Ja\\rb\u200b')).toEqual([
+      { text: '\\033', escaped: true },
+      { text: '[2Ja\\rb', escaped: false },
+      { text: '\\u200B', escaped: true },
+    ]);
+    for (const s of ['a\tb\u0000c', '\u0085x', 'x\u{E0001}y😀', 'ok → ok'])
+      expect(
+        displayParts(s)
+          .map((p) => p.text)
+          .join(''),
+      ).toBe(displayText(s));
   });
 });

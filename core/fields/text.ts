@@ -98,6 +98,33 @@ export function displayText(s: string): string {
   return NOT_PRINTABLE_ALL.test(s) ? s.replace(NOT_PRINTABLE_ALL, escapeChar) : s;
 }
 
+/** A piece of text to show: as it is, or the escape of characters that do not print (see displayParts). */
+export interface DisplayPart {
+  text: string;
+  escaped: boolean;
+}
+
+/**
+ * displayText in pieces, for a user interface that shows escapes unlike the text around them: a password ending
+ * in CR LF reads `pass` and an escape `\r\n`, not a password with a literal backslash in it.
+ */
+export function displayParts(s: string): DisplayPart[] {
+  if (!MAYBE_NOT_PRINTABLE.test(s)) return [{ text: s, escaped: false }];
+  const parts: DisplayPart[] = [];
+  let at = 0;
+  NOT_PRINTABLE_ALL.lastIndex = 0;
+  for (let m = NOT_PRINTABLE_ALL.exec(s); m; m = NOT_PRINTABLE_ALL.exec(s)) {
+    if (m.index > at) parts.push({ text: s.slice(at, m.index), escaped: false });
+    const last = parts[parts.length - 1];
+    // A run of escapes (CR LF) is one piece.
+    if (last?.escaped && m.index === at) last.text += escapeChar(m[0]);
+    else parts.push({ text: escapeChar(m[0]), escaped: true });
+    at = m.index + m[0].length;
+  }
+  if (at < s.length || !parts.length) parts.push({ text: s.slice(at), escaped: false });
+  return parts;
+}
+
 /**
  * Every character that might not print (a superset of NOT_PRINTABLE that a plain character class can test
  * quickly): all but printable ASCII, Latin-1 and Latin Extended letters (U+00A1–U+02FF but the soft hyphen), and

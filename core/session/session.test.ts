@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePcap } from '../capture/writer.js';
+import { compileFilter } from '../dfilter/index.js';
 import { httpGifScenario } from '../testing/scenarios.js';
 import { CaptureSession } from './session.js';
 
@@ -82,5 +83,32 @@ describe('CaptureSession', () => {
     await s.open(file);
     expect(() => s.packet(10_000)).toThrow(/there is no packet 10000/);
     s.close();
+  });
+});
+
+describe('CaptureSession without a frame summary', () => {
+  it('filters as a session with one (every frame dissected again instead of answered from the summary)', async () => {
+    const filters = [
+      'http.request.method == "GET"',
+      'tcp.port == 80 && tcp.len > 0',
+      'http.content_type contains "gif"',
+    ];
+    const found: number[][][] = [];
+    for (const summary of [true, false]) {
+      const s = new CaptureSession({ hash: false, summary });
+      await s.open(file);
+      s.analyseTo(packets.length);
+      expect(s.frameSummary.stackCount > 0).toBe(summary);
+      found.push(
+        filters.map((f) => {
+          const c = compileFilter(f);
+          if (!c.ok) throw new Error(c.error.message);
+          return [...s.runFilter(c.filter)];
+        }),
+      );
+      s.close();
+    }
+    expect(found[0].every((nos) => nos.length > 0)).toBe(true);
+    expect(found[1]).toEqual(found[0]);
   });
 });

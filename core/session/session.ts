@@ -72,6 +72,11 @@ export interface SessionOptions {
   hash?: boolean;
   /** A TLS key log file to decrypt with, besides the capture's own secrets (default: WIRELENS_TLS_KEYLOG). */
   keyLogFile?: string;
+  /**
+   * Keep the frame summary filters consult (default true). A one-shot pass that dissects every frame once and
+   * filters nothing afterwards (`wirelens list`) has no use for it; filters without it dissect every frame.
+   */
+  summary?: boolean;
 }
 
 let colorizer: Colorizer | undefined;
@@ -296,6 +301,7 @@ export class CaptureSession {
   ): void {
     const cap = this.need();
     if (from > this.analysed) this.scan(this.analysed, from, 'columns', () => undefined, signal, false);
+    const keepSummary = this.opts.summary !== false;
     let stopped = false;
     cap.forEach(from, to, (i, bytes) => {
       if (signal?.aborted) {
@@ -306,7 +312,7 @@ export class CaptureSession {
       const d = dissectFrame(this.meta(i), bytes, this.state, { selection, visited: !first, columns });
       if (first) {
         this.analysed = i + 1;
-        this.summary.add(i, d);
+        if (keepSummary) this.summary.add(i, d);
       }
       if (fn(i, d) === false) {
         stopped = true;

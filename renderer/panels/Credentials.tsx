@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Credential } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 import { copyText } from '../clipboard.js';
+import { Shown } from '../Shown.js';
 
 /** Tools › Credentials: usernames and passwords sent in the clear, each with the packet to go to. */
 export function CredentialsPanel() {
@@ -59,7 +60,9 @@ export function CredentialsPanel() {
               <tr key={`${c.frame} ${c.protocol} ${c.username}`} data-testid="credential-row">
                 <td>{frame(c.frame)}</td>
                 <td>{c.protocol}</td>
-                <td>{c.username}</td>
+                <td>
+                  <Shown text={c.username} />
+                </td>
                 <td>
                   {c.hash !== undefined ? (
                     // No password travels: a response or a cipher text to try a password list against. A
@@ -79,14 +82,18 @@ export function CredentialsPanel() {
                     </>
                   ) : (
                     <>
-                      <code>{c.password}</code>
+                      <code>
+                        <Shown text={c.password} />
+                      </code>
                       {c.rejected && <span className="muted"> refused by the server</span>}
                     </>
                   )}
                 </td>
                 <td>{c.usernameFrame !== undefined ? frame(c.usernameFrame) : ''}</td>
                 {/* A hash's Info is shown with it; a password's says where it came from (a form's URL, an agent's answer). */}
-                <td className="muted credential-info">{c.hash === undefined ? c.info : ''}</td>
+                <td className="muted credential-info">
+                  {c.hash === undefined ? <Shown text={c.info} /> : ''}
+                </td>
               </tr>
             ))}
           </tbody>

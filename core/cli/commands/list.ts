@@ -151,7 +151,8 @@ export const listCommand: Command = {
       for (const w of r.warnings) io.err(`wirelens list: warning: ${w}\n`);
       return 0;
     }
-    const session = new CaptureSession({ hash: false });
+    // One pass, each frame dissected once, nothing filtered afterwards: no frame summary.
+    const session = new CaptureSession({ hash: false, summary: false });
     try {
       const info = await session.open(positionals[0]);
       let n = 0;
