@@ -1,9 +1,10 @@
 /**
  * TLS record protection with secrets from a key log (NSS format, as a pcapng Decryption Secrets Block carries
- * it): TLS 1.2 suites (AES-GCM, RFC 5288/5289; ChaCha20-Poly1305, RFC 7905; AES-CBC with HMAC, either order,
- * RFC 5246/7366) and TLS 1.0/1.1's AES-CBC ones (their own PRF, RFC 2246/4346) keyed from the master secret,
- * TLS 1.3 (RFC 8446) keyed from traffic secrets; and the master secret of an RSA key exchange from the server's
- * private key. node:crypto only.
+ * it): TLS 1.2 suites (AES-GCM, RFC 5288/5289; AES-CCM and CCM_8, RFC 6655/7251; ChaCha20-Poly1305, RFC 7905;
+ * AES-CBC and 3DES-CBC with HMAC, either order, RFC 5246/7366; RC4 with an MD5 or SHA-1 HMAC, RFC 5246) and TLS
+ * 1.0/1.1's CBC and RC4 ones (their own PRF, RFC 2246/4346) keyed from the master secret, TLS 1.3 (RFC 8446)
+ * keyed from traffic secrets; and the master secret of an RSA key exchange from the server's private key.
+ * node:crypto only (RC4, which OpenSSL 3 keeps in its legacy provider, is done here).
  */
 import {
   constants,
@@ -16,39 +17,73 @@ import {
 } from 'node:crypto';
 import { expandLabel, type Hash } from './quic-crypto.js';
 
-type Aead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
-type Mac = 'sha1' | 'sha256' | 'sha384';
+type Aead = 'aes-128-gcm' | 'aes-256-gcm' | 'aes-128-ccm' | 'aes-256-ccm' | 'chacha20-poly1305';
+type Mac = 'md5' | 'sha1' | 'sha256' | 'sha384';
+type BlockCipher = 'aes-128-cbc' | 'aes-256-cbc' | 'des-ede3-cbc';
 
 interface Suite {
-  /** An AEAD, or a CBC block cipher with its record MAC (TLS 1.2's "MAC-then-encrypt" or encrypt-then-MAC). */
+  /** An AEAD (with its tag length: 8 for the CCM_8 suites, else 16) … */
   readonly aead?: Aead;
-  readonly cbc?: { cipher: 'aes-128-cbc' | 'aes-256-cbc'; mac: Mac; macLen: number };
+  readonly tagLen?: number;
+  /** … or a CBC block cipher with its record MAC (TLS 1.2's "MAC-then-encrypt" or encrypt-then-MAC) … */
+  readonly cbc?: { cipher: BlockCipher; block: number; mac: Mac; macLen: number };
+  /** … or RC4, a stream cipher running on from record to record, its MAC inside. */
+  readonly rc4?: { mac: Mac; macLen: number };
   /** The PRF's (TLS 1.2) or HKDF's (TLS 1.3) hash. */
   readonly hash: Hash;
   readonly keyLen: number;
 }
 
+const MAC_LEN: Record<Mac, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48 };
 const GCM128: Suite = { aead: 'aes-128-gcm', hash: 'sha256', keyLen: 16 };
 const GCM256: Suite = { aead: 'aes-256-gcm', hash: 'sha384', keyLen: 32 };
 const CHACHA: Suite = { aead: 'chacha20-poly1305', hash: 'sha256', keyLen: 32 };
+// RFC 6655: the CCM suites' PRF is SHA-256, whatever the key size.
+const ccm = (bits: 128 | 256, tagLen: 8 | 16): Suite => ({
+  aead: bits === 128 ? 'aes-128-ccm' : 'aes-256-ccm',
+  tagLen,
+  hash: 'sha256',
+  keyLen: bits / 8,
+});
+const CCM128 = ccm(128, 16);
+const CCM256 = ccm(256, 16);
+const CCM8_128 = ccm(128, 8);
+const CCM8_256 = ccm(256, 8);
 const cbc = (bits: 128 | 256, mac: Mac): Suite => ({
-  cbc: { cipher: bits === 128 ? 'aes-128-cbc' : 'aes-256-cbc', mac, macLen: MAC_LEN[mac] },
+  cbc: { cipher: bits === 128 ? 'aes-128-cbc' : 'aes-256-cbc', block: 16, mac, macLen: MAC_LEN[mac] },
   // TLS 1.2's PRF is SHA-256 unless the suite names SHA-384.
   hash: mac === 'sha384' ? 'sha384' : 'sha256',
   keyLen: bits / 8,
 });
-const MAC_LEN: Record<Mac, number> = { sha1: 20, sha256: 32, sha384: 48 };
 const CBC128_SHA = cbc(128, 'sha1');
 const CBC256_SHA = cbc(256, 'sha1');
 const CBC128_SHA256 = cbc(128, 'sha256');
 const CBC256_SHA256 = cbc(256, 'sha256');
 const CBC256_SHA384 = cbc(256, 'sha384');
+const DES3_SHA: Suite = {
+  cbc: { cipher: 'des-ede3-cbc', block: 8, mac: 'sha1', macLen: 20 },
+  hash: 'sha256',
+  keyLen: 24,
+};
+const rc4 = (mac: Mac): Suite => ({ rc4: { mac, macLen: MAC_LEN[mac] }, hash: 'sha256', keyLen: 16 });
+const RC4_MD5 = rc4('md5');
+const RC4_SHA = rc4('sha1');
 
 /**
- * TLS 1.2 suites: RSA, DHE and ECDHE key exchanges with AES-GCM, ChaCha20-Poly1305, and AES-CBC with an SHA-1,
- * SHA-256 or SHA-384 HMAC.
+ * TLS 1.2 suites (and 1.0/1.1's, the same minus the AEADs): RSA, DHE and ECDHE key exchanges with AES-GCM,
+ * AES-CCM, ChaCha20-Poly1305, AES-CBC with an SHA-1, SHA-256 or SHA-384 HMAC, 3DES-CBC and RC4 — the last two
+ * what HTTPS of the 2000s and early 2010s ran on.
  */
 const TLS12: Record<number, Suite> = {
+  0x0004: RC4_MD5,
+  0x0005: RC4_SHA,
+  0xc007: RC4_SHA,
+  0xc011: RC4_SHA,
+  0x000a: DES3_SHA,
+  0x0013: DES3_SHA,
+  0x0016: DES3_SHA,
+  0xc008: DES3_SHA,
+  0xc012: DES3_SHA,
   0x002f: CBC128_SHA,
   0x0033: CBC128_SHA,
   0x0035: CBC256_SHA,
@@ -79,18 +114,39 @@ const TLS12: Record<number, Suite> = {
   0xc030: GCM256,
   0xc031: GCM128,
   0xc032: GCM256,
+  0xc09c: CCM128,
+  0xc09d: CCM256,
+  0xc09e: CCM128,
+  0xc09f: CCM256,
+  0xc0a0: CCM8_128,
+  0xc0a1: CCM8_256,
+  0xc0a2: CCM8_128,
+  0xc0a3: CCM8_256,
+  0xc0ac: CCM128,
+  0xc0ad: CCM256,
+  0xc0ae: CCM8_128,
+  0xc0af: CCM8_256,
   0xcca8: CHACHA,
   0xcca9: CHACHA,
   0xccaa: CHACHA,
 };
 
-const TLS13: Record<number, Suite> = { 0x1301: GCM128, 0x1302: GCM256, 0x1303: CHACHA };
+const TLS13: Record<number, Suite> = {
+  0x1301: GCM128,
+  0x1302: GCM256,
+  0x1303: CHACHA,
+  0x1304: CCM128,
+  0x1305: CCM8_128,
+};
 
 /** One direction's record protection: key, IV and the sequence number of its next record. */
 export interface RecordKeys {
   readonly aead?: Aead;
+  readonly tagLen?: number;
   /** CBC: the cipher, the MAC, its key, and whether the MAC covers the ciphertext (RFC 7366). */
   readonly cbc?: Suite['cbc'] & { macKey: Buffer; etm: boolean; chain?: Buffer };
+  /** RC4: the MAC, its key, and the cipher's state where the last record left it. */
+  readonly rc4?: Suite['rc4'] & { macKey: Buffer; state: Rc4 };
   readonly key: Buffer;
   /** TLS 1.2 AES-GCM: the 4-byte salt (the rest of the nonce is in the record); else the 12-byte IV. */
   readonly iv: Buffer;
@@ -149,8 +205,8 @@ export function tls12Keys(
   if (!s) return undefined;
   const prfOf = sessionPrf(version, s.hash);
   // The key block: client and server MAC keys (CBC), keys, then IVs (RFC 5246 §6.3).
-  const macLen = s.cbc?.macLen ?? 0;
-  const ivLen = s.cbc ? 16 : s.aead === 'chacha20-poly1305' ? 12 : 4;
+  const macLen = s.cbc?.macLen ?? s.rc4?.macLen ?? 0;
+  const ivLen = s.cbc ? s.cbc.block : s.rc4 ? 0 : s.aead === 'chacha20-poly1305' ? 12 : 4;
   const block = prfOf(
     master,
     'key expansion',
@@ -163,7 +219,8 @@ export function tls12Keys(
   const keys = [take(s.keyLen), take(s.keyLen)];
   const ivs = [take(ivLen), take(ivLen)];
   const side = (i: number): RecordKeys => ({
-    ...(s.aead ? { aead: s.aead } : {}),
+    ...(s.aead ? { aead: s.aead, tagLen: s.tagLen ?? 16 } : {}),
+    ...(s.rc4 ? { rc4: { ...s.rc4, macKey: macKeys[i], state: new Rc4(keys[i]) } } : {}),
     ...(s.cbc
       ? { cbc: { ...s.cbc, macKey: macKeys[i], etm, ...(version === 0x0301 ? { chain: ivs[i] } : {}) } }
       : {}),
@@ -181,6 +238,7 @@ export function tls13Keys(secret: Uint8Array, suite: number): RecordKeys | undef
   if (!s) return undefined;
   return {
     aead: s.aead,
+    tagLen: s.tagLen ?? 16,
     key: expandLabel(s.hash, secret, 'key', s.keyLen),
     iv: expandLabel(s.hash, secret, 'iv', 12),
     tls13: true,
@@ -213,10 +271,12 @@ export function openRecord(
 ): { type: number; plain: Uint8Array } | undefined {
   const seq = k.seq++;
   if (k.cbc) return openCbc(k.cbc, k.key, seq, type, version, body);
+  if (k.rc4) return openRc4(k.rc4, seq, type, version, body);
   if (!k.aead) return undefined;
+  const tagLen = k.tagLen ?? 16;
   const explicit = !k.tls13 && k.aead !== 'chacha20-poly1305' ? 8 : 0;
-  if (body.length < explicit + 16) return undefined;
-  const sealed = body.subarray(explicit, body.length - 16);
+  if (body.length < explicit + tagLen) return undefined;
+  const sealed = body.subarray(explicit, body.length - tagLen);
   const nonce = explicit ? Buffer.concat([k.iv, body.subarray(0, 8)]) : seqNonce(k.iv, seq);
   const aad = k.tls13
     ? Buffer.of(type, version >> 8, version & 255, body.length >> 8, body.length & 255)
@@ -226,10 +286,20 @@ export function openRecord(
       ]);
   let plain: Buffer;
   try {
-    const d = createDecipheriv(k.aead as 'aes-128-gcm', k.key, nonce, { authTagLength: 16 });
-    d.setAAD(aad);
-    d.setAuthTag(body.subarray(body.length - 16));
-    plain = Buffer.concat([d.update(sealed), d.final()]);
+    const tag = body.subarray(body.length - tagLen);
+    if (k.aead === 'aes-128-ccm' || k.aead === 'aes-256-ccm') {
+      // CCM: the tag and the plaintext's length before the data; update() fails on a wrong tag.
+      const d = createDecipheriv(k.aead, k.key, nonce, { authTagLength: tagLen });
+      d.setAuthTag(tag);
+      d.setAAD(aad, { plaintextLength: sealed.length });
+      plain = d.update(sealed);
+      d.final();
+    } else {
+      const d = createDecipheriv(k.aead as 'aes-128-gcm', k.key, nonce, { authTagLength: tagLen });
+      d.setAAD(aad);
+      d.setAuthTag(tag);
+      plain = Buffer.concat([d.update(sealed), d.final()]);
+    }
   } catch {
     return undefined;
   }
@@ -243,7 +313,7 @@ export function openRecord(
 
 /** The record MAC of TLS 1.2 (RFC 5246 §6.2.3.1): over the sequence number, the header fields and `data`. */
 function recordMac(
-  c: NonNullable<RecordKeys['cbc']>,
+  c: { mac: Mac; macKey: Buffer },
   seq: number,
   type: number,
   version: number,
@@ -278,16 +348,17 @@ function openCbc(
   }
   // TLS 1.0: the IV is the previous record's last block (chained), else the record's first block.
   const chain = c.chain;
-  if (sealed.length < (chain ? 16 : 32) || sealed.length % 16 !== 0) return undefined;
+  const bs = c.block;
+  if (sealed.length < (chain ? bs : 2 * bs) || sealed.length % bs !== 0) return undefined;
   let plain: Buffer;
   try {
-    const d = createDecipheriv(c.cipher, key, chain ?? sealed.subarray(0, 16));
+    const d = createDecipheriv(c.cipher, key, chain ?? sealed.subarray(0, bs));
     d.setAutoPadding(false);
-    plain = Buffer.concat([d.update(chain ? sealed : sealed.subarray(16)), d.final()]);
+    plain = Buffer.concat([d.update(chain ? sealed : sealed.subarray(bs)), d.final()]);
   } catch {
     return undefined;
   } finally {
-    if (chain) c.chain = Buffer.from(sealed.subarray(sealed.length - 16));
+    if (chain) c.chain = Buffer.from(sealed.subarray(sealed.length - bs));
   }
   const pad = plain[plain.length - 1];
   let end = plain.length - pad - 1;
@@ -301,11 +372,64 @@ function openCbc(
   return { type, plain: plain.subarray(0, end) };
 }
 
+/** RC4's state (RFC 6229's cipher, "ARCFOUR"): the keystream runs on from one record to the next. */
+export class Rc4 {
+  private readonly s = new Uint8Array(256);
+  private i = 0;
+  private j = 0;
+  constructor(key: Uint8Array) {
+    const s = this.s;
+    for (let i = 0; i < 256; i++) s[i] = i;
+    for (let i = 0, j = 0; i < 256; i++) {
+      j = (j + s[i] + key[i % key.length]) & 255;
+      const t = s[i];
+      s[i] = s[j];
+      s[j] = t;
+    }
+  }
+  /** `data` XORed with the next data.length bytes of keystream (encrypting and decrypting alike). */
+  apply(data: Uint8Array): Buffer {
+    const s = this.s;
+    const out = Buffer.allocUnsafe(data.length);
+    let { i, j } = this;
+    for (let n = 0; n < data.length; n++) {
+      i = (i + 1) & 255;
+      j = (j + s[i]) & 255;
+      const t = s[i];
+      s[i] = s[j];
+      s[j] = t;
+      out[n] = data[n] ^ s[(s[i] + s[j]) & 255];
+    }
+    this.i = i;
+    this.j = j;
+    return out;
+  }
+}
+
+/** An RC4 record: the content, then its MAC, all under the keystream (no IV, no padding). */
+function openRc4(
+  c: NonNullable<RecordKeys['rc4']>,
+  seq: number,
+  type: number,
+  version: number,
+  body: Uint8Array,
+): { type: number; plain: Uint8Array } | undefined {
+  // The keystream moves on whether or not the MAC then verifies: it stays in step with the sender's.
+  const plain = c.state.apply(body);
+  const end = plain.length - c.macLen;
+  if (end < 0) return undefined;
+  const want = recordMac(c, seq, type, version, plain.subarray(0, end));
+  if (!want.equals(plain.subarray(end))) return undefined;
+  return { type, plain: plain.subarray(0, end) };
+}
+
 /**
  * Suites with RSA key exchange (TLS_RSA_WITH_*): the client sends the pre-master secret encrypted with
  * the server certificate's RSA key, so the server's private key opens the session (Wireshark's "RSA keys list").
  */
-const RSA_KEY_EXCHANGE = new Set([0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d]);
+const RSA_KEY_EXCHANGE = new Set([
+  0x0004, 0x0005, 0x000a, 0x002f, 0x0035, 0x003c, 0x003d, 0x009c, 0x009d, 0xc09c, 0xc09d, 0xc0a0, 0xc0a1,
+]);
 
 export function rsaKeyExchange(suite: number | undefined): boolean {
   return suite !== undefined && RSA_KEY_EXCHANGE.has(suite);

@@ -17,7 +17,8 @@ import { listObjects, objectBytes } from '../objects/list.js';
 import { formatFollow } from '../stats/follow.js';
 import { followStream } from '../stats/run.js';
 import { tinyGif } from '../testing/synth.js';
-import { SERVER_KEY, tlsExchange } from '../testing/tls-session.js';
+import { legacyTlsExchange, type LegacyVersion } from '../testing/tls-legacy.js';
+import { SERVER_KEY, tlsExchange, type TlsExchange } from '../testing/tls-session.js';
 import { framesMatching, hasTshark, openWithColumns, tsharkColumns } from '../testing/vs-tshark.js';
 
 /** 40 kB of text: its response spans three TLS records and many TCP segments. */
@@ -63,14 +64,39 @@ const SUITES: { version: Version; ciphers: string; secureOptions?: number }[] = 
   { version: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' },
   { version: 'TLSv1.3', ciphers: 'TLS_AES_256_GCM_SHA384' },
   { version: 'TLSv1.3', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' },
+  // AES-CCM (RFC 6655) with RSA key exchange, its 8-byte-tag variant, and TLS 1.3's two CCM suites.
+  { version: 'TLSv1.2', ciphers: 'AES128-CCM' },
+  { version: 'TLSv1.2', ciphers: 'AES256-CCM8' },
+  { version: 'TLSv1.3', ciphers: 'TLS_AES_128_CCM_SHA256' },
+  { version: 'TLSv1.3', ciphers: 'TLS_AES_128_CCM_8_SHA256' },
+];
+
+/** RC4 and 3DES, which node:tls no longer speaks: sessions written record by record (core/testing/tls-legacy.ts). */
+const LEGACY: { name: string; version: LegacyVersion; suite: number }[] = [
+  { name: 'TLSv1.2 RC4-SHA', version: 0x0303, suite: 0x0005 },
+  { name: 'TLSv1 RC4-MD5', version: 0x0301, suite: 0x0004 },
+  { name: 'TLSv1.2 DES-CBC3-SHA', version: 0x0303, suite: 0x000a },
+  { name: 'TLSv1.1 DES-CBC3-SHA', version: 0x0302, suite: 0x000a },
+  { name: 'TLSv1 DES-CBC3-SHA (chained IVs)', version: 0x0301, suite: 0x000a },
+];
+
+const CASES: { name: string; make: () => Promise<TlsExchange> }[] = [
+  ...SUITES.map((suite) => ({
+    name: `${suite.version} ${suite.ciphers}${suite.secureOptions ? ' (MAC-then-encrypt)' : ''}`,
+    make: () => tlsExchange(suite, REQUESTS, respond),
+  })),
+  ...LEGACY.map((l) => ({
+    name: `${l.name} (written record by record)`,
+    make: () => Promise.resolve(legacyTlsExchange(l, REQUESTS, respond)),
+  })),
 ];
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('TLS decryption with a key log', () => {
-  for (const suite of SUITES) {
-    it(`${suite.version} ${suite.ciphers}${suite.secureOptions ? ' (MAC-then-encrypt)' : ''}: HTTP inside is dissected, filtered and exported`, async () => {
-      const x = await tlsExchange(suite, REQUESTS, respond);
+  for (const c of CASES) {
+    it(`${c.name}: HTTP inside is dissected, filtered and exported`, async () => {
+      const x = await c.make();
       const dir = mkdtempSync(join(tmpdir(), 'wirelens-tls-'));
       const file = join(dir, 'tls.pcap');
       const keys = join(dir, 'keys.log');
@@ -174,10 +200,22 @@ const RSA_SUITES: { version: Version; ciphers: string }[] = [
   ].map((ciphers) => ({ version: 'TLSv1.2' as const, ciphers })),
 ];
 
+const RSA_CASES: { name: string; make: () => Promise<TlsExchange> }[] = [
+  ...RSA_SUITES.map((suite) => ({
+    name: `${suite.version} ${suite.ciphers} (extended master secret)`,
+    make: () => tlsExchange(suite, REQUESTS, respond),
+  })),
+  // The suites of old HTTPS were RSA key exchanges: the server's key opens them all.
+  ...LEGACY.map((l) => ({
+    name: `${l.name} (written record by record)`,
+    make: () => Promise.resolve(legacyTlsExchange(l, REQUESTS, respond)),
+  })),
+];
+
 describe("TLS decryption with the server's RSA private key", () => {
-  for (const suite of RSA_SUITES) {
-    it(`${suite.version} ${suite.ciphers} (extended master secret): the key opens the session as a key log would`, async () => {
-      const x = await tlsExchange(suite, REQUESTS, respond);
+  for (const c of RSA_CASES) {
+    it(`${c.name}: the key opens the session as a key log would`, async () => {
+      const x = await c.make();
       const dir = mkdtempSync(join(tmpdir(), 'wirelens-rsa-'));
       const file = join(dir, 'tls.pcap');
       const key = join(dir, 'server.pem');

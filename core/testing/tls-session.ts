@@ -39,7 +39,7 @@ mE0tvREPBZxNSCcgFgDALbgqzvStot22meY7MQ3ZHJtI6lwsaZoctLMBZWYE37W2
 uR+UUmTOrWDYY9HT48dzkynYNXflcKpB2avToslnLIW2YBv0EHHu8DYRKAOyoYQO
 xS78UDeEkQ88AzuGa9bQKvH8
 -----END PRIVATE KEY-----`;
-const CERT = `-----BEGIN CERTIFICATE-----
+export const CERT = `-----BEGIN CERTIFICATE-----
 MIIDEzCCAfugAwIBAgIURz4CttKtIA2+PrsK59pMenKoseowDQYJKoZIhvcNAQEL
 BQAwGDEWMBQGA1UEAwwNd2lyZWxlbnMudGVzdDAgFw0yNjEyMDMxMTE2NTlaGA8y
 MTI2MTEwOTExMTY1OVowGDEWMBQGA1UEAwwNd2lyZWxlbnMudGVzdDCCASIwDQYJ
@@ -104,8 +104,8 @@ function received(socket: TLSSocket, n: number): Promise<void> {
   });
 }
 
-/** What the ends wrote, as one TCP conversation (handshake, the writes in order, close), and the key log. */
-function exchange(
+/** What the ends wrote (in order, each marked with its side), as one TCP conversation (handshake, the writes, close), and the key log. */
+export function exchange(
   log: readonly { fromClient: boolean; bytes: Uint8Array }[],
   keyLines: readonly string[],
   clientPort: number,
