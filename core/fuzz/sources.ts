@@ -15,6 +15,13 @@ import { sipPackets } from '../testing/sip.js';
 import { smbCommandsPackets, smbCompoundPackets } from '../testing/smb.js';
 import { formPackets, jsonPackets } from '../testing/web.js';
 import { syslogPackets } from '../testing/syslog.js';
+import { legacyTlsExchange } from '../testing/tls-legacy.js';
+
+const TLS_REQUEST = 'GET /a.gif HTTP/1.1\r\nHost: wirelens.test\r\n\r\n';
+const TLS_RESPONSE = Buffer.from(
+  `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 20000\r\n\r\n${'x'.repeat(20000)}`,
+  'latin1',
+);
 
 export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes: Uint8Array }[] {
   const http = httpGifScenario();
@@ -40,6 +47,22 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
     { name: 'json.pcap', bytes: writePcap(jsonPackets(), { linkType: 1 }) },
     { name: 'forms.pcap', bytes: writePcap(formPackets(), { linkType: 1 }) },
     { name: 'syslog.pcap', bytes: writePcap(syslogPackets(), { linkType: 1 }) },
+    // Decrypted TLS (the key log in a Decryption Secrets Block): RC4's running keystream, 3DES's chained IVs.
+    ...(
+      [
+        ['tls-rc4.pcapng', 0x0303, 0x0005],
+        ['tls10-3des.pcapng', 0x0301, 0x000a],
+      ] as const
+    ).map(([name, version, suite]) => {
+      const x = legacyTlsExchange({ version, suite }, [TLS_REQUEST], () => TLS_RESPONSE);
+      return {
+        name,
+        bytes: writePcapng(x.packets, {
+          interfaces: [{ linkType: 1 }],
+          secrets: [{ type: 0x544c534b, data: Buffer.from(x.keyLog, 'latin1') }],
+        }),
+      };
+    }),
     // Real sessions (scripts/make-*-fixture.sh).
     ...['smb2-impacket', 'ssh-openssh', 'telnet-login', 'kerberos-mit', 'ldap-openldap', 'snmp-netsnmp'].map(
       (name) => ({
