@@ -64,14 +64,20 @@ export function fuzzSources(maxCorpusBytes = 256 * 1024): { name: string; bytes:
       };
     }),
     // Real sessions (scripts/make-*-fixture.sh).
-    ...['smb2-impacket', 'ssh-openssh', 'telnet-login', 'kerberos-mit', 'ldap-openldap', 'snmp-netsnmp'].map(
-      (name) => ({
-        name: `${name}.pcap`,
-        bytes: new Uint8Array(
-          gunzipSync(readFileSync(new URL(`../testing/fixtures/${name}.pcap.gz`, import.meta.url))),
-        ),
-      }),
-    ),
+    ...[
+      'smb2-impacket',
+      'ssh-openssh',
+      'telnet-login',
+      'kerberos-mit',
+      'ldap-openldap',
+      'snmp-netsnmp',
+      'snmp-sha2',
+    ].map((name) => ({
+      name: `${name}.pcap`,
+      bytes: new Uint8Array(
+        gunzipSync(readFileSync(new URL(`../testing/fixtures/${name}.pcap.gz`, import.meta.url))),
+      ),
+    })),
   ];
   for (const p of allCaptures()) {
     if (p.endsWith('.gz') || statSync(p).size > maxCorpusBytes) continue;

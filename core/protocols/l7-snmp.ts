@@ -5,10 +5,11 @@
  * messages with their global data, the user-based security parameters (engine ID, boots, time, user name) and
  * the scoped PDU, or "encryptedPDU: privKey Unknown" when it is encrypted.
  *
- * Beyond tshark: a community string is a password sent in the clear, and an SNMPv3 message authenticated with
- * HMAC-MD5-96 or HMAC-SHA1-96 can be tried against a password list offline. Both are kept on the first pass for
- * the credentials list (`snmpLogins`): each community once per manager and agent, noting whether the agent ever
- * answered it; each authenticated SNMPv3 user with the message in hashcat's form (-m 25000).
+ * Beyond tshark: a community string is a password sent in the clear, and an authenticated SNMPv3 message
+ * (HMAC-MD5-96, HMAC-SHA1-96, or RFC 7860's SHA-2 HMACs) can be tried against a password list offline. Both are
+ * kept on the first pass for the credentials list (`snmpLogins`): each community once per manager and agent,
+ * noting whether the agent ever answered it; each authenticated SNMPv3 user with the message in hashcat's form
+ * (-m 25000, 26700, 26800, 26900, 27300 by the HMAC's length), marked when the agent refused its digest.
  */
 import {
   bool,
@@ -175,9 +176,28 @@ export interface SnmpLogin {
   answered?: boolean;
   /** v1/v2c: the community came with a trap (to a manager), not a request. */
   trap?: boolean;
-  /** v3, authenticated with a 12-byte HMAC (MD5-96 or SHA1-96): hashcat -m 25000. */
+  /** v3, authenticated: the message, engine ID and HMAC in hashcat's form, the HMAC's name and hashcat's mode. */
   hash?: string;
+  auth?: string;
+  mode?: number;
+  /** v3: the agent refused the HMAC (a report of usmStatsWrongDigests): a wrong password. */
+  rejected?: boolean;
 }
+
+/**
+ * The USM authentication protocols by the length of their HMAC (RFC 3414, RFC 7860), with the hash type
+ * hashcat's $SNMPv3$ format gives each and its mode: MD5-96 and SHA1-96 share a length (type 0 tries both).
+ */
+const USM_AUTH: Record<number, { name: string; type: number; mode: number }> = {
+  12: { name: 'HMAC-MD5-96 or HMAC-SHA1-96', type: 0, mode: 25000 },
+  16: { name: 'HMAC-SHA224-128', type: 3, mode: 26700 },
+  24: { name: 'HMAC-SHA256-192', type: 4, mode: 26800 },
+  32: { name: 'HMAC-SHA384-256', type: 5, mode: 26900 },
+  48: { name: 'HMAC-SHA512-384', type: 6, mode: 27300 },
+};
+
+/** usmStatsWrongDigests.0: the agent's report on a message whose HMAC did not verify. */
+const WRONG_DIGESTS = '1.3.6.1.6.3.15.1.1.5.0';
 
 interface SnmpState {
   logins: SnmpLogin[];
@@ -188,10 +208,25 @@ interface SnmpState {
   communities: Map<string, SnmpLogin>;
   /** Requests waiting for their response, by addresses, ports and request-id. */
   pending: Map<string, { frame: number; s: number; ns: number }>;
+  /** SNMPv3 logins waiting for the agent's answer, by addresses, ports and msgID (see loginKey). */
+  v3Pending: Map<string, { login: SnmpLogin; key: string }>;
 }
 
 const snmpState = (ctx: { state: DissectCtx['state'] }) =>
-  ctx.state.get<SnmpState>('snmp', () => ({ logins: [], communities: new Map(), pending: new Map() }));
+  ctx.state.get<SnmpState>('snmp', () => ({
+    logins: [],
+    communities: new Map(),
+    pending: new Map(),
+    v3Pending: new Map(),
+  }));
+
+/** A message's msgID with its manager's and agent's addresses and ports (`fromAgent`: the answer's side). */
+function loginKey(ctx: DissectCtx, msgId: number, fromAgent: boolean): string {
+  const p = ctx.pinfo;
+  const here = `${p.netSrc} ${p.srcPort}`;
+  const there = `${p.netDst} ${p.dstPort}`;
+  return `${msgId} ${fromAgent ? `${there} ${here}` : `${here} ${there}`}`;
+}
 
 export function snmpLogins(ctx: { state: DissectCtx['state'] }): SnmpLogin[] {
   return snmpState(ctx).logins;
@@ -247,7 +282,7 @@ export const snmp = defineProtocol({
 });
 
 /** The PDU (its [n] tag says which) under `parent`: the data item, its element and what it holds. */
-function pduTree(ctx: DissectCtx, pdu: Tlv, parent: Item): { requestId?: number } {
+function pduTree(ctx: DissectCtx, pdu: Tlv, parent: Item): { requestId?: number; names?: string[] } {
   const name = PDUS[pdu.num] ?? `Unknown (${pdu.num})`;
   ctx.columns.info = name;
   const dataItem = ctx.add(f.data, pdu.start, pdu.end - pdu.start, pdu.num, { parent });
@@ -284,19 +319,21 @@ function pduTree(ctx: DissectCtx, pdu: Tlv, parent: Item): { requestId?: number 
     ctx.add(f.errorStatus, a.value, a.end - a.value, num(a), o);
     ctx.add(f.errorIndex, b.value, b.end - b.value, num(b), o);
   }
-  varbinds(ctx, vbs, el);
-  return { requestId };
+  return { requestId, names: varbinds(ctx, vbs, el) };
 }
 
-function varbinds(ctx: DissectCtx, list: Tlv, parent: Item): void {
+/** The variable bindings' items; returns their names. */
+function varbinds(ctx: DissectCtx, list: Tlv, parent: Item): string[] {
   const vbs = children(ctx, list);
   const listItem = ctx.add(f.varbinds, list.start, list.end - list.start, vbs.length, {
     parent,
     label: `variable-bindings: ${vbs.length} item${vbs.length === 1 ? '' : 's'}`,
   });
+  const names: string[] = [];
   for (const vb of vbs) {
     const [nameTlv, value] = childrenAtLeast(ctx, vb, 2);
     const oid = oidText(contents(ctx, nameTlv));
+    names.push(oid);
     ctx.columns.info += ` ${oid}`;
     const { text, add } = valueOf(ctx, oid, value);
     const item = ctx.text(`${oid}: ${text}`, vb.value, vb.end - vb.value, listItem);
@@ -306,6 +343,7 @@ function varbinds(ctx: DissectCtx, list: Tlv, parent: Item): void {
     });
     add(item);
   }
+  return names;
 }
 
 /** A variable binding's value: its text (the binding's line) and how to add its items. */
@@ -398,8 +436,11 @@ function noteCommunity(ctx: DissectCtx, community: string, version: 'v1' | 'v2c'
   st.logins.push(login);
 }
 
-/** Pairs a response with its request by addresses, ports and request-id: [Response To] and [Time]. */
-function pair(ctx: DissectCtx, pdu: number, requestId: number | undefined, at: number): void {
+/**
+ * Pairs a response with its request (by addresses, ports and request-id) and adds [Response To] and [Time]: at the
+ * top of the SNMP tree, or (SNMPv3) under the scoped PDU's `parent`, as tshark places them.
+ */
+function pair(ctx: DissectCtx, pdu: number, requestId: number | undefined, at: number, parent?: Item): void {
   if (requestId === undefined) return;
   const p = ctx.pinfo;
   const response = pdu === 2;
@@ -424,9 +465,9 @@ function pair(ctx: DissectCtx, pdu: number, requestId: number | undefined, at: n
   }
   const q = ctx.state.getFrame<number>('snmp.resp_to', ctx.frame.number);
   if (q === undefined) return;
-  ctx.add(f.responseTo, at, 0, q, { generated: true });
+  ctx.add(f.responseTo, at, 0, q, { generated: true, parent });
   const t = ctx.state.getFrame<{ s: number; ns: number }>('snmp.time', ctx.frame.number);
-  if (t) ctx.add(f.time, at, 0, t, { generated: true });
+  if (t) ctx.add(f.time, at, 0, t, { generated: true, parent });
 }
 
 /** An engine ID's item and, for an RFC 3411 one, its parts. */
@@ -472,7 +513,8 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   const [global, secParams, data] = rest;
   const g = ctx.add(f.globalData, global.value, global.end - global.value, null, o);
   const [id, max, flagsTlv, model] = childrenAtLeast(ctx, global, 4);
-  ctx.add(f.msgId, id.value, id.end - id.value, integer(ctx, id), { parent: g });
+  const msgId = integer(ctx, id);
+  ctx.add(f.msgId, id.value, id.end - id.value, msgId, { parent: g });
   ctx.add(f.msgMaxSize, max.value, max.end - max.value, integer(ctx, max), { parent: g });
   const flags = v.u8(flagsTlv.value);
   const fl = ctx.add(f.msgFlags, flagsTlv.value, 1, v.slice(flagsTlv.value, 1), { parent: g });
@@ -492,21 +534,27 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   ctx.add(f.authParams, auth.value, authBytes.length, authBytes, o);
   ctx.add(f.privParams, priv.value, priv.end - priv.value, contents(ctx, priv), o);
   const st = snmpState(ctx);
-  if (!ctx.visited && flags & 1 && userName && authBytes.length === 12) {
-    // One per user and engine: the first authenticated message (a request, or the agent's answer).
+  const usmAuth = USM_AUTH[authBytes.length];
+  if (!ctx.visited && flags & 1 && userName && usmAuth) {
+    // One per user and engine: the first authenticated message (a request, or the agent's answer) — and again
+    // after one the agent refused (a wrong password tried first).
     const key = `v3 ${userName} ${toHex(engine)}`;
     if (!st.communities.has(key)) {
-      // hashcat -m 25000: the whole message with its authentication parameters zeroed, the engine ID, the HMAC.
+      // hashcat: the whole message with its authentication parameters zeroed, the engine ID, the HMAC.
       const whole = Uint8Array.from(v.slice(msg.start, msg.end - msg.start));
       whole.fill(0, auth.value - msg.start, auth.end - msg.start);
+      const no = ctx.frame.number;
       const login: SnmpLogin = {
-        frame: ctx.frame.number,
+        frame: no,
         user: userName,
         version: 'v3',
-        hash: `$SNMPv3$0$${ctx.frame.number}$${toHex(whole)}$${toHex(engine)}$${toHex(authBytes)}`,
+        hash: `$SNMPv3$${usmAuth.type}$${no}$${toHex(whole)}$${toHex(engine)}$${toHex(authBytes)}`,
+        auth: usmAuth.name,
+        mode: usmAuth.mode,
       };
       st.communities.set(key, login);
       st.logins.push(login);
+      st.v3Pending.set(loginKey(ctx, msgId, false), { login, key });
     }
   }
   if (data.cls === 0 && data.num === 4) {
@@ -523,6 +571,14 @@ function v3(ctx: DissectCtx, msg: Tlv, verTlv: Tlv, rest: Tlv[]): void {
   engineId(ctx, f.contextEngineId, ctxEngine, pt);
   const name = utf8Text(ctx, ctxName);
   ctx.add(f.contextName, ctxName.value, ctxName.end - ctxName.value, name, { parent: pt });
-  const { requestId } = pduTree(ctx, pdu, pt);
-  pair(ctx, pdu.num, requestId, pdu.start);
+  const { requestId, names } = pduTree(ctx, pdu, pt);
+  pair(ctx, pdu.num, requestId, pdu.start, pt);
+  if (!ctx.visited && pdu.num === 8) {
+    // A report answers the message with the same msgID: wrong digests mark its login refused.
+    const waiting = st.v3Pending.get(loginKey(ctx, msgId, true));
+    if (waiting && names?.includes(WRONG_DIGESTS)) {
+      waiting.login.rejected = true;
+      st.communities.delete(waiting.key);
+    }
+  }
 }

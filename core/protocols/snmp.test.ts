@@ -1,8 +1,9 @@
 /**
  * SNMP on a real exchange (scripts/make-snmp-fixture.sh: Net-SNMP's snmpd and tools on the loopback): v1 and
  * v2c gets, a walk step, a bulk get, sets answered and refused, a wrong community, v1 and v2c traps and an
- * SNMPv3 authPriv get. Rows, trees, fields and filters against tshark; the communities and the SNMPv3 user's
- * HMAC among the credentials, the HMAC checked with the fixture's password (RFC 3414 key localization).
+ * SNMPv3 authPriv get; and SNMPv3 with RFC 7860's SHA-2 HMACs (scripts/make-snmp-sha2-fixture.sh). Rows, trees,
+ * fields and filters against tshark; the communities and the SNMPv3 users' HMACs among the credentials, each
+ * HMAC checked with the fixture's password (RFC 3414 key localization).
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import type { FieldValue } from '../fields/registry.js';
 import { CaptureSession } from '../session/session.js';
 import { findCredentials } from '../stats/credentials.js';
 import {
@@ -23,17 +25,17 @@ import {
 } from '../testing/vs-tshark.js';
 import { rowText } from '../cli/commands/list.js';
 
-function fixture(): string {
+function fixture(name: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'wirelens-snmp-')), 'snmp.pcap');
   writeFileSync(
     file,
-    gunzipSync(readFileSync(new URL('../testing/fixtures/snmp-netsnmp.pcap.gz', import.meta.url))),
+    gunzipSync(readFileSync(new URL(`../testing/fixtures/${name}.pcap.gz`, import.meta.url))),
   );
   return file;
 }
 
-async function open(): Promise<{ s: CaptureSession; file: string }> {
-  const file = fixture();
+async function open(name = 'snmp-netsnmp'): Promise<{ s: CaptureSession; file: string }> {
+  const file = fixture(name);
   const s = new CaptureSession({ hash: false });
   await s.open(file);
   return { s, file };
@@ -116,21 +118,74 @@ describe('SNMP', () => {
       [18, 'SNMPv3', 'alice', '', 'HMAC-MD5-96 or HMAC-SHA1-96 (hashcat -m 25000)'],
     ]);
     const hash = creds.find((c) => c.protocol === 'SNMPv3')?.hash ?? '';
-    const [, , type, frame, message, engine, mac] = hash.split('$');
-    expect([type, frame]).toEqual(['0', '18']);
-    // RFC 3414 A.2.2: the password stretched to 1 MiB and hashed, then localized with the engine ID.
-    const localized = (password: string) => {
-      const stretched = Buffer.alloc(1 << 20);
-      for (let i = 0; i < stretched.length; i += password.length) stretched.write(password, i, 'latin1');
-      const ku = createHash('sha1').update(stretched).digest();
-      return createHash('sha1')
-        .update(Buffer.concat([ku, Buffer.from(engine, 'hex'), ku]))
-        .digest();
-    };
-    const hmac = (password: string) =>
-      createHmac('sha1', localized(password)).update(Buffer.from(message, 'hex')).digest('hex').slice(0, 24);
-    expect(hmac('alicepass123')).toBe(mac);
-    expect(hmac('wrongpass123')).not.toBe(mac);
+    expect(hash.split('$').slice(2, 4)).toEqual(['0', '18']);
+    expect(opens(hash, 'sha1', 'alicepass123')).toBe(true);
+    expect(opens(hash, 'sha1', 'wrongpass123')).toBe(false);
+    s.close();
+  });
+});
+
+/**
+ * Whether `password` gives the HMAC of a hashcat $SNMPv3$ line: RFC 3414 A.2 (RFC 7860 for SHA-2) stretches the
+ * password to 1 MiB and hashes it, localizes that key with the engine ID, and the message's HMAC under it is
+ * cut to the length the line holds.
+ */
+function opens(line: string, alg: string, password: string): boolean {
+  const [, , , , message, engine, mac] = line.split('$');
+  const stretched = Buffer.alloc(1 << 20);
+  for (let i = 0; i < stretched.length; i += password.length) stretched.write(password, i, 'latin1');
+  const ku = createHash(alg).update(stretched).digest();
+  const key = createHash(alg)
+    .update(Buffer.concat([ku, Buffer.from(engine, 'hex'), ku]))
+    .digest();
+  const hmac = createHmac(alg, key).update(Buffer.from(message, 'hex')).digest('hex');
+  return hmac.slice(0, mac.length) === mac;
+}
+
+describe('SNMPv3 with the SHA-2 authentication protocols (RFC 7860)', () => {
+  it.skipIf(!hasTshark)('shows rows, trees and the USM fields as tshark does', async () => {
+    const { s, file } = await open('snmp-sha2');
+    const tshark = tsharkOn(file);
+    let list = '';
+    s.scan(0, s.total, 'columns', (_i, d) => void (list += rowText(s.toRowColumns(d))));
+    expect(list).toBe(tshark());
+    expect(list).toContain('report 1.3.6.1.6.3.15.1.1.5.0');
+    const parts = (t: string) => layerSections(t, 'Simple Network');
+    expect(parts(detailsText(s))).toEqual(parts(tshark('-V')));
+    const usm = ['snmp.msgUserName', 'snmp.msgAuthenticationParameters', 'snmp.msgID', 'snmp.name'];
+    // Bytes as tshark -T fields prints them: hex, and <MISSING> when empty.
+    const hex = (v: FieldValue) =>
+      v instanceof Uint8Array ? (v.length ? Buffer.from(v).toString('hex') : '<MISSING>') : String(v);
+    expect(ourFields(s, usm, hex)).toEqual(tsharkFields(tshark, usm));
+    s.close();
+  });
+
+  it("lists each user's HMAC in hashcat's mode for its length; a refused one marked, and each opens with its password", async () => {
+    const { s } = await open('snmp-sha2');
+    const creds = findCredentials(s).filter((c) => c.protocol === 'SNMPv3');
+    expect(creds.map((c) => [c.frame, c.username, c.info, c.rejected ?? false])).toEqual([
+      [3, 'sha224user', 'HMAC-SHA224-128 (hashcat -m 26700)', false],
+      [7, 'sha256user', 'HMAC-SHA256-192 (hashcat -m 26800), refused by the agent (wrong digest)', true],
+      [11, 'sha256user', 'HMAC-SHA256-192 (hashcat -m 26800)', false],
+      [15, 'sha384user', 'HMAC-SHA384-256 (hashcat -m 26900)', false],
+      [19, 'sha512user', 'HMAC-SHA512-384 (hashcat -m 27300)', false],
+    ]);
+    const line = (frame: number) => creds.find((c) => c.frame === frame)?.hash ?? '';
+    // hashcat's hash types: 3 SHA-224, 4 SHA-256, 5 SHA-384, 6 SHA-512; then the frame.
+    expect(creds.map((c) => c.hash?.split('$').slice(2, 4))).toEqual([
+      ['3', '3'],
+      ['4', '7'],
+      ['4', '11'],
+      ['5', '15'],
+      ['6', '19'],
+    ]);
+    expect(opens(line(3), 'sha224', 'sha224user-pass')).toBe(true);
+    expect(opens(line(7), 'sha256', 'wrong-password')).toBe(true);
+    expect(opens(line(7), 'sha256', 'sha256user-pass')).toBe(false);
+    expect(opens(line(11), 'sha256', 'sha256user-pass')).toBe(true);
+    expect(opens(line(15), 'sha384', 'sha384user-pass')).toBe(true);
+    expect(opens(line(19), 'sha512', 'sha512user-pass')).toBe(true);
+    expect(opens(line(19), 'sha512', 'sha384user-pass')).toBe(false);
     s.close();
   });
 });

@@ -248,8 +248,9 @@ export function findCredentials(session: CaptureSession, signal?: AbortSignal): 
             protocol: 'SNMPv3',
             username: l.user,
             password: '',
-            info: 'HMAC-MD5-96 or HMAC-SHA1-96 (hashcat -m 25000)',
+            info: `${l.auth} (hashcat -m ${l.mode})${l.rejected ? ', refused by the agent (wrong digest)' : ''}`,
             ...(l.hash ? { hash: l.hash } : {}),
+            ...(l.rejected ? { rejected: true } : {}),
           }
         : {
             frame: l.frame,

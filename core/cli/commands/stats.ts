@@ -121,7 +121,8 @@ export const credentialsCommand: Command = {
     '  binds, SNMP communities, and the password fields of login forms, query strings and JSON bodies) as\n' +
     "  tshark's table of packet, protocol, username and info, with the password added and base64 decoded;\n" +
     "  NTLMSSP logins (SMB2) with their NTLMv2 response, Kerberos's RC4 AS-REPs and service tickets and AES\n" +
-    "  pre-authentication, and SNMPv3's HMACs, in hashcat's form (-m 5600, 18200, 13100, 19800, 19900, 25000)",
+    "  pre-authentication, and SNMPv3's HMACs, in hashcat's form (-m 5600, 18200, 13100, 19800, 19900; SNMPv3\n" +
+    '  25000, and 26700/26800/26900/27300 for the SHA-2 HMACs); an SNMPv3 HMAC the agent refused is marked',
   async run(args, io) {
     const { positionals, flags } = parseArgs(args, { flags: ['--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
