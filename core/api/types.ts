@@ -138,6 +138,17 @@ export interface Completion {
 }
 
 /** A credential sent in the clear (Tools › Credentials): where, by which protocol, and what. */
+/** An address the capture itself names: an A or AAAA record's owner (Statistics › Resolved Addresses). */
+export interface ResolvedHost {
+  address: string;
+  name: string;
+  /**
+   * The packet whose record gave the name (the last one, when several named the address); absent when the
+   * name came from the capture file's own Name Resolution Block (what the capturing host's resolver knew).
+   */
+  frame?: number;
+}
+
 export interface Credential {
   frame: number;
   /**

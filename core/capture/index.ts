@@ -1,4 +1,11 @@
-export { openCapture, CaptureError, type CaptureFile, type OpenOptions } from './reader.js';
+export {
+  openCapture,
+  CaptureError,
+  parseNameRecords,
+  type CaptureFile,
+  type NameRecord,
+  type OpenOptions,
+} from './reader.js';
 export { PacketIndex } from './packet-index.js';
 export { LINKTYPE, linkTypeName, wtapEncap, type WtapEncap } from './linktypes.js';
 export { maxPacketFor } from './scan.js';

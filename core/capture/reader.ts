@@ -30,6 +30,42 @@ export class CaptureError extends Error {
   override name = 'CaptureError';
 }
 
+/** One record of a pcapng Name Resolution Block: an address and the names the capturing host knew for it. */
+export interface NameRecord {
+  family: 4 | 6;
+  address: Uint8Array;
+  names: string[];
+  /** How many packets the file holds before the block (a block may come before, between or after them). */
+  after: number;
+}
+
+/**
+ * The records of a Name Resolution Block's body (pcapng §4.5): type, length, value padded to 4 bytes, up to
+ * the end record; IPv4 (1) and IPv6 (2) records hold the address, then NUL-terminated UTF-8 names. A record
+ * that overruns the block, or holds no name, ends or is skipped; the block's options are not read.
+ */
+export function parseNameRecords(body: Uint8Array, le: boolean, after = 0): NameRecord[] {
+  const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const out: NameRecord[] = [];
+  const utf8 = new TextDecoder();
+  for (let o = 0; o + 4 <= body.length;) {
+    const type = dv.getUint16(o, le);
+    const len = dv.getUint16(o + 2, le);
+    if (type === 0 || o + 4 + len > body.length) break;
+    const size = type === 1 ? 4 : type === 2 ? 16 : 0;
+    if (size && len > size) {
+      const value = body.subarray(o + 4, o + 4 + len);
+      const names = utf8
+        .decode(value.subarray(size))
+        .split('\0')
+        .filter((n) => n !== '');
+      if (names.length) out.push({ family: type === 1 ? 4 : 6, address: value.slice(0, size), names, after });
+    }
+    o += 4 + len + ((4 - (len % 4)) % 4);
+  }
+  return out;
+}
+
 export interface OpenOptions {
   onProgress?: (bytesDone: number, bytesTotal: number, packets: number) => void;
   signal?: AbortSignal;
@@ -56,6 +92,11 @@ export interface CaptureFile {
   tsresol(id: number): number;
   /** The Decryption Secrets Blocks of a pcapng file (e.g. a TLS key log), read from the file when asked. */
   decryptionSecrets(): { type: number; data: Uint8Array }[];
+  /**
+   * The records of a pcapng file's Name Resolution Blocks (what the capturing host's resolver knew), in file
+   * order, read from the file when asked.
+   */
+  nameRecords(): NameRecord[];
   readPacket(i: number): Uint8Array;
   /**
    * Packet i's bytes without a copy when they lie in a chunk a sequential pass read recently (else read as by
@@ -344,6 +385,17 @@ async function indexFile(
     }
     return b;
   };
+  /** Bytes [offset, offset+length) of the file (a block `what` names, for the error). */
+  const readAt = (offset: number, length: number, what: string): Uint8Array => {
+    const data = new Uint8Array(length);
+    for (let got = 0; got < length;) {
+      const n = readSync(fd, data, got, length - got, offset + got);
+      if (n <= 0)
+        throw new CaptureError(`${what} could not be read: the file is shorter than when it was opened`);
+      got += n;
+    }
+    return data;
+  };
 
   return {
     path,
@@ -382,19 +434,16 @@ async function indexFile(
     },
     decryptionSecrets() {
       if (closed) throw new CaptureError('the capture is closed');
-      return scan.secrets.map((x) => {
-        const data = new Uint8Array(x.length);
-        let got = 0;
-        while (got < x.length) {
-          const n = readSync(fd, data, got, x.length - got, x.offset + got);
-          if (n <= 0)
-            throw new CaptureError(
-              'decryption secrets could not be read: the file is shorter than when it was opened',
-            );
-          got += n;
-        }
-        return { type: x.type, data };
-      });
+      return scan.secrets.map((x) => ({
+        type: x.type,
+        data: readAt(x.offset, x.length, 'decryption secrets'),
+      }));
+    },
+    nameRecords() {
+      if (closed) throw new CaptureError('the capture is closed');
+      return scan.nameBlocks.flatMap((b) =>
+        parseNameRecords(readAt(b.offset, b.length, 'name resolution'), b.le, b.after),
+      );
     },
     readPacket: (i) => packetBytes(i, true),
     peekPacket: (i) => packetBytes(i, false),

@@ -123,6 +123,11 @@ export class Scanner {
   readonly ifaces: ScanIface[] = [];
   /** Decryption Secrets Blocks seen (pcapng), in file order. */
   readonly secrets: ScanSecrets[] = [];
+  /**
+   * Name Resolution Blocks seen (pcapng), in file order: where their records lie, their byte order, and how many
+   * packets came before them.
+   */
+  readonly nameBlocks: { offset: number; length: number; le: boolean; after: number }[] = [];
   readonly warnings: string[] = [];
   /** Next record / block to read. */
   pos: number;
@@ -373,8 +378,13 @@ export class Scanner {
             this.secrets.push({ type: dv.getUint32(o + 8, le), offset: pos + 16, length });
           break;
         }
+        case 4:
+          // Name resolution: noted (Resolved Addresses reads it when asked).
+          if (blen > 12)
+            this.nameBlocks.push({ offset: pos + 8, length: blen - 12, le, after: this.index.count });
+          break;
         default:
-          // Name resolution, interface statistics, custom and unknown blocks: skipped.
+          // Interface statistics, custom and unknown blocks: skipped.
           break;
       }
       if (!ok) {

@@ -11,7 +11,14 @@ import {
   reportCommand,
   sigCommand,
 } from './forensic.js';
-import { convCommand, credentialsCommand, endpointsCommand, followCommand, phsCommand } from './stats.js';
+import {
+  convCommand,
+  credentialsCommand,
+  endpointsCommand,
+  followCommand,
+  hostsCommand,
+  phsCommand,
+} from './stats.js';
 
 /** Every sub-command; each lives in its own module beside this one. */
 export const commands: Command[] = [
@@ -21,6 +28,7 @@ export const commands: Command[] = [
   convCommand,
   endpointsCommand,
   phsCommand,
+  hostsCommand,
   credentialsCommand,
   gifsCommand,
   exportCommand,

@@ -7,6 +7,7 @@ import { formatFollow } from '../../stats/follow.js';
 import { first, selectionOf } from '../../stats/fields.js';
 import { formatIPv4 } from '../../fields/format.js';
 import { credentialsText, findCredentials } from '../../stats/credentials.js';
+import { hostsText, resolvedHosts } from '../../stats/hosts.js';
 
 const CONV_TYPES = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
 
@@ -94,6 +95,27 @@ export const endpointsCommand: Command = {
       const list = conversations(s, type).endpoints();
       io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : formatEndpoints(list, type));
     });
+    return 0;
+  },
+};
+
+export const hostsCommand: Command = {
+  name: 'hosts',
+  summary:
+    'addresses the capture names: DNS/mDNS/LLMNR A and AAAA records, pcapng name records (like tshark -q -z hosts)',
+  usage:
+    'Usage: wirelens hosts FILE [--ipv4|--ipv6] [--json]\n' +
+    '  Every address an A or AAAA record of the capture (DNS, mDNS, LLMNR) names, with the last name it was\n' +
+    "  given, and the names a pcapng file's Name Resolution Blocks hold (these stand), in hosts-file form like\n" +
+    '  tshark -N d -q -z hosts (IPv4 first, each in the order first named); --json adds the packet of each name.',
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { flags: ['--ipv4', '--ipv6', '--json'] });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    if (flags.has('--ipv4') && flags.has('--ipv6'))
+      throw new UsageError('--ipv4 and --ipv6 exclude each other');
+    const family = flags.has('--ipv4') ? 4 : flags.has('--ipv6') ? 6 : undefined;
+    const hosts = await withSession(positionals[0], (s) => resolvedHosts(s).list(family));
+    io.out(flags.has('--json') ? `${JSON.stringify(hosts, null, 2)}\n` : hostsText(hosts, positionals[0]));
     return 0;
   },
 };
