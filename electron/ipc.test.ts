@@ -27,6 +27,7 @@ const VALID: { [M in MethodName]: unknown } = {
   rows: { start: 0, count: 10 },
   packet: { no: 1 },
   credentials: {},
+  hosts: {},
   applyFilter: { expr: 'tcp' },
   validateFilter: { expr: 'tcp' },
   completeFilter: { prefix: 'tc' },

@@ -24,6 +24,7 @@ import type {
   ConvType,
   ConversationStats,
   PhsNode,
+  ResolvedHost,
   FindRequest,
   FindResult,
   ObjectProtocol,
@@ -88,6 +89,11 @@ export interface ApiMethods {
   phs: { req: { displayed?: boolean }; res: PhsNode };
   /** Tools > Credentials: usernames and passwords sent in the clear (FTP, HTTP Basic, SMTP AUTH). */
   credentials: { req: Record<string, never>; res: Credential[] };
+  /**
+   * Statistics > Resolved Addresses: the names the capture gives addresses (DNS, mDNS, LLMNR A/AAAA records and
+   * pcapng name records), IPv4 first.
+   */
+  hosts: { req: Record<string, never>; res: ResolvedHost[] };
   /** Edit > Find Packet: the next/previous displayed packet matching a filter, string or hex bytes. */
   find: { req: FindRequest; res: FindResult };
 }
@@ -179,6 +185,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   conversations: { type: isOneOf('eth', 'ip', 'ipv6', 'tcp', 'udp'), displayed: optional(isBool) },
   phs: { displayed: optional(isBool) },
   credentials: {},
+  hosts: {},
   find: {
     kind: isOneOf('filter', 'string', 'hex'),
     query: isStr(),

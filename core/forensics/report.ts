@@ -1,10 +1,11 @@
 /**
  * The evidence report: capture identity, every object with hashes, signature and hash-set verdicts, the
- * credentials sent in the clear, and the found-GIFs list, as report.json, report.csv and one self-contained report.html (images inline as data: URIs,
- * everything escaped — object names and URIs come from the capture and are hostile by default).
+ * credentials sent in the clear, the names the capture gives addresses, and the found-GIFs list, as report.json,
+ * report.csv and one self-contained report.html (images inline as data: URIs, everything escaped — object names
+ * and URIs come from the capture and are hostile by default).
  */
 import { writeNewSet } from './safe-write.js';
-import type { CaptureInfo, Credential, GifFinding } from '../api/types.js';
+import type { CaptureInfo, Credential, GifFinding, ResolvedHost } from '../api/types.js';
 import { reportCsv, type ReportRow } from '../objects/export.js';
 
 export interface EvidenceReport {
@@ -14,6 +15,8 @@ export interface EvidenceReport {
   objects: ReportRow[];
   /** Logins sent in the clear (FTP, HTTP Basic, SMTP AUTH), with their packets. */
   credentials: Credential[];
+  /** The names the capture gives addresses (DNS answers, pcapng name records): who the addresses were. */
+  hosts: ResolvedHost[];
   gifs: GifFinding[];
 }
 
@@ -48,6 +51,12 @@ export function reportHtml(r: EvidenceReport, thumbnails: Map<string, Uint8Array
         `<tr><td>${c.frame}</td><td>${esc(c.protocol)}</td><td>${esc(c.username)}</td><td><code>${esc(c.hash !== undefined ? `${c.info}: ${c.hash}` : c.password)}</code>${c.rejected ? ' (refused by the server)' : ''}</td><td>${c.usernameFrame ?? ''}</td></tr>`,
     )
     .join('\n');
+  const hosts = r.hosts
+    .map(
+      (h) =>
+        `<tr><td>${esc(h.address)}</td><td>${esc(h.name)}</td><td>${h.frame ?? "the capture file's name records"}</td></tr>`,
+    )
+    .join('\n');
   const t = (x?: number) => (x === undefined ? 'n/a' : new Date(x * 1000).toISOString());
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -80,7 +89,9 @@ ${c.warnings.length ? `<p><strong>Warnings:</strong> ${c.warnings.map(esc).join(
 ${rows}
 </tbody></table>
 <h2>Credentials in the clear (${r.credentials.length})</h2>
-${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3, IMAP, Telnet or LDAP login, HTTP Basic authorization, SMTP AUTH, NTLMSSP login or crackable Kerberos exchange in this capture.</p>'}
+${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3, IMAP, Telnet or LDAP login, HTTP Basic authorization, login form or password field, SMTP AUTH, SNMP community, NTLMSSP login or crackable Kerberos or SNMPv3 exchange in this capture.</p>'}
+<h2>Resolved addresses (${r.hosts.length})</h2>
+${r.hosts.length ? `<table><thead><tr><th>Address</th><th>Name</th><th>Named in frame</th></tr></thead>\n<tbody>\n${hosts}\n</tbody></table>` : '<p>None: no DNS, mDNS or LLMNR answer with an address, and no name records in the capture file.</p>'}
 <h2>Found GIFs (the lab's dpkt logic)</h2>
 <ul>
 ${gifs}

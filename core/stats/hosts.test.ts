@@ -5,7 +5,7 @@
  * `tshark -N d -q -z hosts`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,11 +58,12 @@ function capture(): string {
 }
 
 describe('resolved addresses (Statistics › Resolved Addresses, wirelens hosts)', () => {
-  it("names each address by its last DNS record, cuts names to 63 characters, and keeps the file's own names", async () => {
+  it("names each address by its last record (DNS or the file's name records, in place), cuts names to 63 characters", async () => {
     const file = capture();
     const s = new CaptureSession({ hash: false });
     await s.open(file);
-    expect(resolvedHosts(s).list()).toEqual([
+    const hosts = resolvedHosts(s).list();
+    expect(hosts).toEqual([
       // Named first by the Name Resolution Block before the packets (its second name replacing its first),
       // then by the DNS answer in frame 10.
       { address: '192.168.1.10', name: 'intranet.corp', frame: 10 },
@@ -84,6 +85,12 @@ describe('resolved addresses (Statistics › Resolved Addresses, wirelens hosts)
       '10.1.1.1\tlate.example',
       `10.2.2.2\t${LONG.slice(0, 63)}`,
     ]);
+    // The evidence report lists them with their packets.
+    const dir = join(mkdtempSync(join(tmpdir(), 'wirelens-hosts-')), 'report');
+    expect(await main(['report', file, '--out', dir], io)).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { hosts: unknown[] };
+    expect(report.hosts).toEqual(hosts);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<h2>Resolved addresses (4)</h2>');
     if (hasTshark) {
       const r = spawnSync('tshark', ['-N', 'd', '-r', file, '-q', '-z', 'hosts'], { encoding: 'utf8' });
       expect(

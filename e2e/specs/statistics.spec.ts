@@ -486,4 +486,55 @@ test.describe('statistics panel', () => {
     await expect(page.getByTestId('stats-row').first()).toBeVisible();
     await shot(page, info, '13-small-window-dark');
   });
+  test('resolved addresses agree with tshark -N d -z hosts; a row filters on its address and goes to its packet', async ({
+    page,
+  }, info) => {
+    // DNS answers over IPv4 and IPv6, one quoted by an ICMPv6 error.
+    const file = join(CORPUS, 'captures', 'wireshark', 'communityid.pcap.gz');
+    test.skip(!existsSync(file) || !hasTshark, 'needs tshark and captures/wireshark/communityid.pcap.gz');
+    const want = spawnSync('tshark', ['-N', 'd', '-r', file, '-q', '-z', 'hosts'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .sort();
+    host = await startHost(file);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(host.url);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.getByTestId('open-statistics').click();
+    await page.getByTestId('stats-tab-hosts').click();
+    await expect(page.getByTestId('hosts-count')).toHaveText(`${want.length} addresses named by the capture`);
+    const rows = page.getByTestId('stats-row');
+    const got = (
+      await rows.evaluateAll((els) =>
+        els.map((e) => {
+          const c = (k: string) => e.querySelector(`[data-col="${k}"]`)?.textContent ?? '';
+          return `${c('address')}\t${c('name')}`;
+        }),
+      )
+    ).sort();
+    expect(got).toEqual(want);
+    console.log(
+      `dns+icmp: ${got.length}/${want.length} resolved addresses agree with tshark -N d -q -z hosts`,
+    );
+    await shot(page, info, '14-resolved-addresses');
+    // A name a packet gave: Go to Packet selects it; double-click filters on the address.
+    const named = rows.filter({ hasText: 'packet ' }).first();
+    const address = (await named.locator('[data-col="address"]').textContent()) ?? '';
+    const frame = Number(
+      ((await named.locator('[data-col="frame"]').textContent()) ?? '').replace('packet ', ''),
+    );
+    await named.click();
+    await page.getByTestId('hosts-goto').click();
+    await expect(page.locator(`[data-testid=packet-row][data-no="${frame}"]`)).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await named.dblclick();
+    const count = Number(
+      spawnSync('tshark', ['-n', '-r', file, '-Y', `ip.addr==${address}`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((l) => l.trim()).length,
+    );
+    await waitDisplayed(page, count);
+  });
 });

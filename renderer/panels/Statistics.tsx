@@ -15,7 +15,14 @@ import {
   type KeyboardEvent,
   type MouseEvent as ReactMouseEvent,
 } from 'react';
-import type { ConversationStats, Conversation, ConvType, Endpoint, PhsNode } from '../../core/api/types.js';
+import type {
+  ConversationStats,
+  Conversation,
+  ConvType,
+  Endpoint,
+  PhsNode,
+  ResolvedHost,
+} from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 import { ColumnResizer } from '../panes/ColumnResizer.js';
 import { useVirtual } from '../panes/useVirtual.js';
@@ -31,6 +38,8 @@ import {
   endpointFilter,
   EP_COLUMNS,
   hasPorts,
+  HOST_COLUMNS,
+  hostFilter,
   nextSort,
   pctText,
   phsFilter,
@@ -52,11 +61,12 @@ const HEADER_H = 22;
 /** A growing capture is counted again at most this often. */
 const REFRESH_MS = 1000;
 
-type Tab = 'conv' | 'ep' | 'phs';
+type Tab = 'conv' | 'ep' | 'phs' | 'hosts';
 const TABS: [Tab, string][] = [
   ['conv', 'Conversations'],
   ['ep', 'Endpoints'],
   ['phs', 'Protocol Hierarchy'],
+  ['hosts', 'Resolved Addresses'],
 ];
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -633,6 +643,103 @@ function PhsTable({ root }: { root: PhsNode }) {
   );
 }
 
+/**
+ * Statistics › Resolved Addresses: the names the capture itself gives addresses (DNS answers, pcapng name
+ * records), each with the packet that named it. Double-click filters on the address; the menu goes to the packet.
+ */
+function HostsTable({ hosts }: { hosts: ResolvedHost[] }) {
+  const applyFilter = useApp((s) => s.applyFilter);
+  const setFilterText = useApp((s) => s.setFilterText);
+  const validate = useApp((s) => s.validate);
+  const goTo = useApp((s) => s.goTo);
+  const [sort, setSort] = useState<SortState>({ key: 'frame', dir: 1 });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [widths, setWidths] = useState<Record<string, number>>({});
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const rows = useMemo(() => sortRows(hosts, HOST_COLUMNS, sort), [hosts, sort]);
+  const defaults = useMemo(() => widthsOf(HOST_COLUMNS, hosts), [hosts]);
+  const sel = rows.find((h) => h.address === selected);
+  const prepare = (f: string) => {
+    setFilterText(f);
+    void validate(f);
+  };
+  const menuFor = (h: ResolvedHost, e: ReactMouseEvent) => {
+    const f = hostFilter(h);
+    const items: [string, () => void][] = [
+      [`Apply as Filter: ${f}`, () => void applyFilter(f)],
+      ['Prepare as Filter', () => prepare(f)],
+    ];
+    if (h.frame !== undefined) {
+      const no = h.frame;
+      items.push([`Go to Packet ${no}`, () => void goTo(no)]);
+    }
+    setMenu({ x: e.clientX, y: e.clientY, items });
+  };
+  return (
+    <>
+      <div className="row st-actions">
+        <span className="muted" data-testid="hosts-count">
+          {hosts.length.toLocaleString('en-US')} address{hosts.length === 1 ? '' : 'es'} named by the capture
+        </span>
+        <span className="spacer" />
+        <CopyButton text={() => tableCsv(HOST_COLUMNS, rows)} />
+        <button
+          className="btn small"
+          disabled={!sel}
+          title={sel ? `Apply: ${hostFilter(sel)}` : 'Select an address first'}
+          data-testid="hosts-apply"
+          onClick={() => sel && void applyFilter(hostFilter(sel))}
+        >
+          Apply as Filter
+        </button>
+        <button
+          className="btn small"
+          disabled={sel?.frame === undefined}
+          title={
+            sel?.frame !== undefined
+              ? `Go to packet ${sel.frame}, whose record named it`
+              : 'Select an address a packet named'
+          }
+          data-testid="hosts-goto"
+          onClick={() => sel?.frame !== undefined && void goTo(sel.frame)}
+        >
+          Go to Packet
+        </button>
+      </div>
+      <StatTable
+        rows={rows}
+        cols={HOST_COLUMNS}
+        widths={HOST_COLUMNS.map((c, i) => widths[c.key] ?? defaults[i])}
+        onWidth={(col, w) =>
+          setWidths((all) => {
+            const next = { ...all };
+            if (w === undefined) delete next[col];
+            else next[col] = w;
+            return next;
+          })
+        }
+        sort={sort}
+        onSort={(c) => setSort((s) => nextSort(s, c))}
+        rowKey={(h) => h.address}
+        selected={selected}
+        onSelect={setSelected}
+        onActivate={(h) => void applyFilter(hostFilter(h))}
+        onMenu={menuFor}
+        testid="hosts-table"
+        label="Resolved addresses"
+      />
+      {hosts.length === 0 && (
+        <p className="muted" data-testid="hosts-none">
+          No names in this capture: no DNS, mDNS or LLMNR answer with an address, and no name records in the
+          file.
+        </p>
+      )}
+      {menu && <ContextMenu menu={menu} close={closeMenu} />}
+    </>
+  );
+}
+
 export function StatisticsPanel() {
   const api = useApp((s) => s.api);
   const info = useApp((s) => s.info);
@@ -646,13 +753,15 @@ export function StatisticsPanel() {
   // filter — when another filter is applied.
   const cap = info ? String(info.openId ?? info.path) : null;
   const packets = info?.packets ?? 0;
-  const what = tab === 'phs' ? 'phs' : type;
-  const filter = limit ? appliedFilter : '';
+  const what = tab === 'phs' || tab === 'hosts' ? tab : type;
+  // Resolved addresses are the whole capture's (a name learned stays learned, as in Wireshark).
+  const filter = limit && tab !== 'hosts' ? appliedFilter : '';
   const key = cap === null ? null : [cap, what, filter].join('\u0000');
   const load = useCallback(
-    (k: string): Promise<ConversationStats | PhsNode> => {
+    (k: string): Promise<ConversationStats | PhsNode | ResolvedHost[]> => {
       const [, w, f] = k.split('\u0000');
       const displayed = f !== '';
+      if (w === 'hosts') return api.call('hosts', {});
       return w === 'phs'
         ? api.call('phs', displayed ? { displayed } : {})
         : api.call('conversations', { type: w as ConvType, ...(displayed ? { displayed } : {}) });
@@ -660,13 +769,15 @@ export function StatisticsPanel() {
     [api],
   );
   const { data, error, loading } = useLatest(key, packets, load);
-  const stats = data && 'conversations' in data && data.type === type ? data : null;
-  const root = data && 'children' in data ? data : null;
+  const stats = data && !Array.isArray(data) && 'conversations' in data && data.type === type ? data : null;
+  const root = data && !Array.isArray(data) && 'children' in data ? data : null;
+  const hosts = tab === 'hosts' && Array.isArray(data) ? data : null;
   // Each type's count, from the last answer for this capture and filter (all types are counted together).
   const [counts, setCounts] = useState<{ key: string; counts: NonNullable<ConversationStats['counts']> }>();
   const countsKey = cap === null ? '' : [cap, filter, packets].join('\u0000');
   useEffect(() => {
-    if (data && 'conversations' in data && data.counts) setCounts({ key: countsKey, counts: data.counts });
+    if (data && !Array.isArray(data) && 'conversations' in data && data.counts)
+      setCounts({ key: countsKey, counts: data.counts });
   }, [data, countsKey]);
   const countOf = (t: ConvType): number | undefined =>
     counts?.key === countsKey ? counts.counts[t]?.[tab === 'ep' ? 'endpoints' : 'conversations'] : undefined;
@@ -676,7 +787,7 @@ export function StatisticsPanel() {
       <h2>Statistics</h2>
       <Tabs tabs={TABS} value={tab} onChange={setTab} testId="stats-tab" />
       <div className="st-types">
-        {tab !== 'phs' && (
+        {(tab === 'conv' || tab === 'ep') && (
           <span className="st-type-group" role="radiogroup" aria-label="Table type">
             {CONV_TYPES.map(({ type: t, label }) => (
               <button
@@ -699,22 +810,24 @@ export function StatisticsPanel() {
           </span>
         )}
         <span className="spacer" />
-        <label
-          className="st-limit"
-          title={
-            appliedFilter
-              ? `Count only the packets shown by: ${appliedFilter}`
-              : 'Count only the displayed packets (no display filter is applied now)'
-          }
-        >
-          <input
-            type="checkbox"
-            checked={limit}
-            onChange={(e) => setLimit(e.target.checked)}
-            data-testid="stats-limit"
-          />{' '}
-          Limit to display filter
-        </label>
+        {tab !== 'hosts' && (
+          <label
+            className="st-limit"
+            title={
+              appliedFilter
+                ? `Count only the packets shown by: ${appliedFilter}`
+                : 'Count only the displayed packets (no display filter is applied now)'
+            }
+          >
+            <input
+              type="checkbox"
+              checked={limit}
+              onChange={(e) => setLimit(e.target.checked)}
+              data-testid="stats-limit"
+            />{' '}
+            Limit to display filter
+          </label>
+        )}
       </div>
       {filter && (
         <p className="muted st-filter" data-testid="stats-filter">
@@ -728,7 +841,7 @@ export function StatisticsPanel() {
           {data ? 'Updating…' : 'Counting…'}
         </p>
       )}
-      {tab !== 'phs' && stats && (
+      {(tab === 'conv' || tab === 'ep') && stats && (
         <ConvTables
           key={`${cap}\u0000${type}`}
           stats={stats}
@@ -739,6 +852,7 @@ export function StatisticsPanel() {
         />
       )}
       {tab === 'phs' && root && <PhsTable key={cap ?? ''} root={root} />}
+      {hosts && <HostsTable key={cap ?? ''} hosts={hosts} />}
     </section>
   );
 }

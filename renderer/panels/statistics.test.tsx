@@ -479,6 +479,47 @@ describe('Statistics panel', () => {
     await waitFor(() => expect(filtersApplied(api)).toContain('dns'));
   });
 
+  it('resolved addresses: the names the capture gives, sorted by address, filter on one, go to its packet', async () => {
+    const api = fakeApi(50);
+    api.handle('hosts', () => [
+      { address: '192.168.1.10', name: 'fileserver.corp' },
+      { address: '93.184.216.34', name: 'www.example.com', frame: 12 },
+      { address: '10.0.0.9', name: 'cdn.example.net', frame: 30 },
+      { address: '2001:db8::1', name: 'six.example', frame: 40 },
+    ]);
+    const store = await openStats(api);
+    fireEvent.click(screen.getByTestId('stats-tab-hosts'));
+    await waitFor(() => expect(screen.getByTestId('hosts-count').textContent).toContain('4 addresses'));
+    // No "Limit to display filter" here: a name learned stays learned.
+    expect(screen.queryByTestId('stats-limit')).toBeNull();
+    const rows = () => screen.getAllByTestId('stats-row').map((r) => cells(r));
+    // By the packet that named them: the file's own name records first.
+    expect(rows().map((r) => [r.address, r.name, r.frame])).toEqual([
+      ['192.168.1.10', 'fileserver.corp', 'capture file (name records)'],
+      ['93.184.216.34', 'www.example.com', 'packet 12'],
+      ['10.0.0.9', 'cdn.example.net', 'packet 30'],
+      ['2001:db8::1', 'six.example', 'packet 40'],
+    ]);
+    const panel = screen.getByTestId('statistics-panel');
+    fireEvent.click(header(panel, 'address'));
+    expect(rows().map((r) => r.address)).toEqual([
+      '10.0.0.9',
+      '93.184.216.34',
+      '192.168.1.10',
+      '2001:db8::1',
+    ]);
+    const row = (a: string) => screen.getAllByTestId('stats-row').find((r) => r.dataset.key === a)!;
+    fireEvent.doubleClick(row('2001:db8::1'));
+    await waitFor(() => expect(filtersApplied(api)).toContain('ipv6.addr==2001:db8::1'));
+    fireEvent.mouseDown(row('192.168.1.10'));
+    expect(screen.getByTestId('hosts-goto').hasAttribute('disabled')).toBe(true);
+    fireEvent.mouseDown(row('93.184.216.34'));
+    fireEvent.click(screen.getByTestId('hosts-goto'));
+    await waitFor(() => expect(store.getState().selectedNo).toBe(12));
+    fireEvent.click(screen.getByTestId('hosts-apply'));
+    await waitFor(() => expect(filtersApplied(api)).toContain('ip.addr==93.184.216.34'));
+  });
+
   it('counts again when the capture grows or another one opens; shows engine errors', async () => {
     const api = fakeApi(50);
     const store = await openStats(api);

@@ -2,7 +2,7 @@
  * Pure helpers of the Statistics panel: Wireshark's conversation/endpoint filters, table columns and sorting,
  * and the protocol hierarchy flattened into indented rows with percentages. No React here (unit-tested alone).
  */
-import type { Conversation, ConvType, Endpoint, PhsNode } from '../../core/api/types.js';
+import type { Conversation, ConvType, Endpoint, PhsNode, ResolvedHost } from '../../core/api/types.js';
 
 export const CONV_TYPES: { type: ConvType; label: string }[] = [
   { type: 'eth', label: 'Ethernet' },
@@ -71,6 +71,49 @@ export function endpointFilter(e: Endpoint): string {
   const f = `${addrField(e.type, e.address)}==${e.address}`;
   return hasPorts(e.type) && e.port !== undefined ? `${f} && ${e.type}.port==${e.port}` : f;
 }
+
+/** The filter for a resolved address's packets: ip.addr or ipv6.addr. */
+export function hostFilter(h: ResolvedHost): string {
+  return `${h.address.includes(':') ? 'ipv6' : 'ip'}.addr==${h.address}`;
+}
+
+/** An address that sorts as a number: IPv4 octets (and IPv6 groups) padded, IPv4 before IPv6. */
+function addressKey(a: string): string {
+  if (!a.includes(':'))
+    return `4${a
+      .split('.')
+      .map((o) => o.padStart(3, '0'))
+      .join('.')}`;
+  return `6${a}`;
+}
+
+export const HOST_COLUMNS: Column<ResolvedHost>[] = [
+  {
+    key: 'address',
+    title: 'Address',
+    width: 'addr',
+    num: false,
+    value: (h) => addressKey(h.address),
+    text: (h) => h.address,
+  },
+  {
+    key: 'name',
+    title: 'Name',
+    width: 'addr',
+    num: false,
+    value: (h) => h.name.toLowerCase(),
+    text: (h) => h.name,
+  },
+  {
+    key: 'frame',
+    title: 'Named in',
+    width: 'addr',
+    num: false,
+    // Packets in order; the capture file's own name records before them.
+    value: (h) => h.frame ?? 0,
+    text: (h) => (h.frame === undefined ? 'capture file (name records)' : `packet ${h.frame}`),
+  },
+];
 
 // ── columns and sorting ─────────────────────────────────────────────────────────────────────────────────
 

@@ -24,6 +24,7 @@ import { encodingInfo } from '../../forensics/encoding.js';
 import { checkSignature, detectType } from '../../forensics/signature.js';
 import { HashSetStore } from '../../forensics/hashset.js';
 import { writeReport } from '../../forensics/report.js';
+import { resolvedHosts } from '../../stats/hosts.js';
 import { defaultDataDir } from '../../session/service.js';
 import type { CaptureFile } from '../../capture/index.js';
 import type { CaptureSession } from '../../session/session.js';
@@ -305,7 +306,7 @@ export const sigCommand: Command = {
 export const reportCommand: Command = {
   name: 'report',
   summary:
-    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP/SMB files, hashes, verdicts, credentials, GIFs',
+    'evidence report (JSON, CSV, self-contained HTML): capture identity, objects, e-mails and TFTP/FTP/SMB files, hashes, verdicts, credentials, resolved addresses, GIFs',
   usage: 'Usage: wirelens report FILE --out DIR',
   async run(args, io) {
     const { options, positionals } = parseArgs(args, { options: ['--out'] });
@@ -333,6 +334,7 @@ export const reportCommand: Command = {
         for (const f of listSmb(s)) rows.push(await analyse(f, smbBytes(f), (h) => hs.verdictOf(h)));
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
         const credentials = findCredentials(s);
+        const hosts = resolvedHosts(s).list();
         return writeReport(
           out,
           {
@@ -341,6 +343,7 @@ export const reportCommand: Command = {
             capture,
             objects: rows,
             credentials,
+            hosts,
             gifs,
           },
           thumbs,
