@@ -2,9 +2,10 @@
  * TLS record protection with secrets from a key log (NSS format, as a pcapng Decryption Secrets Block carries
  * it): TLS 1.2 suites (AES-GCM, RFC 5288/5289; AES-CCM and CCM_8, RFC 6655/7251; ChaCha20-Poly1305, RFC 7905;
  * AES-CBC and 3DES-CBC with HMAC, either order, RFC 5246/7366; RC4 with an MD5 or SHA-1 HMAC, RFC 5246) and TLS
- * 1.0/1.1's CBC and RC4 ones (their own PRF, RFC 2246/4346) keyed from the master secret, TLS 1.3 (RFC 8446)
- * keyed from traffic secrets; and the master secret of an RSA key exchange from the server's private key.
- * node:crypto only (RC4, which OpenSSL 3 keeps in its legacy provider, is done here).
+ * 1.0/1.1's and SSL 3.0's CBC and RC4 ones (their own PRF, RFC 2246/4346; SSL 3.0's derivation and MAC, RFC
+ * 6101) keyed from the master secret, TLS 1.3 (RFC 8446) keyed from traffic secrets; and the master secret of
+ * an RSA key exchange from the server's private key. node:crypto only (RC4, which OpenSSL 3 keeps in its legacy
+ * provider, is done here).
  */
 import {
   constants,
@@ -183,8 +184,25 @@ function prf10(secret: Uint8Array, label: string, seed: Uint8Array, length: numb
   return out;
 }
 
-/** The PRF of a session of `version` (TLS 1.0/1.1's, or TLS 1.2's with the suite's hash). */
+/**
+ * SSL 3.0's key derivation (RFC 6101 §6.1, §6.2.2): MD5(secret + SHA-1("A" + secret + seed)), then with "BB",
+ * "CCC", … — the master secret's seed is the client random then the server's, the key block's the other way
+ * round, as TLS's PRF seeds are; the label is not used.
+ */
+function ssl3Prf(secret: Uint8Array, _label: string, seed: Uint8Array, length: number): Buffer {
+  const out: Buffer[] = [];
+  for (let i = 1, n = 0; n < length; i++) {
+    const salt = Buffer.alloc(i, 0x40 + i);
+    const inner = createHash('sha1').update(salt).update(secret).update(seed).digest();
+    out.push(createHash('md5').update(secret).update(inner).digest());
+    n += 16;
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+/** The PRF of a session of `version` (SSL 3.0's derivation, TLS 1.0/1.1's, or TLS 1.2's with the suite's hash). */
 function sessionPrf(version: number, hash: Hash): typeof prf10 {
+  if (version === 0x0300) return ssl3Prf;
   return version < 0x0303 ? prf10 : (secret, label, seed, length) => prf(hash, secret, label, seed, length);
 }
 
@@ -222,7 +240,7 @@ export function tls12Keys(
     ...(s.aead ? { aead: s.aead, tagLen: s.tagLen ?? 16 } : {}),
     ...(s.rc4 ? { rc4: { ...s.rc4, macKey: macKeys[i], state: new Rc4(keys[i]) } } : {}),
     ...(s.cbc
-      ? { cbc: { ...s.cbc, macKey: macKeys[i], etm, ...(version === 0x0301 ? { chain: ivs[i] } : {}) } }
+      ? { cbc: { ...s.cbc, macKey: macKeys[i], etm, ...(version <= 0x0301 ? { chain: ivs[i] } : {}) } }
       : {}),
     key: keys[i],
     iv: ivs[i],
@@ -311,14 +329,27 @@ export function openRecord(
   return { type: plain[end - 1], plain: plain.subarray(0, end - 1) };
 }
 
-/** The record MAC of TLS 1.2 (RFC 5246 §6.2.3.1): over the sequence number, the header fields and `data`. */
-function recordMac(
-  c: { mac: Mac; macKey: Buffer },
+/**
+ * The record MAC (RFC 5246 §6.2.3.1): an HMAC over the sequence number, the header fields and `data`; SSL 3.0's
+ * (RFC 6101 §5.2.3.1) nests two hashes with pads of 0x36 and 0x5c instead, and leaves the version out.
+ */
+export function recordMac(
+  c: { mac: Mac; macKey: Uint8Array },
   seq: number,
   type: number,
   version: number,
   data: Uint8Array,
 ): Buffer {
+  if (version === 0x0300) {
+    const pad = c.mac === 'md5' ? 48 : 40;
+    const head = Buffer.concat([seqBytes(seq), Buffer.of(type, data.length >> 8, data.length & 255)]);
+    const inner = createHash(c.mac)
+      .update(c.macKey)
+      .update(Buffer.alloc(pad, 0x36))
+      .update(head)
+      .update(data);
+    return createHash(c.mac).update(c.macKey).update(Buffer.alloc(pad, 0x5c)).update(inner.digest()).digest();
+  }
   const head = Buffer.concat([
     seqBytes(seq),
     Buffer.of(type, version >> 8, version & 255, data.length >> 8, data.length & 255),

@@ -78,6 +78,9 @@ const LEGACY: { name: string; version: LegacyVersion; suite: number }[] = [
   { name: 'TLSv1.2 DES-CBC3-SHA', version: 0x0303, suite: 0x000a },
   { name: 'TLSv1.1 DES-CBC3-SHA', version: 0x0302, suite: 0x000a },
   { name: 'TLSv1 DES-CBC3-SHA (chained IVs)', version: 0x0301, suite: 0x000a },
+  // SSL 3.0: its own key derivation and MAC.
+  { name: 'SSLv3 RC4-MD5', version: 0x0300, suite: 0x0004 },
+  { name: 'SSLv3 DES-CBC3-SHA', version: 0x0300, suite: 0x000a },
 ];
 
 const CASES: { name: string; make: () => Promise<TlsExchange> }[] = [

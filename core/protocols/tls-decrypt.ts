@@ -104,9 +104,12 @@ export function noteMessages(ctx: DissectCtx, s: SessionSecrets, messages: reado
     const transcript = s.transcript;
     s.transcript = undefined;
     if (!rsaKeyExchange(s.suite) || s.suite === undefined || !s.clientRandom || !s.serverRandom) continue;
-    const len = m.length >= 6 ? (m[4] << 8) | m[5] : 0;
-    const premaster =
-      len && m.length >= 6 + len ? rsaPremaster(rsaKeys(ctx), m.subarray(6, 6 + len)) : undefined;
+    // TLS puts a 2-byte length before the encrypted secret; SSL 3.0 sends the bare secret (RFC 6101 §5.6.7.1).
+    const body = m.subarray(4);
+    const len = body.length >= 2 ? (body[0] << 8) | body[1] : 0;
+    const encrypted =
+      s.version === 0x0300 ? body : len && body.length >= 2 + len ? body.subarray(2, 2 + len) : undefined;
+    const premaster = encrypted?.length ? rsaPremaster(rsaKeys(ctx), encrypted) : undefined;
     if (premaster)
       s.master = tls12Master(
         s.suite,

@@ -1,6 +1,6 @@
 /**
- * TLS sessions with the suites HTTPS of the 2000s and early 2010s ran on — RC4 and 3DES-CBC — which no TLS
- * library here still speaks (OpenSSL 3 is built without them), written record by record: cleartext hellos and
+ * TLS sessions with the suites HTTPS of the 2000s and early 2010s ran on — RC4 and 3DES-CBC, and SSL 3.0 —
+ * which no TLS library here still speaks (OpenSSL 3 is built without them), written record by record: cleartext hellos and
  * the server's certificate (RSA key exchange, no extensions but the server name, so MAC-then-encrypt),
  * ChangeCipherSpec and Finished each way, then the requests and responses as application data records of at
  * most 16 KiB, sealed with the keys `tls12Keys` derives. The pre-master secret goes to the server encrypted with
@@ -13,14 +13,13 @@ import {
   constants,
   createCipheriv,
   createHash,
-  createHmac,
   createPublicKey,
   publicEncrypt,
 } from 'node:crypto';
-import { Rc4, tls12Keys, tls12Master, type RecordKeys } from '../protocols/tls-crypto.js';
+import { Rc4, recordMac, tls12Keys, tls12Master, type RecordKeys } from '../protocols/tls-crypto.js';
 import { CERT, exchange, SERVER_KEY, type TlsExchange } from './tls-session.js';
 
-export type LegacyVersion = 0x0301 | 0x0302 | 0x0303;
+export type LegacyVersion = 0x0300 | 0x0301 | 0x0302 | 0x0303;
 
 /** Deterministic bytes (a test's randoms and secrets): SHA-256 of a label, counter by counter. */
 function bytes(label: string, n: number): Buffer {
@@ -36,7 +35,7 @@ const record = (type: number, version: number, body: Uint8Array) =>
 const handshake = (type: number, body: Uint8Array) =>
   Buffer.concat([Buffer.of(type), u24(body.length), body]);
 
-/** One direction's sealing: the record MAC (HMAC over sequence number, header and content), then the cipher. */
+/** One direction's sealing: the record MAC (recordMac, as the reader checks it), then the cipher. */
 class Sealer {
   private seq = 0;
   private readonly rc4?: Rc4;
@@ -52,14 +51,12 @@ class Sealer {
   seal(type: number, content: Uint8Array): Buffer {
     const macKeyed = this.k.rc4 ?? this.k.cbc;
     if (!macKeyed) throw new Error('not a stream or CBC suite');
-    const head = Buffer.concat([Buffer.alloc(8), Buffer.of(type), u16(this.version), u16(content.length)]);
-    head.writeBigUInt64BE(BigInt(this.seq++));
-    const mac = createHmac(macKeyed.mac, macKeyed.macKey).update(head).update(content).digest();
+    const mac = recordMac(macKeyed, this.seq++, type, this.version, content);
     if (this.rc4) return record(type, this.version, this.rc4.apply(Buffer.concat([content, mac])));
     const c = this.k.cbc as NonNullable<RecordKeys['cbc']>;
     const padLen = c.block - ((content.length + mac.length + 1) % c.block);
     const plain = Buffer.concat([content, mac, Buffer.alloc(padLen + 1, padLen)]);
-    // TLS 1.1 and 1.2: an explicit IV before each record; TLS 1.0: the previous record's last block.
+    // TLS 1.1 and 1.2: an explicit IV before each record; SSL 3.0 and TLS 1.0: the previous record's last block.
     const iv = this.chain ?? bytes(`iv/${this.seq}`, c.block);
     const e = createCipheriv(c.cipher, this.k.key, iv);
     e.setAutoPadding(false);
@@ -122,16 +119,21 @@ export function legacyTlsExchange(
   const der = new X509Certificate(CERT).raw;
   const certificate = handshake(11, Buffer.concat([u24(der.length + 3), u24(der.length), der]));
   const helloDone = handshake(14, Buffer.alloc(0));
-  const keyExchange = handshake(16, Buffer.concat([u16(encrypted.length), encrypted]));
+  // TLS prefixes the encrypted secret with its length; SSL 3.0 does not.
+  const keyExchange = handshake(
+    16,
+    version === 0x0300 ? encrypted : Buffer.concat([u16(encrypted.length), encrypted]),
+  );
   const client = new Sealer(keys[0], version);
   const server = new Sealer(keys[1], version);
   const log: { fromClient: boolean; bytes: Uint8Array }[] = [];
   const say = (fromClient: boolean, ...records: Buffer[]) =>
     log.push({ fromClient, bytes: Buffer.concat(records) });
-  say(true, record(22, 0x0301, clientHello));
+  say(true, record(22, Math.min(version, 0x0301), clientHello));
   say(false, record(22, version, Buffer.concat([serverHello, certificate, helloDone])));
-  // Finished's verify data is not checked by a reader of the records: twelve made-up bytes.
-  const finished = (side: string) => handshake(20, bytes(`finished ${side}`, 12));
+  // Finished's verify data is not checked by a reader of the records: made-up bytes, as many as the version's
+  // Finished holds (SSL 3.0: an MD5 and a SHA-1 hash; TLS: twelve bytes).
+  const finished = (side: string) => handshake(20, bytes(`finished ${side}`, version === 0x0300 ? 36 : 12));
   say(
     true,
     record(22, version, keyExchange),
