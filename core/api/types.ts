@@ -138,6 +138,19 @@ export interface Completion {
 }
 
 /** A credential sent in the clear (Tools › Credentials): where, by which protocol, and what. */
+/** Analyze › Expert Information: one kind of expert item and how often (and where) the capture has it. */
+export interface ExpertEntry {
+  severity: 'comment' | 'chat' | 'note' | 'warn' | 'error';
+  /** Wireshark's expert group: 'sequence', 'malformed', 'protocol', 'checksum', … */
+  group: string;
+  /** The protocol's short name, as in the Protocol column: TCP, HTTP, IPv4, … */
+  protocol: string;
+  summary: string;
+  count: number;
+  /** The packets it is in, ascending (the first 10 000). */
+  frames: number[];
+}
+
 /** An address the capture itself names: an A or AAAA record's owner (Statistics › Resolved Addresses). */
 export interface ResolvedHost {
   address: string;

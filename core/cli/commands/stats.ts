@@ -7,6 +7,7 @@ import { formatFollow } from '../../stats/follow.js';
 import { first, selectionOf } from '../../stats/fields.js';
 import { formatIPv4 } from '../../fields/format.js';
 import { credentialsText, findCredentials } from '../../stats/credentials.js';
+import { expertInfo, expertText } from '../../stats/expert.js';
 import { hostsText, resolvedHosts } from '../../stats/hosts.js';
 
 const CONV_TYPES = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
@@ -116,6 +117,24 @@ export const hostsCommand: Command = {
     const family = flags.has('--ipv4') ? 4 : flags.has('--ipv6') ? 6 : undefined;
     const hosts = await withSession(positionals[0], (s) => resolvedHosts(s).list(family));
     io.out(flags.has('--json') ? `${JSON.stringify(hosts, null, 2)}\n` : hostsText(hosts, positionals[0]));
+    return 0;
+  },
+};
+
+export const expertCommand: Command = {
+  name: 'expert',
+  summary:
+    'expert information: errors, warnings, notes, chats and comments by protocol (like tshark -q -z expert)',
+  usage:
+    'Usage: wirelens expert FILE [--json]\n' +
+    '  Every expert item of the packets (malformed data, retransmissions, resets, checksum errors, requests and\n' +
+    '  responses, packet comments) counted by severity, group, protocol and summary, as tshark -q -z expert\n' +
+    '  prints them; --json adds the packets each one is in.',
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { flags: ['--json'] });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const entries = await withSession(positionals[0], (s) => expertInfo(s).list());
+    io.out(flags.has('--json') ? `${JSON.stringify(entries, null, 2)}\n` : expertText(entries));
     return 0;
   },
 };
