@@ -28,6 +28,7 @@ const VALID: { [M in MethodName]: unknown } = {
   packet: { no: 1 },
   credentials: {},
   hosts: {},
+  expert: {},
   applyFilter: { expr: 'tcp' },
   validateFilter: { expr: 'tcp' },
   completeFilter: { prefix: 'tc' },

@@ -25,6 +25,7 @@ import type {
   ConversationStats,
   PhsNode,
   ResolvedHost,
+  ExpertEntry,
   FindRequest,
   FindResult,
   ObjectProtocol,
@@ -94,6 +95,8 @@ export interface ApiMethods {
    * pcapng name records), IPv4 first.
    */
   hosts: { req: Record<string, never>; res: ResolvedHost[] };
+  /** Analyze › Expert Information: the capture's expert items and packet comments, counted (errors first). */
+  expert: { req: Record<string, never>; res: ExpertEntry[] };
   /** Edit > Find Packet: the next/previous displayed packet matching a filter, string or hex bytes. */
   find: { req: FindRequest; res: FindResult };
 }
@@ -186,6 +189,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   phs: { displayed: optional(isBool) },
   credentials: {},
   hosts: {},
+  expert: {},
   find: {
     kind: isOneOf('filter', 'string', 'hex'),
     query: isStr(),

@@ -459,8 +459,16 @@ class Compiler {
     readonly input: string,
   ) {}
 
-  field(f: FieldDef, layer: LayerSel | undefined): Expr {
+  /** Notes that the filter reads field `f`. */
+  need(f: FieldDef): void {
     this.c.fields.add(f.id);
+    // Expert items hang wherever a dissector noted something, often among items a selective dissection skips
+    // as a group (TCP's header, whose FIN notes the closing): the whole tree finds them all.
+    if (f.abbrev.startsWith('_ws.expert')) this.c.needsAll = true;
+  }
+
+  field(f: FieldDef, layer: LayerSel | undefined): Expr {
+    this.need(f);
     // A protocol's value is the bytes its item covers; a text item's only its label (the full tree's).
     if (f.kind === 'protocol') this.c.needsBytes = true;
     if (f.kind === 'none') this.c.needsAll = true;
@@ -494,7 +502,7 @@ class Compiler {
       case 'ref': {
         const f = lookupField(node.name);
         if (!f) return err(`"${node.name}" is not a valid protocol or protocol field.`, node.span);
-        this.c.fields.add(f.id);
+        this.need(f);
         const type = KIND_TYPE[f.kind];
         const layer = node.layer;
         return {
@@ -728,7 +736,7 @@ class Compiler {
             return err(`"${node.tok.text}" is neither a field nor a protocol name.`, node.span);
           return err(`"${node.tok.text}" is not a valid protocol or protocol field.`, node.span);
         }
-        this.c.fields.add(f.id);
+        this.need(f);
         const layer = node.layer;
         return (d) => itemsOf(d, f, layer).length > 0;
       }

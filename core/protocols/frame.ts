@@ -85,7 +85,9 @@ function dissectFrame(root: DissectCtx): void {
   if (m.comments?.length) {
     ctx.addLayerName('pkt_comment');
     const pc = ctx.add(f.pktComment, 0, 0, null, { label: 'Packet comments' });
-    for (const c of m.comments) ctx.add(f.comment, 0, 0, c, { parent: pc, label: c });
+    // Each comment is also an expert item of its own (Comment/Comment), as Wireshark makes it.
+    for (const c of m.comments)
+      ctx.expert(ctx.add(f.comment, 0, 0, c, { parent: pc, label: c }), 'comment', 'comment', c);
   }
   // The label only in the full tree (no closure per packet for the list and filters).
   const fr = ctx.add(

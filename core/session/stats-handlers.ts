@@ -1,18 +1,26 @@
 /**
- * Service handlers for Statistics: conversations with endpoints, the protocol hierarchy, resolved addresses, and
- * credentials.
+ * Service handlers for Statistics: conversations with endpoints, the protocol hierarchy, resolved addresses,
+ * expert information, and credentials.
  */
 import type { MethodName, Req, Res } from '../api/methods.js';
-import type { ConversationStats, ConvType, Credential, PhsNode, ResolvedHost } from '../api/types.js';
+import type {
+  ConversationStats,
+  ConvType,
+  Credential,
+  ExpertEntry,
+  PhsNode,
+  ResolvedHost,
+} from '../api/types.js';
 import { AllConversations, allConversations, protocolHierarchy } from '../stats/run.js';
 import { PhsBuilder } from '../stats/phs.js';
 import { findCredentials } from '../stats/credentials.js';
+import { expertInfo } from '../stats/expert.js';
 import { resolvedHosts } from '../stats/hosts.js';
 import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from './session.js';
 import { SessionError } from './session.js';
 
-type StatsMethods = 'conversations' | 'phs' | 'credentials' | 'hosts';
+type StatsMethods = 'conversations' | 'phs' | 'credentials' | 'hosts' | 'expert';
 /** The tables of every conversation type, by type. */
 type AllStats = Partial<Record<ConvType, ConversationStats>>;
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
@@ -42,8 +50,8 @@ function scanDisplayed(
 export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: Handler<M> } {
   // One pass per (capture, packet count, filter) for all conversation types, one for the hierarchy: switching
   // tabs and types costs nothing; a capture that grew (live, or still indexing) or another filter is counted again.
-  // The credentials and resolved addresses likewise: one pass per capture and packet count.
-  type Cached = AllStats | PhsNode | Credential[] | ResolvedHost[];
+  // The credentials, resolved addresses and expert information likewise: one pass per capture and packet count.
+  type Cached = AllStats | PhsNode | Credential[] | ResolvedHost[] | ExpertEntry[];
   const cache = new Map<string, Cached>();
   let cacheFor: unknown;
   const cached = <T extends Cached>(key: string, make: () => T): T => {
@@ -100,5 +108,6 @@ export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: H
     },
     credentials: () => cached('credentials', () => findCredentials(session)),
     hosts: () => cached('hosts', () => resolvedHosts(session).list()),
+    expert: () => cached('expert', () => expertInfo(session).list()),
   };
 }

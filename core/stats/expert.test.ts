@@ -12,7 +12,7 @@ import { writePcapng } from '../capture/writer.js';
 import { main } from '../cli/main.js';
 import { CaptureSession } from '../session/session.js';
 import { httpGifScenario } from '../testing/scenarios.js';
-import { hasTshark } from '../testing/vs-tshark.js';
+import { framesMatching, hasTshark } from '../testing/vs-tshark.js';
 import type { ExpertEntry } from '../api/types.js';
 import { expertInfo, expertText } from './expert.js';
 
@@ -35,6 +35,14 @@ describe('expert information (Analyze › Expert Information, wirelens expert)',
     const s = new CaptureSession({ hash: false });
     await s.open(file);
     const entries = expertInfo(s).list();
+    // Each entry's packets are what filtering on its message finds (the filter reads the whole tree: TCP's FIN
+    // note sits among header items a selective dissection skips).
+    for (const e of entries.filter((x) => x.severity !== 'comment')) {
+      const quoted = e.summary.replace(/[\\"]/g, (c) => `\\${c}`);
+      expect(framesMatching(s, `_ws.expert.message == "${quoted}"`).map(Number), e.summary).toEqual(e.frames);
+    }
+    const withExpert = framesMatching(s, '_ws.expert');
+    expect(withExpert.length).toBeGreaterThan(0);
     s.close();
     const text = expertText(entries);
     // Severities in tshark's order, each entry in the order first seen.
@@ -62,6 +70,16 @@ describe('expert information (Analyze › Expert Information, wirelens expert)',
     if (hasTshark) {
       const r = spawnSync('tshark', ['-n', '-r', file, '-q', '-z', 'expert'], { encoding: 'utf8' });
       expect(text).toBe(r.stdout);
+      const frames = spawnSync(
+        'tshark',
+        ['-n', '-r', file, '-Y', '_ws.expert', '-T', 'fields', '-e', 'frame.number'],
+        {
+          encoding: 'utf8',
+        },
+      )
+        .stdout.trim()
+        .split('\n');
+      expect(withExpert).toEqual(frames);
     }
   });
 });

@@ -20,7 +20,8 @@ const SECTION: Record<ExpertSeverity, string> = {
 
 /** Protocols whose short name (the expert table's Protocol) is not their filter name in capitals. */
 const SHORT_NAMES: Record<string, string> = {
-  frame: 'Frame',
+  // Packet comments are expert items of the Frame.
+  pkt_comment: 'Frame',
   ip: 'IPv4',
   ipv6: 'IPv6',
   icmpv6: 'ICMPv6',
@@ -43,8 +44,6 @@ export class ExpertTally {
 
   add(d: Dissection): void {
     const no = d.frame.number;
-    // Packet comments are Wireshark's "Comment" expert items, of the Frame.
-    for (const c of d.frame.comments ?? []) this.count('comment', 'comment', 'frame', c, no);
     // The datagram an ICMP error quotes is not tapped (Wireshark's in_error_pkt): its headers, nested in the
     // ICMP layer, and the layers after them.
     let quoted = false;

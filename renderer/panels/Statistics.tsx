@@ -20,6 +20,7 @@ import type {
   Conversation,
   ConvType,
   Endpoint,
+  ExpertEntry,
   PhsNode,
   ResolvedHost,
 } from '../../core/api/types.js';
@@ -40,6 +41,9 @@ import {
   hasPorts,
   HOST_COLUMNS,
   hostFilter,
+  EXPERT_COLUMNS,
+  expertFilter,
+  expertKey,
   nextSort,
   pctText,
   phsFilter,
@@ -61,12 +65,13 @@ const HEADER_H = 22;
 /** A growing capture is counted again at most this often. */
 const REFRESH_MS = 1000;
 
-type Tab = 'conv' | 'ep' | 'phs' | 'hosts';
+type Tab = 'conv' | 'ep' | 'phs' | 'hosts' | 'expert';
 const TABS: [Tab, string][] = [
   ['conv', 'Conversations'],
   ['ep', 'Endpoints'],
   ['phs', 'Protocol Hierarchy'],
   ['hosts', 'Resolved Addresses'],
+  ['expert', 'Expert Information'],
 ];
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -214,6 +219,8 @@ interface TableProps<T> {
   onMenu(row: T, e: ReactMouseEvent): void;
   testid: string;
   label: string;
+  /** A class for a row (an expert entry's severity). */
+  rowClass?(row: T): string;
 }
 
 /** A sortable grid that renders only the rows in view (a capture can have 100k conversations). */
@@ -256,7 +263,12 @@ function StatTable<T>(p: TableProps<T>) {
         aria-selected={sel}
         data-testid="stats-row"
         data-key={key}
-        className={'st-row' + (sel ? ' selected' : '') + (i % 2 ? ' odd' : '')}
+        className={
+          'st-row' +
+          (sel ? ' selected' : '') +
+          (i % 2 ? ' odd' : '') +
+          (p.rowClass ? ` ${p.rowClass(r)}` : '')
+        }
         style={{ top: win.top + (i - win.first) * ROW_H, gridTemplateColumns: template }}
         onMouseDown={() => p.onSelect(key)}
         onDoubleClick={() => p.onActivate(r)}
@@ -740,6 +752,93 @@ function HostsTable({ hosts }: { hosts: ResolvedHost[] }) {
   );
 }
 
+/**
+ * Analyze › Expert Information: the capture's expert items counted, errors first, coloured by severity.
+ * Double-click goes to the entry's first packet; the menu filters on it or goes to any of its first packets.
+ */
+function ExpertTable({ entries }: { entries: ExpertEntry[] }) {
+  const applyFilter = useApp((s) => s.applyFilter);
+  const goTo = useApp((s) => s.goTo);
+  const [sort, setSort] = useState<SortState>({ key: 'severity', dir: 1 });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [widths, setWidths] = useState<Record<string, number>>({});
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const rows = useMemo(() => sortRows(entries, EXPERT_COLUMNS, sort), [entries, sort]);
+  const sel = rows.find((e) => expertKey(e) === selected);
+  const first = (e: ExpertEntry) => e.frames[0];
+  const menuFor = (e: ExpertEntry, ev: ReactMouseEvent) => {
+    const f = expertFilter(e);
+    const items: [string, () => void][] = [[`Apply as Filter: ${f}`, () => void applyFilter(f)]];
+    for (const no of e.frames.slice(0, 8)) items.push([`Go to Packet ${no}`, () => void goTo(no)]);
+    setMenu({ x: ev.clientX, y: ev.clientY, items });
+  };
+  const totals = entries.reduce<Record<string, number>>(
+    (t, e) => ({ ...t, [e.severity]: (t[e.severity] ?? 0) + e.count }),
+    {},
+  );
+  const summary = (['error', 'warn', 'note', 'chat', 'comment'] as const)
+    .filter((s) => totals[s])
+    .map(
+      (s) =>
+        `${totals[s].toLocaleString('en-US')} ${s === 'warn' ? 'warning' : s}${totals[s] === 1 ? '' : 's'}`,
+    )
+    .join(' · ');
+  return (
+    <>
+      <div className="row st-actions">
+        <span className="muted" data-testid="expert-count">
+          {summary || 'No expert information'}
+        </span>
+        <span className="spacer" />
+        <CopyButton text={() => tableCsv(EXPERT_COLUMNS, rows)} />
+        <button
+          className="btn small"
+          disabled={!sel}
+          title={sel ? `Apply: ${expertFilter(sel)}` : 'Select an entry first'}
+          data-testid="expert-apply"
+          onClick={() => sel && void applyFilter(expertFilter(sel))}
+        >
+          Apply as Filter
+        </button>
+        <button
+          className="btn small"
+          disabled={!sel}
+          title={sel ? `Go to packet ${first(sel)}, its first` : 'Select an entry first'}
+          data-testid="expert-goto"
+          onClick={() => sel && void goTo(first(sel))}
+        >
+          Go to Packet
+        </button>
+      </div>
+      <StatTable
+        rows={rows}
+        cols={EXPERT_COLUMNS}
+        widths={EXPERT_COLUMNS.map((c) => widths[c.key] ?? (c.width === 'addr' ? 120 : c.width))}
+        onWidth={(col, w) =>
+          setWidths((all) => {
+            const next = { ...all };
+            if (w === undefined) delete next[col];
+            else next[col] = w;
+            return next;
+          })
+        }
+        sort={sort}
+        onSort={(c) => setSort((s) => nextSort(s, c))}
+        rowKey={expertKey}
+        selected={selected}
+        onSelect={setSelected}
+        onActivate={(e) => void goTo(first(e))}
+        onMenu={menuFor}
+        testid="expert-table"
+        label="Expert information"
+        rowClass={(e) => `sev-${e.severity}`}
+      />
+      {menu && <ContextMenu menu={menu} close={closeMenu} />}
+    </>
+  );
+}
+
 export function StatisticsPanel() {
   const api = useApp((s) => s.api);
   const info = useApp((s) => s.info);
@@ -753,15 +852,17 @@ export function StatisticsPanel() {
   // filter — when another filter is applied.
   const cap = info ? String(info.openId ?? info.path) : null;
   const packets = info?.packets ?? 0;
-  const what = tab === 'phs' || tab === 'hosts' ? tab : type;
-  // Resolved addresses are the whole capture's (a name learned stays learned, as in Wireshark).
-  const filter = limit && tab !== 'hosts' ? appliedFilter : '';
+  const whole = tab === 'hosts' || tab === 'expert';
+  const what = tab === 'phs' || whole ? tab : type;
+  // Resolved addresses and expert information are the whole capture's (a name learned stays learned).
+  const filter = limit && !whole ? appliedFilter : '';
   const key = cap === null ? null : [cap, what, filter].join('\u0000');
   const load = useCallback(
-    (k: string): Promise<ConversationStats | PhsNode | ResolvedHost[]> => {
+    (k: string): Promise<ConversationStats | PhsNode | ResolvedHost[] | ExpertEntry[]> => {
       const [, w, f] = k.split('\u0000');
       const displayed = f !== '';
       if (w === 'hosts') return api.call('hosts', {});
+      if (w === 'expert') return api.call('expert', {});
       return w === 'phs'
         ? api.call('phs', displayed ? { displayed } : {})
         : api.call('conversations', { type: w as ConvType, ...(displayed ? { displayed } : {}) });
@@ -771,7 +872,8 @@ export function StatisticsPanel() {
   const { data, error, loading } = useLatest(key, packets, load);
   const stats = data && !Array.isArray(data) && 'conversations' in data && data.type === type ? data : null;
   const root = data && !Array.isArray(data) && 'children' in data ? data : null;
-  const hosts = tab === 'hosts' && Array.isArray(data) ? data : null;
+  const hosts = tab === 'hosts' && Array.isArray(data) ? (data as ResolvedHost[]) : null;
+  const expert = tab === 'expert' && Array.isArray(data) ? (data as ExpertEntry[]) : null;
   // Each type's count, from the last answer for this capture and filter (all types are counted together).
   const [counts, setCounts] = useState<{ key: string; counts: NonNullable<ConversationStats['counts']> }>();
   const countsKey = cap === null ? '' : [cap, filter, packets].join('\u0000');
@@ -810,7 +912,7 @@ export function StatisticsPanel() {
           </span>
         )}
         <span className="spacer" />
-        {tab !== 'hosts' && (
+        {!whole && (
           <label
             className="st-limit"
             title={
@@ -853,6 +955,7 @@ export function StatisticsPanel() {
       )}
       {tab === 'phs' && root && <PhsTable key={cap ?? ''} root={root} />}
       {hosts && <HostsTable key={cap ?? ''} hosts={hosts} />}
+      {expert && <ExpertTable key={cap ?? ''} entries={expert} />}
     </section>
   );
 }

@@ -520,6 +520,71 @@ describe('Statistics panel', () => {
     await waitFor(() => expect(filtersApplied(api)).toContain('ip.addr==93.184.216.34'));
   });
 
+  it('expert information: errors first, coloured by severity; filter on a message, go to its first packet', async () => {
+    const api = fakeApi(50);
+    api.handle('expert', () => [
+      {
+        severity: 'warn',
+        group: 'sequence',
+        protocol: 'TCP',
+        summary: 'Previous segment not captured',
+        count: 2,
+        frames: [7, 9],
+      },
+      {
+        severity: 'note',
+        group: 'sequence',
+        protocol: 'TCP',
+        summary: 'This frame initiates the connection closing',
+        count: 1,
+        frames: [20],
+      },
+      {
+        severity: 'chat',
+        group: 'sequence',
+        protocol: 'HTTP',
+        summary: 'GET / HTTP/1.1\\r\\n',
+        count: 3,
+        frames: [4, 10, 30],
+      },
+      {
+        severity: 'comment',
+        group: 'comment',
+        protocol: 'Frame',
+        summary: 'seized "here"',
+        count: 1,
+        frames: [2],
+      },
+    ]);
+    const store = await openStats(api);
+    fireEvent.click(screen.getByTestId('stats-tab-expert'));
+    await waitFor(() =>
+      expect(screen.getByTestId('expert-count').textContent).toBe(
+        '2 warnings · 1 note · 3 chats · 1 comment',
+      ),
+    );
+    expect(screen.queryByTestId('stats-limit')).toBeNull();
+    const rows = screen.getAllByTestId('stats-row');
+    expect(rows.map((r) => [cells(r).severity, cells(r).protocol, cells(r).count, cells(r).first])).toEqual([
+      ['Warning', 'TCP', '2', '7'],
+      ['Note', 'TCP', '1', '20'],
+      ['Chat', 'HTTP', '3', '4'],
+      ['Comment', 'Frame', '1', '2'],
+    ]);
+    expect(rows[0].className).toContain('sev-warn');
+    fireEvent.doubleClick(rows[2]);
+    await waitFor(() => expect(store.getState().selectedNo).toBe(4));
+    fireEvent.mouseDown(rows[2]);
+    fireEvent.click(screen.getByTestId('expert-apply'));
+    // The message as a filter string: its backslashes escaped.
+    await waitFor(() =>
+      expect(filtersApplied(api)).toContain('_ws.expert.message == "GET / HTTP/1.1\\\\r\\\\n"'),
+    );
+    fireEvent.mouseDown(rows[3]);
+    fireEvent.click(screen.getByTestId('expert-apply'));
+    await waitFor(() => expect(filtersApplied(api)).toContain('frame.comment == "seized \\"here\\""'));
+  });
+
   it('counts again when the capture grows or another one opens; shows engine errors', async () => {
     const api = fakeApi(50);
     const store = await openStats(api);

@@ -2,7 +2,14 @@
  * Pure helpers of the Statistics panel: Wireshark's conversation/endpoint filters, table columns and sorting,
  * and the protocol hierarchy flattened into indented rows with percentages. No React here (unit-tested alone).
  */
-import type { Conversation, ConvType, Endpoint, PhsNode, ResolvedHost } from '../../core/api/types.js';
+import type {
+  Conversation,
+  ConvType,
+  Endpoint,
+  ExpertEntry,
+  PhsNode,
+  ResolvedHost,
+} from '../../core/api/types.js';
 
 export const CONV_TYPES: { type: ConvType; label: string }[] = [
   { type: 'eth', label: 'Ethernet' },
@@ -112,6 +119,79 @@ export const HOST_COLUMNS: Column<ResolvedHost>[] = [
     // Packets in order; the capture file's own name records before them.
     value: (h) => h.frame ?? 0,
     text: (h) => (h.frame === undefined ? 'capture file (name records)' : `packet ${h.frame}`),
+  },
+];
+
+const SEVERITY_ORDER = { error: 0, warn: 1, note: 2, chat: 3, comment: 4 } as const;
+const SEVERITY_TEXT = {
+  error: 'Error',
+  warn: 'Warning',
+  note: 'Note',
+  chat: 'Chat',
+  comment: 'Comment',
+} as const;
+export const expertKey = (e: ExpertEntry): string =>
+  `${e.severity}\u0000${e.group}\u0000${e.protocol}\u0000${e.summary}`;
+
+/** A display filter for an expert entry's packets: the message (a packet comment: the comment). */
+export function expertFilter(e: ExpertEntry): string {
+  const quoted = `"${e.summary
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')}"`;
+  return e.severity === 'comment' && e.protocol === 'Frame'
+    ? `frame.comment == ${quoted}`
+    : `_ws.expert.message == ${quoted}`;
+}
+
+export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
+  {
+    key: 'severity',
+    title: 'Severity',
+    width: 80,
+    num: false,
+    value: (e) => SEVERITY_ORDER[e.severity],
+    text: (e) => SEVERITY_TEXT[e.severity],
+  },
+  {
+    key: 'summary',
+    title: 'Summary',
+    width: 420,
+    num: false,
+    value: (e) => e.summary,
+    text: (e) => e.summary,
+  },
+  {
+    key: 'group',
+    title: 'Group',
+    width: 100,
+    num: false,
+    value: (e) => e.group,
+    text: (e) => `${e.group[0].toUpperCase()}${e.group.slice(1)}`,
+  },
+  {
+    key: 'protocol',
+    title: 'Protocol',
+    width: 100,
+    num: false,
+    value: (e) => e.protocol,
+    text: (e) => e.protocol,
+  },
+  {
+    key: 'count',
+    title: 'Count',
+    width: 70,
+    num: true,
+    value: (e) => e.count,
+    text: (e) => e.count.toLocaleString('en-US'),
+  },
+  {
+    key: 'first',
+    title: 'First packet',
+    width: 90,
+    num: true,
+    value: (e) => e.frames[0] ?? 0,
+    text: (e) => String(e.frames[0] ?? ''),
   },
 ];
 
