@@ -537,4 +537,58 @@ test.describe('statistics panel', () => {
     );
     await waitDisplayed(page, count);
   });
+  test('expert information agrees with tshark -z expert; a row goes to its packet and filters on its message', async ({
+    page,
+  }, info) => {
+    test.skip(!haveCorpus || !hasTshark, 'needs tshark and the corpus');
+    const want = tshark(['-q', '-z', 'expert', '-r', HTTP_GIFS])
+      .split('\n')
+      .filter((l) => /^ +\d+ {2}/.test(l))
+      .map((l) => {
+        const m = /^ +(\d+) +(\S+) +(\S+) {2}(.*)$/.exec(l);
+        return m ? `${m[1]}|${m[3]}|${m[4]}` : l;
+      })
+      .sort();
+    host = await startHost(HTTP_GIFS);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(host.url);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.getByTestId('open-statistics').click();
+    await page.getByTestId('stats-tab-expert').click();
+    await expect(page.getByTestId('expert-table')).toBeVisible();
+    const rows = page.getByTestId('stats-row');
+    await expect(rows).toHaveCount(want.length);
+    const got = (
+      await rows.evaluateAll((els) =>
+        els.map((e) => {
+          const c = (k: string) => e.querySelector(`[data-col="${k}"]`)?.textContent ?? '';
+          return `${c('count')}|${c('protocol')}|${c('summary')}`;
+        }),
+      )
+    ).sort();
+    expect(got).toEqual(want);
+    console.log(`http_gifs: ${got.length}/${want.length} expert rows agree with tshark -q -z expert`);
+    await shot(page, info, '15-expert-information');
+    // The warning: double-click selects its packet.
+    const warn = rows.filter({ hasText: 'completely full' });
+    const first = Number(await warn.locator('[data-col="first"]').textContent());
+    await warn.dblclick();
+    await expect(page.locator(`[data-testid=packet-row][data-no="${first}"]`)).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    // A note: Apply as Filter shows exactly the packets tshark finds for the message.
+    const note = rows.filter({ hasText: 'initiates the connection closing' });
+    await note.click();
+    await page.getByTestId('expert-apply').click();
+    const n = tshark([
+      '-r',
+      HTTP_GIFS,
+      '-Y',
+      '_ws.expert.message == "This frame initiates the connection closing"',
+    ])
+      .split('\n')
+      .filter((l) => l.trim()).length;
+    await waitDisplayed(page, n);
+  });
 });

@@ -148,7 +148,7 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
   {
     key: 'severity',
     title: 'Severity',
-    width: 80,
+    width: 88,
     num: false,
     value: (e) => SEVERITY_ORDER[e.severity],
     text: (e) => SEVERITY_TEXT[e.severity],
@@ -156,7 +156,7 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
   {
     key: 'summary',
     title: 'Summary',
-    width: 420,
+    width: 360,
     num: false,
     value: (e) => e.summary,
     text: (e) => e.summary,
@@ -164,7 +164,7 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
   {
     key: 'group',
     title: 'Group',
-    width: 100,
+    width: 88,
     num: false,
     value: (e) => e.group,
     text: (e) => `${e.group[0].toUpperCase()}${e.group.slice(1)}`,
@@ -172,7 +172,7 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
   {
     key: 'protocol',
     title: 'Protocol',
-    width: 100,
+    width: 80,
     num: false,
     value: (e) => e.protocol,
     text: (e) => e.protocol,
@@ -180,7 +180,7 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
   {
     key: 'count',
     title: 'Count',
-    width: 70,
+    width: 60,
     num: true,
     value: (e) => e.count,
     text: (e) => e.count.toLocaleString('en-US'),
@@ -188,7 +188,7 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
   {
     key: 'first',
     title: 'First packet',
-    width: 90,
+    width: 96,
     num: true,
     value: (e) => e.frames[0] ?? 0,
     text: (e) => String(e.frames[0] ?? ''),
