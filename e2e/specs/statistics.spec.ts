@@ -514,7 +514,7 @@ test.describe('statistics panel', () => {
     ).sort();
     expect(got).toEqual(want);
     console.log(
-      `dns+icmp: ${got.length}/${want.length} resolved addresses agree with tshark -N d -q -z hosts`,
+      `communityid: ${got.length}/${want.length} resolved addresses agree with tshark -N d -q -z hosts`,
     );
     await shot(page, info, '14-resolved-addresses');
     // A name a packet gave: Go to Packet selects it; double-click filters on the address.

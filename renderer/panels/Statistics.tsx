@@ -655,77 +655,96 @@ function PhsTable({ root }: { root: PhsNode }) {
   );
 }
 
+interface ListTableProps<T> {
+  rows: readonly T[];
+  cols: Column<T>[];
+  initialSort: SortState;
+  rowKey(row: T): string;
+  /** The display filter for a row's packets. */
+  filterOf(row: T): string;
+  /** The packets a row can go to (its first for the button and double-click); none: the button is off. */
+  packetsOf(row: T): readonly number[];
+  /** What a double-click does: apply the row's filter, or go to its first packet. */
+  activate: 'filter' | 'packet';
+  /** The line above the table (how many, of what). */
+  countText: string;
+  /** Test ids: `${testId}-count`, `-apply`, `-goto`, `-table`. */
+  testId: string;
+  label: string;
+  /** The Go to Packet button's title for a selected row that goes nowhere. */
+  noPacket: string;
+  rowClass?(row: T): string;
+}
+
 /**
- * Statistics › Resolved Addresses: the names the capture itself gives addresses (DNS answers, pcapng name
- * records), each with the packet that named it. Double-click filters on the address; the menu goes to the packet.
+ * A whole-capture list (resolved addresses, expert information): its count, Copy as CSV, and for the selected
+ * row Apply as Filter and Go to Packet; sortable, resizable columns, and a menu to filter on a row, prepare its
+ * filter or go to its packets.
  */
-function HostsTable({ hosts }: { hosts: ResolvedHost[] }) {
+function ListTable<T>(p: ListTableProps<T>) {
   const applyFilter = useApp((s) => s.applyFilter);
   const setFilterText = useApp((s) => s.setFilterText);
   const validate = useApp((s) => s.validate);
   const goTo = useApp((s) => s.goTo);
-  const [sort, setSort] = useState<SortState>({ key: 'frame', dir: 1 });
+  const [sort, setSort] = useState<SortState>(p.initialSort);
   const [selected, setSelected] = useState<string | null>(null);
   const [widths, setWidths] = useState<Record<string, number>>({});
   const [menu, setMenu] = useState<Menu | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
-  const rows = useMemo(() => sortRows(hosts, HOST_COLUMNS, sort), [hosts, sort]);
-  const defaults = useMemo(() => widthsOf(HOST_COLUMNS, hosts), [hosts]);
-  const sel = rows.find((h) => h.address === selected);
-  const prepare = (f: string) => {
-    setFilterText(f);
-    void validate(f);
-  };
-  const menuFor = (h: ResolvedHost, e: ReactMouseEvent) => {
-    const f = hostFilter(h);
+  const { rows: all, cols } = p;
+  const rows = useMemo(() => sortRows(all, cols, sort), [all, cols, sort]);
+  const defaults = useMemo(() => widthsOf(cols, [...all]), [all, cols]);
+  const sel = rows.find((r) => p.rowKey(r) === selected);
+  const first = sel ? p.packetsOf(sel)[0] : undefined;
+  const menuFor = (r: T, e: ReactMouseEvent) => {
+    const f = p.filterOf(r);
     const items: [string, () => void][] = [
       [`Apply as Filter: ${f}`, () => void applyFilter(f)],
-      ['Prepare as Filter', () => prepare(f)],
+      [
+        'Prepare as Filter',
+        () => {
+          setFilterText(f);
+          void validate(f);
+        },
+      ],
     ];
-    if (h.frame !== undefined) {
-      const no = h.frame;
-      items.push([`Go to Packet ${no}`, () => void goTo(no)]);
-    }
+    for (const no of p.packetsOf(r).slice(0, 8)) items.push([`Go to Packet ${no}`, () => void goTo(no)]);
     setMenu({ x: e.clientX, y: e.clientY, items });
   };
   return (
     <>
       <div className="row st-actions">
-        <span className="muted" data-testid="hosts-count">
-          {hosts.length.toLocaleString('en-US')} address{hosts.length === 1 ? '' : 'es'} named by the capture
+        <span className="muted" data-testid={`${p.testId}-count`}>
+          {p.countText}
         </span>
         <span className="spacer" />
-        <CopyButton text={() => tableCsv(HOST_COLUMNS, rows)} />
+        <CopyButton text={() => tableCsv(cols, rows)} />
         <button
           className="btn small"
           disabled={!sel}
-          title={sel ? `Apply: ${hostFilter(sel)}` : 'Select an address first'}
-          data-testid="hosts-apply"
-          onClick={() => sel && void applyFilter(hostFilter(sel))}
+          title={sel ? `Apply: ${p.filterOf(sel)}` : 'Select a row first'}
+          data-testid={`${p.testId}-apply`}
+          onClick={() => sel && void applyFilter(p.filterOf(sel))}
         >
           Apply as Filter
         </button>
         <button
           className="btn small"
-          disabled={sel?.frame === undefined}
-          title={
-            sel?.frame !== undefined
-              ? `Go to packet ${sel.frame}, whose record named it`
-              : 'Select an address a packet named'
-          }
-          data-testid="hosts-goto"
-          onClick={() => sel?.frame !== undefined && void goTo(sel.frame)}
+          disabled={first === undefined}
+          title={first !== undefined ? `Go to packet ${first}` : sel ? p.noPacket : 'Select a row first'}
+          data-testid={`${p.testId}-goto`}
+          onClick={() => first !== undefined && void goTo(first)}
         >
           Go to Packet
         </button>
       </div>
       <StatTable
         rows={rows}
-        cols={HOST_COLUMNS}
-        widths={HOST_COLUMNS.map((c, i) => widths[c.key] ?? defaults[i])}
+        cols={cols}
+        widths={cols.map((c, i) => widths[c.key] ?? defaults[i])}
         onWidth={(col, w) =>
-          setWidths((all) => {
-            const next = { ...all };
+          setWidths((cur) => {
+            const next = { ...cur };
             if (w === undefined) delete next[col];
             else next[col] = w;
             return next;
@@ -733,13 +752,43 @@ function HostsTable({ hosts }: { hosts: ResolvedHost[] }) {
         }
         sort={sort}
         onSort={(c) => setSort((s) => nextSort(s, c))}
-        rowKey={(h) => h.address}
+        rowKey={p.rowKey}
         selected={selected}
         onSelect={setSelected}
-        onActivate={(h) => void applyFilter(hostFilter(h))}
+        onActivate={(r) => {
+          const no = p.packetsOf(r)[0];
+          if (p.activate === 'filter') void applyFilter(p.filterOf(r));
+          else if (no !== undefined) void goTo(no);
+        }}
         onMenu={menuFor}
-        testid="hosts-table"
+        testid={`${p.testId}-table`}
+        label={p.label}
+        rowClass={p.rowClass}
+      />
+      {menu && <ContextMenu menu={menu} close={closeMenu} />}
+    </>
+  );
+}
+
+/**
+ * Statistics › Resolved Addresses: the names the capture itself gives addresses (DNS answers, pcapng name
+ * records), each with the packet that named it. Double-click filters on the address.
+ */
+function HostsTable({ hosts }: { hosts: ResolvedHost[] }) {
+  return (
+    <>
+      <ListTable
+        rows={hosts}
+        cols={HOST_COLUMNS}
+        initialSort={{ key: 'frame', dir: 1 }}
+        rowKey={(h) => h.address}
+        filterOf={hostFilter}
+        packetsOf={(h) => (h.frame === undefined ? [] : [h.frame])}
+        activate="filter"
+        countText={`${hosts.length.toLocaleString('en-US')} address${hosts.length === 1 ? '' : 'es'} named by the capture`}
+        testId="hosts"
         label="Resolved addresses"
+        noPacket="Named by the capture file's name records, not by a packet"
       />
       {hosts.length === 0 && (
         <p className="muted" data-testid="hosts-none">
@@ -747,95 +796,46 @@ function HostsTable({ hosts }: { hosts: ResolvedHost[] }) {
           file.
         </p>
       )}
-      {menu && <ContextMenu menu={menu} close={closeMenu} />}
     </>
   );
 }
 
+const SEVERITY_NOUNS = [
+  ['error', 'error'],
+  ['warn', 'warning'],
+  ['note', 'note'],
+  ['chat', 'chat'],
+  ['comment', 'comment'],
+] as const;
+
 /**
  * Analyze › Expert Information: the capture's expert items counted, errors first, coloured by severity.
- * Double-click goes to the entry's first packet; the menu filters on it or goes to any of its first packets.
+ * Double-click goes to an entry's first packet; the menu filters on it or goes to any of its first packets.
  */
 function ExpertTable({ entries }: { entries: ExpertEntry[] }) {
-  const applyFilter = useApp((s) => s.applyFilter);
-  const goTo = useApp((s) => s.goTo);
-  const [sort, setSort] = useState<SortState>({ key: 'severity', dir: 1 });
-  const [selected, setSelected] = useState<string | null>(null);
-  const [widths, setWidths] = useState<Record<string, number>>({});
-  const [menu, setMenu] = useState<Menu | null>(null);
-  const closeMenu = useCallback(() => setMenu(null), []);
-  const rows = useMemo(() => sortRows(entries, EXPERT_COLUMNS, sort), [entries, sort]);
-  const sel = rows.find((e) => expertKey(e) === selected);
-  const first = (e: ExpertEntry) => e.frames[0];
-  const menuFor = (e: ExpertEntry, ev: ReactMouseEvent) => {
-    const f = expertFilter(e);
-    const items: [string, () => void][] = [[`Apply as Filter: ${f}`, () => void applyFilter(f)]];
-    for (const no of e.frames.slice(0, 8)) items.push([`Go to Packet ${no}`, () => void goTo(no)]);
-    setMenu({ x: ev.clientX, y: ev.clientY, items });
-  };
-  const totals = entries.reduce<Record<string, number>>(
-    (t, e) => ({ ...t, [e.severity]: (t[e.severity] ?? 0) + e.count }),
-    {},
-  );
-  const summary = (['error', 'warn', 'note', 'chat', 'comment'] as const)
-    .filter((s) => totals[s])
-    .map(
-      (s) =>
-        `${totals[s].toLocaleString('en-US')} ${s === 'warn' ? 'warning' : s}${totals[s] === 1 ? '' : 's'}`,
-    )
+  const totals = new Map<string, number>();
+  for (const e of entries) totals.set(e.severity, (totals.get(e.severity) ?? 0) + e.count);
+  const count = SEVERITY_NOUNS.filter(([s]) => totals.get(s))
+    .map(([s, noun]) => {
+      const n = totals.get(s) ?? 0;
+      return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+    })
     .join(' · ');
   return (
-    <>
-      <div className="row st-actions">
-        <span className="muted" data-testid="expert-count">
-          {summary || 'No expert information'}
-        </span>
-        <span className="spacer" />
-        <CopyButton text={() => tableCsv(EXPERT_COLUMNS, rows)} />
-        <button
-          className="btn small"
-          disabled={!sel}
-          title={sel ? `Apply: ${expertFilter(sel)}` : 'Select an entry first'}
-          data-testid="expert-apply"
-          onClick={() => sel && void applyFilter(expertFilter(sel))}
-        >
-          Apply as Filter
-        </button>
-        <button
-          className="btn small"
-          disabled={!sel}
-          title={sel ? `Go to packet ${first(sel)}, its first` : 'Select an entry first'}
-          data-testid="expert-goto"
-          onClick={() => sel && void goTo(first(sel))}
-        >
-          Go to Packet
-        </button>
-      </div>
-      <StatTable
-        rows={rows}
-        cols={EXPERT_COLUMNS}
-        widths={EXPERT_COLUMNS.map((c) => widths[c.key] ?? (c.width === 'addr' ? 120 : c.width))}
-        onWidth={(col, w) =>
-          setWidths((all) => {
-            const next = { ...all };
-            if (w === undefined) delete next[col];
-            else next[col] = w;
-            return next;
-          })
-        }
-        sort={sort}
-        onSort={(c) => setSort((s) => nextSort(s, c))}
-        rowKey={expertKey}
-        selected={selected}
-        onSelect={setSelected}
-        onActivate={(e) => void goTo(first(e))}
-        onMenu={menuFor}
-        testid="expert-table"
-        label="Expert information"
-        rowClass={(e) => `sev-${e.severity}`}
-      />
-      {menu && <ContextMenu menu={menu} close={closeMenu} />}
-    </>
+    <ListTable
+      rows={entries}
+      cols={EXPERT_COLUMNS}
+      initialSort={{ key: 'severity', dir: 1 }}
+      rowKey={expertKey}
+      filterOf={expertFilter}
+      packetsOf={(e) => e.frames}
+      activate="packet"
+      countText={count || 'No expert information'}
+      testId="expert"
+      label="Expert information"
+      noPacket="No packet"
+      rowClass={(e) => `sev-${e.severity}`}
+    />
   );
 }
 
