@@ -1,11 +1,11 @@
 /**
  * The names a capture gives its own addresses: every A and AAAA record of class IN in a DNS, mDNS or LLMNR
- * message (answers, authority and additional records alike), the address
- * mapped to the record's owner name, as Wireshark's "Resolved Addresses" and `tshark -N d -q -z hosts` gather
- * them (a DNS answer an ICMP error quotes included), with the names a pcapng file's Name Resolution Blocks hold
- * (what the capturing host's resolver knew) where they stand among the packets: a later name for an address
- * replaces the earlier one unless it is the same name in another case, and a name is cut to 63 characters
- * (Wireshark's MAXNAMELEN). Each entry keeps the frame its name came from, for the evidence.
+ * message (answers, authority and additional records alike; one an ICMP error quotes too) maps the address to
+ * the record's owner name, as Wireshark's "Resolved Addresses" and `tshark -N d -q -z hosts` gather them, and so
+ * do the records of a pcapng file's Name Resolution Blocks (what the capturing host's resolver knew), where they
+ * stand among the packets. A later name for an address replaces the earlier one unless it is the same name in
+ * another case, and a name is cut to 63 characters (Wireshark's MAXNAMELEN). Each entry keeps the frame its name
+ * came from, for the evidence.
  */
 import type { ResolvedHost } from '../api/types.js';
 import type { NameRecord } from '../capture/index.js';

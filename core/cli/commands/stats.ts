@@ -103,12 +103,13 @@ export const endpointsCommand: Command = {
 export const hostsCommand: Command = {
   name: 'hosts',
   summary:
-    'addresses the capture names: DNS/mDNS/LLMNR A and AAAA records, pcapng name records (like tshark -q -z hosts)',
+    'addresses the capture names: DNS/mDNS/LLMNR A and AAAA records, pcapng name records (like tshark -N d -z hosts)',
   usage:
     'Usage: wirelens hosts FILE [--ipv4|--ipv6] [--json]\n' +
     '  Every address an A or AAAA record of the capture (DNS, mDNS, LLMNR) names, with the last name it was\n' +
-    "  given, and the names a pcapng file's Name Resolution Blocks hold (these stand), in hosts-file form like\n" +
-    '  tshark -N d -q -z hosts (IPv4 first, each in the order first named); --json adds the packet of each name.',
+    "  given (a pcapng file's Name Resolution Blocks name addresses too, where they stand among the packets),\n" +
+    '  in hosts-file form like tshark -N d -q -z hosts (IPv4 first, each in the order first named); --json adds\n' +
+    '  the packet each name came from.',
   async run(args, io) {
     const { flags, positionals } = parseArgs(args, { flags: ['--ipv4', '--ipv6', '--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
