@@ -3,7 +3,7 @@
  * (SNI). Records spanning TCP segments are reassembled through TCP's desegmentation, handshake messages spanning
  * records here. Nothing is decrypted.
  */
-import { bytes as bytesField, str, uint } from '../fields/registry.js';
+import { bytes as bytesField, none, str, uint } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { ByteView } from '../bytes/byteview.js';
 import { INFO_FENCED, matchPort, startedTls, type Desegment } from './l4-tcp.js';
@@ -133,6 +133,7 @@ const f = {
   }),
   alpn: str('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol'),
   appData: bytesField('tls.app_data', 'Encrypted Application Data'),
+  changeCipherSpec: none('tls.change_cipher_spec', 'Change Cipher Spec Message'),
   alertLevel: uint('tls.alert_message.level', 'Level', 8),
   alertDesc: uint('tls.alert_message.desc', 'Description', 8, { strings: ALERTS }),
 };
@@ -148,6 +149,10 @@ interface TlsStream {
   pending: [Uint8Array | undefined, Uint8Array | undefined];
   /** What decryption needs (first pass). */
   secrets?: SessionSecrets;
+  /** The session ID the last ClientHello offered (first pass). */
+  offeredSessionId?: Uint8Array;
+  /** The server took it back (TLS 1.2 and older): the session resumes; until its first ChangeCipherSpec. */
+  resumed?: boolean;
 }
 
 /**
@@ -167,6 +172,22 @@ type Snap = {
   readonly ccs: readonly [boolean, boolean];
   readonly client?: string;
 };
+
+/**
+ * First pass: a ClientHello's session ID is kept; a ServerHello of TLS 1.2 or older echoing it (not empty)
+ * resumes that session (TLS 1.3's legacy_session_id is always echoed and means nothing).
+ */
+function noteResumption(st: TlsStream, offered: HelloSeen, negotiated: number | undefined): void {
+  if (offered.clientSessionId) {
+    st.offeredSessionId = offered.clientSessionId;
+    st.resumed = false;
+  }
+  const sid = offered.serverSessionId;
+  const offeredSid = st.offeredSessionId;
+  if (!sid?.length || !offeredSid || (negotiated !== undefined && sessionVersion(negotiated) >= 0x0304))
+    return;
+  st.resumed = sid.length === offeredSid.length && sid.every((b, i) => b === offeredSid[i]);
+}
 
 /** TLS's Info text as col_append_sep_str leaves it: after text TCP fenced in the column, a ", " first. */
 function appendSep(ctx: DissectCtx, text: string): string {
@@ -247,6 +268,9 @@ export interface HelloSeen {
   ems?: boolean;
   /** When given: every whole handshake message is added (type, length and body), for RSA keys' transcript. */
   messages?: Uint8Array[];
+  /** The session IDs of the hellos (a ServerHello echoing the client's resumes that session). */
+  clientSessionId?: Uint8Array;
+  serverSessionId?: Uint8Array;
 }
 
 function helloExtensions(
@@ -338,6 +362,8 @@ export function handshakeMessages(
       if (offered) offered[ht === 1 ? 'clientRandom' : 'serverRandom'] = random;
       const sidLen = v.u8(p + 38);
       ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
+      if (offered && v.has(p + 39, sidLen))
+        offered[ht === 1 ? 'clientSessionId' : 'serverSessionId'] = v.slice(p + 39, sidLen);
       let q = p + 39 + sidLen;
       const hend = Math.min(end, p + 4 + hl);
       if (ht === 1) {
@@ -738,6 +764,7 @@ export const tls = defineProtocol({
           if (!ctx.visited) {
             noteHellos((st.secrets ??= newSecrets()), offered);
             if (offered.messages) noteMessages(ctx, st.secrets, offered.messages.splice(0));
+            noteResumption(st, offered, hs.negotiated);
           }
           if (hs.negotiated !== undefined) {
             const version = sessionVersion(hs.negotiated);
@@ -754,6 +781,20 @@ export const tls = defineProtocol({
         }
       } else if (ct === 20) {
         names.push('Change Cipher Spec');
+        const msg = ctx.add(f.changeCipherSpec, body, end - body, null, { parent: rec });
+        // The first ChangeCipherSpec of a resumed session says so, as Wireshark's expert note.
+        const k = ctx.callIndex('tls.ccs');
+        if (!ctx.visited && st.resumed) {
+          st.resumed = false;
+          ctx.state.setFrameItem('tls.resumed', n, k, true);
+        }
+        if (ctx.state.getFrameItem<boolean>('tls.resumed', n, k))
+          ctx.expert(
+            msg,
+            'note',
+            'sequence',
+            'This session reuses previously negotiated keys (Session resumption)',
+          );
         // TLS 1.3's ChangeCipherSpec only humours middleboxes (RFC 8446 §D.4): its keys come from the hellos.
         if (!ctx.visited && !st.ccs[dir] && st.version !== 0x0304 && st.secrets)
           changeCipherSpec(ctx, st.secrets, dir);
