@@ -6,7 +6,7 @@
  * HMAC checked with the fixture's password (RFC 3414 key localization).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -24,6 +24,7 @@ import {
   tsharkOn,
 } from '../testing/vs-tshark.js';
 import { rowText } from '../cli/commands/list.js';
+import { main } from '../cli/main.js';
 
 function fixture(name: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'wirelens-snmp-')), 'snmp.pcap');
@@ -161,7 +162,7 @@ describe('SNMPv3 with the SHA-2 authentication protocols (RFC 7860)', () => {
   });
 
   it("lists each user's HMAC in hashcat's mode for its length; a refused one marked, and each opens with its password", async () => {
-    const { s } = await open('snmp-sha2');
+    const { s, file } = await open('snmp-sha2');
     const creds = findCredentials(s).filter((c) => c.protocol === 'SNMPv3');
     expect(creds.map((c) => [c.frame, c.username, c.info, c.rejected ?? false])).toEqual([
       [3, 'sha224user', 'HMAC-SHA224-128 (hashcat -m 26700)', false],
@@ -187,5 +188,25 @@ describe('SNMPv3 with the SHA-2 authentication protocols (RFC 7860)', () => {
     expect(opens(line(19), 'sha512', 'sha512user-pass')).toBe(true);
     expect(opens(line(19), 'sha512', 'sha384user-pass')).toBe(false);
     s.close();
+
+    // --hashcat DIR: a file per mode for hashcat, the refused HMAC apart; a second run replaces nothing.
+    const dir = join(mkdtempSync(join(tmpdir(), 'wirelens-hashcat-')), 'hashes');
+    let err = '';
+    const io = { out: () => undefined, err: (t: string) => void (err += t) };
+    expect(await main(['credentials', file, '--hashcat', dir], io)).toBe(0);
+    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+    expect(readdirSync(dir).sort()).toEqual([
+      'hashcat-m26700.txt',
+      'hashcat-m26800-refused.txt',
+      'hashcat-m26800.txt',
+      'hashcat-m26900.txt',
+      'hashcat-m27300.txt',
+    ]);
+    expect(read('hashcat-m26800.txt')).toBe(`${line(11)}\n`);
+    expect(read('hashcat-m26800-refused.txt')).toBe(`${line(7)}\n`);
+    expect(err).toContain(join(dir, 'hashcat-m27300.txt'));
+    expect(await main(['credentials', file, '--hashcat', dir], io)).toBe(0);
+    expect(readdirSync(dir)).toContain('hashcat-m26700(1).txt');
+    expect(read('hashcat-m26700(1).txt')).toBe(read('hashcat-m26700.txt'));
   });
 });

@@ -301,3 +301,20 @@ export function credentialsText(rows: readonly Credential[]): string {
     );
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * The hashes to crack, one file's text per hashcat mode (the mode Info names): `m5600` holds every NTLMv2
+ * response, and so on; hashes the server refused (a wrong password tried) go to `m…-refused`, apart.
+ */
+export function hashcatFiles(rows: readonly Credential[]): { name: string; text: string }[] {
+  const files = new Map<string, string[]>();
+  for (const r of rows) {
+    const mode = /hashcat -m (\d+)/.exec(r.info)?.[1];
+    if (r.hash === undefined || !mode) continue;
+    const name = `hashcat-m${mode}${r.rejected ? '-refused' : ''}`;
+    const list = files.get(name) ?? [];
+    list.push(r.hash);
+    files.set(name, list);
+  }
+  return [...files].map(([name, hashes]) => ({ name, text: `${hashes.join('\n')}\n` }));
+}

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs, UsageError, withSession, type CliIO, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
 import { conversations, followStream, protocolHierarchy } from '../../stats/run.js';
@@ -6,7 +6,8 @@ import { formatConversations, formatEndpoints, type ConvType } from '../../stats
 import { formatFollow } from '../../stats/follow.js';
 import { first, selectionOf } from '../../stats/fields.js';
 import { formatIPv4 } from '../../fields/format.js';
-import { credentialsText, findCredentials } from '../../stats/credentials.js';
+import { credentialsText, findCredentials, hashcatFiles } from '../../stats/credentials.js';
+import { writeNewSet } from '../../forensics/safe-write.js';
 import { expertInfo, expertText } from '../../stats/expert.js';
 import { hostsText, resolvedHosts } from '../../stats/hosts.js';
 
@@ -157,19 +158,31 @@ export const credentialsCommand: Command = {
   summary:
     'credentials sent in the clear: FTP, POP3, IMAP, HTTP Basic, SMTP AUTH, Telnet, LDAP, SNMP, web logins; NTLMv2, Kerberos and SNMPv3 hashes (like tshark -z credentials, decoded)',
   usage:
-    'Usage: wirelens credentials FILE [--json]\n' +
+    'Usage: wirelens credentials FILE [--json] [--hashcat DIR]\n' +
     '  Logins sent in the clear (FTP and POP3 USER/PASS, IMAP LOGIN and AUTHENTICATE, HTTP Basic and\n' +
     '  Proxy-Authorization, SMTP AUTH PLAIN and LOGIN, Telnet logins typed after the prompts, LDAP simple\n' +
     '  binds, SNMP communities, and the password fields of login forms, query strings and JSON bodies) as\n' +
     "  tshark's table of packet, protocol, username and info, with the password added and base64 decoded;\n" +
     "  NTLMSSP logins (SMB2) with their NTLMv2 response, Kerberos's RC4 AS-REPs and service tickets and AES\n" +
     "  pre-authentication, and SNMPv3's HMACs, in hashcat's form (-m 5600, 18200, 13100, 19800, 19900; SNMPv3\n" +
-    '  25000, and 26700/26800/26900/27300 for the SHA-2 HMACs); an SNMPv3 HMAC the agent refused is marked',
+    '  25000, and 26700/26800/26900/27300 for the SHA-2 HMACs); an SNMPv3 HMAC the agent refused is marked.\n' +
+    '  --hashcat DIR writes the hashes for hashcat, one file per mode (DIR/hashcat-m5600.txt, …; refused ones\n' +
+    '  in hashcat-mN-refused.txt), never replacing a file already there.',
   async run(args, io) {
-    const { positionals, flags } = parseArgs(args, { flags: ['--json'] });
+    const { positionals, flags, options } = parseArgs(args, { flags: ['--json'], options: ['--hashcat'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const rows = await withSession(positionals[0], (s) => findCredentials(s));
     io.out(flags.has('--json') ? `${JSON.stringify(rows, null, 2)}\n` : credentialsText(rows));
+    const dir = options.get('--hashcat');
+    if (dir !== undefined) {
+      if (dir === '') throw new UsageError('--hashcat needs a folder');
+      mkdirSync(dir, { recursive: true });
+      for (const f of hashcatFiles(rows)) {
+        // Never over an earlier file: hashcat-m5600(1).txt, … beside it.
+        const [path] = writeNewSet(dir, f.name, [{ ext: '.txt', data: f.text }]);
+        io.err(`wrote ${path}\n`);
+      }
+    }
     return 0;
   },
 };
