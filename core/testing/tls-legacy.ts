@@ -1,12 +1,12 @@
 /**
- * TLS sessions with the suites HTTPS of the 2000s and early 2010s ran on — RC4 and 3DES-CBC, and SSL 3.0 —
- * which no TLS library here still speaks (OpenSSL 3 is built without them), written record by record: cleartext hellos and
- * the server's certificate (RSA key exchange, no extensions but the server name, so MAC-then-encrypt),
+ * TLS sessions with the suites HTTPS of the 2000s and early 2010s ran on — RC4 and 3DES-CBC, and SSL 3.0 — which
+ * no TLS library here still speaks (OpenSSL 3 is built without them), written record by record: cleartext hellos
+ * and the server's certificate (RSA key exchange, no extensions but the server name, so MAC-then-encrypt),
  * ChangeCipherSpec and Finished each way, then the requests and responses as application data records of at
  * most 16 KiB, sealed with the keys `tls12Keys` derives. The pre-master secret goes to the server encrypted with
  * the test server's RSA key (SERVER_KEY), so either the key log or that key opens the session. Our sealing and
- * opening share the key derivation: tshark reading the same capture (with the key log, or with the RSA key) is
- * the independent check — the tests compare every row with it.
+ * opening share the key derivation and the record MAC: tshark reading the same capture (with the key log, or
+ * with the RSA key) is the independent check — the tests compare every row with it.
  */
 import {
   X509Certificate,
