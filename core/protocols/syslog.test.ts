@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   detailsText,
+  fieldText,
   filtersVsTshark,
   framesMatching,
   hasTshark,
@@ -15,6 +16,7 @@ import {
   tsharkFields,
 } from '../testing/vs-tshark.js';
 import { syslogPackets } from '../testing/syslog.js';
+import type { FieldValue } from '../fields/registry.js';
 
 const FIELDS = [
   'syslog.facility',
@@ -41,9 +43,8 @@ describe.skipIf(!hasTshark)('Syslog vs tshark', () => {
     const parts = (t: string) => layerSections(t, 'Syslog message');
     expect(parts(detailsText(s))).toEqual(parts(tshark('-V')));
 
-    // As tshark prints fields: line breaks escaped, the BOM in hex.
-    const show = (v: unknown) =>
-      v === 0xefbbbf ? '0xefbbbf' : String(v).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+    // As tshark prints fields (fieldText), the BOM in hex.
+    const show = (v: FieldValue) => (v === 0xefbbbf ? '0xefbbbf' : fieldText(v));
     expect(ourFields(s, FIELDS, show)).toEqual(tsharkFields(tshark, FIELDS));
 
     for (const r of filtersVsTshark(s, tshark, [

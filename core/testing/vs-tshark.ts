@@ -72,13 +72,24 @@ export function tsharkFields(tshark: (...args: string[]) => string, fields: read
 }
 
 /**
+ * A value as `tshark -T fields` prints it: a string with its line breaks escaped, bytes in hex (`<MISSING>` when
+ * there are none), a boolean as 1 or 0, a number in decimal.
+ */
+export function fieldText(v: FieldValue): string {
+  if (typeof v === 'string') return v.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  if (v instanceof Uint8Array) return v.length ? Buffer.from(v).toString('hex') : '<MISSING>';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return String(v);
+}
+
+/**
  * The same lines from our dissection of every frame (a later pass, as the UI shows a packet): each item's value
- * through `show` (by default as text: numbers in decimal, strings as they are).
+ * through `show` (by default as tshark prints it: fieldText).
  */
 export function ourFields(
   s: CaptureSession,
   fields: readonly string[],
-  show: (v: FieldValue) => string = String,
+  show: (v: FieldValue) => string = fieldText,
 ): string[] {
   const ids = fields.map((a) => {
     const def = registry.get(a);
