@@ -359,11 +359,12 @@ export function handshakeMessages(
       ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
       const random = v.slice(p + 6, 32);
       ctx.add(f.random, p + 6, 32, random, { parent: rec });
-      if (offered) offered[ht === 1 ? 'clientRandom' : 'serverRandom'] = random;
+      // Copies: the session keeps them, and a view would keep the whole read buffer it lies in alive.
+      if (offered) offered[ht === 1 ? 'clientRandom' : 'serverRandom'] = random.slice();
       const sidLen = v.u8(p + 38);
       ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
       if (offered && v.has(p + 39, sidLen))
-        offered[ht === 1 ? 'clientSessionId' : 'serverSessionId'] = v.slice(p + 39, sidLen);
+        offered[ht === 1 ? 'clientSessionId' : 'serverSessionId'] = v.slice(p + 39, sidLen).slice();
       let q = p + 39 + sidLen;
       const hend = Math.min(end, p + 4 + hl);
       if (ht === 1) {
