@@ -981,8 +981,19 @@ function rawLabel(item: Item): string {
       ? bitFieldText(f, item.value, item.len)
       : f.kind === 'bytes' && item.value instanceof Uint8Array
         ? `${f.name}: ${item.value.length ? hexPreview(item.value) : '<MISSING>'}`
-        : `${f.name}: ${formatValue(f, item.value)}`;
+        : truncatedLabel(f.name, formatValue(f, item.value));
   return item.generated ? `[${text}]` : text;
+}
+
+/**
+ * "Name: value" as Wireshark's label_fill makes it: a label longer than its buffer (ITEM_LABEL_LENGTH, 239
+ * bytes) says so after the name and keeps 238 bytes ("JA3 Fullstring [truncated]: 769,49172-…").
+ */
+function truncatedLabel(name: string, value: string): string {
+  const text = `${name}: ${value}`;
+  if (text.length < 240 && Buffer.byteLength(text) < 240) return text;
+  const cut = Buffer.from(`${name} [truncated]: ${value}`, 'utf8').subarray(0, 238).toString('utf8');
+  return cut.replace(/\uFFFD$/, '');
 }
 
 /** The bytes an item covers. */

@@ -25,7 +25,8 @@ import {
   type QuicVersion,
   updatedKeys,
 } from './quic-crypto.js';
-import { handshakeMessages, tls } from './l7-tls.js';
+import { tls } from './l7-tls.js';
+import { handshakeMessages } from './tls-handshake.js';
 import { http3 } from './l7-http3.js';
 import { exact, varint } from './quic-varint.js';
 
@@ -893,7 +894,8 @@ function render(
     const len = rec.tls.length;
     const item = src.add(tls.field, 0, len, null, { label: 'Transport Layer Security' });
     if (len) {
-      const hs = handshakeMessages(src, src.view, 0, len, item);
+      // QUIC is TLS 1.3 (the hellos' randoms carry no time).
+      const hs = handshakeMessages(src, src.view, 0, len, item, undefined, false, true, { version: 0x0304 });
       src.setLabel(item, `TLSv1.3 Record Layer: Handshake Protocol: ${hs.names.join(', ')}`);
     } else src.setLabel(item, 'TLSv1.3 Record Layer: Handshake Protocol: (fragment)');
   }

@@ -1,12 +1,23 @@
 /**
- * TLS record layer: records, handshake message types, ClientHello/ServerHello essentials and the server name
- * (SNI). Records spanning TCP segments are reassembled through TCP's desegmentation, handshake messages spanning
- * records here. Nothing is decrypted.
+ * TLS record layer: records labelled as Wireshark labels them, the handshake messages in them (tls-handshake.ts:
+ * hellos, JA3, certificates, key exchange), alerts, ChangeCipherSpec and application data, which goes to the
+ * protocol above once decrypted (tls-decrypt.ts, with a key log or the server's RSA key). Records spanning TCP
+ * segments are reassembled through TCP's desegmentation, handshake messages spanning records here.
  */
-import { bytes as bytesField, none, str, uint } from '../fields/registry.js';
+import { bytes as bytesField, frameNum, none, str, uint } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
+import type { Item } from '../dissect/types.js';
 import type { ByteView } from '../bytes/byteview.js';
 import { INFO_FENCED, matchPort, startedTls, type Desegment } from './l4-tcp.js';
+import {
+  HANDSHAKE,
+  handshakeFields as hf,
+  handshakeItem,
+  handshakeMessages,
+  type HelloSeen,
+  type SessionView,
+} from './tls-handshake.js';
+import { CIPHER_SUITES, VERSIONS } from './tls-names.js';
 import {
   changeCipherSpec,
   newSecrets,
@@ -20,13 +31,6 @@ import {
   wantsTranscript,
 } from './tls-decrypt.js';
 
-const VERSIONS: Record<number, string> = {
-  0x0300: 'SSL 3.0',
-  0x0301: 'TLS 1.0',
-  0x0302: 'TLS 1.1',
-  0x0303: 'TLS 1.2',
-  0x0304: 'TLS 1.3',
-};
 const COLUMN: Record<number, string> = {
   0x0300: 'SSLv3',
   0x0301: 'TLSv1',
@@ -80,36 +84,25 @@ const ALERTS: Record<number, string> = {
   120: 'No application Protocol',
 };
 
+/** SSL 2.0's cipher kinds, and the SSLv3/TLS suites an SSLv2-format hello offers as 0x00NNNN. */
+const SSL2_SPECS = new Map<number, string>([
+  [0x010080, 'SSL2_RC4_128_WITH_MD5'],
+  [0x020080, 'SSL2_RC4_128_EXPORT40_WITH_MD5'],
+  [0x030080, 'SSL2_RC2_128_CBC_WITH_MD5'],
+  [0x040080, 'SSL2_RC2_128_CBC_EXPORT40_WITH_MD5'],
+  [0x050080, 'SSL2_IDEA_128_CBC_WITH_MD5'],
+  [0x060040, 'SSL2_DES_64_CBC_WITH_MD5'],
+  [0x0700c0, 'SSL2_DES_192_EDE3_CBC_WITH_MD5'],
+  [0x080080, 'SSL2_RC4_64_WITH_MD5'],
+  ...CIPHER_SUITES,
+]);
+
 const CONTENT: Record<number, string> = {
   20: 'Change Cipher Spec',
   21: 'Alert',
   22: 'Handshake',
   23: 'Application Data',
   24: 'Heartbeat',
-};
-const HANDSHAKE: Record<number, string> = {
-  0: 'Hello Request',
-  1: 'Client Hello',
-  2: 'Server Hello',
-  3: 'Hello Verify Request',
-  4: 'New Session Ticket',
-  5: 'End of Early Data',
-  6: 'Hello Retry Request',
-  8: 'Encrypted Extensions',
-  11: 'Certificate',
-  12: 'Server Key Exchange',
-  13: 'Certificate Request',
-  14: 'Server Hello Done',
-  15: 'Certificate Verify',
-  16: 'Client Key Exchange',
-  20: 'Finished',
-  21: 'Client Certificate URL',
-  22: 'Certificate Status',
-  23: 'Supplemental Data',
-  24: 'Key Update',
-  25: 'Compressed Certificate',
-  67: 'Encrypted Extensions',
-  254: 'Message Hash',
 };
 
 const f = {
@@ -118,35 +111,34 @@ const f = {
   opaqueType: uint('tls.record.opaque_type', 'Opaque Type', 8, { strings: CONTENT }),
   version: uint('tls.record.version', 'Version', 16, { base: 'hex', strings: VERSIONS }),
   length: uint('tls.record.length', 'Length', 16),
-  hsType: uint('tls.handshake.type', 'Handshake Type', 8, { strings: HANDSHAKE }),
-  hsLength: uint('tls.handshake.length', 'Length', 24),
-  hsVersion: uint('tls.handshake.version', 'Version', 16, { base: 'hex', strings: VERSIONS }),
-  random: bytesField('tls.handshake.random', 'Random'),
-  sessionIdLen: uint('tls.handshake.session_id_length', 'Session ID Length', 8),
-  cipherSuite: uint('tls.handshake.ciphersuite', 'Cipher Suite', 16, { base: 'hex' }),
-  cipherSuitesLen: uint('tls.handshake.cipher_suites_length', 'Cipher Suites Length', 16),
-  extType: uint('tls.handshake.extension.type', 'Type', 16),
-  sni: str('tls.handshake.extensions_server_name', 'Server Name'),
-  supportedVersion: uint('tls.handshake.extensions.supported_version', 'Supported Version', 16, {
-    base: 'hex',
-    strings: VERSIONS,
-  }),
-  alpn: str('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol'),
   appData: bytesField('tls.app_data', 'Encrypted Application Data'),
+  appDataProto: str('tls.app_data_proto', 'Application Data Protocol'),
+  alert: none('tls.alert_message', 'Alert Message'),
+  fragments: none('tls.handshake.fragments', 'Reassembled Handshake Fragments'),
+  // The SSLv2-format ClientHello's.
+  ssl2SpecLen: uint('tls.handshake.cipher_spec_len', 'Cipher Spec Length', 16),
+  ssl2ChallengeLen: uint('tls.handshake.challenge_length', 'Challenge Length', 16),
+  ssl2Specs: none('tls.handshake.cipherspecs', 'Cipher Specs'),
+  ssl2Spec: uint('tls.handshake.cipherspec', 'Cipher Spec', 24, { base: 'hex', strings: SSL2_SPECS }),
+  ssl2Challenge: none('tls.handshake.challenge', 'Challenge'),
+  fragment: frameNum('tls.handshake.fragment', 'Handshake Fragment'),
+  fragmentCount: uint('tls.handshake.fragment.count', 'Handshake Fragment count', 32),
   changeCipherSpec: none('tls.change_cipher_spec', 'Change Cipher Spec Message'),
-  alertLevel: uint('tls.alert_message.level', 'Level', 8),
+  alertLevel: uint('tls.alert_message.level', 'Level', 8, { strings: { 1: 'Warning', 2: 'Fatal' } }),
   alertDesc: uint('tls.alert_message.desc', 'Description', 8, { strings: ALERTS }),
 };
 
 interface TlsStream {
   version?: number;
+  /** The cipher suite the server chose (key exchange messages are read by it). */
+  suite?: number;
   /** Per direction: ChangeCipherSpec seen (later handshake records are encrypted). */
   ccs: [boolean, boolean];
   client?: string;
   /** The last per-frame snapshot taken (shared by frames while the state is unchanged). */
   snap?: Snap;
   /** Per direction: the start of a handshake message that continues in the next handshake record. */
-  pending: [Uint8Array | undefined, Uint8Array | undefined];
+  pending: [Pending | undefined, Pending | undefined];
   /** What decryption needs (first pass). */
   secrets?: SessionSecrets;
   /** The session ID the last ClientHello offered (first pass). */
@@ -164,11 +156,23 @@ interface HsRecord {
   /** The type of the message they continue. */
   readonly type?: number;
   readonly whole?: Uint8Array;
+  /** The frames and lengths of the whole message's fragments, in order. */
+  readonly pieces?: readonly Piece[];
+}
+
+/** A fragment of a handshake message: the frame it came in and its length. */
+type Piece = readonly [frame: number, len: number];
+
+/** The start of a handshake message that continues in a later record (a copy), and where it came from. */
+interface Pending {
+  readonly bytes: Uint8Array;
+  readonly pieces: readonly Piece[];
 }
 
 /** What the first pass knew of a stream when it dissected a frame (never changed once taken). */
 type Snap = {
   readonly version?: number;
+  readonly suite?: number;
   readonly ccs: readonly [boolean, boolean];
   readonly client?: string;
 };
@@ -237,6 +241,9 @@ const TLS_APPS = new Map<number, string>([
   [990, 'ftp'],
 ]);
 
+/** The ports Wireshark hands TLS's application data on to HTTP. */
+const HTTPS_PORTS = new Set([443]);
+
 /** The protocol above TLS: the one STARTTLS was for, the one of the port TLS was found by, or HTTP. */
 function appProtocol(ctx: DissectCtx): string {
   return startedTls(ctx) ?? TLS_APPS.get(matchPort(ctx) ?? -1) ?? 'http';
@@ -254,156 +261,6 @@ function needMoreAtStart(ctx: DissectCtx, need: number, protocol: string): true 
   return true;
 }
 
-/** What the hellos of a record told: early data offered, the randoms, the suite and ALPN the server chose. */
-export interface HelloSeen {
-  earlyData: boolean;
-  clientRandom?: Uint8Array;
-  serverRandom?: Uint8Array;
-  suite?: number;
-  /** The protocol the server chose (ServerHello or EncryptedExtensions). */
-  alpn?: string;
-  /** The server agreed to encrypt-then-MAC (RFC 7366). */
-  etm?: boolean;
-  /** The server agreed to the extended master secret (RFC 7627). */
-  ems?: boolean;
-  /** When given: every whole handshake message is added (type, length and body), for RSA keys' transcript. */
-  messages?: Uint8Array[];
-  /** The session IDs of the hellos (a ServerHello echoing the client's resumes that session). */
-  clientSessionId?: Uint8Array;
-  serverSessionId?: Uint8Array;
-}
-
-function helloExtensions(
-  ctx: DissectCtx,
-  v: ByteView,
-  off: number,
-  end: number,
-  parent: ReturnType<DissectCtx['add']>,
-  /** A ClientHello's: set when it offers early data (the early_data extension). */
-  seen?: { earlyData: boolean },
-  /** A server's: the ALPN it chose. */
-  chosen?: HelloSeen,
-): number | undefined {
-  let supported: number | undefined;
-  while (off + 4 <= end) {
-    const type = v.u16be(off);
-    const len = v.u16be(off + 2);
-    const body = off + 4;
-    if (body + len > end) break;
-    ctx.add(f.extType, off, 2, type, { parent });
-    if (type === 42 && seen) seen.earlyData = true;
-    if (type === 22 && chosen) chosen.etm = true;
-    if (type === 23 && chosen) chosen.ems = true;
-    if (type === 0 && len >= 5) {
-      // server_name: list length, type, name length, name
-      let p = body + 2;
-      while (p + 3 <= body + len) {
-        const nlen = v.u16be(p + 1);
-        if (v.u8(p) === 0) ctx.add(f.sni, p + 3, nlen, v.latin1(p + 3, nlen), { parent });
-        p += 3 + nlen;
-      }
-    } else if (type === 43) {
-      if (len === 2) {
-        supported = v.u16be(body);
-        ctx.add(f.supportedVersion, body, 2, supported, { parent });
-      } else {
-        for (let p = body + 1; p + 2 <= body + len; p += 2)
-          ctx.add(f.supportedVersion, p, 2, v.u16be(p), { parent });
-      }
-    } else if (type === 16 && len > 2) {
-      for (let p = body + 2; p < body + len;) {
-        const l = v.u8(p);
-        ctx.add(f.alpn, p + 1, l, v.latin1(p + 1, l), { parent });
-        if (chosen) chosen.alpn = v.latin1(p + 1, l);
-        p += 1 + l;
-      }
-    }
-    off = body + len;
-  }
-  return supported;
-}
-
-/**
- * Handshake messages in v[p, end) (a record's body, or CRYPTO data QUIC has put back in order): their type,
- * length and hello essentials (random, cipher suites, extensions with the SNI) under `parent`. Returns the
- * messages' names for the Info column and, for a ServerHello, the version it negotiates.
- */
-export function handshakeMessages(
-  ctx: DissectCtx,
-  v: ByteView,
-  p: number,
-  end: number,
-  parent: ReturnType<DissectCtx['add']>,
-  /** Filled with what the hellos tell (early data offered, randoms, suite, ALPN). */
-  offered?: HelloSeen,
-  /** A message running past `end` is the first fragment of one the next record continues: not parsed. */
-  fragments = false,
-  /** Whether v[p] is the first message of its record. */
-  first = true,
-): { names: string[]; negotiated?: number; fragmentAt?: number } {
-  const names: string[] = [];
-  const start = p;
-  let negotiated: number | undefined;
-  const rec = parent;
-  while (p + 4 <= end) {
-    const ht = v.u8(p);
-    const hl = v.u24be(p + 1);
-    if (fragments && p + 4 + hl > end) return { names, negotiated, fragmentAt: p };
-    ctx.add(f.hsType, p, 1, ht, { parent: rec });
-    ctx.add(f.hsLength, p + 1, 3, hl, { parent: rec });
-    // An unknown type is named (as encrypted) only as the first message, as in Wireshark.
-    const name = HANDSHAKE[ht] ?? (p === start && first ? 'Encrypted Handshake Message' : undefined);
-    if (name !== undefined) names.push(name);
-    if ((ht === 1 || ht === 2) && p + 4 + 38 <= end) {
-      const hv = v.u16be(p + 4);
-      ctx.add(f.hsVersion, p + 4, 2, hv, { parent: rec });
-      const random = v.slice(p + 6, 32);
-      ctx.add(f.random, p + 6, 32, random, { parent: rec });
-      // Copies: the session keeps them, and a view would keep the whole read buffer it lies in alive.
-      if (offered) offered[ht === 1 ? 'clientRandom' : 'serverRandom'] = random.slice();
-      const sidLen = v.u8(p + 38);
-      ctx.add(f.sessionIdLen, p + 38, 1, sidLen, { parent: rec });
-      if (offered && v.has(p + 39, sidLen))
-        offered[ht === 1 ? 'clientSessionId' : 'serverSessionId'] = v.slice(p + 39, sidLen).slice();
-      let q = p + 39 + sidLen;
-      const hend = Math.min(end, p + 4 + hl);
-      if (ht === 1) {
-        const csLen = v.u16be(q);
-        ctx.add(f.cipherSuitesLen, q, 2, csLen, { parent: rec });
-        for (let c = q + 2; c + 2 <= q + 2 + csLen; c += 2)
-          ctx.add(f.cipherSuite, c, 2, v.u16be(c), { parent: rec });
-        q += 2 + csLen;
-        q += 1 + v.u8(q); // compression methods
-        if (q + 2 <= hend) helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, offered);
-      } else {
-        ctx.add(f.cipherSuite, q, 2, v.u16be(q), { parent: rec });
-        if (offered) offered.suite = v.u16be(q);
-        q += 3;
-        negotiated = hv;
-        if (q + 2 <= hend)
-          negotiated =
-            helloExtensions(ctx, v, q + 2, Math.min(hend, q + 2 + v.u16be(q)), rec, undefined, offered) ?? hv;
-      }
-    }
-    // EncryptedExtensions (in the clear only where QUIC decrypted it): the ALPN the server chose.
-    if (ht === 8 && p + 6 <= end)
-      helloExtensions(
-        ctx,
-        v,
-        p + 6,
-        Math.min(end, p + 4 + hl, p + 6 + v.u16be(p + 4)),
-        rec,
-        undefined,
-        offered,
-      );
-    if (offered?.messages && p + 4 + hl <= end) offered.messages.push(v.slice(p, 4 + hl).slice());
-    if (hl === 0 && ht !== 14 && ht !== 0) break;
-    p += 4 + hl;
-  }
-  // A header cut by the record's end: a fragment too.
-  return fragments && p < end ? { names, negotiated, fragmentAt: p } : { names, negotiated };
-}
-
 const NO_FRAGMENTS: HsRecord = { cont: 0 };
 
 /**
@@ -411,10 +268,17 @@ const NO_FRAGMENTS: HsRecord = { cont: 0 };
  * of the same direction (Wireshark reassembles handshake messages across records), and the whole message when
  * they complete it.
  */
-function continuation(st: TlsStream, dir: 0 | 1, v: ByteView, body: number, end: number): HsRecord {
+function continuation(
+  st: TlsStream,
+  dir: 0 | 1,
+  v: ByteView,
+  body: number,
+  end: number,
+  frame: number,
+): HsRecord {
   const first = st.pending[dir];
   if (!first) return NO_FRAGMENTS;
-  let buf: Uint8Array = first;
+  let buf: Uint8Array = first.bytes;
   let p = body;
   while (p < end) {
     const total = buf.length >= 4 ? 4 + ((buf[1] << 16) | (buf[2] << 8) | buf[3]) : 4;
@@ -426,17 +290,18 @@ function continuation(st: TlsStream, dir: 0 | 1, v: ByteView, body: number, end:
     p += take;
     if (buf.length >= 4 && buf.length === 4 + ((buf[1] << 16) | (buf[2] << 8) | buf[3])) {
       st.pending[dir] = undefined;
-      return { cont: p - body, type: buf[0], whole: buf };
+      return { cont: p - body, type: buf[0], whole: buf, pieces: [...first.pieces, [frame, p - body]] };
     }
   }
-  st.pending[dir] = buf;
+  st.pending[dir] = { bytes: buf, pieces: [...first.pieces, [frame, p - body]] };
   return { cont: p - body, type: buf[0] };
 }
 
 /**
  * One handshake record's messages: a message completed from earlier fragments first, then those that start
- * here. A fragment that starts the record is named ("[Client Hello Fragment]"); one in its middle is not, nor a
- * record that only continues a message (as in tshark).
+ * here. A fragment that starts the record is named in the Info column ("[Client Hello Fragment]"); one in its
+ * middle is not, nor a record that only continues a message (as in tshark). In the tree every message, and
+ * every fragment of one, has its "Handshake Protocol" item; `label` is what the record's says.
  */
 function handshakeRecord(
   ctx: DissectCtx,
@@ -444,35 +309,72 @@ function handshakeRecord(
   body: number,
   end: number,
   whole: boolean,
-  rec: ReturnType<DissectCtx['add']>,
+  rec: Item,
   st: TlsStream,
   dir: 0 | 1,
   offered: HelloSeen,
-): { names: string[]; negotiated?: number } {
+  session: SessionView,
+): { names: string[]; label: string; negotiated?: number; suite?: number } {
   const n = ctx.frame.number;
   const k = ctx.callIndex('tls.hsrec');
   let r: HsRecord;
   if (ctx.visited) r = ctx.state.getFrameItem<HsRecord>('tls.hs', n, k) ?? NO_FRAGMENTS;
   else {
-    r = continuation(st, dir, v, body, end);
+    r = continuation(st, dir, v, body, end, n);
     if (r !== NO_FRAGMENTS) ctx.state.setFrameItem('tls.hs', n, k, r);
   }
   const names: string[] = [];
+  const items: string[] = [];
+  const messageName = (type: number) => HANDSHAKE[type] ?? 'Encrypted Handshake Message';
+  // The record's line names a message it completes as that message.
+  const fragmentItem = (off: number, len: number, type: number, last: boolean) => {
+    items.push(last ? messageName(type) : `${messageName(type)} (fragment)`);
+    handshakeItem(ctx, off, len, rec, `${messageName(type)} (${last ? 'last fragment' : 'fragment'})`);
+  };
+  const label = () => (items.length > 1 ? 'Multiple Handshake Messages' : (items[0] ?? ''));
   let negotiated: number | undefined;
-  const fragment = (type: number) => `[${HANDSHAKE[type] ?? 'Encrypted Handshake Message'} Fragment]`;
+  let suite: number | undefined;
+  if (r.type !== undefined) fragmentItem(body, r.cont, r.type, r.whole !== undefined);
   if (r.whole) {
+    if (r.pieces) fragmentList(ctx, rec, r.pieces, r.whole.length);
     const src = ctx.withSource(`Reassembled TLS Handshake (${r.whole.length} bytes)`, r.whole);
-    const hs = handshakeMessages(src, src.view, 0, r.whole.length, rec, offered);
+    const hs = handshakeMessages(src, src.view, 0, r.whole.length, rec, offered, false, true, session);
     names.push(...hs.names);
-    negotiated = hs.negotiated;
-  } else if (r.type !== undefined) return { names };
+    ({ negotiated, suite } = hs);
+  } else if (r.type !== undefined) return { names, label: label() };
   // A record cut by the capture's snaplen starts no fragment: what follows it is not its continuation.
-  const hs = handshakeMessages(ctx, v, body + r.cont, end, rec, offered, whole, !r.whole);
+  const known = { suite: suite ?? session.suite, version: negotiated ?? session.version };
+  const hs = handshakeMessages(ctx, v, body + r.cont, end, rec, offered, whole, !r.whole, known);
   names.push(...hs.names);
-  if (hs.fragmentAt === body) names.push(fragment(v.u8(body)));
+  items.push(...hs.items);
+  if (hs.fragmentAt !== undefined)
+    fragmentItem(hs.fragmentAt, end - hs.fragmentAt, v.u8(hs.fragmentAt), false);
+  if (hs.fragmentAt === body) names.push(`[${messageName(v.u8(body))} Fragment]`);
   if (hs.fragmentAt !== undefined && !ctx.visited)
-    st.pending[dir] = v.slice(hs.fragmentAt, end - hs.fragmentAt);
-  return { names, negotiated: hs.negotiated ?? negotiated };
+    st.pending[dir] = {
+      bytes: v.slice(hs.fragmentAt, end - hs.fragmentAt).slice(),
+      pieces: [[n, end - hs.fragmentAt]],
+    };
+  return { names, label: label(), negotiated: hs.negotiated ?? negotiated, suite: hs.suite ?? suite };
+}
+
+/** "[2 Reassembled Handshake Fragments (53 bytes): #3(31), #4(22)]", each fragment, and their count. */
+function fragmentList(ctx: DissectCtx, rec: Item, pieces: readonly Piece[], total: number): void {
+  const list = ctx.add(f.fragments, 0, 0, null, {
+    parent: rec,
+    generated: true,
+    label: `${`[${pieces.length} Reassembled Handshake Fragments (${total} bytes): ${pieces.map(([n, l]) => `#${n}(${l})`).join(', ')}`.slice(0, 240)}]`,
+  });
+  let at = 0;
+  for (const [n, l] of pieces) {
+    ctx.add(f.fragment, 0, 0, n, {
+      parent: list,
+      generated: true,
+      label: `[Frame: ${n}, payload: ${at}-${at + l - 1} (${l} byte${l === 1 ? '' : 's'})]`,
+    });
+    at += l;
+  }
+  ctx.add(f.fragmentCount, 0, 0, pieces.length, { parent: list, generated: true });
 }
 
 const TLS_SEGMENT = '[TLS segment of a reassembled PDU]';
@@ -505,7 +407,24 @@ function sslv2Hello(ctx: DissectCtx): boolean {
     random.set(v.slice(11 + specs + sid, challenge), 32 - challenge);
     noteHellos((st.secrets ??= newSecrets()), { earlyData: false, clientRandom: random });
   }
-  ctx.add(f.record, 0, 2 + len, 'SSLv2 Record Layer', { label: 'SSLv2 Record Layer: Client Hello' });
+  const rec = ctx.add(f.record, 0, 2 + len, 'SSLv2 Record Layer', {
+    label: 'SSLv2 Record Layer: Client Hello',
+  });
+  ctx.add(f.version, 0, 0, 0x0002, { parent: rec, generated: true });
+  ctx.add(f.length, 0, 2, len, { parent: rec });
+  // Wireshark's SSLv2 field shares tls.handshake.type under another name.
+  ctx.add(hf.type, 2, 1, 1, { parent: rec, label: 'Handshake Message Type: Client Hello (1)' });
+  ctx.add(hf.version, 3, 2, version, { parent: rec });
+  ctx.add(f.ssl2SpecLen, 5, 2, specs, { parent: rec });
+  ctx.add(hf.sessionIdLen, 7, 2, sid, { parent: rec });
+  ctx.add(f.ssl2ChallengeLen, 9, 2, challenge, { parent: rec });
+  const list = ctx.add(f.ssl2Specs, 11, specs, null, {
+    parent: rec,
+    label: `Cipher Specs (${specs / 3} spec${specs === 3 ? '' : 's'})`,
+  });
+  for (let p = 11; p < 11 + specs; p += 3) ctx.add(f.ssl2Spec, p, 3, v.u24be(p), { parent: list });
+  if (sid > 0) ctx.add(hf.sessionId, 11 + specs, sid, v.slice(11 + specs, sid), { parent: rec });
+  ctx.add(f.ssl2Challenge, 11 + specs + sid, challenge, null, { parent: rec });
   ctx.columns.protocol = 'SSLv2';
   ctx.columns.info = appendSep(ctx, 'Client Hello');
   ctx.setLabel(ctx.top, 'Transport Layer Security');
@@ -519,24 +438,27 @@ function alertText(level: number, desc: number): string {
 /**
  * A decrypted record: its handshake messages, alert or application data (handed to the protocol above). TLS
  * 1.3 switches a direction to its application keys after its Finished. Returns whether the protocol above took
- * application data (it then owns the columns).
+ * application data (it then owns the columns), and what the record's line says after "Record Layer: ".
  */
 function decryptedRecord(
   ctx: DissectCtx,
   dec: Decrypted,
-  rec: ReturnType<DissectCtx['add']>,
+  rec: Item,
   st: TlsStream,
   live: TlsStream,
   dir: 0 | 1,
   names: string[],
   offered: HelloSeen,
-): boolean {
+): { took: boolean; what: string } {
   const plain = dec.plain;
+  // TLS 1.3 hides the real content type inside the encryption.
+  if (live.version === 0x0304) ctx.add(f.contentType, 0, 0, dec.type, { parent: rec, generated: true });
   if (dec.type === 23) {
+    const what = `Application Data Protocol: ${appName(ctx, st.secrets) ?? 'Application Data'}`;
     if (applicationData(ctx, dec, st.secrets, dir)) {
       // The rest of the record, after the PDU it completed, all waits: tshark's note follows the protocol's text.
       if (dec.upperRest) ctx.columns.info += TLS_SEGMENT;
-      return true;
+      return { took: true, what };
     }
     // Not taken: the plaintext is still there to read, as a data source of its own.
     if (plain.length) ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
@@ -545,24 +467,73 @@ function decryptedRecord(
       names.length = 0;
       names.push(TLS_SEGMENT);
     } else names.push('Application Data');
-    return false;
+    return { took: false, what };
   }
   const src = ctx.withSource(`Decrypted TLS (${plain.length} bytes)`, plain);
   if (dec.type === 22) {
-    const hs = handshakeMessages(src, src.view, 0, plain.length, rec, offered);
+    const hs = handshakeMessages(src, src.view, 0, plain.length, rec, offered, false, true, {
+      suite: live.suite,
+      version: live.version,
+    });
     names.push(...hs.names);
     if (!ctx.visited && st.secrets) {
       noteHellos(st.secrets, offered);
       if (live.version === 0x0304 && hs.names.includes('Finished'))
         tls13Phase(ctx, st.secrets, dir, 'application');
     }
-  } else if (dec.type === 21 && plain.length === 2) {
-    src.add(f.alertLevel, 0, 1, plain[0], { parent: rec });
-    src.add(f.alertDesc, 1, 1, plain[1], { parent: rec });
-    names.push(alertText(plain[0], plain[1]));
-  } else if (dec.type === 20) names.push('Change Cipher Spec');
-  else names.push(CONTENT[dec.type] ?? `Unknown (${dec.type})`);
-  return false;
+    const what = hs.items.length > 1 ? 'Multiple Handshake Messages' : (hs.items[0] ?? '');
+    return { took: false, what: `Handshake Protocol: ${what}` };
+  }
+  if (dec.type === 21) {
+    const what = alertRecord(src, src.view, 0, plain.length, plain.length !== 2, rec);
+    names.push(what);
+    return { took: false, what };
+  }
+  if (dec.type === 20) {
+    names.push('Change Cipher Spec');
+    return { took: false, what: 'Change Cipher Spec Protocol: Change Cipher Spec' };
+  }
+  names.push(CONTENT[dec.type] ?? `Unknown (${dec.type})`);
+  return { took: false, what: CONTENT[dec.type] ?? String(dec.type) };
+}
+
+/**
+ * An alert record's "Alert Message" (level and description, or "Encrypted Alert" when it cannot be read);
+ * returns its text for the record's line and the Info column.
+ */
+function alertRecord(
+  ctx: DissectCtx,
+  v: ByteView,
+  body: number,
+  end: number,
+  encrypted: boolean,
+  rec: Item,
+): string {
+  if (encrypted) {
+    ctx.add(f.alert, body, end - body, null, { parent: rec, label: 'Alert Message: Encrypted Alert' });
+    return 'Encrypted Alert';
+  }
+  const msg = ctx.add(f.alert, body, 2, null, { parent: rec });
+  ctx.add(f.alertLevel, body, 1, v.u8(body), { parent: msg });
+  ctx.add(f.alertDesc, body + 1, 1, v.u8(body + 1), { parent: msg });
+  return alertText(v.u8(body), v.u8(body + 1));
+}
+
+/**
+ * The protocol application data goes to, by its long name, when the session names one as Wireshark's does: the
+ * server's ALPN choice, the protocol STARTTLS was for, or the port's (HTTP on 443, IMAP on 993, …). Heuristic
+ * TLS on another port has none ("Application Data").
+ */
+function appName(ctx: DissectCtx, s: SessionSecrets | undefined): string | undefined {
+  const abbrev =
+    s?.alpn === 'h2'
+      ? 'http2'
+      : s?.alpn === 'http/1.1'
+        ? 'http'
+        : (startedTls(ctx) ??
+          TLS_APPS.get(matchPort(ctx) ?? -1) ??
+          (HTTPS_PORTS.has(matchPort(ctx) ?? -1) ? 'http' : undefined));
+  return abbrev === undefined ? undefined : getProtocol(abbrev)?.name;
 }
 
 /**
@@ -678,16 +649,23 @@ export const tls = defineProtocol({
       snap =
         last &&
         last.version === st.version &&
+        last.suite === st.suite &&
         last.client === st.client &&
         last.ccs[0] === st.ccs[0] &&
         last.ccs[1] === st.ccs[1]
           ? last
-          : (st.snap = { version: st.version, ccs: [st.ccs[0], st.ccs[1]], client: st.client });
+          : (st.snap = {
+              version: st.version,
+              suite: st.suite,
+              ccs: [st.ccs[0], st.ccs[1]],
+              client: st.client,
+            });
       ctx.state.setFrame('tls.snap', n, snap);
     }
     const live: TlsStream = ctx.visited
       ? {
           version: snap.version,
+          suite: snap.suite,
           ccs: [...snap.ccs] as [boolean, boolean],
           client: snap.client,
           pending: [undefined, undefined],
@@ -724,9 +702,9 @@ export const tls = defineProtocol({
       live.client ??= from;
       const dir = live.client === from ? 0 : 1;
       const colVer = COLUMN[live.version ?? ver] ?? 'TLS';
-      const rec = ctx.add(f.record, off, Math.min(5 + len, v.length - off), `${colVer} Record Layer`, {
-        label: `${colVer} Record Layer: ${CONTENT[ct] ?? ct}`,
-      });
+      const rec = ctx.add(f.record, off, Math.min(5 + len, v.length - off), `${colVer} Record Layer`);
+      // What the record's line says after "Record Layer: ", once its content is known.
+      let what = CONTENT[ct] ?? String(ct);
       // TLS 1.3 hides the real type inside the encryption: the outer one is the "opaque type" (always 23).
       ctx.add(live.version === 0x0304 && ct === 23 ? f.opaqueType : f.contentType, off, 1, ct, {
         parent: rec,
@@ -749,19 +727,33 @@ export const tls = defineProtocol({
             whole ? () => v.slice(body, len) : undefined,
           )
         : undefined;
+      const app = appName(ctx, st.secrets);
       if (ct === 23 && ctx.wants(f.appData))
         ctx.add(f.appData, body, end - body, v.slice(body, end - body), { parent: rec });
+      if (ct === 23 && app !== undefined)
+        ctx.add(f.appDataProto, body, end - body, app, { parent: rec, generated: true });
       if (dec) {
         // The last application data decides who owns the columns: the protocol above, or TLS's segment text.
-        const took = decryptedRecord(ctx, dec, rec, st, live, dir, names, offered);
-        if (took) upper = true;
+        const r = decryptedRecord(ctx, dec, rec, st, live, dir, names, offered);
+        what = r.what;
+        if (r.took) upper = true;
         else if (dec.held) upper = false;
       } else if (ct === 22) {
         if (encrypted || (live.version === 0x0304 && dir === 1 && names.includes('Server Hello'))) {
           names.push('Encrypted Handshake Message');
+          handshakeItem(ctx, body, end - body, rec, 'Encrypted Handshake Message');
+          what = 'Handshake Protocol: Encrypted Handshake Message';
         } else {
-          const hs = handshakeRecord(ctx, v, body, end, whole, rec, st, dir, offered);
+          const hs = handshakeRecord(ctx, v, body, end, whole, rec, st, dir, offered, {
+            suite: live.suite,
+            version: live.version,
+          });
           names.push(...hs.names);
+          what = `Handshake Protocol: ${hs.label}`;
+          if (hs.suite !== undefined) {
+            live.suite = hs.suite;
+            if (!ctx.visited) st.suite = hs.suite;
+          }
           if (!ctx.visited) {
             noteHellos((st.secrets ??= newSecrets()), offered);
             if (offered.messages) noteMessages(ctx, st.secrets, offered.messages.splice(0));
@@ -782,6 +774,7 @@ export const tls = defineProtocol({
         }
       } else if (ct === 20) {
         names.push('Change Cipher Spec');
+        what = 'Change Cipher Spec Protocol: Change Cipher Spec';
         const msg = ctx.add(f.changeCipherSpec, body, end - body, null, { parent: rec });
         // The first ChangeCipherSpec of a resumed session says so, as Wireshark's expert note.
         const k = ctx.callIndex('tls.ccs');
@@ -802,17 +795,15 @@ export const tls = defineProtocol({
         live.ccs[dir] = true;
         if (!ctx.visited) st.ccs[dir] = true;
       } else if (ct === 21) {
-        if (encrypted || len !== 2) names.push('Encrypted Alert');
-        else {
-          ctx.add(f.alertLevel, body, 1, v.u8(body), { parent: rec });
-          ctx.add(f.alertDesc, body + 1, 1, v.u8(body + 1), { parent: rec });
-          names.push(alertText(v.u8(body), v.u8(body + 1)));
-        }
+        what = alertRecord(ctx, v, body, end, encrypted || len !== 2, rec);
+        names.push(what);
       } else if (ct === 23) {
         names.push('Application Data');
+        what = `Application Data Protocol: ${app ?? 'Application Data'}`;
       } else {
         names.push(CONTENT[ct] ?? `Unknown (${ct})`);
       }
+      ctx.setLabel(rec, `${colVer} Record Layer: ${what}`);
       off = body + len;
     }
     if (!upper) {

@@ -25,8 +25,18 @@ const KNOWN: Record<string, string> = {
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
   'tcp.reassembled.data':
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
-  'tls.handshake.extension.type':
-    'TLS inside QUIC CRYPTO frames is not handed to the TLS dissector as tshark does',
+  ...Object.fromEntries(
+    [
+      'tls.handshake',
+      'tls.handshake.fragments',
+      'tls.handshake.fragment',
+      'tls.handshake.fragment.count',
+    ].map((field) => [
+      field,
+      'QUIC reassembles its CRYPTO data itself: a handshake message spanning packets (quic-fragmented-handshakes) ' +
+        'has no "(fragment)" items nor the list of its fragments, which tshark shows',
+    ]),
+  ),
 };
 
 /** Fields tshark knows (abbreviations of `tshark -G fields`). */

@@ -18,7 +18,7 @@ import {
   tls13Keys,
   type RecordKeys,
 } from './tls-crypto.js';
-import type { HelloSeen } from './l7-tls.js';
+import type { HelloSeen } from './tls-handshake.js';
 
 /** pinfo.data key: set while decrypted application data is with the protocol above TLS. */
 export const TLS_DECRYPTED = 'tls.decrypted';

@@ -20,7 +20,8 @@ const CAPTURES = [...oracleCaptures(), 'rsasnakeoil2.pcap'];
  * joined it, ICMP 399/563 and ICMPv6 505/836. DNS joined at 1512/1512, its tree rebuilt as tshark's first;
  * HTTP at 3968/4429 (4429/4429 once header lines were shown as Wireshark's format_text shows them); the GIF
  * layer at 10797/10797, the PNG layer at 62/62; ARP at 110/110; Dropbox's LAN sync discovery (and its JSON) at
- * 188/188.
+ * 188/188. TLS joined at 1773/2066 once its handshake messages got Wireshark's tree, 2055/2066 with the X.509
+ * certificates inside (what is left: Netscape's certificate extensions).
  */
 const FLOOR: Record<TreeLayer, number> = {
   Frame: 124355,
@@ -37,6 +38,7 @@ const FLOOR: Record<TreeLayer, number> = {
   'Compuserve GIF': 10797,
   'Portable Network Graphics': 62,
   'Dropbox LAN sync Discovery Protocol': 188,
+  'Transport Layer Security': 2055,
 };
 
 describe.skipIf(!hasCorpus || !hasTshark)('packet details vs tshark -V', () => {

@@ -22,6 +22,7 @@ export const TREE_LAYERS = [
   'Compuserve GIF',
   'Portable Network Graphics',
   'Dropbox LAN sync Discovery Protocol',
+  'Transport Layer Security',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 

@@ -9,7 +9,8 @@ import { compileFilter } from '../dfilter/index.js';
 import { rowText } from '../cli/commands/list.js';
 import { treeText } from '../session/tree.js';
 import type { SynthPacket } from './synth.js';
-import { registry, type FieldValue } from '../fields/registry.js';
+import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
+import { formatAbsTime } from '../fields/format.js';
 
 export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
@@ -73,12 +74,16 @@ export function tsharkFields(tshark: (...args: string[]) => string, fields: read
 
 /**
  * A value as `tshark -T fields` prints it: a string with its line breaks escaped, bytes in hex (`<MISSING>` when
- * there are none), a boolean as 1 or 0, a number in decimal.
+ * there are none), a boolean as 1 or 0, a number in decimal — or, given its field, in hex for a hex field
+ * (0x and the field's width), and an absolute time as its label shows it.
  */
-export function fieldText(v: FieldValue): string {
+export function fieldText(v: FieldValue, def?: FieldDef): string {
   if (typeof v === 'string') return v.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
   if (v instanceof Uint8Array) return v.length ? Buffer.from(v).toString('hex') : '<MISSING>';
   if (typeof v === 'boolean') return v ? '1' : '0';
+  if (def?.kind === 'abs_time' && v !== null && typeof v === 'object' && 's' in v) return formatAbsTime(v);
+  if (def?.kind === 'uint' && def.base === 'hex' && (typeof v === 'number' || typeof v === 'bigint'))
+    return `0x${v.toString(16).padStart(Math.ceil((def.bits ?? 32) / 4), '0')}`;
   return String(v);
 }
 
@@ -89,16 +94,18 @@ export function fieldText(v: FieldValue): string {
 export function ourFields(
   s: CaptureSession,
   fields: readonly string[],
-  show: (v: FieldValue) => string = fieldText,
+  show: (v: FieldValue, def: FieldDef) => string = fieldText,
 ): string[] {
-  const ids = fields.map((a) => {
+  const defs = fields.map((a) => {
     const def = registry.get(a);
     if (!def) throw new Error(`no field ${a}`);
-    return def.id;
+    return def;
   });
   return Array.from({ length: s.total }, (_, i) => {
     const d = s.dissect(i + 1);
-    return ids.map((id) => (d.byField.get(id) ?? []).map((it) => show(it.value)).join(',')).join('\t');
+    return defs
+      .map((def) => (d.byField.get(def.id) ?? []).map((it) => show(it.value, def)).join(','))
+      .join('\t');
   });
 }
 
