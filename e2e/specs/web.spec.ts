@@ -617,6 +617,71 @@ test.describe('web host', () => {
     }
   });
 
+  test('TLS handshake details: suites by name, SNI, JA3 and the certificate; Apply as Filter on the JA3', async ({
+    page,
+  }, info) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirelens-e2e-tls-'));
+    try {
+      const x = await tlsExchange(
+        { version: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
+        ['GET / HTTP/1.1\r\nHost: wirelens.test\r\n\r\n'],
+        () => Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'),
+      );
+      const file = join(dir, 'handshake.pcap');
+      writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+      // tshark's fingerprint of the same ClientHello: what the tree must show.
+      let ja3 = '';
+      try {
+        ja3 = execFileSync(
+          'tshark',
+          ['-n', '-r', file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tls.handshake.ja3'],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        ).trim();
+      } catch {
+        // No tshark here: the fingerprint is still shown, only not compared.
+      }
+      host = await startHost(file);
+      const problems = await openPage(page, host);
+      await applyFilter(page, 'tls.handshake.type == 1');
+      await waitDisplayed(page, 1);
+      await page.getByTestId('packet-row').first().click();
+      const item = (field: string) => page.locator(`[data-testid=tree-item][data-field="${field}"]`);
+      // Ctrl+Right: Expand All, as in Wireshark.
+      await item('frame').click();
+      await page.getByTestId('detail-tree').press('Control+ArrowRight');
+      await expect(item('tls.handshake').first()).toContainText('Handshake Protocol: Client Hello');
+      await expect(
+        item('tls.handshake.ciphersuite').filter({
+          hasText: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f)',
+        }),
+      ).toHaveCount(1);
+      await expect(item('tls.handshake.extensions_server_name')).toHaveText('Server Name: wirelens.test');
+      if (ja3) await expect(item('tls.handshake.ja3')).toContainText(`JA3: ${ja3}`);
+      await item('tls.handshake.ja3').scrollIntoViewIfNeeded();
+      await shot(page, info, '12f-tls-client-hello');
+      // Right-click the fingerprint → Apply as Filter: the one ClientHello with it.
+      await item('tls.handshake.ja3').click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Apply as Filter' }).click();
+      await expect(page.getByTestId('filter-input')).toHaveValue(/^tls\.handshake\.ja3 == "[0-9a-f]{32}"$/);
+      await waitDisplayed(page, 1);
+      // The server's certificate, read as X.509.
+      await applyFilter(page, 'x509sat.uTF8String == "wirelens.test"');
+      await waitDisplayed(page, 1);
+      await page.getByTestId('packet-row').first().click();
+      await item('frame').click();
+      await page.getByTestId('detail-tree').press('Control+ArrowRight');
+      await expect(item('tls.handshake.certificate')).toContainText('(id-at-commonName=wirelens.test)');
+      await expect(item('x509af.utcTime').first()).toContainText(
+        /utcTime: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(UTC\)/,
+      );
+      await item('x509af.validity_element').first().scrollIntoViewIfNeeded();
+      await shot(page, info, '12g-tls-certificate');
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('TLS keys… on HTTP/2: the objects panel lists the bodies of the decrypted streams', async ({
     page,
   }, info) => {

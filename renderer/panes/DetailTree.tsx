@@ -16,6 +16,7 @@ export function DetailTree() {
   const selectedNode = useApp((s) => s.selectedNode);
   const selectNode = useApp((s) => s.selectNode);
   const toggle = useApp((s) => s.toggle);
+  const expandTree = useApp((s) => s.expandTree);
   const applyFilter = useApp((s) => s.applyFilter);
   const setFilterText = useApp((s) => s.setFilterText);
   const validate = useApp((s) => s.validate);
@@ -46,6 +47,17 @@ export function DetailTree() {
     if (flat.length === 0) return;
     const cur = idx < 0 ? null : flat[idx];
     const key = e.key;
+    // Wireshark's keys: Ctrl+Right / Ctrl+Left expand / collapse all, Shift+Right expands the item's subtrees.
+    if ((key === 'ArrowRight' || key === 'ArrowLeft') && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      expandTree(null, key === 'ArrowRight');
+      return;
+    }
+    if (key === 'ArrowRight' && e.shiftKey && cur) {
+      e.preventDefault();
+      expandTree(cur.node.id, true);
+      return;
+    }
     if (key === 'ArrowDown' || key === 'ArrowUp') {
       e.preventDefault();
       const next = idx < 0 ? 0 : Math.max(0, Math.min(flat.length - 1, idx + (key === 'ArrowDown' ? 1 : -1)));
@@ -85,6 +97,10 @@ export function DetailTree() {
             void validate(f);
           },
         ],
+        ['Expand Subtrees', () => expandTree(menu.node.id, true)],
+        ['Collapse Subtrees', () => expandTree(menu.node.id, false)],
+        ['Expand All', () => expandTree(null, true)],
+        ['Collapse All', () => expandTree(null, false)],
         ['Copy value', () => void copy(menu.node.value ?? menu.node.label)],
         ['Copy field name', () => void copy(menu.node.field)],
         ['Follow Stream', () => setPanel('follow')],

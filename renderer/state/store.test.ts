@@ -114,6 +114,23 @@ describe('app store', () => {
     expect(store.getState().expanded.has('ip')).toBe(false);
   });
 
+  it('Expand All / Collapse All and an item’s subtrees, as Wireshark’s tree menu has them', async () => {
+    const store = createAppStore(fakeApi(10));
+    await store.getState().open('/x.pcap');
+    await tick();
+    const keys = () => [...store.getState().expanded].sort();
+    store.getState().expandTree(null, true);
+    const all = keys();
+    expect(all.length).toBeGreaterThan(0);
+    store.getState().expandTree(null, false);
+    expect(keys()).toEqual([]);
+    const first = store.getState().detail?.tree.find((n) => n.children?.length);
+    expect(first).toBeDefined();
+    store.getState().expandTree(first?.id ?? -1, true);
+    expect(keys().length).toBeGreaterThan(0);
+    expect(keys().every((k) => all.includes(k))).toBe(true);
+  });
+
   it('go to packet, and events from the host', async () => {
     const api = fakeApi(500);
     const store = createAppStore(api);

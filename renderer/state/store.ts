@@ -10,6 +10,7 @@ import type {
   PacketDetail,
   PacketRow,
   Progress,
+  TreeNode,
   Validation,
 } from '../../core/api/types.js';
 import { compareRowTimes, isTimeFormat, type TimeFormat } from '../../core/api/time-format.js';
@@ -81,6 +82,11 @@ export interface AppActions extends LiveActions {
   selectNode(id: number | null): void;
   selectByte(src: number, offset: number): void;
   toggle(id: number, open?: boolean): void;
+  /**
+   * Wireshark's Expand Subtrees / Collapse Subtrees (the item `id` and everything under it) and, with null,
+   * Expand All / Collapse All.
+   */
+  expandTree(id: number | null, open: boolean): void;
   setSourceTab(i: number): void;
   setFilterText(text: string): void;
   validate(text: string): Promise<void>;
@@ -480,6 +486,23 @@ export function createAppStore(api: WirelensApi): AppStore {
         set({ expanded });
       },
 
+      expandTree(id, open) {
+        const tree = get().detail?.tree ?? [];
+        const root = id === null ? tree : [findNode(tree, id)?.node].filter((n) => n !== undefined);
+        const expanded = new Set(get().expanded);
+        const walk = (nodes: readonly TreeNode[]) => {
+          for (const n of nodes) {
+            if (!n.children?.length) continue;
+            if (open) expanded.add(expandKey(n));
+            else expanded.delete(expandKey(n));
+            walk(n.children);
+          }
+        };
+        walk(root);
+        // Collapse All forgets every subtree, also those this packet does not have.
+        set({ expanded: id === null && !open ? new Set() : expanded });
+      },
+
       setSourceTab(i) {
         set({ sourceTab: i });
       },
@@ -678,7 +701,7 @@ function compareRows(key: SortKey, dir: 1 | -1, time: TimeFormat): (a: PacketRow
   };
 }
 
-function findField(tree: import('../../core/api/types.js').TreeNode[], field: string): number | undefined {
+function findField(tree: TreeNode[], field: string): number | undefined {
   if (!field) return undefined;
   for (const n of tree) {
     if (n.field === field) return n.id;
