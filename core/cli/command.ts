@@ -24,13 +24,16 @@ export class UsageError extends Error {}
 /** Tiny option parser: `--flag`, `--key value`, `--key=value`, `-Y value`; the rest are positionals. */
 export function parseArgs(
   args: string[],
-  spec: { flags?: string[]; options?: string[] },
-): { flags: Set<string>; options: Map<string, string>; positionals: string[] } {
+  /** `repeated`: options that may be given more than once (tshark's -e), each value kept in `lists`. */
+  spec: { flags?: string[]; options?: string[]; repeated?: string[] },
+): { flags: Set<string>; options: Map<string, string>; lists: Map<string, string[]>; positionals: string[] } {
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const positionals: string[] = [];
   const fl = new Set(spec.flags ?? []);
-  const op = new Set(spec.options ?? []);
+  const op = new Set([...(spec.options ?? []), ...(spec.repeated ?? [])]);
+  const rp = new Set(spec.repeated ?? []);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--') {
@@ -46,6 +49,7 @@ export function parseArgs(
         const v = eq > 0 ? a.slice(eq + 1) : args[++i];
         if (v === undefined) throw new UsageError(`option ${key} needs a value`);
         options.set(key, v);
+        if (rp.has(key)) lists.set(key, [...(lists.get(key) ?? []), v]);
       } else {
         throw new UsageError(`unknown option ${key}`);
       }
@@ -53,7 +57,7 @@ export function parseArgs(
       positionals.push(a);
     }
   }
-  return { flags, options, positionals };
+  return { flags, options, lists, positionals };
 }
 
 /** Opens FILE in a session for the length of `fn` (hashing the file only when asked), then closes it. */

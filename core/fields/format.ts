@@ -192,3 +192,28 @@ export function secondsText(secs: number): string {
   unit(secs % 60, 'second');
   return parts.join(', ');
 }
+
+/**
+ * A value as `tshark -T fields` prints it: a number in decimal (in hex, 0x and the field's width, for a hex
+ * field), a boolean as 1 or 0, a string with its line breaks escaped, bytes in hex (`<MISSING>` when there are
+ * none), addresses in their usual forms, an absolute time as its label shows it (UTC), a relative time in
+ * seconds with nine decimals. Without its field a number is decimal and a time as an absolute time.
+ */
+export function fieldText(v: FieldValue, def?: FieldDef): string {
+  if (typeof v === 'string') return v.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  if (v instanceof Uint8Array) {
+    if (def?.kind === 'ether') return formatEther(v);
+    if (def?.kind === 'ipv6') return formatIPv6(v);
+    return v.length ? toHex(v) : '<MISSING>';
+  }
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (v === null) return '';
+  if (typeof v === 'object') {
+    if (def?.kind === 'rel_time') return formatRelTime(v).replace(/ seconds$/, '');
+    return formatAbsTime(v);
+  }
+  if (def?.kind === 'ipv4' && typeof v === 'number') return formatIPv4(v);
+  if ((def?.kind === 'uint' || def?.kind === 'int') && (def.base === 'hex' || def.base === 'hex_dec'))
+    return `${v < 0 ? '-' : ''}0x${(v < 0 ? -v : v).toString(16).padStart(Math.ceil((def.bits ?? 32) / 4), '0')}`;
+  return String(v);
+}

@@ -4,7 +4,8 @@
  * is present; ours must be present in exactly those frames (frames of the protocols we dissect). A field whose
  * presence differs either way silently changes what a filter selects. The fields still known to differ are
  * listed below with the reason; any other field that differs fails the test, and so does a listed one that has
- * come to agree (take it off the list).
+ * come to agree (take it off the list). Where both have a field, its values as `wirelens list -T fields` prints
+ * them are compared with tshark's too: the fields identical in every frame are counted, with a floor.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { CaptureSession } from '../session/session.js';
 import { registry } from '../fields/registry.js';
 import { capturePath, hasCorpus, oracleCaptures, oracleFile, OURS, readTsv } from '../testing/corpus.js';
 import { hasTshark } from '../testing/vs-tshark.js';
+import { fieldsLine, fieldsOutput } from '../cli/commands/fields-out.js';
 
 /** Fields whose presence still differs from tshark's, and why. */
 const KNOWN: Record<string, string> = {
@@ -53,6 +55,7 @@ describe.skipIf(!hasCorpus || !hasTshark)('field presence vs tshark', () => {
       .all()
       .filter((d) => known.has(d.abbrev) && d.kind !== 'protocol' && !/^(_ws|frame)\./.test(d.abbrev));
     const differ = new Map<string, { ours: number; theirs: number; example: string }>();
+    const values = new Map<string, { same: number; frames: number; example: string }>();
     let checks = 0;
     for (const name of oracleCaptures()) {
       const path = capturePath(name);
@@ -77,9 +80,20 @@ describe.skipIf(!hasCorpus || !hasTshark)('field presence vs tshark', () => {
         if (!OURS.has(columns[i]?.['_ws.col.Protocol'] ?? '')) return;
         defs.forEach((def, k) => {
           checks++;
-          const theirs = (rows[i]?.[k] ?? '') !== '';
+          const text = rows[i]?.[k] ?? '';
+          const theirs = text !== '';
           // tshark prints nothing for an empty string: neither does an empty value count as present here.
           const ours = (d.byField.get(def.id) ?? []).some((it) => it.value !== '');
+          if (theirs && ours) {
+            // Both have it: the values as -T fields prints them (`wirelens list -T fields`).
+            const mine = fieldsLine(d, fieldsOutput([def.abbrev], [])).slice(0, -1);
+            const v = values.get(def.abbrev) ?? { same: 0, frames: 0, example: '' };
+            v.frames++;
+            if (mine === text) v.same++;
+            else if (!v.example)
+              v.example = `${name} #${i + 1}: tshark "${text.slice(0, 80)}" ours "${mine.slice(0, 80)}"`;
+            values.set(def.abbrev, v);
+          }
           if (theirs === ours) return;
           const e = differ.get(def.abbrev) ?? { ours: 0, theirs: 0, example: `${name} #${i + 1}` };
           if (ours) e.ours++;
@@ -97,6 +111,14 @@ describe.skipIf(!hasCorpus || !hasTshark)('field presence vs tshark', () => {
       `field presence vs tshark: ${defs.length} fields × frames of our protocols, ${checks} checks; ` +
         `${differ.size} fields differ (${Object.keys(KNOWN).length} known)\n  ${lines.join('\n  ')}`,
     );
+    const valueDiffs = [...values].filter(([, v]) => v.same < v.frames);
+    console.log(
+      `field values vs tshark -T fields: ${values.size - valueDiffs.length}/${values.size} fields identical in every frame both have them\n  ` +
+        valueDiffs.map(([f, v]) => `${f}: ${v.same}/${v.frames} (e.g. ${v.example})`).join('\n  '),
+    );
     expect([...differ.keys()].sort()).toEqual(Object.keys(KNOWN).sort());
+    // Values: 839 of 883 fields print tshark's values in every frame (the others: fields whose kind differs from
+    // Wireshark's, e.g. TCP options as none where tshark has bytes, hex widths of bit fields, 802.11 IVs).
+    expect(values.size - valueDiffs.length).toBeGreaterThanOrEqual(839);
   });
 });

@@ -10,7 +10,7 @@ import { rowText } from '../cli/commands/list.js';
 import { treeText } from '../session/tree.js';
 import type { SynthPacket } from './synth.js';
 import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
-import { formatAbsTime } from '../fields/format.js';
+import { fieldText } from '../fields/format.js';
 
 export const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
@@ -72,20 +72,8 @@ export function tsharkFields(tshark: (...args: string[]) => string, fields: read
     .slice(0, -1);
 }
 
-/**
- * A value as `tshark -T fields` prints it: a string with its line breaks escaped, bytes in hex (`<MISSING>` when
- * there are none), a boolean as 1 or 0, a number in decimal — or, given its field, in hex for a hex field
- * (0x and the field's width), and an absolute time as its label shows it.
- */
-export function fieldText(v: FieldValue, def?: FieldDef): string {
-  if (typeof v === 'string') return v.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-  if (v instanceof Uint8Array) return v.length ? Buffer.from(v).toString('hex') : '<MISSING>';
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (def?.kind === 'abs_time' && v !== null && typeof v === 'object' && 's' in v) return formatAbsTime(v);
-  if (def?.kind === 'uint' && def.base === 'hex' && (typeof v === 'number' || typeof v === 'bigint'))
-    return `0x${v.toString(16).padStart(Math.ceil((def.bits ?? 32) / 4), '0')}`;
-  return String(v);
-}
+/** As `tshark -T fields` prints a value (the CLI's own formatter). */
+export { fieldText };
 
 /**
  * The same lines from our dissection of every frame (a later pass, as the UI shows a packet): each item's value

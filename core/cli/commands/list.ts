@@ -9,6 +9,7 @@ import { checkTarget, exportChosenPackets } from '../../session/packet-export.js
 import { treeText } from '../../session/tree.js';
 import { isTimeFormat, type Stamp } from '../../api/time-format.js';
 import { OutBuffer, rowText, TSV_HEADER, tsvRow } from './list-rows.js';
+import { fieldsHeader, fieldsLine, fieldsOutput, type FieldsOutput } from './fields-out.js';
 
 export { rowText } from './list-rows.js';
 
@@ -42,12 +43,22 @@ async function writePackets(
   }
 }
 
+/**
+ * What a -T fields pass dissects: the -e fields besides what the filter needs; everything when a protocol is
+ * among them (its summary line is only made in the whole tree).
+ */
+function fieldsSelection(o: FieldsOutput, selection: ItemSelection): ItemSelection {
+  if (selection === 'all' || o.fields.some((f) => f.kind === 'protocol')) return 'all';
+  return new Set([...(selection === 'columns' ? [] : selection), ...o.fields.map((f) => f.id)]);
+}
+
 export const listCommand: Command = {
   name: 'list',
   summary:
     'one row per packet (like tshark -r), optionally filtered with -Y; -w writes them to a new capture',
   usage:
     'Usage: wirelens list FILE [-Y FILTER] [-t FORMAT] [-V [-P]] [--format text|tsv|json] [--count]\n' +
+    '       wirelens list FILE [-Y FILTER] -T fields -e FIELD [-e FIELD …] [-E OPTION=VALUE …]\n' +
     '       wirelens list FILE [-Y FILTER] -w OUT [--format-out pcapng|pcap]\n' +
     '  -Y FILTER      display filter (Wireshark syntax)\n' +
     '  -t FORMAT      the text Time column, as tshark -t: r seconds since the first packet (default), a local\n' +
@@ -61,16 +72,29 @@ export const listCommand: Command = {
     '  -V             packet details: the dissection tree of each packet, as tshark -V prints it (-P: with its\n' +
     '                 summary line first)\n' +
     '  --count        print only the number of matching packets\n' +
+    '  -T fields      the values of the -e fields, one line per packet, as tshark -T fields prints them (all\n' +
+    '                 occurrences, comma-joined; hex fields in hex, times in UTC); -E header=y|n, separator=/t|/s|C,\n' +
+    '                 occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n, bom=y|n as tshark takes them\n' +
     '  -w OUT         write the matching packets to the new capture file OUT instead of listing them (like\n' +
     '                 tshark -w; never overwrites a file); prints "N packets written to OUT" and its SHA-256\n' +
     '                 on stderr. pcapng keeps interfaces, exact timestamps and comments, and records the\n' +
     '                 source file, its SHA-256 and the filter in its section comment\n' +
     '  --format-out   pcapng (default) or pcap (only when all the packets have one link type)',
   async run(args, io) {
-    const { flags, options, positionals } = parseArgs(args, {
+    const { flags, options, lists, positionals } = parseArgs(args, {
       flags: ['--count', '-V', '-P'],
-      options: ['-Y', '--format', '--display-filter', '-w', '--format-out', '-t'],
+      options: ['-Y', '--format', '--display-filter', '-w', '--format-out', '-t', '-T'],
+      repeated: ['-e', '-E'],
     });
+    const outputType = options.get('-T') ?? 'text';
+    if (outputType !== 'text' && outputType !== 'fields')
+      throw new UsageError(`-T ${outputType}: fields or text (for JSON rows use --format json)`);
+    let fieldsOut: FieldsOutput | undefined;
+    if (outputType === 'fields') {
+      if (options.has('--format') || flags.has('-V') || flags.has('--count') || options.has('-w'))
+        throw new UsageError('-T fields prints the -e fields: --format, -V, --count and -w do not apply');
+      fieldsOut = fieldsOutput(lists.get('-e') ?? [], lists.get('-E') ?? []);
+    } else if (lists.has('-e') || lists.has('-E')) throw new UsageError('-e and -E go with -T fields');
     const time = options.get('-t') ?? 'r';
     if (!isTimeFormat(time))
       throw new UsageError(`unknown time format "${time}" (r, a, ad, adoy, d, dd, e, u, ud or udoy)`);
@@ -128,9 +152,14 @@ export const listCommand: Command = {
       });
     }
     if (details) selection = 'all';
+    if (fieldsOut) selection = fieldsSelection(fieldsOut, selection);
     const out = new OutBuffer(io);
     const threads =
-      !details && format !== 'json' && time !== 'dd' && (!filter || shardableFilter(filter.fields))
+      !details &&
+      !fieldsOut &&
+      format !== 'json' &&
+      time !== 'dd' &&
+      (!filter || shardableFilter(filter.fields))
         ? shardThreads(positionals[0])
         : 1;
     if (threads > 1) {
@@ -160,6 +189,8 @@ export const listCommand: Command = {
       let prevDisplayed: Stamp | undefined;
       if (format === 'tsv' && !flags.has('--count')) out.push(TSV_HEADER);
       if (format === 'json' && !flags.has('--count')) out.push('[');
+      if (fieldsOut?.header) out.push(fieldsHeader(fieldsOut));
+      else if (fieldsOut?.bom) out.push('\ufeff');
       // -V -Y: the Frame layer's "delta from the previous displayed frame" counts from the last frame printed.
       const state = session.captureState;
       if (details && match) state.displayedBefore = null;
@@ -168,6 +199,10 @@ export const listCommand: Command = {
         n++;
         if (details && match) state.displayedBefore = { s: d.frame.tsSec, ns: d.frame.tsNsec };
         if (flags.has('--count')) return;
+        if (fieldsOut) {
+          out.push(fieldsLine(d, fieldsOut));
+          return;
+        }
         const r = session.toRowColumns(d);
         r.prevDisplayedTs = prevDisplayed ?? r.ts;
         prevDisplayed = r.ts;
