@@ -291,7 +291,8 @@ interface Parsed {
   version: string;
   code?: number;
   phrase?: string;
-  headers: { name: string; value: string; off: number; len: number }[];
+  /** `value` trimmed (what the logic reads), `text` as Wireshark's field has it (leading spaces skipped only). */
+  headers: { name: string; value: string; text: string; off: number; len: number }[];
   headerEnd: number; // offset after the blank line
   /**
    * For a head cut by the snaplen: whether Wireshark's header loop throws at the cut, before the message's
@@ -368,7 +369,7 @@ function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined 
       if (cut === 'header') {
         const line = v.latin1(pos, end - pos);
         const c = line.indexOf(':');
-        p.headers.push({ name: line.slice(0, c), value: line.slice(c + 1).trim(), off: pos, len: end - pos });
+        p.headers.push(headerOf(line, c, pos, end - pos));
       }
       p.throwsInHead = cut === 'throws';
       p.headerEnd = end;
@@ -381,9 +382,8 @@ function parseHead(v: ByteView, off: number): Parsed | 'incomplete' | undefined 
       return p;
     }
     const c = line.indexOf(':');
-    if (c > 0)
-      p.headers.push({ name: line.slice(0, c), value: line.slice(c + 1).trim(), off: pos, len: e + 1 - pos });
-    else p.headers.push({ name: line, value: '', off: pos, len: e + 1 - pos });
+    if (c > 0) p.headers.push(headerOf(line, c, pos, e + 1 - pos));
+    else p.headers.push({ name: line, value: '', text: '', off: pos, len: e + 1 - pos });
     pos = e + 1;
     if (p.headers.length > 1000) return p;
   }
@@ -469,6 +469,12 @@ function strayAfterNul(b: Uint8Array, off: number, end: number): boolean {
 function header(p: Parsed, name: string): string | undefined {
   const n = name.toLowerCase();
   return p.headers.find((h) => h.name.toLowerCase() === n)?.value;
+}
+
+/** A header line's name and value (the colon at `c`). */
+function headerOf(line: string, c: number, off: number, len: number): Parsed['headers'][number] {
+  const text = line.slice(c + 1).replace(/^[ \t]+/, '');
+  return { name: line.slice(0, c), value: text.trim(), text, off, len };
 }
 
 /** Bytes String.prototype.trim() removes from a latin1 line (tab, LF, VT, FF, CR, space, NBSP). */
@@ -1133,7 +1139,7 @@ function dissectMessage(
       const line = `${h.name}: ${h.value}`;
       const shown = () => shownLine(v, h.off, h.len);
       if (field) {
-        const it = ctx.add(field, h.off, h.len, h.value, { ...o, label: shown });
+        const it = ctx.add(field, h.off, h.len, h.text, { ...o, label: shown });
         if (lower === 'content-length' && /^\d+$/.test(h.value))
           ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it, generated: true });
       }
