@@ -29,6 +29,7 @@ const VALID: { [M in MethodName]: unknown } = {
   credentials: {},
   hosts: {},
   expert: {},
+  tls: {},
   applyFilter: { expr: 'tcp' },
   validateFilter: { expr: 'tcp' },
   completeFilter: { prefix: 'tc' },

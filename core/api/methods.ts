@@ -26,6 +26,7 @@ import type {
   PhsNode,
   ResolvedHost,
   ExpertEntry,
+  TlsHandshake,
   FindRequest,
   FindResult,
   ObjectProtocol,
@@ -97,6 +98,8 @@ export interface ApiMethods {
   hosts: { req: Record<string, never>; res: ResolvedHost[] };
   /** Analyze › Expert Information: the capture's expert items and packet comments, counted (errors first). */
   expert: { req: Record<string, never>; res: ExpertEntry[] };
+  /** Statistics › TLS Handshakes: each handshake's ends, SNI, JA3/JA3S, version, suite and certificate. */
+  tls: { req: Record<string, never>; res: TlsHandshake[] };
   /** Edit > Find Packet: the next/previous displayed packet matching a filter, string or hex bytes. */
   find: { req: FindRequest; res: FindResult };
 }
@@ -190,6 +193,7 @@ const SCHEMA: { [M in MethodName]: Record<string, Check> } = {
   credentials: {},
   hosts: {},
   expert: {},
+  tls: {},
   find: {
     kind: isOneOf('filter', 'string', 'hex'),
     query: isStr(),

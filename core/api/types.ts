@@ -151,6 +151,35 @@ export interface ExpertEntry {
   frames: number[];
 }
 
+/**
+ * One TLS handshake (Statistics › TLS Handshakes): who opened it to whom, what the client asked for and offered
+ * (server name, protocols, its JA3 fingerprint), what the server chose (version, cipher suite, JA3S) and the
+ * certificate it sent. Fields the capture does not show (a lost hello, an encrypted TLS 1.3 certificate) are
+ * empty.
+ */
+export interface TlsHandshake {
+  /** The packet of the ClientHello (or of the first handshake message seen). */
+  frame: number;
+  /** The display filter for the session's packets ("tcp.stream == 3", "udp.stream == 1"). */
+  filter: string;
+  client: string;
+  server: string;
+  sni: string;
+  /** The protocols the client offered (ALPN), comma-separated. */
+  alpn: string;
+  ja3: string;
+  ja3Full: string;
+  /** The version the server chose ("TLS 1.3"). */
+  version: string;
+  cipherSuite: string;
+  ja3s: string;
+  /** The server certificate's subject and issuer ("id-at-commonName=…,…"), and its validity. */
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+}
+
 /** An address the capture itself names: an A or AAAA record's owner (Statistics › Resolved Addresses). */
 export interface ResolvedHost {
   address: string;

@@ -1,11 +1,12 @@
 /**
  * The evidence report: capture identity, every object with hashes, signature and hash-set verdicts, the
- * credentials sent in the clear, the names the capture gives addresses, and the found-GIFs list, as report.json,
+ * credentials sent in the clear, the names the capture gives addresses, the TLS handshakes (names, JA3/JA3S,
+ * certificates), and the found-GIFs list, as report.json,
  * report.csv and one self-contained report.html (images inline as data: URIs, everything escaped — object names
  * and URIs come from the capture and are hostile by default).
  */
 import { writeNewSet } from './safe-write.js';
-import type { CaptureInfo, Credential, GifFinding, ResolvedHost } from '../api/types.js';
+import type { CaptureInfo, Credential, GifFinding, ResolvedHost, TlsHandshake } from '../api/types.js';
 import { reportCsv, type ReportRow } from '../objects/export.js';
 
 export interface EvidenceReport {
@@ -17,6 +18,8 @@ export interface EvidenceReport {
   credentials: Credential[];
   /** The names the capture gives addresses (DNS answers, pcapng name records): who the addresses were. */
   hosts: ResolvedHost[];
+  /** The TLS handshakes: who spoke TLS to whom, the names, fingerprints and certificates. */
+  tls: TlsHandshake[];
   gifs: GifFinding[];
 }
 
@@ -57,6 +60,12 @@ export function reportHtml(r: EvidenceReport, thumbnails: Map<string, Uint8Array
         `<tr><td>${esc(h.address)}</td><td>${esc(h.name)}</td><td>${h.frame ?? "the capture file's name records"}</td></tr>`,
     )
     .join('\n');
+  const tls = r.tls
+    .map(
+      (h) =>
+        `<tr><td>${h.frame}</td><td>${esc(h.client)}</td><td>${esc(h.server)}</td><td>${esc(h.sni)}</td><td>${esc([h.version, h.cipherSuite].filter(Boolean).join(' '))}</td><td class="h">${esc(h.ja3)}<br>${esc(h.ja3s)}</td><td>${esc(h.subject)}${h.issuer ? `<br><small>issued by ${esc(h.issuer)}</small>` : ''}</td><td>${esc(h.notBefore)}${h.notAfter ? ` – ${esc(h.notAfter)}` : ''}</td></tr>`,
+    )
+    .join('\n');
   const t = (x?: number) => (x === undefined ? 'n/a' : new Date(x * 1000).toISOString());
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -92,6 +101,8 @@ ${rows}
 ${r.credentials.length ? `<table><thead><tr><th>Frame</th><th>Protocol</th><th>Username</th><th>Password</th><th>Username in frame</th></tr></thead>\n<tbody>\n${credentials}\n</tbody></table>` : '<p>None: no FTP, POP3, IMAP, Telnet or LDAP login, HTTP Basic authorization, login form or password field, SMTP AUTH, SNMP community, NTLMSSP login or crackable Kerberos or SNMPv3 exchange in this capture.</p>'}
 <h2>Resolved addresses (${r.hosts.length})</h2>
 ${r.hosts.length ? `<table><thead><tr><th>Address</th><th>Name</th><th>Named in frame</th></tr></thead>\n<tbody>\n${hosts}\n</tbody></table>` : '<p>None: no DNS, mDNS or LLMNR answer with an address, and no name records in the capture file.</p>'}
+<h2>TLS handshakes (${r.tls.length})</h2>
+${r.tls.length ? `<table><thead><tr><th>Frame</th><th>Client</th><th>Server</th><th>Server name</th><th>Version, cipher suite</th><th>JA3 / JA3S</th><th>Certificate</th><th>Valid</th></tr></thead>\n<tbody>\n${tls}\n</tbody></table>` : '<p>None: no TLS handshake in this capture.</p>'}
 <h2>Found GIFs (the lab's dpkt logic)</h2>
 <ul>
 ${gifs}

@@ -291,11 +291,20 @@ export function rdnItems(ctx: DissectCtx, seq: Tlv, parent: Item): string {
   return parts.reverse().join(',');
 }
 
+/** Each issuer's and subject's summary, whole (its line cuts it at Wireshark's label length). */
+const summaries = new WeakMap<Item, string>();
+
+/** An issuer's or subject's rdnSequence item's summary ("id-at-commonName=…,…"). */
+export function rdnSummary(item: Item): string {
+  return summaries.get(item) ?? '';
+}
+
 /** A Name as an issuer or subject has it: "rdnSequence: 7 items (…)" over its RDNs; returns its summary. */
 function rdnSequence(ctx: DissectCtx, seq: Tlv, parent: Item): string {
   const n = children(ctx, seq).length;
   const top = ctx.add(f.rdnSequence, seq.start, seq.end - seq.start, n, { parent });
   const summary = rdnItems(ctx, seq, top);
+  summaries.set(top, summary);
   ctx.setLabel(top, cut(`rdnSequence: ${n} item${n === 1 ? '' : 's'} (${summary})`));
   return summary;
 }

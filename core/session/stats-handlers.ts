@@ -1,6 +1,6 @@
 /**
  * Service handlers for Statistics: conversations with endpoints, the protocol hierarchy, resolved addresses,
- * expert information, and credentials.
+ * expert information, TLS handshakes and credentials.
  */
 import type { MethodName, Req, Res } from '../api/methods.js';
 import type {
@@ -10,17 +10,19 @@ import type {
   ExpertEntry,
   PhsNode,
   ResolvedHost,
+  TlsHandshake,
 } from '../api/types.js';
 import { AllConversations, allConversations, protocolHierarchy } from '../stats/run.js';
 import { PhsBuilder } from '../stats/phs.js';
 import { findCredentials } from '../stats/credentials.js';
 import { expertInfo } from '../stats/expert.js';
 import { resolvedHosts } from '../stats/hosts.js';
+import { tlsHandshakes } from '../stats/tls.js';
 import type { Dissection } from '../dissect/types.js';
 import type { CaptureSession } from './session.js';
 import { SessionError } from './session.js';
 
-type StatsMethods = 'conversations' | 'phs' | 'credentials' | 'hosts' | 'expert';
+type StatsMethods = 'conversations' | 'phs' | 'credentials' | 'hosts' | 'expert' | 'tls';
 /** The tables of every conversation type, by type. */
 type AllStats = Partial<Record<ConvType, ConversationStats>>;
 type Handler<M extends MethodName> = (req: Req<M>) => Res<M> | Promise<Res<M>>;
@@ -51,7 +53,7 @@ export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: H
   // One pass per (capture, packet count, filter) for all conversation types, one for the hierarchy: switching
   // tabs and types costs nothing; a capture that grew (live, or still indexing) or another filter is counted again.
   // The credentials, resolved addresses and expert information likewise: one pass per capture and packet count.
-  type Cached = AllStats | PhsNode | Credential[] | ResolvedHost[] | ExpertEntry[];
+  type Cached = AllStats | PhsNode | Credential[] | ResolvedHost[] | ExpertEntry[] | TlsHandshake[];
   const cache = new Map<string, Cached>();
   let cacheFor: unknown;
   const cached = <T extends Cached>(key: string, make: () => T): T => {
@@ -109,5 +111,6 @@ export function statsHandlers(session: CaptureSession): { [M in StatsMethods]: H
     credentials: () => cached('credentials', () => findCredentials(session)),
     hosts: () => cached('hosts', () => resolvedHosts(session).list()),
     expert: () => cached('expert', () => expertInfo(session).list()),
+    tls: () => cached('tls', () => tlsHandshakes(session)),
   };
 }

@@ -537,6 +537,58 @@ test.describe('statistics panel', () => {
     );
     await waitDisplayed(page, count);
   });
+  test('TLS handshakes: SNI and JA3 as tshark has them, the certificate; a row filters on its session', async ({
+    page,
+  }, info) => {
+    const file = join(CORPUS, 'captures', 'wireshark', 'tls12-chacha20poly1305.pcap');
+    test.skip(
+      !existsSync(file) || !hasTshark,
+      'needs tshark and captures/wireshark/tls12-chacha20poly1305.pcap',
+    );
+    // Each ClientHello's packet, server name and JA3, as tshark's fields give them.
+    const want = tshark([
+      '-r',
+      file,
+      '-Y',
+      'tls.handshake.type == 1',
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+      '-e',
+      'tls.handshake.extensions_server_name',
+      '-e',
+      'tls.handshake.ja3',
+    ])
+      .split('\n')
+      .filter(Boolean);
+    host = await startHost(file);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(host.url);
+    await expect(page.getByTestId('packet-row').first()).toHaveAttribute('data-no', '1');
+    await page.getByTestId('open-statistics').click();
+    await page.getByTestId('stats-tab-tls').click();
+    await expect(page.getByTestId('tls-count')).toHaveText(`${want.length} TLS handshakes`);
+    const rows = page.getByTestId('stats-row');
+    const got = await rows.evaluateAll((els) =>
+      els.map((e) => {
+        const c = (k: string) => e.querySelector(`[data-col="${k}"]`)?.textContent ?? '';
+        return `${c('frame')}\t${c('sni')}\t${c('ja3')}`;
+      }),
+    );
+    expect(got).toEqual(want);
+    await expect(rows.first().locator('[data-col="subject"]')).toHaveText('id-at-commonName=localhost');
+    console.log(
+      `tls12-chacha20poly1305: ${got.length}/${want.length} TLS handshakes agree with tshark's fields`,
+    );
+    await shot(page, info, '16-tls-handshakes');
+    await rows.nth(1).click();
+    await page.getByTestId('tls-apply').click();
+    const n = tshark(['-r', file, '-Y', 'tcp.stream == 1'])
+      .split('\n')
+      .filter((l) => l.trim()).length;
+    await waitDisplayed(page, n);
+  });
   test('expert information agrees with tshark -z expert; a row goes to its packet and filters on its message', async ({
     page,
   }, info) => {

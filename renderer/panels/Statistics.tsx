@@ -23,6 +23,7 @@ import type {
   ExpertEntry,
   PhsNode,
   ResolvedHost,
+  TlsHandshake,
 } from '../../core/api/types.js';
 import { useApp } from '../state/context.js';
 import { ColumnResizer } from '../panes/ColumnResizer.js';
@@ -52,6 +53,7 @@ import {
   phsRows,
   sortRows,
   tableCsv,
+  TLS_COLUMNS,
   withWidth,
   type Column,
   type ColumnWidths,
@@ -65,13 +67,14 @@ const HEADER_H = 22;
 /** A growing capture is counted again at most this often. */
 const REFRESH_MS = 1000;
 
-type Tab = 'conv' | 'ep' | 'phs' | 'hosts' | 'expert';
+type Tab = 'conv' | 'ep' | 'phs' | 'hosts' | 'expert' | 'tls';
 const TABS: [Tab, string][] = [
   ['conv', 'Conversations'],
   ['ep', 'Endpoints'],
   ['phs', 'Protocol Hierarchy'],
   ['hosts', 'Resolved Addresses'],
   ['expert', 'Expert Information'],
+  ['tls', 'TLS Handshakes'],
 ];
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -839,6 +842,35 @@ function ExpertTable({ entries }: { entries: ExpertEntry[] }) {
   );
 }
 
+/**
+ * Statistics › TLS Handshakes: one row per handshake, with the fingerprints and certificate an investigator
+ * checks. Double-click goes to the ClientHello; the menu filters on the session.
+ */
+function TlsTable({ handshakes }: { handshakes: TlsHandshake[] }) {
+  return (
+    <>
+      <ListTable
+        rows={handshakes}
+        cols={TLS_COLUMNS}
+        initialSort={{ key: 'frame', dir: 1 }}
+        rowKey={(h) => `${h.filter}\u0000${h.frame}`}
+        filterOf={(h) => h.filter}
+        packetsOf={(h) => [h.frame]}
+        activate="packet"
+        countText={`${handshakes.length.toLocaleString('en-US')} TLS handshake${handshakes.length === 1 ? '' : 's'}`}
+        testId="tls"
+        label="TLS handshakes"
+        noPacket="No packet"
+      />
+      {handshakes.length === 0 && (
+        <p className="muted" data-testid="tls-none">
+          No TLS handshake in this capture.
+        </p>
+      )}
+    </>
+  );
+}
+
 export function StatisticsPanel() {
   const api = useApp((s) => s.api);
   const info = useApp((s) => s.info);
@@ -852,17 +884,18 @@ export function StatisticsPanel() {
   // filter — when another filter is applied.
   const cap = info ? String(info.openId ?? info.path) : null;
   const packets = info?.packets ?? 0;
-  const whole = tab === 'hosts' || tab === 'expert';
+  const whole = tab === 'hosts' || tab === 'expert' || tab === 'tls';
   const what = tab === 'phs' || whole ? tab : type;
   // Resolved addresses and expert information are the whole capture's (a name learned stays learned).
   const filter = limit && !whole ? appliedFilter : '';
   const key = cap === null ? null : [cap, what, filter].join('\u0000');
   const load = useCallback(
-    (k: string): Promise<ConversationStats | PhsNode | ResolvedHost[] | ExpertEntry[]> => {
+    (k: string): Promise<ConversationStats | PhsNode | ResolvedHost[] | ExpertEntry[] | TlsHandshake[]> => {
       const [, w, f] = k.split('\u0000');
       const displayed = f !== '';
       if (w === 'hosts') return api.call('hosts', {});
       if (w === 'expert') return api.call('expert', {});
+      if (w === 'tls') return api.call('tls', {});
       return w === 'phs'
         ? api.call('phs', displayed ? { displayed } : {})
         : api.call('conversations', { type: w as ConvType, ...(displayed ? { displayed } : {}) });
@@ -874,6 +907,7 @@ export function StatisticsPanel() {
   const root = data && !Array.isArray(data) && 'children' in data ? data : null;
   const hosts = tab === 'hosts' && Array.isArray(data) ? (data as ResolvedHost[]) : null;
   const expert = tab === 'expert' && Array.isArray(data) ? (data as ExpertEntry[]) : null;
+  const tls = tab === 'tls' && Array.isArray(data) ? (data as TlsHandshake[]) : null;
   // Each type's count, from the last answer for this capture and filter (all types are counted together).
   const [counts, setCounts] = useState<{ key: string; counts: NonNullable<ConversationStats['counts']> }>();
   const countsKey = cap === null ? '' : [cap, filter, packets].join('\u0000');
@@ -955,6 +989,7 @@ export function StatisticsPanel() {
       )}
       {tab === 'phs' && root && <PhsTable key={cap ?? ''} root={root} />}
       {hosts && <HostsTable key={cap ?? ''} hosts={hosts} />}
+      {tls && <TlsTable key={cap ?? ''} handshakes={tls} />}
       {expert && <ExpertTable key={cap ?? ''} entries={expert} />}
     </section>
   );

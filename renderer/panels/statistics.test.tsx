@@ -585,6 +585,45 @@ describe('Statistics panel', () => {
     await waitFor(() => expect(filtersApplied(api)).toContain('frame.comment == "seized \\"here\\""'));
   });
 
+  it('TLS handshakes: one row each with SNI, JA3 and certificate; sorted by packet, filter on a session', async () => {
+    const api = fakeApi(50);
+    const row = (frame: number, client: string, server: string, sni: string, subject: string) => ({
+      frame,
+      filter: `tcp.stream == ${frame}`,
+      client,
+      server,
+      sni,
+      alpn: 'h2,http/1.1',
+      ja3: `ja3-${frame}`,
+      ja3Full: '771,4865,0-23,29,0',
+      version: 'TLS 1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      ja3s: `ja3s-${frame}`,
+      subject,
+      issuer: 'id-at-commonName=Test CA',
+      notBefore: '2026-01-01 00:00:00 (UTC)',
+      notAfter: '2027-01-01 00:00:00 (UTC)',
+    });
+    api.handle('tls', () => [
+      row(14, '10.0.0.9:51000', '93.184.216.34:443', 'www.example.com', 'id-at-commonName=www.example.com'),
+      row(3, '[2001:db8::5]:40000', '[2001:db8::1]:443', 'six.example', ''),
+    ]);
+    const store = await openStats(api);
+    fireEvent.click(screen.getByTestId('stats-tab-tls'));
+    await waitFor(() => expect(screen.getByTestId('tls-count').textContent).toBe('2 TLS handshakes'));
+    expect(screen.queryByTestId('stats-limit')).toBeNull();
+    const rows = () => screen.getAllByTestId('stats-row');
+    expect(rows().map((r) => [cells(r).frame, cells(r).sni, cells(r).ja3, cells(r).subject])).toEqual([
+      ['3', 'six.example', 'ja3-3', ''],
+      ['14', 'www.example.com', 'ja3-14', 'id-at-commonName=www.example.com'],
+    ]);
+    fireEvent.doubleClick(rows()[1]);
+    await waitFor(() => expect(store.getState().selectedNo).toBe(14));
+    fireEvent.mouseDown(rows()[0]);
+    fireEvent.click(screen.getByTestId('tls-apply'));
+    await waitFor(() => expect(filtersApplied(api)).toContain('tcp.stream == 3'));
+  });
+
   it('counts again when the capture grows or another one opens; shows engine errors', async () => {
     const api = fakeApi(50);
     const store = await openStats(api);

@@ -9,6 +9,7 @@ import type {
   ExpertEntry,
   PhsNode,
   ResolvedHost,
+  TlsHandshake,
 } from '../../core/api/types.js';
 
 export const CONV_TYPES: { type: ConvType; label: string }[] = [
@@ -196,6 +197,45 @@ export const EXPERT_COLUMNS: Column<ExpertEntry>[] = [
 ];
 
 // ── columns and sorting ─────────────────────────────────────────────────────────────────────────────────
+
+/** "10.0.0.1:443" / "[2001:db8::1]:443" sorted by address, then port. */
+function endpointKey(e: string): string {
+  const m = /^(?:\[(.*)\]|([\d.]+)):(\d+)$/.exec(e);
+  return m ? `${addressKey(m[1] ?? m[2])}:${m[3].padStart(5, '0')}` : e;
+}
+
+/** A text column of a TLS handshake (sorted as text, sized from the content). */
+const tlsText = (key: keyof TlsHandshake & string, title: string): Column<TlsHandshake> => ({
+  key,
+  title,
+  width: 'addr',
+  num: false,
+  value: (h) => String(h[key]),
+  text: (h) => String(h[key]),
+});
+
+/** Statistics › TLS Handshakes: the ends, what the client asked for, what the server chose and sent. */
+export const TLS_COLUMNS: Column<TlsHandshake>[] = [
+  {
+    key: 'frame',
+    title: 'Packet',
+    width: 70,
+    num: true,
+    value: (h) => h.frame,
+    text: (h) => String(h.frame),
+  },
+  { ...tlsText('client', 'Client'), value: (h) => endpointKey(h.client) },
+  { ...tlsText('server', 'Server'), value: (h) => endpointKey(h.server) },
+  tlsText('sni', 'Server Name'),
+  tlsText('version', 'Version'),
+  tlsText('cipherSuite', 'Cipher Suite'),
+  tlsText('ja3', 'JA3'),
+  tlsText('ja3s', 'JA3S'),
+  tlsText('subject', 'Certificate Subject'),
+  tlsText('issuer', 'Issuer'),
+  tlsText('notAfter', 'Valid Until'),
+  tlsText('alpn', 'ALPN'),
+];
 
 export interface Column<T> {
   key: string;

@@ -25,6 +25,7 @@ import { checkSignature, detectType } from '../../forensics/signature.js';
 import { HashSetStore } from '../../forensics/hashset.js';
 import { writeReport } from '../../forensics/report.js';
 import { resolvedHosts } from '../../stats/hosts.js';
+import { tlsHandshakes } from '../../stats/tls.js';
 import { defaultDataDir } from '../../session/service.js';
 import type { CaptureFile } from '../../capture/index.js';
 import type { CaptureSession } from '../../session/session.js';
@@ -335,6 +336,7 @@ export const reportCommand: Command = {
         const gifs = findGifDownloads(basename(positionals[0]), packets(s.capture!)).findings;
         const credentials = findCredentials(s);
         const hosts = resolvedHosts(s).list();
+        const tls = tlsHandshakes(s);
         return writeReport(
           out,
           {
@@ -344,6 +346,7 @@ export const reportCommand: Command = {
             objects: rows,
             credentials,
             hosts,
+            tls,
             gifs,
           },
           thumbs,

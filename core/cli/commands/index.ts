@@ -19,6 +19,7 @@ import {
   followCommand,
   hostsCommand,
   phsCommand,
+  tlsCommand,
 } from './stats.js';
 
 /** Every sub-command; each lives in its own module beside this one. */
@@ -31,6 +32,7 @@ export const commands: Command[] = [
   phsCommand,
   hostsCommand,
   expertCommand,
+  tlsCommand,
   credentialsCommand,
   gifsCommand,
   exportCommand,

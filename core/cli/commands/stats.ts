@@ -10,6 +10,7 @@ import { credentialsText, findCredentials, hashcatFiles } from '../../stats/cred
 import { writeNewSet } from '../../forensics/safe-write.js';
 import { expertInfo, expertText } from '../../stats/expert.js';
 import { hostsText, resolvedHosts } from '../../stats/hosts.js';
+import { tlsHandshakes, tlsText } from '../../stats/tls.js';
 
 const CONV_TYPES = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
 
@@ -183,6 +184,25 @@ export const credentialsCommand: Command = {
         io.err(`wrote ${path}\n`);
       }
     }
+    return 0;
+  },
+};
+
+export const tlsCommand: Command = {
+  name: 'tls',
+  summary:
+    'TLS handshakes: client, server, SNI, ALPN, JA3/JA3S, version, cipher suite, certificate subject and issuer',
+  usage:
+    'Usage: wirelens tls FILE [--json]\n' +
+    '  One entry per TLS handshake (over TCP or QUIC): who opened it to whom, the server name and protocols the\n' +
+    '  client asked for and its JA3 fingerprint, the version and cipher suite the server chose and its JA3S, and\n' +
+    "  the server certificate's subject, issuer and validity (a TLS 1.3 certificate is encrypted: give the keys\n" +
+    '  with --tls-keylog). --json: the same as objects, with the filter for each session.',
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { flags: ['--json'] });
+    if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
+    const list = await withSession(positionals[0], (s) => tlsHandshakes(s));
+    io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : tlsText(list));
     return 0;
   },
 };
