@@ -95,7 +95,15 @@ describe('wirelens list -T fields', () => {
   it.skipIf(!hasTshark)('prints what tshark prints, with every -E option', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wirelens-fields-')), 'case.pcap');
     writeFileSync(file, writePcap(httpGifScenario(), { linkType: 1 }));
-    const base = fields(['frame.number', 'ip.addr', 'tcp.port', 'http.host', 'http.request.uri', 'tcp', 'http']);
+    const base = fields([
+      'frame.number',
+      'ip.addr',
+      'tcp.port',
+      'http.host',
+      'http.request.uri',
+      'tcp',
+      'http',
+    ]);
     for (const options of [
       [],
       ['-E', 'header=y', '-E', 'quote=d'],
