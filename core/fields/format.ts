@@ -119,6 +119,17 @@ export function formatValue(def: FieldDef, v: FieldValue): string {
   }
 }
 
+/** A free-form label as long as Wireshark keeps one (ITEM_LABEL_LENGTH: 239 bytes of UTF-8). */
+export function cutLabel(label: string): string {
+  const b = Buffer.from(label, 'utf8');
+  return b.length <= 239
+    ? label
+    : b
+        .subarray(0, 239)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
+}
+
 /** A byte string as Wireshark labels it (bytes_to_str): the hex of its first 36 bytes, an ellipsis after. */
 export function hexPreview(b: Uint8Array): string {
   return b.length > 36 ? `${toHex(b.subarray(0, 36))}…` : toHex(b);

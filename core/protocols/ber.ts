@@ -84,3 +84,18 @@ export function integer(ctx: DissectCtx, e: Tlv): number {
   if (bits > 0 && bits <= 32 && ctx.view.u8(e.value) & 0x80) n -= 2 ** bits;
   return n;
 }
+
+/** Dotted text of an OBJECT IDENTIFIER's value bytes. */
+export function oidText(b: Uint8Array): string {
+  if (b.length === 0) return '';
+  const arcs: number[] = [];
+  let n = 0;
+  for (const byte of b) {
+    n = n * 128 + (byte & 0x7f);
+    if (byte & 0x80) continue;
+    if (arcs.length === 0) arcs.push(n < 80 ? Math.floor(n / 40) : 2, n < 80 ? n % 40 : n - 80);
+    else arcs.push(n);
+    n = 0;
+  }
+  return arcs.join('.');
+}

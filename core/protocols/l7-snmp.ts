@@ -26,7 +26,7 @@ import {
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { formatAbsTime, timeDiff } from '../fields/format.js';
-import { children, childrenAtLeast, contents, integer, tlv, utf8Text, type Tlv } from './ber.js';
+import { children, childrenAtLeast, contents, integer, oidText, tlv, utf8Text, type Tlv } from './ber.js';
 import { BoundsError, latin1, toHex } from '../bytes/byteview.js';
 
 const PDUS = [
@@ -230,21 +230,6 @@ function loginKey(ctx: DissectCtx, msgId: number, fromAgent: boolean): string {
 
 export function snmpLogins(ctx: { state: DissectCtx['state'] }): SnmpLogin[] {
   return snmpState(ctx).logins;
-}
-
-/** Dotted text of an OBJECT IDENTIFIER's value bytes. */
-function oidText(b: Uint8Array): string {
-  if (b.length === 0) return '';
-  const arcs: number[] = [];
-  let n = 0;
-  for (const byte of b) {
-    n = n * 128 + (byte & 0x7f);
-    if (byte & 0x80) continue;
-    if (arcs.length === 0) arcs.push(n < 80 ? Math.floor(n / 40) : 2, n < 80 ? n % 40 : n - 80);
-    else arcs.push(n);
-    n = 0;
-  }
-  return arcs.join('.');
 }
 
 /** An OID as Wireshark resolves it without MIBs: its first arc named ("iso.3.6.1.2.1.1.1.0"). */

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { absTime, bytes, none, str, uint, type FieldDef } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
 import { BoundsError, type ByteView } from '../bytes/byteview.js';
+import { cutLabel, hexPreview } from '../fields/format.js';
 import type { Item } from '../dissect/types.js';
 import {
   CERT_STATUS_TYPES,
@@ -676,15 +677,9 @@ function newSessionTicket(
   let q = p + 4;
   if (tls13) {
     ctx.add(f.ticketAgeAdd, q, 4, v.u32be(q), { parent: t });
-    const nl = v.u8(q + 4);
-    ctx.add(f.ticketNonceLen, q + 4, 1, nl, { parent: t });
-    ctx.add(f.ticketNonce, q + 5, nl, v.slice(q + 5, nl), { parent: t });
-    q += 5 + nl;
+    q = prefixed(ctx, v, q + 4, 1, [f.ticketNonceLen, f.ticketNonce], t);
   }
-  const tl = v.u16be(q);
-  ctx.add(f.ticketLen, q, 2, tl, { parent: t });
-  ctx.add(f.ticket, q + 2, tl, v.slice(q + 2, tl), { parent: t });
-  q += 2 + tl;
+  q = prefixed(ctx, v, q, 2, [f.ticketLen, f.ticket], t);
   if (tls13 && q + 2 <= end) {
     const el = v.u16be(q);
     ctx.add(f.extensionsLen, q, 2, el, { parent: t });
@@ -719,7 +714,7 @@ function certificates(ctx: DissectCtx, v: ByteView, p: number, end: number, hs: 
       if (!(e instanceof BoundsError)) throw e;
     }
     if (subject !== undefined)
-      ctx.setLabel(cert, () => labelCut(`Certificate: ${hexLabel(der)} (${subject})`));
+      ctx.setLabel(cert, () => cutLabel(`Certificate: ${hexPreview(der)} (${subject})`));
     q += 3 + l;
     if (tls13 && q + 2 <= stop) {
       const el = v.u16be(q);
@@ -727,23 +722,6 @@ function certificates(ctx: DissectCtx, v: ByteView, p: number, end: number, hs: 
       q += 2 + el;
     }
   }
-}
-
-/** A label as long as Wireshark keeps one (ITEM_LABEL_LENGTH: 239 bytes of UTF-8). */
-function labelCut(label: string): string {
-  const b = Buffer.from(label, 'utf8');
-  return b.length <= 239
-    ? label
-    : b
-        .subarray(0, 239)
-        .toString('utf8')
-        .replace(/\uFFFD$/, '');
-}
-
-/** Bytes as Wireshark labels them: the hex of the first 36, an ellipsis after. */
-function hexLabel(b: Uint8Array): string {
-  const hex = Buffer.from(b.subarray(0, 36)).toString('hex');
-  return b.length > 36 ? `${hex}…` : hex;
 }
 
 /**
@@ -796,7 +774,7 @@ function certificateRequest(
     if (r + 2 + l > end) break;
     const dn = ctx.add(f.dname, r + 2, l, null, { parent: names });
     const name = rdnItems(ctx, tlv(ctx, r + 2, r + 2 + l), dn);
-    ctx.setLabel(dn, () => labelCut(`Distinguished Name: (${name})`));
+    ctx.setLabel(dn, () => cutLabel(`Distinguished Name: (${name})`));
     r += 2 + l;
   }
 }
@@ -841,6 +819,21 @@ function signature(
   ctx.add(f.sig, p + 2, Math.min(l, end - p - 2), v.slice(p + 2, Math.min(l, end - p - 2)), { parent });
 }
 
+/** A length (1 or 2 bytes) and the bytes it counts: both items under `parent`; returns the offset after them. */
+function prefixed(
+  ctx: DissectCtx,
+  v: ByteView,
+  p: number,
+  size: 1 | 2,
+  fields: readonly [FieldDef, FieldDef],
+  parent: Item,
+): number {
+  const l = size === 1 ? v.u8(p) : v.u16be(p);
+  ctx.add(fields[0], p, size, l, { parent });
+  ctx.add(fields[1], p + size, l, v.slice(p + size, l), { parent });
+  return p + size + l;
+}
+
 function serverKeyExchange(
   ctx: DissectCtx,
   v: ByteView,
@@ -855,23 +848,13 @@ function serverKeyExchange(
     const params = ctx.text('EC Diffie-Hellman Server Params', p, end - p, hs);
     ctx.add(f.curveType, p, 1, v.u8(p), { parent: params });
     ctx.add(f.namedCurve, p + 1, 2, v.u16be(p + 1), { parent: params });
-    const pl = v.u8(p + 3);
-    ctx.add(f.serverPointLen, p + 3, 1, pl, { parent: params });
-    ctx.add(f.serverPoint, p + 4, pl, v.slice(p + 4, pl), { parent: params });
-    signature(ctx, v, p + 4 + pl, end, params, tls12);
+    const q = prefixed(ctx, v, p + 3, 1, [f.serverPointLen, f.serverPoint], params);
+    signature(ctx, v, q, end, params, tls12);
   } else if (kx === 'DHE') {
     const params = ctx.text('Diffie-Hellman Server Params', p, end - p, hs);
-    let q = p;
-    for (const [lf, df] of [
-      [f.pLen, f.p],
-      [f.gLen, f.g],
-      [f.ysLen, f.ys],
-    ] as const) {
-      const l = v.u16be(q);
-      ctx.add(lf, q, 2, l, { parent: params });
-      ctx.add(df, q + 2, l, v.slice(q + 2, l), { parent: params });
-      q += 2 + l;
-    }
+    let q = prefixed(ctx, v, p, 2, [f.pLen, f.p], params);
+    q = prefixed(ctx, v, q, 2, [f.gLen, f.g], params);
+    q = prefixed(ctx, v, q, 2, [f.ysLen, f.ys], params);
     signature(ctx, v, q, end, params, tls12);
   }
 }
@@ -887,14 +870,10 @@ function clientKeyExchange(
   const kx = session.suite === undefined ? undefined : suiteKeyExchange(session.suite);
   if (kx === 'ECDHE' || kx === 'ECDH') {
     const params = ctx.text('EC Diffie-Hellman Client Params', p, end - p, hs);
-    const l = v.u8(p);
-    ctx.add(f.clientPointLen, p, 1, l, { parent: params });
-    ctx.add(f.clientPoint, p + 1, l, v.slice(p + 1, l), { parent: params });
+    prefixed(ctx, v, p, 1, [f.clientPointLen, f.clientPoint], params);
   } else if (kx === 'DHE' || kx === 'DH') {
     const params = ctx.text('Diffie-Hellman Client Params', p, end - p, hs);
-    const l = v.u16be(p);
-    ctx.add(f.ycLen, p, 2, l, { parent: params });
-    ctx.add(f.yc, p + 2, l, v.slice(p + 2, l), { parent: params });
+    prefixed(ctx, v, p, 2, [f.ycLen, f.yc], params);
   } else if (kx === 'RSA' || kx === 'RSA_PSK') {
     const params = ctx.text(
       kx === 'RSA' ? 'RSA Encrypted PreMaster Secret' : 'RSA PSK Client Params',
@@ -902,12 +881,7 @@ function clientKeyExchange(
       end - p,
       hs,
     );
-    if (kx === 'RSA_PSK') {
-      const l = v.u16be(p);
-      ctx.add(f.identityLen, p, 2, l, { parent: params });
-      ctx.add(f.identity, p + 2, l, v.slice(p + 2, l), { parent: params });
-      p += 2 + l;
-    }
+    if (kx === 'RSA_PSK') p = prefixed(ctx, v, p, 2, [f.identityLen, f.identity], params);
     // SSL 3.0 sends the encrypted secret bare; TLS with its length.
     if (session.version === 0x0300) ctx.add(f.epms, p, end - p, v.slice(p, end - p), { parent: params });
     else {
@@ -919,9 +893,7 @@ function clientKeyExchange(
     }
   } else if (kx === 'PSK') {
     const params = ctx.text('PSK Client Params', p, end - p, hs);
-    const l = v.u16be(p);
-    ctx.add(f.identityLen, p, 2, l, { parent: params });
-    ctx.add(f.identity, p + 2, l, v.slice(p + 2, l), { parent: params });
+    prefixed(ctx, v, p, 2, [f.identityLen, f.identity], params);
   }
 }
 

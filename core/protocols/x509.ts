@@ -10,7 +10,8 @@
 import { absTime, bool, bytes, int, none, str, uint, type FieldDef } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
-import { children, contents, integer, tlv, type Tlv } from './ber.js';
+import { children, contents, integer, oidText, tlv, type Tlv } from './ber.js';
+import { cutLabel, hexPreview } from '../fields/format.js';
 
 /** Object identifiers by dotted value, named as Wireshark names them. */
 const OIDS: Record<string, string> = {
@@ -180,20 +181,8 @@ const f = {
 /** Every X.509 field: a certificate is read only when one of them is wanted (the tree, or a filter on one). */
 export const X509_FIELDS: readonly FieldDef[] = Object.values(f);
 
-/** The dotted text of an OBJECT IDENTIFIER's value. */
-function oidOf(ctx: DissectCtx, e: Tlv): string {
-  const parts: number[] = [];
-  let n = 0;
-  for (let i = e.value; i < e.end; i++) {
-    const b = ctx.view.u8(i);
-    n = n * 128 + (b & 0x7f);
-    if (b & 0x80) continue;
-    if (parts.length === 0) parts.push(n < 80 ? Math.floor(n / 40) : 2, n < 80 ? n % 40 : n - 80);
-    else parts.push(n);
-    n = 0;
-  }
-  return parts.join('.');
-}
+/** The dotted text of an OBJECT IDENTIFIER element. */
+const oidOf = (ctx: DissectCtx, e: Tlv): string => oidText(contents(ctx, e));
 
 /** "1.2.840.113549.1.1.1 (rsaEncryption)", or the bare OID when it has no name here. */
 function oidLabel(oid: string): string {
@@ -206,23 +195,6 @@ function addOid(ctx: DissectCtx, field: typeof f.oid, name: string, e: Tlv, pare
   const oid = oidOf(ctx, e);
   ctx.add(field, e.start, e.end - e.start, oid, { parent, label: `${name}: ${oidLabel(oid)}` });
   return oid;
-}
-
-/** Wireshark's labels stop at ITEM_LABEL_LENGTH: 239 bytes of UTF-8. */
-function cut(label: string): string {
-  const b = Buffer.from(label, 'utf8');
-  return b.length <= 239
-    ? label
-    : b
-        .subarray(0, 239)
-        .toString('utf8')
-        .replace(/\uFFFD$/, '');
-}
-
-/** Bytes as Wireshark labels them: hex of the first 36, an ellipsis after. */
-function hexPreview(b: Uint8Array, prefix = ''): string {
-  const h = Buffer.from(b.subarray(0, 36)).toString('hex');
-  return `${prefix}${h}${b.length > 36 ? '…' : ''}`;
 }
 
 function stringText(ctx: DissectCtx, e: Tlv): string {
@@ -279,12 +251,12 @@ export function rdnItems(ctx: DissectCtx, seq: Tlv, parent: Item): string {
       const a = ctx.add(f.rdnAttribute, atv.start, atv.end - atv.start, null, { parent: item });
       addOid(ctx, f.oid, 'Object Id', type, a);
       const text = `${name}=${attributeValue(ctx, oid, value, a)}`;
-      ctx.setLabel(a, cut(`RelativeDistinguishedName item (${text})`));
+      ctx.setLabel(a, cutLabel(`RelativeDistinguishedName item (${text})`));
       texts.push(text);
     }
     ctx.setLabel(
       item,
-      cut(`RDNSequence item: ${atvs.length} item${atvs.length === 1 ? '' : 's'} (${texts.join(',')})`),
+      cutLabel(`RDNSequence item: ${atvs.length} item${atvs.length === 1 ? '' : 's'} (${texts.join(',')})`),
     );
     parts.push(...texts);
   }
@@ -305,7 +277,7 @@ function rdnSequence(ctx: DissectCtx, seq: Tlv, parent: Item): string {
   const top = ctx.add(f.rdnSequence, seq.start, seq.end - seq.start, n, { parent });
   const summary = rdnItems(ctx, seq, top);
   summaries.set(top, summary);
-  ctx.setLabel(top, cut(`rdnSequence: ${n} item${n === 1 ? '' : 's'} (${summary})`));
+  ctx.setLabel(top, cutLabel(`rdnSequence: ${n} item${n === 1 ? '' : 's'} (${summary})`));
   return summary;
 }
 
@@ -421,7 +393,7 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
           const b = contents(ctx, c);
           ctx.add(f.authorityCertSerialNumber, c.value, c.end - c.value, b, {
             parent: aki,
-            label: `authorityCertSerialNumber: ${hexPreview(b, '0x')}`,
+            label: `authorityCertSerialNumber: 0x${hexPreview(b)}`,
           });
         }
       }
@@ -549,7 +521,7 @@ export function x509Certificate(ctx: DissectCtx, off: number, len: number, paren
     const b = contents(ctx, serial);
     ctx.add(f.serialNumber, serial.value, serial.end - serial.value, b, {
       parent: sc,
-      label: `serialNumber: ${hexPreview(b, '0x')}`,
+      label: `serialNumber: 0x${hexPreview(b)}`,
     });
   }
   if (signature) algorithmIdentifier(ctx, f.signature, 'signature', signature, sc);
@@ -620,7 +592,7 @@ function publicKeyInfo(ctx: DissectCtx, spki: Tlv, parent: Item): void {
   const [n, e] = children(ctx, seq);
   if (n) {
     const m = contents(ctx, n);
-    ctx.add(f.modulus, n.value, n.end - n.value, m, { parent: pk, label: `modulus: ${hexPreview(m, '0x')}` });
+    ctx.add(f.modulus, n.value, n.end - n.value, m, { parent: pk, label: `modulus: 0x${hexPreview(m)}` });
   }
   if (e) ctx.add(f.publicExponent, e.value, e.end - e.value, integer(ctx, e), { parent: pk });
 }
