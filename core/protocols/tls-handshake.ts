@@ -274,6 +274,9 @@ const READ_BY_WIRESHARK = new Set([
   49, 50, 51, 53, 54, 57, 13172, 17513, 65281, 65445, 65486,
 ]);
 
+/** Nothing seen yet (a hello's extensions fill it; other messages' are read for the tree only). */
+const unseen = (): ExtensionsSeen => ({ types: [], groups: [], pointFormats: [] });
+
 /** A signature_algorithms list: its length, then the schemes under a title that counts them. */
 function signatureAlgorithms(ctx: DissectCtx, v: ByteView, p: number, end: number, parent: Item): void {
   const len = v.u16be(p);
@@ -559,7 +562,7 @@ function hello(
 ): SessionView | undefined {
   const hv = v.u16be(p);
   ctx.add(f.version, p, 2, hv, { parent: hs });
-  const seen: ExtensionsSeen = { types: [], groups: [], pointFormats: [] };
+  const seen: ExtensionsSeen = unseen();
   // A server's random carries no time in TLS 1.3: look ahead for the version it negotiates.
   const tls13 = ht === 2 ? isTls13(serverHelloVersion(v, p, end)) : session.version === 0x0304;
   // TLS 1.3 drafts before 22 sent a ServerHello without session ID and compression method.
@@ -569,10 +572,11 @@ function hello(
   if (offered) offered[ht === 1 ? 'clientRandom' : 'serverRandom'] = random.slice();
   const sidLen = early ? 0 : v.u8(p + 34);
   if (!early) ctx.add(f.sessionIdLen, p + 34, 1, sidLen, { parent: hs });
-  if (sidLen > 0 && v.has(p + 35, sidLen)) {
+  if (v.has(p + 35, sidLen)) {
     const sid = v.slice(p + 35, sidLen);
-    ctx.add(f.sessionId, p + 35, sidLen, sid, { parent: hs });
-    if (offered) offered[ht === 1 ? 'clientSessionId' : 'serverSessionId'] = sid.slice();
+    if (sidLen > 0) ctx.add(f.sessionId, p + 35, sidLen, sid, { parent: hs });
+    // An empty one too: a ClientHello without a session ID resumes nothing.
+    if (offered && !early) offered[ht === 1 ? 'clientSessionId' : 'serverSessionId'] = sid.slice();
   }
   let q = early ? p + 34 : p + 35 + sidLen;
   const suites: number[] = [];
@@ -683,7 +687,7 @@ function newSessionTicket(
   if (tls13 && q + 2 <= end) {
     const el = v.u16be(q);
     ctx.add(f.extensionsLen, q, 2, el, { parent: t });
-    extensions(ctx, v, q + 2, Math.min(end, q + 2 + el), t, 4, { types: [], groups: [], pointFormats: [] });
+    extensions(ctx, v, q + 2, Math.min(end, q + 2 + el), t, 4, unseen());
   }
 }
 
@@ -742,7 +746,7 @@ function certificateRequest(
     const q = p + 1 + cl;
     const el = v.u16be(q);
     ctx.add(f.extensionsLen, q, 2, el, { parent: hs });
-    extensions(ctx, v, q + 2, Math.min(end, q + 2 + el), hs, 13, { types: [], groups: [], pointFormats: [] });
+    extensions(ctx, v, q + 2, Math.min(end, q + 2 + el), hs, 13, unseen());
     return;
   }
   const n = v.u8(p);
@@ -959,16 +963,7 @@ export function handshakeMessages(
         if (ht === 8 && body + 2 <= bend) {
           const el = v.u16be(body);
           ctx.add(f.extensionsLen, body, 2, el, { parent: hs });
-          extensions(
-            ctx,
-            v,
-            body + 2,
-            Math.min(bend, body + 2 + el),
-            hs,
-            8,
-            { types: [], groups: [], pointFormats: [] },
-            offered,
-          );
+          extensions(ctx, v, body + 2, Math.min(bend, body + 2 + el), hs, 8, unseen(), offered);
         } else if (ht === 4 && hl > 0) newSessionTicket(ctx, v, body, bend, hs, tls13);
         else if (ht === 11 && hl > 0) certificates(ctx, v, body, bend, hs, tls13);
         else if (ht === 12 && hl > 0) serverKeyExchange(ctx, v, body, bend, hs, view);
