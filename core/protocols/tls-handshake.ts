@@ -29,7 +29,7 @@ import {
   VERSIONS,
 } from './tls-names.js';
 import { tlv } from './ber.js';
-import { rdnItems, X509_FIELDS, x509Certificate } from './x509.js';
+import { rdnItems, x509Certificate } from './x509.js';
 
 export const HANDSHAKE: Record<number, string> = {
   0: 'Hello Request',
@@ -532,8 +532,6 @@ function extensions(
   }
 }
 
-/** The fields a certificate's reading fills (its label and X.509 contents). */
-const CERTIFICATE_FIELDS: readonly FieldDef[] = [f.cert, ...X509_FIELDS];
 const JA3_FIELDS: readonly FieldDef[] = [f.ja3Full, f.ja3, f.ja3sFull, f.ja3s];
 
 /** JA3 (client) or JA3S (server): the fingerprint string and its MD5, as generated items under `parent`. */
@@ -712,7 +710,8 @@ function certificates(ctx: DissectCtx, v: ByteView, p: number, end: number, hs: 
     const cert = ctx.add(f.cert, q + 3, l, der, { parent: list });
     let subject: string | undefined;
     try {
-      if (ctx.wantsAny(CERTIFICATE_FIELDS)) subject = x509Certificate(ctx, q + 3, l, cert);
+      // Read in every pass: its parts are layers of frame.protocols (x509sat, x509ce, …) as in Wireshark.
+      subject = x509Certificate(ctx, q + 3, l, cert);
     } catch (e) {
       // A certificate that is not DER shows as its bytes; the others stand.
       if (!(e instanceof BoundsError)) throw e;

@@ -7,7 +7,7 @@
  * keep Wireshark's names, so `x509ce.dNSName contains "evil"` or `x509sat.uTF8String == "localhost"` filter as
  * in Wireshark.
  */
-import { absTime, bool, bytes, int, none, str, uint, type FieldDef } from '../fields/registry.js';
+import { absTime, bool, bytes, int, none, str, uint } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { children, contents, integer, oidText, tlv, type Tlv } from './ber.js';
@@ -178,9 +178,6 @@ const f = {
   policyIdentifier: str('x509ce.policyIdentifier', 'policyIdentifier'),
 };
 
-/** Every X.509 field: a certificate is read only when one of them is wanted (the tree, or a filter on one). */
-export const X509_FIELDS: readonly FieldDef[] = Object.values(f);
-
 /** The dotted text of an OBJECT IDENTIFIER element. */
 const oidOf = (ctx: DissectCtx, e: Tlv): string => oidText(contents(ctx, e));
 
@@ -218,6 +215,7 @@ const DIRECTORY_CHOICE: Record<number, [number, typeof f.oid]> = {
 
 /** One attribute's value: CountryName and e-mail addresses as themselves, the rest as a DirectoryString. */
 function attributeValue(ctx: DissectCtx, oid: string, e: Tlv, parent: Item): string {
+  ctx.addLayerName('x509sat');
   const text = stringText(ctx, e);
   const len = e.end - e.start;
   if (oid === '2.5.4.6' || oid === '1.3.6.1.4.1.311.60.2.1.3')
@@ -297,6 +295,7 @@ function algorithmIdentifier(
   });
   if (id) addOid(ctx, f.algorithmId, 'Algorithm Id', id, item);
   if (oid === '1.2.840.10045.2.1' && params?.num === 6) {
+    ctx.addLayerName('pkcs-1');
     const ec = ctx.add(f.ecParameters, params.start, params.end - params.start, 1, { parent: item });
     addOid(ctx, f.namedCurve, 'namedCurve', params, ec);
   }
@@ -355,8 +354,23 @@ const KEY_USAGE = [
   'decipherOnly',
 ];
 
+/**
+ * The protocol Wireshark hands an extension's value to, as frame.protocols lists it: X.509's own extensions
+ * (id-ce) x509ce, authority information access pkix1implicit, Netscape's ns_cert_exts, the signed certificate
+ * timestamps tls; others none.
+ */
+function extensionLayer(oid: string): string | undefined {
+  if (oid.startsWith('2.5.29.')) return 'x509ce';
+  if (oid === '1.3.6.1.5.5.7.1.1') return 'pkix1implicit';
+  if (oid.startsWith('2.16.840.1.113730.1.')) return 'ns_cert_exts';
+  if (oid === '1.3.6.1.4.1.11129.2.4.2') return 'tls';
+  return undefined;
+}
+
 /** One extension's value (the OCTET STRING's contents) under its item. */
 function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void {
+  const layer = extensionLayer(oid);
+  if (layer) ctx.addLayerName(layer);
   const inner = tlv(ctx, e.value, e.end);
   switch (oid) {
     case '2.5.29.17':
@@ -491,8 +505,11 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
       });
       for (const p of policies) {
         const pi = ctx.add(f.policyInformation, p.start, p.end - p.start, null, { parent: list });
-        const [id] = children(ctx, p);
+        const [id, qualifiers] = children(ctx, p);
         if (id) addOid(ctx, f.policyIdentifier, 'policyIdentifier', id, pi);
+        // Each qualifier is PKIX1Explicit's to read (not shown here).
+        for (let k = qualifiers ? children(ctx, qualifiers).length : 0; k > 0; k--)
+          ctx.addLayerName('pkix1explicit');
       }
       return;
     }
