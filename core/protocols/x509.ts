@@ -341,6 +341,22 @@ function generalName(ctx: DissectCtx, e: Tlv, parent: Item, withChoice = true): 
 
 const count = (n: number, what: string) => `${what}: ${n} item${n === 1 ? '' : 's'}`;
 
+/** A SEQUENCE OF as Wireshark shows it ("GeneralNames: 2 items") over its elements: the item and them. */
+function sequenceOf(
+  ctx: DissectCtx,
+  field: typeof f.generalNames,
+  title: string,
+  e: Tlv,
+  parent: Item,
+): { item: Item; elements: Tlv[] } {
+  const elements = children(ctx, e);
+  const item = ctx.add(field, e.start, e.end - e.start, elements.length, {
+    parent,
+    label: count(elements.length, title),
+  });
+  return { item, elements };
+}
+
 /** KeyUsage's bits (RFC 5280 §4.2.1.3), as Wireshark's bit lines name them. */
 const KEY_USAGE = [
   'digitalSignature',
@@ -375,11 +391,7 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
   switch (oid) {
     case '2.5.29.17':
     case '2.5.29.18': {
-      const names = children(ctx, inner);
-      const g = ctx.add(f.generalNames, inner.start, inner.end - inner.start, names.length, {
-        parent: item,
-        label: count(names.length, 'GeneralNames'),
-      });
+      const { item: g, elements: names } = sequenceOf(ctx, f.generalNames, 'GeneralNames', inner, item);
       for (const n of names) generalName(ctx, n, g);
       return;
     }
@@ -397,11 +409,13 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
         if (c.num === 0)
           ctx.add(f.keyIdentifier, c.value, c.end - c.value, contents(ctx, c), { parent: aki });
         else if (c.num === 1) {
-          const names = children(ctx, c);
-          const issuer = ctx.add(f.authorityCertIssuer, c.start, c.end - c.start, names.length, {
-            parent: aki,
-            label: count(names.length, 'authorityCertIssuer'),
-          });
+          const { item: issuer, elements: names } = sequenceOf(
+            ctx,
+            f.authorityCertIssuer,
+            'authorityCertIssuer',
+            c,
+            aki,
+          );
           for (const n of names) generalName(ctx, n, issuer);
         } else if (c.num === 2) {
           const b = contents(ctx, c);
@@ -447,20 +461,18 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
       return;
     }
     case '2.5.29.37': {
-      const ids = children(ctx, inner);
-      const k = ctx.add(f.keyPurposeIds, inner.start, inner.end - inner.start, ids.length, {
-        parent: item,
-        label: count(ids.length, 'KeyPurposeIDs'),
-      });
+      const { item: k, elements: ids } = sequenceOf(ctx, f.keyPurposeIds, 'KeyPurposeIDs', inner, item);
       for (const id of ids) addOid(ctx, f.keyPurposeId, 'KeyPurposeId', id, k);
       return;
     }
     case '2.5.29.31': {
-      const points = children(ctx, inner);
-      const list = ctx.add(f.crlDistPoints, inner.start, inner.end - inner.start, points.length, {
-        parent: item,
-        label: count(points.length, 'CRLDistPointsSyntax'),
-      });
+      const { item: list, elements: points } = sequenceOf(
+        ctx,
+        f.crlDistPoints,
+        'CRLDistPointsSyntax',
+        inner,
+        item,
+      );
       for (const p of points) {
         const dp = ctx.add(f.distributionPoint, p.start, p.end - p.start, null, { parent: list });
         for (const c of children(ctx, p)) {
@@ -468,22 +480,20 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
           const name = tlv(ctx, c.value, c.end);
           const dpn = ctx.add(f.distributionPointName, c.start, c.end - c.start, name.num, { parent: dp });
           if (name.num !== 0) continue;
-          const names = children(ctx, name);
-          const full = ctx.add(f.fullName, name.start, name.end - name.start, names.length, {
-            parent: dpn,
-            label: count(names.length, 'fullName'),
-          });
+          const { item: full, elements: names } = sequenceOf(ctx, f.fullName, 'fullName', name, dpn);
           for (const n of names) generalName(ctx, n, full);
         }
       }
       return;
     }
     case '1.3.6.1.5.5.7.1.1': {
-      const descs = children(ctx, inner);
-      const list = ctx.add(f.aia, inner.start, inner.end - inner.start, descs.length, {
-        parent: item,
-        label: count(descs.length, 'AuthorityInfoAccessSyntax'),
-      });
+      const { item: list, elements: descs } = sequenceOf(
+        ctx,
+        f.aia,
+        'AuthorityInfoAccessSyntax',
+        inner,
+        item,
+      );
       for (const d of descs) {
         const ad = ctx.add(f.accessDescription, d.start, d.end - d.start, null, { parent: list });
         const [method, location] = children(ctx, d);
@@ -498,11 +508,13 @@ function extensionValue(ctx: DissectCtx, oid: string, e: Tlv, item: Item): void 
       return;
     }
     case '2.5.29.32': {
-      const policies = children(ctx, inner);
-      const list = ctx.add(f.policies, inner.start, inner.end - inner.start, policies.length, {
-        parent: item,
-        label: count(policies.length, 'CertificatePoliciesSyntax'),
-      });
+      const { item: list, elements: policies } = sequenceOf(
+        ctx,
+        f.policies,
+        'CertificatePoliciesSyntax',
+        inner,
+        item,
+      );
       for (const p of policies) {
         const pi = ctx.add(f.policyInformation, p.start, p.end - p.start, null, { parent: list });
         const [id, qualifiers] = children(ctx, p);
@@ -561,11 +573,7 @@ export function x509Certificate(ctx: DissectCtx, off: number, len: number, paren
   for (const m of members.slice(i + 6)) {
     if (m.cls !== 2 || m.num !== 3) continue;
     const seq = tlv(ctx, m.value, m.end);
-    const exts = children(ctx, seq);
-    const list = ctx.add(f.extensions, seq.start, seq.end - seq.start, exts.length, {
-      parent: sc,
-      label: count(exts.length, 'extensions'),
-    });
+    const { item: list, elements: exts } = sequenceOf(ctx, f.extensions, 'extensions', seq, sc);
     for (const x of exts) {
       const parts = children(ctx, x);
       const [id] = parts;
