@@ -17,7 +17,7 @@ import {
   type HelloSeen,
   type SessionView,
 } from './tls-handshake.js';
-import { CIPHER_SUITES, VERSIONS } from './tls-names.js';
+import { CIPHER_SUITES, sessionVersion, VERSIONS } from './tls-names.js';
 import {
   changeCipherSpec,
   newSecrets,
@@ -38,14 +38,6 @@ const COLUMN: Record<number, string> = {
   0x0303: 'TLSv1.2',
   0x0304: 'TLSv1.3',
 };
-/**
- * The version a ServerHello's supported_versions negotiates, as the session's: TLS 1.3 drafts (0x7fNN, and
- * Facebook's 0xfbNN experiments) are TLS 1.3 for the Protocol column, as in Wireshark.
- */
-function sessionVersion(v: number): number {
-  return (v & 0xff00) === 0x7f00 || (v & 0xff00) === 0xfb00 ? 0x0304 : v;
-}
-
 /** Alert descriptions (RFC 8446 §6 and earlier), as Wireshark names them in the Info column. */
 const ALERTS: Record<number, string> = {
   0: 'Close Notify',
@@ -233,20 +225,23 @@ function onTlsPort(ctx: DissectCtx): boolean {
   );
 }
 
-/** What decrypted data is on TLS's ports, as Wireshark registers them (ssl_dissector_add); HTTP on the rest. */
+/** What decrypted data is on TLS's ports, as Wireshark registers them (ssl_dissector_add). */
 const TLS_APPS = new Map<number, string>([
+  [443, 'http'],
   [465, 'smtp'],
   [993, 'imap'],
   [995, 'pop'],
   [990, 'ftp'],
 ]);
 
-/** The ports Wireshark hands TLS's application data on to HTTP. */
-const HTTPS_PORTS = new Set([443]);
+/** The protocol the connection names: the one STARTTLS was for, or the one of the port TLS was found by. */
+function registeredApp(ctx: DissectCtx): string | undefined {
+  return startedTls(ctx) ?? TLS_APPS.get(matchPort(ctx) ?? -1);
+}
 
-/** The protocol above TLS: the one STARTTLS was for, the one of the port TLS was found by, or HTTP. */
+/** The protocol above TLS: the connection's, or HTTP. */
 function appProtocol(ctx: DissectCtx): string {
-  return startedTls(ctx) ?? TLS_APPS.get(matchPort(ctx) ?? -1) ?? 'http';
+  return registeredApp(ctx) ?? 'http';
 }
 
 /**
@@ -525,14 +520,7 @@ function alertRecord(
  * TLS on another port has none ("Application Data").
  */
 function appName(ctx: DissectCtx, s: SessionSecrets | undefined): string | undefined {
-  const abbrev =
-    s?.alpn === 'h2'
-      ? 'http2'
-      : s?.alpn === 'http/1.1'
-        ? 'http'
-        : (startedTls(ctx) ??
-          TLS_APPS.get(matchPort(ctx) ?? -1) ??
-          (HTTPS_PORTS.has(matchPort(ctx) ?? -1) ? 'http' : undefined));
+  const abbrev = s?.alpn === 'h2' ? 'http2' : s?.alpn === 'http/1.1' ? 'http' : registeredApp(ctx);
   return abbrev === undefined ? undefined : getProtocol(abbrev)?.name;
 }
 

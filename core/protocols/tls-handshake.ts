@@ -21,6 +21,7 @@ import {
   GROUPS,
   isGrease,
   PSK_KE_MODES,
+  sessionVersion,
   SERVER_NAME_TYPES,
   SIG_ALGORITHMS,
   SIG_HASHES,
@@ -562,7 +563,7 @@ function hello(
   ctx.add(f.version, p, 2, hv, { parent: hs });
   const seen: ExtensionsSeen = unseen();
   // A server's random carries no time in TLS 1.3: look ahead for the version it negotiates.
-  const tls13 = ht === 2 ? isTls13(serverHelloVersion(v, p, end)) : session.version === 0x0304;
+  const tls13 = ht === 2 ? serverHelloVersion(v, p, end) === 0x0304 : session.version === 0x0304;
   // TLS 1.3 drafts before 22 sent a ServerHello without session ID and compression method.
   const early = ht === 2 && (hv & 0xff00) === 0x7f00 && (hv & 0xff) < 22;
   const random = helloRandom(ctx, v, p + 2, hs, tls13);
@@ -628,22 +629,19 @@ function hello(
   return ht === 2 ? { version: seen.supported ?? hv, suite: suites[0] } : undefined;
 }
 
-/** TLS 1.3 or one of its drafts (0x7fNN, Facebook's 0xfbNN). */
-function isTls13(v: number): boolean {
-  return v === 0x0304 || (v & 0xff00) === 0x7f00 || (v & 0xff00) === 0xfb00;
-}
-
-/** The version a ServerHello's supported_versions extension names (or its legacy version), read ahead. */
+/**
+ * The version a ServerHello's supported_versions extension names (or its legacy version), read ahead, as the
+ * session's (a TLS 1.3 draft is TLS 1.3).
+ */
 function serverHelloVersion(v: ByteView, p: number, end: number): number {
-  const legacy = v.u16be(p);
-  if ((legacy & 0xff00) === 0x7f00) return legacy;
+  const legacy = sessionVersion(v.u16be(p));
+  if (legacy === 0x0304) return legacy;
   let q = p + 35 + v.u8(p + 34) + 3;
   if (q + 2 > end) return legacy;
   const extEnd = Math.min(end, q + 2 + v.u16be(q));
   for (q += 2; q + 4 <= extEnd; q += 4 + v.u16be(q + 2))
     if (v.u16be(q) === 43 && v.u16be(q + 2) === 2 && q + 6 <= extEnd) {
-      const s = v.u16be(q + 4);
-      return isTls13(s) ? 0x0304 : s;
+      return sessionVersion(v.u16be(q + 4));
     }
   return legacy;
 }
@@ -952,7 +950,10 @@ export function handshakeMessages(
     const body = p + 4;
     const bend = Math.min(end, body + hl);
     const version = negotiated ?? session.version;
-    const view = { suite: suite ?? session.suite, version: version && isTls13(version) ? 0x0304 : version };
+    const view = {
+      suite: suite ?? session.suite,
+      version: version === undefined ? undefined : sessionVersion(version),
+    };
     const tls13 = view.version === 0x0304;
     if ((ht === 1 || ht === 2) && body + 38 <= bend) {
       const chose = hello(ctx, v, body, bend, hs, ht, offered, view);

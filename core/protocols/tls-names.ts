@@ -401,6 +401,14 @@ export function suiteKeyExchange(suite: number): string | undefined {
   return kx;
 }
 
+/**
+ * The version a ServerHello's supported_versions negotiates, as the session's: TLS 1.3 drafts (0x7fNN, and
+ * Facebook's 0xfbNN experiments) are TLS 1.3 for the Protocol column, as in Wireshark.
+ */
+export function sessionVersion(v: number): number {
+  return (v & 0xff00) === 0x7f00 || (v & 0xff00) === 0xfb00 ? 0x0304 : v;
+}
+
 /** Protocol versions (record, hello and supported_versions), with TLS 1.3's drafts. */
 export const VERSIONS: ReadonlyMap<number, string> = withGrease([
   [0x0002, 'SSL 2.0'],

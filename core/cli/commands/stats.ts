@@ -20,6 +20,11 @@ function convType(v: string | undefined): ConvType {
   return t as ConvType;
 }
 
+/** `--json`: the value as JSON; otherwise its text. */
+function asJsonOr(flags: ReadonlySet<string>, value: unknown, text: () => string): string {
+  return flags.has('--json') ? `${JSON.stringify(value, null, 2)}\n` : text();
+}
+
 export const followCommand: Command = {
   name: 'follow',
   summary: 'follow a TCP, UDP, HTTP or TLS stream (like tshark -z follow)',
@@ -80,7 +85,7 @@ export const convCommand: Command = {
     await withSession(positionals[0], (s) => {
       if (flags.has('--pairs')) return pairs(s, io);
       const list = conversations(s, type).conversations();
-      io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : formatConversations(list, type));
+      io.out(asJsonOr(flags, list, () => formatConversations(list, type)));
     });
     return 0;
   },
@@ -96,7 +101,7 @@ export const endpointsCommand: Command = {
     const type = convType(options.get('--type'));
     await withSession(positionals[0], (s) => {
       const list = conversations(s, type).endpoints();
-      io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : formatEndpoints(list, type));
+      io.out(asJsonOr(flags, list, () => formatEndpoints(list, type)));
     });
     return 0;
   },
@@ -119,7 +124,7 @@ export const hostsCommand: Command = {
       throw new UsageError('--ipv4 and --ipv6 exclude each other');
     const family = flags.has('--ipv4') ? 4 : flags.has('--ipv6') ? 6 : undefined;
     const hosts = await withSession(positionals[0], (s) => resolvedHosts(s).list(family));
-    io.out(flags.has('--json') ? `${JSON.stringify(hosts, null, 2)}\n` : hostsText(hosts, positionals[0]));
+    io.out(asJsonOr(flags, hosts, () => hostsText(hosts, positionals[0])));
     return 0;
   },
 };
@@ -137,7 +142,7 @@ export const expertCommand: Command = {
     const { flags, positionals } = parseArgs(args, { flags: ['--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const entries = await withSession(positionals[0], (s) => expertInfo(s).list());
-    io.out(flags.has('--json') ? `${JSON.stringify(entries, null, 2)}\n` : expertText(entries));
+    io.out(asJsonOr(flags, entries, () => expertText(entries)));
     return 0;
   },
 };
@@ -173,7 +178,7 @@ export const credentialsCommand: Command = {
     const { positionals, flags, options } = parseArgs(args, { flags: ['--json'], options: ['--hashcat'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const rows = await withSession(positionals[0], (s) => findCredentials(s));
-    io.out(flags.has('--json') ? `${JSON.stringify(rows, null, 2)}\n` : credentialsText(rows));
+    io.out(asJsonOr(flags, rows, () => credentialsText(rows)));
     const dir = options.get('--hashcat');
     if (dir !== undefined) {
       if (dir === '') throw new UsageError('--hashcat needs a folder');
@@ -202,7 +207,7 @@ export const tlsCommand: Command = {
     const { flags, positionals } = parseArgs(args, { flags: ['--json'] });
     if (positionals.length !== 1) throw new UsageError('expected one capture FILE');
     const list = await withSession(positionals[0], (s) => tlsHandshakes(s));
-    io.out(flags.has('--json') ? `${JSON.stringify(list, null, 2)}\n` : tlsText(list));
+    io.out(asJsonOr(flags, list, () => tlsText(list)));
     return 0;
   },
 };
