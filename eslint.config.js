@@ -61,6 +61,8 @@ export default tseslint.config(
       'test-results/',
       'playwright-report/',
       'bench/.cache/',
+      // Scratch scripts (git-ignored).
+      '.tmp/',
     ],
   },
   js.configs.recommended,

@@ -1025,6 +1025,55 @@ function presence(node: Node): number[][] {
   }
 }
 
+/**
+ * The field and protocol names a filter reads (words and `${…}` references), wherever they are. Walked with a
+ * stack of its own: a long chain of `||` is a tree as deep as it is long.
+ */
+function namesIn(root: Node): { name: string; span: Span }[] {
+  const out: { name: string; span: Span }[] = [];
+  const todo: Node[] = [root];
+  for (let node = todo.pop(); node; node = todo.pop()) {
+    switch (node.k) {
+      case 'word':
+        out.push({ name: node.tok.text.replace(/^\./, ''), span: node.span });
+        break;
+      case 'ref':
+        out.push({ name: node.name, span: node.span });
+        break;
+      case 'logic':
+      case 'cmp':
+      case 'arith':
+        todo.push(node.b, node.a);
+        break;
+      case 'not':
+      case 'neg':
+      case 'slice':
+        todo.push(node.a);
+        break;
+      case 'in':
+        for (const e of [...node.set].reverse()) todo.push(...(e.hi ? [e.hi, e.lo] : [e.lo]));
+        todo.push(node.a);
+        break;
+      case 'func':
+        todo.push(...[...node.args].reverse());
+        break;
+      case 'lit':
+    }
+  }
+  return out;
+}
+
+/** A warning for each old protocol name (`ssl`, `bootp`): it works, as in Wireshark, under its new name. */
+function aliasWarnings(node: Node): Diagnostic[] {
+  return namesIn(node).flatMap(({ name, span }) => {
+    const current = registry.unaliased(name);
+    if (current === undefined || registry.get(name) === undefined) return [];
+    const [old, now] = [name.split('.')[0], current.split('.')[0]];
+    const reads = current === now ? '' : ` (this reads ${current})`;
+    return [{ message: `"${old}" is deprecated, use "${now}"${reads}`, span }];
+  });
+}
+
 export function compileNode(
   node: Node,
   input: string,
@@ -1036,7 +1085,7 @@ export function compileNode(
   requires: number[][];
   warnings: Diagnostic[];
 } {
-  const c: Ctx = { fields: new Set(), needsAll: false, needsBytes: false, warnings: [] };
+  const c: Ctx = { fields: new Set(), needsAll: false, needsBytes: false, warnings: aliasWarnings(node) };
   const test = new Compiler(c, input).test(node);
   return {
     test,

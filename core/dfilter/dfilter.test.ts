@@ -89,6 +89,23 @@ describe('display filter language', () => {
     expect(validateFilter(lecture).status).toBe('warn');
   });
 
+  it("takes Wireshark's old protocol names (ssl, bootp) with a warning, as their new ones", () => {
+    const expr = 'ssl.handshake.type == 1 || bootp || ssl';
+    const c = compileFilter(expr);
+    expect(c.ok).toBe(true);
+    if (!c.ok) return;
+    expect(c.warnings).toEqual([
+      { message: '"ssl" is deprecated, use "tls" (this reads tls.handshake.type)', span: [0, 18] },
+      { message: '"bootp" is deprecated, use "dhcp"', span: [27, 32] },
+      { message: '"ssl" is deprecated, use "tls"', span: [36, 39] },
+    ]);
+    expect(frames(expr)).toEqual(frames('tls.handshake.type == 1 || dhcp || tls'));
+    expect(validateFilter('ssl').status).toBe('warn');
+    expect(error('sslx')).toEqual({ message: '"sslx" is neither a field nor a protocol name.', span: [0, 4] });
+    // Completion offers the current names only.
+    expect(completeField('ssl').some((c) => c.name.startsWith('ssl'))).toBe(false);
+  });
+
   it('reports errors with messages like tshark and a precise span', () => {
     expect(error('htp')).toEqual({ message: '"htp" is neither a field nor a protocol name.', span: [0, 3] });
     expect(error('http.request.method ==').message).toBe('Unexpected end of filter expression.');

@@ -6,7 +6,7 @@
  * stops there, as in Wireshark; the rest of the capture is unaffected.
  */
 import { BoundsError, ByteView, ContainedBoundsError, resized } from '../bytes/byteview.js';
-import { bitFieldText, formatValue, hexPreview } from '../fields/format.js';
+import { bitFieldText, formatValue, hexPreview, missingBytes } from '../fields/format.js';
 import { displayText } from '../fields/text.js';
 import { none, proto, registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import type {
@@ -980,7 +980,7 @@ function rawLabel(item: Item): string {
     f.bitmask !== undefined && !item.generated && item.len > 0
       ? bitFieldText(f, item.value, item.len)
       : f.kind === 'bytes' && item.value instanceof Uint8Array
-        ? `${f.name}: ${item.value.length ? hexPreview(item.value) : '<MISSING>'}`
+        ? `${f.name}: ${item.value.length ? hexPreview(item.value) : missingBytes(f)}`
         : truncatedLabel(f.name, formatValue(f, item.value));
   return item.generated ? `[${text}]` : text;
 }

@@ -66,6 +66,7 @@ function formatInt(def: FieldDef, v: number | bigint): string {
   const hex = () => `0x${v.toString(16).padStart(hexDigits, '0')}`;
   switch (def.base) {
     case 'hex':
+    case 'oui':
       return hex();
     case 'oct':
       return `0${v.toString(8)}`;
@@ -204,10 +205,28 @@ export function secondsText(secs: number): string {
   return parts.join(', ');
 }
 
+/** What Wireshark shows for empty bytes: `<none>` where the field allows none (BASE_ALLOW_ZERO), else `<MISSING>`. */
+export function missingBytes(def?: FieldDef): string {
+  return def?.allowZero ? '<none>' : '<MISSING>';
+}
+
+/** C's `%.15g` (DBL_DIG significant digits), as tshark prints a double: 1200.639, not 1200.6390000000001. */
+export function doubleText(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v < 0 ? '-inf' : 'inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const [mantissa, exp] = v.toExponential(14).split('e');
+  const e = Number(exp);
+  const trim = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  if (e < -4 || e >= 15)
+    return `${trim(mantissa)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return trim(v.toFixed(Math.max(0, 14 - e)));
+}
+
 /**
  * A value as `tshark -T fields` prints it: a number in decimal (in hex, 0x and the field's width, for a hex
- * field), a boolean as 1 or 0, a string with its line breaks escaped, bytes in hex (`<MISSING>` when there are
- * none), addresses in their usual forms, an absolute time as its label shows it (UTC), a relative time in
+ * field of up to 32 bits; tshark 4.0 prints 64-bit ones and OUIs in decimal), a double with 15 significant
+ * digits, a boolean as 1 or 0, a string with its line breaks escaped, bytes in hex (when there are none
+ * `<MISSING>`, or `<none>` for a field that allows it), addresses in their usual forms, an absolute time as its label shows it (UTC), a relative time in
  * seconds with nine decimals. Without its field a number is decimal and a time as an absolute time.
  */
 export function fieldText(v: FieldValue, def?: FieldDef): string {
@@ -215,7 +234,7 @@ export function fieldText(v: FieldValue, def?: FieldDef): string {
   if (v instanceof Uint8Array) {
     if (def?.kind === 'ether') return formatEther(v);
     if (def?.kind === 'ipv6') return formatIPv6(v);
-    return v.length ? toHex(v) : '<MISSING>';
+    return v.length ? toHex(v) : missingBytes(def);
   }
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (v === null) return '';
@@ -224,7 +243,13 @@ export function fieldText(v: FieldValue, def?: FieldDef): string {
     return formatAbsTime(v);
   }
   if (def?.kind === 'ipv4' && typeof v === 'number') return formatIPv4(v);
-  if ((def?.kind === 'uint' || def?.kind === 'int') && (def.base === 'hex' || def.base === 'hex_dec'))
-    return `${v < 0 ? '-' : ''}0x${(v < 0 ? -v : v).toString(16).padStart(Math.ceil((def.bits ?? 32) / 4), '0')}`;
+  if (def?.kind === 'float' && typeof v === 'number') return doubleText(v);
+  const bits = def?.bits ?? 32;
+  if (
+    (def?.kind === 'uint' || def?.kind === 'int') &&
+    (def.base === 'hex' || def.base === 'hex_dec') &&
+    bits <= 32
+  )
+    return `${v < 0 ? '-' : ''}0x${(v < 0 ? -v : v).toString(16).padStart(Math.ceil(bits / 4), '0')}`;
   return String(v);
 }

@@ -21,7 +21,8 @@ export type FieldKind =
   | 'framenum';
 
 /** 'none': BASE_NONE, a value string's name shown without the number. */
-export type FieldBase = 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec' | 'none';
+/** 'oui': a 24-bit IEEE OUI (Wireshark's BASE_OUI): shown in hex, printed by -T fields in decimal as tshark does. */
+export type FieldBase = 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec' | 'oui' | 'none';
 
 /** Seconds + nanoseconds (both integers, ns in [0, 1e9)). Used for abs_time and rel_time. */
 export interface TimeValue {
@@ -55,6 +56,10 @@ export interface FieldDef {
   /** Labels for bool true/false (e.g. ["Set", "Not set"]). */
   readonly trueFalse?: readonly [string, string];
   readonly blurb?: string;
+  /**
+   * Bytes that may be empty (Wireshark's BASE_ALLOW_ZERO): none shows as `<none>` rather than `<MISSING>`.
+   */
+  readonly allowZero?: boolean;
   /** For protocol fields: the protocol's long name ("Transmission Control Protocol"). */
   readonly protocolName?: string;
 }
@@ -66,6 +71,7 @@ export interface FieldOptions {
   strings?: Record<number, string> | ReadonlyMap<number, string>;
   trueFalse?: readonly [string, string];
   blurb?: string;
+  allowZero?: boolean;
 }
 
 class FieldRegistry {
@@ -99,6 +105,7 @@ class FieldRegistry {
       strings,
       trueFalse: opts.trueFalse,
       blurb: opts.blurb,
+      ...(opts.allowZero ? { allowZero: true } : {}),
       protocolName: kind === 'protocol' ? name : undefined,
     };
     this.byAbbrev.set(abbrev, def);
@@ -107,7 +114,28 @@ class FieldRegistry {
   }
 
   get(abbrev: string): FieldDef | undefined {
-    return this.byAbbrev.get(abbrev);
+    const def = this.byAbbrev.get(abbrev);
+    if (def || !this.aliases.size) return def;
+    const renamed = this.unaliased(abbrev);
+    return renamed === undefined ? undefined : this.byAbbrev.get(renamed);
+  }
+
+  /** Old protocol names Wireshark still accepts in filters (ssl for tls): old name → current name. */
+  private readonly aliases = new Map<string, string>();
+
+  /**
+   * Registers `old` as another name of protocol `current` (Wireshark's proto_register_alias): `old` and every
+   * `old.field` name `current` and its fields.
+   */
+  alias(old: string, current: string): void {
+    this.aliases.set(old, current);
+  }
+
+  /** The current name of a name that starts with an old protocol name (`ssl.record` → `tls.record`). */
+  unaliased(abbrev: string): string | undefined {
+    const dot = abbrev.indexOf('.');
+    const current = this.aliases.get(dot < 0 ? abbrev : abbrev.slice(0, dot));
+    return current === undefined ? undefined : dot < 0 ? current : current + abbrev.slice(dot);
   }
 
   byIdOf(id: number): FieldDef | undefined {
@@ -130,6 +158,14 @@ export type { FieldRegistry };
 
 // ── declaration helpers, used by protocol modules ─────────────────────────────────────────────────────────
 export const proto = (abbrev: string, name: string): FieldDef => registry.register(abbrev, name, 'protocol');
+/**
+ * A protocol Wireshark registers by name only: its dissector adds fields (and may name a layer of
+ * frame.protocols) but never an item of the protocol itself. As a filter it is valid and, as in tshark, matches
+ * no frame.
+ */
+export const nameOnlyProtocols = (protocols: Record<string, string>): void => {
+  for (const [abbrev, name] of Object.entries(protocols)) proto(abbrev, name);
+};
 export const uint = (abbrev: string, name: string, bits: number, opts: FieldOptions = {}): FieldDef =>
   registry.register(abbrev, name, 'uint', { ...opts, bits });
 export const int = (abbrev: string, name: string, bits: number, opts: FieldOptions = {}): FieldDef =>

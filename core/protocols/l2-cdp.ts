@@ -85,7 +85,7 @@ const c = {
   caps: CAPABILITIES.map(([k, name, mask]) =>
     bool(`cdp.capabilities.${k}`, name, { bits: 32, bitmask: mask, trueFalse: ['Yes', 'No'] }),
   ),
-  oui: uint('cdp.oui', 'OUI', 24, { base: 'hex' }),
+  oui: uint('cdp.oui', 'OUI', 24, { base: 'oui' }),
   protocolId: uint('cdp.protocol_id', 'Protocol ID', 16, {
     base: 'hex',
     strings: { 0x0112: 'Cluster Management' },

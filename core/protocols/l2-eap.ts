@@ -3,7 +3,7 @@
  * handshakes), and EAP with Identity, Legacy Nak and the TLS-based methods, whose fragments are reassembled
  * per direction of a conversation and handed to the TLS dissector.
  */
-import { bool, bytes as bytesField, str, uint } from '../fields/registry.js';
+import { bool, bytes as bytesField, nameOnlyProtocols, str, uint } from '../fields/registry.js';
 import { defineProtocol, wsMalformed, type DissectCtx } from '../dissect/engine.js';
 import { linkAkm, taggedParams } from './l2-wlan.js';
 
@@ -18,6 +18,8 @@ const EAPOL_TYPES: Record<number, string> = {
   7: 'Announcement (Specific)',
   8: 'Announcement Request',
 };
+
+nameOnlyProtocols({ wlan_rsna_eapol: 'IEEE 802.11 RSNA EAPOL key' });
 
 const ef = {
   version: uint('eapol.version', 'Version', 8, {

@@ -6,6 +6,7 @@ import {
   ether,
   frameNum,
   ipv4,
+  nameOnlyProtocols,
   none,
   proto,
   str,
@@ -218,6 +219,9 @@ function macText(b: Uint8Array, o: number): string {
   macTexts.set(key, { hi, text });
   return text;
 }
+
+// The pseudo-layer between Ethernet and its payload ("eth:ethertype:ip").
+nameOnlyProtocols({ ethertype: 'Ethertype' });
 
 /** Hands the payload to the ethertype table and marks the bytes after what it used as padding/trailer. */
 export function ethertypeHandoff(ctx: DissectCtx, type: number, off: number, trailer = ETH_TRAILER): void {
@@ -630,7 +634,7 @@ const sll = {
   }),
   hatype: uint('sll.hatype', 'Link-layer address type', 16),
   halen: uint('sll.halen', 'Link-layer address length', 16),
-  src: bytesField('sll.src.eth', 'Source'),
+  src: ether('sll.src.eth', 'Source'),
   srcOther: bytesField('sll.src.other', 'Source'),
   etype: uint('sll.etype', 'Protocol', 16, { base: 'hex', strings: ETHERTYPES }),
   ifindex: uint('sll.ifindex', 'Interface index', 32),

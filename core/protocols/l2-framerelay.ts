@@ -55,7 +55,7 @@ const f = {
   modifierResp: uint('fr.control.u_modifier_resp', 'Response', 8, { base: 'hex', bitmask: 0xec }),
   ftype: uint('fr.control.ftype', 'Frame type', 8, { base: 'hex', bitmask: 0x03 }),
   nlpid: uint('fr.nlpid', 'NLPID', 8, { base: 'hex', strings: NLPIDS }),
-  oui: uint('fr.snap.oui', 'Organization Code', 24, { base: 'hex' }),
+  oui: uint('fr.snap.oui', 'Organization Code', 24, { base: 'oui' }),
   pid: uint('fr.snap.pid', 'Protocol ID', 16, { base: 'hex' }),
   snaptype: uint('fr.snaptype', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
   chdlctype: uint('fr.chdlctype', 'Type', 16, { base: 'hex', strings: CHDLC_TYPES }),

@@ -12,6 +12,7 @@ import {
   int,
   none,
   proto,
+  str,
   uint,
   type FieldDef,
 } from '../fields/registry.js';
@@ -317,6 +318,59 @@ const DS_STATUS: Record<number, string> = {
   3: 'WDS (AP to AP) or Mesh (MP to MP) Frame (To DS: 1 From DS: 1)',
 };
 
+/** Element ID Extension numbers (IEEE 802.11 Table 9-92), as Wireshark names them. */
+const EXT_TAGS: Record<number, string> = {
+  1: 'Association Delay Info',
+  2: 'FILS Request Parameters',
+  3: 'FILS Key Confirmation',
+  4: 'FILS Session',
+  5: 'FILS HLP Container',
+  6: 'FILS IP Address Assignment',
+  7: 'Key Delivery',
+  8: 'Wrapped Data',
+  9: 'FTM Synchronization Information',
+  10: 'Extended Request',
+  11: 'Estimated Service Parameters',
+  12: 'FILS Public Key',
+  13: 'FILS Nonce',
+  14: 'Future Channel Guidance',
+  32: 'OWE Diffie-Hellman Parameter',
+  33: 'Password Identifier',
+  35: 'HE Capabilities',
+  36: 'HE Operation',
+  37: 'UORA Parameter Set',
+  38: 'MU EDCA Parameter Set',
+  39: 'Spatial Reuse Parameter Set',
+  41: 'NDP Feedback Report Parameter Set',
+  42: 'BSS Color Change Announcement',
+  43: 'Quiet Time Period Setup',
+  45: 'ESS Report',
+  46: 'OPS',
+  47: 'HE BSS Load',
+  55: 'Multiple BSSID Configuration',
+  56: 'Non-Inheritance',
+  57: 'Known BSSID',
+  58: 'Short SSID',
+  59: 'HE 6 GHz Band Capabilities',
+  60: 'UL MU Power Capabilities',
+  88: 'MSCS Descriptor Element',
+  89: 'TCLAS Mask',
+  92: 'Rejected Groups',
+  93: 'Anti-Clogging Token Container',
+  94: 'Secure LTF Parameters',
+  95: 'ISTA Passive TB Ranging Measurement Report',
+  96: 'RSTA Passive TB Ranging Measurement Report',
+  97: 'Passive TB Ranging LCI Table element',
+  98: 'ISTA Availability Window',
+  99: 'RSTA Availability Window',
+  100: 'PASN Parameters',
+  101: 'Ranging Parameters',
+  102: 'Direction Measurement Results',
+  103: 'Multiple AOD Feedback',
+  104: 'Multiple Best AWV ID',
+  105: 'LOS Likelihood',
+};
+
 const wf = {
   typeSubtype: uint('wlan.fc.type_subtype', 'Type/Subtype', 16, { base: 'hex', strings: TYPE_SUBTYPE }),
   fc: uint('wlan.fc', 'Frame Control Field', 16, { base: 'hex' }),
@@ -367,8 +421,9 @@ const wf = {
   fcs: uint('wlan.fcs', 'Frame check sequence', 32, { base: 'hex' }),
   wepIv: uint('wlan.wep.iv', 'Initialization Vector', 24, { base: 'hex' }),
   wepKey: uint('wlan.wep.key', 'Key Index', 8),
-  tkipExtIv: bytesField('wlan.tkip.extiv', 'TKIP Ext. Initialization Vector'),
-  ccmpExtIv: bytesField('wlan.ccmp.extiv', 'CCMP Ext. Initialization Vector'),
+  // Strings in Wireshark: the packet number as hex digits, most significant first.
+  tkipExtIv: str('wlan.tkip.extiv', 'TKIP Ext. Initialization Vector'),
+  ccmpExtIv: str('wlan.ccmp.extiv', 'CCMP Ext. Initialization Vector'),
   // Management frame body ("IEEE 802.11 Wireless Management": a subtree, not a layer of its own).
   mgt: proto('wlan.mgt', 'IEEE 802.11 Wireless Management'),
   timestamp: uint('wlan.fixed.timestamp', 'Timestamp', 64),
@@ -390,11 +445,28 @@ const wf = {
   reasonCode: uint('wlan.fixed.reason_code', 'Reason code', 16, { base: 'hex' }),
   category: uint('wlan.fixed.category_code', 'Category code', 16),
   actionCode: uint('wlan.fixed.action_code', 'Action code', 8),
-  htAction: uint('wlan.fixed.htact', 'HT Action', 8),
+  htAction: uint('wlan.fixed.htact', 'HT Action', 8, {
+    base: 'hex',
+    strings: {
+      0: 'Notify Channel Width',
+      1: 'Spatial Multiplexing (SM) Power Save',
+      2: 'Power Save Multi-Poll (PSMP) action frame',
+      3: 'Set PCO Phase',
+      4: 'MIMO CSI Matrices',
+      5: 'MIMO Non-compressed Beamforming',
+      6: 'MIMO Compressed Beamforming',
+      7: 'Antenna Selection Indices Feedback',
+      8: 'HT Information Exchange',
+    },
+  }),
   publicAction: uint('wlan.fixed.publicact', 'Public Action', 8),
   dialogToken: uint('wlan.fixed.dialog_token', 'Dialog token', 8, { base: 'hex' }),
   tag: none('wlan.tag', 'Tag'),
   tagNumber: uint('wlan.tag.number', 'Tag Number', 8),
+  // Element ID Extension (tag 255): a tag of its own kind, named by the extension's number.
+  extTag: none('wlan.ext_tag', 'Ext Tag'),
+  extTagLength: uint('wlan.ext_tag.length', 'Ext Tag length', 32),
+  extTagNumber: uint('wlan.ext_tag.number', 'Ext Tag Number', 8, { strings: EXT_TAGS }),
   tagLength: uint('wlan.tag.length', 'Tag length', 32),
   ssid: bytesField('wlan.ssid', 'SSID'),
   dsChannel: uint('wlan.ds.current_channel', 'Current Channel', 8),
@@ -476,6 +548,18 @@ export function taggedParams(ctx: DissectCtx, parent: Item, off: number, end: nu
       ctx.expert(t, 'error', 'malformed', 'Tag Length is longer than remaining payload');
       throw new ContainedBoundsError(off + 2, len, end);
     }
+    if (num === 255 && len >= 1) {
+      const ext = v.u8(off + 2);
+      const tag = ctx.add(wf.extTag, off, 2 + len, null, {
+        parent,
+        label: `Ext Tag: ${EXT_TAGS[ext] ?? `Unknown (${ext})`}`,
+      });
+      ctx.add(wf.tagNumber, off, 1, num, { parent: tag });
+      ctx.add(wf.extTagLength, off + 1, 1, len - 1, { parent: tag });
+      ctx.add(wf.extTagNumber, off + 2, 1, ext, { parent: tag });
+      off += 2 + len;
+      continue;
+    }
     const tag = ctx.add(wf.tag, off, 2 + len, null, { parent });
     ctx.add(wf.tagNumber, off, 1, num, { parent: tag });
     ctx.add(wf.tagLength, off + 1, 1, len, { parent: tag });
@@ -528,7 +612,7 @@ function managementBody(ctx: DissectCtx, subtype: number, off: number, end: numb
     case 3:
       ctx.add(wf.capabilities, off, 2, v.u16le(off), { parent: mgt });
       ctx.add(wf.statusCode, off + 2, 2, v.u16le(off + 2), { parent: mgt });
-      ctx.add(wf.aid, off + 4, 2, v.u16le(off + 4), { parent: mgt });
+      ctx.add(wf.aid, off + 4, 2, v.u16le(off + 4) & 0x3fff, { parent: mgt });
       tags = off + 6;
       break;
     case 11: // Authentication: tags only follow the open and shared-key algorithms' fixed fields
@@ -582,8 +666,17 @@ function securityHeader(ctx: DissectCtx, off: number): number {
     // Extended IV: TKIP when the second byte is the first's WEP seed, else CCMP (or GCMP).
     const b0 = v.u8(off);
     const tkip = v.u8(off + 1) === ((b0 | 0x20) & 0x7f);
-    const iv = v.slice(off, Math.min(8, v.length - off));
-    ctx.add(tkip ? wf.tkipExtIv : wf.ccmpExtIv, off, iv.length, iv);
+    // The packet number: the four extended IV bytes (little-endian), then TSC1 and TSC0 — for TKIP the first
+    // and third bytes (the second is the WEP seed), for CCMP the second and first (PN1, PN0).
+    const hex2 = (o: number) => v.u8(o).toString(16).padStart(2, '0');
+    const high = v.has(off + 4, 4)
+      ? v
+          .u32le(off + 4)
+          .toString(16)
+          .padStart(8, '0')
+      : '';
+    const pn = `${high}${tkip ? hex2(off) + hex2(off + 2) : hex2(off + 1) + hex2(off)}`.toUpperCase();
+    ctx.add(tkip ? wf.tkipExtIv : wf.ccmpExtIv, off, Math.min(8, v.length - off), `0x${pn}`);
     ctx.add(wf.wepKey, off + 3, 1, v.u8(off + 3) >> 6);
     return 8;
   }
@@ -820,7 +913,7 @@ const lf = {
     bitmask: 0x03,
     strings: LLC_FRAME_TYPES,
   }),
-  oui: uint('llc.oui', 'Organization Code', 24, { base: 'hex' }),
+  oui: uint('llc.oui', 'Organization Code', 24, { base: 'oui' }),
   type: uint('llc.type', 'Type', 16, { base: 'hex', strings: ETHERTYPES }),
   pid: uint('llc.pid', 'Protocol ID', 16, { base: 'hex' }),
   ciscoPid: uint('llc.cisco_pid', 'PID', 16, {

@@ -444,7 +444,7 @@ const f6 = {
     bitmask: 0x00300000,
     strings: ECN_NAMES,
   }),
-  flow: uint('ipv6.flow', 'Flow Label', 32, { base: 'hex', bitmask: 0x000fffff }),
+  flow: uint('ipv6.flow', 'Flow Label', 24, { base: 'hex', bitmask: 0x0fffff }),
   plen: uint('ipv6.plen', 'Payload Length', 16),
   nxt: uint('ipv6.nxt', 'Next Header', 8, { strings: IP_PROTOS }),
   hlim: uint('ipv6.hlim', 'Hop Limit', 8),
@@ -486,7 +486,7 @@ const v6opt = {
   change: bool('ipv6.opt.type.change', 'May Change', { bits: 8, bitmask: 0x20, trueFalse: ['Yes', 'No'] }),
   rest: uint('ipv6.opt.type.rest', 'Low-Order Bits', 8, { base: 'hex', bitmask: 0x1f }),
   length: uint('ipv6.opt.length', 'Length', 8),
-  padn: bytesField('ipv6.opt.padn', 'PadN'),
+  padn: bytesField('ipv6.opt.padn', 'PadN', { allowZero: true }),
   routerAlert: uint('ipv6.opt.router_alert', 'Router Alert', 16, {
     strings: { 0: 'MLD', 1: 'RSVP', 2: 'Active Networks' },
   }),

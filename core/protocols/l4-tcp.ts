@@ -140,14 +140,14 @@ const f = {
   options: bytesField('tcp.options', 'Options'),
   optionKind: uint('tcp.option_kind', 'Kind', 8, { strings: OPTION_KINDS }),
   optionLen: uint('tcp.option_len', 'Length', 8),
-  optEol: none0('tcp.options.eol', 'TCP Option - End of Option List (EOL)'),
-  optNop: none0('tcp.options.nop', 'TCP Option - No-Operation (NOP)'),
-  optMss: none0('tcp.options.mss', 'TCP Option - Maximum segment size'),
-  optWscale: none0('tcp.options.wscale', 'TCP Option - Window scale'),
-  optSack: none0('tcp.options.sack', 'TCP Option - SACK'),
-  optTimestamp: none0('tcp.options.timestamp', 'TCP Option - Timestamps'),
-  optExperimental: none0('tcp.options.experimental', 'TCP Option - Experimental'),
-  optUnknown: none0('tcp.options.unknown', 'TCP Option - Unknown'),
+  optEol: option('tcp.options.eol', 'TCP Option - End of Option List (EOL)'),
+  optNop: option('tcp.options.nop', 'TCP Option - No-Operation (NOP)'),
+  optMss: option('tcp.options.mss', 'TCP Option - Maximum segment size'),
+  optWscale: option('tcp.options.wscale', 'TCP Option - Window scale'),
+  optSack: option('tcp.options.sack', 'TCP Option - SACK'),
+  optTimestamp: option('tcp.options.timestamp', 'TCP Option - Timestamps'),
+  optExperimental: option('tcp.options.experimental', 'TCP Option - Experimental'),
+  optUnknown: option('tcp.options.unknown', 'TCP Option - Unknown'),
   sackCount: uint('tcp.options.sack.count', 'TCP SACK Count', 8),
   mss: uint('tcp.options.mss_val', 'MSS Value', 16),
   expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, {
@@ -159,7 +159,7 @@ const f = {
   tarrReserved: uint('tcp.options.tar.reserved', 'TARR Reserved', 8, { bitmask: 0x01 }),
   wscaleShift: uint('tcp.options.wscale.shift', 'Shift count', 8),
   wscaleMult: uint('tcp.options.wscale.multiplier', 'Multiplier', 16),
-  sackPerm: none0('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
+  sackPerm: option('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
   sackLe: uint('tcp.options.sack_le', 'left edge', 32),
   sackRe: uint('tcp.options.sack_re', 'right edge', 32),
   dsackLe: uint('tcp.options.sack.dsack_le', 'TCP D-SACK Left Edge', 32),
@@ -224,6 +224,13 @@ function int32(abbrev: string, name: string) {
 }
 function none0(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');
+}
+/**
+ * A TCP option's own item. Wireshark registers each option as a protocol in name only whose value is the
+ * option's bytes: `tcp.options.mss == 02:04:05:b4` compares them, -T fields prints them in hex.
+ */
+function option(abbrev: string, name: string) {
+  return registry.register(abbrev, name, 'bytes');
 }
 function none1(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');
@@ -635,7 +642,7 @@ export const tcp = defineProtocol({
             break;
           case 4:
             // In the tree the option's own item is the SACK-permitted one.
-            if (!tree) ctx.add(f.sackPerm, o.off, o.len, null, { parent: oi });
+            if (!tree) ctx.add(f.sackPerm, o.off, o.len, optionBytes(v, o), { parent: oi });
             info += ' SACK_PERM';
             break;
           case 5: {
@@ -896,6 +903,11 @@ interface TcpOption {
 }
 const NO_OPTIONS: readonly TcpOption[] = [];
 
+/** An option's bytes, as far as they were captured (a snaplen may cut the header). */
+function optionBytes(v: ByteView, o: TcpOption): Uint8Array {
+  return v.slice(o.off, Math.max(0, Math.min(o.len, v.length - o.off)));
+}
+
 /** The options of a header of `hl` bytes (read up to a malformed length, as Wireshark does). */
 function parseOptions(v: ByteView, hl: number): TcpOption[] {
   const opts: TcpOption[] = [];
@@ -965,7 +977,7 @@ const OPTION_FIELDS: Record<number, FieldDef> = {
 
 /** An option's subtree with its Kind and Length lines (the values go under it); the label only in the full tree. */
 function optionItem(ctx: DissectCtx, parent: Item, o: TcpOption, v: ByteView, sackBase: number): Item {
-  const it = ctx.add(OPTION_FIELDS[o.kind] ?? f.optUnknown, o.off, o.len, null, {
+  const it = ctx.add(OPTION_FIELDS[o.kind] ?? f.optUnknown, o.off, o.len, optionBytes(v, o), {
     parent,
     label: () => optionLabel(o, v, sackBase),
   });

@@ -3,8 +3,10 @@ import {
   bool,
   bytes as bytesField,
   checksumStatus,
+  ether,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
+  registry,
   relTime,
   str,
   uint,
@@ -763,12 +765,15 @@ const DHCP_TYPES: Record<number, string> = {
   7: 'Release',
   8: 'Inform',
 };
+// DHCP was BOOTP in Wireshark before 3.0: `bootp` still filters.
+registry.alias('bootp', 'dhcp');
+
 const dh = {
   type: uint('dhcp.type', 'Message type', 8, { strings: { 1: 'Boot Request', 2: 'Boot Reply' } }),
   id: uint('dhcp.id', 'Transaction ID', 32, { base: 'hex' }),
   ciaddr: ipv4Field('dhcp.ip.client', 'Client IP address'),
   yiaddr: ipv4Field('dhcp.ip.your', 'Your (client) IP address'),
-  chaddr: bytesField('dhcp.hw.mac_addr', 'Client MAC address'),
+  chaddr: ether('dhcp.hw.mac_addr', 'Client MAC address'),
   msgType: uint('dhcp.option.dhcp', 'DHCP', 8, { strings: DHCP_TYPES }),
   hostname: str('dhcp.option.hostname', 'Host Name'),
 };
@@ -801,6 +806,9 @@ defineProtocol({
           msg = v.u8(o + 2);
           ctx.add(dh.msgType, o + 2, 1, msg);
         } else if (code === 12) ctx.add(dh.hostname, o + 2, len, v.latin1(o + 2, len));
+        // Client identifier: an Ethernet hardware type and address is the client's MAC address again.
+        else if (code === 61 && len === 7 && v.u8(o + 2) === 1)
+          ctx.add(dh.chaddr, o + 3, 6, v.slice(o + 3, 6));
         o += 2 + len;
       }
     }

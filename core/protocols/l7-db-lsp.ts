@@ -5,10 +5,12 @@
  * of them shared folders. The JSON is dissected when it is valid JSON (Wireshark's heuristic), else the payload
  * is shown as text.
  */
-import { str } from '../fields/registry.js';
+import { nameOnlyProtocols, str } from '../fields/registry.js';
 import { defineProtocol } from '../dissect/engine.js';
 import { isJsonText, jsonLayer, parseJsonTexts } from './l7-json.js';
 
+// The text field belongs to the TCP protocol (Dropbox's sync itself), whose dissector this is not.
+nameOnlyProtocols({ 'db-lsp': 'Dropbox LAN sync Protocol' });
 const text = str('db-lsp.text', 'Text');
 
 defineProtocol({

@@ -9,7 +9,6 @@ import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { formatIPv6 } from '../fields/format.js';
 import { toHex, type ByteView } from '../bytes/byteview.js';
-import { readName } from './l4-udp.js';
 
 const MSG_TYPES: Record<number, string> = {
   1: 'Solicit',
@@ -149,9 +148,29 @@ const d = {
 const DUID_EPOCH = 946684800;
 
 /** A DNS name in wire format (no compression in DHCPv6) with its trailing dot, and its label count. */
-function fqdn(v: ByteView, off: number): { name: string; len: number; labels: number } {
-  const { name, len } = readName(v, off);
-  return { name: `${name}.`, len, labels: name.split('.').length };
+/**
+ * A domain name in [off, end) (RFC 8415 §10: labels, no compression). Ended by the empty label it is fully
+ * qualified and shown with its final dot ("host.example.com."); a partial name (option 39's "EasyShip31831")
+ * ends with its option and has none, as in Wireshark.
+ */
+function fqdn(v: ByteView, off: number, end: number): { name: string; len: number; labels: number } {
+  const labels: string[] = [];
+  let pos = off;
+  let full = false;
+  while (pos < end) {
+    const c = v.u8(pos);
+    if (c === 0) {
+      pos++;
+      full = true;
+      break;
+    }
+    // Label types other than a plain label have no place here: the name ends (Wireshark marks it malformed).
+    if (c & 0xc0 || pos + 1 + c > end) break;
+    labels.push(v.latin1(pos + 1, c));
+    pos += 1 + c;
+  }
+  const name = labels.length ? labels.join('.') : '<Root>';
+  return { name: full ? `${name}.` : name, len: Math.max(1, pos - off), labels: labels.length };
 }
 
 /** The Info pieces of a message, each followed by a space ("Solicit XID: 0x2b7102 CID: 0001… "). */
@@ -297,7 +316,7 @@ function option(
     case 24: {
       const list = ctx.text('Domain name suffix search list', p, len, o);
       for (let q = p; q < p + len;) {
-        const n = fqdn(v, q);
+        const n = fqdn(v, q, p + len);
         if (n.labels === 1) {
           const t = ctx.add(d.tld, q, n.len, n.name, {
             parent: list,
@@ -327,7 +346,7 @@ function option(
       });
       ctx.add(d.fqdnN, p, 1, (flags & 0x04) !== 0, { parent: fl });
       ctx.add(d.fqdnS, p, 1, (flags & 0x01) !== 0, { parent: fl });
-      if (len > 1) ctx.add(d.clientDomain, p + 1, len - 1, fqdn(v, p + 1).name, { parent: o });
+      if (len > 1) ctx.add(d.clientDomain, p + 1, len - 1, fqdn(v, p + 1, p + len).name, { parent: o });
       return;
     }
     default:

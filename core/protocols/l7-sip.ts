@@ -241,15 +241,10 @@ export const sip = defineProtocol({
       }
       at = next;
     }
-    const hdr = ctx.add(
-      f.msgHdr,
-      headersAt,
-      bodyAt - headersAt,
-      v.latin1(headersAt, headersEnd - headersAt),
-      {
-        label: 'Message Header',
-      },
-    );
+    // Its value, as in Wireshark, is every header line and the blank line after them.
+    const hdr = ctx.add(f.msgHdr, headersAt, bodyAt - headersAt, v.latin1(headersAt, bodyAt - headersAt), {
+      label: 'Message Header',
+    });
     let callId = '';
     let cseq = '';
     let contentType = '';

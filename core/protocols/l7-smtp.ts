@@ -8,6 +8,7 @@
  */
 import { bool, frameNum, none, str, uint } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
+import type { Item } from '../dissect/types.js';
 import { matchPort, startTls, type Desegment } from './l4-tcp.js';
 import { concatBytes } from '../bytes/byteview.js';
 
@@ -249,24 +250,29 @@ function lastBytes(parts: Uint8Array[], n: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Server replies: "S: 250-first | second | …" (a continuation line without its code), each line an item. */
+/**
+ * Server replies: "S: 250-first | second | …" (a continuation line without its code). As in Wireshark, a reply
+ * is one Response item (its first line, with the code) holding a parameter per line, multi-line or not.
+ */
 function serverReplies(ctx: DissectCtx, b: Uint8Array, stream: number): boolean {
   const lines = completeLines(ctx, b);
   if (!lines.length) return true;
   ctx.columns.protocol = 'SMTP';
+  ctx.add(f.rsp, lines[0][0], 0, true, { hidden: true });
   const shown: string[] = [];
   let continued = false;
+  let reply: Item | undefined;
   for (const [s, e, next] of lines) {
     const line = text(b.subarray(s, e));
     shown.push(continued && /^\d{3}[ -]/.test(line) ? line.slice(4) : line);
     const code = /^\d{3}/.test(line) ? Number(line.slice(0, 3)) : undefined;
-    continued = line[3] === '-';
-    ctx.add(f.rsp, s, 0, true, { hidden: true });
-    const it = ctx.add(f.response, s, next - s, `${line}\r\n`, { label: () => `Response: ${line}\\r\\n` });
-    if (code !== undefined) {
-      ctx.add(f.code, s, 3, code, { parent: it });
-      if (line.length > 4) ctx.add(f.rspParameter, s + 4, line.length - 4, line.slice(4), { parent: it });
+    if (!continued || !reply) {
+      reply = ctx.add(f.response, s, next - s, `${line}\r\n`, { label: () => `Response: ${line}\\r\\n` });
+      if (code !== undefined) ctx.add(f.code, s, 3, code, { parent: reply });
     }
+    if (code !== undefined && line.length > 4)
+      ctx.add(f.rspParameter, s + 4, line.length - 4, line.slice(4), { parent: reply });
+    continued = line[3] === '-';
     if (!ctx.visited && code !== undefined) noteReply(ctx, stream, code);
   }
   ctx.columns.info = `S: ${shown.join(' | ')}`;

@@ -4,7 +4,7 @@
  * protocol above once decrypted (tls-decrypt.ts, with a key log or the server's RSA key). Records spanning TCP
  * segments are reassembled through TCP's desegmentation, handshake messages spanning records here.
  */
-import { bytes as bytesField, frameNum, none, str, uint } from '../fields/registry.js';
+import { bytes as bytesField, frameNum, none, registry, str, uint } from '../fields/registry.js';
 import { defineProtocol, getProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import type { ByteView } from '../bytes/byteview.js';
@@ -97,8 +97,12 @@ const CONTENT: Record<number, string> = {
   24: 'Heartbeat',
 };
 
+// TLS was SSL in Wireshark before 3.0: `ssl.handshake.type == 1` still filters.
+registry.alias('ssl', 'tls');
+
 const f = {
-  record: str('tls.record', 'Record Layer'),
+  // A text-only item in Wireshark (FT_NONE): its line says what the record is.
+  record: none('tls.record', 'Record Layer'),
   contentType: uint('tls.record.content_type', 'Content Type', 8, { strings: CONTENT }),
   opaqueType: uint('tls.record.opaque_type', 'Opaque Type', 8, { strings: CONTENT }),
   version: uint('tls.record.version', 'Version', 16, { base: 'hex', strings: VERSIONS }),
@@ -402,9 +406,7 @@ function sslv2Hello(ctx: DissectCtx): boolean {
     random.set(v.slice(11 + specs + sid, challenge), 32 - challenge);
     noteHellos((st.secrets ??= newSecrets()), { earlyData: false, clientRandom: random });
   }
-  const rec = ctx.add(f.record, 0, 2 + len, 'SSLv2 Record Layer', {
-    label: 'SSLv2 Record Layer: Client Hello',
-  });
+  const rec = ctx.add(f.record, 0, 2 + len, null, { label: 'SSLv2 Record Layer: Client Hello' });
   ctx.add(f.version, 0, 0, 0x0002, { parent: rec, generated: true });
   ctx.add(f.length, 0, 2, len, { parent: rec });
   // Wireshark's SSLv2 field shares tls.handshake.type under another name.
@@ -690,7 +692,9 @@ export const tls = defineProtocol({
       live.client ??= from;
       const dir = live.client === from ? 0 : 1;
       const colVer = COLUMN[live.version ?? ver] ?? 'TLS';
-      const rec = ctx.add(f.record, off, Math.min(5 + len, v.length - off), `${colVer} Record Layer`);
+      const rec = ctx.add(f.record, off, Math.min(5 + len, v.length - off), null, {
+        label: `${colVer} Record Layer`,
+      });
       // What the record's line says after "Record Layer: ", once its content is known.
       let what = CONTENT[ct] ?? String(ct);
       // TLS 1.3 hides the real type inside the encryption: the outer one is the "opaque type" (always 23).

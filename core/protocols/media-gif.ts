@@ -57,7 +57,7 @@ const g = {
   ],
   localMap: bytesField('image-gif.local.color_map', 'Local color map'),
   codeSize: uint('image-gif.image.code_size', 'LZW minimum code size', 8),
-  dataBlock: bytesField('image-gif.data_block', 'Data block'),
+  dataBlock: bytesField('image-gif.data_block', 'Data block', { allowZero: true }),
   end: none('image-gif.end', 'Trailer (End of the GIF stream)'),
 };
 

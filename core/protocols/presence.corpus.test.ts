@@ -16,6 +16,22 @@ import { hasTshark } from '../testing/vs-tshark.js';
 import { fieldsLine, fieldsOutput } from '../cli/commands/fields-out.js';
 
 /** Fields whose presence still differs from tshark's, and why. */
+/** Fields whose values differ from tshark's in some frames, and why. */
+const KNOWN_VALUES: Record<string, string> = {
+  'udp.payload':
+    'QUIC: tshark prints the first byte with the header protection removed, we the byte on the wire',
+  'tls.handshake': 'inside QUIC: tshark has one more handshake item in some frames',
+  'x509if.rdnSequence': 'the tree has the same four sequences as tshark -V; tshark -T fields prints two',
+  'http.file_data': 'a string in Wireshark 4.0, bytes here (contains and matches select the same frames)',
+  'http.unknown_header': 'non-ASCII bytes: tshark prints U+FFFD for them, we keep Latin-1',
+  'llc.control.ftype': 'tshark prints 8 bits wide (0x03) for these S/U frames, we 16 (0x0003)',
+  'quic.connection.number': 'tshark prints one per datagram, we one per coalesced QUIC packet',
+  'quic.crypto.crypto_data': 'tshark prints 1 (an item without a value), we the CRYPTO bytes',
+  'sip.msg_hdr': "one frame (whose SDP body tshark finds malformed): tshark's value runs on into the body",
+  'sip.call_id_generated': 'tshark adds it twice in one frame',
+  'tr.src': 'tshark adds it twice',
+};
+
 const KNOWN: Record<string, string> = {
   'tcp.segments':
     'out-of-order segments (http-ooo.pcap): tshark shows the reassembled segments where we do not',
@@ -117,8 +133,9 @@ describe.skipIf(!hasCorpus || !hasTshark)('field presence vs tshark', () => {
         valueDiffs.map(([f, v]) => `${f}: ${v.same}/${v.frames} (e.g. ${v.example})`).join('\n  '),
     );
     expect([...differ.keys()].sort()).toEqual(Object.keys(KNOWN).sort());
-    // Values: 840 of 883 fields print tshark's values in every frame (the others: fields whose kind differs from
-    // Wireshark's, e.g. TCP options as none where tshark has bytes, hex widths of bit fields, 802.11 IVs).
-    expect(values.size - valueDiffs.length).toBeGreaterThanOrEqual(840);
+    // Values: 875 of 886 fields print tshark's values in every frame; the others are listed with their reason,
+    // and a field off that list printing other values than tshark fails the test.
+    expect(valueDiffs.map(([f]) => f).filter((f) => !(f in KNOWN_VALUES))).toEqual([]);
+    expect(values.size - valueDiffs.length).toBeGreaterThanOrEqual(875);
   });
 });

@@ -7,11 +7,23 @@
  * keep Wireshark's names, so `x509ce.dNSName contains "evil"` or `x509sat.uTF8String == "localhost"` filter as
  * in Wireshark.
  */
-import { absTime, bool, bytes, int, none, str, uint } from '../fields/registry.js';
+import { absTime, bool, bytes, int, nameOnlyProtocols, none, str, uint } from '../fields/registry.js';
 import type { DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
 import { children, contents, integer, oidText, tlv, type Tlv } from './ber.js';
 import { cutLabel, hexPreview } from '../fields/format.js';
+
+nameOnlyProtocols({
+  x509af: 'X.509 Authentication Framework',
+  x509if: 'X.509 Information Framework',
+  x509sat: 'X.509 Selected Attribute Types',
+  x509ce: 'X.509 Certificate Extensions',
+  'pkcs-1': 'PKCS#1',
+  pkix1implicit: 'PKIX1Implitit', // (sic: Wireshark's spelling)
+  pkix1explicit: 'PKIX1Explicit',
+  ns_cert_exts: 'NetScape Certificate Extensions',
+  ber: 'Basic Encoding Rules (ASN.1 X.690)',
+});
 
 /** Object identifiers by dotted value, named as Wireshark names them. */
 const OIDS: Record<string, string> = {
