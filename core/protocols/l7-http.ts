@@ -99,6 +99,8 @@ const f = {
   setCookie: str('http.set_cookie', 'Set-Cookie'),
   referer: str('http.referer', 'Referer'),
   authorization: str('http.authorization', 'Authorization'),
+  authBasic: str('http.authbasic', 'Credentials'),
+  cookiePair: str('http.cookie_pair', 'Cookie pair'),
   cacheControl: str('http.cache_control', 'Cache-Control'),
   upgrade: str('http.upgrade', 'Upgrade'),
   proxyAuthenticate: str('http.proxy_authenticate', 'Proxy-Authenticate'),
@@ -1142,6 +1144,8 @@ function dissectMessage(
         const it = ctx.add(field, h.off, h.len, h.text, { ...o, label: shown });
         if (lower === 'content-length' && /^\d+$/.test(h.value))
           ctx.add(f.contentLength, h.off, h.len, Number(h.value), { parent: it, generated: true });
+        else if (lower === 'cookie' || lower === 'authorization' || lower === 'proxy-authorization')
+          headerParts(ctx, it, h, lower === 'cookie');
       }
       // Every header line is a request (response) line item: hidden beside a header's own field, shown for a
       // header Wireshark has no field for (http.unknown_header is for other messages, such as NOTIFY).
@@ -1416,12 +1420,38 @@ function requestLineItems(
   ctx.add(f.reqVersion, versionOff, version.length, version, o);
 }
 
+/**
+ * What Wireshark reads inside two headers: a Cookie's name=value pairs (split at ';', leading spaces dropped),
+ * and the user:password of Basic authorization, decoded from base64 (as a C string: up to a NUL).
+ */
+function headerParts(ctx: DissectCtx, parent: Item, h: Parsed['headers'][number], cookie: boolean): void {
+  // Where the value starts: after the colon and the spaces after it.
+  const v = ctx.view;
+  let start = h.off + h.name.length + 1;
+  while (start < v.length && (v.u8(start) === 32 || v.u8(start) === 9)) start++;
+  if (cookie) {
+    if (!h.text) return;
+    let from = 0;
+    for (const part of h.text.split(';')) {
+      const pair = part.replace(/^[ \t]+/, '');
+      ctx.add(f.cookiePair, start + from + part.length - pair.length, pair.length, pair, { parent });
+      from += part.length + 1;
+    }
+  } else if (h.text.startsWith('Basic ')) {
+    const decoded = Buffer.from(h.text.slice(6), 'base64').toString('utf8');
+    const nul = decoded.indexOf('\0');
+    ctx.add(f.authBasic, start + 6, h.text.length - 6, nul < 0 ? decoded : decoded.slice(0, nul), { parent });
+  }
+}
+
 /** Items of the header lines (one group: a pass that records none of them skips building their text). */
 const HEADER_ITEMS = [
   f.reqLine,
   f.respLine,
   f.unknownHeader,
   f.contentLength,
+  f.authBasic,
+  f.cookiePair,
   ...Object.values(HEADER_FIELDS),
 ];
 
