@@ -668,7 +668,8 @@ class Compiler {
       case 'string': {
         const a = one();
         const f = a.field;
-        if (!f || f.kind === 'protocol' || f.kind === 'none' || f.kind === 'bytes') {
+        // Wireshark 4.0 converts neither strings (nothing to convert), nor bytes, protocols or text-only items.
+        if (!f || f.kind === 'protocol' || f.kind === 'none' || f.kind === 'bytes' || f.kind === 'string') {
           return err(
             `String conversion for field "${f?.abbrev ?? describe(args[0], this.input)}" is not supported`,
             args[0].span,

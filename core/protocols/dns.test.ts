@@ -100,4 +100,72 @@ describe('DNS details and filters as Wireshark shows them', () => {
     }
     s.close();
   });
+
+  it.skipIf(!hasTshark)('reads SRV, TXT (every string) and HINFO records as tshark does', async () => {
+    const name = (n: string) => [
+      ...n.split('.').flatMap((l) => [l.length, ...[...l].map((c) => c.charCodeAt(0))]),
+      0,
+    ];
+    const u16 = (n: number) => [n >> 8, n & 255];
+    const strings = (...t: string[]) => t.flatMap((x) => [x.length, ...[...x].map((c) => c.charCodeAt(0))]);
+    // Each answer's owner is the question's name (a pointer to offset 12), TTL 600.
+    const rr = (type: number, data: number[]) => [
+      0xc0,
+      12,
+      ...u16(type),
+      0,
+      1,
+      0,
+      0,
+      2,
+      0x58,
+      ...u16(data.length),
+      ...data,
+    ];
+    const answers = [
+      ...rr(33, [...u16(0), ...u16(100), ...u16(389), ...name('dc1.corp.example')]),
+      ...rr(16, strings('v=spf1 -all', 'second string')),
+      ...rr(13, strings('Intel', 'Windows')),
+    ];
+    const msg = [
+      0x12,
+      0x34,
+      0x85,
+      0x80,
+      0,
+      1,
+      0,
+      3,
+      0,
+      0,
+      0,
+      0,
+      ...name('_ldap._tcp.dc._msdcs.corp.example'),
+      0,
+      33,
+      0,
+      1,
+      ...answers,
+    ];
+    const {
+      session: s,
+      list,
+      tshark,
+    } = await synthCapture([
+      { data: onPorts(Uint8Array.from(msg), 53, 50000), tsSec: 1_700_000_000, tsNsec: 0 },
+    ]);
+    expect(list).toBe(tshark());
+    expect(list).toContain('SRV 0 100 389 dc1.corp.example TXT HINFO Intel Windows');
+    const dnsOn = (t: string) => layerParts(t, 'Domain Name System');
+    expect(dnsOn(detailsText(s))).toEqual(dnsOn(tshark('-V')));
+    for (const f of [
+      'dns.srv.service == "_ldap"',
+      'dns.srv.port == 389',
+      'dns.txt == "second string"',
+      'dns.resp.name',
+      'dns.hinfo.os == "Windows"',
+    ])
+      expect(framesMatching(s, f), f).toEqual(tshark('-Y', f) ? ['1'] : []);
+    s.close();
+  });
 });

@@ -10,6 +10,7 @@ import './l2-framerelay.js';
 import './l3-ip.js';
 import './l3-ipsec.js';
 import './l4-udp.js';
+import './l7-dhcp.js';
 import './l7-nbns.js';
 import './l7-dhcpv6.js';
 import './l7-tftp.js';

@@ -330,7 +330,8 @@ export const vlan = defineProtocol({
   },
 });
 
-const ARP_HW_TYPES: Record<number, string> = {
+/** ARP hardware types (also DHCP's htype). */
+export const ARP_HW_TYPES: Record<number, string> = {
   0: 'NET/ROM pseudo',
   1: 'Ethernet',
   2: 'Experimental Ethernet',

@@ -3,10 +3,8 @@ import {
   bool,
   bytes as bytesField,
   checksumStatus,
-  ether,
   ipv4 as ipv4Field,
   ipv6 as ipv6Field,
-  registry,
   relTime,
   str,
   uint,
@@ -336,6 +334,17 @@ const d = {
   mx: str('dns.mx.mail_exchange', 'Mail Exchange'),
   txtLen: uint('dns.txt.length', 'TXT Length', 8),
   txt: str('dns.txt', 'TXT'),
+  srvService: str('dns.srv.service', 'Service'),
+  srvProto: str('dns.srv.proto', 'Protocol'),
+  srvName: str('dns.srv.name', 'Name'),
+  srvPriority: uint('dns.srv.priority', 'Priority', 16),
+  srvWeight: uint('dns.srv.weight', 'Weight', 16),
+  srvPort: uint('dns.srv.port', 'Port', 16),
+  srvTarget: str('dns.srv.target', 'Target'),
+  hinfoCpuLen: uint('dns.hinfo.cpu_length', 'CPU Length', 8),
+  hinfoCpu: str('dns.hinfo.cpu', 'CPU'),
+  hinfoOsLen: uint('dns.hinfo.os_length', 'OS Length', 8),
+  hinfoOs: str('dns.hinfo.os', 'OS'),
   soaMname: str('dns.soa.mname', 'Primary name server'),
   soaRname: str('dns.soa.rname', "Responsible authority's mailbox"),
   soaSerial: uint('dns.soa.serial_number', 'Serial Number', 32),
@@ -434,15 +443,50 @@ function rrData(
       return { info: m.name, summary: `, mname ${m.name}` };
     }
     case 16: {
-      const l = Math.min(v.u8(off), rdlen - 1);
-      const t = v.latin1(off + 1, l);
-      ctx.add(d.txtLen, off, 1, v.u8(off), { parent });
-      ctx.add(d.txt, off + 1, l, t, { parent });
-      return { info: t, summary: '' };
+      // Every character-string of the record (tshark's Info shows none of them).
+      for (let p = off; p < off + rdlen;) {
+        const l = Math.min(v.u8(p), off + rdlen - p - 1);
+        ctx.add(d.txtLen, p, 1, v.u8(p), { parent });
+        ctx.add(d.txt, p + 1, l, v.latin1(p + 1, l), { parent });
+        p += 1 + l;
+      }
+      return { info: '', summary: '' };
+    }
+    case 13: {
+      // HINFO: two character-strings, the CPU and the OS.
+      const cpuLen = v.u8(off);
+      const cpu = v.latin1(off + 1, cpuLen);
+      const osAt = off + 1 + cpuLen;
+      const osLen = v.u8(osAt);
+      const os = v.latin1(osAt + 1, osLen);
+      ctx.add(d.hinfoCpuLen, off, 1, cpuLen, { parent });
+      ctx.add(d.hinfoCpu, off + 1, cpuLen, cpu, { parent });
+      ctx.add(d.hinfoOsLen, osAt, 1, osLen, { parent });
+      ctx.add(d.hinfoOs, osAt + 1, osLen, os, { parent });
+      return { info: `${cpu} ${os}`, summary: `, CPU ${cpu}, OS ${os}` };
+    }
+    case 33: {
+      const [priority, weight, port] = [v.u16be(off), v.u16be(off + 2), v.u16be(off + 4)];
+      const target = readName(v, off + 6).name;
+      ctx.add(d.srvPriority, off, 2, priority, { parent });
+      ctx.add(d.srvWeight, off + 2, 2, weight, { parent });
+      ctx.add(d.srvPort, off + 4, 2, port, { parent });
+      ctx.add(d.srvTarget, off + 6, rdlen - 6, target, { parent });
+      return {
+        info: `${priority} ${weight} ${port} ${target}`,
+        summary: `, priority ${priority}, weight ${weight}, port ${port}, target ${target}`,
+      };
     }
     default:
       return { info: '', summary: '' };
   }
+}
+
+/** An SRV owner name's service, protocol and name, when it has three parts. */
+function srvParts(name: string): [string, string, string] | undefined {
+  const a = name.indexOf('.');
+  const b = a < 0 ? -1 : name.indexOf('.', a + 1);
+  return b < 0 ? undefined : [name.slice(0, a), name.slice(a + 1, b), name.slice(b + 1)];
 }
 
 interface DnsState {
@@ -550,7 +594,13 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
       v.check(rdOff, rdlen);
       const typeName = DNS_TYPES[type] ?? `Unknown (${type})`;
       const rr = ctx.text('', off, len + 10 + rdlen, list);
-      ctx.add(d.respName, off, len, name, { parent: rr });
+      // An SRV record's owner name is _service._proto.name (RFC 2782): Wireshark shows its three parts.
+      const srv = type === 33 ? srvParts(name) : undefined;
+      if (srv) {
+        ctx.add(d.srvService, off, len, srv[0], { parent: rr });
+        ctx.add(d.srvProto, off, len, srv[1], { parent: rr });
+        ctx.add(d.srvName, off, len, srv[2], { parent: rr });
+      } else ctx.add(d.respName, off, len, name, { parent: rr });
       ctx.add(d.respType, off + len, 2, type, { parent: rr });
       if (type !== 41) {
         ctx.add(d.respClass, off + len + 2, 2, cls, { parent: rr });
@@ -568,7 +618,7 @@ function dissectDns(ctx: DissectCtx, proto: string): void {
             ? `${name}: type OPT`
             : `${name}: type ${typeName}, class ${classText(cls)}${data.summary}`,
         );
-      if (cols && type !== 41) info += ` ${typeName} ${data.info}`;
+      if (cols && type !== 41) info += data.info ? ` ${typeName} ${data.info}` : ` ${typeName}`;
       off = rdOff + rdlen;
     }
     ctx.setLength(list, off - start);
@@ -752,68 +802,5 @@ defineProtocol({
     ];
     ctx.columns.protocol = 'NTP';
     ctx.columns.info = `NTP Version ${vn}, ${modes[mode]}`;
-  },
-});
-
-const DHCP_TYPES: Record<number, string> = {
-  1: 'Discover',
-  2: 'Offer',
-  3: 'Request',
-  4: 'Decline',
-  5: 'ACK',
-  6: 'NAK',
-  7: 'Release',
-  8: 'Inform',
-};
-// DHCP was BOOTP in Wireshark before 3.0: `bootp` still filters.
-registry.alias('bootp', 'dhcp');
-
-const dh = {
-  type: uint('dhcp.type', 'Message type', 8, { strings: { 1: 'Boot Request', 2: 'Boot Reply' } }),
-  id: uint('dhcp.id', 'Transaction ID', 32, { base: 'hex' }),
-  ciaddr: ipv4Field('dhcp.ip.client', 'Client IP address'),
-  yiaddr: ipv4Field('dhcp.ip.your', 'Your (client) IP address'),
-  chaddr: ether('dhcp.hw.mac_addr', 'Client MAC address'),
-  msgType: uint('dhcp.option.dhcp', 'DHCP', 8, { strings: DHCP_TYPES }),
-  hostname: str('dhcp.option.hostname', 'Host Name'),
-};
-defineProtocol({
-  abbrev: 'dhcp',
-  name: 'Dynamic Host Configuration Protocol',
-  registerIn: { 'udp.port': [67, 68] },
-  dissect(ctx) {
-    const v = ctx.view;
-    const op = v.u8(0);
-    const xid = v.u32be(4);
-    ctx.add(dh.type, 0, 1, op);
-    ctx.add(dh.id, 4, 4, xid);
-    ctx.add(dh.ciaddr, 12, 4, v.u32be(12));
-    ctx.add(dh.yiaddr, 16, 4, v.u32be(16));
-    ctx.add(dh.chaddr, 28, 6, v.slice(28, 6));
-    ctx.columns.protocol = op === 1 || op === 2 ? 'DHCP' : 'BOOTP';
-    let msg: number | undefined;
-    if (v.length >= 240 && v.u32be(236) === 0x63825363) {
-      let o = 240;
-      while (o < v.length) {
-        const code = v.u8(o);
-        if (code === 255) break;
-        if (code === 0) {
-          o++;
-          continue;
-        }
-        const len = v.u8(o + 1);
-        if (code === 53) {
-          msg = v.u8(o + 2);
-          ctx.add(dh.msgType, o + 2, 1, msg);
-        } else if (code === 12) ctx.add(dh.hostname, o + 2, len, v.latin1(o + 2, len));
-        // Client identifier: an Ethernet hardware type and address is the client's MAC address again.
-        else if (code === 61 && len === 7 && v.u8(o + 2) === 1)
-          ctx.add(dh.chaddr, o + 3, 6, v.slice(o + 3, 6));
-        o += 2 + len;
-      }
-    }
-    const name =
-      msg !== undefined ? `DHCP ${DHCP_TYPES[msg] ?? msg}` : op === 1 ? 'Boot Request' : 'Boot Reply';
-    ctx.columns.info = `${name.padEnd(13)} - Transaction ID 0x${xid.toString(16)}`;
   },
 });

@@ -23,6 +23,7 @@ export const TREE_LAYERS = [
   'Portable Network Graphics',
   'Dropbox LAN sync Discovery Protocol',
   'Transport Layer Security',
+  'Dynamic Host Configuration Protocol',
 ] as const;
 export type TreeLayer = (typeof TREE_LAYERS)[number];
 
