@@ -155,7 +155,8 @@ function checksumItems(
   items: readonly [checksum: FieldDef, status: FieldDef],
   pseudo: Uint8Array | undefined,
 ): void {
-  if (!ctx.wantsAny(items)) return;
+  // (Any pass but the list's verifies it: a bad one is an expert item, which filters may ask for.)
+  if (ctx.listOnly) return;
   const v = ctx.view;
   const sum = v.u16be(2);
   const reported = ctx.pinfo.data.get('ip.payload_len') as number | undefined;
@@ -163,7 +164,11 @@ function checksumItems(
   const msg = whole ? concatBytes(pseudo, v.bytes) : v.bytes;
   const status = !whole ? 2 : checksum16(msg) === 0 ? 1 : 0;
   const [checksum, statusField] = items;
-  ctx.add(checksum, 2, 2, sum, { label: () => checksumLabel(sum, status, msg, msg.length - v.length + 2) });
+  const label = checksumLabel(sum, status, msg, msg.length - v.length + 2);
+  const it = ctx.add(checksum, 2, 2, sum, { label });
+  // A bad one is a warning too, in Wireshark's words ("Bad checksum [should be 0x2104]").
+  if (status === 0)
+    ctx.expert(it, 'warn', 'checksum', `Bad checksum [${label.slice(label.indexOf('should be'))}]`);
   ctx.add(statusField, 2, 2, status, { generated: true });
 }
 
@@ -708,8 +713,13 @@ const fi = {
   respIn: uint('icmp.resp_in', 'Response frame', 32),
   respTo: uint('icmp.resp_to', 'Request frame', 32),
   respTime: float('icmp.resptime', 'Response time'),
+  respNotFound: none('icmp.resp_not_found', 'Response not found'),
   dataTime: absTime('icmp.data_time', 'Timestamp from icmp data'),
   dataTimeRelative: relTime('icmp.data_time_relative', 'Timestamp from icmp data (relative)'),
+};
+const ICMP_ECHO: EchoFields = {
+  ...fi,
+  notSeen: () => 'No response seen to ICMP request',
 };
 
 const CHECKSUM_ITEMS = [fi.checksum, fi.checksumStatus] as const;
@@ -719,6 +729,15 @@ const NO_PSEUDO = new Uint8Array(0);
 interface EchoState {
   /** The latest request by identifier, sequence number and addresses: its frame and arrival time. */
   requests: Map<string, { frame: number; s: number; ns: number }>;
+}
+
+/** The fields of an echo pair, and the expert message of a request nobody answered (Wireshark's words). */
+interface EchoFields {
+  respIn: FieldDef;
+  respTo: FieldDef;
+  respTime: FieldDef;
+  respNotFound: FieldDef;
+  notSeen: (frame: number) => string;
 }
 
 /**
@@ -731,10 +750,9 @@ function echoPair(
   isRequest: boolean,
   id: number,
   seq: number,
-  respIn: FieldDef,
-  respTo: FieldDef,
-  respTime: FieldDef,
+  fields: EchoFields,
 ): string {
+  const { respIn, respTo, respTime } = fields;
   const st = ctx.state.get<EchoState>(`${key}.echo`, () => ({ requests: new Map() }));
   const k = `${id}:${seq}:${isRequest ? `${ctx.pinfo.netSrc}>${ctx.pinfo.netDst}` : `${ctx.pinfo.netDst}>${ctx.pinfo.netSrc}`}`;
   const n = ctx.frame.number;
@@ -760,7 +778,11 @@ function echoPair(
   if (isRequest) {
     if (!ctx.visited) return '';
     const reply = ctx.state.getFrame<number>(`${key}.reply`, n);
-    if (reply === undefined) return ' (no response found!)';
+    if (reply === undefined) {
+      const it = ctx.add(fields.respNotFound, 0, 0, null, { generated: true, label: '[No response seen]' });
+      ctx.expert(it, 'warn', 'sequence', fields.notSeen(n));
+      return ' (no response found!)';
+    }
     ctx.add(respIn, 0, 0, reply, { generated: true });
     return ` (reply in ${reply})`;
   }
@@ -796,7 +818,7 @@ export const icmp = defineProtocol({
       ctx.add(fi.seqLe, 6, 2, ((seq & 255) << 8) | (seq >> 8));
       const leSeq = ((seq & 255) << 8) | (seq >> 8);
       let info = `${name}${type === 0 ? '  ' : ''}  id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${leSeq}, ttl=${ttlOf(ctx)}`;
-      info += echoPair(ctx, 'icmp', type === 8, id, seq, fi.respIn, fi.respTo, fi.respTime);
+      info += echoPair(ctx, 'icmp', type === 8, id, seq, ICMP_ECHO);
       ctx.columns.info = info;
       const at = echoTimestamp(ctx);
       ctx.data(at, v.length - at, ctx.top);
@@ -899,6 +921,7 @@ const f6i = {
   respIn: uint('icmpv6.resp_in', 'Response In', 32),
   respTo: uint('icmpv6.resp_to', 'Response To', 32),
   respTime: float('icmpv6.resptime', 'Response Time'),
+  respNotFound: none('icmpv6.resp_not_found', 'Response not found'),
   checksumStatus: checksumStatus('icmpv6.checksum.status'),
   reserved: bytesField('icmpv6.reserved', 'Reserved'),
   mldDelay: uint('icmpv6.mld.maximum_response_delay', 'Maximum Response Delay [ms]', 16),
@@ -939,6 +962,10 @@ const f6i = {
   linkAddr: ether('icmpv6.opt.linkaddr', 'Link-layer address'),
   srcLinkAddr: ether('icmpv6.opt.src_linkaddr', 'Source Link-layer address'),
   targetLinkAddr: ether('icmpv6.opt.target_linkaddr', 'Target Link-layer address'),
+};
+const ICMPV6_ECHO: EchoFields = {
+  ...f6i,
+  notSeen: (frame) => `No response seen to ICMPv6 request in frame ${frame}`,
 };
 
 /** Code names Wireshark shows after the type (Info and tree) for the error messages. */
@@ -1109,7 +1136,7 @@ defineProtocol({
       ctx.add(f6i.echoId, 4, 2, id);
       ctx.add(f6i.echoSeq, 6, 2, seq);
       info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${(ctx.pinfo.data.get('ipv6.hlim') as number | undefined) ?? ''}`;
-      info += echoPair(ctx, 'icmpv6', type === 128, id, seq, f6i.respIn, f6i.respTo, f6i.respTime);
+      info += echoPair(ctx, 'icmpv6', type === 128, id, seq, ICMPV6_ECHO);
       ctx.data(8, v.length - 8, ctx.top);
     } else if (type === 135 && v.length >= 24) {
       const t = v.slice(8, 16);
