@@ -101,7 +101,10 @@ describe('display filter language', () => {
     ]);
     expect(frames(expr)).toEqual(frames('tls.handshake.type == 1 || dhcp || tls'));
     expect(validateFilter('ssl').status).toBe('warn');
-    expect(error('sslx')).toEqual({ message: '"sslx" is neither a field nor a protocol name.', span: [0, 4] });
+    expect(error('sslx')).toEqual({
+      message: '"sslx" is neither a field nor a protocol name.',
+      span: [0, 4],
+    });
     // Completion offers the current names only.
     expect(completeField('ssl').some((c) => c.name.startsWith('ssl'))).toBe(false);
   });
