@@ -1,7 +1,7 @@
 /**
  * DHCP and BOOTP against tshark on a capture the test writes (core/testing/dhcp.ts): a Windows client's
- * Discover/Offer/Request/ACK with the options clients and servers send, a relayed Inform with options shown as
- * their value, and a BOOTP reply — rows, the protocol trees, field values and filters. (The corpus tree test
+ * Discover/Offer/Request/ACK with the options clients and servers send, a relayed Inform with the relay's
+ * option 82 and options shown as their value, and a BOOTP reply — rows, the protocol trees, field values and filters. (The corpus tree test
  * compares the DHCP sections of the corpus captures too.)
  */
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,9 @@ describe('DHCP', () => {
       '    Option: (12) Host Name\n        Length: 13\n        Host Name: DESKTOP-7Q2K9\n',
     );
     expect(ours[1]).toContain('         10.1.2.0/24-192.168.1.254\n         default-192.168.1.1\n');
+    expect(ours[4]).toContain(
+      '        Option 82 Suboption: (1) Agent Circuit ID\n            Length: 8\n            Agent Circuit ID: 4769312f302f3132\n',
+    );
 
     const fields = [
       'dhcp.hw.mac_addr',
@@ -64,6 +67,14 @@ describe('DHCP', () => {
       'dhcp.option.tftp_server_name',
       'dhcp.fqdn.name',
       'dhcp.fqdn.e',
+      'dhcp.fqdn.flags',
+      'dhcp.option.agent_information_option.suboption',
+      'dhcp.option.suboption_length',
+      'dhcp.option.agent_information_option.value',
+      'dhcp.option.agent_information_option.agent_circuit_id',
+      'dhcp.option.agent_information_option.agent_remote_id',
+      'dhcp.option.agent_information_option.link_selection',
+      'dhcp.option.agent_information_option.subscriber_id',
     ];
     expect(ourFields(s, fields)).toEqual(tsharkFields(tshark, fields));
     for (const r of filtersVsTshark(s, tshark, [
@@ -80,6 +91,9 @@ describe('DHCP', () => {
       'dhcp.server == "pxe1"',
       'dhcp.option.ip_address_lease_time > 3600',
       'dhcp.flags.bc',
+      'dhcp.option.agent_information_option.agent_circuit_id == "Gi1/0/12"',
+      'dhcp.option.agent_information_option.agent_remote_id == 00:1b:54:47:49:44',
+      'dhcp.fqdn.s',
     ]))
       expect(r.ours, r.filter).toEqual(r.theirs);
     s.close();

@@ -309,6 +309,33 @@ const OPTIONS: Record<number, string> = {
   255: 'End',
 };
 
+/** Suboptions of the relay agent's option 82 (RFC 3046 and its successors). */
+const AGENT_SUBOPTIONS: Record<number, string> = {
+  0: 'Padding',
+  1: 'Agent Circuit ID',
+  2: 'Agent Remote ID',
+  3: 'Reserved',
+  4: 'DOCSIS Device Class',
+  5: 'Link selection',
+  6: 'Subscriber ID',
+  7: 'RADIUS Attributes',
+  8: 'Authentication',
+  9: 'Vendor-Specific Information',
+  10: 'Flags',
+  11: 'Server ID Override',
+  12: 'Relay Agent Identifier',
+  13: 'Access Technology Type',
+  14: 'Access Network Name',
+  15: 'Access Point Name',
+  16: 'Access Point BSSID',
+  17: 'Access Network Operator ID',
+  18: 'Access Network Operator Realm',
+  19: 'Source Port',
+  150: 'Link selection (Cisco proprietary)',
+  151: 'VRF name/VPN ID',
+  152: 'Server ID Override (Cisco proprietary)',
+};
+
 const f = {
   type: uint('dhcp.type', 'Message type', 8, { strings: { 1: 'Boot Request', 2: 'Boot Reply' } }),
   hwType: uint('dhcp.hw.type', 'Hardware type', 8, { base: 'hex', strings: ARP_HW_TYPES }),
@@ -370,6 +397,14 @@ const f = {
   fqdnRcode1: uint('dhcp.fqdn.rcode1', 'A-RR result', 8),
   fqdnRcode2: uint('dhcp.fqdn.rcode2', 'PTR-RR result', 8),
   fqdnName: str('dhcp.fqdn.name', 'Client name'),
+  agentSub: uint('dhcp.option.agent_information_option.suboption', 'Option 82 Suboption', 8),
+  subLength: uint('dhcp.option.suboption_length', 'Length', 8),
+  agentValue: bytesField('dhcp.option.agent_information_option.value', 'Value'),
+  circuitId: bytesField('dhcp.option.agent_information_option.agent_circuit_id', 'Agent Circuit ID'),
+  remoteId: bytesField('dhcp.option.agent_information_option.agent_remote_id', 'Agent Remote ID'),
+  linkSelection: ipv4('dhcp.option.agent_information_option.link_selection', 'Link selection'),
+  subscriberId: str('dhcp.option.agent_information_option.subscriber_id', 'Subscriber ID'),
+  serverIdOverride: ipv4('dhcp.option.agent_information_option.server_id_override', 'Server ID Override'),
 };
 
 /** Options whose value is one IPv4 address, shown in the option's title too. */
@@ -590,6 +625,8 @@ function optionValue(ctx: DissectCtx, opt: Item, code: number, at: number, len: 
     }
     case 121:
       return staticRoutes(ctx, opt, at, len);
+    case 82:
+      return agentInformation(ctx, opt, at, len);
     default:
       return undefined;
   }
@@ -599,7 +636,12 @@ function optionValue(ctx: DissectCtx, opt: Item, code: number, at: number, len: 
 function clientFqdn(ctx: DissectCtx, opt: Item, at: number, len: number): string {
   const v = ctx.view;
   const flags = v.u8(at);
-  const fl = ctx.add(f.fqdnFlags, at, 1, flags, { parent: opt });
+  // Wireshark's bitmask line names the bits that are set ("Flags: 0x0b, Server DDNS, Server overrides, Server").
+  const set = [f.fqdnN, f.fqdnE, f.fqdnO, f.fqdnS].filter((b) => flags & (b.bitmask ?? 0)).map((b) => b.name);
+  const fl = ctx.add(f.fqdnFlags, at, 1, flags, {
+    parent: opt,
+    label: () => `Flags: 0x${flags.toString(16).padStart(2, '0')}${set.map((n) => `, ${n}`).join('')}`,
+  });
   ctx.add(f.fqdnMbz, at, 1, flags >> 4, { parent: fl });
   ctx.add(f.fqdnN, at, 1, (flags & 0x08) !== 0, { parent: fl });
   ctx.add(f.fqdnE, at, 1, (flags & 0x04) !== 0, { parent: fl });
@@ -628,6 +670,39 @@ function staticRoutes(ctx: DissectCtx, opt: Item, at: number, len: number): stri
     const route = width === 0 ? `default-${router}` : `${net.join('.')}/${width}-${router}`;
     ctx.add(f.staticRoute, p, 1 + n + 4, v.slice(p, 1 + n + 4), { parent: opt, label: ` ${route}` });
     p += 1 + n + 4;
+  }
+  return '';
+}
+
+/**
+ * Option 82, what a relay agent adds (RFC 3046): for an investigator, the switch port (circuit ID) and the
+ * relay (remote ID) a client's request came through. Each suboption with its code and length; the common
+ * ones read, the others as their value.
+ */
+function agentInformation(ctx: DissectCtx, opt: Item, at: number, len: number): string | undefined {
+  const v = ctx.view;
+  const end = at + len;
+  for (let p = at; p + 2 <= end;) {
+    const code = v.u8(p);
+    const n = v.u8(p + 1);
+    if (p + 2 + n > end) return undefined;
+    const title = `Option 82 Suboption: (${code}) ${AGENT_SUBOPTIONS[code] ?? 'Unknown'}`;
+    const sub = ctx.add(f.agentSub, p, 2 + n, code, { parent: opt, label: title });
+    ctx.add(f.subLength, p + 1, 1, n, { parent: sub });
+    const o = { parent: sub };
+    const body = v.slice(p + 2, n);
+    let shown = true;
+    let suffix = '';
+    if (code === 1) ctx.add(f.circuitId, p + 2, n, body, o);
+    else if (code === 2) ctx.add(f.remoteId, p + 2, n, body, o);
+    else if (code === 6) ctx.add(f.subscriberId, p + 2, n, v.latin1(p + 2, n).replace(/\0.*$/s, ''), o);
+    else if ((code === 5 || code === 11) && n === 4) {
+      ctx.add(code === 5 ? f.linkSelection : f.serverIdOverride, p + 2, 4, v.u32be(p + 2), o);
+      suffix = ` (${formatIPv4(v.u32be(p + 2))})`;
+    } else shown = false;
+    ctx.add(f.agentValue, p + 2, n, body, { parent: sub, hidden: shown });
+    if (suffix) ctx.setLabel(sub, title + suffix);
+    p += 2 + n;
   }
   return '';
 }

@@ -1,7 +1,8 @@
 /**
  * DHCP (RFC 2131/2132) for tests: a Windows client's Discover, Offer, Request and ACK with the options clients
  * and servers commonly send (host name, vendor class, client FQDN, parameter request list, routers, DNS
- * servers, lease times, domain search, classless static routes, WPAD), a relayed Inform and a BOOTP reply.
+ * servers, lease times, domain search, classless static routes, WPAD), a relayed Inform (with the relay
+ * agent's option 82) and a BOOTP reply.
  */
 import { ethernet, ip4, ipv4, mac, udp, type SynthPacket } from './synth.js';
 
@@ -61,7 +62,7 @@ export function dhcpPackets(): SynthPacket[] {
   const hello = [
     ...opt(61, [1, ...mac(CLIENT_MAC)]),
     ...opt(12, text('DESKTOP-7Q2K9')),
-    ...opt(81, [0, 0, 0, ...text('DESKTOP-7Q2K9.corp.example')]),
+    ...opt(81, [1, 0, 0, ...text('DESKTOP-7Q2K9.corp.example')]),
     ...opt(60, text('MSFT 5.0')),
     ...prl,
   ];
@@ -125,6 +126,14 @@ export function dhcpPackets(): SynthPacket[] {
         ...opt(43, [1, 4, 0, 0, 0, 1]),
         ...opt(200, [1, 2, 3]),
         ...prl,
+        // The relay's option 82: the switch port, the relay's MAC, the client's subnet, a subscriber.
+        ...opt(82, [
+          ...[1, 8, ...text('Gi1/0/12')],
+          ...[2, 6, ...mac('00:1b:54:47:49:44')],
+          ...[5, 4, ...addr('192.168.1.0')],
+          ...[6, 4, ...text('user')],
+          ...[200, 3, 1, 2, 3],
+        ]),
         255,
       ]),
       4,
