@@ -226,8 +226,9 @@ export function doubleText(v: number): string {
  * A value as `tshark -T fields` prints it: a number in decimal (in hex, 0x and the field's width, for a hex
  * field of up to 32 bits; tshark 4.0 prints 64-bit ones and OUIs in decimal), a double with 15 significant
  * digits, a boolean as 1 or 0, a string with its line breaks escaped, bytes in hex (when there are none
- * `<MISSING>`, or `<none>` for a field that allows it), addresses in their usual forms, an absolute time as its label shows it (UTC), a relative time in
- * seconds with nine decimals. Without its field a number is decimal and a time as an absolute time.
+ * `<MISSING>`, or `<none>` for a field that allows it), addresses in their usual forms, an absolute time as its
+ * label shows it (UTC), a relative time in seconds with nine decimals. Without its field a number is decimal
+ * and a time as an absolute time.
  */
 export function fieldText(v: FieldValue, def?: FieldDef): string {
   if (typeof v === 'string') return v.replace(/\r/g, '\\r').replace(/\n/g, '\\n');

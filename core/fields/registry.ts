@@ -20,8 +20,10 @@ export type FieldKind =
   | 'rel_time'
   | 'framenum';
 
-/** 'none': BASE_NONE, a value string's name shown without the number. */
-/** 'oui': a 24-bit IEEE OUI (Wireshark's BASE_OUI): shown in hex, printed by -T fields in decimal as tshark does. */
+/**
+ * 'none': BASE_NONE, a value string's name shown without the number. 'oui': a 24-bit IEEE OUI (BASE_OUI), shown
+ * in hex and printed by -T fields in decimal, as tshark does.
+ */
 export type FieldBase = 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec' | 'oui' | 'none';
 
 /** Seconds + nanoseconds (both integers, ns in [0, 1e9)). Used for abs_time and rel_time. */
