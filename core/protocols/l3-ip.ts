@@ -698,7 +698,29 @@ const UNREACH: Record<number, string> = {
   2: 'Protocol unreachable',
   3: 'Port unreachable',
   4: 'Fragmentation needed',
+  5: 'Source route failed',
+  6: 'Destination network unknown',
+  7: 'Destination host unknown',
+  8: 'Source host isolated',
+  9: 'Network administratively prohibited',
+  10: 'Host administratively prohibited',
+  11: 'Network unreachable for TOS',
+  12: 'Host unreachable for TOS',
   13: 'Communication administratively filtered',
+  14: 'Host precedence violation',
+  15: 'Precedence cutoff in effect',
+};
+/** Code names by type, as Wireshark shows them after the code ("Code: 3 (Port unreachable)") and in Info. */
+const ICMP_CODES: Record<number, Record<number, string>> = {
+  3: UNREACH,
+  5: {
+    0: 'Redirect for network',
+    1: 'Redirect for host',
+    2: 'Redirect for TOS and network',
+    3: 'Redirect for TOS and host',
+  },
+  11: { 0: 'Time to live exceeded in transit', 1: 'Fragment reassembly time exceeded' },
+  12: { 0: 'Pointer indicates the error', 1: 'Required option missing', 2: 'Bad length' },
 };
 
 const fi = {
@@ -714,6 +736,10 @@ const fi = {
   respTo: uint('icmp.resp_to', 'Request frame', 32),
   respTime: float('icmp.resptime', 'Response time'),
   respNotFound: none('icmp.resp_not_found', 'Response not found'),
+  redirGw: ipv4Field('icmp.redir_gw', 'Gateway Address'),
+  pointer: uint('icmp.pointer', 'Pointer', 8),
+  unused: bytesField('icmp.unused', 'Unused'),
+  mtu: uint('icmp.mtu', 'MTU of next hop', 16),
   dataTime: absTime('icmp.data_time', 'Timestamp from icmp data'),
   dataTimeRelative: relTime('icmp.data_time_relative', 'Timestamp from icmp data (relative)'),
 };
@@ -806,7 +832,11 @@ export const icmp = defineProtocol({
     const name = ICMP_TYPES[type] ?? `Unknown ICMP (obsolete or malformed?)`;
     // Wireshark labels the type number first ("Type: 8 (Echo (ping) request)").
     ctx.add(fi.type, 0, 1, type, { label: () => `Type: ${type} (${name})` });
-    ctx.add(fi.code, 1, 1, code);
+    const codes = ICMP_CODES[type];
+    const codeName = codes ? (codes[code] ?? `Unknown code: ${code}`) : undefined;
+    ctx.add(fi.code, 1, 1, code, {
+      label: () => `Code: ${code}${codeName === undefined ? '' : ` (${codeName})`}`,
+    });
     checksumItems(ctx, CHECKSUM_ITEMS, NO_PSEUDO);
     ctx.columns.protocol = 'ICMP';
     if (type === 0 || type === 8) {
@@ -824,12 +854,21 @@ export const icmp = defineProtocol({
       ctx.data(at, v.length - at, ctx.top);
       return;
     }
-    let info = name;
-    if (type === 3) info = `${name} (${UNREACH[code] ?? `code ${code}`})`;
-    else if (type === 11)
-      info = `Time-to-live exceeded (${code === 0 ? 'Time to live exceeded in transit' : 'Fragment reassembly time exceeded'})`;
-    ctx.columns.info = info;
-    if ((type === 3 || type === 11 || type === 5 || type === 12) && v.length > 8) {
+    // Info: the type, then the code's name for the types that have them (Wireshark's "%-20s (%s)").
+    ctx.columns.info = codeName === undefined ? name : `${name.padEnd(20)} (${codeName})`;
+    // The second word of the error messages: the redirect's gateway, the problem's pointer, the next hop's MTU
+    // (fragmentation needed), else unused.
+    if (v.length >= 8) {
+      if (type === 5) ctx.add(fi.redirGw, 4, 4, v.u32be(4));
+      else if (type === 12) {
+        ctx.add(fi.pointer, 4, 1, v.u8(4));
+        ctx.add(fi.unused, 5, 3, v.slice(5, 3));
+      } else if (type === 3 && code === 4) {
+        ctx.add(fi.unused, 4, 2, v.slice(4, 2));
+        ctx.add(fi.mtu, 6, 2, v.u16be(6));
+      } else if (type === 3 || type === 11) ctx.add(fi.unused, 4, 4, v.slice(4, 4));
+    }
+    if ((type === 3 || type === 4 || type === 11 || type === 5 || type === 12) && v.length > 8) {
       // The quoted datagram: show it as an inner IP layer.
       quoted(ctx, 0x0800, 8);
     }
