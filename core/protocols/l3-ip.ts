@@ -131,18 +131,16 @@ function checksum16(b: Uint8Array): number {
   return ~s & 0xffff;
 }
 
+const hex4 = (x: number) => `0x${x.toString(16).padStart(4, '0')}`;
+
 /**
- * The label Wireshark gives a verified Internet checksum at `at` in `bytes` (status 0 bad, 1 good, 2 not
- * verified): "[correct]", or the value it should have.
+ * The label Wireshark gives a verified Internet checksum (status 0 bad, 1 good, 2 not verified): "[correct]",
+ * or the value it should have.
  */
-function checksumLabel(sum: number, status: number, bytes: Uint8Array, at: number): string {
-  const hex = (x: number) => `0x${x.toString(16).padStart(4, '0')}`;
-  if (status === 2) return `Checksum: ${hex(sum)} [unverified]`;
-  if (status === 1) return `Checksum: ${hex(sum)} [correct]`;
-  const zeroed = bytes.slice();
-  zeroed[at] = 0;
-  zeroed[at + 1] = 0;
-  return `Checksum: ${hex(sum)} incorrect, should be ${hex(checksum16(zeroed))}`;
+function checksumLabel(sum: number, status: number, should: number): string {
+  if (status === 2) return `Checksum: ${hex4(sum)} [unverified]`;
+  if (status === 1) return `Checksum: ${hex4(sum)} [correct]`;
+  return `Checksum: ${hex4(sum)} incorrect, should be ${hex4(should)}`;
 }
 
 /**
@@ -163,12 +161,17 @@ function checksumItems(
   const whole = pseudo !== undefined && (reported === undefined || v.length >= reported);
   const msg = whole ? concatBytes(pseudo, v.bytes) : v.bytes;
   const status = !whole ? 2 : checksum16(msg) === 0 ? 1 : 0;
+  // The value it should have: the sum over the message with its checksum field zeroed.
+  let should = sum;
+  if (status === 0) {
+    const zeroed = msg.slice();
+    zeroed.fill(0, msg.length - v.length + 2, msg.length - v.length + 4);
+    should = checksum16(zeroed);
+  }
   const [checksum, statusField] = items;
-  const label = checksumLabel(sum, status, msg, msg.length - v.length + 2);
-  const it = ctx.add(checksum, 2, 2, sum, { label });
+  const it = ctx.add(checksum, 2, 2, sum, { label: () => checksumLabel(sum, status, should) });
   // A bad one is a warning too, in Wireshark's words ("Bad checksum [should be 0x2104]").
-  if (status === 0)
-    ctx.expert(it, 'warn', 'checksum', `Bad checksum [${label.slice(label.indexOf('should be'))}]`);
+  if (status === 0) ctx.expert(it, 'warn', 'checksum', `Bad checksum [should be ${hex4(should)}]`);
   ctx.add(statusField, 2, 2, status, { generated: true });
 }
 
