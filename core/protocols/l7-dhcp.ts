@@ -21,6 +21,7 @@ import {
 } from '../fields/registry.js';
 import { defineProtocol, type DissectCtx } from '../dissect/engine.js';
 import type { Item } from '../dissect/types.js';
+import type { ByteView } from '../bytes/byteview.js';
 import { formatIPv4, secondsText } from '../fields/format.js';
 import { ARP_HW_TYPES } from './l2-ethernet.js';
 import { readName } from './l4-udp.js';
@@ -49,7 +50,7 @@ const MESSAGE_TYPES: Record<number, string> = {
   18: 'TLS',
 };
 
-/** Option names (IANA's BOOTP/DHCP parameters registry), as Wireshark titles them. */
+/** Option names (IANA's BOOTP/DHCP parameters registry), as Wireshark titles them (the rest: optionName). */
 const OPTIONS: Record<number, string> = {
   0: 'Padding',
   1: 'Subnet Mask',
@@ -160,9 +161,7 @@ const OPTIONS: Record<number, string> = {
   106: 'Removed/unassigned',
   107: 'Removed/unassigned',
   108: 'IPv6-Only Preferred',
-  109: 'Unassigned',
   110: 'Removed/Unassigned',
-  111: 'Unassigned',
   112: 'NetInfo Parent Server Address',
   113: 'NetInfo Parent Server Tag',
   114: 'DHCP Captive-Portal',
@@ -198,9 +197,6 @@ const OPTIONS: Record<number, string> = {
   144: 'Geospatial Location [TODO:RFC6225]',
   145: 'Forcerenew Nonce Capable',
   146: 'RDNSS Selection',
-  147: 'Unassigned',
-  148: 'Unassigned',
-  149: 'Unassigned',
   150: 'TFTP Server Address',
   151: 'Leasequery Status code',
   152: 'Leasequery Base Time',
@@ -213,68 +209,17 @@ const OPTIONS: Record<number, string> = {
   159: 'Portparams',
   160: 'Unassigned (ex DHCP Captive-Portal)',
   161: 'Manufacturer Usage Description',
-  162: 'Unassigned',
-  163: 'Unassigned',
-  164: 'Unassigned',
-  165: 'Unassigned',
-  166: 'Unassigned',
-  167: 'Unassigned',
-  168: 'Unassigned',
-  169: 'Unassigned',
-  170: 'Unassigned',
-  171: 'Unassigned',
-  172: 'Unassigned',
-  173: 'Unassigned',
-  174: 'Unassigned',
   175: 'Etherboot',
   176: 'IP Telephone',
   177: 'Etherboot',
-  178: 'Unassigned',
-  179: 'Unassigned',
-  180: 'Unassigned',
-  181: 'Unassigned',
-  182: 'Unassigned',
-  183: 'Unassigned',
-  184: 'Unassigned',
-  185: 'Unassigned',
-  186: 'Unassigned',
-  187: 'Unassigned',
-  188: 'Unassigned',
-  189: 'Unassigned',
-  190: 'Unassigned',
-  191: 'Unassigned',
-  192: 'Unassigned',
-  193: 'Unassigned',
-  194: 'Unassigned',
-  195: 'Unassigned',
-  196: 'Unassigned',
-  197: 'Unassigned',
-  198: 'Unassigned',
-  199: 'Unassigned',
-  200: 'Unassigned',
-  201: 'Unassigned',
-  202: 'Unassigned',
-  203: 'Unassigned',
-  204: 'Unassigned',
-  205: 'Unassigned',
-  206: 'Unassigned',
-  207: 'Unassigned',
   208: 'PXELINUX Magic',
   209: 'PXE Configuration file',
   210: 'PXE Path Prefix',
   211: 'Reboot Time',
   212: '6RD',
   213: 'V4 Access Domain',
-  214: 'Unassigned',
-  215: 'Unassigned',
-  216: 'Unassigned',
-  217: 'Unassigned',
-  218: 'Unassigned',
-  219: 'Unassigned',
   220: 'Subnet Allocation',
   221: 'Virtual Subnet Selection',
-  222: 'Unassigned',
-  223: 'Unassigned',
   224: 'Private',
   225: 'Private',
   226: 'Private',
@@ -448,13 +393,20 @@ const TIMES: Record<number, FieldDef> = {
 
 const MAGIC = 0x63825363;
 
-/** A NUL-terminated name field of the header: its text, or undefined when it is not given (all zero). */
-function headerName(ctx: DissectCtx, off: number, len: number): string | undefined {
-  const v = ctx.view;
+/** Text of [off, off+len) up to its first NUL, as Wireshark reads a C string field (FT_STRINGZ). */
+function stringz(v: ByteView, off: number, len: number): string {
   let end = 0;
   while (end < len && v.u8(off + end) !== 0) end++;
-  return end === 0 ? undefined : v.latin1(off, end);
+  return v.latin1(off, end);
 }
+
+/** A NUL-terminated name field of the header: its text, or undefined when it is not given (empty). */
+function headerName(ctx: DissectCtx, off: number, len: number): string | undefined {
+  return stringz(ctx.view, off, len) || undefined;
+}
+
+/** An option's name; codes IANA has not assigned are "Unassigned". */
+const optionName = (code: number): string => OPTIONS[code] ?? 'Unassigned';
 
 defineProtocol({
   abbrev: 'dhcp',
@@ -541,7 +493,7 @@ function options(ctx: DissectCtx, off: number): number | undefined {
     const len = v.u8(off + 1);
     const at = off + 2;
     v.check(at, len);
-    const title = `Option: (${code}) ${OPTIONS[code] ?? 'Unassigned'}`;
+    const title = `Option: (${code}) ${optionName(code)}`;
     const opt = ctx.add(f.option, off, 2 + len, code, { label: title });
     ctx.add(f.length, off + 1, 1, len, { parent: opt });
     const known = optionValue(ctx, opt, code, at, len);
@@ -575,7 +527,7 @@ function optionValue(ctx: DissectCtx, opt: Item, code: number, at: number, len: 
   }
   const text = TEXT[code];
   if (text) {
-    ctx.add(text, at, len, v.latin1(at, len).replace(/\0.*$/s, ''), o);
+    ctx.add(text, at, len, stringz(v, at, len), o);
     return '';
   }
   const time = TIMES[code];
@@ -594,7 +546,7 @@ function optionValue(ctx: DissectCtx, opt: Item, code: number, at: number, len: 
         const c = v.u8(p);
         ctx.add(f.requestItem, p, 1, c, {
           parent: opt,
-          label: () => `Parameter Request List Item: (${c}) ${OPTIONS[c] ?? 'Unassigned'}`,
+          label: () => `Parameter Request List Item: (${c}) ${optionName(c)}`,
         });
       }
       return '';
@@ -695,7 +647,7 @@ function agentInformation(ctx: DissectCtx, opt: Item, at: number, len: number): 
     let suffix = '';
     if (code === 1) ctx.add(f.circuitId, p + 2, n, body, o);
     else if (code === 2) ctx.add(f.remoteId, p + 2, n, body, o);
-    else if (code === 6) ctx.add(f.subscriberId, p + 2, n, v.latin1(p + 2, n).replace(/\0.*$/s, ''), o);
+    else if (code === 6) ctx.add(f.subscriberId, p + 2, n, stringz(v, p + 2, n), o);
     else if ((code === 5 || code === 11) && n === 4) {
       ctx.add(code === 5 ? f.linkSelection : f.serverIdOverride, p + 2, 4, v.u32be(p + 2), o);
       suffix = ` (${formatIPv4(v.u32be(p + 2))})`;
