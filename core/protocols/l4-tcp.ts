@@ -140,14 +140,16 @@ const f = {
   options: bytesField('tcp.options', 'Options'),
   optionKind: uint('tcp.option_kind', 'Kind', 8, { strings: OPTION_KINDS }),
   optionLen: uint('tcp.option_len', 'Length', 8),
-  optEol: option('tcp.options.eol', 'TCP Option - End of Option List (EOL)'),
-  optNop: option('tcp.options.nop', 'TCP Option - No-Operation (NOP)'),
-  optMss: option('tcp.options.mss', 'TCP Option - Maximum segment size'),
-  optWscale: option('tcp.options.wscale', 'TCP Option - Window scale'),
-  optSack: option('tcp.options.sack', 'TCP Option - SACK'),
-  optTimestamp: option('tcp.options.timestamp', 'TCP Option - Timestamps'),
-  optExperimental: option('tcp.options.experimental', 'TCP Option - Experimental'),
-  optUnknown: option('tcp.options.unknown', 'TCP Option - Unknown'),
+  // Each option's own item: Wireshark registers the options as protocols in name only whose value is the
+  // option's bytes (`tcp.options.mss == 02:04:05:b4` compares them, -T fields prints them in hex).
+  optEol: bytesField('tcp.options.eol', 'TCP Option - End of Option List (EOL)'),
+  optNop: bytesField('tcp.options.nop', 'TCP Option - No-Operation (NOP)'),
+  optMss: bytesField('tcp.options.mss', 'TCP Option - Maximum segment size'),
+  optWscale: bytesField('tcp.options.wscale', 'TCP Option - Window scale'),
+  optSack: bytesField('tcp.options.sack', 'TCP Option - SACK'),
+  optTimestamp: bytesField('tcp.options.timestamp', 'TCP Option - Timestamps'),
+  optExperimental: bytesField('tcp.options.experimental', 'TCP Option - Experimental'),
+  optUnknown: bytesField('tcp.options.unknown', 'TCP Option - Unknown'),
   sackCount: uint('tcp.options.sack.count', 'TCP SACK Count', 8),
   mss: uint('tcp.options.mss_val', 'MSS Value', 16),
   expExid: uint('tcp.options.experimental.exid', 'Experiment Identifier', 16, {
@@ -159,7 +161,7 @@ const f = {
   tarrReserved: uint('tcp.options.tar.reserved', 'TARR Reserved', 8, { bitmask: 0x01 }),
   wscaleShift: uint('tcp.options.wscale.shift', 'Shift count', 8),
   wscaleMult: uint('tcp.options.wscale.multiplier', 'Multiplier', 16),
-  sackPerm: option('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
+  sackPerm: bytesField('tcp.options.sack_perm', 'TCP SACK Permitted Option'),
   sackLe: uint('tcp.options.sack_le', 'left edge', 32),
   sackRe: uint('tcp.options.sack_re', 'right edge', 32),
   dsackLe: uint('tcp.options.sack.dsack_le', 'TCP D-SACK Left Edge', 32),
@@ -224,13 +226,6 @@ function int32(abbrev: string, name: string) {
 }
 function none0(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');
-}
-/**
- * A TCP option's own item. Wireshark registers each option as a protocol in name only whose value is the
- * option's bytes: `tcp.options.mss == 02:04:05:b4` compares them, -T fields prints them in hex.
- */
-function option(abbrev: string, name: string) {
-  return registry.register(abbrev, name, 'bytes');
 }
 function none1(abbrev: string, name: string) {
   return registry.register(abbrev, name, 'none');
