@@ -1064,7 +1064,7 @@ const OPTION_TREE_ITEMS = [
 
 /** "SYN, ACK" for each combination of the nine flag bits, built once (every segment's Info text has one). */
 const flagTexts: string[] = [];
-function flagNames(flags: number): string {
+export function flagNames(flags: number): string {
   return (flagTexts[flags] ??= FLAG_NAMES.filter(([bit]) => flags & bit)
     .map(([, name]) => name)
     .join(', '));

@@ -32,7 +32,7 @@ const TIME_ITEMS = [f.timeRelative, f.timeDelta];
  * Well-known UDP ports that Wireshark 4.0 hands to a port-registered dissector (one Wirelens does not
  * implement), so heuristics such as DNS's never see those payloads.
  */
-const WIRESHARK_UDP_PORTS = new Set([
+export const WIRESHARK_UDP_PORTS: ReadonlySet<number> = new Set([
   7, 9, 19, 37, 49, 69, 88, 111, 137, 138, 161, 162, 177, 389, 427, 443, 464, 500, 514, 520, 521, 546, 547,
   623, 1194, 1645, 1646, 1701, 1812, 1813, 1900, 1985, 2049, 2152, 2123, 3478, 3544, 4500, 4789, 5060, 5061,
   5246, 5247, 6081, 8472,
@@ -247,7 +247,7 @@ const DNS_TYPE_DESCR: Record<number, string> = {
   255: '* (A request for all records the server/cache has available)',
   257: 'CAA (Certification Authority Restriction)',
 };
-const RCODES: Record<number, string> = {
+export const RCODES: Record<number, string> = {
   0: 'No error',
   1: 'Format error',
   2: 'Server failure',

@@ -13,7 +13,7 @@ import { sha256File } from '../capture/sha256.js';
 import { resized } from '../bytes/byteview.js';
 import { linkTypeName } from '../capture/linktypes.js';
 import { CaptureState, dissectFrame } from '../dissect/engine.js';
-import type { Dissection, FrameMeta, ItemSelection } from '../dissect/types.js';
+import type { Columns, Dissection, FrameMeta, ItemSelection } from '../dissect/types.js';
 import { compileFilter, validateFilter, completeField } from '../dfilter/index.js';
 import type {
   CaptureInfo,
@@ -282,7 +282,7 @@ export class CaptureSession {
     return this.view ? this.view[pos] : pos + 1;
   }
 
-  private meta(i: number): FrameMeta {
+  meta(i: number): FrameMeta {
     return this.need().meta(i);
   }
 
@@ -339,18 +339,48 @@ export class CaptureSession {
   ): void {
     const { shard, shards } = part;
     const cap = this.need();
-    if (this.analysed !== 0) throw new SessionError('a shard pass needs a freshly opened capture');
     const split = shards > 1 && cap.interfaces.every((f) => shardableLinkType(f.linkType));
     if (!split && shard !== 0) return this.close();
     const idx = cap.index;
+    this.scanSome(
+      split
+        ? (i, bytes) => shardOf(cap.interfaces[idx.iface(i)].linkType, bytes, shards) === shard
+        : () => true,
+      selection,
+      columns,
+      fn,
+      part.frames,
+    );
+  }
+
+  /**
+   * A one-shot pass over the frames `take` chooses (by index and bytes) of a freshly opened capture, in order,
+   * each dissected once as the first pass would; the others are not dissected at all. `take` must choose whole
+   * conversations (core/session/shard.ts): what the engine remembers between frames is then what one pass over
+   * all of them remembers. The session is closed at the end. `frames` stops the pass there.
+   */
+  scanSome(
+    take: (i: number, bytes: Uint8Array) => boolean,
+    selection: ItemSelection,
+    columns: boolean,
+    fn: (i: number, d: Dissection) => void,
+    frames?: number,
+  ): void {
+    const cap = this.need();
+    if (this.analysed !== 0) throw new SessionError('a one-shot pass needs a freshly opened capture');
     try {
-      cap.forEach(0, Math.min(this.total, part.frames ?? Infinity), (i, bytes) => {
-        if (split && shardOf(cap.interfaces[idx.iface(i)].linkType, bytes, shards) !== shard) return;
+      cap.forEach(0, Math.min(this.total, frames ?? Infinity), (i, bytes) => {
+        if (!take(i, bytes)) return;
         fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns }));
       });
     } finally {
       this.close();
     }
+  }
+
+  /** Every frame's bytes in order, undissected (for passes that read them some other way). */
+  forEachFrame(fn: (i: number, bytes: Uint8Array) => void): void {
+    this.need().forEach(0, this.total, (i, bytes) => void fn(i, bytes));
   }
 
   /** Brings the first pass up to frame index `to` (exclusive). */
@@ -382,7 +412,11 @@ export class CaptureSession {
 
   /** The summary columns of a dissection, without colouring (the fast path of `wirelens list`). */
   toRowColumns(d: Dissection): PacketRow {
-    const m = d.frame;
+    return this.rowOf(d.frame, d.columns);
+  }
+
+  /** The frame's row with `columns` (its own dissection's, or the CLI's fast lane's). */
+  rowOf(m: FrameMeta, columns: Columns): PacketRow {
     const ts = { s: m.tsSec, ns: m.tsNsec };
     return {
       no: m.number,
@@ -394,11 +428,11 @@ export class CaptureSession {
       // The caller that knows the view sets this (rows(): the frame displayed before; the CLI: the last printed).
       prevDisplayedTs: ts,
       // Columns carry text from the packet (names, request lines): shown with control characters escaped.
-      source: displayText(d.columns.source),
-      destination: displayText(d.columns.destination),
-      protocol: d.columns.protocol,
+      source: displayText(columns.source),
+      destination: displayText(columns.destination),
+      protocol: columns.protocol,
       length: m.origLen,
-      info: displayText(d.columns.info),
+      info: displayText(columns.info),
     };
   }
 

@@ -69,5 +69,18 @@ export const TSV_HEADER = 'no\ttime\tsource\tdestination\tprotocol\tlength\tinfo
 
 /** One TSV row (time: seconds since the first packet, 9 decimals). */
 export function tsvRow(r: PacketRow): string {
-  return `${r.no}\t${r.time.toFixed(9)}\t${tsvClean(r.source)}\t${tsvClean(r.destination)}\t${tsvClean(r.protocol)}\t${r.length}\t${tsvClean(r.info)}\n`;
+  return tsvLine(r.no, r.time, r.source, r.destination, r.protocol, r.length, r.info);
+}
+
+/** A TSV row from its parts (texts as displayed: control characters escaped). */
+export function tsvLine(
+  no: number,
+  time: number,
+  source: string,
+  destination: string,
+  protocol: string,
+  length: number,
+  info: string,
+): string {
+  return `${no}\t${time.toFixed(9)}\t${tsvClean(source)}\t${tsvClean(destination)}\t${tsvClean(protocol)}\t${length}\t${tsvClean(info)}\n`;
 }

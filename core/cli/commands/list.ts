@@ -2,6 +2,7 @@ import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
 import { compileFilter, type CompiledFilter } from '../../dfilter/index.js';
 import { listSharded } from './list-shard.js';
+import { fastLaneOn, listFast } from './list-fast.js';
 import { shardThreads } from '../shards.js';
 import { shardableFilter } from '../../session/shard.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
@@ -154,6 +155,15 @@ export const listCommand: Command = {
     if (details) selection = 'all';
     if (fieldsOut) selection = fieldsSelection(fieldsOut, selection);
     const out = new OutBuffer(io);
+    if (!match && !details && !fieldsOut && format !== 'json' && !flags.has('--count') && fastLaneOn()) {
+      if (format === 'tsv') out.push(TSV_HEADER);
+      const r = await listFast(positionals[0], format === 'tsv' ? 'tsv' : 'text', time, out);
+      out.flush();
+      if (process.env.WIRELENS_FASTLANE === 'stats')
+        io.err(`wirelens list: ${r.lane} rows from the fast lane, ${r.engine} from the engine\n`);
+      for (const w of r.warnings) io.err(`wirelens list: warning: ${w}\n`);
+      return 0;
+    }
     const threads =
       !details &&
       !fieldsOut &&

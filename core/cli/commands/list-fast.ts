@@ -1,0 +1,150 @@
+/**
+ * `wirelens list` without a filter, through the fast lane (core/fastlane): one pass computes the rows of every
+ * frame the lane vouches for and notes the address pairs (conversations) it does not; a second pass has the
+ * dissection engine dissect just the frames of those pairs, in order, and the rows are written in frame order —
+ * the lane's, or the engine's for every frame of a pair the lane gave up on (also the frames before the one it
+ * gave up at). The output equals the engine's alone (tests compare them); WIRELENS_FASTLANE=0 turns the lane off.
+ */
+import { Buffer } from 'node:buffer';
+import { CaptureSession } from '../../session/session.js';
+import { LINKTYPE } from '../../capture/linktypes.js';
+import { pairHash } from '../../session/shard.js';
+import { FastLane } from '../../fastlane/lane.js';
+import type { PacketRow } from '../../api/types.js';
+import type { TimeFormat } from '../../api/time-format.js';
+import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
+import { displayText } from '../../fields/text.js';
+
+/** Whether `list` may take the fast lane (WIRELENS_FASTLANE=0 makes every row the engine's). */
+export function fastLaneOn(): boolean {
+  return process.env.WIRELENS_FASTLANE !== '0';
+}
+
+const CHUNK = 4 << 20;
+
+/** The lane's rows as UTF-8, by frame index, in chunks (a row never straddles two). */
+class RowStore {
+  private readonly chunks: Buffer[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK);
+  private off = 0;
+  /** Chunk number × CHUNK + offset of each frame's row; its length, or -1 for none. */
+  private readonly starts: Float64Array;
+  private readonly lens: Int32Array;
+
+  constructor(frames: number) {
+    this.starts = new Float64Array(frames);
+    this.lens = new Int32Array(frames).fill(-1);
+    this.chunks.push(this.chunk);
+  }
+
+  put(i: number, line: string): void {
+    if (this.off + 3 * line.length > CHUNK) {
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, 3 * line.length));
+      this.chunks.push(this.chunk);
+      this.off = 0;
+    }
+    const n = this.chunk.write(line, this.off);
+    this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
+    this.lens[i] = n;
+    this.off += n;
+  }
+
+  /** Writes the stored rows of frames [from, to) that `keep` keeps, consecutive rows in one write. */
+  emit(from: number, to: number, keep: (i: number) => boolean, out: OutBuffer): void {
+    let runAt = -1;
+    let runEnd = -1;
+    const flush = () => {
+      if (runAt < 0) return;
+      const c = Math.floor(runAt / CHUNK);
+      out.pushBytes(this.chunks[c].subarray(runAt - c * CHUNK, runEnd - c * CHUNK));
+      runAt = -1;
+    };
+    for (let i = from; i < to; i++) {
+      const n = this.lens[i];
+      if (n < 0 || !keep(i)) continue;
+      const at = this.starts[i];
+      // A row continues the run when it follows it in the same chunk.
+      if (at !== runEnd || Math.floor(at / CHUNK) !== Math.floor(runAt / CHUNK)) {
+        flush();
+        runAt = at;
+      }
+      runEnd = at + n;
+    }
+    flush();
+  }
+
+  /** Lets go of every chunk once written. */
+  clear(): void {
+    this.chunks.length = 0;
+  }
+}
+
+/**
+ * Lists every frame of `file` to `out` (TSV rows or tshark's text rows with `time`); returns the capture's
+ * warnings and how many frames the lane and the engine gave rows for.
+ */
+export async function listFast(
+  file: string,
+  format: 'tsv' | 'text',
+  time: TimeFormat,
+  out: OutBuffer,
+): Promise<{ warnings: string[]; lane: number; engine: number }> {
+  const session = new CaptureSession({ hash: false, summary: false });
+  try {
+    const info = await session.open(file);
+    const cap = session.capture;
+    const total = session.total;
+    if (!cap) throw new Error('capture not open');
+    const line = (r: PacketRow) => {
+      // Every frame is displayed: the previous displayed one is the previous one (-t dd).
+      r.prevDisplayedTs = r.prevTs;
+      return format === 'tsv' ? tsvRow(r) : rowText(r, time);
+    };
+    // The lane reads Ethernet frames; a capture of any other link type is the engine's.
+    const ether = cap.interfaces.every((f) => f.linkType === LINKTYPE.ETHERNET);
+    const pairs = new Uint32Array(total);
+    const givenUp = new Set<number>();
+    const store = new RowStore(ether ? total : 0);
+    if (ether) {
+      const lane = new FastLane();
+      const idx = cap.index;
+      const s0 = total ? idx.tsSec(0) : 0;
+      const ns0 = total ? idx.tsNsec(0) : 0;
+      const c = lane.cols;
+      session.forEachFrame((i, bytes) => {
+        const h = pairHash(LINKTYPE.ETHERNET, bytes);
+        pairs[i] = h;
+        if (givenUp.has(h)) return;
+        const len = idx.origLen(i);
+        if (bytes.length !== len || !lane.row(i + 1, bytes)) givenUp.add(h);
+        // A TSV row straight from the parts (the same text as tsvRow of the session's row: the time computed
+        // alike, addresses and protocol names the lane gives have nothing to escape).
+        else if (format === 'tsv') {
+          const t = idx.tsSec(i) - s0 + (idx.tsNsec(i) - ns0) / 1e9;
+          store.put(i, tsvLine(i + 1, t, c.source, c.destination, c.protocol, len, displayText(c.info)));
+        } else store.put(i, line(session.rowOf(session.meta(i), c)));
+      });
+    }
+    const keep = (i: number) => !givenUp.has(pairs[i]);
+    let next = 0;
+    let engine = 0;
+    if (!ether || givenUp.size > 0)
+      session.scanSome(
+        (i) => !ether || givenUp.has(pairs[i]),
+        'columns',
+        true,
+        (i, d) => {
+          store.emit(next, i, keep, out);
+          out.push(line(session.toRowColumns(d)));
+          next = i + 1;
+          engine++;
+        },
+        total,
+      );
+    store.emit(next, total, keep, out);
+    store.clear();
+    return { warnings: info.warnings, lane: total - engine, engine };
+  } finally {
+    session.close();
+  }
+}

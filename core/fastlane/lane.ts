@@ -1,0 +1,259 @@
+/**
+ * The fast lane of a one-shot `wirelens list`: the Source, Destination, Protocol and Info columns of the frames
+ * whose dissection it can vouch for, computed straight from the bytes, without the dissection engine's tree,
+ * fields and per-frame state. It covers the common traffic (Ethernet, IPv4/IPv6, ARP, ICMP echo, DNS, TCP
+ * with HTTP and TLS) and, for anything it does not model exactly — another protocol, a malformed header, a
+ * retransmission, a duplicate address —, answers false: the caller then has the engine dissect that frame's whole
+ * conversation (every frame of its IP address pair, core/session/shard.ts) and discards the lane's rows for it.
+ * What the engine remembers between frames belongs to one address pair (the sharded list relies on the same), so
+ * rows of the other pairs stay exactly what the engine would print. Tests compare the two on every capture of
+ * the corpus and on generated traffic.
+ */
+import { ByteView } from '../bytes/byteview.js';
+import { formatEther, formatIPv6 } from '../fields/format.js';
+import { lookupTable } from '../dissect/engine.js';
+import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, readName } from '../protocols/l4-udp.js';
+import { TcpLane } from './tcp.js';
+
+/** The four text columns of one frame (before control characters are escaped for display). */
+export interface LaneColumns {
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+}
+
+/** The network layer of a frame, as the transport lanes read it. */
+export interface NetHeader {
+  /** Frame number (1-based). */
+  no: number;
+  bytes: Uint8Array;
+  /** Where the transport header starts and ends (the IP payload, without Ethernet padding). */
+  start: number;
+  end: number;
+  src: string;
+  dst: string;
+  ttl: number;
+}
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+const ipv4 = (b: Uint8Array, o: number) => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+
+/** The one's complement sum of bytes [from, to) as 16-bit words (0xffff when a checksum over them verifies). */
+export function onesSum(b: Uint8Array, from: number, to: number, init = 0): number {
+  let s = init;
+  let i = from;
+  for (; i + 1 < to; i += 2) s += (b[i] << 8) | b[i + 1];
+  if (i < to) s += b[i] << 8;
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return s;
+}
+
+const ECHO_NAMES: Record<number, string> = { 0: 'Echo (ping) reply  ', 8: 'Echo (ping) request' };
+
+export class FastLane {
+  readonly cols: LaneColumns = { source: '', destination: '', protocol: '', info: '' };
+  /** ARP bindings: IPv4 address → the MAC it was first seen at (Wireshark's duplicate address detection). */
+  private readonly arpBindings = new Map<number, string>();
+  /** ICMP echo requests by id, sequence and direction → frame (the latest request). */
+  private readonly echoRequests = new Map<string, number>();
+  private readonly tcp = new TcpLane();
+  private readonly net: NetHeader = {
+    no: 0,
+    bytes: new Uint8Array(0),
+    start: 0,
+    end: 0,
+    src: '',
+    dst: '',
+    ttl: 0,
+  };
+
+  /**
+   * Fills `cols` with the columns of frame `no` (an Ethernet frame captured whole), true when the lane vouches
+   * for them. False leaves the lane's state for the frame's address pair unspecified: the caller must not ask
+   * about that pair again.
+   */
+  row(no: number, b: Uint8Array): boolean {
+    if (b.length < 14) return false;
+    const type = (b[12] << 8) | b[13];
+    if (type === 0x0800) return this.ipv4(no, b);
+    if (type === 0x86dd) return this.ipv6(no, b);
+    if (type === 0x0806) return this.arp(b);
+    return false;
+  }
+
+  /** Ethernet padding: a frame longer than its IP packet only up to Ethernet's 60-byte minimum. */
+  private static padded(b: Uint8Array, end: number): boolean {
+    return end === b.length || (end < b.length && b.length <= 60);
+  }
+
+  private ipv4(no: number, b: Uint8Array): boolean {
+    if (b.length < 34 || b[14] !== 0x45) return false;
+    const total = (b[16] << 8) | b[17];
+    const end = 14 + total;
+    if (total < 20 || end > b.length || !FastLane.padded(b, end)) return false;
+    // Not a fragment (DF may be set), a header checksum that verifies.
+    if (((b[20] << 8) | b[21]) & 0xbfff || onesSum(b, 14, 34) !== 0xffff) return false;
+    const n = this.net;
+    n.no = no;
+    n.bytes = b;
+    n.start = 34;
+    n.end = end;
+    n.src = ipv4(b, 26);
+    n.dst = ipv4(b, 30);
+    n.ttl = b[22];
+    return this.transport(b[23], false);
+  }
+
+  private ipv6(no: number, b: Uint8Array): boolean {
+    if (b.length < 54 || b[14] >> 4 !== 6) return false;
+    const end = 54 + ((b[18] << 8) | b[19]);
+    if (end > b.length || !FastLane.padded(b, end)) return false;
+    const n = this.net;
+    n.no = no;
+    n.bytes = b;
+    n.start = 54;
+    n.end = end;
+    n.src = formatIPv6(b.subarray(22, 38));
+    n.dst = formatIPv6(b.subarray(38, 54));
+    n.ttl = b[21];
+    return this.transport(b[20], true);
+  }
+
+  private transport(proto: number, v6: boolean): boolean {
+    const c = this.cols;
+    const n = this.net;
+    c.source = n.src;
+    c.destination = n.dst;
+    if (proto === 6) return this.tcp.segment(n, c);
+    if (proto === 17) return this.udp(v6);
+    if (proto === 1 && !v6) return this.icmp();
+    return false;
+  }
+
+  /** ICMP echo request and reply; any other message goes to the engine. */
+  private icmp(): boolean {
+    const { bytes: b, start: s, end } = this.net;
+    const type = b[s];
+    if (end - s < 8 || (type !== 0 && type !== 8) || b[s + 1] !== 0) return false;
+    if (onesSum(b, s, end) !== 0xffff) return false;
+    const id = (b[s + 4] << 8) | b[s + 5];
+    const seq = (b[s + 6] << 8) | b[s + 7];
+    const n = this.net;
+    const request = type === 8;
+    const key = `${id}:${seq}:${request ? `${n.src}>${n.dst}` : `${n.dst}>${n.src}`}`;
+    let info = `${ECHO_NAMES[type]}  id=0x${hex4(id)}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}, ttl=${n.ttl}`;
+    if (request) this.echoRequests.set(key, n.no);
+    else {
+      const req = this.echoRequests.get(key);
+      info += req === undefined ? ' (no response found!)' : ` (request in ${req})`;
+    }
+    this.cols.protocol = 'ICMP';
+    this.cols.info = info;
+    return true;
+  }
+
+  /** UDP to or from port 53 (DNS); other datagrams may be anyone's (ports, heuristics): the engine's. */
+  private udp(v6: boolean): boolean {
+    const { bytes: b, start: s, end } = this.net;
+    if (end - s < 8 || ((b[s + 4] << 8) | b[s + 5]) !== end - s) return false;
+    // A zero checksum is illegal over IPv6 (the engine says so in Info).
+    if (v6 && b[s + 6] === 0 && b[s + 7] === 0) return false;
+    const sp = (b[s] << 8) | b[s + 1];
+    const dp = (b[s + 2] << 8) | b[s + 3];
+    const other = sp === 53 ? dp : dp === 53 ? sp : -1;
+    if (other < 0 || end - s === 8) return false;
+    if (other !== 53 && (WIRESHARK_UDP_PORTS.has(other) || lookupTable('udp.port', other))) return false;
+    return this.dns(s + 8, end);
+  }
+
+  /**
+   * A standard query or response with one question and answers of types A, AAAA and CNAME only (IN class),
+   * every byte accounted for: what the engine's Info says of it, text for text.
+   */
+  private dns(s: number, end: number): boolean {
+    const b = this.net.bytes;
+    if (end - s < 12) return false;
+    const flags = (b[s + 2] << 8) | b[s + 3];
+    const qd = (b[s + 4] << 8) | b[s + 5];
+    const an = (b[s + 6] << 8) | b[s + 7];
+    if ((flags & 0x7800) !== 0 || qd !== 1 || an > 64 || b[s + 8] | b[s + 9] | b[s + 10] | b[s + 11])
+      return false;
+    const isResp = (flags & 0x8000) !== 0;
+    const rcode = flags & 15;
+    if (isResp && rcode !== 0 && RCODES[rcode] === undefined) return false;
+    const v = new ByteView(b, s, end - s);
+    const len = end - s;
+    let info = `Standard query${isResp ? ' response' : ''} 0x${hex4((b[s] << 8) | b[s + 1])}`;
+    if (isResp && rcode !== 0) info += ` ${RCODES[rcode]}`;
+    let off = 12;
+    try {
+      const q = readName(v, off);
+      if (q.name.includes('<')) return false;
+      off += q.len;
+      if (off + 4 > len) return false;
+      const qtype = v.u16be(off);
+      if (v.u16be(off + 2) !== 1 || DNS_TYPES[qtype] === undefined) return false;
+      info += ` ${DNS_TYPES[qtype]} ${q.name}`;
+      off += 4;
+      for (let i = 0; i < an; i++) {
+        const r = readName(v, off);
+        if (r.name.includes('<')) return false;
+        off += r.len;
+        if (off + 10 > len) return false;
+        const type = v.u16be(off);
+        const rdlen = v.u16be(off + 8);
+        if (v.u16be(off + 2) !== 1) return false;
+        off += 10;
+        if (off + rdlen > len) return false;
+        if (type === 1 && rdlen === 4) info += ` A ${ipv4(b, s + off)}`;
+        else if (type === 28 && rdlen === 16)
+          info += ` AAAA ${formatIPv6(b.subarray(s + off, s + off + 16))}`;
+        else if (type === 5) {
+          const t = readName(v, off);
+          if (t.len !== rdlen || t.name.includes('<')) return false;
+          info += ` CNAME ${t.name}`;
+        } else return false;
+        off += rdlen;
+      }
+    } catch {
+      return false;
+    }
+    if (off !== len) return false;
+    this.cols.protocol = 'DNS';
+    this.cols.info = info;
+    return true;
+  }
+
+  /**
+   * An Ethernet/IPv4 request or reply; a probe, an announcement, a gratuitous ARP or a duplicate address (the
+   * engine's Info says so) goes to the engine.
+   */
+  private arp(b: Uint8Array): boolean {
+    if (b.length < 42 || b.length > 60) return false;
+    const op = (b[20] << 8) | b[21];
+    if (b[14] !== 0 || b[15] !== 1 || b[16] !== 8 || b[17] !== 0 || b[18] !== 6 || b[19] !== 4) return false;
+    if (op !== 1 && op !== 2) return false;
+    const spa = ((b[28] << 24) | (b[29] << 16) | (b[30] << 8) | b[31]) >>> 0;
+    const tpa = ((b[38] << 24) | (b[39] << 16) | (b[40] << 8) | b[41]) >>> 0;
+    if (spa === tpa || spa === 0) return false;
+    const sha = formatEther(b.subarray(22, 28));
+    if (!this.bind(b, 22, spa, sha)) return false;
+    if (op === 2 && !this.bind(b, 32, tpa, formatEther(b.subarray(32, 38)))) return false;
+    const c = this.cols;
+    c.source = formatEther(b.subarray(6, 12));
+    c.destination = formatEther(b.subarray(0, 6));
+    c.protocol = 'ARP';
+    c.info = op === 1 ? `Who has ${ipv4(b, 38)}? Tell ${ipv4(b, 28)}` : `${ipv4(b, 28)} is at ${sha}`;
+    return true;
+  }
+
+  /** Binds `ip` to the MAC at `at` unless it is a group or zero MAC or 0.0.0.0; false on a conflicting binding. */
+  private bind(b: Uint8Array, at: number, ip: number, mac: string): boolean {
+    if (b[at] & 1 || ip === 0) return true;
+    if (!(b[at] | b[at + 1] | b[at + 2] | b[at + 3] | b[at + 4] | b[at + 5])) return true;
+    const known = this.arpBindings.get(ip);
+    if (known === undefined) this.arpBindings.set(ip, mac);
+    return known === undefined || known === mac;
+  }
+}

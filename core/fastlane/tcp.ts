@@ -1,0 +1,472 @@
+/**
+ * The fast lane's TCP (see lane.ts): connections seen from their SYN whose segments all come in order —
+ * nothing that would make Wireshark's sequence analysis flag a segment (a gap, a retransmission, a duplicate or
+ * zero-window ACK, a full window, a keep-alive) — carrying HTTP/1.x on port 80 (one message per segment, or a
+ * response body with a Content-Length over several) or TLS on port 443 (records, reassembled across segments,
+ * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
+ */
+import { lookupTable } from '../dissect/engine.js';
+import { flagNames } from '../protocols/l4-tcp.js';
+import type { LaneColumns, NetHeader } from './lane.js';
+
+const SEGMENT = '[TCP segment of a reassembled PDU]';
+
+/** A message in progress in one direction: bytes still to come, what it has so far, and how it will read. */
+interface Pending {
+  left: number;
+  /** The message's first bytes so far (up to `keep` of them: what the columns need to read). */
+  parts: Uint8Array[];
+  keep: number;
+  /** HTTP: the Info and Protocol columns once the body is complete (given the body). */
+  done?: (body: Uint8Array) => [string, string] | undefined;
+  /** TLS: the record's type. */
+  type?: number;
+}
+
+interface Dir {
+  /** Initial sequence number (raw). */
+  base: number;
+  /** Next expected relative sequence number (undefined before this side's SYN). */
+  next: number | undefined;
+  lastAckRaw: number | undefined;
+  /** Relative ACK and raw window of this side's last segment with ACK set. */
+  lastAck: number | undefined;
+  lastWin: number | undefined;
+  /** Window scale shift; -1 unknown, -2 no scaling (as the engine keeps it). */
+  winScale: number;
+  pending: Pending | undefined;
+}
+
+interface Conn {
+  client: Dir;
+  server: Dir;
+  clientPort: number;
+  /** The key of the client-to-server direction. */
+  clientKey: string;
+  app: 'http' | 'tls' | 'none';
+  /** TLS: the version the ServerHello chose ("TLSv1.3"). */
+  tlsVersion: string | undefined;
+  closed: boolean;
+}
+
+const newDir = (base: number): Dir => ({
+  base,
+  next: undefined,
+  lastAckRaw: undefined,
+  lastAck: undefined,
+  lastWin: undefined,
+  winScale: -1,
+  pending: undefined,
+});
+
+const u32 = (b: Uint8Array, o: number) =>
+  ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+const rel = (raw: number, base: number) => (raw - base) >>> 0;
+
+/** The options the lane reads: MSS, window scale, SACK permitted, timestamps (with NOPs); else undefined. */
+function options(
+  b: Uint8Array,
+  from: number,
+  to: number,
+): { info: string; ws: number | undefined } | undefined {
+  let info = '';
+  let ws: number | undefined;
+  for (let o = from; o < to;) {
+    const kind = b[o];
+    if (kind === 1) {
+      o++;
+      continue;
+    }
+    if (kind === 0) {
+      // End of options: only padding may follow.
+      for (let k = o; k < to; k++) if (b[k]) return undefined;
+      break;
+    }
+    if (o + 1 >= to) return undefined;
+    const len = b[o + 1];
+    if (o + len > to) return undefined;
+    if (kind === 2 && len === 4) info += ` MSS=${(b[o + 2] << 8) | b[o + 3]}`;
+    else if (kind === 3 && len === 3) {
+      ws = Math.min(b[o + 2], 14);
+      info += ` WS=${2 ** ws}`;
+    } else if (kind === 4 && len === 2) info += ' SACK_PERM';
+    else if (kind === 8 && len === 10) info += ` TSval=${u32(b, o + 2)} TSecr=${u32(b, o + 6)}`;
+    else return undefined;
+    o += len;
+  }
+  return { info, ws };
+}
+
+/** Flag combinations the lane shows (others — URG, ECN, odd mixes — are the engine's). */
+const PLAIN_FLAGS = new Set([0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14]);
+
+export class TcpLane {
+  private readonly conns = new Map<string, Conn>();
+  private readonly http = new HttpLane();
+  private readonly tls = new TlsLane();
+
+  segment(n: NetHeader, c: LaneColumns): boolean {
+    const { bytes: b, start: s, end } = n;
+    if (end - s < 20) return false;
+    const hl = (b[s + 12] >> 4) * 4;
+    const flags = ((b[s + 12] << 8) | b[s + 13]) & 0x1ff;
+    if (hl < 20 || s + hl > end || !PLAIN_FLAGS.has(flags)) return false;
+    const sp = (b[s] << 8) | b[s + 1];
+    const dp = (b[s + 2] << 8) | b[s + 3];
+    const seqRaw = u32(b, s + 4);
+    const ackRaw = u32(b, s + 8);
+    const win = (b[s + 14] << 8) | b[s + 15];
+    const len = end - s - hl;
+    const syn = (flags & 0x02) !== 0;
+    const ackf = (flags & 0x10) !== 0;
+    const fin = (flags & 0x01) !== 0;
+    const rst = (flags & 0x04) !== 0;
+    const opts = hl > 20 ? options(b, s + 20, s + hl) : { info: '', ws: undefined };
+    if (!opts) return false;
+    // Each connection is filed under both directions' keys: one lookup a segment.
+    const key = `${n.src}|${sp}|${n.dst}|${dp}`;
+    let conn = this.conns.get(key);
+    let me: Dir;
+    let peer: Dir;
+    if (conn && conn.clientKey === key) {
+      me = conn.client;
+      peer = conn.server;
+    } else {
+      if (!conn) {
+        // A connection starts with its client's SYN (no data); one seen later is the engine's.
+        if (!syn || ackf || len > 0) return false;
+        conn = {
+          client: newDir(seqRaw),
+          server: newDir(0),
+          clientPort: sp,
+          clientKey: key,
+          app: 'none',
+          tlsVersion: undefined,
+          closed: false,
+        };
+        // The server's port takes the payload (a client port with a dissector of its own is the engine's).
+        if (!lookupTable('tcp.port', sp) && sp >= 1024)
+          conn.app = dp === 80 ? 'http' : dp === 443 ? 'tls' : 'none';
+        this.conns.set(key, conn);
+        this.conns.set(`${n.dst}|${dp}|${n.src}|${sp}`, conn);
+        const d = conn.client;
+        d.winScale = opts.ws ?? -2;
+        d.next = 1;
+        c.protocol = 'TCP';
+        c.info = `${sp} → ${dp} [${flagNames(flags)}] Seq=0 Win=${win} Len=0${opts.info}`;
+        return true;
+      }
+      me = conn.server;
+      peer = conn.client;
+    }
+    if (conn.closed) return false;
+    if (syn) {
+      // Only the server's SYN-ACK to the client's SYN (a SYN again, or to a reused port, is the engine's).
+      if (me !== conn.server || me.next !== undefined || !ackf || len > 0 || ackRaw !== (peer.base + 1) >>> 0)
+        return false;
+      me.base = seqRaw;
+      me.winScale = opts.ws ?? -2;
+      if (peer.winScale === -2) me.winScale = -2;
+      if (me.winScale === -2) peer.winScale = -2;
+      me.next = 1;
+      me.lastAckRaw = ackRaw;
+      me.lastAck = 1;
+      me.lastWin = win;
+      c.protocol = 'TCP';
+      c.info = `${sp} → ${dp} [${flagNames(flags)}] Seq=0 Ack=1 Win=${win} Len=0${opts.info}`;
+      return true;
+    }
+    if (me.next === undefined || peer.next === undefined || !ackf || opts.ws !== undefined) return false;
+    const relSeq = rel(seqRaw, me.base);
+    const relAck = rel(ackRaw, peer.base);
+    // In order, ACKing nothing unseen, nothing already ACKed sent again.
+    if (relSeq !== me.next || relAck > peer.next || (me.lastAck !== undefined && relAck < me.lastAck))
+      return false;
+    if (len > 0 && peer.lastAck && relSeq + len <= peer.lastAck) return false;
+    // Duplicate ACK, window update, keep-alive ACK; zero window; full window.
+    if (len === 0 && !fin && !rst && win !== 0 && ackRaw === me.lastAckRaw) return false;
+    if (win === 0 && !fin && !rst) return false;
+    if (len > 0 && peer.lastAck !== undefined && peer.lastWin !== undefined) {
+      const pw = peer.winScale >= 0 ? peer.lastWin * 2 ** peer.winScale : peer.lastWin;
+      if (pw > 0 && relSeq + len === peer.lastAck + pw) return false;
+    }
+    if ((fin || rst) && len > 0) return false;
+    const scaled = me.winScale < 0 ? win : win * 2 ** me.winScale;
+    const tcpInfo = `${sp} → ${dp} [${flagNames(flags)}] Seq=${relSeq} Ack=${relAck} Win=${scaled} Len=${len}${opts.info}`;
+    c.protocol = 'TCP';
+    c.info = tcpInfo;
+    if (len > 0) {
+      const toServer = me === conn.client;
+      const at = s + hl;
+      const ok =
+        conn.app === 'http'
+          ? this.http.data(me, toServer, b.subarray(at, end), tcpInfo, c)
+          : conn.app === 'tls'
+            ? this.tls.data(conn, me, b.subarray(at, end), tcpInfo, c)
+            : false;
+      if (!ok) return false;
+    } else if ((fin || rst) && me.pending) return false;
+    me.next = relSeq + len + (fin ? 1 : 0);
+    me.lastAckRaw = ackRaw;
+    me.lastAck = relAck;
+    me.lastWin = win;
+    if (rst) conn.closed = true;
+    return true;
+  }
+}
+
+/** Appends a segment's bytes to a message in progress; true when it completes it exactly. */
+function take(p: Pending, data: Uint8Array): boolean | undefined {
+  if (data.length > p.left) return undefined;
+  if (p.keep > 0) {
+    const n = Math.min(p.keep, data.length);
+    p.parts.push(data.slice(0, n));
+    p.keep -= n;
+  }
+  p.left -= data.length;
+  return p.left === 0;
+}
+
+/** A message in progress of `left` more bytes after `first`, keeping `keep` bytes of it in all. */
+function pending(left: number, first: Uint8Array, keep: number, more: Partial<Pending> = {}): Pending {
+  const p: Pending = { left: left + first.length, parts: [], keep, ...more };
+  take(p, first);
+  return p;
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const latin1 = (b: Uint8Array) => String.fromCharCode.apply(null, b as unknown as number[]);
+
+/** Index of CR LF CR LF in `b`, or -1. */
+function headEnd(b: Uint8Array): number {
+  for (let i = 0; i + 3 < b.length; i++)
+    if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+  return -1;
+}
+
+/** Media types whose Info text the lane knows: "(type)", or the GIF version, or JSON's. */
+const PLAIN_MEDIA = new Set([
+  'text/html',
+  'text/css',
+  'text/plain',
+  'application/javascript',
+  'application/x-www-form-urlencoded',
+]);
+
+/** Bytes of a body of media type `type` that `media` reads. */
+function mediaKeep(type: string | undefined): number {
+  return type === 'application/json' ? Infinity : type === 'image/gif' ? 6 : 0;
+}
+
+/**
+ * [suffix after the first line, protocol] for a body of media type `type` and `length` bytes, of which `body`
+ * holds the first mediaKeep(type); undefined when not known.
+ */
+function media(type: string, body: Uint8Array, length: number): [string, string] | undefined {
+  if (PLAIN_MEDIA.has(type)) return [` (${type})`, 'HTTP'];
+  if (type === 'image/gif') {
+    const sig = latin1(body.subarray(0, 6));
+    return length >= 13 && (sig === 'GIF89a' || sig === 'GIF87a') ? [` (${sig})`, 'HTTP'] : undefined;
+  }
+  if (type === 'application/json') {
+    try {
+      const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      if (typeof v !== 'object' || v === null) return undefined;
+    } catch {
+      return undefined;
+    }
+    return [', JavaScript Object Notation (application/json)', 'HTTP/JSON'];
+  }
+  return undefined;
+}
+
+const REQUEST = /^(GET|POST) (\S+) HTTP\/1\.[01]$/;
+const STATUS = /^HTTP\/1\.[01] ([1-5]\d\d) [\x20-\x7e]*$/;
+
+class HttpLane {
+  /** HTTP/1.x: a request or response per segment, or a response whose body a Content-Length spans further. */
+  data(me: Dir, toServer: boolean, data: Uint8Array, tcpInfo: string, c: LaneColumns): boolean {
+    const p = me.pending;
+    if (p) {
+      const done = take(p, data);
+      if (done === undefined) return false;
+      if (!done) {
+        c.info = `${tcpInfo} ${SEGMENT}`;
+        return true;
+      }
+      me.pending = undefined;
+      const r = p.done?.(joined(p.parts));
+      if (!r) return false;
+      [c.info, c.protocol] = r;
+      return true;
+    }
+    const he = headEnd(data);
+    if (he < 0) return false;
+    const lines = latin1(data.subarray(0, he)).split('\r\n');
+    const first = lines[0];
+    let length: number | undefined;
+    let type: string | undefined;
+    for (let i = 1; i < lines.length; i++) {
+      const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(lines[i]);
+      if (!m) return false;
+      const name = m[1].toLowerCase();
+      if (name === 'content-length') {
+        if (!/^\d{1,9}$/.test(m[2]) || length !== undefined) return false;
+        length = Number(m[2]);
+      } else if (name === 'content-type') {
+        // The media type without its parameters ("text/html; charset=utf-8" shows as text/html).
+        const t = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(m[2]);
+        if (type !== undefined || !t) return false;
+        type = t[1];
+      } else if (name === 'transfer-encoding' || name === 'content-encoding' || name === 'upgrade')
+        return false;
+    }
+    const avail = data.length - he - 4;
+    const head = `${first} `;
+    if (toServer) {
+      if (!REQUEST.test(first) || avail !== (length ?? 0)) return false;
+    } else {
+      const m = STATUS.exec(first);
+      if (!m) return false;
+      const code = Number(m[1]);
+      if (code < 200 || code === 204 || code === 304) {
+        if (code < 200 || avail !== 0 || (length ?? 0) !== 0) return false;
+      } else if (length === undefined || avail > length) return false;
+    }
+    const body = length ?? 0;
+    const finish = (bytes: Uint8Array): [string, string] | undefined => {
+      if (body === 0) return [head, 'HTTP'];
+      const m = type === undefined ? undefined : media(type, bytes, body);
+      return m && [`${head}${m[0]}`, m[1]];
+    };
+    if (avail === body) {
+      const r = finish(data.subarray(he + 4));
+      if (!r) return false;
+      [c.info, c.protocol] = r;
+      return true;
+    }
+    me.pending = pending(body - avail, data.subarray(he + 4), mediaKeep(type), { done: finish });
+    c.info = `${head} ${SEGMENT}`;
+    return true;
+  }
+}
+
+/** Record-layer versions (before the ServerHello chose one). */
+const RECORD_VERSIONS: Record<number, string> = { 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2' };
+/** A TLS 1.3 HelloRetryRequest's "random" (RFC 8446 4.1.3). */
+const HRR = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+
+/** Whether `b` [at, end) is a sequence of 16-bit-length-prefixed extensions; calls `each` with type and body. */
+function extensions(
+  b: Uint8Array,
+  at: number,
+  end: number,
+  each: (type: number, body: Uint8Array) => void,
+): boolean {
+  if (at === end) return true;
+  if (at + 2 > end || at + 2 + ((b[at] << 8) | b[at + 1]) !== end) return false;
+  for (let o = at + 2; o < end;) {
+    if (o + 4 > end) return false;
+    const len = (b[o + 2] << 8) | b[o + 3];
+    if (o + 4 + len > end) return false;
+    each((b[o] << 8) | b[o + 1], b.subarray(o + 4, o + 4 + len));
+    o += 4 + len;
+  }
+  return true;
+}
+
+class TlsLane {
+  /**
+   * TLS records: Info names the records a segment completes ("Server Hello, Change Cipher Spec"), a segment
+   * inside a record shows as a TCP segment of it, one starting a record it does not complete as just that.
+   */
+  data(conn: Conn, me: Dir, data: Uint8Array, tcpInfo: string, c: LaneColumns): boolean {
+    const names: string[] = [];
+    let pos = 0;
+    const p = me.pending;
+    if (p) {
+      const n = Math.min(p.left, data.length);
+      take(p, data.subarray(0, n));
+      pos = n;
+      if (p.left > 0) {
+        c.info = `${tcpInfo} ${SEGMENT}`;
+        return true;
+      }
+      me.pending = undefined;
+      const name = this.record(conn, p.type ?? 0, joined(p.parts));
+      if (!name) return false;
+      names.push(name);
+    }
+    let version = '';
+    while (pos < data.length) {
+      if (data.length - pos < 5) return false;
+      const type = data[pos];
+      const ver = (data[pos + 1] << 8) | data[pos + 2];
+      const len = (data[pos + 3] << 8) | data[pos + 4];
+      if (type < 20 || type > 23 || !RECORD_VERSIONS[ver] || len === 0 || len > 16384 + 256) return false;
+      version = RECORD_VERSIONS[ver];
+      const body = pos + 5;
+      if (body + len > data.length) {
+        // A handshake message is read whole; of any other record only its type matters (and a CCS's byte).
+        me.pending = pending(body + len - data.length, data.subarray(body), type === 23 ? 0 : Infinity, {
+          type,
+        });
+        break;
+      }
+      const name = this.record(conn, type, data.subarray(body, body + len));
+      if (!name) return false;
+      names.push(name);
+      pos = body + len;
+    }
+    if (!names.length) {
+      c.info = SEGMENT;
+      return true;
+    }
+    c.protocol = conn.tlsVersion ?? version;
+    if (!c.protocol) return false;
+    c.info = names.join(', ');
+    return true;
+  }
+
+  /** The Info name of a whole record, undefined for one the lane does not know. */
+  private record(conn: Conn, type: number, body: Uint8Array): string | undefined {
+    if (type === 20) return body.length === 1 && body[0] === 1 ? 'Change Cipher Spec' : undefined;
+    // (An Application Data record in progress keeps none of its bytes: `body` is empty then.)
+    if (type === 23) return conn.tlsVersion ? 'Application Data' : undefined;
+    if (type !== 22 || conn.tlsVersion || body.length < 4) return undefined;
+    const hsLen = (body[1] << 16) | (body[2] << 8) | body[3];
+    if (4 + hsLen !== body.length || (body[0] !== 1 && body[0] !== 2)) return undefined;
+    // version, random, session id
+    let o = 4 + 2 + 32;
+    if (o >= body.length) return undefined;
+    o += 1 + body[o];
+    if (body[0] === 1) {
+      if (o + 2 > body.length) return undefined;
+      o += 2 + ((body[o] << 8) | body[o + 1]);
+      if (o >= body.length) return undefined;
+      o += 1 + body[o];
+      if (o > body.length || !extensions(body, o, body.length, () => undefined)) return undefined;
+      return 'Client Hello';
+    }
+    const random = Array.from(body.subarray(6, 38), (x) => x.toString(16).padStart(2, '0')).join('');
+    if (random === HRR) return undefined;
+    o += 3;
+    let chosen: number | undefined;
+    const ok = extensions(body, o, body.length, (t, ext) => {
+      if (t === 43 && ext.length === 2) chosen = (ext[0] << 8) | ext[1];
+    });
+    if (!ok || chosen !== 0x0304) return undefined;
+    conn.tlsVersion = 'TLSv1.3';
+    return 'Server Hello';
+  }
+}
