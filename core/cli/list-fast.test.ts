@@ -1,0 +1,65 @@
+/**
+ * The fast lane of `wirelens list` on the repository's own generated captures (no corpus needed): the rows equal
+ * the engine's, those of the address pairs the lane vouches for come from it, and a pair with anything it does
+ * not model (a chunked body, a PNG sent as image/gif, a retransmitted segment) is the engine's.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writePcap } from '../capture/writer.js';
+import {
+  chatScenario,
+  chunkedBody,
+  chunkedDownloadScenario,
+  httpGifScenario,
+  smtpScenario,
+} from '../testing/scenarios.js';
+import { same } from '../testing/fastlane.js';
+import { CLIENT, WEB } from '../testing/scenarios.js';
+import { httpGet, httpResponse, TcpConversation, tinyGif } from '../testing/synth.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wirelens-fastlane-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('wirelens list: fast lane', () => {
+  it('prints the engine rows, the lane computing those it vouches for', async () => {
+    const file = join(dir, 'mix.pcap');
+    const packets = [
+      ...httpGifScenario(),
+      ...chatScenario(),
+      ...chunkedDownloadScenario(chunkedBody(20000)),
+      ...smtpScenario(),
+    ].sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
+    writeFileSync(file, writePcap(packets, { linkType: 1 }));
+    const [lane, engine] = await same(file, ['--format', 'tsv']);
+    await same(file, ['-t', 'ud']);
+    // The DNS lookups are the lane's; the web server's pair (a PNG sent as image/gif) and the others are the
+    // engine's.
+    expect(lane).toBeGreaterThan(0);
+    expect(engine).toBeGreaterThan(0);
+    expect(lane + engine).toBe(packets.length);
+  });
+
+  it('gives a retransmitted segment and its whole address pair to the engine', async () => {
+    const conversation = () => {
+      const c = new TcpConversation(CLIENT, WEB, 50432, 80, { s: 1_700_000_000, ns: 0 });
+      c.handshake();
+      c.send(true, httpGet('images.example.com', '/img/logo.gif'));
+      const big = new Uint8Array(4000);
+      big.set(tinyGif(40, 30));
+      c.send(false, httpResponse(big, 'image/gif'));
+      c.close();
+      return c.packets;
+    };
+    const clean = conversation();
+    writeFileSync(join(dir, 'clean.pcap'), writePcap(clean, { linkType: 1 }));
+    expect(await same(join(dir, 'clean.pcap'), ['--format', 'tsv'])).toEqual([clean.length, 0]);
+    // The server's first data segment sent again a millisecond later.
+    const packets = conversation();
+    const at = packets.findIndex((p) => p.data.length > 100 && p.data[34] === 0 && p.data[35] === 80);
+    packets.splice(at + 1, 0, { ...packets[at], tsNsec: packets[at].tsNsec + 1_000_000 });
+    writeFileSync(join(dir, 'retrans.pcap'), writePcap(packets, { linkType: 1 }));
+    expect(await same(join(dir, 'retrans.pcap'), ['--format', 'tsv'])).toEqual([0, packets.length]);
+  });
+});
