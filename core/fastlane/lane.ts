@@ -57,7 +57,7 @@ export class FastLane {
   private readonly arpBindings = new Map<number, string>();
   /** ICMP echo requests by id, sequence and direction → frame (the latest request). */
   private readonly echoRequests = new Map<string, number>();
-  private readonly tcp = new TcpLane();
+  private readonly tcp: TcpLane;
   private readonly net: NetHeader = {
     no: 0,
     bytes: new Uint8Array(0),
@@ -67,6 +67,14 @@ export class FastLane {
     dst: '',
     ttl: 0,
   };
+
+  /**
+   * `tls` false when TLS may be decrypted (a key log in the capture or given by the user): the engine then shows
+   * what the records carry, and TLS connections are the engine's.
+   */
+  constructor(opts: { tls: boolean }) {
+    this.tcp = new TcpLane(opts.tls);
+  }
 
   /**
    * Fills `cols` with the columns of frame `no` (an Ethernet frame captured whole), true when the lane vouches

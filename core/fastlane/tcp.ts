@@ -105,6 +105,8 @@ export class TcpLane {
   private readonly http = new HttpLane();
   private readonly tls = new TlsLane();
 
+  constructor(private readonly tlsOn: boolean) {}
+
   segment(n: NetHeader, c: LaneColumns): boolean {
     const { bytes: b, start: s, end } = n;
     if (end - s < 20) return false;
@@ -146,7 +148,7 @@ export class TcpLane {
         };
         // The server's port takes the payload (a client port with a dissector of its own is the engine's).
         if (!lookupTable('tcp.port', sp) && sp >= 1024)
-          conn.app = dp === 80 ? 'http' : dp === 443 ? 'tls' : 'none';
+          conn.app = dp === 80 ? 'http' : dp === 443 && this.tlsOn ? 'tls' : 'none';
         this.conns.set(key, conn);
         this.conns.set(`${n.dst}|${dp}|${n.src}|${sp}`, conn);
         const d = conn.client;

@@ -106,7 +106,8 @@ export async function listFast(
     const givenUp = new Set<number>();
     const store = new RowStore(ether ? total : 0);
     if (ether) {
-      const lane = new FastLane();
+      // TLS that may be decrypted shows what it carries: the engine's.
+      const lane = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
       const idx = cap.index;
       const s0 = total ? idx.tsSec(0) : 0;
       const ns0 = total ? idx.tsNsec(0) : 0;
