@@ -21,6 +21,12 @@ export interface LaneColumns {
   destination: string;
   protocol: string;
   info: string;
+  /**
+   * Whether Info is the lane's own text (ASCII and the arrow), nothing taken from the packet: nothing in it to
+   * escape for display. With `utf8Arrow` (see FastLane), such text is a one-byte string with the arrow as its
+   * UTF-8 bytes, to be written as latin1.
+   */
+  plain: boolean;
 }
 
 /** The network layer of a frame, as the transport lanes read it. */
@@ -33,6 +39,9 @@ export interface NetHeader {
   end: number;
   src: string;
   dst: string;
+  /** IPv4 addresses as numbers (0 for IPv6). */
+  src4: number;
+  dst4: number;
   ttl: number;
 }
 
@@ -52,7 +61,7 @@ export function onesSum(b: Uint8Array, from: number, to: number, init = 0): numb
 const ECHO_NAMES: Record<number, string> = { 0: 'Echo (ping) reply  ', 8: 'Echo (ping) request' };
 
 export class FastLane {
-  readonly cols: LaneColumns = { source: '', destination: '', protocol: '', info: '' };
+  readonly cols: LaneColumns = { source: '', destination: '', protocol: '', info: '', plain: true };
   /** ARP bindings: IPv4 address → the MAC it was first seen at (Wireshark's duplicate address detection). */
   private readonly arpBindings = new Map<number, string>();
   /** ICMP echo requests by id, sequence and direction → frame (the latest request). */
@@ -65,15 +74,18 @@ export class FastLane {
     end: 0,
     src: '',
     dst: '',
+    src4: 0,
+    dst4: 0,
     ttl: 0,
   };
 
   /**
    * `tls` false when TLS may be decrypted (a key log in the capture or given by the user): the engine then shows
-   * what the records carry, and TLS connections are the engine's.
+   * what the records carry, and TLS connections are the engine's. `utf8Arrow`: plain Info texts carry the arrow
+   * as its UTF-8 bytes (see LaneColumns.plain).
    */
-  constructor(opts: { tls: boolean }) {
-    this.tcp = new TcpLane(opts.tls);
+  constructor(opts: { tls: boolean; utf8Arrow?: boolean }) {
+    this.tcp = new TcpLane(opts.tls, opts.utf8Arrow ? '\u00e2\u0086\u0092' : '→');
   }
 
   /**
@@ -109,6 +121,8 @@ export class FastLane {
     n.end = end;
     n.src = ipv4(b, 26);
     n.dst = ipv4(b, 30);
+    n.src4 = ((b[26] << 24) | (b[27] << 16) | (b[28] << 8) | b[29]) >>> 0;
+    n.dst4 = ((b[30] << 24) | (b[31] << 16) | (b[32] << 8) | b[33]) >>> 0;
     n.ttl = b[22];
     return this.transport(b[23], false);
   }
@@ -124,6 +138,8 @@ export class FastLane {
     n.end = end;
     n.src = formatIPv6(b.subarray(22, 38));
     n.dst = formatIPv6(b.subarray(38, 54));
+    n.src4 = 0;
+    n.dst4 = 0;
     n.ttl = b[21];
     return this.transport(b[20], true);
   }
@@ -133,6 +149,7 @@ export class FastLane {
     const n = this.net;
     c.source = n.src;
     c.destination = n.dst;
+    c.plain = true;
     if (proto === 6) return this.tcp.segment(n, c);
     if (proto === 17) return this.udp(v6);
     if (proto === 1 && !v6) return this.icmp();
@@ -161,7 +178,7 @@ export class FastLane {
     return true;
   }
 
-  /** UDP to or from port 53 (DNS); other datagrams may be anyone's (ports, heuristics): the engine's. */
+  /** UDP to or from port 53 (DNS) or 4500 (ESP); other datagrams may be anyone's (ports, heuristics): the engine's. */
   private udp(v6: boolean): boolean {
     const { bytes: b, start: s, end } = this.net;
     if (end - s < 8 || ((b[s + 4] << 8) | b[s + 5]) !== end - s) return false;
@@ -169,10 +186,27 @@ export class FastLane {
     if (v6 && b[s + 6] === 0 && b[s + 7] === 0) return false;
     const sp = (b[s] << 8) | b[s + 1];
     const dp = (b[s + 2] << 8) | b[s + 3];
-    const other = sp === 53 ? dp : dp === 53 ? sp : -1;
-    if (other < 0 || end - s === 8) return false;
-    if (other !== 53 && (WIRESHARK_UDP_PORTS.has(other) || lookupTable('udp.port', other))) return false;
-    return this.dns(s + 8, end);
+    // The port's dissector has the datagram when the other port has none of its own (nor one Wireshark has).
+    const to = (port: number) => {
+      const other = sp === port ? dp : dp === port ? sp : -1;
+      return (
+        other === port || (other >= 0 && !WIRESHARK_UDP_PORTS.has(other) && !lookupTable('udp.port', other))
+      );
+    };
+    if (end - s === 8) return false;
+    if (to(53)) return this.dns(s + 8, end);
+    if (to(4500)) return this.esp(s + 8, end);
+    return false;
+  }
+
+  /** ESP in UDP (RFC 3948), neither a NAT-keepalive nor IKE: its SPI. */
+  private esp(s: number, end: number): boolean {
+    const b = this.net.bytes;
+    const spi = ((b[s] << 24) | (b[s + 1] << 16) | (b[s + 2] << 8) | b[s + 3]) >>> 0;
+    if (end - s < 8 || spi === 0) return false;
+    this.cols.protocol = 'ESP';
+    this.cols.info = `ESP (SPI=0x${spi.toString(16).padStart(8, '0')})`;
+    return true;
   }
 
   /**
@@ -230,12 +264,13 @@ export class FastLane {
     if (off !== len) return false;
     this.cols.protocol = 'DNS';
     this.cols.info = info;
+    this.cols.plain = false;
     return true;
   }
 
   /**
-   * An Ethernet/IPv4 request or reply; a probe, an announcement, a gratuitous ARP or a duplicate address (the
-   * engine's Info says so) goes to the engine.
+   * An Ethernet/IPv4 request or reply, probe, announcement or gratuitous ARP (RFC 5227), named as the engine
+   * names them; a duplicate address (the engine's Info says so) goes to the engine.
    */
   private arp(b: Uint8Array): boolean {
     if (b.length < 42 || b.length > 60) return false;
@@ -244,7 +279,9 @@ export class FastLane {
     if (op !== 1 && op !== 2) return false;
     const spa = ((b[28] << 24) | (b[29] << 16) | (b[30] << 8) | b[31]) >>> 0;
     const tpa = ((b[38] << 24) | (b[39] << 16) | (b[40] << 8) | b[41]) >>> 0;
-    if (spa === tpa || spa === 0) return false;
+    const noTargetMac = !(b[32] | b[33] | b[34] | b[35] | b[36] | b[37]);
+    const probe = op === 1 && noTargetMac && spa === 0;
+    const gratuitous = !probe && spa === tpa;
     const sha = formatEther(b.subarray(22, 28));
     if (!this.bind(b, 22, spa, sha)) return false;
     if (op === 2 && !this.bind(b, 32, tpa, formatEther(b.subarray(32, 38)))) return false;
@@ -252,7 +289,14 @@ export class FastLane {
     c.source = formatEther(b.subarray(6, 12));
     c.destination = formatEther(b.subarray(0, 6));
     c.protocol = 'ARP';
-    c.info = op === 1 ? `Who has ${ipv4(b, 38)}? Tell ${ipv4(b, 28)}` : `${ipv4(b, 28)} is at ${sha}`;
+    c.plain = true;
+    const tp = ipv4(b, 38);
+    const sp = ipv4(b, 28);
+    if (op === 2) c.info = gratuitous ? `Gratuitous ARP for ${sp} (Reply)` : `${sp} is at ${sha}`;
+    else if (probe) c.info = `Who has ${tp}? (ARP Probe)`;
+    else if (gratuitous)
+      c.info = noTargetMac ? `ARP Announcement for ${tp}` : `Gratuitous ARP for ${tp} (Request)`;
+    else c.info = `Who has ${tp}? Tell ${sp}`;
     return true;
   }
 

@@ -42,7 +42,11 @@ interface Conn {
   server: Dir;
   clientPort: number;
   /** The key of the client-to-server direction. */
-  clientKey: string;
+  clientKey: number | string;
+  /** The client's address and the server's and port (IPv4: numbers; IPv6: their text). */
+  clientAddr: number | string;
+  serverAddr: number | string;
+  serverPort: number;
   app: 'http' | 'tls' | 'none';
   /** TLS: the version the ServerHello chose ("TLSv1.3"). */
   tlsVersion: string | undefined;
@@ -58,6 +62,12 @@ const newDir = (base: number): Dir => ({
   winScale: -1,
   pending: undefined,
 });
+
+/** A hash of an IPv4 connection's addresses and ports, in this direction (below 2^53). */
+function key4(src: number, sp: number, dst: number, dp: number): number {
+  const h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1), 0x85ebca6b) ^ ((sp << 16) | dp);
+  return (h >>> 0) * 0x100000 + ((Math.imul(dst ^ (sp << 3), 0xc2b2ae35) >>> 12) & 0xfffff);
+}
 
 const u32 = (b: Uint8Array, o: number) =>
   ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
@@ -101,11 +111,15 @@ function options(
 const PLAIN_FLAGS = new Set([0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14]);
 
 export class TcpLane {
-  private readonly conns = new Map<string, Conn>();
+  private readonly conns = new Map<number | string, Conn>();
   private readonly http = new HttpLane();
   private readonly tls = new TlsLane();
 
-  constructor(private readonly tlsOn: boolean) {}
+  constructor(
+    private readonly tlsOn: boolean,
+    /** The arrow of Info's "80 → 1234" (see LaneColumns.plain). */
+    private readonly arrow: string,
+  ) {}
 
   segment(n: NetHeader, c: LaneColumns): boolean {
     const { bytes: b, start: s, end } = n;
@@ -125,15 +139,35 @@ export class TcpLane {
     const rst = (flags & 0x04) !== 0;
     const opts = hl > 20 ? options(b, s + 20, s + hl) : { info: '', ws: undefined };
     if (!opts) return false;
-    // Each connection is filed under both directions' keys: one lookup a segment.
-    const key = `${n.src}|${sp}|${n.dst}|${dp}`;
+    // Each connection is filed under both directions' keys: one lookup a segment. IPv4 keys are numbers (a
+    // hash of the addresses and ports; the connection's own say whether it is this one: a collision goes to the
+    // engine), IPv6 ones text.
+    const v4 = n.src4 !== 0 || n.dst4 !== 0;
+    const srcAddr = v4 ? n.src4 : n.src;
+    const dstAddr = v4 ? n.dst4 : n.dst;
+    const key = v4 ? key4(n.src4, sp, n.dst4, dp) : `${n.src}|${sp}|${n.dst}|${dp}`;
     let conn = this.conns.get(key);
     let me: Dir;
     let peer: Dir;
     if (conn && conn.clientKey === key) {
+      if (
+        conn.clientAddr !== srcAddr ||
+        conn.clientPort !== sp ||
+        conn.serverAddr !== dstAddr ||
+        conn.serverPort !== dp
+      )
+        return false;
       me = conn.client;
       peer = conn.server;
     } else {
+      if (
+        conn &&
+        (conn.clientAddr !== dstAddr ||
+          conn.clientPort !== dp ||
+          conn.serverAddr !== srcAddr ||
+          conn.serverPort !== sp)
+      )
+        return false;
       if (!conn) {
         // A connection starts with its client's SYN (no data); one seen later is the engine's.
         if (!syn || ackf || len > 0) return false;
@@ -142,6 +176,9 @@ export class TcpLane {
           server: newDir(0),
           clientPort: sp,
           clientKey: key,
+          clientAddr: srcAddr,
+          serverAddr: dstAddr,
+          serverPort: dp,
           app: 'none',
           tlsVersion: undefined,
           closed: false,
@@ -149,13 +186,15 @@ export class TcpLane {
         // The server's port takes the payload (a client port with a dissector of its own is the engine's).
         if (!lookupTable('tcp.port', sp) && sp >= 1024)
           conn.app = dp === 80 ? 'http' : dp === 443 && this.tlsOn ? 'tls' : 'none';
+        const back = v4 ? key4(n.dst4, dp, n.src4, sp) : `${n.dst}|${dp}|${n.src}|${sp}`;
+        if (this.conns.has(key) || this.conns.has(back)) return false;
         this.conns.set(key, conn);
-        this.conns.set(`${n.dst}|${dp}|${n.src}|${sp}`, conn);
+        this.conns.set(back, conn);
         const d = conn.client;
         d.winScale = opts.ws ?? -2;
         d.next = 1;
         c.protocol = 'TCP';
-        c.info = `${sp} → ${dp} [${flagNames(flags)}] Seq=0 Win=${win} Len=0${opts.info}`;
+        c.info = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=0 Win=${win} Len=0${opts.info}`;
         return true;
       }
       me = conn.server;
@@ -175,7 +214,7 @@ export class TcpLane {
       me.lastAck = 1;
       me.lastWin = win;
       c.protocol = 'TCP';
-      c.info = `${sp} → ${dp} [${flagNames(flags)}] Seq=0 Ack=1 Win=${win} Len=0${opts.info}`;
+      c.info = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=0 Ack=1 Win=${win} Len=0${opts.info}`;
       return true;
     }
     if (me.next === undefined || peer.next === undefined || !ackf || opts.ws !== undefined) return false;
@@ -194,7 +233,7 @@ export class TcpLane {
     }
     if ((fin || rst) && len > 0) return false;
     const scaled = me.winScale < 0 ? win : win * 2 ** me.winScale;
-    const tcpInfo = `${sp} → ${dp} [${flagNames(flags)}] Seq=${relSeq} Ack=${relAck} Win=${scaled} Len=${len}${opts.info}`;
+    const tcpInfo = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=${relSeq} Ack=${relAck} Win=${scaled} Len=${len}${opts.info}`;
     c.protocol = 'TCP';
     c.info = tcpInfo;
     if (len > 0) {
@@ -310,6 +349,7 @@ class HttpLane {
       const r = p.done?.(joined(p.parts));
       if (!r) return false;
       [c.info, c.protocol] = r;
+      c.plain = false;
       return true;
     }
     const he = headEnd(data);
@@ -355,10 +395,12 @@ class HttpLane {
       const r = finish(data.subarray(he + 4));
       if (!r) return false;
       [c.info, c.protocol] = r;
+      c.plain = false;
       return true;
     }
     me.pending = pending(body - avail, data.subarray(he + 4), mediaKeep(type), { done: finish });
     c.info = `${head} ${SEGMENT}`;
+    c.plain = false;
     return true;
   }
 }

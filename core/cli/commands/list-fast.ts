@@ -15,6 +15,22 @@ import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
 import { displayText } from '../../fields/text.js';
 
+/**
+ * `(sec + ns / 1e9).toFixed(9)` (the TSV time), from whole seconds and nanoseconds: the same text, without the
+ * float, while the time is under 2^20 s (12 days), where the sum's rounding error (under 2^-33 s) cannot move
+ * the nine decimals; beyond, or negative, the float's own text.
+ */
+export function relTimeText(sec: number, ns: number): string {
+  let s = sec;
+  let n = ns;
+  if (n < 0) {
+    s -= 1;
+    n += 1e9;
+  }
+  if (s < 0 || s >= 2 ** 20 || n >= 1e9) return (sec + ns / 1e9).toFixed(9);
+  return `${s}.${n < 1e8 ? String(n).padStart(9, '0') : n}`;
+}
+
 /** Whether `list` may take the fast lane (WIRELENS_FASTLANE=0 makes every row the engine's). */
 export function fastLaneOn(): boolean {
   return process.env.WIRELENS_FASTLANE !== '0';
@@ -37,13 +53,14 @@ class RowStore {
     this.chunks.push(this.chunk);
   }
 
-  put(i: number, line: string): void {
+  /** Stores frame i's row: text, or with `latin1` a one-byte string holding the row's UTF-8 bytes. */
+  put(i: number, line: string, latin1 = false): void {
     if (this.off + 3 * line.length > CHUNK) {
       this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, 3 * line.length));
       this.chunks.push(this.chunk);
       this.off = 0;
     }
-    const n = this.chunk.write(line, this.off);
+    const n = this.chunk.write(line, this.off, latin1 ? 'latin1' : 'utf8');
     this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
     this.lens[i] = n;
     this.off += n;
@@ -107,7 +124,10 @@ export async function listFast(
     const store = new RowStore(ether ? total : 0);
     if (ether) {
       // TLS that may be decrypted shows what it carries: the engine's.
-      const lane = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
+      const lane = new FastLane({
+        tls: !info.tlsKeyLog && !info.tlsSecretsInCapture,
+        utf8Arrow: format === 'tsv',
+      });
       const idx = cap.index;
       const s0 = total ? idx.tsSec(0) : 0;
       const ns0 = total ? idx.tsNsec(0) : 0;
@@ -118,11 +138,22 @@ export async function listFast(
         if (givenUp.has(h)) return;
         const len = idx.origLen(i);
         if (bytes.length !== len || !lane.row(i + 1, bytes)) givenUp.add(h);
-        // A TSV row straight from the parts (the same text as tsvRow of the session's row: the time computed
-        // alike, addresses and protocol names the lane gives have nothing to escape).
+        // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
+        // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as latin1.
         else if (format === 'tsv') {
-          const t = idx.tsSec(i) - s0 + (idx.tsNsec(i) - ns0) / 1e9;
-          store.put(i, tsvLine(i + 1, t, c.source, c.destination, c.protocol, len, displayText(c.info)));
+          const sec = idx.tsSec(i) - s0;
+          const ns = idx.tsNsec(i) - ns0;
+          if (c.plain)
+            store.put(
+              i,
+              `${i + 1}\t${relTimeText(sec, ns)}\t${c.source}\t${c.destination}\t${c.protocol}\t${len}\t${c.info}\n`,
+              true,
+            );
+          else
+            store.put(
+              i,
+              tsvLine(i + 1, sec + ns / 1e9, c.source, c.destination, c.protocol, len, displayText(c.info)),
+            );
         } else store.put(i, line(session.rowOf(session.meta(i), c)));
       });
     }
