@@ -34,6 +34,8 @@ describe('wirelens list: fast lane', () => {
     writeFileSync(file, writePcap(packets, { linkType: 1 }));
     const [lane, engine] = await same(file, ['--format', 'tsv']);
     await same(file, ['-t', 'ud']);
+    await same(file, ['--format', 'tsv'], 2);
+    await same(file, ['-t', 'ud'], 3);
     // The DNS lookups are the lane's; the web server's pair (a PNG sent as image/gif) and the others are the
     // engine's.
     expect(lane).toBeGreaterThan(0);

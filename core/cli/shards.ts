@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { openCapture } from '../capture/index.js';
 import { CaptureSession } from '../session/session.js';
+import type { CaptureInfo } from '../api/types.js';
 
 /** What every worker message carries: its shard's results for frames `nos`, or the end, or an error. */
 export type ShardReply<B> =
@@ -69,13 +70,17 @@ function flowPost<B>(
 export async function shardWorker<B>(
   job: ShardJobBase & { file: string },
   postNow: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void,
-  pass: (session: CaptureSession, post: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void) => number,
+  pass: (
+    session: CaptureSession,
+    post: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void,
+    info: CaptureInfo,
+  ) => number,
 ): Promise<void> {
   const post = flowPost(job, postNow);
   try {
     const session = new CaptureSession({ hash: false });
     const info = await session.open(job.file);
-    post({ kind: 'done', count: pass(session, post), warnings: info.warnings });
+    post({ kind: 'done', count: pass(session, post, info), warnings: info.warnings });
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
   }

@@ -3,10 +3,14 @@ import { basename } from 'node:path';
 import { expect } from 'vitest';
 import { main } from '../cli/main.js';
 
-async function list(args: string[], lane: boolean): Promise<{ out: string; lane: number; engine: number }> {
+async function list(
+  args: string[],
+  lane: boolean,
+  threads = 1,
+): Promise<{ out: string; lane: number; engine: number }> {
   const before = { lane: process.env.WIRELENS_FASTLANE, threads: process.env.WIRELENS_THREADS };
   process.env.WIRELENS_FASTLANE = lane ? 'stats' : '0';
-  process.env.WIRELENS_THREADS = '1';
+  process.env.WIRELENS_THREADS = String(threads);
   let out = '';
   let err = '';
   try {
@@ -24,9 +28,12 @@ async function list(args: string[], lane: boolean): Promise<{ out: string; lane:
   return { out, lane: m ? Number(m[1]) : 0, engine: m ? Number(m[2]) : 0 };
 }
 
-/** Lists `file` with and without the lane; expects the same text; returns the lane's and the engine's rows. */
-export async function same(file: string, args: string[]): Promise<[number, number]> {
-  const fast = await list([file, ...args], true);
+/**
+ * Lists `file` with the lane (on `threads` threads) and with the engine alone (on one); expects the same text;
+ * returns the lane's and the engine's rows (counted on one thread only).
+ */
+export async function same(file: string, args: string[], threads = 1): Promise<[number, number]> {
+  const fast = await list([file, ...args], true, threads);
   const slow = await list([file, ...args], false);
   if (fast.out !== slow.out) {
     const a = fast.out.split('\n');

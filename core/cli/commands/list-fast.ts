@@ -10,7 +10,7 @@ import { CaptureSession } from '../../session/session.js';
 import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
 import { FastLane } from '../../fastlane/lane.js';
-import type { PacketRow } from '../../api/types.js';
+import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
 import { displayText } from '../../fields/text.js';
@@ -34,6 +34,12 @@ export function relTimeText(sec: number, ns: number): string {
 /** Whether `list` may take the fast lane (WIRELENS_FASTLANE=0 makes every row the engine's). */
 export function fastLaneOn(): boolean {
   return process.env.WIRELENS_FASTLANE !== '0';
+}
+
+/** Threads of a lane pass: WIRELENS_THREADS when set (each thread takes the pairs of its shard), else one. */
+export function laneThreads(): number {
+  const env = process.env.WIRELENS_THREADS;
+  return env !== undefined && /^\d+$/.test(env) ? Math.max(1, Math.min(16, Number(env))) : 1;
 }
 
 const CHUNK = 4 << 20;
@@ -66,28 +72,19 @@ class RowStore {
     this.off += n;
   }
 
-  /** Writes the stored rows of frames [from, to) that `keep` keeps, consecutive rows in one write. */
-  emit(from: number, to: number, keep: (i: number) => boolean, out: OutBuffer): void {
-    let runAt = -1;
-    let runEnd = -1;
-    const flush = () => {
-      if (runAt < 0) return;
-      const c = Math.floor(runAt / CHUNK);
-      out.pushBytes(this.chunks[c].subarray(runAt - c * CHUNK, runEnd - c * CHUNK));
-      runAt = -1;
-    };
+  /** Hands the stored rows of frames [from, to) that `keep` keeps to `sink`, in order; returns how many. */
+  emit(from: number, to: number, keep: (i: number) => boolean, sink: RowSink): number {
+    let rows = 0;
     for (let i = from; i < to; i++) {
       const n = this.lens[i];
       if (n < 0 || !keep(i)) continue;
       const at = this.starts[i];
-      // A row continues the run when it follows it in the same chunk.
-      if (at !== runEnd || Math.floor(at / CHUNK) !== Math.floor(runAt / CHUNK)) {
-        flush();
-        runAt = at;
-      }
-      runEnd = at + n;
+      const c = Math.floor(at / CHUNK);
+      const start = at - c * CHUNK;
+      sink.bytes(i, this.chunks[c], start, start + n);
+      rows++;
     }
-    flush();
+    return rows;
   }
 
   /** Lets go of every chunk once written. */
@@ -96,9 +93,139 @@ class RowStore {
   }
 }
 
+/** Where a pass's rows go, in frame order (frame index i): as UTF-8 bytes [start, end) of `chunk`, or as text. */
+export interface RowSink {
+  bytes(i: number, chunk: Buffer, start: number, end: number): void;
+  text(i: number, line: string): void;
+}
+
+/** Which frames a pass lists: the frames of shard `shard` of `shards` (core/session/shard.ts), up to `frames`. */
+export interface LanePart {
+  shard: number;
+  shards: number;
+  frames?: number;
+}
+
 /**
- * Lists every frame of `file` to `out` (TSV rows or tshark's text rows with `time`); returns the capture's
- * warnings and how many frames the lane and the engine gave rows for.
+ * The lane's pass over the frames of `part` of the freshly opened `session` (see the top of this file): every
+ * row in frame order to `sink`, TSV or tshark's text rows with `time`. Closes the session. Returns how many rows
+ * the lane and the engine gave.
+ */
+export function laneRows(
+  session: CaptureSession,
+  info: CaptureInfo,
+  opts: { format: 'tsv' | 'text'; time: TimeFormat; part?: LanePart },
+  sink: RowSink,
+): { lane: number; engine: number } {
+  const { format, time } = opts;
+  const { shard, shards } = opts.part ?? { shard: 0, shards: 1 };
+  const cap = session.capture;
+  if (!cap) throw new Error('capture not open');
+  const total = Math.min(session.total, opts.part?.frames ?? Infinity);
+  const line = (r: PacketRow) => {
+    // Every frame is displayed: the previous displayed one is the previous one (-t dd).
+    r.prevDisplayedTs = r.prevTs;
+    return format === 'tsv' ? tsvRow(r) : rowText(r, time);
+  };
+  // The lane reads Ethernet frames; a capture of any other link type is the engine's, on shard 0.
+  const ether = cap.interfaces.every((f) => f.linkType === LINKTYPE.ETHERNET);
+  if (!ether && shard !== 0) {
+    session.close();
+    return { lane: 0, engine: 0 };
+  }
+  const pairs = new Uint32Array(total);
+  const givenUp = new Set<number>();
+  const store = new RowStore(ether ? total : 0);
+  if (ether) {
+    // TLS that may be decrypted shows what it carries: the engine's.
+    const fast = new FastLane({
+      tls: !info.tlsKeyLog && !info.tlsSecretsInCapture,
+      utf8Arrow: format === 'tsv',
+    });
+    const idx = cap.index;
+    const s0 = total ? idx.tsSec(0) : 0;
+    const ns0 = total ? idx.tsNsec(0) : 0;
+    const c = fast.cols;
+    session.forEachFrame((i, bytes) => {
+      if (i >= total) return;
+      const h = pairHash(LINKTYPE.ETHERNET, bytes);
+      pairs[i] = h;
+      if (h % shards !== shard || givenUp.has(h)) return;
+      const len = idx.origLen(i);
+      if (bytes.length !== len || !fast.row(i + 1, bytes)) {
+        givenUp.add(h);
+        return;
+      }
+      // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
+      // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as latin1.
+      if (format === 'tsv') {
+        const sec = idx.tsSec(i) - s0;
+        const ns = idx.tsNsec(i) - ns0;
+        if (c.plain)
+          store.put(
+            i,
+            `${i + 1}\t${relTimeText(sec, ns)}\t${c.source}\t${c.destination}\t${c.protocol}\t${len}\t${c.info}\n`,
+            true,
+          );
+        else
+          store.put(
+            i,
+            tsvLine(i + 1, sec + ns / 1e9, c.source, c.destination, c.protocol, len, displayText(c.info)),
+          );
+      } else store.put(i, line(session.rowOf(session.meta(i), c)));
+    });
+  }
+  // The lane's rows of a pair it gave up on later are dropped: the engine lists that pair whole.
+  const keep = (i: number) => !givenUp.has(pairs[i]);
+  let next = 0;
+  let engine = 0;
+  let lane = 0;
+  if (!ether || givenUp.size > 0)
+    session.scanSome(
+      (i) => !ether || givenUp.has(pairs[i]),
+      'columns',
+      true,
+      (i, d) => {
+        lane += store.emit(next, i, keep, sink);
+        sink.text(i, line(session.toRowColumns(d)));
+        next = i + 1;
+        engine++;
+      },
+      total,
+    );
+  else session.close();
+  lane += store.emit(next, total, keep, sink);
+  store.clear();
+  return { lane, engine };
+}
+
+/** Rows to standard output: consecutive ones of one chunk in one push. */
+class OutSink implements RowSink {
+  private chunk: Buffer | undefined;
+  private start = 0;
+  private end = 0;
+  constructor(private readonly out: OutBuffer) {}
+  bytes(_i: number, chunk: Buffer, start: number, end: number): void {
+    if (chunk !== this.chunk || start !== this.end) {
+      this.flush();
+      this.chunk = chunk;
+      this.start = start;
+    }
+    this.end = end;
+  }
+  text(_i: number, line: string): void {
+    this.flush();
+    this.out.push(line);
+  }
+  flush(): void {
+    if (this.chunk) this.out.pushBytes(this.chunk.subarray(this.start, this.end));
+    this.chunk = undefined;
+  }
+}
+
+/**
+ * Lists every frame of `file` to `out` on this thread (TSV rows or tshark's text rows with `time`); returns the
+ * capture's warnings and how many rows the lane and the engine gave.
  */
 export async function listFast(
   file: string,
@@ -109,73 +236,10 @@ export async function listFast(
   const session = new CaptureSession({ hash: false, summary: false });
   try {
     const info = await session.open(file);
-    const cap = session.capture;
-    const total = session.total;
-    if (!cap) throw new Error('capture not open');
-    const line = (r: PacketRow) => {
-      // Every frame is displayed: the previous displayed one is the previous one (-t dd).
-      r.prevDisplayedTs = r.prevTs;
-      return format === 'tsv' ? tsvRow(r) : rowText(r, time);
-    };
-    // The lane reads Ethernet frames; a capture of any other link type is the engine's.
-    const ether = cap.interfaces.every((f) => f.linkType === LINKTYPE.ETHERNET);
-    const pairs = new Uint32Array(total);
-    const givenUp = new Set<number>();
-    const store = new RowStore(ether ? total : 0);
-    if (ether) {
-      // TLS that may be decrypted shows what it carries: the engine's.
-      const lane = new FastLane({
-        tls: !info.tlsKeyLog && !info.tlsSecretsInCapture,
-        utf8Arrow: format === 'tsv',
-      });
-      const idx = cap.index;
-      const s0 = total ? idx.tsSec(0) : 0;
-      const ns0 = total ? idx.tsNsec(0) : 0;
-      const c = lane.cols;
-      session.forEachFrame((i, bytes) => {
-        const h = pairHash(LINKTYPE.ETHERNET, bytes);
-        pairs[i] = h;
-        if (givenUp.has(h)) return;
-        const len = idx.origLen(i);
-        if (bytes.length !== len || !lane.row(i + 1, bytes)) givenUp.add(h);
-        // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
-        // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as latin1.
-        else if (format === 'tsv') {
-          const sec = idx.tsSec(i) - s0;
-          const ns = idx.tsNsec(i) - ns0;
-          if (c.plain)
-            store.put(
-              i,
-              `${i + 1}\t${relTimeText(sec, ns)}\t${c.source}\t${c.destination}\t${c.protocol}\t${len}\t${c.info}\n`,
-              true,
-            );
-          else
-            store.put(
-              i,
-              tsvLine(i + 1, sec + ns / 1e9, c.source, c.destination, c.protocol, len, displayText(c.info)),
-            );
-        } else store.put(i, line(session.rowOf(session.meta(i), c)));
-      });
-    }
-    const keep = (i: number) => !givenUp.has(pairs[i]);
-    let next = 0;
-    let engine = 0;
-    if (!ether || givenUp.size > 0)
-      session.scanSome(
-        (i) => !ether || givenUp.has(pairs[i]),
-        'columns',
-        true,
-        (i, d) => {
-          store.emit(next, i, keep, out);
-          out.push(line(session.toRowColumns(d)));
-          next = i + 1;
-          engine++;
-        },
-        total,
-      );
-    store.emit(next, total, keep, out);
-    store.clear();
-    return { warnings: info.warnings, lane: total - engine, engine };
+    const sink = new OutSink(out);
+    const r = laneRows(session, info, { format, time }, sink);
+    sink.flush();
+    return { warnings: info.warnings, ...r };
   } finally {
     session.close();
   }

@@ -16,6 +16,7 @@ import {
   type ShardReply,
 } from '../shards.js';
 import { OutBuffer, rowText, tsvRow } from './list-rows.js';
+import { laneRows, type RowSink } from './list-fast.js';
 
 export interface ListShardJob extends ShardJobBase {
   kind: 'list';
@@ -25,6 +26,8 @@ export interface ListShardJob extends ShardJobBase {
   filter?: string;
   /** Count the matching rows only. */
   count: boolean;
+  /** All rows (no filter) through the fast lane (list-fast.ts). */
+  lane?: boolean;
 }
 
 /** Rows `nos` ending at byte offsets `ends` of `bytes` (UTF-8). */
@@ -38,12 +41,79 @@ const BATCH_ROWS = 4096;
 const BATCH_BYTES = 1 << 19;
 const BATCH_FRAMES = 65_536;
 
+/** A shard's rows gathered into batches of UTF-8 bytes and posted (flow-controlled by `post`). */
+class RowBatcher implements RowSink {
+  private buf = Buffer.allocUnsafe(BATCH_BYTES + (1 << 16));
+  private off = 0;
+  private nos: number[] = [];
+  private ends: number[] = [];
+  private posted = 0;
+
+  constructor(private readonly post: (m: ShardReply<RowBatch>, transfer?: ArrayBuffer[]) => void) {}
+
+  /** Posts what is gathered; every frame of the shard below index `upTo` has been seen. */
+  flush(upTo: number): void {
+    const batch: RowBatch = {
+      nos: Uint32Array.from(this.nos),
+      ends: Uint32Array.from(this.ends),
+      bytes: new Uint8Array(this.buf.buffer.slice(this.buf.byteOffset, this.buf.byteOffset + this.off)),
+      upTo,
+    };
+    this.post({ kind: 'batch', batch }, [
+      batch.bytes.buffer,
+      batch.nos.buffer,
+      batch.ends.buffer,
+    ] as ArrayBuffer[]);
+    this.off = 0;
+    this.nos = [];
+    this.ends = [];
+    this.posted = upTo;
+  }
+
+  /** Frame i seen without a row: a batch goes out after many such frames (the merge waits for it). */
+  skip(i: number): void {
+    if (i + 1 - this.posted >= BATCH_FRAMES) this.flush(i + 1);
+  }
+
+  private room(i: number, bytes: number): void {
+    if (this.off + bytes > this.buf.length) {
+      this.flush(i);
+      if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
+    }
+  }
+
+  private added(i: number): void {
+    this.nos.push(i + 1);
+    this.ends.push(this.off);
+    if (this.nos.length >= BATCH_ROWS || this.off >= BATCH_BYTES || i + 1 - this.posted >= BATCH_FRAMES)
+      this.flush(i + 1);
+  }
+
+  text(i: number, line: string): void {
+    this.room(i, 3 * line.length);
+    this.off += this.buf.write(line, this.off);
+    this.added(i);
+  }
+
+  bytes(i: number, chunk: Buffer, start: number, end: number): void {
+    this.room(i, end - start);
+    this.off += chunk.copy(this.buf, this.off, start, end);
+    this.added(i);
+  }
+}
+
 /** The worker's side: one shard's rows, posted in batches, then `done` (or an `error`). */
 export async function runListShard(
   job: ListShardJob,
   postNow: (m: ShardReply<RowBatch>, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
-  return shardWorker(job, postNow, (session, post) => {
+  return shardWorker(job, postNow, (session, post, info) => {
+    const rows = new RowBatcher(post);
+    if (job.lane) {
+      const r = laneRows(session, info, { format: job.format, time: job.time, part: job }, rows);
+      rows.flush(Number.MAX_SAFE_INTEGER);
+      return r.lane + r.engine;
+    }
     let match: ((d: Dissection) => boolean) | undefined;
     let selection: ItemSelection = 'columns';
     if (job.filter !== undefined) {
@@ -53,47 +123,14 @@ export async function runListShard(
       selection = c.filter.needsAll ? 'all' : c.filter.fields;
     }
     let count = 0;
-    let buf = Buffer.allocUnsafe(BATCH_BYTES + (1 << 16));
-    let off = 0;
-    let nos: number[] = [];
-    let ends: number[] = [];
-    let posted = 0;
-    const flush = (upTo: number) => {
-      const batch: RowBatch = {
-        nos: Uint32Array.from(nos),
-        ends: Uint32Array.from(ends),
-        bytes: new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + off)),
-        upTo,
-      };
-      post({ kind: 'batch', batch }, [
-        batch.bytes.buffer,
-        batch.nos.buffer,
-        batch.ends.buffer,
-      ] as ArrayBuffer[]);
-      off = 0;
-      nos = [];
-      ends = [];
-      posted = upTo;
-    };
     session.scanShard(job, selection, true, (i, d) => {
-      if (match && !match(d)) {
-        if (i + 1 - posted >= BATCH_FRAMES) flush(i + 1);
-        return;
-      }
+      if (match && !match(d)) return rows.skip(i);
       count++;
       if (job.count) return;
       const r = session.toRowColumns(d);
-      const line = job.format === 'tsv' ? tsvRow(r) : rowText(r, job.time);
-      if (off + 3 * line.length > buf.length) {
-        flush(i);
-        if (3 * line.length > buf.length) buf = Buffer.allocUnsafe(3 * line.length);
-      }
-      off += buf.write(line, off);
-      nos.push(i + 1);
-      ends.push(off);
-      if (nos.length >= BATCH_ROWS || off >= BATCH_BYTES || i + 1 - posted >= BATCH_FRAMES) flush(i + 1);
+      rows.text(i, job.format === 'tsv' ? tsvRow(r) : rowText(r, job.time));
     });
-    flush(Number.MAX_SAFE_INTEGER);
+    rows.flush(Number.MAX_SAFE_INTEGER);
     return count;
   });
 }

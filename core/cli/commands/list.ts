@@ -2,7 +2,7 @@ import { parseArgs, UsageError, type CliIO, type Command } from '../command.js';
 import { CaptureSession } from '../../session/session.js';
 import { compileFilter, type CompiledFilter } from '../../dfilter/index.js';
 import { listSharded } from './list-shard.js';
-import { fastLaneOn, listFast } from './list-fast.js';
+import { fastLaneOn, laneThreads, listFast } from './list-fast.js';
 import { shardThreads } from '../shards.js';
 import { shardableFilter } from '../../session/shard.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
@@ -155,7 +155,20 @@ export const listCommand: Command = {
     if (details) selection = 'all';
     if (fieldsOut) selection = fieldsSelection(fieldsOut, selection);
     const out = new OutBuffer(io);
-    if (!match && !details && !fieldsOut && format !== 'json' && !flags.has('--count') && fastLaneOn()) {
+    // Every row, no filter: the fast lane (list-fast.ts), on one thread unless WIRELENS_THREADS says more (on two
+    // cores, two threads gained nothing measurable: each reads and hashes every frame).
+    const lane =
+      !match && !details && !fieldsOut && format !== 'json' && !flags.has('--count') && fastLaneOn();
+    const threads = lane
+      ? laneThreads()
+      : !details &&
+          !fieldsOut &&
+          format !== 'json' &&
+          time !== 'dd' &&
+          (!filter || shardableFilter(filter.fields))
+        ? shardThreads(positionals[0])
+        : 1;
+    if (lane && threads === 1) {
       if (format === 'tsv') out.push(TSV_HEADER);
       const r = await listFast(positionals[0], format === 'tsv' ? 'tsv' : 'text', time, out);
       out.flush();
@@ -164,14 +177,6 @@ export const listCommand: Command = {
       for (const w of r.warnings) io.err(`wirelens list: warning: ${w}\n`);
       return 0;
     }
-    const threads =
-      !details &&
-      !fieldsOut &&
-      format !== 'json' &&
-      time !== 'dd' &&
-      (!filter || shardableFilter(filter.fields))
-        ? shardThreads(positionals[0])
-        : 1;
     if (threads > 1) {
       if (format === 'tsv' && !flags.has('--count')) out.push(TSV_HEADER);
       const r = await listSharded(
@@ -181,6 +186,7 @@ export const listCommand: Command = {
           time,
           filter: filter ? expr : undefined,
           count: flags.has('--count'),
+          lane,
         },
         threads,
         out,
