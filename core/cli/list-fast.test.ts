@@ -43,7 +43,7 @@ describe('wirelens list: fast lane', () => {
     expect(lane + engine).toBe(packets.length);
   });
 
-  it('gives a retransmitted segment and its whole address pair to the engine', async () => {
+  it('shows window updates, and gives a duplicate ACK or a retransmission and its whole address pair to the engine', async () => {
     const conversation = () => {
       const c = new TcpConversation(CLIENT, WEB, 50432, 80, { s: 1_700_000_000, ns: 0 });
       c.handshake();
@@ -57,6 +57,20 @@ describe('wirelens list: fast lane', () => {
     const clean = conversation();
     writeFileSync(join(dir, 'clean.pcap'), writePcap(clean, { linkType: 1 }));
     expect(await same(join(dir, 'clean.pcap'), ['--format', 'tsv'])).toEqual([clean.length, 0]);
+    // A pure ACK sent again with another window: a window update (the lane's); with the same: a duplicate ACK.
+    for (const [delta, lane] of [
+      [1, true],
+      [0, false],
+    ] as const) {
+      const acks = conversation();
+      const ack = acks.findIndex((p, k) => k > 2 && p.data.length === 54 && p.data[34] !== 0);
+      const again = { ...acks[ack], data: acks[ack].data.slice(), tsNsec: acks[ack].tsNsec + 1000 };
+      again.data[49] += delta;
+      acks.splice(ack + 1, 0, again);
+      const name = join(dir, `ack${delta}.pcap`);
+      writeFileSync(name, writePcap(acks, { linkType: 1 }));
+      expect(await same(name, ['--format', 'tsv'])).toEqual(lane ? [acks.length, 0] : [0, acks.length]);
+    }
     // The server's first data segment sent again a millisecond later.
     const packets = conversation();
     const at = packets.findIndex((p) => p.data.length > 100 && p.data[34] === 0 && p.data[35] === 80);

@@ -28,7 +28,9 @@ interface Dir {
   base: number;
   /** Next expected relative sequence number (undefined before this side's SYN). */
   next: number | undefined;
+  /** Raw ACK number and window of this side's last segment. */
   lastAckRaw: number | undefined;
+  lastWinRaw: number | undefined;
   /** Relative ACK and raw window of this side's last segment with ACK set. */
   lastAck: number | undefined;
   lastWin: number | undefined;
@@ -57,6 +59,7 @@ const newDir = (base: number): Dir => ({
   base,
   next: undefined,
   lastAckRaw: undefined,
+  lastWinRaw: undefined,
   lastAck: undefined,
   lastWin: undefined,
   winScale: -1,
@@ -193,6 +196,8 @@ export class TcpLane {
         const d = conn.client;
         d.winScale = opts.ws ?? -2;
         d.next = 1;
+        d.lastAckRaw = ackRaw;
+        d.lastWinRaw = win;
         c.protocol = 'TCP';
         c.info = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=0 Win=${win} Len=0${opts.info}`;
         return true;
@@ -211,6 +216,7 @@ export class TcpLane {
       if (me.winScale === -2) peer.winScale = -2;
       me.next = 1;
       me.lastAckRaw = ackRaw;
+      me.lastWinRaw = win;
       me.lastAck = 1;
       me.lastWin = win;
       c.protocol = 'TCP';
@@ -224,8 +230,10 @@ export class TcpLane {
     if (relSeq !== me.next || relAck > peer.next || (me.lastAck !== undefined && relAck < me.lastAck))
       return false;
     if (len > 0 && peer.lastAck && relSeq + len <= peer.lastAck) return false;
-    // Duplicate ACK, window update, keep-alive ACK; zero window; full window.
-    if (len === 0 && !fin && !rst && win !== 0 && ackRaw === me.lastAckRaw) return false;
+    // A segment without data repeating this side's last ACK: a window update when the window changed, else a
+    // duplicate ACK (the engine's: it counts them). Zero window, full window: the engine's.
+    const repeat = len === 0 && !fin && !rst && win !== 0 && ackRaw === me.lastAckRaw;
+    if (repeat && win === me.lastWinRaw) return false;
     if (win === 0 && !fin && !rst) return false;
     if (len > 0 && peer.lastAck !== undefined && peer.lastWin !== undefined) {
       const pw = peer.winScale >= 0 ? peer.lastWin * 2 ** peer.winScale : peer.lastWin;
@@ -233,7 +241,7 @@ export class TcpLane {
     }
     if ((fin || rst) && len > 0) return false;
     const scaled = me.winScale < 0 ? win : win * 2 ** me.winScale;
-    const tcpInfo = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=${relSeq} Ack=${relAck} Win=${scaled} Len=${len}${opts.info}`;
+    const tcpInfo = `${repeat ? '[TCP Window Update] ' : ''}${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=${relSeq} Ack=${relAck} Win=${scaled} Len=${len}${opts.info}`;
     c.protocol = 'TCP';
     c.info = tcpInfo;
     if (len > 0) {
@@ -249,6 +257,7 @@ export class TcpLane {
     } else if ((fin || rst) && me.pending) return false;
     me.next = relSeq + len + (fin ? 1 : 0);
     me.lastAckRaw = ackRaw;
+    me.lastWinRaw = win;
     me.lastAck = relAck;
     me.lastWin = win;
     if (rst) conn.closed = true;
