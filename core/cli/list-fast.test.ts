@@ -16,6 +16,7 @@ import {
   smtpScenario,
 } from '../testing/scenarios.js';
 import { same } from '../testing/fastlane.js';
+import { tlsExchange } from '../testing/tls-session.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 import { httpGet, httpResponse, TcpConversation, tinyGif } from '../testing/synth.js';
 
@@ -77,5 +78,25 @@ describe('wirelens list: fast lane', () => {
     packets.splice(at + 1, 0, { ...packets[at], tsNsec: packets[at].tsNsec + 1_000_000 });
     writeFileSync(join(dir, 'retrans.pcap'), writePcap(packets, { linkType: 1 }));
     expect(await same(join(dir, 'retrans.pcap'), ['--format', 'tsv'])).toEqual([0, packets.length]);
+  });
+
+  it('lists a real TLS 1.3 connection itself, a TLS 1.2 one through the engine', async () => {
+    const respond = () =>
+      new TextEncoder().encode('HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n' + 'x'.repeat(5000));
+    const requests = [
+      'GET / HTTP/1.1\r\nHost: wirelens.test\r\n\r\n',
+      'GET /a HTTP/1.1\r\nHost: wirelens.test\r\n\r\n',
+    ];
+    for (const [version, ciphers, lane] of [
+      ['TLSv1.3', 'TLS_AES_128_GCM_SHA256', true],
+      ['TLSv1.2', 'ECDHE-RSA-AES128-GCM-SHA256', false],
+    ] as const) {
+      const x = await tlsExchange({ version, ciphers }, requests, respond);
+      const file = join(dir, `${version}.pcap`);
+      writeFileSync(file, writePcap(x.packets, { linkType: 1 }));
+      expect(await same(file, ['--format', 'tsv'])).toEqual(
+        lane ? [x.packets.length, 0] : [0, x.packets.length],
+      );
+    }
   });
 });

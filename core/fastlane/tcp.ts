@@ -457,9 +457,11 @@ class TlsLane {
       }
       me.pending = undefined;
       const name = this.record(conn, p.type ?? 0, joined(p.parts));
-      if (!name) return false;
+      // Before the ServerHello, the reassembled record's call and the rest's may name versions of their own.
+      if (!name || !conn.tlsVersion) return false;
       names.push(name);
     }
+    // Before the ServerHello chose a version, Protocol names the first record's (as the engine does).
     let version = '';
     while (pos < data.length) {
       if (data.length - pos < 5) return false;
@@ -467,7 +469,7 @@ class TlsLane {
       const ver = (data[pos + 1] << 8) | data[pos + 2];
       const len = (data[pos + 3] << 8) | data[pos + 4];
       if (type < 20 || type > 23 || !RECORD_VERSIONS[ver] || len === 0 || len > 16384 + 256) return false;
-      version = RECORD_VERSIONS[ver];
+      version ||= RECORD_VERSIONS[ver];
       const body = pos + 5;
       if (body + len > data.length) {
         // A handshake message is read whole; of any other record only its type matters (and a CCS's byte).
@@ -508,7 +510,12 @@ class TlsLane {
       o += 2 + ((body[o] << 8) | body[o + 1]);
       if (o >= body.length) return undefined;
       o += 1 + body[o];
-      if (o > body.length || !extensions(body, o, body.length, () => undefined)) return undefined;
+      // A client offering early data speaks TLS 1.3 from its next record on (the engine's).
+      let early = false;
+      const ok = extensions(body, o, body.length, (t) => {
+        if (t === 42) early = true;
+      });
+      if (o > body.length || !ok || early) return undefined;
       return 'Client Hello';
     }
     const random = Array.from(body.subarray(6, 38), (x) => x.toString(16).padStart(2, '0')).join('');
