@@ -39,9 +39,13 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const r = await fn();
   return [r, performance.now() - t0];
 }
-function timeCmd(cmd: string, argv: string[]): number {
+function timeCmd(cmd: string, argv: string[], env: Record<string, string> = {}): number {
   const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd, argv, {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    maxBuffer: 1 << 30,
+    env: { ...process.env, ...env },
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}`);
   return performance.now() - t0;
 }
@@ -119,7 +123,13 @@ for (const n of sizes) {
 
   // The command as installed (`npx wirelens`): the script itself, so its #! line's Node options apply.
   const listMs = timeCmd(join(root, 'bin', 'wirelens.mjs'), ['list', file, '--format', 'tsv']);
-  console.log(`wirelens list --format tsv: ${s(listMs)}`);
+  console.log(
+    `wirelens list --format tsv: ${s(listMs)} (fast lane; the engine alone on every row: ${s(
+      timeCmd(join(root, 'bin', 'wirelens.mjs'), ['list', file, '--format', 'tsv'], {
+        WIRELENS_FASTLANE: '0',
+      }),
+    )})`,
+  );
   let tsharkMs = NaN;
   if (hasTshark) {
     tsharkMs = timeCmd('tshark', ['-n', '-r', file]);
