@@ -110,6 +110,8 @@ function options(
   return { info, ws };
 }
 
+const NO_OPTIONS: { info: string; ws: number | undefined } = { info: '', ws: undefined };
+
 /** Flag combinations the lane shows (others — URG, ECN, odd mixes — are the engine's). */
 const PLAIN_FLAGS = new Set([0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14]);
 
@@ -140,7 +142,7 @@ export class TcpLane {
     const ackf = (flags & 0x10) !== 0;
     const fin = (flags & 0x01) !== 0;
     const rst = (flags & 0x04) !== 0;
-    const opts = hl > 20 ? options(b, s + 20, s + hl) : { info: '', ws: undefined };
+    const opts = hl > 20 ? options(b, s + 20, s + hl) : NO_OPTIONS;
     if (!opts) return false;
     // Each connection is filed under both directions' keys: one lookup a segment. IPv4 keys are numbers (a
     // hash of the addresses and ports; the connection's own say whether it is this one: a collision goes to the
