@@ -10,23 +10,48 @@
  * the corpus and on generated traffic.
  */
 import { ByteView } from '../bytes/byteview.js';
-import { formatEther, formatIPv6 } from '../fields/format.js';
+import { formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
 import { lookupTable } from '../dissect/engine.js';
 import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, readName } from '../protocols/l4-udp.js';
-import { TcpLane } from './tcp.js';
+import { TcpLane, tcpInfo } from './tcp.js';
 
 /** The four text columns of one frame (before control characters are escaped for display). */
 export interface LaneColumns {
+  /** Source and Destination as text; of IPv4 packets only once `FastLane.addresses()` made them. */
   source: string;
   destination: string;
+  /** IPv4 source and destination as numbers (-1 for other packets). */
+  src4: number;
+  dst4: number;
   protocol: string;
+  /** Info, unless `tcp.on` (see there). */
   info: string;
   /**
-   * Whether Info is the lane's own text (ASCII and the arrow), nothing taken from the packet: nothing in it to
-   * escape for display. With `utf8Arrow` (see FastLane), such text is a one-byte string with the arrow as its
-   * UTF-8 bytes, to be written as latin1.
+   * Whether Info is the lane's own text (ASCII; the arrow of a TCP summary), nothing taken from the packet:
+   * nothing in it to escape for display.
    */
   plain: boolean;
+  /** When `on`, Info is the text tcpInfo() makes of this description of a TCP segment. */
+  tcp: TcpSummary;
+}
+
+/** A TCP segment's Info as numbers: "[TCP Window Update] 80 → 1234 [ACK] Seq=1 Ack=2 Win=3 Len=4 …". */
+export interface TcpSummary {
+  on: boolean;
+  /** "[TCP Window Update] " before it. */
+  update: boolean;
+  sp: number;
+  dp: number;
+  flags: number;
+  seq: number;
+  /** -1: no Ack (a SYN). */
+  ack: number;
+  win: number;
+  len: number;
+  /** The options' text (" MSS=1460 WS=128 SACK_PERM"). */
+  opts: string;
+  /** " [TCP segment of a reassembled PDU]" after it. */
+  segment: boolean;
 }
 
 /** The network layer of a frame, as the transport lanes read it. */
@@ -61,7 +86,28 @@ export function onesSum(b: Uint8Array, from: number, to: number, init = 0): numb
 const ECHO_NAMES: Record<number, string> = { 0: 'Echo (ping) reply  ', 8: 'Echo (ping) request' };
 
 export class FastLane {
-  readonly cols: LaneColumns = { source: '', destination: '', protocol: '', info: '', plain: true };
+  readonly cols: LaneColumns = {
+    source: '',
+    destination: '',
+    src4: -1,
+    dst4: -1,
+    protocol: '',
+    info: '',
+    plain: true,
+    tcp: {
+      on: false,
+      update: false,
+      sp: 0,
+      dp: 0,
+      flags: 0,
+      seq: 0,
+      ack: 0,
+      win: 0,
+      len: 0,
+      opts: '',
+      segment: false,
+    },
+  };
   /** ARP bindings: IPv4 address → the MAC it was first seen at (Wireshark's duplicate address detection). */
   private readonly arpBindings = new Map<number, string>();
   /** ICMP echo requests by id, sequence and direction → frame (the latest request). */
@@ -81,11 +127,21 @@ export class FastLane {
 
   /**
    * `tls` false when TLS may be decrypted (a key log in the capture or given by the user): the engine then shows
-   * what the records carry, and TLS connections are the engine's. `utf8Arrow`: plain Info texts carry the arrow
-   * as its UTF-8 bytes (see LaneColumns.plain).
+   * what the records carry, and TLS connections are the engine's.
    */
-  constructor(opts: { tls: boolean; utf8Arrow?: boolean }) {
-    this.tcp = new TcpLane(opts.tls, opts.utf8Arrow ? '\u00e2\u0086\u0092' : '→');
+  constructor(opts: { tls: boolean }) {
+    this.tcp = new TcpLane(opts.tls);
+  }
+
+  /** Makes `cols` whole text: the IPv4 addresses' text, a TCP summary's Info. */
+  texts(): LaneColumns {
+    const c = this.cols;
+    if (c.src4 >= 0) {
+      c.source = formatIPv4(c.src4);
+      c.destination = formatIPv4(c.dst4);
+    }
+    if (c.tcp.on) c.info = tcpInfo(c.tcp);
+    return c;
   }
 
   /**
@@ -119,8 +175,9 @@ export class FastLane {
     n.bytes = b;
     n.start = 34;
     n.end = end;
-    n.src = ipv4(b, 26);
-    n.dst = ipv4(b, 30);
+    // The addresses' text only when asked (texts()): most rows write them from the numbers.
+    n.src = '';
+    n.dst = '';
     n.src4 = ((b[26] << 24) | (b[27] << 16) | (b[28] << 8) | b[29]) >>> 0;
     n.dst4 = ((b[30] << 24) | (b[31] << 16) | (b[32] << 8) | b[33]) >>> 0;
     n.ttl = b[22];
@@ -149,7 +206,10 @@ export class FastLane {
     const n = this.net;
     c.source = n.src;
     c.destination = n.dst;
+    c.src4 = v6 ? -1 : n.src4;
+    c.dst4 = v6 ? -1 : n.dst4;
     c.plain = true;
+    c.tcp.on = false;
     if (proto === 6) return this.tcp.segment(n, c);
     if (proto === 17) return this.udp(v6);
     if (proto === 1 && !v6) return this.icmp();
@@ -166,7 +226,7 @@ export class FastLane {
     const seq = (b[s + 6] << 8) | b[s + 7];
     const n = this.net;
     const request = type === 8;
-    const key = `${id}:${seq}:${request ? `${n.src}>${n.dst}` : `${n.dst}>${n.src}`}`;
+    const key = `${id}:${seq}:${request ? `${n.src4}>${n.dst4}` : `${n.dst4}>${n.src4}`}`;
     let info = `${ECHO_NAMES[type]}  id=0x${hex4(id)}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}, ttl=${n.ttl}`;
     if (request) this.echoRequests.set(key, n.no);
     else {
@@ -290,6 +350,9 @@ export class FastLane {
     c.destination = formatEther(b.subarray(0, 6));
     c.protocol = 'ARP';
     c.plain = true;
+    c.src4 = -1;
+    c.dst4 = -1;
+    c.tcp.on = false;
     const tp = ipv4(b, 38);
     const sp = ipv4(b, 28);
     if (op === 2) c.info = gratuitous ? `Gratuitous ARP for ${sp} (Reply)` : `${sp} is at ${sha}`;

@@ -7,9 +7,51 @@
  */
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
-import type { LaneColumns, NetHeader } from './lane.js';
+import type { LaneColumns, NetHeader, TcpSummary } from './lane.js';
 
-const SEGMENT = '[TCP segment of a reassembled PDU]';
+export const SEGMENT = '[TCP segment of a reassembled PDU]';
+
+/** A TCP segment's row: Protocol TCP, Info described by `c.tcp` (its text made only when asked: tcpInfo). */
+function summary(
+  c: LaneColumns,
+  update: boolean,
+  sp: number,
+  dp: number,
+  flags: number,
+  seq: number,
+  ack: number,
+  win: number,
+  len: number,
+  opts: string,
+): void {
+  const t = c.tcp;
+  t.on = true;
+  t.update = update;
+  t.sp = sp;
+  t.dp = dp;
+  t.flags = flags;
+  t.seq = seq;
+  t.ack = ack;
+  t.win = win;
+  t.len = len;
+  t.opts = opts;
+  t.segment = false;
+  c.protocol = 'TCP';
+  c.info = '';
+}
+
+/** A row whose Info is `info` (`plain`: the lane's own text, nothing from the packet). */
+function text(c: LaneColumns, info: string, protocol: string, plain: boolean): void {
+  c.tcp.on = false;
+  c.info = info;
+  c.protocol = protocol;
+  c.plain = plain;
+}
+
+/** The Info text of a TCP segment's row described by `t`. */
+export function tcpInfo(t: TcpSummary): string {
+  return `${t.update ? '[TCP Window Update] ' : ''}${t.sp} → ${t.dp} [${flagNames(t.flags)}] Seq=${t.seq}${t.ack >= 0 ? ` Ack=${t.ack}` : ''} Win=${t.win} Len=${t.len}${t.opts}${t.segment ? ` ${SEGMENT}` : ''}`;
+}
 
 /** A message in progress in one direction: bytes still to come, what it has so far, and how it will read. */
 interface Pending {
@@ -120,11 +162,7 @@ export class TcpLane {
   private readonly http = new HttpLane();
   private readonly tls = new TlsLane();
 
-  constructor(
-    private readonly tlsOn: boolean,
-    /** The arrow of Info's "80 → 1234" (see LaneColumns.plain). */
-    private readonly arrow: string,
-  ) {}
+  constructor(private readonly tlsOn: boolean) {}
 
   segment(n: NetHeader, c: LaneColumns): boolean {
     const { bytes: b, start: s, end } = n;
@@ -200,8 +238,7 @@ export class TcpLane {
         d.next = 1;
         d.lastAckRaw = ackRaw;
         d.lastWinRaw = win;
-        c.protocol = 'TCP';
-        c.info = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=0 Win=${win} Len=0${opts.info}`;
+        summary(c, false, sp, dp, flags, 0, -1, win, 0, opts.info);
         return true;
       }
       me = conn.server;
@@ -221,8 +258,7 @@ export class TcpLane {
       me.lastWinRaw = win;
       me.lastAck = 1;
       me.lastWin = win;
-      c.protocol = 'TCP';
-      c.info = `${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=0 Ack=1 Win=${win} Len=0${opts.info}`;
+      summary(c, false, sp, dp, flags, 0, 1, win, 0, opts.info);
       return true;
     }
     if (me.next === undefined || peer.next === undefined || !ackf || opts.ws !== undefined) return false;
@@ -243,17 +279,15 @@ export class TcpLane {
     }
     if ((fin || rst) && len > 0) return false;
     const scaled = me.winScale < 0 ? win : win * 2 ** me.winScale;
-    const tcpInfo = `${repeat ? '[TCP Window Update] ' : ''}${sp} ${this.arrow} ${dp} [${flagNames(flags)}] Seq=${relSeq} Ack=${relAck} Win=${scaled} Len=${len}${opts.info}`;
-    c.protocol = 'TCP';
-    c.info = tcpInfo;
+    summary(c, repeat, sp, dp, flags, relSeq, relAck, scaled, len, opts.info);
     if (len > 0) {
       const toServer = me === conn.client;
       const at = s + hl;
       const ok =
         conn.app === 'http'
-          ? this.http.data(me, toServer, b.subarray(at, end), tcpInfo, c)
+          ? this.http.data(me, toServer, b.subarray(at, end), c)
           : conn.app === 'tls'
-            ? this.tls.data(conn, me, b.subarray(at, end), tcpInfo, c)
+            ? this.tls.data(conn, me, b.subarray(at, end), c)
             : false;
       if (!ok) return false;
     } else if ((fin || rst) && me.pending) return false;
@@ -347,20 +381,19 @@ const STATUS = /^HTTP\/1\.[01] ([1-5]\d\d) [\x20-\x7e]*$/;
 
 class HttpLane {
   /** HTTP/1.x: a request or response per segment, or a response whose body a Content-Length spans further. */
-  data(me: Dir, toServer: boolean, data: Uint8Array, tcpInfo: string, c: LaneColumns): boolean {
+  data(me: Dir, toServer: boolean, data: Uint8Array, c: LaneColumns): boolean {
     const p = me.pending;
     if (p) {
       const done = take(p, data);
       if (done === undefined) return false;
       if (!done) {
-        c.info = `${tcpInfo} ${SEGMENT}`;
+        c.tcp.segment = true;
         return true;
       }
       me.pending = undefined;
       const r = p.done?.(joined(p.parts));
       if (!r) return false;
-      [c.info, c.protocol] = r;
-      c.plain = false;
+      text(c, r[0], r[1], false);
       return true;
     }
     const he = headEnd(data);
@@ -405,13 +438,11 @@ class HttpLane {
     if (avail === body) {
       const r = finish(data.subarray(he + 4));
       if (!r) return false;
-      [c.info, c.protocol] = r;
-      c.plain = false;
+      text(c, r[0], r[1], false);
       return true;
     }
     me.pending = pending(body - avail, data.subarray(he + 4), mediaKeep(type), { done: finish });
-    c.info = `${head} ${SEGMENT}`;
-    c.plain = false;
+    text(c, `${head} ${SEGMENT}`, 'TCP', false);
     return true;
   }
 }
@@ -445,7 +476,7 @@ class TlsLane {
    * TLS records: Info names the records a segment completes ("Server Hello, Change Cipher Spec"), a segment
    * inside a record shows as a TCP segment of it, one starting a record it does not complete as just that.
    */
-  data(conn: Conn, me: Dir, data: Uint8Array, tcpInfo: string, c: LaneColumns): boolean {
+  data(conn: Conn, me: Dir, data: Uint8Array, c: LaneColumns): boolean {
     const names: string[] = [];
     let pos = 0;
     const p = me.pending;
@@ -454,7 +485,7 @@ class TlsLane {
       take(p, data.subarray(0, n));
       pos = n;
       if (p.left > 0) {
-        c.info = `${tcpInfo} ${SEGMENT}`;
+        c.tcp.segment = true;
         return true;
       }
       me.pending = undefined;
@@ -486,12 +517,12 @@ class TlsLane {
       pos = body + len;
     }
     if (!names.length) {
-      c.info = SEGMENT;
+      text(c, SEGMENT, 'TCP', true);
       return true;
     }
-    c.protocol = conn.tlsVersion ?? version;
-    if (!c.protocol) return false;
-    c.info = names.join(', ');
+    const protocol = conn.tlsVersion ?? version;
+    if (!protocol) return false;
+    text(c, names.join(', '), protocol, true);
     return true;
   }
 

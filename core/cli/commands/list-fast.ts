@@ -9,27 +9,12 @@ import { Buffer } from 'node:buffer';
 import { CaptureSession } from '../../session/session.js';
 import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
-import { FastLane } from '../../fastlane/lane.js';
+import { FastLane, type LaneColumns } from '../../fastlane/lane.js';
+import { plainRowBytes, writePlainRow } from '../../fastlane/tsv.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
 import { displayText } from '../../fields/text.js';
-
-/**
- * `(sec + ns / 1e9).toFixed(9)` (the TSV time), from whole seconds and nanoseconds: the same text, without the
- * float, while the time is under 2^20 s (12 days), where the sum's rounding error (under 2^-33 s) cannot move
- * the nine decimals; beyond, or negative, the float's own text.
- */
-export function relTimeText(sec: number, ns: number): string {
-  let s = sec;
-  let n = ns;
-  if (n < 0) {
-    s -= 1;
-    n += 1e9;
-  }
-  if (s < 0 || s >= 2 ** 20 || n >= 1e9) return (sec + ns / 1e9).toFixed(9);
-  return `${s}.${n < 1e8 ? String(n).padStart(9, '0') : n}`;
-}
 
 /** Whether `list` may take the fast lane (WIRELENS_FASTLANE=0 makes every row the engine's). */
 export function fastLaneOn(): boolean {
@@ -59,17 +44,31 @@ class RowStore {
     this.chunks.push(this.chunk);
   }
 
-  /** Stores frame i's row: text, or with `latin1` a one-byte string holding the row's UTF-8 bytes. */
-  put(i: number, line: string, latin1 = false): void {
+  /** Stores frame i's row. */
+  put(i: number, line: string): void {
     if (this.off + 3 * line.length > CHUNK) {
       this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, 3 * line.length));
       this.chunks.push(this.chunk);
       this.off = 0;
     }
-    const n = this.chunk.write(line, this.off, latin1 ? 'latin1' : 'utf8');
+    const n = this.chunk.write(line, this.off);
     this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
     this.lens[i] = n;
     this.off += n;
+  }
+
+  /** Stores frame i's TSV row of the lane's plain columns `c` (see core/fastlane/tsv.ts). */
+  putPlain(i: number, sec: number, ns: number, c: LaneColumns, length: number): void {
+    const need = plainRowBytes(c);
+    if (this.off + need > CHUNK) {
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
+      this.chunks.push(this.chunk);
+      this.off = 0;
+    }
+    const end = writePlainRow(this.chunk, this.off, i + 1, sec, ns, c, length);
+    this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
+    this.lens[i] = end - this.off;
+    this.off = end;
   }
 
   /** Hands the stored rows of frames [from, to) that `keep` keeps to `sink`, in order; returns how many. */
@@ -138,10 +137,7 @@ export function laneRows(
   const store = new RowStore(ether ? total : 0);
   if (ether) {
     // TLS that may be decrypted shows what it carries: the engine's.
-    const fast = new FastLane({
-      tls: !info.tlsKeyLog && !info.tlsSecretsInCapture,
-      utf8Arrow: format === 'tsv',
-    });
+    const fast = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
     const idx = cap.index;
     const s0 = total ? idx.tsSec(0) : 0;
     const ns0 = total ? idx.tsNsec(0) : 0;
@@ -157,22 +153,19 @@ export function laneRows(
         return;
       }
       // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
-      // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as latin1.
+      // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as bytes.
       if (format === 'tsv') {
         const sec = idx.tsSec(i) - s0;
         const ns = idx.tsNsec(i) - ns0;
-        if (c.plain)
+        if (c.plain) store.putPlain(i, sec, ns, c, len);
+        else {
+          const t = fast.texts();
           store.put(
             i,
-            `${i + 1}\t${relTimeText(sec, ns)}\t${c.source}\t${c.destination}\t${c.protocol}\t${len}\t${c.info}\n`,
-            true,
+            tsvLine(i + 1, sec + ns / 1e9, t.source, t.destination, t.protocol, len, displayText(t.info)),
           );
-        else
-          store.put(
-            i,
-            tsvLine(i + 1, sec + ns / 1e9, c.source, c.destination, c.protocol, len, displayText(c.info)),
-          );
-      } else store.put(i, line(session.rowOf(session.meta(i), c)));
+        }
+      } else store.put(i, line(session.rowOf(session.meta(i), fast.texts())));
     });
   }
   // The lane's rows of a pair it gave up on later are dropped: the engine lists that pair whole.
