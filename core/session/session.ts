@@ -282,6 +282,7 @@ export class CaptureSession {
     return this.view ? this.view[pos] : pos + 1;
   }
 
+  /** Frame index i's number, times, lengths and interface (from the index; no bytes read). */
   meta(i: number): FrameMeta {
     return this.need().meta(i);
   }
