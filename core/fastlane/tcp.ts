@@ -5,6 +5,7 @@
  * response body with a Content-Length over several) or TLS on port 443 (records, reassembled across segments,
  * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
  */
+import { concatBytes, indexOfBytes, latin1 } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
 import type { LaneColumns, NetHeader, TcpSummary } from './lane.js';
@@ -320,25 +321,7 @@ function pending(left: number, first: Uint8Array, keep: number, more: Partial<Pe
   return p;
 }
 
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-const latin1 = (b: Uint8Array) => String.fromCharCode.apply(null, b as unknown as number[]);
-
-/** Index of CR LF CR LF in `b`, or -1. */
-function headEnd(b: Uint8Array): number {
-  for (let i = 0; i + 3 < b.length; i++)
-    if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
-  return -1;
-}
+const CRLFCRLF = [13, 10, 13, 10];
 
 /** Media types whose Info text the lane knows: "(type)", or the GIF version, or JSON's. */
 const PLAIN_MEDIA = new Set([
@@ -391,12 +374,12 @@ class HttpLane {
         return true;
       }
       me.pending = undefined;
-      const r = p.done?.(joined(p.parts));
+      const r = p.done?.(concatBytes(...p.parts));
       if (!r) return false;
       text(c, r[0], r[1], false);
       return true;
     }
-    const he = headEnd(data);
+    const he = indexOfBytes(data, CRLFCRLF);
     if (he < 0) return false;
     const lines = latin1(data.subarray(0, he)).split('\r\n');
     const first = lines[0];
@@ -489,7 +472,7 @@ class TlsLane {
         return true;
       }
       me.pending = undefined;
-      const name = this.record(conn, p.type ?? 0, joined(p.parts));
+      const name = this.record(conn, p.type ?? 0, concatBytes(...p.parts));
       // Before the ServerHello, the reassembled record's call and the rest's may name versions of their own.
       if (!name || !conn.tlsVersion) return false;
       names.push(name);
