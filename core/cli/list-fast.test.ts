@@ -99,4 +99,26 @@ describe('wirelens list: fast lane', () => {
       );
     }
   });
+
+  it('leaves a GIF the engine finds malformed to the engine', async () => {
+    // A global colour table of 768 bytes announced, 20 there: the engine's GIF walk runs past the end.
+    const bad = new Uint8Array(40);
+    bad.set(tinyGif(4, 4).subarray(0, 13));
+    bad[10] = 0x87;
+    for (const [body, lane] of [
+      [tinyGif(4, 4), true],
+      [bad, false],
+    ] as const) {
+      const c = new TcpConversation(CLIENT, WEB, 50440, 80, { s: 1_700_000_000, ns: 0 });
+      c.handshake();
+      c.send(true, httpGet('images.example.com', '/x.gif'));
+      c.send(false, httpResponse(body, 'image/gif'));
+      c.close();
+      const file = join(dir, `gif-${lane}.pcap`);
+      writeFileSync(file, writePcap(c.packets, { linkType: 1 }));
+      expect(await same(file, ['--format', 'tsv'])).toEqual(
+        lane ? [c.packets.length, 0] : [0, c.packets.length],
+      );
+    }
+  });
 });

@@ -327,25 +327,62 @@ const CRLFCRLF = [13, 10, 13, 10];
 const PLAIN_MEDIA = new Set([
   'text/html',
   'text/css',
-  'text/plain',
   'application/javascript',
   'application/x-www-form-urlencoded',
 ]);
 
 /** Bytes of a body of media type `type` that `media` reads. */
 function mediaKeep(type: string | undefined): number {
-  return type === 'application/json' ? Infinity : type === 'image/gif' ? 6 : 0;
+  return type === 'application/json' || type === 'image/gif' ? Infinity : 0;
 }
 
 /**
- * [suffix after the first line, protocol] for a body of media type `type` and `length` bytes, of which `body`
- * holds the first mediaKeep(type); undefined when not known.
+ * Whether the engine's walk through a GIF (media-gif.ts, gifDetails: screen, colour tables, extensions, images
+ * and their data sub-blocks, up to the trailer or an unknown block) stays within `b`: one that runs past the end
+ * is a malformed packet there.
  */
-function media(type: string, body: Uint8Array, length: number): [string, string] | undefined {
+function gifWhole(b: Uint8Array): boolean {
+  const n = b.length;
+  if (n < 13) return false;
+  // Data sub-blocks from `at` up to the empty one: the offset after them, or -1.
+  const blocks = (from: number): number => {
+    for (let at = from; ;) {
+      if (at >= n || at + 1 + b[at] > n) return -1;
+      const k = b[at];
+      at += 1 + k;
+      if (k === 0) return at;
+    }
+  };
+  let off = 13;
+  if (b[10] & 0x80) off += 3 * 2 ** ((b[10] & 7) + 1);
+  if (off > n) return false;
+  while (off < n) {
+    const kind = b[off];
+    if (kind === 0x3b || (kind !== 0x21 && kind !== 0x2c)) return true;
+    if (kind === 0x21) {
+      if (off + 1 >= n) return false;
+      off = blocks(off + 2);
+    } else {
+      if (off + 9 >= n) return false;
+      let p = off + 10;
+      if (b[off + 9] & 0x80) p += 3 * 2 ** ((b[off + 9] & 7) + 1);
+      if (p >= n) return false;
+      off = blocks(p + 1);
+    }
+    if (off < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * [suffix after the first line, protocol] for a body of media type `type`, of which `body` holds the first
+ * mediaKeep(type) bytes; undefined when not known.
+ */
+function media(type: string, body: Uint8Array): [string, string] | undefined {
   if (PLAIN_MEDIA.has(type)) return [` (${type})`, 'HTTP'];
   if (type === 'image/gif') {
     const sig = latin1(body.subarray(0, 6));
-    return length >= 13 && (sig === 'GIF89a' || sig === 'GIF87a') ? [` (${sig})`, 'HTTP'] : undefined;
+    return (sig === 'GIF89a' || sig === 'GIF87a') && gifWhole(body) ? [` (${sig})`, 'HTTP'] : undefined;
   }
   if (type === 'application/json') {
     try {
@@ -413,9 +450,11 @@ class HttpLane {
       } else if (length === undefined || avail > length) return false;
     }
     const body = length ?? 0;
+    // (An empty body of a media type: whether a media layer shows is the engine's to say.)
+    if (body === 0 && type !== undefined) return false;
     const finish = (bytes: Uint8Array): [string, string] | undefined => {
       if (body === 0) return [head, 'HTTP'];
-      const m = type === undefined ? undefined : media(type, bytes, body);
+      const m = type === undefined ? undefined : media(type, bytes);
       return m && [`${head}${m[0]}`, m[1]];
     };
     if (avail === body) {
