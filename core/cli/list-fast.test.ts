@@ -16,6 +16,7 @@ import {
   smtpScenario,
 } from '../testing/scenarios.js';
 import { same } from '../testing/fastlane.js';
+import { main } from './main.js';
 import { tlsExchange } from '../testing/tls-session.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
 import { httpGet, httpResponse, TcpConversation, tinyGif } from '../testing/synth.js';
@@ -42,6 +43,12 @@ describe('wirelens list: fast lane', () => {
     expect(lane).toBeGreaterThan(0);
     expect(engine).toBeGreaterThan(0);
     expect(lane + engine).toBe(packets.length);
+    // Without a filter, --count is the number of frames (nothing dissected).
+    let out = '';
+    expect(await main(['list', file, '--count'], { out: (t) => void (out += t), err: () => undefined })).toBe(
+      0,
+    );
+    expect(out).toBe(`${packets.length}\n`);
   });
 
   it('shows window updates, and gives a duplicate ACK or a retransmission and its whole address pair to the engine', async () => {

@@ -154,6 +154,18 @@ export const listCommand: Command = {
     }
     if (details) selection = 'all';
     if (fieldsOut) selection = fieldsSelection(fieldsOut, selection);
+    if (flags.has('--count') && !match) {
+      // Without a filter every frame counts: the index has them all, nothing needs dissecting.
+      const session = new CaptureSession({ hash: false, summary: false });
+      try {
+        const info = await session.open(positionals[0]);
+        io.out(`${session.total}\n`);
+        for (const w of info.warnings) io.err(`wirelens list: warning: ${w}\n`);
+        return 0;
+      } finally {
+        session.close();
+      }
+    }
     const out = new OutBuffer(io);
     // Every row, no filter: the fast lane (list-fast.ts), on one thread unless WIRELENS_THREADS says more (on two
     // cores, two threads gained nothing measurable: each reads and hashes every frame).
