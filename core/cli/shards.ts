@@ -92,6 +92,12 @@ export interface ShardBatch {
   upTo: number;
 }
 
+/** The number of threads WIRELENS_THREADS asks for (1 to 16), or undefined when it is not set to a number. */
+export function threadsSet(): number | undefined {
+  const env = process.env.WIRELENS_THREADS;
+  return env !== undefined && /^\d+$/.test(env) ? Math.max(1, Math.min(16, Number(env))) : undefined;
+}
+
 /**
  * How many threads a one-shot pass over capture `file` uses: WIRELENS_THREADS when set (1 turns
  * threads off), else one per core (at most 4) for captures of 128 MB or more. Measured on two cores: a thread
@@ -99,8 +105,8 @@ export interface ShardBatch {
  * below ~100 MB the threads gain nothing.
  */
 export function shardThreads(file: string): number {
-  const env = process.env.WIRELENS_THREADS;
-  if (env !== undefined && /^\d+$/.test(env)) return Math.max(1, Math.min(16, Number(env)));
+  const set = threadsSet();
+  if (set !== undefined) return set;
   let bytes = 0;
   try {
     bytes = statSync(file).size;

@@ -10,7 +10,8 @@
  * the corpus and on generated traffic.
  */
 import { ByteView } from '../bytes/byteview.js';
-import { formatEther, formatIPv4, formatIPv6 } from '../fields/format.js';
+import { formatEther, formatIPv6 } from '../fields/format.js';
+import { checksum16, ICMP_TYPES, ipv4Text } from '../protocols/l3-ip.js';
 import { lookupTable } from '../dissect/engine.js';
 import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, readName } from '../protocols/l4-udp.js';
 import { TcpLane, tcpInfo } from './tcp.js';
@@ -71,20 +72,6 @@ export interface NetHeader {
 }
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
-const ipv4 = (b: Uint8Array, o: number) => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-
-/** The one's complement sum of bytes [from, to) as 16-bit words (0xffff when a checksum over them verifies). */
-export function onesSum(b: Uint8Array, from: number, to: number, init = 0): number {
-  let s = init;
-  let i = from;
-  for (; i + 1 < to; i += 2) s += (b[i] << 8) | b[i + 1];
-  if (i < to) s += b[i] << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return s;
-}
-
-const ECHO_NAMES: Record<number, string> = { 0: 'Echo (ping) reply  ', 8: 'Echo (ping) request' };
-
 export class FastLane {
   readonly cols: LaneColumns = {
     source: '',
@@ -137,8 +124,8 @@ export class FastLane {
   texts(): LaneColumns {
     const c = this.cols;
     if (c.src4 >= 0) {
-      c.source = formatIPv4(c.src4);
-      c.destination = formatIPv4(c.dst4);
+      c.source = ipv4Text(c.src4);
+      c.destination = ipv4Text(c.dst4);
     }
     if (c.tcp.on) c.info = tcpInfo(c.tcp);
     return c;
@@ -169,7 +156,7 @@ export class FastLane {
     const end = 14 + total;
     if (total < 20 || end > b.length || !FastLane.padded(b, end)) return false;
     // Not a fragment (DF may be set), a header checksum that verifies.
-    if (((b[20] << 8) | b[21]) & 0xbfff || onesSum(b, 14, 34) !== 0xffff) return false;
+    if (((b[20] << 8) | b[21]) & 0xbfff || checksum16(b, 14, 34) !== 0) return false;
     const n = this.net;
     n.no = no;
     n.bytes = b;
@@ -221,13 +208,13 @@ export class FastLane {
     const { bytes: b, start: s, end } = this.net;
     const type = b[s];
     if (end - s < 8 || (type !== 0 && type !== 8) || b[s + 1] !== 0) return false;
-    if (onesSum(b, s, end) !== 0xffff) return false;
+    if (checksum16(b, s, end) !== 0) return false;
     const id = (b[s + 4] << 8) | b[s + 5];
     const seq = (b[s + 6] << 8) | b[s + 7];
     const n = this.net;
     const request = type === 8;
     const key = `${id}:${seq}:${request ? `${n.src4}>${n.dst4}` : `${n.dst4}>${n.src4}`}`;
-    let info = `${ECHO_NAMES[type]}  id=0x${hex4(id)}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}, ttl=${n.ttl}`;
+    let info = `${ICMP_TYPES[type]}${type === 0 ? '  ' : ''}  id=0x${hex4(id)}, seq=${seq}/${((seq & 255) << 8) | (seq >> 8)}, ttl=${n.ttl}`;
     if (request) this.echoRequests.set(key, n.no);
     else {
       const req = this.echoRequests.get(key);
@@ -308,7 +295,7 @@ export class FastLane {
         if (v.u16be(off + 2) !== 1) return false;
         off += 10;
         if (off + rdlen > len) return false;
-        if (type === 1 && rdlen === 4) info += ` A ${ipv4(b, s + off)}`;
+        if (type === 1 && rdlen === 4) info += ` A ${ipv4Text(v.u32be(off))}`;
         else if (type === 28 && rdlen === 16)
           info += ` AAAA ${formatIPv6(b.subarray(s + off, s + off + 16))}`;
         else if (type === 5) {
@@ -353,8 +340,8 @@ export class FastLane {
     c.src4 = -1;
     c.dst4 = -1;
     c.tcp.on = false;
-    const tp = ipv4(b, 38);
-    const sp = ipv4(b, 28);
+    const tp = ipv4Text(tpa);
+    const sp = ipv4Text(spa);
     if (op === 2) c.info = gratuitous ? `Gratuitous ARP for ${sp} (Reply)` : `${sp} is at ${sha}`;
     else if (probe) c.info = `Who has ${tp}? (ARP Probe)`;
     else if (gratuitous)

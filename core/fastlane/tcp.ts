@@ -8,6 +8,7 @@
 import { concatBytes, indexOfBytes, latin1 } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
+import { COLUMN } from '../protocols/l7-tls.js';
 import type { LaneColumns, NetHeader, TcpSummary } from './lane.js';
 
 export const SEGMENT = '[TCP segment of a reassembled PDU]';
@@ -469,8 +470,8 @@ class HttpLane {
   }
 }
 
-/** Record-layer versions (before the ServerHello chose one). */
-const RECORD_VERSIONS: Record<number, string> = { 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2' };
+/** Record-layer versions the lane reads (before the ServerHello chose one): TLS 1.0 to 1.2. */
+const recordVersion = (ver: number) => (ver >= 0x0301 && ver <= 0x0303 ? COLUMN[ver] : undefined);
 /** A TLS 1.3 HelloRetryRequest's "random" (RFC 8446 4.1.3). */
 const HRR = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
 
@@ -523,8 +524,9 @@ class TlsLane {
       const type = data[pos];
       const ver = (data[pos + 1] << 8) | data[pos + 2];
       const len = (data[pos + 3] << 8) | data[pos + 4];
-      if (type < 20 || type > 23 || !RECORD_VERSIONS[ver] || len === 0 || len > 16384 + 256) return false;
-      version ||= RECORD_VERSIONS[ver];
+      const named = recordVersion(ver);
+      if (type < 20 || type > 23 || !named || len === 0 || len > 16384 + 256) return false;
+      version ||= named;
       const body = pos + 5;
       if (body + len > data.length) {
         // A handshake message is read whole; of any other record only its type matters (and a CCS's byte).

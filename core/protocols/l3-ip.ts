@@ -123,10 +123,12 @@ const f = {
   options: bytesField('ip.options', 'Options'),
 };
 
-function checksum16(b: Uint8Array): number {
+/** The Internet checksum of bytes [from, to) of `b` (0 when a checksum among them verifies). */
+function checksum16(b: Uint8Array, from = 0, to = b.length): number {
   let s = 0;
-  for (let i = 0; i + 1 < b.length; i += 2) s += (b[i] << 8) | b[i + 1];
-  if (b.length & 1) s += b[b.length - 1] << 8;
+  let i = from;
+  for (; i + 1 < to; i += 2) s += (b[i] << 8) | b[i + 1];
+  if (i < to) s += b[i] << 8;
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   return ~s & 0xffff;
 }
@@ -682,7 +684,7 @@ export const ipv6 = defineProtocol({
 declareWithin([ipv4.field, ipv6.field], [f.version]);
 
 // ── ICMP ───────────────────────────────────────────────────────────────────────────────────────────────────
-const ICMP_TYPES: Record<number, string> = {
+export const ICMP_TYPES: Record<number, string> = {
   0: 'Echo (ping) reply',
   3: 'Destination unreachable',
   4: 'Source quench (flow control)',

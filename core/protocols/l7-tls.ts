@@ -31,7 +31,7 @@ import {
   wantsTranscript,
 } from './tls-decrypt.js';
 
-const COLUMN: Record<number, string> = {
+export const COLUMN: Record<number, string> = {
   0x0300: 'SSLv3',
   0x0301: 'TLSv1',
   0x0302: 'TLSv1.1',

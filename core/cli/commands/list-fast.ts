@@ -9,6 +9,7 @@ import { Buffer } from 'node:buffer';
 import { CaptureSession } from '../../session/session.js';
 import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
+import { threadsSet } from '../shards.js';
 import { FastLane, type LaneColumns } from '../../fastlane/lane.js';
 import { plainRowBytes, writePlainRow } from '../../fastlane/tsv.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
@@ -23,8 +24,7 @@ export function fastLaneOn(): boolean {
 
 /** Threads of a lane pass: WIRELENS_THREADS when set (each thread takes the pairs of its shard), else one. */
 export function laneThreads(): number {
-  const env = process.env.WIRELENS_THREADS;
-  return env !== undefined && /^\d+$/.test(env) ? Math.max(1, Math.min(16, Number(env))) : 1;
+  return threadsSet() ?? 1;
 }
 
 const CHUNK = 4 << 20;
