@@ -75,9 +75,11 @@ interface Dir {
   /** Raw ACK number and window of this side's last segment. */
   lastAckRaw: number | undefined;
   lastWinRaw: number | undefined;
-  /** Relative ACK and raw window of this side's last segment with ACK set. */
+  /**
+   * Relative ACK of this side's last segment with ACK set (every segment the lane takes after the client's SYN
+   * has it: that segment's window is then lastWinRaw).
+   */
   lastAck: number | undefined;
-  lastWin: number | undefined;
   /** Window scale shift; -1 unknown, -2 no scaling (as the engine keeps it). */
   winScale: number;
   pending: Pending | undefined;
@@ -105,7 +107,6 @@ const newDir = (base: number): Dir => ({
   lastAckRaw: undefined,
   lastWinRaw: undefined,
   lastAck: undefined,
-  lastWin: undefined,
   winScale: -1,
   pending: undefined,
 });
@@ -259,7 +260,6 @@ export class TcpLane {
       me.lastAckRaw = ackRaw;
       me.lastWinRaw = win;
       me.lastAck = 1;
-      me.lastWin = win;
       summary(c, false, sp, dp, flags, 0, 1, win, 0, opts.info);
       return true;
     }
@@ -275,8 +275,8 @@ export class TcpLane {
     const repeat = len === 0 && !fin && !rst && win !== 0 && ackRaw === me.lastAckRaw;
     if (repeat && win === me.lastWinRaw) return false;
     if (win === 0 && !fin && !rst) return false;
-    if (len > 0 && peer.lastAck !== undefined && peer.lastWin !== undefined) {
-      const pw = peer.winScale >= 0 ? peer.lastWin * 2 ** peer.winScale : peer.lastWin;
+    if (len > 0 && peer.lastAck !== undefined && peer.lastWinRaw !== undefined) {
+      const pw = peer.winScale >= 0 ? peer.lastWinRaw * 2 ** peer.winScale : peer.lastWinRaw;
       if (pw > 0 && relSeq + len === peer.lastAck + pw) return false;
     }
     if ((fin || rst) && len > 0) return false;
@@ -297,7 +297,6 @@ export class TcpLane {
     me.lastAckRaw = ackRaw;
     me.lastWinRaw = win;
     me.lastAck = relAck;
-    me.lastWin = win;
     if (rst) conn.closed = true;
     return true;
   }
