@@ -63,6 +63,8 @@ export interface NetHeader {
   /** Where the transport header starts and ends (the IP payload, without Ethernet padding). */
   start: number;
   end: number;
+  v6: boolean;
+  /** IPv6 addresses as text ('' for IPv4: its text is made only when asked, see FastLane.texts). */
   src: string;
   dst: string;
   /** IPv4 addresses as numbers (0 for IPv6). */
@@ -105,6 +107,7 @@ export class FastLane {
     bytes: new Uint8Array(0),
     start: 0,
     end: 0,
+    v6: false,
     src: '',
     dst: '',
     src4: 0,
@@ -162,13 +165,14 @@ export class FastLane {
     n.bytes = b;
     n.start = 34;
     n.end = end;
+    n.v6 = false;
     // The addresses' text only when asked (texts()): most rows write them from the numbers.
     n.src = '';
     n.dst = '';
     n.src4 = ((b[26] << 24) | (b[27] << 16) | (b[28] << 8) | b[29]) >>> 0;
     n.dst4 = ((b[30] << 24) | (b[31] << 16) | (b[32] << 8) | b[33]) >>> 0;
     n.ttl = b[22];
-    return this.transport(b[23], false);
+    return this.transport(b[23]);
   }
 
   private ipv6(no: number, b: Uint8Array): boolean {
@@ -180,17 +184,19 @@ export class FastLane {
     n.bytes = b;
     n.start = 54;
     n.end = end;
+    n.v6 = true;
     n.src = formatIPv6(b.subarray(22, 38));
     n.dst = formatIPv6(b.subarray(38, 54));
     n.src4 = 0;
     n.dst4 = 0;
     n.ttl = b[21];
-    return this.transport(b[20], true);
+    return this.transport(b[20]);
   }
 
-  private transport(proto: number, v6: boolean): boolean {
+  private transport(proto: number): boolean {
     const c = this.cols;
     const n = this.net;
+    const v6 = n.v6;
     c.source = n.src;
     c.destination = n.dst;
     c.src4 = v6 ? -1 : n.src4;
@@ -198,7 +204,7 @@ export class FastLane {
     c.plain = true;
     c.tcp.on = false;
     if (proto === 6) return this.tcp.segment(n, c);
-    if (proto === 17) return this.udp(v6);
+    if (proto === 17) return this.udp();
     if (proto === 1 && !v6) return this.icmp();
     return false;
   }
@@ -226,8 +232,8 @@ export class FastLane {
   }
 
   /** UDP to or from port 53 (DNS) or 4500 (ESP); other datagrams may be anyone's (ports, heuristics): the engine's. */
-  private udp(v6: boolean): boolean {
-    const { bytes: b, start: s, end } = this.net;
+  private udp(): boolean {
+    const { bytes: b, start: s, end, v6 } = this.net;
     if (end - s < 8 || ((b[s + 4] << 8) | b[s + 5]) !== end - s) return false;
     // A zero checksum is illegal over IPv6 (the engine says so in Info).
     if (v6 && b[s + 6] === 0 && b[s + 7] === 0) return false;

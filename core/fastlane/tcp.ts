@@ -188,7 +188,7 @@ export class TcpLane {
     // Each connection is filed under both directions' keys: one lookup a segment. IPv4 keys are numbers (a
     // hash of the addresses and ports; the connection's own say whether it is this one: a collision goes to the
     // engine), IPv6 ones text.
-    const v4 = n.src4 !== 0 || n.dst4 !== 0;
+    const v4 = !n.v6;
     const srcAddr = v4 ? n.src4 : n.src;
     const dstAddr = v4 ? n.dst4 : n.dst;
     const key = v4 ? key4(n.src4, sp, n.dst4, dp) : `${n.src}|${sp}|${n.dst}|${dp}`;
