@@ -46,26 +46,26 @@ class RowStore {
 
   /** Stores frame i's row. */
   put(i: number, line: string): void {
-    if (this.off + 3 * line.length > CHUNK) {
-      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, 3 * line.length));
-      this.chunks.push(this.chunk);
-      this.off = 0;
-    }
-    const n = this.chunk.write(line, this.off);
-    this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
-    this.lens[i] = n;
-    this.off += n;
+    this.room(3 * line.length);
+    this.stored(i, this.off + this.chunk.write(line, this.off));
   }
 
   /** Stores frame i's TSV row of the lane's plain columns `c` (see core/fastlane/tsv.ts). */
   putPlain(i: number, sec: number, ns: number, c: LaneColumns, length: number): void {
-    const need = plainRowBytes(c);
-    if (this.off + need > CHUNK) {
-      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
-      this.chunks.push(this.chunk);
-      this.off = 0;
-    }
-    const end = writePlainRow(this.chunk, this.off, i + 1, sec, ns, c, length);
+    this.room(plainRowBytes(c));
+    this.stored(i, writePlainRow(this.chunk, this.off, i + 1, sec, ns, c, length));
+  }
+
+  /** A new chunk when the current one has not `bytes` left (a longer row gets a chunk of its own). */
+  private room(bytes: number): void {
+    if (this.off + bytes <= CHUNK) return;
+    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, bytes));
+    this.chunks.push(this.chunk);
+    this.off = 0;
+  }
+
+  /** Frame i's row was written from `off` up to `end` of the current chunk. */
+  private stored(i: number, end: number): void {
     this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
     this.lens[i] = end - this.off;
     this.off = end;
