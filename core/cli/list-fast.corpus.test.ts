@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allCaptures, generateMix, hasCorpus, hasGenerator } from '../testing/corpus.js';
-import { same } from '../testing/fastlane.js';
+import { compareLaneItems, LANE_FILTERS, same } from '../testing/fastlane.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-fastlane-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +33,28 @@ describe.skipIf(!hasCorpus)('wirelens list: the fast lane prints what the engine
     expect(lane).toBeGreaterThan(0);
   }, 600_000);
 
+  it("filters every capture of the corpus as the engine does (-Y), its items the engine's", async () => {
+    let frames = 0;
+    let items = 0;
+    let files = 0;
+    for (const file of allCaptures()) {
+      const r = await compareLaneItems(file);
+      expect(r.mismatches).toEqual([]);
+      frames += r.frames;
+      items += r.items;
+      await same(file, ['-Y', LANE_FILTERS[0], '--format', 'tsv']);
+      await same(file, [
+        '-Y',
+        'ip.addr == 10.0.0.0/8 || dns || frame.len > 1000 || eth.addr == ff:ff:ff:ff:ff:ff',
+      ]);
+      files++;
+    }
+    console.log(
+      `fast lane filters on the corpus: ${files} captures identical; ${items} stand-in items of ${frames} frames equal to the engine's`,
+    );
+    expect(files).toBeGreaterThan(100);
+  }, 600_000);
+
   it.skipIf(!hasGenerator)(
     'on generated traffic of many conversations, nearly all from the lane',
     async () => {
@@ -46,6 +68,26 @@ describe.skipIf(!hasCorpus)('wirelens list: the fast lane prints what the engine
       console.log(`fast lane on a generated mix: ${lane} rows from the lane, ${engine} from the engine`);
       // Measured 96.6% (the rest: random UDP, ESP, an address pair's odd segment); the lane is the speed-up.
       expect(share).toBeGreaterThan(0.93);
+      // Display filters: the stand-in items of every frame the lane vouches for equal the engine's, and each
+      // filter's rows; nearly all from the lane.
+      const r = await compareLaneItems(file);
+      expect(r.mismatches).toEqual([]);
+      console.log(
+        `fast lane filters on a generated mix: ${r.items} stand-in items of ${r.frames} frames equal`,
+      );
+      expect(r.frames).toBeGreaterThan(0.93 * 30000);
+      let filtered = 0;
+      let rows = 0;
+      for (const expr of LANE_FILTERS) {
+        const [l, e] = await same(file, ['-Y', expr, '--format', 'tsv']);
+        filtered += l;
+        rows += l + e;
+      }
+      await same(file, ['-Y', LANE_FILTERS[1], '--count'], 2);
+      console.log(
+        `fast lane filters on a generated mix: ${LANE_FILTERS.length} filters, ${filtered} of ${rows} rows from the lane`,
+      );
+      expect(filtered).toBeGreaterThan(0.9 * rows);
     },
     300_000,
   );

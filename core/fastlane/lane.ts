@@ -34,6 +34,49 @@ export interface LaneColumns {
   plain: boolean;
   /** When `on`, Info is the text tcpInfo() makes of this description of a TCP segment. */
   tcp: TcpSummary;
+  /** What the frame carries, for display filters (core/fastlane/filter.ts). */
+  facts: LaneFacts;
+}
+
+/** Layers of a frame the lane vouches for (LaneFacts.layers), as the engine's dissection has them. */
+export const LAYER = {
+  ETH: 1,
+  IP: 2,
+  IPV6: 4,
+  TCP: 8,
+  UDP: 16,
+  ICMP: 32,
+  ARP: 64,
+  DNS: 128,
+  ESP: 256,
+  /** An HTTP message (request or response) dissected in this frame (its last segment). */
+  HTTP: 512,
+  HTTP_REQUEST: 1024,
+  HTTP_RESPONSE: 2048,
+} as const;
+
+/** The first line of an HTTP message. */
+export interface HttpLine {
+  request: boolean;
+  /** Requests: method, URI and version ("GET", "/a.gif", "HTTP/1.1"). */
+  method: string;
+  uri: string;
+  /** Both: the version; responses: the status code. */
+  version: string;
+  code: number;
+}
+
+/** What a frame the lane vouches for carries, beyond its columns: what display filters read. */
+export interface LaneFacts {
+  /** LAYER bits. */
+  layers: number;
+  /** TCP or UDP ports. */
+  sp: number;
+  dp: number;
+  /** With LAYER.HTTP: the message's first line. */
+  http: HttpLine | undefined;
+  /** With LAYER.DNS: the question's name. */
+  dnsName: string;
 }
 
 /** A TCP segment's Info as numbers: "[TCP Window Update] 80 → 1234 [ACK] Seq=1 Ack=2 Win=3 Len=4 …". */
@@ -96,6 +139,7 @@ export class FastLane {
       opts: '',
       segment: false,
     },
+    facts: { layers: 0, sp: 0, dp: 0, http: undefined, dnsName: '' },
   };
   /** ARP bindings: IPv4 address → the MAC it was first seen at (Wireshark's duplicate address detection). */
   private readonly arpBindings = new Map<number, string>();
@@ -141,6 +185,7 @@ export class FastLane {
    */
   row(no: number, b: Uint8Array): boolean {
     if (b.length < 14) return false;
+    this.cols.facts.layers = LAYER.ETH;
     const type = (b[12] << 8) | b[13];
     if (type === 0x0800) return this.ipv4(no, b);
     if (type === 0x86dd) return this.ipv6(no, b);
@@ -172,6 +217,7 @@ export class FastLane {
     n.src4 = ((b[26] << 24) | (b[27] << 16) | (b[28] << 8) | b[29]) >>> 0;
     n.dst4 = ((b[30] << 24) | (b[31] << 16) | (b[32] << 8) | b[33]) >>> 0;
     n.ttl = b[22];
+    this.cols.facts.layers |= LAYER.IP;
     return this.transport(b[23]);
   }
 
@@ -190,6 +236,7 @@ export class FastLane {
     n.src4 = 0;
     n.dst4 = 0;
     n.ttl = b[21];
+    this.cols.facts.layers |= LAYER.IPV6;
     return this.transport(b[20]);
   }
 
@@ -228,6 +275,7 @@ export class FastLane {
     }
     this.cols.protocol = 'ICMP';
     this.cols.info = info;
+    this.cols.facts.layers |= LAYER.ICMP;
     return true;
   }
 
@@ -247,6 +295,10 @@ export class FastLane {
       );
     };
     if (end - s === 8) return false;
+    const f = this.cols.facts;
+    f.layers |= LAYER.UDP;
+    f.sp = sp;
+    f.dp = dp;
     if (to(53)) return this.dns(s + 8, end);
     if (to(4500)) return this.esp(s + 8, end);
     return false;
@@ -257,6 +309,7 @@ export class FastLane {
     const b = this.net.bytes;
     const spi = ((b[s] << 24) | (b[s + 1] << 16) | (b[s + 2] << 8) | b[s + 3]) >>> 0;
     if (end - s < 8 || spi === 0) return false;
+    this.cols.facts.layers |= LAYER.ESP;
     this.cols.protocol = 'ESP';
     this.cols.info = `ESP (SPI=0x${spi.toString(16).padStart(8, '0')})`;
     return true;
@@ -285,6 +338,7 @@ export class FastLane {
     try {
       const q = readName(v, off);
       if (q.name.includes('<')) return false;
+      this.cols.facts.dnsName = q.name;
       off += q.len;
       if (off + 4 > len) return false;
       const qtype = v.u16be(off);
@@ -317,6 +371,7 @@ export class FastLane {
     if (off !== len) return false;
     this.cols.protocol = 'DNS';
     this.cols.info = info;
+    this.cols.facts.layers |= LAYER.DNS;
     this.cols.plain = false;
     return true;
   }
@@ -342,6 +397,7 @@ export class FastLane {
     c.source = formatEther(b.subarray(6, 12));
     c.destination = formatEther(b.subarray(0, 6));
     c.protocol = 'ARP';
+    c.facts.layers |= LAYER.ARP;
     c.plain = true;
     c.src4 = -1;
     c.dst4 = -1;

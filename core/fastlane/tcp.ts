@@ -5,11 +5,12 @@
  * response body with a Content-Length over several) or TLS on port 443 (records, reassembled across segments,
  * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
  */
-import { concatBytes, indexOfBytes, latin1 } from '../bytes/byteview.js';
+import { Buffer } from 'node:buffer';
+import { concatBytes, latin1 } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
 import { COLUMN } from '../protocols/l7-tls.js';
-import type { LaneColumns, NetHeader, TcpSummary } from './lane.js';
+import { LAYER, type HttpLine, type LaneColumns, type NetHeader, type TcpSummary } from './lane.js';
 
 export const SEGMENT = '[TCP segment of a reassembled PDU]';
 
@@ -65,6 +66,8 @@ interface Pending {
   done?: (body: Uint8Array) => [string, string] | undefined;
   /** TLS: the record's type. */
   type?: number;
+  /** HTTP: the message's first line. */
+  line?: HttpLine;
 }
 
 interface Dir {
@@ -111,10 +114,14 @@ const newDir = (base: number): Dir => ({
   pending: undefined,
 });
 
-/** A hash of an IPv4 connection's addresses and ports, in this direction (below 2^53). */
+/**
+ * A hash of an IPv4 connection's addresses and ports, in this direction: 30 bits, a small integer V8 keys a Map
+ * by without allocating (the connection's own addresses and ports tell a collision, which goes to the engine).
+ */
 function key4(src: number, sp: number, dst: number, dp: number): number {
-  const h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1), 0x85ebca6b) ^ ((sp << 16) | dp);
-  return (h >>> 0) * 0x100000 + ((Math.imul(dst ^ (sp << 3), 0xc2b2ae35) >>> 12) & 0xfffff);
+  let h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1), 0x85ebca6b) ^ ((sp << 16) | dp);
+  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35);
+  return (h ^ (h >>> 13)) & 0x3fffffff;
 }
 
 const u32 = (b: Uint8Array, o: number) =>
@@ -185,6 +192,10 @@ export class TcpLane {
     const rst = (flags & 0x04) !== 0;
     const opts = hl > 20 ? options(b, s + 20, s + hl) : NO_OPTIONS;
     if (!opts) return false;
+    const facts = c.facts;
+    facts.layers |= LAYER.TCP;
+    facts.sp = sp;
+    facts.dp = dp;
     // Each connection is filed under both directions' keys: one lookup a segment. IPv4 keys are numbers (a
     // hash of the addresses and ports; the connection's own say whether it is this one: a collision goes to the
     // engine), IPv6 ones text.
@@ -276,11 +287,11 @@ export class TcpLane {
     if (repeat && win === me.lastWinRaw) return false;
     if (win === 0 && !fin && !rst) return false;
     if (len > 0 && peer.lastAck !== undefined && peer.lastWinRaw !== undefined) {
-      const pw = peer.winScale >= 0 ? peer.lastWinRaw * 2 ** peer.winScale : peer.lastWinRaw;
+      const pw = peer.winScale >= 0 ? peer.lastWinRaw * (1 << peer.winScale) : peer.lastWinRaw;
       if (pw > 0 && relSeq + len === peer.lastAck + pw) return false;
     }
     if ((fin || rst) && len > 0) return false;
-    const scaled = me.winScale < 0 ? win : win * 2 ** me.winScale;
+    const scaled = me.winScale < 0 ? win : win * (1 << me.winScale);
     summary(c, repeat, sp, dp, flags, relSeq, relAck, scaled, len, opts.info);
     if (len > 0) {
       const toServer = me === conn.client;
@@ -321,7 +332,7 @@ function pending(left: number, first: Uint8Array, keep: number, more: Partial<Pe
   return p;
 }
 
-const CRLFCRLF = [13, 10, 13, 10];
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 
 /** Media types whose Info text the lane knows: "(type)", or the GIF version, or JSON's. */
 const PLAIN_MEDIA = new Set([
@@ -396,8 +407,14 @@ function media(type: string, body: Uint8Array): [string, string] | undefined {
   return undefined;
 }
 
-const REQUEST = /^(GET|POST) (\S+) HTTP\/1\.[01]$/;
-const STATUS = /^HTTP\/1\.[01] ([1-5]\d\d) [\x20-\x7e]*$/;
+const REQUEST = /^(GET|POST) (\S+) (HTTP\/1\.[01])$/;
+const STATUS = /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/;
+
+/** The frame completes an HTTP message: its layer and first line, for filters. */
+function message(c: LaneColumns, line: HttpLine): void {
+  c.facts.layers |= LAYER.HTTP | (line.request ? LAYER.HTTP_REQUEST : LAYER.HTTP_RESPONSE);
+  c.facts.http = line;
+}
 
 class HttpLane {
   /** HTTP/1.x: a request or response per segment, or a response whose body a Content-Length spans further. */
@@ -412,19 +429,28 @@ class HttpLane {
       }
       me.pending = undefined;
       const r = p.done?.(concatBytes(...p.parts));
-      if (!r) return false;
+      if (!r || !p.line) return false;
       text(c, r[0], r[1], false);
+      message(c, p.line);
       return true;
     }
-    const he = indexOfBytes(data, CRLFCRLF);
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+    const he = buf.indexOf(CRLFCRLF);
     if (he < 0) return false;
-    const lines = latin1(data.subarray(0, he)).split('\r\n');
-    const first = lines[0];
+    const lines = buf.toString('latin1', 0, he);
+    const eol = lines.indexOf('\r\n');
+    const first = eol < 0 ? lines : lines.slice(0, eol);
     let length: number | undefined;
     let type: string | undefined;
-    for (let i = 1; i < lines.length; i++) {
-      const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(lines[i]);
+    // Each header line: a token, a colon, a value (spaces and tabs around it trimmed).
+    const header = /\r\n([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\r\n]*?)[ \t]*(?=\r\n|$)/y;
+    for (let at = eol; at >= 0 && at < lines.length; at = header.lastIndex) {
+      header.lastIndex = at;
+      const m = header.exec(lines);
       if (!m) return false;
+      // Only these names' lengths matter (content-type, content-length, transfer- and content-encoding, upgrade).
+      const n = m[1].length;
+      if (n !== 12 && n !== 14 && n !== 16 && n !== 17 && n !== 7) continue;
       const name = m[1].toLowerCase();
       if (name === 'content-length') {
         if (!/^\d{1,9}$/.test(m[2]) || length !== undefined) return false;
@@ -439,12 +465,16 @@ class HttpLane {
     }
     const avail = data.length - he - 4;
     const head = `${first} `;
+    let line: HttpLine;
     if (toServer) {
-      if (!REQUEST.test(first) || avail !== (length ?? 0)) return false;
+      const m = REQUEST.exec(first);
+      if (!m || avail !== (length ?? 0)) return false;
+      line = { request: true, method: m[1], uri: m[2], version: m[3], code: 0 };
     } else {
       const m = STATUS.exec(first);
       if (!m) return false;
-      const code = Number(m[1]);
+      const code = Number(m[2]);
+      line = { request: false, method: '', uri: '', version: m[1], code };
       if (code < 200 || code === 204 || code === 304) {
         if (code < 200 || avail !== 0 || (length ?? 0) !== 0) return false;
       } else if (length === undefined || avail > length) return false;
@@ -461,9 +491,10 @@ class HttpLane {
       const r = finish(data.subarray(he + 4));
       if (!r) return false;
       text(c, r[0], r[1], false);
+      message(c, line);
       return true;
     }
-    me.pending = pending(body - avail, data.subarray(he + 4), mediaKeep(type), { done: finish });
+    me.pending = pending(body - avail, data.subarray(he + 4), mediaKeep(type), { done: finish, line });
     text(c, `${head} ${SEGMENT}`, 'TCP', false);
     return true;
   }

@@ -355,13 +355,14 @@ export class CaptureSession {
   }
 
   /**
-   * A one-shot pass over the frames `take` chooses (by index and bytes) of a freshly opened capture, in order,
-   * each dissected once as the first pass would; the others are not dissected at all. `take` must choose whole
-   * conversations (core/session/shard.ts): what the engine remembers between frames is then what one pass over
-   * all of them remembers. The session is closed at the end. `frames` stops the pass there.
+   * A one-shot pass over the frames `take` chooses (by index and bytes, or as a list of ascending indices: only
+   * those are read) of a freshly opened capture, in order, each dissected once as the first pass would; the
+   * others are not dissected at all. `take` must choose whole conversations (core/session/shard.ts): what the
+   * engine remembers between frames is then what one pass over all of them remembers. The session is closed at
+   * the end. `frames` stops the pass there.
    */
   scanSome(
-    take: (i: number, bytes: Uint8Array) => boolean,
+    take: ((i: number, bytes: Uint8Array) => boolean) | Uint32Array,
     selection: ItemSelection,
     columns: boolean,
     fn: (i: number, d: Dissection) => void,
@@ -369,11 +370,15 @@ export class CaptureSession {
   ): void {
     const cap = this.need();
     if (this.analysed !== 0) throw new SessionError('a one-shot pass needs a freshly opened capture');
+    const dissect = (i: number, bytes: Uint8Array) =>
+      fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns }));
     try {
-      cap.forEach(0, Math.min(this.total, frames ?? Infinity), (i, bytes) => {
-        if (!take(i, bytes)) return;
-        fn(i, dissectFrame(this.meta(i), bytes, this.state, { selection, visited: false, columns }));
-      });
+      // Chosen by index: only those frames are read.
+      if (take instanceof Uint32Array) cap.forEachOf(take, dissect);
+      else
+        cap.forEach(0, Math.min(this.total, frames ?? Infinity), (i, bytes) => {
+          if (take(i, bytes)) dissect(i, bytes);
+        });
     } finally {
       this.close();
     }

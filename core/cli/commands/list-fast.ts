@@ -16,6 +16,8 @@ import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
 import { displayText } from '../../fields/text.js';
+import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
+import type { CompiledFilter } from '../../dfilter/index.js';
 
 /** Whether `list` may take the fast lane (WIRELENS_FASTLANE=0 makes every row the engine's). */
 export function fastLaneOn(): boolean {
@@ -105,18 +107,27 @@ export interface LanePart {
   frames?: number;
 }
 
+/** How a lane pass lists: TSV or tshark's text rows with `time`, the rows of `filter`'s frames only. */
+export interface LaneListing {
+  format: 'tsv' | 'text';
+  time: TimeFormat;
+  /** A display filter the lane can evaluate (laneFilterable; a `-t dd` time column counts every frame). */
+  filter?: CompiledFilter;
+  part?: LanePart;
+}
+
 /**
  * The lane's pass over the frames of `part` of the freshly opened `session` (see the top of this file): every
- * row in frame order to `sink`, TSV or tshark's text rows with `time`. Closes the session. Returns how many rows
- * the lane and the engine gave.
+ * row (of a frame `filter` matches) in frame order to `sink`. Closes the session. Returns how many rows the lane
+ * and the engine gave.
  */
 export function laneRows(
   session: CaptureSession,
   info: CaptureInfo,
-  opts: { format: 'tsv' | 'text'; time: TimeFormat; part?: LanePart },
+  opts: LaneListing,
   sink: RowSink,
 ): { lane: number; engine: number } {
-  const { format, time } = opts;
+  const { format, time, filter } = opts;
   const { shard, shards } = opts.part ?? { shard: 0, shards: 1 };
   const cap = session.capture;
   if (!cap) throw new Error('capture not open');
@@ -142,6 +153,17 @@ export function laneRows(
     const s0 = total ? idx.tsSec(0) : 0;
     const ns0 = total ? idx.tsNsec(0) : 0;
     const c = fast.cols;
+    let lf: LaneFilter | undefined;
+    if (filter) {
+      lf = LaneFilter.of(filter, session.captureState);
+      if (!lf) throw new Error(`the fast lane cannot evaluate the filter ${filter.expr}`);
+    }
+    const frame: LaneFrame = {
+      no: 0,
+      bytes: new Uint8Array(0),
+      cols: c,
+      meta: () => session.meta(frame.no - 1),
+    };
     session.forEachFrame((i, bytes) => {
       if (i >= total) return;
       const h = pairHash(LINKTYPE.ETHERNET, bytes);
@@ -151,6 +173,11 @@ export function laneRows(
       if (bytes.length !== len || !fast.row(i + 1, bytes)) {
         givenUp.add(h);
         return;
+      }
+      if (lf) {
+        frame.no = i + 1;
+        frame.bytes = bytes;
+        if (!lf.matches(frame)) return;
       }
       // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
       // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as bytes.
@@ -175,10 +202,11 @@ export function laneRows(
   let lane = 0;
   if (!ether || givenUp.size > 0)
     session.scanSome(
-      (i) => !ether || givenUp.has(pairs[i]),
-      'columns',
+      ether ? framesOf(pairs, givenUp, total) : () => true,
+      filter ? (filter.needsAll ? 'all' : filter.fields) : 'columns',
       true,
       (i, d) => {
+        if (filter && !filter.match(d)) return;
         lane += store.emit(next, i, keep, sink);
         sink.text(i, line(session.toRowColumns(d)));
         next = i + 1;
@@ -190,6 +218,14 @@ export function laneRows(
   lane += store.emit(next, total, keep, sink);
   store.clear();
   return { lane, engine };
+}
+
+/** The indices of the frames below `total` whose pair is among `chosen`. */
+function framesOf(pairs: Uint32Array, chosen: ReadonlySet<number>, total: number): Uint32Array {
+  let n = 0;
+  const out = new Uint32Array(total);
+  for (let i = 0; i < total; i++) if (chosen.has(pairs[i])) out[n++] = i;
+  return out.subarray(0, n);
 }
 
 /** Rows to standard output: consecutive ones of one chunk in one push. */
@@ -216,22 +252,24 @@ class OutSink implements RowSink {
   }
 }
 
+/** A sink that keeps nothing (rows counted, not printed). */
+export const NO_ROWS: RowSink = { bytes: () => undefined, text: () => undefined };
+
 /**
- * Lists every frame of `file` to `out` on this thread (TSV rows or tshark's text rows with `time`); returns the
- * capture's warnings and how many rows the lane and the engine gave.
+ * Lists the frames of `file` (every one, or those of the listing's filter) to `out` on this thread, or only
+ * counts them without `out`; returns the capture's warnings and how many rows the lane and the engine gave.
  */
 export async function listFast(
   file: string,
-  format: 'tsv' | 'text',
-  time: TimeFormat,
-  out: OutBuffer,
+  listing: LaneListing,
+  out: OutBuffer | undefined,
 ): Promise<{ warnings: string[]; lane: number; engine: number }> {
   const session = new CaptureSession({ hash: false, summary: false });
   try {
     const info = await session.open(file);
-    const sink = new OutSink(out);
-    const r = laneRows(session, info, { format, time }, sink);
-    sink.flush();
+    const sink = out ? new OutSink(out) : undefined;
+    const r = laneRows(session, info, listing, sink ?? NO_ROWS);
+    sink?.flush();
     return { warnings: info.warnings, ...r };
   } finally {
     session.close();

@@ -4,8 +4,8 @@
  * them on the corpus and on generated captures).
  */
 import { Buffer } from 'node:buffer';
-import { compileFilter } from '../../dfilter/index.js';
-import type { Dissection, ItemSelection } from '../../dissect/types.js';
+import { compileFilter, type CompiledFilter } from '../../dfilter/index.js';
+import type { ItemSelection } from '../../dissect/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import {
   shardWorker,
@@ -16,7 +16,7 @@ import {
   type ShardReply,
 } from '../shards.js';
 import { OutBuffer, rowText, tsvRow } from './list-rows.js';
-import { laneRows, type RowSink } from './list-fast.js';
+import { laneRows, NO_ROWS, type RowSink } from './list-fast.js';
 
 export interface ListShardJob extends ShardJobBase {
   kind: 'list';
@@ -109,19 +109,20 @@ export async function runListShard(
 ): Promise<void> {
   return shardWorker(job, postNow, (session, post, info) => {
     const rows = new RowBatcher(post);
-    if (job.lane) {
-      const r = laneRows(session, info, { format: job.format, time: job.time, part: job }, rows);
-      rows.flush(Number.MAX_SAFE_INTEGER);
-      return r.lane + r.engine;
-    }
-    let match: ((d: Dissection) => boolean) | undefined;
-    let selection: ItemSelection = 'columns';
+    let filter: CompiledFilter | undefined;
     if (job.filter !== undefined) {
       const c = compileFilter(job.filter);
       if (!c.ok) throw new Error(c.error.message);
-      match = c.filter.match.bind(c.filter);
-      selection = c.filter.needsAll ? 'all' : c.filter.fields;
+      filter = c.filter;
     }
+    if (job.lane) {
+      const listing = { format: job.format, time: job.time, filter, part: job };
+      const r = laneRows(session, info, listing, job.count ? NO_ROWS : rows);
+      rows.flush(Number.MAX_SAFE_INTEGER);
+      return r.lane + r.engine;
+    }
+    const match = filter ? filter.match.bind(filter) : undefined;
+    const selection: ItemSelection = filter ? (filter.needsAll ? 'all' : filter.fields) : 'columns';
     let count = 0;
     session.scanShard(job, selection, true, (i, d) => {
       if (match && !match(d)) return rows.skip(i);

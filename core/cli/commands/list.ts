@@ -3,6 +3,7 @@ import { CaptureSession } from '../../session/session.js';
 import { compileFilter, type CompiledFilter } from '../../dfilter/index.js';
 import { listSharded } from './list-shard.js';
 import { fastLaneOn, laneThreads, listFast } from './list-fast.js';
+import { laneFilterable } from '../../fastlane/filter.js';
 import { shardThreads } from '../shards.js';
 import { shardableFilter } from '../../session/shard.js';
 import type { Dissection, ItemSelection } from '../../dissect/types.js';
@@ -167,10 +168,16 @@ export const listCommand: Command = {
       }
     }
     const out = new OutBuffer(io);
-    // Every row, no filter: the fast lane (list-fast.ts), on one thread unless WIRELENS_THREADS says more (on two
-    // cores, two threads gained nothing measurable: each reads and hashes every frame).
+    const count = flags.has('--count');
+    // Rows (or a count) of every frame or of a filter the lane can evaluate: the fast lane (list-fast.ts), on one
+    // thread unless WIRELENS_THREADS says more (on two cores, two threads gained nothing measurable: each reads
+    // and hashes every frame). A -t dd column counts from the previous frame printed: the engine's pass.
     const lane =
-      !match && !details && !fieldsOut && format !== 'json' && !flags.has('--count') && fastLaneOn();
+      (filter ? laneFilterable(filter) && time !== 'dd' : !count) &&
+      !details &&
+      !fieldsOut &&
+      format !== 'json' &&
+      fastLaneOn();
     const threads = lane
       ? laneThreads()
       : !details &&
@@ -181,8 +188,13 @@ export const listCommand: Command = {
         ? shardThreads(positionals[0])
         : 1;
     if (lane && threads === 1) {
-      if (format === 'tsv') out.push(TSV_HEADER);
-      const r = await listFast(positionals[0], format === 'tsv' ? 'tsv' : 'text', time, out);
+      if (format === 'tsv' && !count) out.push(TSV_HEADER);
+      const r = await listFast(
+        positionals[0],
+        { format: format === 'tsv' ? 'tsv' : 'text', time, filter },
+        count ? undefined : out,
+      );
+      if (count) out.push(`${r.lane + r.engine}\n`);
       out.flush();
       if (process.env.WIRELENS_FASTLANE === 'stats')
         io.err(`wirelens list: ${r.lane} rows from the fast lane, ${r.engine} from the engine\n`);
