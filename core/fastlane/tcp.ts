@@ -6,7 +6,7 @@
  * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
  */
 import { Buffer } from 'node:buffer';
-import { concatBytes, latin1 } from '../bytes/byteview.js';
+import { concatBytes } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
 import { COLUMN } from '../protocols/l7-tls.js';
@@ -62,8 +62,10 @@ interface Pending {
   /** The message's first bytes so far (up to `keep` of them: what the columns need to read). */
   parts: Uint8Array[];
   keep: number;
-  /** HTTP: the Info and Protocol columns once the body is complete (given the body). */
-  done?: (body: Uint8Array) => [string, string] | undefined;
+  /** HTTP: each piece of the body, to its media type's check. */
+  feed?: (piece: Uint8Array) => void;
+  /** HTTP: the Info and Protocol columns once the body is complete. */
+  done?: () => [string, string] | undefined;
   /** TLS: the record's type. */
   type?: number;
   /** HTTP: the message's first line. */
@@ -316,6 +318,7 @@ export class TcpLane {
 /** Appends a segment's bytes to a message in progress; true when it completes it exactly. */
 function take(p: Pending, data: Uint8Array): boolean | undefined {
   if (data.length > p.left) return undefined;
+  p.feed?.(data);
   if (p.keep > 0) {
     const n = Math.min(p.keep, data.length);
     p.parts.push(data.slice(0, n));
@@ -342,69 +345,115 @@ const PLAIN_MEDIA = new Set([
   'application/x-www-form-urlencoded',
 ]);
 
-/** Bytes of a body of media type `type` that `media` reads. */
-function mediaKeep(type: string | undefined): number {
-  return type === 'application/json' || type === 'image/gif' ? Infinity : 0;
+/** What the engine's media dissector makes of a body arriving in pieces: [Info suffix, protocol] at its end. */
+interface BodyCheck {
+  feed(piece: Uint8Array): void;
+  /** Undefined when the lane does not know what the engine makes of it. */
+  end(): [string, string] | undefined;
 }
 
-/**
- * Whether the engine's walk through a GIF (media-gif.ts, gifDetails: screen, colour tables, extensions, images
- * and their data sub-blocks, up to the trailer or an unknown block) stays within `b`: one that runs past the end
- * is a malformed packet there.
- */
-function gifWhole(b: Uint8Array): boolean {
-  const n = b.length;
-  if (n < 13) return false;
-  // Data sub-blocks from `at` up to the empty one: the offset after them, or -1.
-  const blocks = (from: number): number => {
-    for (let at = from; ;) {
-      if (at >= n || at + 1 + b[at] > n) return -1;
-      const k = b[at];
-      at += 1 + k;
-      if (k === 0) return at;
-    }
-  };
-  let off = 13;
-  if (b[10] & 0x80) off += 3 * 2 ** ((b[10] & 7) + 1);
-  if (off > n) return false;
-  while (off < n) {
-    const kind = b[off];
-    if (kind === 0x3b || (kind !== 0x21 && kind !== 0x2c)) return true;
-    if (kind === 0x21) {
-      if (off + 1 >= n) return false;
-      off = blocks(off + 2);
-    } else {
-      if (off + 9 >= n) return false;
-      let p = off + 10;
-      if (b[off + 9] & 0x80) p += 3 * 2 ** ((b[off + 9] & 7) + 1);
-      if (p >= n) return false;
-      off = blocks(p + 1);
-    }
-    if (off < 0) return false;
+/** The check of a body of `size` bytes of media type `type`; undefined for a type the lane does not know. */
+function bodyCheck(type: string | undefined, size: number): BodyCheck | undefined {
+  if (type === undefined) return undefined;
+  if (PLAIN_MEDIA.has(type)) {
+    const r: [string, string] = [` (${type})`, 'HTTP'];
+    return { feed: () => undefined, end: () => r };
   }
-  return true;
-}
-
-/**
- * [suffix after the first line, protocol] for a body of media type `type`, of which `body` holds the first
- * mediaKeep(type) bytes; undefined when not known.
- */
-function media(type: string, body: Uint8Array): [string, string] | undefined {
-  if (PLAIN_MEDIA.has(type)) return [` (${type})`, 'HTTP'];
-  if (type === 'image/gif') {
-    const sig = latin1(body.subarray(0, 6));
-    return (sig === 'GIF89a' || sig === 'GIF87a') && gifWhole(body) ? [` (${sig})`, 'HTTP'] : undefined;
-  }
+  if (type === 'image/gif') return new GifCheck(size);
   if (type === 'application/json') {
-    try {
-      const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      if (typeof v !== 'object' || v === null) return undefined;
-    } catch {
-      return undefined;
-    }
-    return [', JavaScript Object Notation (application/json)', 'HTTP/JSON'];
+    const parts: Uint8Array[] = [];
+    return {
+      feed: (piece) => void parts.push(piece.slice()),
+      end: () => {
+        try {
+          const v: unknown = JSON.parse(
+            new TextDecoder('utf-8', { fatal: true }).decode(concatBytes(...parts)),
+          );
+          if (typeof v !== 'object' || v === null) return undefined;
+        } catch {
+          return undefined;
+        }
+        return [', JavaScript Object Notation (application/json)', 'HTTP/JSON'];
+      },
+    };
   }
   return undefined;
+}
+
+/**
+ * The engine's walk through a GIF of `n` bytes (media-gif.ts, gifDetails: signature, screen, colour tables,
+ * extensions, images and their data sub-blocks, up to the trailer or an unknown block), one byte at a time: it
+ * yields the offset of each byte it reads (in increasing order) and is given that byte. Returns the signature
+ * ("GIF89a") of a GIF whose walk stays within the body; undefined for one that is not a GIF or runs past the
+ * end (a malformed packet to the engine).
+ */
+function* gifWalk(n: number): Generator<number, string | undefined, number> {
+  if (n < 13) return undefined;
+  let sig = '';
+  for (let i = 0; i < 6; i++) sig += String.fromCharCode(yield i);
+  if (sig !== 'GIF89a' && sig !== 'GIF87a') return undefined;
+  const screen = yield 10;
+  let off = 13;
+  if (screen & 0x80) off += 3 * 2 ** ((screen & 7) + 1);
+  if (off > n) return undefined;
+  while (off < n) {
+    const kind = yield off;
+    if (kind === 0x3b || (kind !== 0x21 && kind !== 0x2c)) return sig;
+    let at: number;
+    if (kind === 0x21) {
+      if (off + 1 >= n) return undefined;
+      at = off + 2;
+    } else {
+      if (off + 9 >= n) return undefined;
+      const flags = yield off + 9;
+      let p = off + 10;
+      if (flags & 0x80) p += 3 * 2 ** ((flags & 7) + 1);
+      if (p >= n) return undefined;
+      at = p + 1;
+    }
+    // Data sub-blocks up to the empty one.
+    for (;;) {
+      if (at >= n) return undefined;
+      const k = yield at;
+      if (at + 1 + k > n) return undefined;
+      at += 1 + k;
+      if (k === 0) break;
+    }
+    off = at;
+  }
+  return sig;
+}
+
+/** A GIF body's check: the walk fed piece by piece, nothing of the body kept. */
+class GifCheck implements BodyCheck {
+  private readonly walk: Generator<number, string | undefined, number>;
+  /** The offset the walk reads next, while it has not ended. */
+  private want = 0;
+  private ended = false;
+  private sig: string | undefined;
+  private fed = 0;
+
+  constructor(size: number) {
+    this.walk = gifWalk(size);
+    this.step(this.walk.next());
+  }
+
+  private step(r: IteratorResult<number, string | undefined>): void {
+    if (r.done) {
+      this.ended = true;
+      this.sig = r.value;
+    } else this.want = r.value;
+  }
+
+  feed(piece: Uint8Array): void {
+    const start = this.fed;
+    this.fed += piece.length;
+    while (!this.ended && this.want < this.fed) this.step(this.walk.next(piece[this.want - start]));
+  }
+
+  end(): [string, string] | undefined {
+    return this.ended && this.sig ? [` (${this.sig})`, 'HTTP'] : undefined;
+  }
 }
 
 const REQUEST = /^(GET|POST) (\S+) (HTTP\/1\.[01])$/;
@@ -428,7 +477,7 @@ class HttpLane {
         return true;
       }
       me.pending = undefined;
-      const r = p.done?.(concatBytes(...p.parts));
+      const r = p.done?.();
       if (!r || !p.line) return false;
       text(c, r[0], r[1], false);
       message(c, p.line);
@@ -482,19 +531,32 @@ class HttpLane {
     const body = length ?? 0;
     // (An empty body of a media type: whether a media layer shows is the engine's to say.)
     if (body === 0 && type !== undefined) return false;
-    const finish = (bytes: Uint8Array): [string, string] | undefined => {
-      if (body === 0) return [head, 'HTTP'];
-      const m = type === undefined ? undefined : media(type, bytes);
+    let check: BodyCheck | undefined;
+    if (body > 0) {
+      check = bodyCheck(type, body);
+      if (!check) return false;
+    }
+    const finish = (): [string, string] | undefined => {
+      if (!check) return [head, 'HTTP'];
+      const m = check.end();
       return m && [`${head}${m[0]}`, m[1]];
     };
+    check?.feed(data.subarray(he + 4));
     if (avail === body) {
-      const r = finish(data.subarray(he + 4));
+      const r = finish();
       if (!r) return false;
       text(c, r[0], r[1], false);
       message(c, line);
       return true;
     }
-    me.pending = pending(body - avail, data.subarray(he + 4), mediaKeep(type), { done: finish, line });
+    me.pending = {
+      left: body - avail,
+      parts: [],
+      keep: 0,
+      feed: check?.feed.bind(check),
+      done: finish,
+      line,
+    };
     text(c, `${head} ${SEGMENT}`, 'TCP', false);
     return true;
   }

@@ -144,7 +144,7 @@ export function laneRows(
     return { lane: 0, engine: 0 };
   }
   const pairs = new Uint32Array(total);
-  const givenUp = new Set<number>();
+  const givenUp = new PairSet();
   const store = new RowStore(ether ? total : 0);
   if (ether) {
     // TLS that may be decrypted shows what it carries: the engine's.
@@ -202,7 +202,7 @@ export function laneRows(
   let lane = 0;
   if (!ether || givenUp.size > 0)
     session.scanSome(
-      ether ? framesOf(pairs, givenUp, total) : () => true,
+      ether ? framesOf(pairs, (h) => h % shards === shard && givenUp.has(h), total) : () => true,
       filter ? (filter.needsAll ? 'all' : filter.fields) : 'columns',
       true,
       (i, d) => {
@@ -220,12 +220,32 @@ export function laneRows(
   return { lane, engine };
 }
 
-/** The indices of the frames below `total` whose pair is among `chosen`. */
-function framesOf(pairs: Uint32Array, chosen: ReadonlySet<number>, total: number): Uint32Array {
+/** The indices of the frames below `total` whose pair (hash) is `chosen`. */
+function framesOf(pairs: Uint32Array, chosen: (h: number) => boolean, total: number): Uint32Array {
   let n = 0;
   const out = new Uint32Array(total);
-  for (let i = 0; i < total; i++) if (chosen.has(pairs[i])) out[n++] = i;
+  for (let i = 0; i < total; i++) if (chosen(pairs[i])) out[n++] = i;
   return out.subarray(0, n);
+}
+
+/**
+ * Address pairs (by pairHash) the lane gave up on, as a bit per bucket of 128 hashes: looked up for every
+ * frame, without hashing a number. Pairs sharing a bucket are given up together — each still whole, as the
+ * engine must have them.
+ */
+class PairSet {
+  private readonly bits = new Int32Array(1 << 20);
+  size = 0;
+  has(h: number): boolean {
+    const b = h >>> 7;
+    return (this.bits[b >>> 5] & (1 << (b & 31))) !== 0;
+  }
+  add(h: number): void {
+    if (this.has(h)) return;
+    const b = h >>> 7;
+    this.bits[b >>> 5] |= 1 << (b & 31);
+    this.size++;
+  }
 }
 
 /** Rows to standard output: consecutive ones of one chunk in one push. */
