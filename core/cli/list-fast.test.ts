@@ -19,7 +19,18 @@ import { same } from '../testing/fastlane.js';
 import { main } from './main.js';
 import { tlsExchange } from '../testing/tls-session.js';
 import { CLIENT, WEB } from '../testing/scenarios.js';
-import { httpGet, httpResponse, TcpConversation, tinyGif } from '../testing/synth.js';
+import {
+  dnsExchange,
+  ethernet,
+  httpGet,
+  httpResponse,
+  ip4,
+  ipv4,
+  mac,
+  TcpConversation,
+  tinyGif,
+  udp,
+} from '../testing/synth.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-fastlane-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -127,5 +138,43 @@ describe('wirelens list: fast lane', () => {
         lane ? [c.packets.length, 0] : [0, c.packets.length],
       );
     }
+  });
+
+  it('reads DNS names as the engine does, and leaves the names it shows otherwise to the engine', async () => {
+    // A query from its own host for each name (one address pair each): its question's name bytes.
+    const label = (t: string) => [t.length, ...new TextEncoder().encode(t)];
+    const names: [number[], boolean][] = [
+      [[...label('www'), ...label('example'), ...label('com'), 0], true],
+      [[...label('a.b'), ...label('x y'), 0], true], // dots and spaces inside labels: Latin-1 text as is
+      [[0], false], // the root: "<Root>"
+      [[...label('we<ird'), 0], false],
+      [[0xc0, 12], false], // a pointer to itself: a loop
+      [[0x41, 0x41, 0], false], // label type 0x40: malformed
+      [[...label('cut')], false], // no end: runs past the message
+    ];
+    const packets = names.map(([name], k) => {
+      const q = Uint8Array.from([0x12, k, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...name, 0, 1, 0, 1]);
+      const src = ip4(`10.9.${k}.1`);
+      const dst = ip4('10.9.255.53');
+      return {
+        data: ethernet(
+          mac('00:1b:54:47:49:44'),
+          mac('00:1b:21:3a:4f:10'),
+          0x0800,
+          ipv4(src, dst, 17, udp(src, dst, 40000 + k, 53, q)),
+        ),
+        tsSec: 1_700_000_000 + k,
+        tsNsec: 0,
+      };
+    });
+    // A query and its response, whose answer names the question by a compression pointer.
+    packets.push(
+      ...dnsExchange(CLIENT, WEB, 'images.example.com', '93.184.216.34', 0x77, { s: 1_700_000_100, ns: 0 }),
+    );
+    const file = join(dir, 'dns-names.pcap');
+    writeFileSync(file, writePcap(packets, { linkType: 1 }));
+    const lane = names.filter(([, ok]) => ok).length + 2;
+    expect(await same(file, ['--format', 'tsv'])).toEqual([lane, packets.length - lane]);
+    await same(file, ['-Y', 'dns.qry.name contains "e"', '--format', 'tsv']);
   });
 });

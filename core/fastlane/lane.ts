@@ -9,11 +9,10 @@
  * rows of the other pairs stay exactly what the engine would print. Tests compare the two on every capture of
  * the corpus and on generated traffic.
  */
-import { ByteView } from '../bytes/byteview.js';
 import { formatEther, formatIPv6 } from '../fields/format.js';
 import { checksum16, ICMP_TYPES, ipv4Text } from '../protocols/l3-ip.js';
 import { lookupTable } from '../dissect/engine.js';
-import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, readName } from '../protocols/l4-udp.js';
+import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS } from '../protocols/l4-udp.js';
 import { TcpLane, tcpInfo } from './tcp.js';
 
 /** The four text columns of one frame (before control characters are escaped for display). */
@@ -315,6 +314,49 @@ export class FastLane {
     return true;
   }
 
+  /** The text of the last name dnsName read. */
+  private name = '';
+
+  /**
+   * The DNS name at offset `off` of the message b[s, s + len) as the engine's readName reads it (labels as
+   * Latin-1 text joined by dots, compression pointers followed): the bytes it takes where it starts, its text
+   * (when `text`) in `this.name`; -1 for a name the engine would show otherwise (the root, a pointer loop, a
+   * label with "<", an undefined label type, more than 128 labels) or that runs past the end.
+   */
+  private dnsName(b: Uint8Array, s: number, len: number, off: number, text: boolean): number {
+    let name = '';
+    let pos = off;
+    let used = -1;
+    let jumps = 0;
+    let labels = 0;
+    for (;;) {
+      if (pos >= len) return -1;
+      const c = b[s + pos];
+      if (c === 0) {
+        if (used < 0) used = pos + 1 - off;
+        break;
+      }
+      if ((c & 0xc0) === 0xc0) {
+        if (pos + 1 >= len) return -1;
+        const ptr = ((c & 0x3f) << 8) | b[s + pos + 1];
+        if (used < 0) used = pos + 2 - off;
+        if (++jumps > 64 || ptr >= len) return -1;
+        pos = ptr;
+        continue;
+      }
+      if (c & 0xc0 || pos + 1 + c > len || ++labels > 128) return -1;
+      if (text && labels > 1) name += '.';
+      for (let k = s + pos + 1, e = k + c; k < e; k++) {
+        if (b[k] === 0x3c) return -1;
+        if (text) name += String.fromCharCode(b[k]);
+      }
+      pos += 1 + c;
+    }
+    if (!labels) return -1;
+    this.name = name;
+    return used;
+  }
+
   /**
    * A standard query or response with one question and answers of types A, AAAA and CNAME only (IN class),
    * every byte accounted for: what the engine's Info says of it, text for text.
@@ -330,43 +372,38 @@ export class FastLane {
     const isResp = (flags & 0x8000) !== 0;
     const rcode = flags & 15;
     if (isResp && rcode !== 0 && RCODES[rcode] === undefined) return false;
-    const v = new ByteView(b, s, end - s);
     const len = end - s;
-    let info = `Standard query${isResp ? ' response' : ''} 0x${hex4((b[s] << 8) | b[s + 1])}`;
+    const u16 = (o: number) => (b[s + o] << 8) | b[s + o + 1];
+    let info = `Standard query${isResp ? ' response' : ''} 0x${hex4(u16(0))}`;
     if (isResp && rcode !== 0) info += ` ${RCODES[rcode]}`;
     let off = 12;
-    try {
-      const q = readName(v, off);
-      if (q.name.includes('<')) return false;
-      this.cols.facts.dnsName = q.name;
-      off += q.len;
-      if (off + 4 > len) return false;
-      const qtype = v.u16be(off);
-      if (v.u16be(off + 2) !== 1 || DNS_TYPES[qtype] === undefined) return false;
-      info += ` ${DNS_TYPES[qtype]} ${q.name}`;
-      off += 4;
-      for (let i = 0; i < an; i++) {
-        const r = readName(v, off);
-        if (r.name.includes('<')) return false;
-        off += r.len;
-        if (off + 10 > len) return false;
-        const type = v.u16be(off);
-        const rdlen = v.u16be(off + 8);
-        if (v.u16be(off + 2) !== 1) return false;
-        off += 10;
-        if (off + rdlen > len) return false;
-        if (type === 1 && rdlen === 4) info += ` A ${ipv4Text(v.u32be(off))}`;
-        else if (type === 28 && rdlen === 16)
-          info += ` AAAA ${formatIPv6(b.subarray(s + off, s + off + 16))}`;
-        else if (type === 5) {
-          const t = readName(v, off);
-          if (t.len !== rdlen || t.name.includes('<')) return false;
-          info += ` CNAME ${t.name}`;
-        } else return false;
-        off += rdlen;
-      }
-    } catch {
-      return false;
+    let used = this.dnsName(b, s, len, off, true);
+    if (used < 0) return false;
+    const qname = this.name;
+    this.cols.facts.dnsName = qname;
+    off += used;
+    if (off + 4 > len) return false;
+    const qtype = u16(off);
+    if (u16(off + 2) !== 1 || DNS_TYPES[qtype] === undefined) return false;
+    info += ` ${DNS_TYPES[qtype]} ${qname}`;
+    off += 4;
+    for (let i = 0; i < an; i++) {
+      used = this.dnsName(b, s, len, off, false);
+      if (used < 0) return false;
+      off += used;
+      if (off + 10 > len) return false;
+      const type = u16(off);
+      const rdlen = u16(off + 8);
+      if (u16(off + 2) !== 1) return false;
+      off += 10;
+      if (off + rdlen > len) return false;
+      if (type === 1 && rdlen === 4) info += ` A ${ipv4Text(((u16(off) << 16) | u16(off + 2)) >>> 0)}`;
+      else if (type === 28 && rdlen === 16) info += ` AAAA ${formatIPv6(b.subarray(s + off, s + off + 16))}`;
+      else if (type === 5) {
+        if (this.dnsName(b, s, len, off, true) !== rdlen) return false;
+        info += ` CNAME ${this.name}`;
+      } else return false;
+      off += rdlen;
     }
     if (off !== len) return false;
     this.cols.protocol = 'DNS';

@@ -167,7 +167,8 @@ function options(
 const NO_OPTIONS: { info: string; ws: number | undefined } = { info: '', ws: undefined };
 
 /** Flag combinations the lane shows (others — URG, ECN, odd mixes — are the engine's). */
-const PLAIN_FLAGS = new Set([0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14]);
+const PLAIN_FLAGS = new Uint8Array(512);
+for (const f of [0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14]) PLAIN_FLAGS[f] = 1;
 
 export class TcpLane {
   private readonly conns = new Map<number | string, Conn>();
@@ -181,7 +182,7 @@ export class TcpLane {
     if (end - s < 20) return false;
     const hl = (b[s + 12] >> 4) * 4;
     const flags = ((b[s + 12] << 8) | b[s + 13]) & 0x1ff;
-    if (hl < 20 || s + hl > end || !PLAIN_FLAGS.has(flags)) return false;
+    if (hl < 20 || s + hl > end || !PLAIN_FLAGS[flags]) return false;
     const sp = (b[s] << 8) | b[s + 1];
     const dp = (b[s + 2] << 8) | b[s + 3];
     const seqRaw = u32(b, s + 4);
@@ -456,6 +457,12 @@ class GifCheck implements BodyCheck {
   }
 }
 
+/** HTTP's token characters (a header's name), by character code. */
+const TOKEN = new Uint8Array(256);
+for (const ch of "!#$%&'*+.^_`|~-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TOKEN[ch.charCodeAt(0)] = 1;
+const isBlank = (ch: number) => ch === 32 || ch === 9;
+
 const REQUEST = /^(GET|POST) (\S+) (HTTP\/1\.[01])$/;
 const STATUS = /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/;
 
@@ -491,22 +498,33 @@ class HttpLane {
     const first = eol < 0 ? lines : lines.slice(0, eol);
     let length: number | undefined;
     let type: string | undefined;
-    // Each header line: a token, a colon, a value (spaces and tabs around it trimmed).
-    const header = /\r\n([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\r\n]*?)[ \t]*(?=\r\n|$)/y;
-    for (let at = eol; at >= 0 && at < lines.length; at = header.lastIndex) {
-      header.lastIndex = at;
-      const m = header.exec(lines);
-      if (!m) return false;
+    // Each header line: a token, a colon, a value (spaces and tabs around it trimmed), no CR or LF alone.
+    for (let at = eol; at >= 0;) {
+      const start = at + 2;
+      at = lines.indexOf('\r\n', start);
+      const stop = at < 0 ? lines.length : at;
+      let k = start;
+      while (k < stop && TOKEN[lines.charCodeAt(k)]) k++;
+      if (k === start || k === stop || lines.charCodeAt(k) !== 58) return false;
+      let v0 = k + 1;
+      let v1 = stop;
+      for (let j = v0; j < v1; j++) {
+        const ch = lines.charCodeAt(j);
+        if (ch === 13 || ch === 10) return false;
+      }
+      while (v0 < v1 && isBlank(lines.charCodeAt(v0))) v0++;
+      while (v1 > v0 && isBlank(lines.charCodeAt(v1 - 1))) v1--;
       // Only these names' lengths matter (content-type, content-length, transfer- and content-encoding, upgrade).
-      const n = m[1].length;
+      const n = k - start;
       if (n !== 12 && n !== 14 && n !== 16 && n !== 17 && n !== 7) continue;
-      const name = m[1].toLowerCase();
+      const name = lines.slice(start, k).toLowerCase();
+      const value = lines.slice(v0, v1);
       if (name === 'content-length') {
-        if (!/^\d{1,9}$/.test(m[2]) || length !== undefined) return false;
-        length = Number(m[2]);
+        if (!/^\d{1,9}$/.test(value) || length !== undefined) return false;
+        length = Number(value);
       } else if (name === 'content-type') {
         // The media type without its parameters ("text/html; charset=utf-8" shows as text/html).
-        const t = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(m[2]);
+        const t = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(value);
         if (type !== undefined || !t) return false;
         type = t[1];
       } else if (name === 'transfer-encoding' || name === 'content-encoding' || name === 'upgrade')
