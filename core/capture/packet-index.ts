@@ -44,6 +44,11 @@ export class PacketIndex {
     this.epbFlags.set(i, flags);
   }
 
+  /** Makes room for `n` packets in all (one allocation instead of doubling up to them; trim() gives back the rest). */
+  reserve(n: number): void {
+    if (n > this.offsets.length) this.grow(n);
+  }
+
   private grow(n: number): void {
     this.offsets = resized(this.offsets, n);
     this.cap = resized(this.cap, n);

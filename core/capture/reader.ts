@@ -320,8 +320,14 @@ async function indexFile(
   // Index the file (or its first `initialBytes`) in slices: progress and abort between slices.
   const limit = opts.initialBytes !== undefined ? Math.min(size, scan.pos + opts.initialBytes) : size;
   const interactive = opts.signal !== undefined || opts.onProgress !== undefined;
+  let reserved = false;
   while (!scan.done && scan.pos < limit) {
     scan.run(Math.min(limit, scan.pos + SLICE), false);
+    if (!reserved && index.count > 0 && scan.pos < limit) {
+      // Room for the packets the rest of the file likely holds, at the first slice's size a packet (and 10% more).
+      index.reserve(Math.ceil(((index.count * limit) / scan.pos) * 1.1));
+      reserved = true;
+    }
     if (!scan.done && scan.pos < limit) {
       opts.onProgress?.(scan.pos, size, index.count);
       if (interactive) await yieldNow();

@@ -22,6 +22,11 @@ export interface ShardJobBase {
   shards: number;
   /** Frames to cover: the count at the start (a capture still being written grows meanwhile). */
   frames?: number;
+  /**
+   * Instead of `frames`: where the count comes once the merging thread has it (Int32 [state, frames]: state 0
+   * while unknown, 1 known, 2 failed), so the workers start meanwhile (see runShardsCounting).
+   */
+  framesLater?: SharedArrayBuffer;
   /** One Int32 per shard: batches posted and not yet consumed by the merging thread. */
   flow?: SharedArrayBuffer;
 }
@@ -37,6 +42,44 @@ export async function framesNow(file: string): Promise<number> {
   } finally {
     cap.close();
   }
+}
+
+/** The frame count the merging thread publishes in `later` (waits for it; throws when it could not count). */
+function framesWhenKnown(later: SharedArrayBuffer): number {
+  const a = new Int32Array(later);
+  while (Atomics.load(a, 0) === 0) Atomics.wait(a, 0, 0, 1000);
+  if (Atomics.load(a, 0) !== 1) throw new Error('the capture could not be read');
+  return Atomics.load(a, 1);
+}
+
+/**
+ * runShards with the frame count taken meanwhile: the workers are started first (each loading the program and
+ * opening the capture takes as long as counting its frames here) and wait for the count before their pass.
+ */
+export async function runShardsCounting<J extends ShardJobBase & { file: string }, B extends ShardBatch>(
+  jobs: readonly J[],
+  emit: ShardEmit<B>,
+): Promise<{ count: number; warnings: string[] }> {
+  const later = new SharedArrayBuffer(8);
+  const state = new Int32Array(later);
+  const running = runShards(
+    jobs.map((j) => ({ ...j, frames: undefined, framesLater: later })),
+    emit,
+  );
+  // (A worker failing meanwhile is reported when `running` is awaited below.)
+  running.catch(() => undefined);
+  try {
+    Atomics.store(state, 1, await framesNow(jobs[0].file));
+    Atomics.store(state, 0, 1);
+  } catch (e) {
+    Atomics.store(state, 0, 2);
+    Atomics.notify(state, 0);
+    // The workers fail too (they wait no longer); this thread's error is the one to give.
+    await running.catch(() => undefined);
+    throw e;
+  }
+  Atomics.notify(state, 0);
+  return running;
 }
 
 /**
@@ -80,6 +123,7 @@ export async function shardWorker<B>(
   try {
     const session = new CaptureSession({ hash: false });
     const info = await session.open(job.file);
+    if (job.framesLater) job.frames = framesWhenKnown(job.framesLater);
     post({ kind: 'done', count: pass(session, post, info), warnings: info.warnings });
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -9,8 +9,7 @@ import type { ItemSelection } from '../../dissect/types.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import {
   shardWorker,
-  framesNow,
-  runShards,
+  runShardsCounting,
   type ShardBatch,
   type ShardJobBase,
   type ShardReply,
@@ -145,15 +144,13 @@ export async function listSharded(
   shards: number,
   out: OutBuffer,
 ): Promise<{ count: number; warnings: string[] }> {
-  const frames = await framesNow(job.file);
   const jobs = Array.from({ length: shards }, (_, shard): ListShardJob => ({
     ...job,
     kind: 'list',
     shard,
     shards,
-    frames,
   }));
-  return runShards<ListShardJob, RowBatch>(jobs, (b, from, to, consumed) => {
+  return runShardsCounting<ListShardJob, RowBatch>(jobs, (b, from, to, consumed) => {
     out.pushBytes(b.bytes.subarray(from === 0 ? 0 : b.ends[from - 1], b.ends[to - 1]));
     // Written out (a write to a pipe waits for the reader, so the workers wait with it).
     consumed?.();
