@@ -177,4 +177,35 @@ describe('wirelens list: fast lane', () => {
     expect(await same(file, ['--format', 'tsv'])).toEqual([lane, packets.length - lane]);
     await same(file, ['-Y', 'dns.qry.name contains "e"', '--format', 'tsv']);
   });
+
+  it('lists a datagram no dissector takes as UDP itself, one a heuristic might take through the engine', async () => {
+    const payloads: [number, Uint8Array][] = [
+      [3478, new Uint8Array(60).fill(0x41)], // a port Wireshark gives to STUN (not ours): Data
+      [40000, new Uint8Array(60).fill(0x11)], // fixed bit clear, not DNS: Data
+      [40000, new Uint8Array(60).fill(0x41)], // fixed bit set: QUIC's heuristic might take it
+      // A well-formed DNS query on another port: the DNS heuristic takes it.
+      [40000, Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1])],
+      [40000, new Uint8Array(10).fill(0x41)], // too short for QUIC: Data
+    ];
+    // Data is the lane's: the first, second and last.
+    const lane = [true, true, false, false, true];
+    const packets = payloads.map(([port, payload], k) => {
+      const src = ip4(`10.8.${k}.1`);
+      const dst = ip4('10.8.255.2');
+      return {
+        data: ethernet(
+          mac('00:1b:54:47:49:44'),
+          mac('00:1b:21:3a:4f:10'),
+          0x0800,
+          ipv4(src, dst, 17, udp(src, dst, 50000 + k, port, payload)),
+        ),
+        tsSec: 1_700_000_000 + k,
+        tsNsec: 0,
+      };
+    });
+    const file = join(dir, 'udp.pcap');
+    writeFileSync(file, writePcap(packets, { linkType: 1 }));
+    const n = lane.filter(Boolean).length;
+    expect(await same(file, ['--format', 'tsv'])).toEqual([n, packets.length - n]);
+  });
 });

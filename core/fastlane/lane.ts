@@ -11,8 +11,9 @@
  */
 import { formatEther, formatIPv6 } from '../fields/format.js';
 import { checksum16, ICMP_TYPES, ipv4Text } from '../protocols/l3-ip.js';
-import { lookupTable } from '../dissect/engine.js';
-import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS } from '../protocols/l4-udp.js';
+import { getHeuristics, lookupTable } from '../dissect/engine.js';
+import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, looksLikeDns } from '../protocols/l4-udp.js';
+import { ByteView } from '../bytes/byteview.js';
 import { TcpLane, tcpInfo } from './tcp.js';
 
 /** The four text columns of one frame (before control characters are escaped for display). */
@@ -113,6 +114,17 @@ export interface NetHeader {
   src4: number;
   dst4: number;
   ttl: number;
+}
+
+let knownHeuristics: boolean | undefined;
+/** Whether the heuristics the engine tries on UDP ports are DNS's and QUIC's, the ones the lane knows. */
+function udpHeuristicsKnown(): boolean {
+  knownHeuristics ??=
+    getHeuristics('udp.port')
+      .map((p) => p.abbrev)
+      .sort()
+      .join() === 'dns,quic';
+  return knownHeuristics;
 }
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
@@ -300,7 +312,26 @@ export class FastLane {
     f.dp = dp;
     if (to(53)) return this.dns(s + 8, end);
     if (to(4500)) return this.esp(s + 8, end);
-    return false;
+    return this.unclaimed(sp, dp, s + 8, end);
+  }
+
+  /**
+   * A datagram no port's dissector takes: Data to the engine (Protocol UDP, Info "sp → dp Len=n") when a port
+   * Wireshark gives to a dissector the engine lacks claims it, or when neither heuristic tried on UDP ports
+   * would take it (DNS's wants a well-formed message, QUIC's at least 21 bytes with the fixed bit set); a
+   * registered port, or a payload a heuristic might take, is the engine's.
+   */
+  private unclaimed(sp: number, dp: number, s: number, end: number): boolean {
+    if (lookupTable('udp.port', sp) || lookupTable('udp.port', dp)) return false;
+    if (!WIRESHARK_UDP_PORTS.has(sp) && !WIRESHARK_UDP_PORTS.has(dp)) {
+      if (!udpHeuristicsKnown()) return false;
+      const b = this.net.bytes;
+      if ((end - s >= 21 && b[s] & 0x40) || looksLikeDns(new ByteView(b, s, end - s))) return false;
+    }
+    this.cols.protocol = 'UDP';
+    this.cols.info = `${sp} → ${dp} Len=${end - s}`;
+    this.cols.plain = false; // (the arrow is not ASCII)
+    return true;
   }
 
   /** ESP in UDP (RFC 3948), neither a NAT-keepalive nor IKE: its SPI. */
