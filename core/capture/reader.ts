@@ -24,7 +24,7 @@ import type { InterfaceInfo } from '../api/types.js';
 import type { FrameMeta } from '../dissect/types.js';
 import { linkTypeName } from './linktypes.js';
 import type { PacketIndex } from './packet-index.js';
-import { Scanner, type ScanFormat } from './scan.js';
+import { Scanner, type PacketHook, type ScanFormat } from './scan.js';
 
 export class CaptureError extends Error {
   override name = 'CaptureError';
@@ -121,8 +121,11 @@ export interface CaptureFile {
   refresh(): number;
   /** False while an index started with `initialBytes` has more of the file to cover. */
   isComplete(): boolean;
-  /** Continues an index started with `initialBytes`, by up to `maxBytes`; `done` once the whole file is indexed. */
-  indexMore(maxBytes: number): { added: number; done: boolean };
+  /**
+   * Continues an index started with `initialBytes`, by up to `maxBytes`; `done` once the whole file is indexed.
+   * `onPacket` (classic pcap only) is given each packet indexed, with its bytes.
+   */
+  indexMore(maxBytes: number, onPacket?: PacketHook): { added: number; done: boolean };
   close(): void;
 }
 
@@ -323,9 +326,9 @@ async function indexFile(
   let reserved = false;
   while (!scan.done && scan.pos < limit) {
     scan.run(Math.min(limit, scan.pos + SLICE), false);
-    if (!reserved && index.count > 0 && scan.pos < limit) {
-      // Room for the packets the rest of the file likely holds, at the first slice's size a packet (and 10% more).
-      index.reserve(Math.ceil(((index.count * limit) / scan.pos) * 1.1));
+    if (!reserved && index.count > 0 && scan.pos < size) {
+      // Room for the packets the file likely holds, at the first slice's size a packet (and 10% more).
+      index.reserve(Math.ceil(((index.count * size) / scan.pos) * 1.1));
       reserved = true;
     }
     if (!scan.done && scan.pos < limit) {
@@ -485,10 +488,10 @@ async function indexFile(
     isComplete() {
       return complete;
     },
-    indexMore(maxBytes) {
+    indexMore(maxBytes, onPacket) {
       if (closed) throw new CaptureError('the capture is closed');
       if (complete) return { added: 0, done: true };
-      const added = scan.run(scan.pos + Math.max(1, maxBytes), false);
+      const added = scan.run(scan.pos + Math.max(1, maxBytes), false, onPacket);
       syncInterfaces();
       if (scan.done) {
         complete = true;

@@ -118,6 +118,12 @@ export interface ScanSecrets {
   length: number;
 }
 
+/**
+ * Told about each packet as it is indexed, with its bytes (a view valid during the call only: the reading
+ * window moves on): a one-shot pass that reads the file once instead of indexing it and then reading it again.
+ */
+export type PacketHook = (i: number, bytes: Uint8Array) => void;
+
 export class Scanner {
   readonly index = new PacketIndex();
   readonly ifaces: ScanIface[] = [];
@@ -212,15 +218,17 @@ export class Scanner {
    * Indexes records that start before `limit`. `live`: the file may still be growing, so an incomplete last
    * record is left for a later run instead of being reported. Returns the number of packets added.
    */
-  run(limit: number, live: boolean): number {
+  run(limit: number, live: boolean, onPacket?: PacketHook): number {
     if (this.stopped || this.cut !== undefined) return 0;
     const before = this.index.count;
-    if (this.format === 'pcapng') this.runPcapng(Math.min(limit, this.w.size), live);
-    else this.runPcap(Math.min(limit, this.w.size), live);
+    if (this.format === 'pcapng') {
+      if (onPacket) throw new Error('packets as they are indexed: classic pcap only');
+      this.runPcapng(Math.min(limit, this.w.size), live);
+    } else this.runPcap(Math.min(limit, this.w.size), live, onPacket);
     return this.index.count - before;
   }
 
-  private runPcap(limit: number, live: boolean): void {
+  private runPcap(limit: number, live: boolean, onPacket?: PacketHook): void {
     const w = this.w;
     const { le, nsec, maxRec, index } = this;
     const size = w.size;
@@ -258,7 +266,7 @@ export class Scanner {
       }
       const orig = dv.getUint32(o + 12, le);
       const frac = dv.getUint32(o + 4, le);
-      index.push(
+      const i = index.push(
         pos + 16,
         incl,
         orig > incl ? orig : incl,
@@ -266,6 +274,10 @@ export class Scanner {
         nsec ? frac : frac * 1000,
         0,
       );
+      if (onPacket) {
+        const at = w.at(pos + 16, incl);
+        onPacket(i, w.buf.subarray(at, at + incl));
+      }
       pos = end;
     }
     this.pos = pos;

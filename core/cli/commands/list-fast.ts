@@ -13,9 +13,11 @@ import { threadsSet } from '../shards.js';
 import { FastLane, type LaneColumns } from '../../fastlane/lane.js';
 import { plainRowBytes, writePlainRow } from '../../fastlane/tsv.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
+import type { CaptureFile } from '../../capture/reader.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
 import { displayText } from '../../fields/text.js';
+import { resized } from '../../bytes/byteview.js';
 import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
 import type { CompiledFilter } from '../../dfilter/index.js';
 
@@ -30,19 +32,19 @@ export function laneThreads(): number {
 }
 
 const CHUNK = 4 << 20;
+/** Bytes indexed at a time by a pass that reads packets as they are indexed. */
+const SLICE = 16 << 20;
 
 /** The lane's rows as UTF-8, by frame index, in chunks (a row never straddles two). */
 class RowStore {
   private readonly chunks: Buffer[] = [];
   private chunk = Buffer.allocUnsafe(CHUNK);
   private off = 0;
-  /** Chunk number × CHUNK + offset of each frame's row; its length, or -1 for none. */
-  private readonly starts: Float64Array;
-  private readonly lens: Int32Array;
+  /** Chunk number × CHUNK + offset of each frame's row; its length + 1, or 0 for none (grown as rows come). */
+  private starts = new Float64Array(1024);
+  private lens = new Int32Array(1024);
 
-  constructor(frames: number) {
-    this.starts = new Float64Array(frames);
-    this.lens = new Int32Array(frames).fill(-1);
+  constructor() {
     this.chunks.push(this.chunk);
   }
 
@@ -68,16 +70,21 @@ class RowStore {
 
   /** Frame i's row was written from `off` up to `end` of the current chunk. */
   private stored(i: number, end: number): void {
+    if (i >= this.lens.length) {
+      const n = Math.max(i + 1, 2 * this.lens.length);
+      this.starts = resized(this.starts, n);
+      this.lens = resized(this.lens, n);
+    }
     this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
-    this.lens[i] = end - this.off;
+    this.lens[i] = end - this.off + 1;
     this.off = end;
   }
 
   /** Hands the stored rows of frames [from, to) that `keep` keeps to `sink`, in order; returns how many. */
   emit(from: number, to: number, keep: (i: number) => boolean, sink: RowSink): number {
     let rows = 0;
-    for (let i = from; i < to; i++) {
-      const n = this.lens[i];
+    for (let i = from; i < Math.min(to, this.lens.length); i++) {
+      const n = this.lens[i] - 1;
       if (n < 0 || !keep(i)) continue;
       const at = this.starts[i];
       const c = Math.floor(at / CHUNK);
@@ -93,6 +100,12 @@ class RowStore {
     this.chunks.length = 0;
   }
 }
+
+/**
+ * The frames of a lane pass in order, each given to `each` with its bytes (valid during the call): the opened
+ * capture's (forEachFrame), or each as it is indexed (listFast).
+ */
+export type FrameSource = (each: (i: number, bytes: Uint8Array) => void) => void;
 
 /** Where a pass's rows go, in frame order (frame index i): as UTF-8 bytes [start, end) of `chunk`, or as text. */
 export interface RowSink {
@@ -126,12 +139,13 @@ export function laneRows(
   info: CaptureInfo,
   opts: LaneListing,
   sink: RowSink,
+  frames: FrameSource = (each) => session.forEachFrame(each),
 ): { lane: number; engine: number } {
   const { format, time, filter } = opts;
   const { shard, shards } = opts.part ?? { shard: 0, shards: 1 };
   const cap = session.capture;
   if (!cap) throw new Error('capture not open');
-  const total = Math.min(session.total, opts.part?.frames ?? Infinity);
+  const limit = opts.part?.frames ?? Infinity;
   const line = (r: PacketRow) => {
     // Every frame is displayed: the previous displayed one is the previous one (-t dd).
     r.prevDisplayedTs = r.prevTs;
@@ -143,15 +157,15 @@ export function laneRows(
     session.close();
     return { lane: 0, engine: 0 };
   }
-  const pairs = new Uint32Array(total);
+  let pairs = new Uint32Array(ether ? 1024 : 0);
   const givenUp = new PairSet();
-  const store = new RowStore(ether ? total : 0);
+  const store = new RowStore();
   if (ether) {
     // TLS that may be decrypted shows what it carries: the engine's.
     const fast = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
     const idx = cap.index;
-    const s0 = total ? idx.tsSec(0) : 0;
-    const ns0 = total ? idx.tsNsec(0) : 0;
+    let s0 = 0;
+    let ns0 = 0;
     const c = fast.cols;
     let lf: LaneFilter | undefined;
     if (filter) {
@@ -164,9 +178,14 @@ export function laneRows(
       cols: c,
       meta: () => session.meta(frame.no - 1),
     };
-    session.forEachFrame((i, bytes) => {
-      if (i >= total) return;
+    frames((i, bytes) => {
+      if (i >= limit) return;
+      if (i === 0) {
+        s0 = idx.tsSec(0);
+        ns0 = idx.tsNsec(0);
+      }
       const h = pairHash(LINKTYPE.ETHERNET, bytes);
+      if (i >= pairs.length) pairs = resized(pairs, Math.max(i + 1, 2 * pairs.length));
       pairs[i] = h;
       if (h % shards !== shard || givenUp.has(h)) return;
       const len = idx.origLen(i);
@@ -194,7 +213,8 @@ export function laneRows(
         }
       } else store.put(i, line(session.rowOf(session.meta(i), fast.texts())));
     });
-  }
+  } else frames(() => undefined);
+  const total = Math.min(session.total, limit);
   // The lane's rows of a pair it gave up on later are dropped: the engine lists that pair whole.
   const keep = (i: number) => !givenUp.has(pairs[i]);
   let next = 0;
@@ -278,17 +298,31 @@ export const NO_ROWS: RowSink = { bytes: () => undefined, text: () => undefined 
 /**
  * Lists the frames of `file` (every one, or those of the listing's filter) to `out` on this thread, or only
  * counts them without `out`; returns the capture's warnings and how many rows the lane and the engine gave.
+ * A classic pcap is read once: indexed `slice` bytes at a time, each packet listed as it is indexed.
  */
 export async function listFast(
   file: string,
   listing: LaneListing,
   out: OutBuffer | undefined,
+  slice = SLICE,
 ): Promise<{ warnings: string[]; lane: number; engine: number }> {
   const session = new CaptureSession({ hash: false, summary: false });
   try {
-    const info = await session.open(file);
+    // The first slice indexed; the rest of a classic pcap as the pass reads it (one read of the file, not two).
+    let info = await session.open(file, undefined, slice);
+    const cap = session.capture as CaptureFile;
+    let frames: FrameSource | undefined;
+    if (!cap.isComplete() && (info.format === 'pcapng' || session.total === 0)) {
+      while (!cap.indexMore(slice).done);
+      info = session.info();
+    } else if (!cap.isComplete())
+      frames = (each) => {
+        session.forEachFrame(each);
+        while (!cap.indexMore(slice, each).done);
+        info = session.info();
+      };
     const sink = out ? new OutSink(out) : undefined;
-    const r = laneRows(session, info, listing, sink ?? NO_ROWS);
+    const r = laneRows(session, info, listing, sink ?? NO_ROWS, frames);
     sink?.flush();
     return { warnings: info.warnings, ...r };
   } finally {
