@@ -164,7 +164,6 @@ export class LaneFilter {
   private readonly layers: Slot[] = [];
   private readonly others: Slot[] = [];
   private readonly d: Dissection;
-  private readonly wantsFrame: boolean;
   private frame: LaneFrame | undefined;
   private frameValues: Map<number, FieldValue> | undefined;
 
@@ -176,7 +175,8 @@ export class LaneFilter {
     this.clauses = filter.requires.map((clause) => {
       let bits = 0;
       for (const fid of clause) {
-        const needs = (t.get(fid) as LaneField).needs;
+        // (A field the lane does not know says nothing of the frame: the clause may hold.)
+        const needs = t.get(fid)?.needs ?? 0;
         if (needs === 0) return -1;
         bits |= needs;
       }
@@ -206,7 +206,6 @@ export class LaneFilter {
         this.others.push(s);
       }
     }
-    this.wantsFrame = this.others.some((s) => s.def.layer === 'frame');
     this.d = {
       frame: { number: 0, tsSec: 0, tsNsec: 0, capLen: 0, origLen: 0, linkType: 1, interfaceId: 0 },
       sources: [],

@@ -11,7 +11,7 @@ import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
 import { threadsSet } from '../shards.js';
 import { FastLane, type LaneColumns } from '../../fastlane/lane.js';
-import { plainRowBytes, writePlainRow } from '../../fastlane/tsv.js';
+import { plainRowBytes, printableAscii, writePlainRow } from '../../fastlane/tsv.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { CaptureFile } from '../../capture/reader.js';
 import type { TimeFormat } from '../../api/time-format.js';
@@ -199,11 +199,12 @@ export function laneRows(
         if (!lf.matches(frame)) return;
       }
       // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
-      // names the lane gives, and its own Info texts, have nothing to escape), a plain one written as bytes.
+      // names the lane gives, and its own Info texts, have nothing to escape), a plain one (or one whose Info is
+      // printable ASCII) written as bytes.
       if (format === 'tsv') {
         const sec = idx.tsSec(i) - s0;
         const ns = idx.tsNsec(i) - ns0;
-        if (c.plain) store.putPlain(i, sec, ns, c, len);
+        if (c.plain || printableAscii(c.info)) store.putPlain(i, sec, ns, c, len);
         else {
           const t = fast.texts();
           store.put(
