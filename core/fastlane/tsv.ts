@@ -9,6 +9,18 @@ import type { LaneColumns, TcpSummary } from './lane.js';
 
 /** Writes the decimal digits of a non-negative integer below 2^53 at `off`; returns the end. */
 function digits(buf: Uint8Array, off: number, n: number): number {
+  if (n < 0x80000000) {
+    // Small integers: integer division (most numbers of a row).
+    let len = 1;
+    for (let x = n; x >= 10; x = (x / 10) | 0) len++;
+    let x = n;
+    for (let k = off + len - 1; k >= off; k--) {
+      const q = (x / 10) | 0;
+      buf[k] = 48 + x - 10 * q;
+      x = q;
+    }
+    return off + len;
+  }
   let len = 1;
   for (let x = n; x >= 10; x = Math.floor(x / 10)) len++;
   let x = n;
@@ -19,6 +31,24 @@ function digits(buf: Uint8Array, off: number, n: number): number {
   return off + len;
 }
 
+/** The decimal text of each byte value (0 to 255): its length, then up to three digits, four bytes apiece. */
+const OCTETS = new Uint8Array(256 * 4);
+for (let v = 0; v < 256; v++) {
+  const t = String(v);
+  OCTETS[4 * v] = t.length;
+  for (let k = 0; k < t.length; k++) OCTETS[4 * v + 1 + k] = t.charCodeAt(k);
+}
+
+/** Writes byte value `v` in decimal at `off`; returns the end. */
+function octet(buf: Uint8Array, off: number, v: number): number {
+  const at = 4 * v;
+  const n = OCTETS[at];
+  buf[off] = OCTETS[at + 1];
+  if (n > 1) buf[off + 1] = OCTETS[at + 2];
+  if (n > 2) buf[off + 2] = OCTETS[at + 3];
+  return off + n;
+}
+
 /** Writes a one-byte (ASCII) string at `off`; returns the end. */
 function ascii(buf: Uint8Array, off: number, s: string): number {
   for (let k = 0; k < s.length; k++) buf[off + k] = s.charCodeAt(k);
@@ -26,13 +56,13 @@ function ascii(buf: Uint8Array, off: number, s: string): number {
 }
 
 function dotted(buf: Uint8Array, off: number, a: number): number {
-  let o = digits(buf, off, a >>> 24);
+  let o = octet(buf, off, a >>> 24);
   buf[o++] = 46;
-  o = digits(buf, o, (a >>> 16) & 255);
+  o = octet(buf, o, (a >>> 16) & 255);
   buf[o++] = 46;
-  o = digits(buf, o, (a >>> 8) & 255);
+  o = octet(buf, o, (a >>> 8) & 255);
   buf[o++] = 46;
-  return digits(buf, o, a & 255);
+  return octet(buf, o, a & 255);
 }
 
 /**
