@@ -182,16 +182,23 @@ describe('wirelens list: fast lane', () => {
   });
 
   it('lists a datagram no dissector takes as UDP itself, one a heuristic might take through the engine', async () => {
+    const long = (version: number) => {
+      const p = new Uint8Array(60);
+      p.set([0xc0, version >>> 24, (version >>> 16) & 255, (version >>> 8) & 255, version & 255]);
+      return p;
+    };
     const payloads: [number, Uint8Array][] = [
       [3478, new Uint8Array(60).fill(0x41)], // a port Wireshark gives to STUN (not ours): Data
       [40000, new Uint8Array(60).fill(0x11)], // fixed bit clear, not DNS: Data
-      [40000, new Uint8Array(60).fill(0x41)], // fixed bit set: QUIC's heuristic might take it
+      [40000, new Uint8Array(60).fill(0x41)], // a short QUIC header, but no QUIC connection yet: Data
       // A well-formed DNS query on another port: the DNS heuristic takes it.
       [40000, Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, 0, 0, 1, 0, 1])],
       [40000, new Uint8Array(10).fill(0x41)], // too short for QUIC: Data
+      [40000, long(1)], // a long QUIC header of version 1: QUIC's heuristic takes it
+      [40000, new Uint8Array(60).fill(0x41)], // a short header now that a connection may be known
+      [40000, long(0x12345678)], // a long header of no version QUIC knows: Data
     ];
-    // Data is the lane's: the first, second and last.
-    const lane = [true, true, false, false, true];
+    const lane = [true, true, true, false, true, false, false, true];
     const packets = payloads.map(([port, payload], k) => {
       const src = ip4(`10.8.${k}.1`);
       const dst = ip4('10.8.255.2');

@@ -14,6 +14,7 @@ import { checksum16, ICMP_TYPES, ipv4Text } from '../protocols/l3-ip.js';
 import { getHeuristics, lookupTable } from '../dissect/engine.js';
 import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, looksLikeDns } from '../protocols/l4-udp.js';
 import { ByteView } from '../bytes/byteview.js';
+import { quicVersion } from '../protocols/quic-crypto.js';
 import { TcpLane, tcpInfo } from './tcp.js';
 
 /** The four text columns of one frame (before control characters are escaped for display). */
@@ -116,6 +117,56 @@ export interface NetHeader {
   ttl: number;
 }
 
+const u32 = (b: Uint8Array, o: number) =>
+  ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+
+/**
+ * Whether the engine may know a QUIC connection by now. QUIC's heuristic takes a short-header packet only of a
+ * connection it knows, and it learns connections from long-header packets of a version it knows, in any
+ * conversation: see() is shown every frame in order, and one it cannot read through (another EtherType, a
+ * fragment, a tunnel, an ICMP error) counts as one that may have been such a packet.
+ */
+class QuicWatch {
+  maybe = false;
+
+  see(b: Uint8Array): void {
+    if (b.length < 14) return;
+    const type = (b[12] << 8) | b[13];
+    let proto: number;
+    let at: number;
+    if (type === 0x0800) {
+      if (b.length < 34) return;
+      // A fragment: its datagram, reassembled, may be anything.
+      if (b[14] >> 4 !== 4 || ((b[20] << 8) | b[21]) & 0x3fff) {
+        this.maybe = true;
+        return;
+      }
+      proto = b[23];
+      at = 14 + (b[14] & 15) * 4;
+    } else if (type === 0x86dd) {
+      if (b.length < 54) return;
+      proto = b[20];
+      at = 54;
+    } else {
+      if (type !== 0x0806) this.maybe = true;
+      return;
+    }
+    if (proto === 6) return;
+    if (proto === 1 || proto === 58) {
+      // Echo requests and replies carry no datagram; other ICMP messages quote one.
+      const t = b[at];
+      if (at < b.length && !(proto === 1 ? t === 0 || t === 8 : t === 128 || t === 129)) this.maybe = true;
+      return;
+    }
+    if (proto !== 17) {
+      this.maybe = true;
+      return;
+    }
+    const p = at + 8;
+    if (p + 5 <= b.length && b[p] & 0x80 && quicVersion(u32(b, p + 1)) !== undefined) this.maybe = true;
+  }
+}
+
 let knownHeuristics: boolean | undefined;
 /** Whether the heuristics the engine tries on UDP ports are DNS's and QUIC's, the ones the lane knows. */
 function udpHeuristicsKnown(): boolean {
@@ -152,6 +203,8 @@ export class FastLane {
     },
     facts: { layers: 0, sp: 0, dp: 0, http: undefined, dnsName: '' },
   };
+  /** Whether the engine may know a QUIC connection by now (every frame is shown to it: see watch()). */
+  private readonly quic = new QuicWatch();
   /** ARP bindings: IPv4 address → the MAC it was first seen at (Wireshark's duplicate address detection). */
   private readonly arpBindings = new Map<number, string>();
   /** ICMP echo requests by id, sequence and direction → frame (the latest request). */
@@ -187,6 +240,14 @@ export class FastLane {
     }
     if (c.tcp.on) c.info = tcpInfo(c.tcp);
     return c;
+  }
+
+  /**
+   * Shows the lane every frame of the capture in order (those of conversations it gave up on, or leaves to
+   * another thread, too), before row() is asked of any: what the engine learns across conversations.
+   */
+  watch(b: Uint8Array): void {
+    if (!this.quic.maybe) this.quic.see(b);
   }
 
   /**
@@ -319,14 +380,21 @@ export class FastLane {
    * A datagram no port's dissector takes: Data to the engine (Protocol UDP, Info "sp → dp Len=n") when a port
    * Wireshark gives to a dissector the engine lacks claims it, or when neither heuristic tried on UDP ports
    * would take it (DNS's wants a well-formed message, QUIC's at least 21 bytes with the fixed bit set); a
-   * registered port, or a payload a heuristic might take, is the engine's.
+   * registered port, or a payload a heuristic might take, is the engine's (a short QUIC header only once a
+   * connection may be known: see QuicWatch).
    */
   private unclaimed(sp: number, dp: number, s: number, end: number): boolean {
     if (lookupTable('udp.port', sp) || lookupTable('udp.port', dp)) return false;
     if (!WIRESHARK_UDP_PORTS.has(sp) && !WIRESHARK_UDP_PORTS.has(dp)) {
       if (!udpHeuristicsKnown()) return false;
       const b = this.net.bytes;
-      if ((end - s >= 21 && b[s] & 0x40) || looksLikeDns(new ByteView(b, s, end - s))) return false;
+      // QUIC's takes a long header of a version it knows, a short one of a connection it knows (none yet?).
+      const b0 = b[s];
+      const quic =
+        end - s >= 21 &&
+        b0 & 0x40 &&
+        (b0 & 0x80 ? quicVersion(u32(b, s + 1)) !== undefined : this.quic.maybe);
+      if (quic || looksLikeDns(new ByteView(b, s, end - s))) return false;
     }
     this.cols.protocol = 'UDP';
     this.cols.info = `${sp} → ${dp} Len=${end - s}`;

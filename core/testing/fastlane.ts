@@ -110,6 +110,7 @@ export async function compareLaneItems(
       meta: () => first.meta(frame.no - 1),
     };
     first.forEachFrame((i, bytes) => {
+      fast.watch(bytes);
       const h = pairHash(LINKTYPE.ETHERNET, bytes);
       pairs[i] = h;
       if (givenUp.has(h)) return;

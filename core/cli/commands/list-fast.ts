@@ -184,6 +184,7 @@ export function laneRows(
         s0 = idx.tsSec(0);
         ns0 = idx.tsNsec(0);
       }
+      fast.watch(bytes);
       const h = pairHash(LINKTYPE.ETHERNET, bytes);
       if (i >= pairs.length) pairs = resized(pairs, Math.max(i + 1, 2 * pairs.length));
       pairs[i] = h;
