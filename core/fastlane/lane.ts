@@ -13,6 +13,7 @@ import { formatEther, formatIPv6 } from '../fields/format.js';
 import { checksum16, ICMP_TYPES, ipv4Text } from '../protocols/l3-ip.js';
 import { getHeuristics, lookupTable } from '../dissect/engine.js';
 import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, looksLikeDns } from '../protocols/l4-udp.js';
+import { Buffer } from 'node:buffer';
 import { ByteView } from '../bytes/byteview.js';
 import { quicVersion } from '../protocols/quic-crypto.js';
 import { TcpLane, tcpInfo } from './tcp.js';
@@ -415,6 +416,7 @@ export class FastLane {
 
   /** The text of the last name dnsName read. */
   private name = '';
+  private readonly nameBytes = Buffer.allocUnsafe(1024);
 
   /**
    * The DNS name at offset `off` of the message b[s, s + len) as the engine's readName reads it (labels as
@@ -423,7 +425,9 @@ export class FastLane {
    * label with "<", an undefined label type, more than 128 labels) or that runs past the end.
    */
   private dnsName(b: Uint8Array, s: number, len: number, off: number, text: boolean): number {
-    let name = '';
+    // The text's bytes gather in `nameBytes` (a longer name is the engine's), decoded once.
+    const out = this.nameBytes;
+    let n = 0;
     let pos = off;
     let used = -1;
     let jumps = 0;
@@ -443,16 +447,16 @@ export class FastLane {
         pos = ptr;
         continue;
       }
-      if (c & 0xc0 || pos + 1 + c > len || ++labels > 128) return -1;
-      if (text && labels > 1) name += '.';
+      if (c & 0xc0 || pos + 1 + c > len || ++labels > 128 || n + 1 + c > out.length) return -1;
+      if (labels > 1) out[n++] = 0x2e;
       for (let k = s + pos + 1, e = k + c; k < e; k++) {
         if (b[k] === 0x3c) return -1;
-        if (text) name += String.fromCharCode(b[k]);
+        out[n++] = b[k];
       }
       pos += 1 + c;
     }
     if (!labels) return -1;
-    this.name = name;
+    if (text) this.name = out.toString('latin1', 0, n);
     return used;
   }
 

@@ -582,7 +582,7 @@ class HttpLane {
 /** Record-layer versions the lane reads (before the ServerHello chose one): TLS 1.0 to 1.2. */
 const recordVersion = (ver: number) => (ver >= 0x0301 && ver <= 0x0303 ? COLUMN[ver] : undefined);
 /** A TLS 1.3 HelloRetryRequest's "random" (RFC 8446 4.1.3). */
-const HRR = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
+const HRR = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
 /** Whether `b` [at, end) is a sequence of 16-bit-length-prefixed extensions; calls `each` with type and body. */
 function extensions(
@@ -684,8 +684,7 @@ class TlsLane {
       if (o > body.length || !ok || early) return undefined;
       return 'Client Hello';
     }
-    const random = Array.from(body.subarray(6, 38), (x) => x.toString(16).padStart(2, '0')).join('');
-    if (random === HRR) return undefined;
+    if (HRR.equals(body.subarray(6, 38))) return undefined;
     o += 3;
     let chosen: number | undefined;
     const ok = extensions(body, o, body.length, (t, ext) => {
