@@ -141,6 +141,27 @@ describe('wirelens list: fast lane', () => {
         lane ? [c.packets.length, 0] : [0, c.packets.length],
       );
     }
+    // A GIF cut at every length, each in a body of its own over several segments and a conversation of its own:
+    // the lane's walk ends where the engine's does (whole or malformed shows in the rows, which must be the
+    // engine's, and a malformed one sends its conversation to the engine).
+    const gif = new Uint8Array(3000);
+    gif.set(tinyGif(60, 40));
+    const whole = tinyGif(60, 40).length;
+    const cutPackets = [];
+    for (let n = 1; n <= whole + 2; n++) {
+      const server = { mac: WEB.mac, ip: `10.77.${n >> 8}.${n & 255}` };
+      const c = new TcpConversation(CLIENT, server, 50441, 80, { s: 1_700_000_000 + n, ns: 0 });
+      c.handshake();
+      c.send(true, httpGet('images.example.com', `/cut${n}.gif`));
+      c.send(false, httpResponse(gif.subarray(0, n === whole + 2 ? gif.length : n), 'image/gif'));
+      c.close();
+      cutPackets.push(...c.packets);
+    }
+    const cuts = join(dir, 'gif-cuts.pcap');
+    writeFileSync(cuts, writePcap(cutPackets, { linkType: 1 }));
+    const [laneRows, engineRows] = await same(cuts, ['--format', 'tsv']);
+    expect(laneRows).toBeGreaterThan(0);
+    expect(engineRows).toBeGreaterThan(0);
   });
 
   it('reads DNS names as the engine does, and leaves the names it shows otherwise to the engine', async () => {

@@ -381,79 +381,98 @@ function bodyCheck(type: string | undefined, size: number): BodyCheck | undefine
   return undefined;
 }
 
-/**
- * The engine's walk through a GIF of `n` bytes (media-gif.ts, gifDetails: signature, screen, colour tables,
- * extensions, images and their data sub-blocks, up to the trailer or an unknown block), one byte at a time: it
- * yields the offset of each byte it reads (in increasing order) and is given that byte. Returns the signature
- * ("GIF89a") of a GIF whose walk stays within the body; undefined for one that is not a GIF or runs past the
- * end (a malformed packet to the engine).
- */
-function* gifWalk(n: number): Generator<number, string | undefined, number> {
-  if (n < 13) return undefined;
-  let sig = '';
-  for (let i = 0; i < 6; i++) sig += String.fromCharCode(yield i);
-  if (sig !== 'GIF89a' && sig !== 'GIF87a') return undefined;
-  const screen = yield 10;
-  let off = 13;
-  if (screen & 0x80) off += 3 * 2 ** ((screen & 7) + 1);
-  if (off > n) return undefined;
-  while (off < n) {
-    const kind = yield off;
-    if (kind === 0x3b || (kind !== 0x21 && kind !== 0x2c)) return sig;
-    let at: number;
-    if (kind === 0x21) {
-      if (off + 1 >= n) return undefined;
-      at = off + 2;
-    } else {
-      if (off + 9 >= n) return undefined;
-      const flags = yield off + 9;
-      let p = off + 10;
-      if (flags & 0x80) p += 3 * 2 ** ((flags & 7) + 1);
-      if (p >= n) return undefined;
-      at = p + 1;
-    }
-    // Data sub-blocks up to the empty one.
-    for (;;) {
-      if (at >= n) return undefined;
-      const k = yield at;
-      if (at + 1 + k > n) return undefined;
-      at += 1 + k;
-      if (k === 0) break;
-    }
-    off = at;
-  }
-  return sig;
-}
+const SIGNATURE = 0;
+const SCREEN = 1;
+const BLOCK = 2;
+const IMAGE = 3;
+const SUB_BLOCK = 4;
 
-/** A GIF body's check: the walk fed piece by piece, nothing of the body kept. */
+/**
+ * A GIF body's check: the engine's walk through a GIF of `n` bytes (media-gif.ts, gifDetails: signature,
+ * screen, colour tables, extensions, images and their data sub-blocks, up to the trailer or an unknown block),
+ * fed the body piece by piece, reading one byte at a time at increasing offsets and keeping none of the body.
+ * Its signature ("GIF89a") when the walk stays within the body; nothing for a body that is not a GIF or whose
+ * walk runs past the end (a malformed packet to the engine).
+ */
 class GifCheck implements BodyCheck {
-  private readonly walk: Generator<number, string | undefined, number>;
-  /** The offset the walk reads next, while it has not ended. */
+  /** The offset of the byte the walk reads next, in `state`. */
   private want = 0;
+  private state = SIGNATURE;
+  /** An image descriptor's offset (state IMAGE). */
+  private image = 0;
   private ended = false;
-  private sig: string | undefined;
+  private sig = '';
+  private whole = false;
   private fed = 0;
 
-  constructor(size: number) {
-    this.walk = gifWalk(size);
-    this.step(this.walk.next());
-  }
-
-  private step(r: IteratorResult<number, string | undefined>): void {
-    if (r.done) {
-      this.ended = true;
-      this.sig = r.value;
-    } else this.want = r.value;
+  constructor(private readonly n: number) {
+    if (n < 13) this.stop(false);
   }
 
   feed(piece: Uint8Array): void {
     const start = this.fed;
     this.fed += piece.length;
-    while (!this.ended && this.want < this.fed) this.step(this.walk.next(piece[this.want - start]));
+    while (!this.ended && this.want < this.fed) this.step(piece[this.want - start]);
   }
 
   end(): [string, string] | undefined {
-    return this.ended && this.sig ? [` (${this.sig})`, 'HTTP'] : undefined;
+    return this.ended && this.whole ? [` (${this.sig})`, 'HTTP'] : undefined;
+  }
+
+  private stop(whole: boolean): void {
+    this.ended = true;
+    this.whole = whole;
+  }
+
+  /** The walk's next block at `off` (the end of the body ends it well). */
+  private block(off: number): void {
+    if (off >= this.n) return this.stop(true);
+    this.state = BLOCK;
+    this.want = off;
+  }
+
+  /** Data sub-blocks from `at` up to the empty one. */
+  private subBlocks(at: number): void {
+    if (at >= this.n) return this.stop(false);
+    this.state = SUB_BLOCK;
+    this.want = at;
+  }
+
+  /** The walk reads byte `x` at offset `want`. */
+  private step(x: number): void {
+    const n = this.n;
+    const at = this.want;
+    switch (this.state) {
+      case SIGNATURE:
+        this.sig += String.fromCharCode(x);
+        if (at < 5) this.want++;
+        else if (this.sig !== 'GIF89a' && this.sig !== 'GIF87a') this.stop(false);
+        else {
+          this.state = SCREEN;
+          this.want = 10;
+        }
+        return;
+      case SCREEN: {
+        const off = 13 + (x & 0x80 ? 3 * 2 ** ((x & 7) + 1) : 0);
+        return off > n ? this.stop(false) : this.block(off);
+      }
+      case BLOCK:
+        if (x === 0x3b || (x !== 0x21 && x !== 0x2c)) return this.stop(true);
+        if (x === 0x21) return at + 1 >= n ? this.stop(false) : this.subBlocks(at + 2);
+        if (at + 9 >= n) return this.stop(false);
+        this.image = at;
+        this.state = IMAGE;
+        this.want = at + 9;
+        return;
+      case IMAGE: {
+        const p = this.image + 10 + (x & 0x80 ? 3 * 2 ** ((x & 7) + 1) : 0);
+        return p >= n ? this.stop(false) : this.subBlocks(p + 1);
+      }
+      default:
+        // A sub-block of x bytes; the empty one ends them.
+        if (at + 1 + x > n) return this.stop(false);
+        return x === 0 ? this.block(at + 1) : this.subBlocks(at + 1 + x);
+    }
   }
 }
 
