@@ -20,7 +20,10 @@ import { TcpLane, tcpInfo } from './tcp.js';
 
 /** The four text columns of one frame (before control characters are escaped for display). */
 export interface LaneColumns {
-  /** Source and Destination as text; of IPv4 packets only once `FastLane.addresses()` made them. */
+  /**
+   * Source and Destination as text; of IP packets only once `FastLane.texts()` (or, for IPv6, `addresses()`)
+   * made them.
+   */
   source: string;
   destination: string;
   /** IPv4 source and destination as numbers (-1 for other packets). */
@@ -109,7 +112,7 @@ export interface NetHeader {
   start: number;
   end: number;
   v6: boolean;
-  /** IPv6 addresses as text ('' for IPv4: its text is made only when asked, see FastLane.texts). */
+  /** IPv6 addresses as text, once FastLane.addresses() made them ('' until then, and for IPv4). */
   src: string;
   dst: string;
   /** IPv4 addresses as numbers (0 for IPv6). */
@@ -204,6 +207,8 @@ export class FastLane {
     },
     facts: { layers: 0, sp: 0, dp: 0, http: undefined, dnsName: '' },
   };
+  /** The frame is IPv6 and its addresses' text not made yet (see addresses()). */
+  private v6Pending = false;
   /** Whether the engine may know a QUIC connection by now (every frame is shown to it: see watch()). */
   private readonly quic = new QuicWatch();
   /** ARP bindings: IPv4 address → the MAC it was first seen at (Wireshark's duplicate address detection). */
@@ -232,15 +237,28 @@ export class FastLane {
     this.tcp = new TcpLane(opts.tls);
   }
 
-  /** Makes `cols` whole text: the IPv4 addresses' text, a TCP summary's Info. */
+  /** Makes `cols` whole text: the IPv4 addresses' text, a TCP summary's Info (and IPv6 addresses, see below). */
   texts(): LaneColumns {
     const c = this.cols;
     if (c.src4 >= 0) {
       c.source = ipv4Text(c.src4);
       c.destination = ipv4Text(c.dst4);
     }
+    this.addresses();
     if (c.tcp.on) c.info = tcpInfo(c.tcp);
     return c;
+  }
+
+  /** Makes an IPv6 frame's Source and Destination text (made only when asked: a filtered pass shows few). */
+  addresses(): void {
+    if (!this.v6Pending) return;
+    const n = this.net;
+    const b = n.bytes;
+    n.src = formatIPv6(b.subarray(22, 38));
+    n.dst = formatIPv6(b.subarray(38, 54));
+    this.cols.source = n.src;
+    this.cols.destination = n.dst;
+    this.v6Pending = false;
   }
 
   /**
@@ -257,6 +275,7 @@ export class FastLane {
    * about that pair again.
    */
   row(no: number, b: Uint8Array): boolean {
+    this.v6Pending = false;
     if (b.length < 14) return false;
     this.cols.facts.layers = LAYER.ETH;
     const type = (b[12] << 8) | b[13];
@@ -304,8 +323,9 @@ export class FastLane {
     n.start = 54;
     n.end = end;
     n.v6 = true;
-    n.src = formatIPv6(b.subarray(22, 38));
-    n.dst = formatIPv6(b.subarray(38, 54));
+    n.src = '';
+    n.dst = '';
+    this.v6Pending = true;
     n.src4 = 0;
     n.dst4 = 0;
     n.ttl = b[21];
@@ -323,7 +343,11 @@ export class FastLane {
     c.dst4 = v6 ? -1 : n.dst4;
     c.plain = true;
     c.tcp.on = false;
-    if (proto === 6) return this.tcp.segment(n, c);
+    if (proto === 6) {
+      // TCP keys IPv6 connections by their addresses' text.
+      this.addresses();
+      return this.tcp.segment(n, c);
+    }
     if (proto === 17) return this.udp();
     if (proto === 1 && !v6) return this.icmp();
     return false;

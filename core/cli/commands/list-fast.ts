@@ -205,6 +205,7 @@ export function laneRows(
       if (format === 'tsv') {
         const sec = idx.tsSec(i) - s0;
         const ns = idx.tsNsec(i) - ns0;
+        fast.addresses();
         if (c.plain || printableAscii(c.info)) store.putPlain(i, sec, ns, c, len);
         else {
           const t = fast.texts();
