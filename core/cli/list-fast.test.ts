@@ -282,4 +282,34 @@ describe('wirelens list: fast lane', () => {
     expect(whole.text.split('\n').length).toBe(packets.length); // (the last row ends the text)
     expect(await listed(cut, { format: 'tsv', time: 'r' }, 900)).toEqual(whole);
   });
+
+  it('reads HTTP heads as the engine does, leaving any it may read otherwise to the engine', async () => {
+    const heads: [string, boolean][] = [
+      ['Content-Type: text/html\r\nContent-Length:   5  ', true],
+      ['content-TYPE: text/html; charset=utf-8\r\nCONTENT-LENGTH: 5', true],
+      ['Content-Type: text/html\r\nContent-Length: 0000000005', false], // ten digits
+      ['Content-Type: text/html\r\nX-A: b\nc\r\nContent-Length: 5', false], // a lone LF
+      ['Content-Type: text/html\r\nX-A: b\r\r\nContent-Length: 5', false], // a lone CR
+      ['Content-Type: text/html\r\nBad Name: x\r\nContent-Length: 5', false],
+      ['Content-Type: text/html\r\nContent-Length: 5\r\nContent-Length: 5', false],
+      ['Content-Type: text/html\r\nTransfer-Encoding: chunked\r\nContent-Length: 5', false],
+      ['Content-Type: text/html\r\nUpgrade: websocket\r\nContent-Length: 5', false],
+      ['Content-Type: text/html; boundary=x\r\nContent-Length: 5', false],
+    ];
+    const packets = [];
+    let lane = 0;
+    for (const [k, [head, ok]] of heads.entries()) {
+      const server = { mac: WEB.mac, ip: `10.78.0.${k + 1}` };
+      const c = new TcpConversation(CLIENT, server, 50500 + k, 80, { s: 1_700_000_000 + k, ns: 0 });
+      c.handshake();
+      c.send(true, httpGet('www.example.com', '/'));
+      c.send(false, `HTTP/1.1 200 OK\r\n${head}\r\n\r\nhello`);
+      c.close();
+      packets.push(...c.packets);
+      if (ok) lane += c.packets.length;
+    }
+    const file = join(dir, 'http-heads.pcap');
+    writeFileSync(file, writePcap(packets, { linkType: 1 }));
+    expect(await same(file, ['--format', 'tsv'])).toEqual([lane, packets.length - lane]);
+  });
 });

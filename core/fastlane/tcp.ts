@@ -6,7 +6,7 @@
  * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
  */
 import { Buffer } from 'node:buffer';
-import { concatBytes } from '../bytes/byteview.js';
+import { concatBytes, latin1 } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
 import { COLUMN } from '../protocols/l7-tls.js';
@@ -336,8 +336,6 @@ function pending(left: number, first: Uint8Array, keep: number, more: Partial<Pe
   return p;
 }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-
 /** Media types whose Info text the lane knows: "(type)", or the GIF version, or JSON's. */
 const PLAIN_MEDIA = new Set([
   'text/html',
@@ -481,7 +479,21 @@ const TOKEN = new Uint8Array(256);
 for (const ch of "!#$%&'*+.^_`|~-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
   TOKEN[ch.charCodeAt(0)] = 1;
 const isBlank = (ch: number) => ch === 32 || ch === 9;
-const LONE_CR_LF = /\r(?!\n)|(?<!\r)\n/;
+
+/** Where the head of an HTTP message ends (its first CR LF CR LF), or -1. */
+function headEnd(b: Uint8Array): number {
+  for (let k = 0; k + 3 < b.length; k++)
+    if (b[k] === 13 && b[k + 1] === 10 && b[k + 2] === 13 && b[k + 3] === 10) return k;
+  return -1;
+}
+
+/** Whether the token b[from, to) is `name` (lower case), in any case. */
+function named(b: Uint8Array, from: number, to: number, name: string): boolean {
+  if (to - from !== name.length) return false;
+  // (A token character | 0x20 is a lower-case letter only if it is that letter in either case, "-" only if "-".)
+  for (let k = 0; k < name.length; k++) if ((b[from + k] | 0x20) !== name.charCodeAt(k)) return false;
+  return true;
+}
 
 const REQUEST = /^(GET|POST) (\S+) (HTTP\/1\.[01])$/;
 const STATUS = /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/;
@@ -510,42 +522,51 @@ class HttpLane {
       message(c, p.line);
       return true;
     }
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
-    const he = buf.indexOf(CRLFCRLF);
+    // The head: up to the first empty line, read as bytes (text made of the first line and the values read).
+    const he = headEnd(data);
     if (he < 0) return false;
-    const lines = buf.toString('latin1', 0, he);
-    const eol = lines.indexOf('\r\n');
-    const first = eol < 0 ? lines : lines.slice(0, eol);
+    // No CR or LF but the line ends.
+    for (let k = 0; k < he; k++) {
+      const ch = data[k];
+      if (ch === 10 || (ch === 13 && data[++k] !== 10)) return false;
+    }
+    let eol = 0;
+    while (eol < he && data[eol] !== 13) eol++;
+    const first = latin1(data.subarray(0, eol));
     let length: number | undefined;
     let type: string | undefined;
-    // No CR or LF but the line ends; each header line a token, a colon, a value (spaces and tabs around it
-    // trimmed).
-    if (LONE_CR_LF.test(lines)) return false;
-    for (let at = eol; at >= 0;) {
-      const start = at + 2;
-      at = lines.indexOf('\r\n', start);
-      const stop = at < 0 ? lines.length : at;
+    // Each header line: a token, a colon, a value (spaces and tabs around it trimmed).
+    for (let stop = eol; stop < he;) {
+      const start = stop + 2;
+      stop = start;
+      while (stop < he && data[stop] !== 13) stop++;
       let k = start;
-      while (k < stop && TOKEN[lines.charCodeAt(k)]) k++;
-      if (k === start || k === stop || lines.charCodeAt(k) !== 58) return false;
+      while (k < stop && TOKEN[data[k]]) k++;
+      if (k === start || k === stop || data[k] !== 58) return false;
       let v0 = k + 1;
       let v1 = stop;
-      while (v0 < v1 && isBlank(lines.charCodeAt(v0))) v0++;
-      while (v1 > v0 && isBlank(lines.charCodeAt(v1 - 1))) v1--;
-      // Only these names' lengths matter (content-type, content-length, transfer- and content-encoding, upgrade).
-      const n = k - start;
-      if (n !== 12 && n !== 14 && n !== 16 && n !== 17 && n !== 7) continue;
-      const name = lines.slice(start, k).toLowerCase();
-      const value = lines.slice(v0, v1);
-      if (name === 'content-length') {
-        if (!/^\d{1,9}$/.test(value) || length !== undefined) return false;
-        length = Number(value);
-      } else if (name === 'content-type') {
+      while (v0 < v1 && isBlank(data[v0])) v0++;
+      while (v1 > v0 && isBlank(data[v1 - 1])) v1--;
+      if (named(data, start, k, 'content-length')) {
+        if (v1 - v0 < 1 || v1 - v0 > 9 || length !== undefined) return false;
+        let v = 0;
+        for (let j = v0; j < v1; j++) {
+          if (data[j] < 48 || data[j] > 57) return false;
+          v = 10 * v + data[j] - 48;
+        }
+        length = v;
+      } else if (named(data, start, k, 'content-type')) {
         // The media type without its parameters ("text/html; charset=utf-8" shows as text/html).
-        const t = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(value);
+        const t = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(
+          latin1(data.subarray(v0, v1)),
+        );
         if (type !== undefined || !t) return false;
         type = t[1];
-      } else if (name === 'transfer-encoding' || name === 'content-encoding' || name === 'upgrade')
+      } else if (
+        named(data, start, k, 'transfer-encoding') ||
+        named(data, start, k, 'content-encoding') ||
+        named(data, start, k, 'upgrade')
+      )
         return false;
     }
     const avail = data.length - he - 4;
