@@ -3,6 +3,7 @@
  * and the arrow of a TCP summary): the bytes of `tsvLine(no, time, source, destination, protocol, length, info)`
  * without making any of its strings. Tests compare the lane's output with the engine's.
  */
+import type { Buffer } from 'node:buffer';
 import { flagNames } from '../protocols/l4-tcp.js';
 import { SEGMENT } from './tcp.js';
 import type { LaneColumns, TcpSummary } from './lane.js';
@@ -50,7 +51,9 @@ function octet(buf: Uint8Array, off: number, v: number): number {
 }
 
 /** Writes a one-byte (ASCII) string at `off`; returns the end. */
-function ascii(buf: Uint8Array, off: number, s: string): number {
+function ascii(buf: Buffer, off: number, s: string): number {
+  // Short texts by hand; longer ones by the runtime's copy.
+  if (s.length > 16) return off + buf.write(s, off, 'latin1');
   for (let k = 0; k < s.length; k++) buf[off + k] = s.charCodeAt(k);
   return off + s.length;
 }
@@ -70,7 +73,7 @@ function dotted(buf: Uint8Array, off: number, a: number): number {
  * is under 2^20 s (12 days), where the sum's rounding error (under 2^-33 s) cannot move the nine decimals;
  * beyond, or negative, the float's own text.
  */
-function time(buf: Uint8Array, off: number, sec: number, ns: number): number {
+function time(buf: Buffer, off: number, sec: number, ns: number): number {
   let s = sec;
   let n = ns;
   if (n < 0) {
@@ -81,15 +84,16 @@ function time(buf: Uint8Array, off: number, sec: number, ns: number): number {
   let o = digits(buf, off, s);
   buf[o++] = 46;
   for (let k = o + 8; k >= o; k--) {
-    buf[k] = 48 + (n % 10);
-    n = Math.floor(n / 10);
+    const q = (n / 10) | 0;
+    buf[k] = 48 + n - 10 * q;
+    n = q;
   }
   return o + 9;
 }
 
 const UPDATE = '[TCP Window Update] ';
 
-function tcp(buf: Uint8Array, off: number, t: TcpSummary): number {
+function tcp(buf: Buffer, off: number, t: TcpSummary): number {
   let o = off;
   if (t.update) o = ascii(buf, o, UPDATE);
   o = digits(buf, o, t.sp);
@@ -142,7 +146,7 @@ export function plainRowBytes(c: LaneColumns): number {
  * plain columns `c` at `off` (room for plainRowBytes(c)); returns the end.
  */
 export function writePlainRow(
-  buf: Uint8Array,
+  buf: Buffer,
   off: number,
   no: number,
   sec: number,
