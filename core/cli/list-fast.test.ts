@@ -33,9 +33,30 @@ import {
   TcpConversation,
   tinyGif,
   udp,
+  type Host,
 } from '../testing/synth.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-fastlane-'));
+
+/** A clean download of a GIF (4000 bytes, over several segments) from `server`'s port 80. */
+function gifDownload(server: Host, port: number, start: number) {
+  const c = new TcpConversation(CLIENT, server, port, 80, { s: start, ns: 0 });
+  c.handshake();
+  c.send(true, httpGet('images.example.com', '/img/logo.gif'));
+  const big = new Uint8Array(4000);
+  big.set(tinyGif(40, 30));
+  c.send(false, httpResponse(big, 'image/gif'));
+  c.close();
+  return c.packets;
+}
+
+/** A UDP datagram over IPv4 between two addresses, at second `k` of the tests' clock. */
+function datagram(k: number, from: string, to: string, sport: number, dport: number, payload: Uint8Array) {
+  const src = ip4(from);
+  const dst = ip4(to);
+  const ip = ipv4(src, dst, 17, udp(src, dst, sport, dport, payload));
+  return { data: ethernet(mac(WEB.mac), mac(CLIENT.mac), 0x0800, ip), tsSec: 1_700_000_000 + k, tsNsec: 0 };
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('wirelens list: fast lane', () => {
@@ -66,16 +87,7 @@ describe('wirelens list: fast lane', () => {
   });
 
   it('shows window updates, and gives a duplicate ACK or a retransmission and its whole address pair to the engine', async () => {
-    const conversation = () => {
-      const c = new TcpConversation(CLIENT, WEB, 50432, 80, { s: 1_700_000_000, ns: 0 });
-      c.handshake();
-      c.send(true, httpGet('images.example.com', '/img/logo.gif'));
-      const big = new Uint8Array(4000);
-      big.set(tinyGif(40, 30));
-      c.send(false, httpResponse(big, 'image/gif'));
-      c.close();
-      return c.packets;
-    };
+    const conversation = () => gifDownload(WEB, 50432, 1_700_000_000);
     const clean = conversation();
     writeFileSync(join(dir, 'clean.pcap'), writePcap(clean, { linkType: 1 }));
     expect(await same(join(dir, 'clean.pcap'), ['--format', 'tsv'])).toEqual([clean.length, 0]);
@@ -178,18 +190,7 @@ describe('wirelens list: fast lane', () => {
     ];
     const packets = names.map(([name], k) => {
       const q = Uint8Array.from([0x12, k, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...name, 0, 1, 0, 1]);
-      const src = ip4(`10.9.${k}.1`);
-      const dst = ip4('10.9.255.53');
-      return {
-        data: ethernet(
-          mac('00:1b:54:47:49:44'),
-          mac('00:1b:21:3a:4f:10'),
-          0x0800,
-          ipv4(src, dst, 17, udp(src, dst, 40000 + k, 53, q)),
-        ),
-        tsSec: 1_700_000_000 + k,
-        tsNsec: 0,
-      };
+      return datagram(k, `10.9.${k}.1`, '10.9.255.53', 40000 + k, 53, q);
     });
     // A query and its response, whose answer names the question by a compression pointer.
     packets.push(
@@ -220,20 +221,9 @@ describe('wirelens list: fast lane', () => {
       [40000, long(0x12345678)], // a long header of no version QUIC knows: Data
     ];
     const lane = [true, true, true, false, true, false, false, true];
-    const packets = payloads.map(([port, payload], k) => {
-      const src = ip4(`10.8.${k}.1`);
-      const dst = ip4('10.8.255.2');
-      return {
-        data: ethernet(
-          mac('00:1b:54:47:49:44'),
-          mac('00:1b:21:3a:4f:10'),
-          0x0800,
-          ipv4(src, dst, 17, udp(src, dst, 50000 + k, port, payload)),
-        ),
-        tsSec: 1_700_000_000 + k,
-        tsNsec: 0,
-      };
-    });
+    const packets = payloads.map(([port, payload], k) =>
+      datagram(k, `10.8.${k}.1`, '10.8.255.2', 50000 + k, port, payload),
+    );
     const file = join(dir, 'udp.pcap');
     writeFileSync(file, writePcap(packets, { linkType: 1 }));
     const n = lane.filter(Boolean).length;
@@ -243,15 +233,8 @@ describe('wirelens list: fast lane', () => {
   it('reads a classic pcap once, listing each packet as it is indexed, whatever the slices', async () => {
     const file = join(dir, 'slices.pcap');
     // A clean download (the lane's), the course's chat and an SMTP session (the engine's).
-    const images = { mac: WEB.mac, ip: '93.184.216.35' };
-    const c = new TcpConversation(CLIENT, images, 50460, 80, { s: 1_700_000_300, ns: 0 });
-    c.handshake();
-    c.send(true, httpGet('images.example.com', '/img/logo.gif'));
-    const big = new Uint8Array(4000);
-    big.set(tinyGif(40, 30));
-    c.send(false, httpResponse(big, 'image/gif'));
-    c.close();
-    const packets = [...c.packets, ...chatScenario(), ...smtpScenario()].sort(
+    const download = gifDownload({ mac: WEB.mac, ip: '93.184.216.35' }, 50460, 1_700_000_300);
+    const packets = [...download, ...chatScenario(), ...smtpScenario()].sort(
       (a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec,
     );
     const bytes = writePcap(packets, { linkType: 1 });
