@@ -1,9 +1,11 @@
 /**
- * `wirelens list` without a filter, through the fast lane (core/fastlane): one pass computes the rows of every
- * frame the lane vouches for and notes the address pairs (conversations) it does not; a second pass has the
- * dissection engine dissect just the frames of those pairs, in order, and the rows are written in frame order —
- * the lane's, or the engine's for every frame of a pair the lane gave up on (also the frames before the one it
- * gave up at). The output equals the engine's alone (tests compare them); WIRELENS_FASTLANE=0 turns the lane off.
+ * `wirelens list` through the fast lane (core/fastlane), every frame or those of a display filter the lane can
+ * evaluate (core/fastlane/filter.ts): one pass computes the rows of every frame the lane vouches for and notes
+ * the address pairs (conversations) it does not; a second pass has the dissection engine dissect just the frames
+ * of those pairs, in order, and the rows are written in frame order — the lane's, or the engine's for every frame
+ * of a pair the lane gave up on (also the frames before the one it gave up at). A classic pcap is indexed as the
+ * first pass reads it. The output equals the engine's alone (tests compare them); WIRELENS_FASTLANE=0 turns the
+ * lane off.
  */
 import { Buffer } from 'node:buffer';
 import { CaptureSession } from '../../session/session.js';
@@ -83,7 +85,8 @@ class RowStore {
   /** Hands the stored rows of frames [from, to) that `keep` keeps to `sink`, in order; returns how many. */
   emit(from: number, to: number, keep: (i: number) => boolean, sink: RowSink): number {
     let rows = 0;
-    for (let i = from; i < Math.min(to, this.lens.length); i++) {
+    const end = Math.min(to, this.lens.length);
+    for (let i = from; i < end; i++) {
       const n = this.lens[i] - 1;
       if (n < 0 || !keep(i)) continue;
       const at = this.starts[i];
