@@ -278,6 +278,7 @@ describe('wirelens list: fast lane', () => {
       ['Content-Type: text/html\r\nTransfer-Encoding: chunked\r\nContent-Length: 5', false],
       ['Content-Type: text/html\r\nUpgrade: websocket\r\nContent-Length: 5', false],
       ['Content-Type: text/html; boundary=x\r\nContent-Length: 5', false],
+      ['Content-Type: text/html\r\nContent-Length: 5\r\n', false], // a CR LF more: the body is 7 bytes
     ];
     const packets = [];
     let lane = 0;

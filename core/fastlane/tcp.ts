@@ -480,13 +480,6 @@ for (const ch of "!#$%&'*+.^_`|~-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk
   TOKEN[ch.charCodeAt(0)] = 1;
 const isBlank = (ch: number) => ch === 32 || ch === 9;
 
-/** Where the head of an HTTP message ends (its first CR LF CR LF), or -1. */
-function headEnd(b: Uint8Array): number {
-  for (let k = 0; k + 3 < b.length; k++)
-    if (b[k] === 13 && b[k + 1] === 10 && b[k + 2] === 13 && b[k + 3] === 10) return k;
-  return -1;
-}
-
 /** Whether the token b[from, to) is `name` (lower case), in any case. */
 function named(b: Uint8Array, from: number, to: number, name: string): boolean {
   if (to - from !== name.length) return false;
@@ -522,32 +515,38 @@ class HttpLane {
       message(c, p.line);
       return true;
     }
-    // The head: up to the first empty line, read as bytes (text made of the first line and the values read).
-    const he = headEnd(data);
-    if (he < 0) return false;
-    // No CR or LF but the line ends.
-    for (let k = 0; k < he; k++) {
-      const ch = data[k];
-      if (ch === 10 || (ch === 13 && data[++k] !== 10)) return false;
-    }
-    let eol = 0;
-    while (eol < he && data[eol] !== 13) eol++;
-    const first = latin1(data.subarray(0, eol));
+    // The head, read as bytes in one pass up to its empty line: no CR or LF but the line ends, the first line,
+    // then header lines (text made of the first line and the values read).
+    let he = -1;
+    let eol = -1;
     let length: number | undefined;
     let type: string | undefined;
-    // Each header line: a token, a colon, a value (spaces and tabs around it trimmed).
-    for (let stop = eol; stop < he;) {
-      const start = stop + 2;
-      stop = start;
-      while (stop < he && data[stop] !== 13) stop++;
-      let k = start;
-      while (k < stop && TOKEN[data[k]]) k++;
-      if (k === start || k === stop || data[k] !== 58) return false;
-      let v0 = k + 1;
+    for (let k = 0, start = 0; k < data.length; k++) {
+      const ch = data[k];
+      if (ch === 10) return false;
+      if (ch !== 13) continue;
+      if (data[k + 1] !== 10) return false;
+      if (k === start) {
+        // The empty line (none before a first line: not a message the lane reads).
+        he = k - 2;
+        break;
+      }
+      const stop = k;
+      k++;
+      if (eol < 0) {
+        eol = stop;
+        start = k + 1;
+        continue;
+      }
+      // A header line: a token, a colon, a value (spaces and tabs around it trimmed).
+      let t = start;
+      while (t < stop && TOKEN[data[t]]) t++;
+      if (t === start || t === stop || data[t] !== 58) return false;
+      let v0 = t + 1;
       let v1 = stop;
       while (v0 < v1 && isBlank(data[v0])) v0++;
       while (v1 > v0 && isBlank(data[v1 - 1])) v1--;
-      if (named(data, start, k, 'content-length')) {
+      if (named(data, start, t, 'content-length')) {
         if (v1 - v0 < 1 || v1 - v0 > 9 || length !== undefined) return false;
         let v = 0;
         for (let j = v0; j < v1; j++) {
@@ -555,20 +554,23 @@ class HttpLane {
           v = 10 * v + data[j] - 48;
         }
         length = v;
-      } else if (named(data, start, k, 'content-type')) {
+      } else if (named(data, start, t, 'content-type')) {
         // The media type without its parameters ("text/html; charset=utf-8" shows as text/html).
-        const t = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(
+        const m = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(
           latin1(data.subarray(v0, v1)),
         );
-        if (type !== undefined || !t) return false;
-        type = t[1];
+        if (type !== undefined || !m) return false;
+        type = m[1];
       } else if (
-        named(data, start, k, 'transfer-encoding') ||
-        named(data, start, k, 'content-encoding') ||
-        named(data, start, k, 'upgrade')
+        named(data, start, t, 'transfer-encoding') ||
+        named(data, start, t, 'content-encoding') ||
+        named(data, start, t, 'upgrade')
       )
         return false;
+      start = k + 1;
     }
+    if (he < 0) return false;
+    const first = latin1(data.subarray(0, eol));
     const avail = data.length - he - 4;
     const head = `${first} `;
     let line: HttpLine;
