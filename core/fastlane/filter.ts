@@ -24,7 +24,7 @@ export interface LaneFrame {
 }
 
 /** Values of a field in a frame (in the order the engine adds its items); called only when `needs` holds. */
-type Values = (f: LaneFrame, frameValues: () => Map<number, FieldValue>) => readonly FieldValue[];
+type Values = (f: LaneFrame, frameValues: () => readonly [FieldDef, FieldValue][]) => readonly FieldValue[];
 
 interface LaneField {
   field: FieldDef;
@@ -53,8 +53,8 @@ function laneFields(): Map<string, Omit<LaneField, 'field'>> {
   for (const m of FRAME_ITEMS) {
     const id = m.id;
     add(m.abbrev, 'frame', 0, (_f, frameValues) => {
-      const v = frameValues().get(id);
-      return v === undefined ? [] : [v];
+      for (const [field, v] of frameValues()) if (field.id === id) return [v];
+      return [];
     });
   }
   layer('eth', LAYER.ETH);
@@ -165,7 +165,7 @@ export class LaneFilter {
   private readonly others: Slot[] = [];
   private readonly d: Dissection;
   private frame: LaneFrame | undefined;
-  private frameValues: Map<number, FieldValue> | undefined;
+  private frameValues: [FieldDef, FieldValue][] | undefined;
 
   private constructor(
     private readonly filter: LaneFilterable,
@@ -222,13 +222,9 @@ export class LaneFilter {
     return laneFilterable(filter) ? new LaneFilter(filter, state) : undefined;
   }
 
-  /** The frame's metadata items' values by field id (made once per frame, when a filter reads one). */
-  private readonly values = (): Map<number, FieldValue> => {
-    if (this.frameValues) return this.frameValues;
-    const f = this.frame as LaneFrame;
-    this.frameValues = new Map(frameItemValues(f.meta(), this.state).map(([field, v]) => [field.id, v]));
-    return this.frameValues;
-  };
+  /** The frame's metadata items and their values (made once per frame, when a filter reads one). */
+  private readonly values = (): readonly [FieldDef, FieldValue][] =>
+    (this.frameValues ??= frameItemValues((this.frame as LaneFrame).meta(), this.state));
 
   /**
    * The stand-in dissection of a frame the lane vouched for: the filter's fields' items (undefined when it
