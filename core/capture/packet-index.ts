@@ -44,6 +44,11 @@ export class PacketIndex {
     this.epbFlags.set(i, flags);
   }
 
+  /** Packets there is room for (at least `count`; reserve() sets it to what the file likely holds). */
+  get capacity(): number {
+    return this.offsets.length;
+  }
+
   /** Makes room for `n` packets in all (one allocation instead of doubling up to them; trim() gives back the rest). */
   reserve(n: number): void {
     if (n > this.offsets.length) this.grow(n);

@@ -187,6 +187,8 @@ describe('wirelens list: fast lane', () => {
       [[0xc0, 12], false], // a pointer to itself: a loop
       [[0x41, 0x41, 0], false], // label type 0x40: malformed
       [[...label('cut')], false], // no end: runs past the message
+      [[4, 0x63, 0x61, 0x66, 0xe9, 0], true], // Latin-1 "café": shown escaped, as the engine shows it
+      [[3, 0x61, 0x01, 0x62, 0], true], // a control character
     ];
     const packets = names.map(([name], k) => {
       const q = Uint8Array.from([0x12, k, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...name, 0, 1, 0, 1]);
@@ -286,7 +288,8 @@ describe('wirelens list: fast lane', () => {
       const server = { mac: WEB.mac, ip: `10.78.0.${k + 1}` };
       const c = new TcpConversation(CLIENT, server, 50500 + k, 80, { s: 1_700_000_000 + k, ns: 0 });
       c.handshake();
-      c.send(true, httpGet('www.example.com', '/'));
+      // (The first asks for a path of UTF-8 bytes: Info shows them as Latin-1 text, escaped.)
+      c.send(true, httpGet('www.example.com', k === 0 ? '/café' : '/'));
       c.send(false, `HTTP/1.1 200 OK\r\n${head}\r\n\r\nhello`);
       c.close();
       packets.push(...c.packets);

@@ -33,8 +33,8 @@ export interface LaneColumns {
   /** Info, unless `tcp.on` (see there). */
   info: string;
   /**
-   * Whether Info is the lane's own text (ASCII; the arrow of a TCP summary), nothing taken from the packet:
-   * nothing in it to escape for display.
+   * Whether Info is the lane's own text (ASCII; the arrow of a TCP summary), or text of the packet's known to
+   * be printable ASCII: nothing in it to escape for display.
    */
   plain: boolean;
   /** When `on`, Info is the text tcpInfo() makes of this description of a TCP segment. */
@@ -438,8 +438,9 @@ export class FastLane {
     return true;
   }
 
-  /** The text of the last name dnsName read. */
+  /** The text of the last name dnsName read, and whether it is printable ASCII. */
   private name = '';
+  private namePrintable = true;
   private readonly nameBytes = Buffer.allocUnsafe(1024);
 
   /**
@@ -452,6 +453,7 @@ export class FastLane {
     // The text's bytes gather in `nameBytes` (a longer name is the engine's), decoded once.
     const out = this.nameBytes;
     let n = 0;
+    let printable = true;
     let pos = off;
     let used = -1;
     let jumps = 0;
@@ -474,13 +476,18 @@ export class FastLane {
       if (c & 0xc0 || pos + 1 + c > len || ++labels > 128 || n + 1 + c > out.length) return -1;
       if (labels > 1) out[n++] = 0x2e;
       for (let k = s + pos + 1, e = k + c; k < e; k++) {
-        if (b[k] === 0x3c) return -1;
-        out[n++] = b[k];
+        const ch = b[k];
+        if (ch === 0x3c) return -1;
+        if (ch < 0x20 || ch > 0x7e) printable = false;
+        out[n++] = ch;
       }
       pos += 1 + c;
     }
     if (!labels) return -1;
-    if (text) this.name = out.toString('latin1', 0, n);
+    if (text) {
+      this.name = out.toString('latin1', 0, n);
+      this.namePrintable = printable;
+    }
     return used;
   }
 
@@ -507,6 +514,7 @@ export class FastLane {
     let used = this.dnsName(b, s, len, off, true);
     if (used < 0) return false;
     const qname = this.name;
+    let plain = this.namePrintable;
     this.cols.facts.dnsName = qname;
     off += used;
     if (off + 4 > len) return false;
@@ -529,6 +537,7 @@ export class FastLane {
       else if (type === 5) {
         if (this.dnsName(b, s, len, off, true) !== rdlen) return false;
         info += ` CNAME ${this.name}`;
+        plain &&= this.namePrintable;
       } else return false;
       off += rdlen;
     }
@@ -536,7 +545,8 @@ export class FastLane {
     this.cols.protocol = 'DNS';
     this.cols.info = info;
     this.cols.facts.layers |= LAYER.DNS;
-    this.cols.plain = false;
+    // (Names of printable ASCII and the lane's own text.)
+    this.cols.plain = plain;
     return true;
   }
 

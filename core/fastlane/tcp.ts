@@ -11,6 +11,7 @@ import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
 import { COLUMN } from '../protocols/l7-tls.js';
 import { LAYER, type HttpLine, type LaneColumns, type NetHeader, type TcpSummary } from './lane.js';
+import { printableAscii } from '../fields/text.js';
 
 export const SEGMENT = '[TCP segment of a reassembled PDU]';
 
@@ -491,6 +492,14 @@ function named(b: Uint8Array, from: number, to: number, name: string): boolean {
 const REQUEST = /^(GET|POST) (\S+) (HTTP\/1\.[01])$/;
 const STATUS = /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/;
 
+/**
+ * Whether the Info of an HTTP message with first line `line` is printable ASCII (a status line is, a request's
+ * URI may not be; the lane's suffixes are): nothing in it to escape.
+ */
+function ascii(line: HttpLine): boolean {
+  return !line.request || printableAscii(line.uri);
+}
+
 /** The frame completes an HTTP message: its layer and first line, for filters. */
 function message(c: LaneColumns, line: HttpLine): void {
   c.facts.layers |= LAYER.HTTP | (line.request ? LAYER.HTTP_REQUEST : LAYER.HTTP_RESPONSE);
@@ -511,7 +520,7 @@ class HttpLane {
       me.pending = undefined;
       const r = p.done?.();
       if (!r || !p.line) return false;
-      text(c, r[0], r[1], false);
+      text(c, r[0], r[1], ascii(p.line));
       message(c, p.line);
       return true;
     }
@@ -604,7 +613,7 @@ class HttpLane {
     if (avail === body) {
       const r = finish();
       if (!r) return false;
-      text(c, r[0], r[1], false);
+      text(c, r[0], r[1], ascii(line));
       message(c, line);
       return true;
     }
@@ -616,7 +625,7 @@ class HttpLane {
       done: finish,
       line,
     };
-    text(c, `${head} ${SEGMENT}`, 'TCP', false);
+    text(c, `${head} ${SEGMENT}`, 'TCP', ascii(line));
     return true;
   }
 }

@@ -124,18 +124,6 @@ function tcp(buf: Buffer, off: number, t: TcpSummary): number {
   return o;
 }
 
-/**
- * Whether `s` is printable ASCII only: text the display leaves as it is and a TSV field as it is, so a row of
- * the packet's own text (an HTTP request line, a DNS name) may be written as plain too.
- */
-export function printableAscii(s: string): boolean {
-  for (let k = 0; k < s.length; k++) {
-    const ch = s.charCodeAt(k);
-    if (ch < 0x20 || ch > 0x7e) return false;
-  }
-  return true;
-}
-
 /** The most bytes writePlainRow writes for `c`. */
 export function plainRowBytes(c: LaneColumns): number {
   return 320 + c.source.length + c.destination.length + c.protocol.length + c.info.length + c.tcp.opts.length;

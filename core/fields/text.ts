@@ -139,3 +139,15 @@ function escapeChar(ch: string): string {
   const c = ch.codePointAt(0) ?? 0;
   return c < 0x80 ? asciiEscape(c) : ucn(c);
 }
+
+/**
+ * Whether `s` is printable ASCII only: text the display leaves as it is and a TSV field as it is, so a row of
+ * the packet's own text (an HTTP request line, a DNS name) may be written as it is.
+ */
+export function printableAscii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const ch = s.charCodeAt(k);
+    if (ch < 0x20 || ch > 0x7e) return false;
+  }
+  return true;
+}

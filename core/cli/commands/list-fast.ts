@@ -13,12 +13,12 @@ import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
 import { threadsSet } from '../shards.js';
 import { FastLane, type LaneColumns } from '../../fastlane/lane.js';
-import { plainRowBytes, printableAscii, writePlainRow } from '../../fastlane/tsv.js';
+import { plainRowBytes, writePlainRow } from '../../fastlane/tsv.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { CaptureFile } from '../../capture/reader.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
-import { displayText } from '../../fields/text.js';
+import { displayText, printableAscii } from '../../fields/text.js';
 import { resized } from '../../bytes/byteview.js';
 import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
 import type { CompiledFilter } from '../../dfilter/index.js';
@@ -43,10 +43,13 @@ class RowStore {
   private chunk = Buffer.allocUnsafe(CHUNK);
   private off = 0;
   /** Chunk number × CHUNK + offset of each frame's row; its length + 1, or 0 for none (grown as rows come). */
-  private starts = new Float64Array(1024);
-  private lens = new Int32Array(1024);
+  private starts: Float64Array;
+  private lens: Int32Array;
 
-  constructor() {
+  /** Room for the rows of `frames` frames to begin with. */
+  constructor(frames: number) {
+    this.starts = new Float64Array(frames);
+    this.lens = new Int32Array(frames);
     this.chunks.push(this.chunk);
   }
 
@@ -73,7 +76,7 @@ class RowStore {
   /** Frame i's row was written from `off` up to `end` of the current chunk. */
   private stored(i: number, end: number): void {
     if (i >= this.lens.length) {
-      const n = Math.max(i + 1, 2 * this.lens.length);
+      const n = Math.max(i + 1, 2 * this.lens.length, 1024);
       this.starts = resized(this.starts, n);
       this.lens = resized(this.lens, n);
     }
@@ -160,9 +163,11 @@ export function laneRows(
     session.close();
     return { lane: 0, engine: 0 };
   }
-  let pairs = new Uint32Array(ether ? 1024 : 0);
+  // Room for the frames the index expects (a capture indexed as it is read grows on).
+  const expected = Math.max(1024, Math.min(cap.index.capacity, limit));
+  let pairs = new Uint32Array(ether ? expected : 0);
   const givenUp = new PairSet();
-  const store = new RowStore();
+  const store = new RowStore(ether ? expected : 0);
   if (ether) {
     // TLS that may be decrypted shows what it carries: the engine's.
     const fast = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
