@@ -147,6 +147,11 @@ export class ByteView {
   }
 }
 
+/** The big-endian unsigned 32-bit number at b[o, o + 4) (no bounds check: a plain array read). */
+export function u32At(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
 export function latin1(b: Uint8Array): string {
   const n = b.length;
   if (n <= 16) {

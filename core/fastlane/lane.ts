@@ -14,7 +14,7 @@ import { checksum16, ICMP_TYPES, ipv4Text } from '../protocols/l3-ip.js';
 import { getHeuristics, lookupTable } from '../dissect/engine.js';
 import { DNS_TYPES, RCODES, WIRESHARK_UDP_PORTS, looksLikeDns } from '../protocols/l4-udp.js';
 import { Buffer } from 'node:buffer';
-import { ByteView } from '../bytes/byteview.js';
+import { ByteView, u32At } from '../bytes/byteview.js';
 import { quicVersion } from '../protocols/quic-crypto.js';
 import { TcpLane, tcpInfo } from './tcp.js';
 
@@ -121,9 +121,6 @@ export interface NetHeader {
   ttl: number;
 }
 
-const u32 = (b: Uint8Array, o: number) =>
-  ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-
 /**
  * Whether the engine may know a QUIC connection by now. QUIC's heuristic takes a short-header packet only of a
  * connection it knows, and it learns connections from long-header packets of a version it knows, in any
@@ -167,7 +164,7 @@ class QuicWatch {
       return;
     }
     const p = at + 8;
-    if (p + 5 <= b.length && b[p] & 0x80 && quicVersion(u32(b, p + 1)) !== undefined) this.maybe = true;
+    if (p + 5 <= b.length && b[p] & 0x80 && quicVersion(u32At(b, p + 1)) !== undefined) this.maybe = true;
   }
 }
 
@@ -306,8 +303,8 @@ export class FastLane {
     // The addresses' text only when asked (texts()): most rows write them from the numbers.
     n.src = '';
     n.dst = '';
-    n.src4 = ((b[26] << 24) | (b[27] << 16) | (b[28] << 8) | b[29]) >>> 0;
-    n.dst4 = ((b[30] << 24) | (b[31] << 16) | (b[32] << 8) | b[33]) >>> 0;
+    n.src4 = u32At(b, 26);
+    n.dst4 = u32At(b, 30);
     n.ttl = b[22];
     this.cols.facts.layers |= LAYER.IP;
     return this.transport(b[23]);
@@ -418,7 +415,7 @@ export class FastLane {
       const quic =
         end - s >= 21 &&
         b0 & 0x40 &&
-        (b0 & 0x80 ? quicVersion(u32(b, s + 1)) !== undefined : this.quic.maybe);
+        (b0 & 0x80 ? quicVersion(u32At(b, s + 1)) !== undefined : this.quic.maybe);
       if (quic || looksLikeDns(new ByteView(b, s, end - s))) return false;
     }
     this.cols.protocol = 'UDP';
@@ -430,7 +427,7 @@ export class FastLane {
   /** ESP in UDP (RFC 3948), neither a NAT-keepalive nor IKE: its SPI. */
   private esp(s: number, end: number): boolean {
     const b = this.net.bytes;
-    const spi = ((b[s] << 24) | (b[s + 1] << 16) | (b[s + 2] << 8) | b[s + 3]) >>> 0;
+    const spi = u32At(b, s);
     if (end - s < 8 || spi === 0) return false;
     this.cols.facts.layers |= LAYER.ESP;
     this.cols.protocol = 'ESP';
@@ -532,7 +529,7 @@ export class FastLane {
       if (u16(off + 2) !== 1) return false;
       off += 10;
       if (off + rdlen > len) return false;
-      if (type === 1 && rdlen === 4) info += ` A ${ipv4Text(((u16(off) << 16) | u16(off + 2)) >>> 0)}`;
+      if (type === 1 && rdlen === 4) info += ` A ${ipv4Text(u32At(b, s + off))}`;
       else if (type === 28 && rdlen === 16) info += ` AAAA ${formatIPv6(b.subarray(s + off, s + off + 16))}`;
       else if (type === 5) {
         if (this.dnsName(b, s, len, off, true) !== rdlen) return false;
@@ -559,8 +556,8 @@ export class FastLane {
     const op = (b[20] << 8) | b[21];
     if (b[14] !== 0 || b[15] !== 1 || b[16] !== 8 || b[17] !== 0 || b[18] !== 6 || b[19] !== 4) return false;
     if (op !== 1 && op !== 2) return false;
-    const spa = ((b[28] << 24) | (b[29] << 16) | (b[30] << 8) | b[31]) >>> 0;
-    const tpa = ((b[38] << 24) | (b[39] << 16) | (b[40] << 8) | b[41]) >>> 0;
+    const spa = u32At(b, 28);
+    const tpa = u32At(b, 38);
     const noTargetMac = !(b[32] | b[33] | b[34] | b[35] | b[36] | b[37]);
     const probe = op === 1 && noTargetMac && spa === 0;
     const gratuitous = !probe && spa === tpa;

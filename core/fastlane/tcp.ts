@@ -6,7 +6,7 @@
  * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
  */
 import { Buffer } from 'node:buffer';
-import { concatBytes, latin1 } from '../bytes/byteview.js';
+import { concatBytes, latin1, u32At } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/l4-tcp.js';
 import { COLUMN } from '../protocols/l7-tls.js';
@@ -127,8 +127,6 @@ function key4(src: number, sp: number, dst: number, dp: number): number {
   return (h ^ (h >>> 13)) & 0x3fffffff;
 }
 
-const u32 = (b: Uint8Array, o: number) =>
-  ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 const rel = (raw: number, base: number) => (raw - base) >>> 0;
 
 /** The options the lane reads: MSS, window scale, SACK permitted, timestamps (with NOPs); else undefined. */
@@ -158,7 +156,7 @@ function options(
       ws = Math.min(b[o + 2], 14);
       info += ` WS=${2 ** ws}`;
     } else if (kind === 4 && len === 2) info += ' SACK_PERM';
-    else if (kind === 8 && len === 10) info += ` TSval=${u32(b, o + 2)} TSecr=${u32(b, o + 6)}`;
+    else if (kind === 8 && len === 10) info += ` TSval=${u32At(b, o + 2)} TSecr=${u32At(b, o + 6)}`;
     else return undefined;
     o += len;
   }
@@ -186,8 +184,8 @@ export class TcpLane {
     if (hl < 20 || s + hl > end || !PLAIN_FLAGS[flags]) return false;
     const sp = (b[s] << 8) | b[s + 1];
     const dp = (b[s + 2] << 8) | b[s + 3];
-    const seqRaw = u32(b, s + 4);
-    const ackRaw = u32(b, s + 8);
+    const seqRaw = u32At(b, s + 4);
+    const ackRaw = u32At(b, s + 8);
     const win = (b[s + 14] << 8) | b[s + 15];
     const len = end - s - hl;
     const syn = (flags & 0x02) !== 0;
@@ -496,7 +494,7 @@ const STATUS = /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/;
  * Whether the Info of an HTTP message with first line `line` is printable ASCII (a status line is, a request's
  * URI may not be; the lane's suffixes are): nothing in it to escape.
  */
-function ascii(line: HttpLine): boolean {
+function printableInfo(line: HttpLine): boolean {
   return !line.request || printableAscii(line.uri);
 }
 
@@ -520,7 +518,7 @@ class HttpLane {
       me.pending = undefined;
       const r = p.done?.();
       if (!r || !p.line) return false;
-      text(c, r[0], r[1], ascii(p.line));
+      text(c, r[0], r[1], printableInfo(p.line));
       message(c, p.line);
       return true;
     }
@@ -613,7 +611,7 @@ class HttpLane {
     if (avail === body) {
       const r = finish();
       if (!r) return false;
-      text(c, r[0], r[1], ascii(line));
+      text(c, r[0], r[1], printableInfo(line));
       message(c, line);
       return true;
     }
@@ -625,7 +623,7 @@ class HttpLane {
       done: finish,
       line,
     };
-    text(c, `${head} ${SEGMENT}`, 'TCP', ascii(line));
+    text(c, `${head} ${SEGMENT}`, 'TCP', printableInfo(line));
     return true;
   }
 }
@@ -684,9 +682,9 @@ class TlsLane {
       const type = data[pos];
       const ver = (data[pos + 1] << 8) | data[pos + 2];
       const len = (data[pos + 3] << 8) | data[pos + 4];
-      const named = recordVersion(ver);
-      if (type < 20 || type > 23 || !named || len === 0 || len > 16384 + 256) return false;
-      version ||= named;
+      const recordName = recordVersion(ver);
+      if (type < 20 || type > 23 || !recordName || len === 0 || len > 16384 + 256) return false;
+      version ||= recordName;
       const body = pos + 5;
       if (body + len > data.length) {
         // A handshake message is read whole; of any other record only its type matters (and a CCS's byte).

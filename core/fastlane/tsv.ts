@@ -1,7 +1,8 @@
 /**
- * A TSV row of the fast lane written straight into a buffer, for rows whose texts are all the lane's own (ASCII,
- * and the arrow of a TCP summary): the bytes of `tsvLine(no, time, source, destination, protocol, length, info)`
- * without making any of its strings. Tests compare the lane's output with the engine's.
+ * A TSV row of the fast lane written straight into a buffer, for rows whose texts need no escape (the lane's
+ * own ASCII, the arrow of a TCP summary, packet text known to be printable ASCII): the bytes of `tsvLine(no,
+ * time, source, destination, protocol, length, info)` without making any of its strings. Tests compare the
+ * lane's output with the engine's.
  */
 import type { Buffer } from 'node:buffer';
 import { flagNames } from '../protocols/l4-tcp.js';

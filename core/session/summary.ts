@@ -24,7 +24,7 @@ import type { Columns, Dissection, FrameMeta, Item } from '../dissect/types.js';
 import { registry, type FieldDef, type FieldValue } from '../fields/registry.js';
 import { ipv4Text } from '../protocols/l3-ip.js';
 import { formatIPv6 } from '../fields/format.js';
-import { resized } from '../bytes/byteview.js';
+import { resized, u32At } from '../bytes/byteview.js';
 import { tcpStreamOf } from '../protocols/l4-tcp.js';
 import { FRAME_ITEMS, frameItemValues } from '../protocols/frame.js';
 
@@ -409,8 +409,8 @@ export class FrameSummary {
       if (!ip || ip.src !== 0) return false;
       const o = ip.off;
       if (o + 20 > b.length || b[o] >> 4 !== 4 || (b[o] & 15) < 5) return false;
-      this.src[i] = ((b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15]) >>> 0;
-      this.dst[i] = ((b[o + 16] << 24) | (b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19]) >>> 0;
+      this.src[i] = u32At(b, o + 12);
+      this.dst[i] = u32At(b, o + 16);
     }
     if (st.ipv6) {
       const ip = d.byField.get(h.ipv6.id)?.[0];
@@ -425,7 +425,7 @@ export class FrameSummary {
       if (!l4 || l4.src !== 0) return false;
       const o = l4.off;
       if (st.tcpStream ? o + 20 > b.length || b[o + 12] >> 4 < 5 : o + 8 > b.length) return false;
-      this.ports[i] = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+      this.ports[i] = u32At(b, o);
     }
     return true;
   }
