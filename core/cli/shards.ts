@@ -117,14 +117,14 @@ export async function shardWorker<B>(
     session: CaptureSession,
     post: (m: ShardReply<B>, transfer?: ArrayBuffer[]) => void,
     info: CaptureInfo,
-  ) => number,
+  ) => number | Promise<number>,
 ): Promise<void> {
   const post = flowPost(job, postNow);
   try {
     const session = new CaptureSession({ hash: false });
     const info = await session.open(job.file);
     if (job.framesLater) job.frames = framesWhenKnown(job.framesLater);
-    post({ kind: 'done', count: pass(session, post, info), warnings: info.warnings });
+    post({ kind: 'done', count: await pass(session, post, info), warnings: info.warnings });
   } catch (e) {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
   }

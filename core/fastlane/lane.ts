@@ -258,6 +258,11 @@ export class FastLane {
     this.v6Pending = false;
   }
 
+  /** The 32 bytes of the last row's source and destination IPv6 addresses when its frame is IPv6, else undefined. */
+  ipv6Addresses(): Uint8Array | undefined {
+    return this.cols.facts.layers & LAYER.IPV6 ? this.net.bytes.subarray(22, 54) : undefined;
+  }
+
   /**
    * Shows the lane every frame of the capture in order (those of conversations it gave up on, or leaves to
    * another thread, too), before row() is asked of any: what the engine learns across conversations.

@@ -8,12 +8,11 @@
 import { Buffer } from 'node:buffer';
 import { concatBytes, latin1, u32At } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
-import { flagNames } from '../protocols/l4-tcp.js';
+import { flagNames } from '../protocols/tcp-flags.js';
+import { SEGMENT } from './tsv.js';
 import { COLUMN } from '../protocols/l7-tls.js';
 import { LAYER, type HttpLine, type LaneColumns, type NetHeader, type TcpSummary } from './lane.js';
 import { printableAscii } from '../fields/text.js';
-
-export const SEGMENT = '[TCP segment of a reassembled PDU]';
 
 /** A TCP segment's row: Protocol TCP, Info described by `c.tcp` (its text made only when asked: tcpInfo). */
 function summary(

@@ -1,16 +1,15 @@
 /**
- * A TSV row of the fast lane written straight into a buffer, for rows whose texts need no escape (the lane's
- * own ASCII, the arrow of a TCP summary, packet text known to be printable ASCII): the bytes of `tsvLine(no,
- * time, source, destination, protocol, length, info)` without making any of its strings. Tests compare the
- * lane's output with the engine's.
+ * The pieces of a fast-lane TSV row written straight into a buffer (core/fastlane/records.ts puts them
+ * together): numbers, IPv4 addresses, the time column and ASCII text as the bytes `tsvLine` would make of them,
+ * without making their strings. Tests compare the lane's output with the engine's.
  */
 import type { Buffer } from 'node:buffer';
-import { flagNames } from '../protocols/l4-tcp.js';
-import { SEGMENT } from './tcp.js';
-import type { LaneColumns, TcpSummary } from './lane.js';
+
+/** The note after the Info of a TCP segment whose payload is part of a reassembled PDU. */
+export const SEGMENT = '[TCP segment of a reassembled PDU]';
 
 /** Writes the decimal digits of a non-negative integer below 2^53 at `off`; returns the end. */
-function digits(buf: Uint8Array, off: number, n: number): number {
+export function digits(buf: Uint8Array, off: number, n: number): number {
   if (n < 0x80000000) {
     // Small integers: integer division (most numbers of a row).
     let len = 1;
@@ -52,14 +51,14 @@ function octet(buf: Uint8Array, off: number, v: number): number {
 }
 
 /** Writes a one-byte (ASCII) string at `off`; returns the end. */
-function ascii(buf: Buffer, off: number, s: string): number {
+export function ascii(buf: Buffer, off: number, s: string): number {
   // Short texts by hand; longer ones by the runtime's copy.
   if (s.length > 16) return off + buf.write(s, off, 'latin1');
   for (let k = 0; k < s.length; k++) buf[off + k] = s.charCodeAt(k);
   return off + s.length;
 }
 
-function dotted(buf: Uint8Array, off: number, a: number): number {
+export function dotted(buf: Uint8Array, off: number, a: number): number {
   let o = octet(buf, off, a >>> 24);
   buf[o++] = 46;
   o = octet(buf, o, (a >>> 16) & 255);
@@ -74,7 +73,7 @@ function dotted(buf: Uint8Array, off: number, a: number): number {
  * is under 2^20 s (12 days), where the sum's rounding error (under 2^-33 s) cannot move the nine decimals;
  * beyond, or negative, the float's own text.
  */
-function time(buf: Buffer, off: number, sec: number, ns: number): number {
+export function time(buf: Buffer, off: number, sec: number, ns: number): number {
   let s = sec;
   let n = ns;
   if (n < 0) {
@@ -90,72 +89,4 @@ function time(buf: Buffer, off: number, sec: number, ns: number): number {
     n = q;
   }
   return o + 9;
-}
-
-const UPDATE = '[TCP Window Update] ';
-
-function tcp(buf: Buffer, off: number, t: TcpSummary): number {
-  let o = off;
-  if (t.update) o = ascii(buf, o, UPDATE);
-  o = digits(buf, o, t.sp);
-  // " → " (U+2192 in UTF-8)
-  buf[o++] = 32;
-  buf[o++] = 0xe2;
-  buf[o++] = 0x86;
-  buf[o++] = 0x92;
-  buf[o++] = 32;
-  o = digits(buf, o, t.dp);
-  o = ascii(buf, o, ' [');
-  o = ascii(buf, o, flagNames(t.flags));
-  o = ascii(buf, o, '] Seq=');
-  o = digits(buf, o, t.seq);
-  if (t.ack >= 0) {
-    o = ascii(buf, o, ' Ack=');
-    o = digits(buf, o, t.ack);
-  }
-  o = ascii(buf, o, ' Win=');
-  o = digits(buf, o, t.win);
-  o = ascii(buf, o, ' Len=');
-  o = digits(buf, o, t.len);
-  o = ascii(buf, o, t.opts);
-  if (t.segment) {
-    buf[o++] = 32;
-    o = ascii(buf, o, SEGMENT);
-  }
-  return o;
-}
-
-/** The most bytes writePlainRow writes for `c`. */
-export function plainRowBytes(c: LaneColumns): number {
-  return 320 + c.source.length + c.destination.length + c.protocol.length + c.info.length + c.tcp.opts.length;
-}
-
-/**
- * Writes frame `no`'s TSV row (time `sec` s + `ns` ns since the first frame, `length` bytes on the wire) of the
- * plain columns `c` at `off` (room for plainRowBytes(c)); returns the end.
- */
-export function writePlainRow(
-  buf: Buffer,
-  off: number,
-  no: number,
-  sec: number,
-  ns: number,
-  c: LaneColumns,
-  length: number,
-): number {
-  let o = digits(buf, off, no);
-  buf[o++] = 9;
-  o = time(buf, o, sec, ns);
-  buf[o++] = 9;
-  o = c.src4 >= 0 ? dotted(buf, o, c.src4) : ascii(buf, o, c.source);
-  buf[o++] = 9;
-  o = c.dst4 >= 0 ? dotted(buf, o, c.dst4) : ascii(buf, o, c.destination);
-  buf[o++] = 9;
-  o = ascii(buf, o, c.protocol);
-  buf[o++] = 9;
-  o = digits(buf, o, length);
-  buf[o++] = 9;
-  o = c.tcp.on ? tcp(buf, o, c.tcp) : ascii(buf, o, c.info);
-  buf[o++] = 10;
-  return o;
 }

@@ -54,18 +54,7 @@ import {
   type FrameRecord,
   type Op,
 } from './tcp-records.js';
-
-const FLAG_NAMES: [number, string][] = [
-  [0x001, 'FIN'],
-  [0x002, 'SYN'],
-  [0x004, 'RST'],
-  [0x008, 'PSH'],
-  [0x010, 'ACK'],
-  [0x020, 'URG'],
-  [0x040, 'ECE'],
-  [0x080, 'CWR'],
-  [0x100, 'AE'],
-];
+import { flagNames } from './tcp-flags.js';
 
 /** tcp.option_kind's value strings. */
 const OPTION_KINDS: Record<number, string> = {
@@ -1061,14 +1050,6 @@ const OPTION_TREE_ITEMS = [
   f.optUnknown,
   f.sackCount,
 ];
-
-/** "SYN, ACK" for each combination of the nine flag bits, built once (every segment's Info text has one). */
-const flagTexts: string[] = [];
-export function flagNames(flags: number): string {
-  return (flagTexts[flags] ??= FLAG_NAMES.filter(([bit]) => flags & bit)
-    .map(([, name]) => name)
-    .join(', '));
-}
 
 /** The items of the fixed header after the ports, as Wireshark adds them. */
 function headerItems(

@@ -7,19 +7,22 @@
  * first pass reads it. The output equals the engine's alone (tests compare them); WIRELENS_FASTLANE=0 turns the
  * lane off.
  */
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { CaptureSession } from '../../session/session.js';
 import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
 import { threadsSet } from '../shards.js';
-import { FastLane, type LaneColumns } from '../../fastlane/lane.js';
-import { plainRowBytes, writePlainRow } from '../../fastlane/tsv.js';
+import { FastLane } from '../../fastlane/lane.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { CaptureFile } from '../../capture/reader.js';
 import type { TimeFormat } from '../../api/time-format.js';
 import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
 import { displayText, printableAscii } from '../../fields/text.js';
 import { resized } from '../../bytes/byteview.js';
+import type { RowSink } from '../../fastlane/rowstore.js';
+import { inlineRows, threadRows } from '../../fastlane/row-thread.js';
 import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
 import type { CompiledFilter } from '../../dfilter/index.js';
 
@@ -33,91 +36,16 @@ export function laneThreads(): number {
   return threadsSet() ?? 1;
 }
 
-const CHUNK = 4 << 20;
 /** Bytes indexed at a time by a pass that reads packets as they are indexed. */
 const SLICE = 16 << 20;
-
-/** The lane's rows as UTF-8, by frame index, in chunks (a row never straddles two). */
-class RowStore {
-  private readonly chunks: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(CHUNK);
-  private off = 0;
-  /** Chunk number × CHUNK + offset of each frame's row; its length + 1, or 0 for none (grown as rows come). */
-  private starts: Float64Array;
-  private lens: Int32Array;
-
-  /** Room for the rows of `frames` frames to begin with. */
-  constructor(frames: number) {
-    this.starts = new Float64Array(frames);
-    this.lens = new Int32Array(frames);
-    this.chunks.push(this.chunk);
-  }
-
-  /** Stores frame i's row. */
-  put(i: number, line: string): void {
-    this.room(3 * line.length);
-    this.stored(i, this.off + this.chunk.write(line, this.off));
-  }
-
-  /** Stores frame i's TSV row of the lane's plain columns `c` (see core/fastlane/tsv.ts). */
-  putPlain(i: number, sec: number, ns: number, c: LaneColumns, length: number): void {
-    this.room(plainRowBytes(c));
-    this.stored(i, writePlainRow(this.chunk, this.off, i + 1, sec, ns, c, length));
-  }
-
-  /** A new chunk when the current one has not `bytes` left (a longer row gets a chunk of its own). */
-  private room(bytes: number): void {
-    if (this.off + bytes <= CHUNK) return;
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, bytes));
-    this.chunks.push(this.chunk);
-    this.off = 0;
-  }
-
-  /** Frame i's row was written from `off` up to `end` of the current chunk. */
-  private stored(i: number, end: number): void {
-    if (i >= this.lens.length) {
-      const n = Math.max(i + 1, 2 * this.lens.length, 1024);
-      this.starts = resized(this.starts, n);
-      this.lens = resized(this.lens, n);
-    }
-    this.starts[i] = (this.chunks.length - 1) * CHUNK + this.off;
-    this.lens[i] = end - this.off + 1;
-    this.off = end;
-  }
-
-  /** Hands the stored rows of frames [from, to) that `keep` keeps to `sink`, in order; returns how many. */
-  emit(from: number, to: number, keep: (i: number) => boolean, sink: RowSink): number {
-    let rows = 0;
-    const end = Math.min(to, this.lens.length);
-    for (let i = from; i < end; i++) {
-      const n = this.lens[i] - 1;
-      if (n < 0 || !keep(i)) continue;
-      const at = this.starts[i];
-      const c = Math.floor(at / CHUNK);
-      const start = at - c * CHUNK;
-      sink.bytes(i, this.chunks[c], start, start + n);
-      rows++;
-    }
-    return rows;
-  }
-
-  /** Lets go of every chunk once written. */
-  clear(): void {
-    this.chunks.length = 0;
-  }
-}
+/** Captures from this size on have their rows formatted on a thread of their own (when there are two cores). */
+const ROW_THREAD_BYTES = 8 << 20;
 
 /**
  * The frames of a lane pass in order, each given to `each` with its bytes (valid during the call): the opened
  * capture's (forEachFrame), or each as it is indexed (listFast).
  */
 export type FrameSource = (each: (i: number, bytes: Uint8Array) => void) => void;
-
-/** Where a pass's rows go, in frame order (frame index i): as UTF-8 bytes [start, end) of `chunk`, or as text. */
-export interface RowSink {
-  bytes(i: number, chunk: Buffer, start: number, end: number): void;
-  text(i: number, line: string): void;
-}
 
 /** Which frames a pass lists: the frames of shard `shard` of `shards` (core/session/shard.ts), up to `frames`. */
 export interface LanePart {
@@ -133,6 +61,8 @@ export interface LaneListing {
   /** A display filter the lane can evaluate (laneFilterable; a `-t dd` time column counts every frame). */
   filter?: CompiledFilter;
   part?: LanePart;
+  /** Rows formatted on a thread of their own (core/fastlane/row-thread.ts) rather than this one. */
+  rowThread?: boolean;
 }
 
 /**
@@ -140,13 +70,13 @@ export interface LaneListing {
  * row (of a frame `filter` matches) in frame order to `sink`. Closes the session. Returns how many rows the lane
  * and the engine gave.
  */
-export function laneRows(
+export async function laneRows(
   session: CaptureSession,
   info: CaptureInfo,
   opts: LaneListing,
   sink: RowSink,
   frames: FrameSource = (each) => session.forEachFrame(each),
-): { lane: number; engine: number } {
+): Promise<{ lane: number; engine: number }> {
   const { format, time, filter } = opts;
   const { shard, shards } = opts.part ?? { shard: 0, shards: 1 };
   const cap = session.capture;
@@ -167,7 +97,10 @@ export function laneRows(
   const expected = Math.max(1024, Math.min(cap.index.capacity, limit));
   let pairs = new Uint32Array(ether ? expected : 0);
   const givenUp = new PairSet();
-  const store = new RowStore(ether ? expected : 0);
+  const rows = (opts.rowThread && ether ? threadRows : inlineRows)(ether ? expected : 0);
+  const records = rows.records;
+  // Counting: an empty row for each frame listed.
+  const counting = sink === NO_ROWS;
   if (ether) {
     // TLS that may be decrypted shows what it carries: the engine's.
     const fast = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
@@ -207,24 +140,25 @@ export function laneRows(
         frame.bytes = bytes;
         if (!lf.matches(frame)) return;
       }
-      // A TSV row straight from the parts: the same text as tsvRow of the session's row (addresses and protocol
-      // names the lane gives, and its own Info texts, have nothing to escape), a plain one (or one whose Info is
-      // printable ASCII) written as bytes.
-      if (format === 'tsv') {
+      // A TSV row from its parts: the same text as tsvRow of the session's row (addresses and protocol names the
+      // lane gives, and its own Info texts, have nothing to escape); a plain one (or one whose Info is printable
+      // ASCII) as a record of numbers and bytes.
+      if (counting) records.line(i, '');
+      else if (format === 'tsv') {
         const sec = idx.tsSec(i) - s0;
         const ns = idx.tsNsec(i) - ns0;
-        fast.addresses();
-        if (c.plain || printableAscii(c.info)) store.putPlain(i, sec, ns, c, len);
+        if (c.plain || printableAscii(c.info)) records.plain(i, sec, ns, len, c, fast.ipv6Addresses());
         else {
           const t = fast.texts();
-          store.put(
+          records.line(
             i,
             tsvLine(i + 1, sec + ns / 1e9, t.source, t.destination, t.protocol, len, displayText(t.info)),
           );
         }
-      } else store.put(i, line(session.rowOf(session.meta(i), fast.texts())));
+      } else records.line(i, line(session.rowOf(session.meta(i), fast.texts())));
     });
   } else frames(() => undefined);
+  const store = await rows.finish();
   const total = Math.min(session.total, limit);
   // The lane's rows of a pair it gave up on later are dropped: the engine lists that pair whole.
   const keep = (i: number) => !givenUp.has(pairs[i]);
@@ -333,7 +267,10 @@ export async function listFast(
         info = session.info();
       };
     const sink = out ? new OutSink(out) : undefined;
-    const r = laneRows(session, info, listing, sink ?? NO_ROWS, frames);
+    // Rows formatted on the second core, when there is one and rows enough to gain from it.
+    const rowThread =
+      listing.rowThread ?? (!!out && availableParallelism() > 1 && statSync(file).size >= ROW_THREAD_BYTES);
+    const r = await laneRows(session, info, { ...listing, rowThread }, sink ?? NO_ROWS, frames);
     sink?.flush();
     return { warnings: info.warnings, ...r };
   } finally {

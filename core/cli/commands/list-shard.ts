@@ -15,7 +15,8 @@ import {
   type ShardReply,
 } from '../shards.js';
 import { OutBuffer, rowText, tsvRow } from './list-rows.js';
-import { laneRows, NO_ROWS, type RowSink } from './list-fast.js';
+import { laneRows, NO_ROWS } from './list-fast.js';
+import type { RowSink } from '../../fastlane/rowstore.js';
 
 export interface ListShardJob extends ShardJobBase {
   kind: 'list';
@@ -106,7 +107,7 @@ export async function runListShard(
   job: ListShardJob,
   postNow: (m: ShardReply<RowBatch>, transfer?: ArrayBuffer[]) => void,
 ): Promise<void> {
-  return shardWorker(job, postNow, (session, post, info) => {
+  return shardWorker(job, postNow, async (session, post, info) => {
     const rows = new RowBatcher(post);
     let filter: CompiledFilter | undefined;
     if (job.filter !== undefined) {
@@ -116,7 +117,7 @@ export async function runListShard(
     }
     if (job.lane) {
       const listing = { format: job.format, time: job.time, filter, part: job };
-      const r = laneRows(session, info, listing, job.count ? NO_ROWS : rows);
+      const r = await laneRows(session, info, listing, job.count ? NO_ROWS : rows);
       rows.flush(Number.MAX_SAFE_INTEGER);
       return r.lane + r.engine;
     }
