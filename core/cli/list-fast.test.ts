@@ -70,6 +70,8 @@ describe('wirelens list: fast lane', () => {
     ].sort((a, b) => a.tsSec - b.tsSec || a.tsNsec - b.tsNsec);
     writeFileSync(file, writePcap(packets, { linkType: 1 }));
     const [lane, engine] = await same(file, ['--format', 'tsv']);
+    // With a second thread writing the rows and taking the frames other than TCP: the same rows, from the lane.
+    expect(await same(file, ['--format', 'tsv'], 1, true)).toEqual([lane, engine]);
     await same(file, ['-t', 'ud']);
     await same(file, ['--format', 'tsv'], 2);
     await same(file, ['-t', 'ud'], 3);
@@ -230,6 +232,7 @@ describe('wirelens list: fast lane', () => {
     writeFileSync(file, writePcap(packets, { linkType: 1 }));
     const n = lane.filter(Boolean).length;
     expect(await same(file, ['--format', 'tsv'])).toEqual([n, packets.length - n]);
+    expect(await same(file, ['--format', 'tsv'], 1, true)).toEqual([n, packets.length - n]);
   });
 
   it('reads a classic pcap once, listing each packet as it is indexed, whatever the slices', async () => {

@@ -263,6 +263,16 @@ export class FastLane {
     return this.cols.facts.layers & LAYER.IPV6 ? this.net.bytes.subarray(22, 54) : undefined;
   }
 
+  /** Whether watch() has seen a frame that may have shown the engine a QUIC connection (it stays so). */
+  get mayKnowQuic(): boolean {
+    return this.quic.maybe;
+  }
+
+  /** What watch() learnt on another thread: a QUIC connection may be known from this frame on. */
+  quicSeen(): void {
+    this.quic.maybe = true;
+  }
+
   /**
    * Shows the lane every frame of the capture in order (those of conversations it gave up on, or leaves to
    * another thread, too), before row() is asked of any: what the engine learns across conversations.

@@ -10,7 +10,9 @@
  * - a plain TSV row: seconds and nanoseconds since the first frame, length; the addresses (IPv4: two words;
  *   IPv6: their 32 bytes; else the two texts' lengths and Latin-1 bytes); Info as a TCP summary (ports, flags,
  *   the options' text's id, Seq, Ack, Win, Len) or its length and Latin-1 bytes;
- * - a line: its UTF-8 byte length and bytes (a row with text to escape, a text row).
+ * - a line: its UTF-8 byte length and bytes (a row with text to escape, a text row);
+ * - a frame for the formatting thread's own lane (see `frame()`): its pair's hash, length on the wire, time,
+ *   captured length and bytes.
  */
 import { Buffer } from 'node:buffer';
 import { formatIPv6 } from '../fields/format.js';
@@ -21,13 +23,18 @@ import type { RowStore } from './rowstore.js';
 
 /** A batch of records: `words` words of `buffer`, and the repeated texts first used in it (their ids go on). */
 export interface RecordBatch {
-  buffer: SharedArrayBuffer | ArrayBuffer;
+  buffer: ArrayBuffer;
   words: number;
   strings: string[];
+  /** Views of the whole buffer, when the batch is formatted where it was written (none made then). */
+  views?: { w: Int32Array; b: Buffer; u8: Uint8Array };
 }
 
 const PLAIN = 1;
 const LINE = 2;
+const FRAME = 3;
+/** A frame's flag: QUIC may be known from this frame on (FastLane.mayKnowQuic). */
+const QUIC = 4;
 /** Addresses: IPv6 bytes, or texts (else IPv4 numbers). */
 const ADDR_V6 = 4;
 const ADDR_TEXT = 8;
@@ -47,9 +54,29 @@ interface Latin1Writer {
 /** Words of a batch. */
 const BATCH_WORDS = 1 << 18;
 
+/** Where the lane's rows go: a plain TSV row of its columns, or a row as a whole text. */
+export interface RowOut {
+  plain(i: number, sec: number, ns: number, len: number, c: LaneColumns, v6: Uint8Array | undefined): void;
+  line(i: number, s: string): void;
+}
+
+/**
+ * The frames the formatting side runs its own lane on (frame i of pair `h`, `len` bytes on the wire, `sec` s +
+ * `ns` ns after the first frame; `quic`: see FastLane.mayKnowQuic), each in its place among the rows.
+ */
+export type FrameHandler = (
+  i: number,
+  h: number,
+  bytes: Uint8Array,
+  len: number,
+  sec: number,
+  ns: number,
+  quic: boolean,
+) => void;
+
 /** Writes the records of the lane's rows; `ship` takes each full batch and says whether it keeps its buffer. */
-export class RowRecords {
-  private buffer!: SharedArrayBuffer | ArrayBuffer;
+export class RowRecords implements RowOut {
+  private buffer!: ArrayBuffer;
   private w!: Int32Array;
   private b!: Buffer & Latin1Writer;
   private p = 0;
@@ -57,19 +84,21 @@ export class RowRecords {
   private fresh: string[] = [];
   private readonly few: string[] = [];
 
+  private u8!: Uint8Array;
+
+  /** `ship` is handed each batch; true: it keeps the buffer (sends it to another thread), and a new one is made. */
   constructor(
     private readonly ship: (batch: RecordBatch) => boolean,
-    /** Batches in shared memory (for another thread). */
-    private readonly shared: boolean,
+    private readonly words = BATCH_WORDS,
   ) {
-    this.fresh = [];
-    this.alloc(BATCH_WORDS);
+    this.alloc(words);
   }
 
   private alloc(words: number): void {
-    this.buffer = this.shared ? new SharedArrayBuffer(4 * words) : new ArrayBuffer(4 * words);
+    this.buffer = new ArrayBuffer(4 * words);
     this.w = new Int32Array(this.buffer);
     this.b = Buffer.from(this.buffer) as Buffer & Latin1Writer;
+    this.u8 = new Uint8Array(this.buffer);
     this.p = 0;
   }
 
@@ -94,15 +123,17 @@ export class RowRecords {
   private room(words: number): void {
     if (this.p + words <= this.w.length) return;
     this.flush();
-    if (words > this.w.length) this.alloc(words);
+    if (words > this.w.length) this.alloc(Math.max(words, this.words));
   }
 
   /** Ships the batch so far. */
   flush(): void {
     if (this.p === 0 && this.fresh.length === 0) return;
-    const kept = this.ship({ buffer: this.buffer, words: this.p, strings: this.fresh });
+    const views = { w: this.w, b: this.b, u8: this.u8 };
+    const kept = this.ship({ buffer: this.buffer, words: this.p, strings: this.fresh, views });
     this.fresh = [];
-    if (kept) this.alloc(this.w.length);
+    // (A buffer kept may be gone from here: moved to another thread.)
+    if (kept) this.alloc(this.words);
     else this.p = 0;
   }
 
@@ -168,6 +199,25 @@ export class RowRecords {
     this.p = p;
   }
 
+  /**
+   * Frame i of pair `h` itself (`bytes` captured, `len` on the wire, `sec` s + `ns` ns after the first frame),
+   * for the formatting side's lane to give its row (FrameHandler): the pairs another thread takes.
+   */
+  frame(i: number, h: number, bytes: Uint8Array, len: number, sec: number, ns: number, quic: boolean): void {
+    this.room(7 + ((bytes.length + 3) >> 2));
+    const w = this.w;
+    const p = this.p;
+    w[p] = FRAME | (quic ? QUIC : 0);
+    w[p + 1] = i;
+    w[p + 2] = h;
+    w[p + 3] = len;
+    w[p + 4] = sec;
+    w[p + 5] = ns;
+    w[p + 6] = bytes.length;
+    this.u8.set(bytes, 4 * (p + 7));
+    this.p = p + 7 + ((bytes.length + 3) >> 2);
+  }
+
   /** Frame i's row as a whole text (a row with text to escape, or a text-format row). */
   line(i: number, s: string): void {
     this.room(3 + ((3 * s.length + 3) >> 2));
@@ -185,21 +235,44 @@ export class RowRecords {
 const ROW_BYTES = 400;
 
 /**
- * Makes the rows of `batch`'s records (see the top of this file) into `store`. `strings` are the repeated
- * texts of the batches before; those first used in this one are added.
+ * Makes the rows of `batch`'s records (see the top of this file) into `store`, and hands its frames to `lane`.
+ * `strings` are the repeated texts of the batches before; those first used in this one are added.
  */
-export function formatRecords(batch: RecordBatch, strings: string[], store: RowStore): void {
+export function formatRecords(
+  batch: RecordBatch,
+  strings: string[],
+  store: RowStore,
+  lane?: FrameHandler,
+): void {
   for (const s of batch.strings) strings.push(s);
-  const w = new Int32Array(batch.buffer, 0, batch.words);
-  const b = Buffer.from(batch.buffer, 0, 4 * batch.words);
+  const { words } = batch;
+  const w = batch.views?.w ?? new Int32Array(batch.buffer, 0, words);
+  const b = batch.views?.b ?? Buffer.from(batch.buffer, 0, 4 * words);
+  let u8 = batch.views?.u8;
   let p = 0;
-  while (p < batch.words) {
+  while (p < words) {
     const head = w[p];
     const i = w[p + 1];
     if ((head & 3) === LINE) {
       const n = w[p + 2];
       store.putBytes(i, b, 4 * (p + 3), 4 * (p + 3) + n);
       p += 3 + ((n + 3) >> 2);
+      continue;
+    }
+    if ((head & 3) === FRAME) {
+      const n = w[p + 6];
+      if (!lane) throw new Error('a frame among the records, and no lane to give its row');
+      lane(
+        i,
+        w[p + 2] >>> 0,
+        // (A Uint8Array, as the capture reader's frames are: the lane's code sees one kind of array.)
+        (u8 ??= new Uint8Array(batch.buffer, 0, 4 * words)).subarray(4 * (p + 7), 4 * (p + 7) + n),
+        w[p + 3],
+        w[p + 4],
+        w[p + 5],
+        (head & QUIC) !== 0,
+      );
+      p += 7 + ((n + 3) >> 2);
       continue;
     }
     const protocol = strings[head >>> ID_SHIFT];

@@ -40,10 +40,16 @@ async function list(
   args: string[],
   lane: boolean,
   threads = 1,
+  rowThread = false,
 ): Promise<{ out: string; lane: number; engine: number }> {
-  const before = { lane: process.env.WIRELENS_FASTLANE, threads: process.env.WIRELENS_THREADS };
+  const before = {
+    lane: process.env.WIRELENS_FASTLANE,
+    threads: process.env.WIRELENS_THREADS,
+    rowThread: process.env.WIRELENS_ROW_THREAD,
+  };
   process.env.WIRELENS_FASTLANE = lane ? 'stats' : '0';
   process.env.WIRELENS_THREADS = String(threads);
+  process.env.WIRELENS_ROW_THREAD = rowThread ? '1' : '0';
   let out = '';
   let err = '';
   try {
@@ -53,6 +59,7 @@ async function list(
     for (const [k, v] of [
       ['WIRELENS_FASTLANE', before.lane],
       ['WIRELENS_THREADS', before.threads],
+      ['WIRELENS_ROW_THREAD', before.rowThread],
     ] as const)
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -62,11 +69,17 @@ async function list(
 }
 
 /**
- * Lists `file` with the lane (on `threads` threads) and with the engine alone (on one); expects the same text;
- * returns the lane's and the engine's rows (counted on one thread only).
+ * Lists `file` with the lane (on `threads` threads, or with its rows and frames other than TCP on a second
+ * thread: `rowThread`) and with the engine alone (on one); expects the same text; returns the lane's and the
+ * engine's rows (counted on one thread only).
  */
-export async function same(file: string, args: string[], threads = 1): Promise<[number, number]> {
-  const fast = await list([file, ...args], true, threads);
+export async function same(
+  file: string,
+  args: string[],
+  threads = 1,
+  rowThread = false,
+): Promise<[number, number]> {
+  const fast = await list([file, ...args], true, threads, rowThread);
   const slow = await list([file, ...args], false);
   if (fast.out !== slow.out) {
     const a = fast.out.split('\n');

@@ -14,15 +14,15 @@ import { CaptureSession } from '../../session/session.js';
 import { LINKTYPE } from '../../capture/linktypes.js';
 import { pairHash } from '../../session/shard.js';
 import { threadsSet } from '../shards.js';
-import { FastLane } from '../../fastlane/lane.js';
 import type { CaptureInfo, PacketRow } from '../../api/types.js';
 import type { CaptureFile } from '../../capture/reader.js';
 import type { TimeFormat } from '../../api/time-format.js';
-import { rowText, tsvLine, tsvRow, type OutBuffer } from './list-rows.js';
-import { displayText, printableAscii } from '../../fields/text.js';
+import { rowText, tsvRow, type OutBuffer } from './list-rows.js';
+import type { FastLane } from '../../fastlane/lane.js';
 import { resized } from '../../bytes/byteview.js';
 import type { RowSink } from '../../fastlane/rowstore.js';
-import { inlineRows, threadRows } from '../../fastlane/row-thread.js';
+import { inlineRows, threadRows } from './lane-thread.js';
+import { LaneShare } from './lane-share.js';
 import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
 import type { CompiledFilter } from '../../dfilter/index.js';
 
@@ -38,8 +38,29 @@ export function laneThreads(): number {
 
 /** Bytes indexed at a time by a pass that reads packets as they are indexed. */
 const SLICE = 16 << 20;
-/** Captures from this size on have their rows formatted on a thread of their own (when there are two cores). */
-const ROW_THREAD_BYTES = 8 << 20;
+/** Captures from this size on have a second thread (when there are two cores). */
+const ROW_THREAD_BYTES = 32 << 20;
+
+/**
+ * Whether a pass over `file` has a second thread (lane-thread.ts): WIRELENS_ROW_THREAD=1 or 0 when set, else
+ * on two cores or more for a capture of ROW_THREAD_BYTES or more (below, starting the thread costs about what it
+ * gains).
+ */
+function rowThreadFor(file: string): boolean {
+  const set = process.env.WIRELENS_ROW_THREAD;
+  if (set === '1' || set === '0') return set === '1';
+  return availableParallelism() > 1 && statSync(file).size >= ROW_THREAD_BYTES;
+}
+/**
+ * Whether a frame (Ethernet) carries TCP: what the lane's own thread keeps when a second thread runs. The
+ * others — DNS, other UDP, ICMP, ARP, anything the lane gives up on — go to the second thread's lane (their rows
+ * are mostly text the lane makes, costly to copy here; TCP's are numbers). What the lane remembers about TCP and
+ * about the others is apart, so each lane sees all it needs.
+ */
+function carriesTcp(b: Uint8Array): boolean {
+  const type = (b[12] << 8) | b[13];
+  return type === 0x0800 ? b[23] === 6 : type === 0x86dd && b[20] === 6;
+}
 
 /**
  * The frames of a lane pass in order, each given to `each` with its bytes (valid during the call): the opened
@@ -61,7 +82,10 @@ export interface LaneListing {
   /** A display filter the lane can evaluate (laneFilterable; a `-t dd` time column counts every frame). */
   filter?: CompiledFilter;
   part?: LanePart;
-  /** Rows formatted on a thread of their own (core/fastlane/row-thread.ts) rather than this one. */
+  /**
+   * Rows written on a second thread (lane-thread.ts), which also takes some pairs' frames: TSV rows of every
+   * frame only (no filter, not counting); otherwise ignored.
+   */
   rowThread?: boolean;
 }
 
@@ -96,69 +120,61 @@ export async function laneRows(
   // Room for the frames the index expects (a capture indexed as it is read grows on).
   const expected = Math.max(1024, Math.min(cap.index.capacity, limit));
   let pairs = new Uint32Array(ether ? expected : 0);
-  const givenUp = new PairSet();
-  const rows = (opts.rowThread && ether ? threadRows : inlineRows)(ether ? expected : 0);
-  const records = rows.records;
-  // Counting: an empty row for each frame listed.
+  // TLS that may be decrypted shows what it carries: the engine's.
+  const tls = !info.tlsKeyLog && !info.tlsSecretsInCapture;
   const counting = sink === NO_ROWS;
-  if (ether) {
-    // TLS that may be decrypted shows what it carries: the engine's.
-    const fast = new FastLane({ tls: !info.tlsKeyLog && !info.tlsSecretsInCapture });
-    const idx = cap.index;
-    let s0 = 0;
-    let ns0 = 0;
-    const c = fast.cols;
-    let lf: LaneFilter | undefined;
-    if (filter) {
-      lf = LaneFilter.of(filter, session.captureState);
-      if (!lf) throw new Error(`the fast lane cannot evaluate the filter ${filter.expr}`);
-    }
-    const frame: LaneFrame = {
-      no: 0,
-      bytes: new Uint8Array(0),
-      cols: c,
-      meta: () => session.meta(frame.no - 1),
-    };
-    frames((i, bytes) => {
-      if (i >= limit) return;
-      if (i === 0) {
-        s0 = idx.tsSec(0);
-        ns0 = idx.tsNsec(0);
-      }
-      fast.watch(bytes);
-      const h = pairHash(LINKTYPE.ETHERNET, bytes);
-      if (i >= pairs.length) pairs = resized(pairs, Math.max(i + 1, 2 * pairs.length));
-      pairs[i] = h;
-      if (h % shards !== shard || givenUp.has(h)) return;
-      const len = idx.origLen(i);
-      if (bytes.length !== len || !fast.row(i + 1, bytes)) {
-        givenUp.add(h);
-        return;
-      }
-      if (lf) {
-        frame.no = i + 1;
-        frame.bytes = bytes;
-        if (!lf.matches(frame)) return;
-      }
-      // A TSV row from its parts: the same text as tsvRow of the session's row (addresses and protocol names the
-      // lane gives, and its own Info texts, have nothing to escape); a plain one (or one whose Info is printable
-      // ASCII) as a record of numbers and bytes.
-      if (counting) records.line(i, '');
-      else if (format === 'tsv') {
+  // The second thread: TSV rows of every frame (of a capture the lane reads).
+  const threaded = opts.rowThread === true && ether && format === 'tsv' && !filter && !counting;
+  const rows = threaded ? threadRows(expected, tls) : inlineRows(ether ? expected : 0);
+  let lf: LaneFilter | undefined;
+  if (filter && ether) {
+    lf = LaneFilter.of(filter, session.captureState);
+    if (!lf) throw new Error(`the fast lane cannot evaluate the filter ${filter.expr}`);
+  }
+  const share = new LaneShare({
+    tls,
+    out: rows.records,
+    count: counting,
+    text: format === 'text' ? (i, fast) => line(session.rowOf(session.meta(i), fast.texts())) : undefined,
+    accept: lf ? laneAccept(lf, session) : undefined,
+  });
+  // Frames for the second thread's lane, when there is one.
+  const sends = rows.lane;
+  try {
+    if (ether) {
+      const fast = share.fast;
+      const records = rows.records;
+      const idx = cap.index;
+      let s0 = 0;
+      let ns0 = 0;
+      frames((i, bytes) => {
+        if (i >= limit) return;
+        if (i === 0) {
+          s0 = idx.tsSec(0);
+          ns0 = idx.tsNsec(0);
+        }
+        fast.watch(bytes);
+        const h = pairHash(LINKTYPE.ETHERNET, bytes);
+        if (i >= pairs.length) pairs = resized(pairs, Math.max(i + 1, 2 * pairs.length));
+        pairs[i] = h;
+        if (h % shards !== shard) return;
+        const len = idx.origLen(i);
         const sec = idx.tsSec(i) - s0;
         const ns = idx.tsNsec(i) - ns0;
-        if (c.plain || printableAscii(c.info)) records.plain(i, sec, ns, len, c, fast.ipv6Addresses());
-        else {
-          const t = fast.texts();
-          records.line(
-            i,
-            tsvLine(i + 1, sec + ns / 1e9, t.source, t.destination, t.protocol, len, displayText(t.info)),
-          );
-        }
-      } else records.line(i, line(session.rowOf(session.meta(i), fast.texts())));
-    });
-  } else frames(() => undefined);
-  const store = await rows.finish();
+        if (sends && !carriesTcp(bytes)) records.frame(i, h, bytes, len, sec, ns, fast.mayKnowQuic);
+        else share.frame(i, h, bytes, len, sec, ns);
+      });
+    } else frames(() => undefined);
+  } catch (e) {
+    rows.abort();
+    throw e;
+  }
+  const done = await rows.finish();
+  // The second thread failed: the pass again, on this thread (nothing was written yet).
+  if (!done) return laneRows(session, info, { ...opts, rowThread: false }, sink);
+  const { store, givenUp: theirs } = done;
+  const givenUp = share.givenUp;
+  if (theirs) givenUp.addAll(theirs);
   const total = Math.min(session.total, limit);
   // The lane's rows of a pair it gave up on later are dropped: the engine lists that pair whole.
   const keep = (i: number) => !givenUp.has(pairs[i]);
@@ -185,32 +201,26 @@ export async function laneRows(
   return { lane, engine };
 }
 
+/** A display filter's test of the frame `lane` just vouched for (frame index i, its bytes). */
+function laneAccept(
+  lf: LaneFilter,
+  session: CaptureSession,
+): (i: number, bytes: Uint8Array, lane: FastLane) => boolean {
+  let frame: LaneFrame | undefined;
+  return (i, bytes, lane) => {
+    const f: LaneFrame = (frame ??= { no: 0, bytes, cols: lane.cols, meta: () => session.meta(f.no - 1) });
+    f.no = i + 1;
+    f.bytes = bytes;
+    return lf.matches(f);
+  };
+}
+
 /** The indices of the frames below `total` whose pair (hash) is `chosen`. */
 function framesOf(pairs: Uint32Array, chosen: (h: number) => boolean, total: number): Uint32Array {
   let n = 0;
   const out = new Uint32Array(total);
   for (let i = 0; i < total; i++) if (chosen(pairs[i])) out[n++] = i;
   return out.subarray(0, n);
-}
-
-/**
- * Address pairs (by pairHash) the lane gave up on, as a bit per bucket of 128 hashes: looked up for every
- * frame, without hashing a number. Pairs sharing a bucket are given up together — each still whole, as the
- * engine must have them.
- */
-class PairSet {
-  private readonly bits = new Int32Array(1 << 20);
-  size = 0;
-  has(h: number): boolean {
-    const b = h >>> 7;
-    return (this.bits[b >>> 5] & (1 << (b & 31))) !== 0;
-  }
-  add(h: number): void {
-    if (this.has(h)) return;
-    const b = h >>> 7;
-    this.bits[b >>> 5] |= 1 << (b & 31);
-    this.size++;
-  }
 }
 
 /** Rows to standard output: consecutive ones of one chunk in one push. */
@@ -267,9 +277,7 @@ export async function listFast(
         info = session.info();
       };
     const sink = out ? new OutSink(out) : undefined;
-    // Rows formatted on the second core, when there is one and rows enough to gain from it.
-    const rowThread =
-      listing.rowThread ?? (!!out && availableParallelism() > 1 && statSync(file).size >= ROW_THREAD_BYTES);
+    const rowThread = listing.rowThread ?? rowThreadFor(file);
     const r = await laneRows(session, info, { ...listing, rowThread }, sink ?? NO_ROWS, frames);
     sink?.flush();
     return { warnings: info.warnings, ...r };
