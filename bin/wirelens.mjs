@@ -28,17 +28,35 @@ function heapMbWanted() {
 }
 
 const heapMb = heapMbWanted();
-const again =
-  heapMb === undefined
-    ? undefined
-    : spawnSync(
-        process.execPath,
-        ['--max-semi-space-size=64', `--max-old-space-size=${heapMb}`, ...process.argv.slice(1)],
-        { stdio: 'inherit', env: { ...process.env, WIRELENS_HEAP_SET: '1' } },
-      );
+
+/** Runs the command again with the larger heap; its exit status, or undefined when it could not start. */
+function again() {
+  const r = spawnSync(
+    process.execPath,
+    ['--max-semi-space-size=64', `--max-old-space-size=${heapMb}`, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, WIRELENS_HEAP_SET: '1' } },
+  );
+  return r.error ? undefined : (r.status ?? (r.signal === 'SIGINT' ? 130 : 1));
+}
+
+// `list` asks for the second process itself, only when the dissection engine is to take many frames (its fast
+// lane keeps little on the heap: mostly not at all); every other command runs there from the start.
 // (Should the second process not start at all, the command runs here with the default limit.)
-if (again && !again.error) process.exit(again.status ?? (again.signal === 'SIGINT' ? 130 : 1));
+const deferred = heapMb !== undefined && process.argv[2] === 'list';
+if (heapMb !== undefined && !deferred) {
+  const status = again();
+  if (status !== undefined) process.exit(status);
+}
 
 const { importBundled } = await import('./bundled.mjs');
 const { main } = await importBundled('core/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(
+  process.argv.slice(2),
+  undefined,
+  deferred
+    ? () => {
+        const status = again();
+        if (status !== undefined) process.exit(status);
+      }
+    : undefined,
+);

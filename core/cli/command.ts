@@ -6,6 +6,12 @@ export interface CliIO {
   /** Output already encoded as UTF-8 (large buffered writes); commands fall back to out() without it. */
   outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
+  /**
+   * Runs the command again in a process allowed a larger heap, and exits with its status (bin/wirelens.mjs,
+   * given a big capture): called before the dissection engine takes many frames. Absent when this process has
+   * the larger heap already (or in tests).
+   */
+  biggerHeap?(): void;
 }
 
 export interface Command {

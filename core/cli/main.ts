@@ -52,7 +52,12 @@ function takeKeyLog(args: string[]): string[] {
   return [...args.slice(0, i), ...args.slice(i + 2)];
 }
 
-export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
+/**
+ * Runs the `wirelens` command of `argv`; `biggerHeap`: how to run it again with a larger heap (see
+ * CliIO.biggerHeap), from bin/wirelens.mjs.
+ */
+export async function main(argv: string[], io: CliIO = stdio, biggerHeap?: () => void): Promise<number> {
+  if (biggerHeap) io = { ...io, biggerHeap };
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const c = commands.find((x) => x.name === rest[0]);

@@ -87,6 +87,8 @@ export interface LaneListing {
    * frame only (no filter, not counting); otherwise ignored.
    */
   rowThread?: boolean;
+  /** Told how many frames the engine is about to dissect (the pairs the lane gave up on), before it starts. */
+  beforeEngine?: (frames: number) => void;
 }
 
 /**
@@ -181,9 +183,16 @@ export async function laneRows(
   let next = 0;
   let engine = 0;
   let lane = 0;
-  if (!ether || givenUp.size > 0)
+  const engineFrames =
+    !ether || givenUp.size > 0
+      ? ether
+        ? framesOf(pairs, (h) => h % shards === shard && givenUp.has(h), total)
+        : () => true
+      : undefined;
+  if (engineFrames) opts.beforeEngine?.(typeof engineFrames === 'function' ? total : engineFrames.length);
+  if (engineFrames)
     session.scanSome(
-      ether ? framesOf(pairs, (h) => h % shards === shard && givenUp.has(h), total) : () => true,
+      engineFrames,
       filter ? (filter.needsAll ? 'all' : filter.fields) : 'columns',
       true,
       (i, d) => {
