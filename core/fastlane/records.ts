@@ -27,7 +27,14 @@ export interface RecordBatch {
   words: number;
   strings: string[];
   /** Views of the whole buffer, when the batch is formatted where it was written (none made then). */
-  views?: { w: Int32Array; b: Buffer; u8: Uint8Array };
+  views?: RecordViews;
+}
+
+/** A batch buffer's views. */
+interface RecordViews {
+  w: Int32Array;
+  b: Buffer;
+  u8: Uint8Array;
 }
 
 const PLAIN = 1;
@@ -85,6 +92,7 @@ export class RowRecords implements RowOut {
   private readonly few: string[] = [];
 
   private u8!: Uint8Array;
+  private views!: RecordViews;
 
   /** `ship` is handed each batch; true: it keeps the buffer (sends it to another thread), and a new one is made. */
   constructor(
@@ -99,6 +107,7 @@ export class RowRecords implements RowOut {
     this.w = new Int32Array(this.buffer);
     this.b = Buffer.from(this.buffer) as Buffer & Latin1Writer;
     this.u8 = new Uint8Array(this.buffer);
+    this.views = { w: this.w, b: this.b, u8: this.u8 };
     this.p = 0;
   }
 
@@ -129,8 +138,7 @@ export class RowRecords implements RowOut {
   /** Ships the batch so far. */
   flush(): void {
     if (this.p === 0 && this.fresh.length === 0) return;
-    const views = { w: this.w, b: this.b, u8: this.u8 };
-    const kept = this.ship({ buffer: this.buffer, words: this.p, strings: this.fresh, views });
+    const kept = this.ship({ buffer: this.buffer, words: this.p, strings: this.fresh, views: this.views });
     this.fresh = [];
     // (A buffer kept may be gone from here: moved to another thread.)
     if (kept) this.alloc(this.words);
