@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inlineRows, threadRows, type RowFormatting } from './commands/lane-thread.js';
+import { inlineRows, startRowThread, type RowFormatting } from './commands/lane-thread.js';
 import { LaneShare } from './commands/lane-share.js';
 import type { RowSink } from '../fastlane/rowstore.js';
 import { CLIENT, ROUTER, WEB } from '../testing/scenarios.js';
@@ -71,7 +71,7 @@ describe('the fast lane second thread', () => {
   it('writes the rows the lane thread writes, those of the frames it is sent in their place', async () => {
     const packets = traffic();
     const here = await pass(inlineRows(16), packets);
-    const there = await pass(threadRows(16, true), packets);
+    const there = await pass(startRowThread().begin(16, true), packets);
     expect(there).toBe(here);
     expect(here.split('\n')).toHaveLength(packets.length + 1);
     expect(here).toMatch(/\tDNS\t\d+\tStandard query 0x[0-9a-f]{4} A host1\.example\.com\n/);
@@ -82,7 +82,7 @@ describe('the fast lane second thread', () => {
   it('says when the thread failed', async () => {
     const bad = join(dir, 'fails.mjs');
     writeFileSync(bad, "throw new Error('no thread today');\n");
-    const rows = threadRows(16, true, pathToFileURL(bad));
+    const rows = startRowThread(pathToFileURL(bad)).begin(16, true);
     rows.records.line(0, 'a row\n');
     expect(await rows.finish()).toBeUndefined();
   });

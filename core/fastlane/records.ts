@@ -17,7 +17,7 @@
 import { Buffer } from 'node:buffer';
 import { formatIPv6 } from '../fields/format.js';
 import { flagNames } from '../protocols/tcp-flags.js';
-import { ascii, digits, dotted, SEGMENT, time } from './tsv.js';
+import { ascii, copyBytes, digits, dotted, SEGMENT, time } from './tsv.js';
 import type { LaneColumns } from './lane.js';
 import type { RowStore } from './rowstore.js';
 
@@ -301,11 +301,9 @@ export function formatRecords(
       const ns = w[p];
       const nd = w[p + 1];
       const at = 4 * (p + 2);
-      buf.set(b.subarray(at, at + ns), o);
-      o += ns;
+      o = copyBytes(b, at, at + ns, buf, o);
       buf[o++] = 9;
-      buf.set(b.subarray(at + ns, at + ns + nd), o);
-      o += nd;
+      o = copyBytes(b, at + ns, at + ns + nd, buf, o);
       p += 2 + ((ns + nd + 3) >> 2);
     } else {
       o = dotted(buf, o, w[p] >>> 0);
@@ -323,8 +321,7 @@ export function formatRecords(
       p += 7;
     } else {
       const n = w[p];
-      buf.set(b.subarray(4 * (p + 1), 4 * (p + 1) + n), o);
-      o += n;
+      o = copyBytes(b, 4 * (p + 1), 4 * (p + 1) + n, buf, o);
       p += 1 + ((n + 3) >> 2);
     }
     buf[o++] = 10;
@@ -358,29 +355,41 @@ function tcpInfo(
   if (head & UPDATE) o = ascii(buf, o, UPDATE_TEXT);
   const ports = w[p];
   o = digits(buf, o, ports >>> 16);
-  // " → " (U+2192 in UTF-8)
-  buf[o++] = 32;
-  buf[o++] = 0xe2;
-  buf[o++] = 0x86;
-  buf[o++] = 0x92;
-  buf[o++] = 32;
+  o = put(buf, o, ARROW);
   o = digits(buf, o, ports & 0xffff);
-  o = ascii(buf, o, ' [');
-  o = ascii(buf, o, flagNames(w[p + 1]));
-  o = ascii(buf, o, '] Seq=');
+  const flags = w[p + 1];
+  o = put(buf, o, (FLAGS_SEQ[flags] ??= latin1Bytes(` [${flagNames(flags)}] Seq=`)));
   o = digits(buf, o, w[p + 3] >>> 0);
   if (head & ACK) {
-    o = ascii(buf, o, ' Ack=');
+    o = put(buf, o, ACK_TEXT);
     o = digits(buf, o, w[p + 4] >>> 0);
   }
-  o = ascii(buf, o, ' Win=');
+  o = put(buf, o, WIN_TEXT);
   o = digits(buf, o, w[p + 5] >>> 0);
-  o = ascii(buf, o, ' Len=');
+  o = put(buf, o, LEN_TEXT);
   o = digits(buf, o, w[p + 6] >>> 0);
-  o = ascii(buf, o, strings[w[p + 2]]);
-  if (head & SEGMENT_NOTE) {
-    buf[o++] = 32;
-    o = ascii(buf, o, SEGMENT);
-  }
+  const opts = strings[w[p + 2]];
+  if (opts.length) o = ascii(buf, o, opts);
+  if (head & SEGMENT_NOTE) o = put(buf, o, SEGMENT_TEXT);
   return o;
 }
+
+/** A text's bytes, one per character (Latin-1). */
+function latin1Bytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+}
+
+/** Writes `bytes` at `off`; returns the end. */
+function put(buf: Uint8Array, off: number, bytes: Uint8Array): number {
+  for (let k = 0; k < bytes.length; k++) buf[off + k] = bytes[k];
+  return off + bytes.length;
+}
+
+/** " → " (U+2192 in UTF-8). */
+const ARROW = Uint8Array.of(32, 0xe2, 0x86, 0x92, 32);
+const ACK_TEXT = latin1Bytes(' Ack=');
+const WIN_TEXT = latin1Bytes(' Win=');
+const LEN_TEXT = latin1Bytes(' Len=');
+const SEGMENT_TEXT = latin1Bytes(` ${SEGMENT}`);
+/** " [SYN, ACK] Seq=" for each value of the flags, made once. */
+const FLAGS_SEQ: Uint8Array[] = [];

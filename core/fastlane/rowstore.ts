@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { resized } from '../bytes/byteview.js';
+import { copyBytes } from './tsv.js';
 
 const CHUNK = 4 << 20;
 
@@ -62,8 +63,7 @@ export class RowStore {
   /** Stores frame i's row, UTF-8 bytes [start, end) of `b`. */
   putBytes(i: number, b: Uint8Array, start: number, end: number): void {
     this.room(end - start);
-    this.chunk.set(b.subarray(start, end), this.off);
-    this.stored(i, this.off + end - start);
+    this.stored(i, copyBytes(b, start, end, this.chunk, this.off));
   }
 
   /**

@@ -8,19 +8,46 @@ import type { Buffer } from 'node:buffer';
 /** The note after the Info of a TCP segment whose payload is part of a reassembled PDU. */
 export const SEGMENT = '[TCP segment of a reassembled PDU]';
 
+/** The two decimal digits of each number 0 to 99, as bytes. */
+const PAIRS = new Uint8Array(200);
+for (let v = 0; v < 100; v++) {
+  PAIRS[2 * v] = 48 + ((v / 10) | 0);
+  PAIRS[2 * v + 1] = 48 + (v % 10);
+}
+
+/** Writes the last `pairs` × 2 digits of `n` (below 2^31) backwards from `end`; returns where they begin. */
+function pairsBefore(buf: Uint8Array, end: number, n: number, pairs: number): number {
+  let k = end;
+  let x = n;
+  for (let p = 0; p < pairs; p++) {
+    const q = (x / 100) | 0;
+    const r = (x - 100 * q) << 1;
+    buf[--k] = PAIRS[r + 1];
+    buf[--k] = PAIRS[r];
+    x = q;
+  }
+  return k;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/** The number of decimal digits of `n` (0 to 2^31 - 1). */
+function decimalLength(n: number): number {
+  if (n < 1e4) return n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : 4;
+  if (n < 1e6) return n < 1e5 ? 5 : 6;
+  if (n < 1e8) return n < 1e7 ? 7 : 8;
+  return n < 1e9 ? 9 : 10;
+}
+
 /** Writes the decimal digits of a non-negative integer below 2^53 at `off`; returns the end. */
 export function digits(buf: Uint8Array, off: number, n: number): number {
   if (n < 0x80000000) {
-    // Small integers: integer division (most numbers of a row).
-    let len = 1;
-    for (let x = n; x >= 10; x = (x / 10) | 0) len++;
-    let x = n;
-    for (let k = off + len - 1; k >= off; k--) {
-      const q = (x / 10) | 0;
-      buf[k] = 48 + x - 10 * q;
-      x = q;
-    }
-    return off + len;
+    // Small integers (most numbers of a row): two digits at a time, by integer division.
+    const len = decimalLength(n);
+    const end = off + len;
+    const k = pairsBefore(buf, end, n, len >> 1);
+    if (len & 1) buf[k - 1] = 48 + ((n / POW10[len - 1]) | 0);
+    return end;
   }
   let len = 1;
   for (let x = n; x >= 10; x = Math.floor(x / 10)) len++;
@@ -30,6 +57,14 @@ export function digits(buf: Uint8Array, off: number, n: number): number {
     x = Math.floor(x / 10);
   }
   return off + len;
+}
+
+/** Copies bytes [from, to) of `src` to `dst` at `at`; returns the end (short runs by hand: no call, no view). */
+export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): number {
+  const n = to - from;
+  if (n > 64) dst.set(src.subarray(from, to), at);
+  else for (let k = 0; k < n; k++) dst[at + k] = src[from + k];
+  return at + n;
 }
 
 /** The decimal text of each byte value (0 to 255): its length, then up to three digits, four bytes apiece. */
@@ -83,10 +118,8 @@ export function time(buf: Buffer, off: number, sec: number, ns: number): number 
   if (s < 0 || s >= 2 ** 20 || n >= 1e9) return ascii(buf, off, (sec + ns / 1e9).toFixed(9));
   let o = digits(buf, off, s);
   buf[o++] = 46;
-  for (let k = o + 8; k >= o; k--) {
-    const q = (n / 10) | 0;
-    buf[k] = 48 + n - 10 * q;
-    n = q;
-  }
+  // Nine digits: four pairs, then the first.
+  pairsBefore(buf, o + 9, n % 1e8, 4);
+  buf[o] = 48 + ((n / 1e8) | 0);
   return o + 9;
 }

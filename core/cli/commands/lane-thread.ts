@@ -111,7 +111,10 @@ function directRows(store: RowStore): RowOut {
 }
 
 /** What the lane's thread sends the formatting thread. */
-type ToWorker = { kind: 'batch'; buffer: ArrayBuffer; words: number; strings: string[] } | { kind: 'end' };
+type ToWorker =
+  | ({ kind: 'start' } & WorkerData)
+  | { kind: 'batch'; buffer: ArrayBuffer; words: number; strings: string[] }
+  | { kind: 'end' };
 /** What the formatting thread answers at the end. */
 type FromWorker =
   { kind: 'done'; rows: RowStoreParts; givenUp: Int32Array | undefined } | { kind: 'error'; message: string };
@@ -119,14 +122,17 @@ type FromWorker =
 /** The formatting thread's script. */
 const WORKER_SCRIPT = new URL('../../../bin/lane-worker.mjs', import.meta.url);
 
-/**
- * Rows formatted on a thread of their own (for `frames` frames to begin with; `tls`: FastLane's option, for the
- * frames sent to its lane), running `script` (tests give one that fails).
- */
-export function threadRows(frames: number, tls: boolean, script: URL = WORKER_SCRIPT): RowFormatting {
-  const data: WorkerData = { frames, tls };
+/** A formatting thread started ahead of its pass (it loads the program meanwhile). */
+export interface RowThread {
+  /** Its pass: `frames` frames to begin with; `tls`: FastLane's option, for the frames sent to its lane. */
+  begin(frames: number, tls: boolean): RowFormatting;
+  /** Stops it (no pass, or one that failed). */
+  abort(): void;
+}
+
+/** Starts a formatting thread running `script` (tests give one that fails). */
+export function startRowThread(script: URL = WORKER_SCRIPT): RowThread {
   const worker = new Worker(script, {
-    workerData: data,
     // As the wirelens command's own thread (bin/wirelens.mjs): the lane's short-lived objects stay young.
     resourceLimits: { maxYoungGenerationSizeMb: 192 },
   });
@@ -137,32 +143,43 @@ export function threadRows(frames: number, tls: boolean, script: URL = WORKER_SC
     worker.on('error', () => resolve(undefined));
     worker.on('exit', () => resolve(undefined));
   });
-  const records = new RowRecords(({ buffer, words, strings }) => {
-    const m: ToWorker = { kind: 'batch', buffer, words, strings };
-    // Moved, not copied.
-    worker.postMessage(m, [buffer]);
-    return true;
-  });
+  const post = (m: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
+  const abort = () => void worker.terminate();
   return {
-    records,
-    lane: true,
-    finish: async () => {
-      records.flush();
-      const end: ToWorker = { kind: 'end' };
-      worker.postMessage(end);
-      const r = await result;
-      await worker.terminate();
-      return r;
+    abort,
+    begin(frames, tls) {
+      post({ kind: 'start', frames, tls });
+      // Each batch moved to the thread, not copied.
+      const records = new RowRecords(({ buffer, words, strings }) => {
+        post({ kind: 'batch', buffer, words, strings }, [buffer]);
+        return true;
+      });
+      return {
+        records,
+        lane: true,
+        finish: async () => {
+          records.flush();
+          post({ kind: 'end' });
+          const r = await result;
+          await worker.terminate();
+          return r;
+        },
+        abort,
+      };
     },
-    abort: () => void worker.terminate(),
   };
 }
 
 /** The formatting thread (bin/lane-worker.mjs): each batch as it comes; at the end, its store and given-up pairs. */
-export function runLaneWorker(port: MessagePort, data: WorkerData): void {
-  const formatter = new Formatter(data);
+export function runLaneWorker(port: MessagePort): void {
+  let formatter: Formatter | undefined;
   port.on('message', (m: ToWorker) => {
     try {
+      if (m.kind === 'start') {
+        formatter = new Formatter(m);
+        return;
+      }
+      if (!formatter) throw new Error('rows before the start of a pass');
       if (m.kind === 'batch') {
         formatter.add(m);
         return;

@@ -21,7 +21,7 @@ import { rowText, tsvRow, type OutBuffer } from './list-rows.js';
 import type { FastLane } from '../../fastlane/lane.js';
 import { resized } from '../../bytes/byteview.js';
 import type { RowSink } from '../../fastlane/rowstore.js';
-import { inlineRows, threadRows } from './lane-thread.js';
+import { inlineRows, startRowThread, type RowThread } from './lane-thread.js';
 import { LaneShare } from './lane-share.js';
 import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
 import type { CompiledFilter } from '../../dfilter/index.js';
@@ -49,7 +49,12 @@ const ROW_THREAD_BYTES = 32 << 20;
 function rowThreadFor(file: string): boolean {
   const set = process.env.WIRELENS_ROW_THREAD;
   if (set === '1' || set === '0') return set === '1';
-  return availableParallelism() > 1 && statSync(file).size >= ROW_THREAD_BYTES;
+  try {
+    return availableParallelism() > 1 && statSync(file).size >= ROW_THREAD_BYTES;
+  } catch {
+    // (Opening the capture says what is wrong with it.)
+    return false;
+  }
 }
 /**
  * Whether a frame (Ethernet) carries TCP: what the lane's own thread keeps when a second thread runs. The
@@ -83,10 +88,11 @@ export interface LaneListing {
   filter?: CompiledFilter;
   part?: LanePart;
   /**
-   * Rows written on a second thread (lane-thread.ts), which also takes some pairs' frames: TSV rows of every
-   * frame only (no filter, not counting); otherwise ignored.
+   * A second thread (lane-thread.ts) to write the rows and run a lane on the frames other than TCP: for TSV rows
+   * of every frame (no filter, not counting) of a capture the lane reads; otherwise stopped. Started ahead (it
+   * loads the program meanwhile).
    */
-  rowThread?: boolean;
+  rowThread?: RowThread;
   /** Told how many frames the engine is about to dissect (the pairs the lane gave up on), before it starts. */
   beforeEngine?: (frames: number) => void;
 }
@@ -126,8 +132,10 @@ export async function laneRows(
   const tls = !info.tlsKeyLog && !info.tlsSecretsInCapture;
   const counting = sink === NO_ROWS;
   // The second thread: TSV rows of every frame (of a capture the lane reads).
-  const threaded = opts.rowThread === true && ether && format === 'tsv' && !filter && !counting;
-  const rows = threaded ? threadRows(expected, tls) : inlineRows(ether ? expected : 0);
+  const thread = opts.rowThread;
+  const threaded = thread && ether && format === 'tsv' && !filter && !counting;
+  if (thread && !threaded) thread.abort();
+  const rows = threaded ? thread.begin(expected, tls) : inlineRows(ether ? expected : 0);
   let lf: LaneFilter | undefined;
   if (filter && ether) {
     lf = LaneFilter.of(filter, session.captureState);
@@ -173,7 +181,7 @@ export async function laneRows(
   }
   const done = await rows.finish();
   // The second thread failed: the pass again, on this thread (nothing was written yet).
-  if (!done) return laneRows(session, info, { ...opts, rowThread: false }, sink);
+  if (!done) return laneRows(session, info, { ...opts, rowThread: undefined }, sink);
   const { store, givenUp: theirs } = done;
   const givenUp = share.givenUp;
   if (theirs) givenUp.addAll(theirs);
@@ -270,6 +278,11 @@ export async function listFast(
   out: OutBuffer | undefined,
   slice = SLICE,
 ): Promise<{ warnings: string[]; lane: number; engine: number }> {
+  // A second thread (for TSV rows of a big capture, see laneRows) starts first: it loads the program while this
+  // one opens the capture.
+  const thread =
+    listing.rowThread ??
+    (out && listing.format === 'tsv' && !listing.filter && rowThreadFor(file) ? startRowThread() : undefined);
   const session = new CaptureSession({ hash: false, summary: false });
   try {
     // The first slice indexed; the rest of a classic pcap as the pass reads it (one read of the file, not two).
@@ -286,11 +299,12 @@ export async function listFast(
         info = session.info();
       };
     const sink = out ? new OutSink(out) : undefined;
-    const rowThread = listing.rowThread ?? rowThreadFor(file);
-    const r = await laneRows(session, info, { ...listing, rowThread }, sink ?? NO_ROWS, frames);
+    const r = await laneRows(session, info, { ...listing, rowThread: thread }, sink ?? NO_ROWS, frames);
     sink?.flush();
     return { warnings: info.warnings, ...r };
   } finally {
+    // (Done by now, unless the pass failed or had no use for it.)
+    thread?.abort();
     session.close();
   }
 }
