@@ -38,13 +38,15 @@ export function laneThreads(): number {
 
 /** Bytes indexed at a time by a pass that reads packets as they are indexed. */
 const SLICE = 16 << 20;
-/** Captures from this size on have a second thread (when there are two cores). */
-const ROW_THREAD_BYTES = 32 << 20;
+/**
+ * Captures from this size on have a second thread (when there are two cores): starting it costs ~0.1 s (Node's
+ * start of a thread, loading the program), about what it gains on a capture of 128 MB (measured on two cores).
+ */
+const ROW_THREAD_BYTES = 160 << 20;
 
 /**
  * Whether a pass over `file` has a second thread (lane-thread.ts): WIRELENS_ROW_THREAD=1 or 0 when set, else
- * on two cores or more for a capture of ROW_THREAD_BYTES or more (below, starting the thread costs about what it
- * gains).
+ * on two cores or more for a capture of ROW_THREAD_BYTES or more.
  */
 function rowThreadFor(file: string): boolean {
   const set = process.env.WIRELENS_ROW_THREAD;
