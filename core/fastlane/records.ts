@@ -1,7 +1,7 @@
 /**
  * The fast lane's rows as records: what a row's text is made of (numbers, raw addresses, ids of repeated texts,
  * the bytes of the rest), written by the lane's pass into batches and made into the rows' UTF-8 text by
- * formatRecords — on the same thread, or on a thread of its own (core/fastlane/row-thread.ts), so that a
+ * formatRecords — on the same thread, or on a thread of its own (core/cli/commands/lane-thread.ts), so that a
  * one-shot `wirelens list` formats a million rows on the second core while the first reads the capture. The
  * text is what `tsvLine` makes of the same columns (tests compare the lane's rows with the engine's).
  *

@@ -1,7 +1,7 @@
 /**
  * The fast lane's rows as UTF-8, by frame index, in chunks (a row never straddles two): written by the row
- * formatter (core/fastlane/records.ts), here or on a thread of its own, and handed in frame order to whoever
- * prints them (core/cli/commands/list-fast.ts).
+ * formatter (core/fastlane/records.ts), on the lane's thread or a second one (core/cli/commands/lane-thread.ts,
+ * which hands its store back), and handed in frame order to whoever prints them (core/cli/commands/list-fast.ts).
  */
 import { Buffer } from 'node:buffer';
 import { resized } from '../bytes/byteview.js';

@@ -1,9 +1,9 @@
 /**
  * Where the fast lane's row records (core/fastlane/records.ts) become text: on the lane's own thread as each
- * batch fills (`inlineRows`), or on a thread of their own (`threadRows`: bin/lane-worker.mjs running
+ * batch fills (`inlineRows`), or on a thread of their own (`startRowThread`: bin/lane-worker.mjs running
  * `runLaneWorker`). On two cores the second one thus writes the rows while the first reads the capture and
- * runs the lane; and, to share the work out more evenly, the reading thread may send it the frames of some
- * address pairs among the records, for a lane of its own (a LaneShare) to give their rows, each in its place.
+ * runs the lane; and, to share the work out more evenly, the reading thread sends it the frames other than TCP
+ * among the records, for a lane of its own (a LaneShare) to give their rows, each in its place.
  * Either way the pass ends with one RowStore of every row in frame order, and the pairs the second lane gave up
  * on. Should the thread fail, finish() says so (the batches went to it whole), and the caller does the pass
  * again on its own thread: nothing is lost.
