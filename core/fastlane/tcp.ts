@@ -245,7 +245,8 @@ export class TcpLane {
         if (!lookupTable('tcp.port', sp) && sp >= 1024)
           conn.app = dp === 80 ? 'http' : dp === 443 && this.tlsOn ? 'tls' : 'none';
         const back = v4 ? key4(n.dst4, dp, n.src4, sp) : `${n.dst}|${dp}|${n.src}|${sp}`;
-        if (this.conns.has(key) || this.conns.has(back)) return false;
+        // (`key` has no connection: looked up above.)
+        if (this.conns.has(back)) return false;
         this.conns.set(key, conn);
         this.conns.set(back, conn);
         const d = conn.client;
