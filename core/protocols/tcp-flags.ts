@@ -1,4 +1,7 @@
-/** TCP's flag names, as Info and the Flags item show them (a module of its own: the fast lane's row formatter, core/fastlane/records.ts, names flags without the TCP dissector). */
+/**
+ * TCP's flag names, as Info and the Flags item show them: a module of its own, for the fast lane's row formatter
+ * (core/fastlane/records.ts) names flags without the TCP dissector.
+ */
 const FLAG_NAMES: [number, string][] = [
   [0x001, 'FIN'],
   [0x002, 'SYN'],
