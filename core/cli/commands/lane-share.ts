@@ -1,10 +1,10 @@
 /**
  * One lane's share of a fast-lane pass (list-fast.ts): the rows of the frames it is given, for every address
  * pair it has not given up on, written to a RowOut (core/fastlane/records.ts). The thread reading the capture
- * has one; the thread formatting the rows (lane-thread.ts) may have another, for the pairs whose frames it is
- * sent. What the lane remembers between frames belongs to one pair (ARP's and other frames without IP
- * addresses form one), so each share gives the rows the lane would give on its own; QUIC's watch, the one thing
- * learnt across pairs, comes with each frame sent.
+ * has one (for TCP); the thread formatting the rows (lane-thread.ts) may have another, for the frames it is sent
+ * (those without TCP). What the lane remembers about TCP connections and about the other protocols is apart, so
+ * each share gives the rows one lane would give; QUIC's watch, the one thing learnt across conversations, comes
+ * with each frame sent. A pair either share gives up on is the engine's whole.
  */
 import { FastLane } from '../../fastlane/lane.js';
 import type { RowOut } from '../../fastlane/records.js';
