@@ -381,8 +381,7 @@ function latin1Bytes(s: string): Uint8Array {
 
 /** Writes `bytes` at `off`; returns the end. */
 function put(buf: Uint8Array, off: number, bytes: Uint8Array): number {
-  for (let k = 0; k < bytes.length; k++) buf[off + k] = bytes[k];
-  return off + bytes.length;
+  return copyBytes(bytes, 0, bytes.length, buf, off);
 }
 
 /** " → " (U+2192 in UTF-8). */
