@@ -40,11 +40,7 @@ export interface RowFormatting {
 /** Rows formatted on this thread, each batch as it fills (no frames). */
 export function inlineRows(frames: number): RowFormatting {
   const store = new RowStore(frames);
-  const strings: string[] = [];
-  const records = new RowRecords((batch) => {
-    formatRecords(batch, strings, store);
-    return false;
-  });
+  const records = recordsInto(store);
   return {
     records,
     lane: false,
@@ -91,13 +87,18 @@ class Formatter {
   }
 }
 
-/** Rows written to `store` as soon as each is given. */
-function directRows(store: RowStore): RowOut {
+/** Records whose batches are formatted into `store` as each is shipped (in batches of `words`). */
+function recordsInto(store: RowStore, words?: number): RowRecords {
   const strings: string[] = [];
-  const records = new RowRecords((batch) => {
+  return new RowRecords((batch) => {
     formatRecords(batch, strings, store);
     return false;
-  }, 1024);
+  }, words);
+}
+
+/** Rows written to `store` as soon as each is given. */
+function directRows(store: RowStore): RowOut {
+  const records = recordsInto(store, 1024);
   return {
     plain(i, sec, ns, len, c, v6) {
       records.plain(i, sec, ns, len, c, v6);
