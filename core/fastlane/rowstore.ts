@@ -31,8 +31,17 @@ export class RowStore {
   private starts: Float64Array;
   private lens: Int32Array;
 
-  /** Room for the rows of `frames` frames to begin with. */
-  constructor(frames: number) {
+  /** Room for the rows of `frames` frames to begin with; or the store whose `parts` another thread gave. */
+  constructor(frames: number, parts?: RowStoreParts) {
+    if (parts) {
+      for (const c of parts.chunks) this.chunks.push(Buffer.from(c));
+      this.starts = parts.starts;
+      this.lens = parts.lens;
+      // (Its rows are only read: a row written now would start a chunk of its own.)
+      this.chunk = this.chunks[this.chunks.length - 1];
+      this.off = CHUNK;
+      return;
+    }
     this.starts = new Float64Array(frames);
     this.lens = new Int32Array(frames);
     this.chunk = RowStore.newChunk(CHUNK);
@@ -40,13 +49,8 @@ export class RowStore {
   }
 
   /** The store whose parts another thread gave (see parts()). */
-  static of(p: RowStoreParts): RowStore {
-    const s = new RowStore(0);
-    s.chunks.length = 0;
-    for (const c of p.chunks) s.chunks.push(Buffer.from(c));
-    s.starts = p.starts;
-    s.lens = p.lens;
-    return s;
+  static of(parts: RowStoreParts): RowStore {
+    return new RowStore(0, parts);
   }
 
   /** Its own memory (not the runtime's shared pool), so that it can be transferred. */
