@@ -1,7 +1,7 @@
 /**
  * PacketIndex: one entry per packet in typed arrays (no object per packet): file offset of the packet data
  * (Float64Array: exact up to 2^53, so > 4 GiB files work), captured and original length, timestamp seconds +
- * nanoseconds, interface. 26 bytes per packet once trimmed; comments live in a sparse map.
+ * nanoseconds, interface. 26 bytes per packet (up to a third more before trim()); comments live in a sparse map.
  */
 import { resized } from '../bytes/byteview.js';
 
@@ -63,9 +63,12 @@ export class PacketIndex {
     this.ifc = resized(this.ifc, n);
   }
 
-  /** Releases the unused tail of the arrays. */
+  /**
+   * Releases the unused tail of the arrays when it is more than a quarter of them (the room reserve() makes is
+   * the file's estimate and a tenth more: copying ~26 MB a million packets to give back a tenth is not worth it).
+   */
   trim(): void {
-    if (this.offsets.length !== this.count) this.grow(Math.max(1, this.count));
+    if (this.offsets.length - this.count > this.offsets.length / 4) this.grow(Math.max(1, this.count));
   }
 
   offset(i: number): number {

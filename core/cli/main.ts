@@ -6,9 +6,6 @@ import { commands } from './commands/index.js';
 import { runListShard, type ListShardJob } from './commands/list-shard.js';
 import { runObjectShard, type ObjectShardJob } from './commands/export-shard.js';
 
-/** The second thread of a one-shot list (bin/lane-worker.mjs). */
-export { runLaneWorker } from './commands/lane-thread.js';
-
 // A reader that goes away (`wirelens list big.pcap | head`) is not an error: stop quietly.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);

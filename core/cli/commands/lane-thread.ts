@@ -162,7 +162,8 @@ export function startRowThread(script: URL = WORKER_SCRIPT): RowThread {
           records.flush();
           post({ kind: 'end' });
           const r = await result;
-          await worker.terminate();
+          // (Its exit is not waited for: the rows are here.)
+          void worker.terminate();
           return r;
         },
         abort,
