@@ -16,6 +16,8 @@ export class PacketIndex {
   /** pcapng packet flags (epb_flags), for the packets that have them. */
   private readonly epbFlags = new Map<number, number>();
   count = 0;
+  /** The captured bytes of the packets indexed (their capLen summed). */
+  capturedBytes = 0;
 
   push(
     offset: number,
@@ -29,6 +31,7 @@ export class PacketIndex {
     const i = this.count++;
     this.offsets[i] = offset;
     this.cap[i] = capLen;
+    this.capturedBytes += capLen;
     this.orig[i] = origLen;
     this.sec[i] = tsSec;
     this.nsec[i] = tsNsec;

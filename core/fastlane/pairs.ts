@@ -5,7 +5,13 @@
  */
 export class PairSet {
   readonly bits = new Int32Array(1 << 20);
-  size = 0;
+  /** The buckets set, in the order they were (few: what another thread sends of its set). */
+  readonly buckets: number[] = [];
+
+  /** How many buckets are set. */
+  get size(): number {
+    return this.buckets.length;
+  }
 
   has(h: number): boolean {
     const b = h >>> 7;
@@ -13,19 +19,18 @@ export class PairSet {
   }
 
   add(h: number): void {
-    if (this.has(h)) return;
-    const b = h >>> 7;
-    this.bits[b >>> 5] |= 1 << (b & 31);
-    this.size++;
+    this.addBucket(h >>> 7);
   }
 
-  /** Adds the buckets of another set (its `bits`). */
-  addAll(bits: Int32Array): void {
-    for (let k = 0; k < bits.length; k++) {
-      const fresh = bits[k] & ~this.bits[k];
-      if (!fresh) continue;
-      this.bits[k] |= fresh;
-      for (let x = fresh; x; x &= x - 1) this.size++;
-    }
+  /** Adds the buckets of another set (its `buckets`). */
+  addAll(buckets: readonly number[]): void {
+    for (const b of buckets) this.addBucket(b);
+  }
+
+  private addBucket(b: number): void {
+    const bit = 1 << (b & 31);
+    if (this.bits[b >>> 5] & bit) return;
+    this.bits[b >>> 5] |= bit;
+    this.buckets.push(b);
   }
 }

@@ -218,8 +218,6 @@ export class CaptureSession {
   info(): CaptureInfo {
     const cap = this.need();
     const idx = cap.index;
-    let bytes = 0;
-    for (let i = 0; i < idx.count; i++) bytes += idx.capLen(i);
     const t = (i: number) => idx.tsSec(i) + idx.tsNsec(i) / 1e9;
     const info: CaptureInfo = {
       path: cap.path,
@@ -232,7 +230,7 @@ export class CaptureSession {
         linkTypeName: x.linkTypeName ?? linkTypeName(x.linkType),
       })),
       packets: idx.count,
-      bytes,
+      bytes: idx.capturedBytes,
       warnings: [...cap.warnings],
       openId: this.openSeq,
       complete: cap.isComplete(),

@@ -22,8 +22,8 @@ import { LaneShare } from './lane-share.js';
 /** The rows of every record of a pass, and the pairs a lane of the formatting side gave up on. */
 export interface FormattedRows {
   store: RowStore;
-  /** PairSet.bits of that lane (when frames were sent to it). */
-  givenUp?: Int32Array;
+  /** PairSet.buckets of that lane (when frames were sent to it). */
+  givenUp?: number[];
 }
 
 /** The records of a pass, and their rows once every record is written. */
@@ -82,8 +82,8 @@ class Formatter {
     formatRecords(batch, this.strings, this.store, this.lane);
   }
 
-  givenUp(): Int32Array | undefined {
-    return this.share?.givenUp.bits;
+  givenUp(): number[] | undefined {
+    return this.share?.givenUp.buckets;
   }
 }
 
@@ -118,7 +118,7 @@ type ToWorker =
   | { kind: 'end' };
 /** What the formatting thread answers at the end. */
 type FromWorker =
-  { kind: 'done'; rows: RowStoreParts; givenUp: Int32Array | undefined } | { kind: 'error'; message: string };
+  { kind: 'done'; rows: RowStoreParts; givenUp: number[] | undefined } | { kind: 'error'; message: string };
 
 /** The formatting thread's script. */
 const WORKER_SCRIPT = new URL('../../../bin/lane-worker.mjs', import.meta.url);
@@ -190,7 +190,6 @@ export function runLaneWorker(port: MessagePort): void {
       const givenUp = formatter.givenUp();
       const reply: FromWorker = { kind: 'done', rows, givenUp };
       const transfer = [...rows.chunks, rows.starts.buffer as ArrayBuffer, rows.lens.buffer as ArrayBuffer];
-      if (givenUp) transfer.push(givenUp.buffer as ArrayBuffer);
       port.postMessage(reply, transfer);
     } catch (e) {
       const reply: FromWorker = { kind: 'error', message: e instanceof Error ? e.message : String(e) };

@@ -23,6 +23,7 @@ import { resized } from '../../bytes/byteview.js';
 import type { RowSink } from '../../fastlane/rowstore.js';
 import { inlineRows, startRowThread, type RowThread } from './lane-thread.js';
 import { LaneShare } from './lane-share.js';
+import type { PairSet } from '../../fastlane/pairs.js';
 import { LaneFilter, type LaneFrame } from '../../fastlane/filter.js';
 import type { CompiledFilter } from '../../dfilter/index.js';
 
@@ -196,7 +197,7 @@ export async function laneRows(
   const engineFrames =
     !ether || givenUp.size > 0
       ? ether
-        ? framesOf(pairs, (h) => h % shards === shard && givenUp.has(h), total)
+        ? framesOf(pairs, givenUp, shard, shards, total)
         : () => true
       : undefined;
   if (engineFrames) opts.beforeEngine?.(typeof engineFrames === 'function' ? total : engineFrames.length);
@@ -234,11 +235,22 @@ function laneAccept(
   };
 }
 
-/** The indices of the frames below `total` whose pair (hash) is `chosen`. */
-function framesOf(pairs: Uint32Array, chosen: (h: number) => boolean, total: number): Uint32Array {
+/** The indices of the frames below `total` of shard `shard` of `shards` whose pair (hash) is in `set`. */
+function framesOf(
+  pairs: Uint32Array,
+  set: PairSet,
+  shard: number,
+  shards: number,
+  total: number,
+): Uint32Array {
   let n = 0;
   const out = new Uint32Array(total);
-  for (let i = 0; i < total; i++) if (chosen(pairs[i])) out[n++] = i;
+  // (Run once, over every frame: the set's bits read here, not through a call.)
+  const bits = set.bits;
+  for (let i = 0; i < total; i++) {
+    const b = pairs[i] >>> 7;
+    if (bits[b >>> 5] & (1 << (b & 31)) && pairs[i] % shards === shard) out[n++] = i;
+  }
   return out.subarray(0, n);
 }
 
