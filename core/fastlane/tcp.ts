@@ -62,14 +62,13 @@ interface Pending {
   /** The message's first bytes so far (up to `keep` of them: what the columns need to read). */
   parts: Uint8Array[];
   keep: number;
-  /** HTTP: each piece of the body, to its media type's check. */
-  feed?: (piece: Uint8Array) => void;
-  /** HTTP: the Info and Protocol columns once the body is complete. */
-  done?: () => [string, string] | undefined;
+  /** HTTP: the check of the body's media type (fed each piece); none for a body the lane does not look into. */
+  check: BodyCheck | undefined;
+  /** HTTP: the message's first line and the start of its Info ("GET /a.gif HTTP/1.1 "). */
+  line: HttpLine | undefined;
+  head: string;
   /** TLS: the record's type. */
-  type?: number;
-  /** HTTP: the message's first line. */
-  line?: HttpLine;
+  type: number;
 }
 
 interface Dir {
@@ -318,7 +317,7 @@ export class TcpLane {
 /** Appends a segment's bytes to a message in progress; true when it completes it exactly. */
 function take(p: Pending, data: Uint8Array): boolean | undefined {
   if (data.length > p.left) return undefined;
-  p.feed?.(data);
+  p.check?.feed(data);
   if (p.keep > 0) {
     const n = Math.min(p.keep, data.length);
     p.parts.push(data.slice(0, n));
@@ -328,20 +327,23 @@ function take(p: Pending, data: Uint8Array): boolean | undefined {
   return p.left === 0;
 }
 
-/** A message in progress of `left` more bytes after `first`, keeping `keep` bytes of it in all. */
-function pending(left: number, first: Uint8Array, keep: number, more: Partial<Pending> = {}): Pending {
-  const p: Pending = { left: left + first.length, parts: [], keep, ...more };
+/** A TLS record of type `type` in progress: `left` more bytes after `first`, keeping `keep` bytes of it in all. */
+function pendingRecord(left: number, first: Uint8Array, keep: number, type: number): Pending {
+  const p: Pending = {
+    left: left + first.length,
+    parts: [],
+    keep,
+    check: undefined,
+    line: undefined,
+    head: '',
+    type,
+  };
   take(p, first);
   return p;
 }
 
 /** Media types whose Info text the lane knows: "(type)", or the GIF version, or JSON's. */
-const PLAIN_MEDIA = new Set([
-  'text/html',
-  'text/css',
-  'application/javascript',
-  'application/x-www-form-urlencoded',
-]);
+const PLAIN_MEDIA = ['text/html', 'text/css', 'application/javascript', 'application/x-www-form-urlencoded'];
 
 /** What the engine's media dissector makes of a body arriving in pieces: [Info suffix, protocol] at its end. */
 interface BodyCheck {
@@ -350,13 +352,19 @@ interface BodyCheck {
   end(): [string, string] | undefined;
 }
 
+/** The check of each plain media type: nothing to look at, "(type)" after Info (one for every body). */
+const PLAIN_CHECKS = new Map<string, BodyCheck>(
+  PLAIN_MEDIA.map((type) => {
+    const r: [string, string] = [` (${type})`, 'HTTP'];
+    return [type, { feed: () => undefined, end: () => r }];
+  }),
+);
+
 /** The check of a body of `size` bytes of media type `type`; undefined for a type the lane does not know. */
 function bodyCheck(type: string | undefined, size: number): BodyCheck | undefined {
   if (type === undefined) return undefined;
-  if (PLAIN_MEDIA.has(type)) {
-    const r: [string, string] = [` (${type})`, 'HTTP'];
-    return { feed: () => undefined, end: () => r };
-  }
+  const plain = PLAIN_CHECKS.get(type);
+  if (plain) return plain;
   if (type === 'image/gif') return new GifCheck(size);
   if (type === 'application/json') {
     const parts: Uint8Array[] = [];
@@ -408,8 +416,22 @@ class GifCheck implements BodyCheck {
 
   feed(piece: Uint8Array): void {
     const start = this.fed;
-    this.fed += piece.length;
-    while (!this.ended && this.want < this.fed) this.step(piece[this.want - start]);
+    const fed = (this.fed += piece.length);
+    const n = this.n;
+    while (!this.ended && this.want < fed) {
+      if (this.state === SUB_BLOCK) {
+        // Image data is mostly sub-blocks of 255 bytes: those that end within this piece and the body are
+        // skipped here, as step() would one by one (it takes the empty one, or one running past either).
+        let at = this.want;
+        let x = piece[at - start];
+        while (x !== 0 && at + 1 + x < n && at + 1 + x < fed) {
+          at += 1 + x;
+          x = piece[at - start];
+        }
+        this.want = at;
+      }
+      this.step(piece[this.want - start]);
+    }
   }
 
   end(): [string, string] | undefined {
@@ -504,6 +526,24 @@ function message(c: LaneColumns, line: HttpLine): void {
   c.facts.http = line;
 }
 
+/**
+ * The row of a frame completing HTTP message `line`, whose Info starts with `head`, and whose body `check` looked
+ * into (none without a body); false when the lane does not know what the engine makes of the body.
+ */
+function completed(c: LaneColumns, line: HttpLine, head: string, check: BodyCheck | undefined): boolean {
+  let info = head;
+  let protocol = 'HTTP';
+  if (check) {
+    const m = check.end();
+    if (!m) return false;
+    info = `${head}${m[0]}`;
+    protocol = m[1];
+  }
+  text(c, info, protocol, printableInfo(line));
+  message(c, line);
+  return true;
+}
+
 class HttpLane {
   /** HTTP/1.x: a request or response per segment, or a response whose body a Content-Length spans further. */
   data(me: Dir, toServer: boolean, data: Uint8Array, c: LaneColumns): boolean {
@@ -516,11 +556,7 @@ class HttpLane {
         return true;
       }
       me.pending = undefined;
-      const r = p.done?.();
-      if (!r || !p.line) return false;
-      text(c, r[0], r[1], printableInfo(p.line));
-      message(c, p.line);
-      return true;
+      return p.line !== undefined && completed(c, p.line, p.head, p.check);
     }
     // The head, read as bytes in one pass up to its empty line: no CR or LF but the line ends, the first line,
     // then header lines (text made of the first line and the values read).
@@ -602,27 +638,9 @@ class HttpLane {
       check = bodyCheck(type, body);
       if (!check) return false;
     }
-    const finish = (): [string, string] | undefined => {
-      if (!check) return [head, 'HTTP'];
-      const m = check.end();
-      return m && [`${head}${m[0]}`, m[1]];
-    };
     check?.feed(data.subarray(he + 4));
-    if (avail === body) {
-      const r = finish();
-      if (!r) return false;
-      text(c, r[0], r[1], printableInfo(line));
-      message(c, line);
-      return true;
-    }
-    me.pending = {
-      left: body - avail,
-      parts: [],
-      keep: 0,
-      feed: check?.feed.bind(check),
-      done: finish,
-      line,
-    };
+    if (avail === body) return completed(c, line, head, check);
+    me.pending = { left: body - avail, parts: [], keep: 0, check, line, head, type: 0 };
     text(c, `${head} ${SEGMENT}`, 'TCP', printableInfo(line));
     return true;
   }
@@ -633,12 +651,15 @@ const recordVersion = (ver: number) => (ver >= 0x0301 && ver <= 0x0303 ? COLUMN[
 /** A TLS 1.3 HelloRetryRequest's "random" (RFC 8446 4.1.3). */
 const HRR = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
-/** Whether `b` [at, end) is a sequence of 16-bit-length-prefixed extensions; calls `each` with type and body. */
+/**
+ * Whether `b` [at, end) is a sequence of 16-bit-length-prefixed extensions; calls `each` with the type and where
+ * the body is (b[from, to)).
+ */
 function extensions(
   b: Uint8Array,
   at: number,
   end: number,
-  each: (type: number, body: Uint8Array) => void,
+  each: (type: number, from: number, to: number) => void,
 ): boolean {
   if (at === end) return true;
   if (at + 2 > end || at + 2 + ((b[at] << 8) | b[at + 1]) !== end) return false;
@@ -646,7 +667,7 @@ function extensions(
     if (o + 4 > end) return false;
     const len = (b[o + 2] << 8) | b[o + 3];
     if (o + 4 + len > end) return false;
-    each((b[o] << 8) | b[o + 1], b.subarray(o + 4, o + 4 + len));
+    each((b[o] << 8) | b[o + 1], o + 4, o + 4 + len);
     o += 4 + len;
   }
   return true;
@@ -658,7 +679,8 @@ class TlsLane {
    * inside a record shows as a TCP segment of it, one starting a record it does not complete as just that.
    */
   data(conn: Conn, me: Dir, data: Uint8Array, c: LaneColumns): boolean {
-    const names: string[] = [];
+    // Info: the names of the records completed, ", " between them.
+    let names = '';
     let pos = 0;
     const p = me.pending;
     if (p) {
@@ -670,10 +692,10 @@ class TlsLane {
         return true;
       }
       me.pending = undefined;
-      const name = this.record(conn, p.type ?? 0, concatBytes(...p.parts));
+      const name = this.record(conn, p.type, concatBytes(...p.parts));
       // Before the ServerHello, the reassembled record's call and the rest's may name versions of their own.
       if (!name || !conn.tlsVersion) return false;
-      names.push(name);
+      names = name;
     }
     // Before the ServerHello chose a version, Protocol names the first record's (as the engine does).
     let version = '';
@@ -688,23 +710,26 @@ class TlsLane {
       const body = pos + 5;
       if (body + len > data.length) {
         // A handshake message is read whole; of any other record only its type matters (and a CCS's byte).
-        me.pending = pending(body + len - data.length, data.subarray(body), type === 23 ? 0 : Infinity, {
+        me.pending = pendingRecord(
+          body + len - data.length,
+          data.subarray(body),
+          type === 23 ? 0 : Infinity,
           type,
-        });
+        );
         break;
       }
       const name = this.record(conn, type, data.subarray(body, body + len));
       if (!name) return false;
-      names.push(name);
+      names = names ? `${names}, ${name}` : name;
       pos = body + len;
     }
-    if (!names.length) {
+    if (!names) {
       text(c, SEGMENT, 'TCP', true);
       return true;
     }
     const protocol = conn.tlsVersion ?? version;
     if (!protocol) return false;
-    text(c, names.join(', '), protocol, true);
+    text(c, names, protocol, true);
     return true;
   }
 
@@ -736,8 +761,8 @@ class TlsLane {
     if (HRR.equals(body.subarray(6, 38))) return undefined;
     o += 3;
     let chosen: number | undefined;
-    const ok = extensions(body, o, body.length, (t, ext) => {
-      if (t === 43 && ext.length === 2) chosen = (ext[0] << 8) | ext[1];
+    const ok = extensions(body, o, body.length, (t, from, to) => {
+      if (t === 43 && to - from === 2) chosen = (body[from] << 8) | body[from + 1];
     });
     if (!ok || chosen !== 0x0304) return undefined;
     conn.tlsVersion = 'TLSv1.3';
