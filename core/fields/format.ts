@@ -7,26 +7,33 @@ export function formatIPv4(v: number): string {
 
 /** RFC 5952 text form (lower-case, longest zero run compressed, embedded IPv4 not used). */
 export function formatIPv6(b: Uint8Array): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((b[i] << 8) | b[i + 1]);
+  // The first longest run of two or more zero words.
   let bestStart = -1;
-  let bestLen = 0;
+  let bestLen = 1;
   for (let i = 0; i < 8;) {
-    if (words[i] !== 0) {
+    if (b[2 * i] !== 0 || b[2 * i + 1] !== 0) {
       i++;
       continue;
     }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
+    let j = i + 1;
+    while (j < 8 && b[2 * j] === 0 && b[2 * j + 1] === 0) j++;
+    if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = (ws: number[]) => ws.map((w) => w.toString(16)).join(':');
-  if (bestStart < 0) return hex(words);
-  return `${hex(words.slice(0, bestStart))}::${hex(words.slice(bestStart + bestLen))}`;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (i > 0 && i !== bestStart + bestLen) s += ':';
+    s += ((b[2 * i] << 8) | b[2 * i + 1]).toString(16);
+  }
+  return s;
 }
 
 export function formatEther(b: Uint8Array): string {
