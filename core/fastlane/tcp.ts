@@ -673,6 +673,13 @@ function extensions(
   return true;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/** The bytes of `parts` one after the other (an Application Data record keeps none: no copy then). */
+function joined(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 0 ? NO_BYTES : parts.length === 1 ? parts[0] : concatBytes(...parts);
+}
+
 class TlsLane {
   /**
    * TLS records: Info names the records a segment completes ("Server Hello, Change Cipher Spec"), a segment
@@ -692,7 +699,7 @@ class TlsLane {
         return true;
       }
       me.pending = undefined;
-      const name = this.record(conn, p.type, concatBytes(...p.parts));
+      const name = this.record(conn, p.type, joined(p.parts));
       // Before the ServerHello, the reassembled record's call and the rest's may name versions of their own.
       if (!name || !conn.tlsVersion) return false;
       names = name;
