@@ -4,8 +4,9 @@
 // The `wirelens` command: core/cli/main.ts, run from a cached esbuild bundle (see bundled.mjs) or through tsx.
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 
 /**
  * What the first pass keeps grows with the capture (~800 bytes a packet on `npm run bench`'s traffic mix), and
@@ -48,15 +49,42 @@ if (heapMb !== undefined && !deferred) {
   if (status !== undefined) process.exit(status);
 }
 
+/**
+ * `list` of a capture of 160 MiB or more (ROW_THREAD_BYTES in core/cli/commands/list-fast.ts) on two cores or
+ * more writes its rows on a second thread: started here, before the program loads, it starts Node and loads its
+ * own program meanwhile (~0.1 s the rows would otherwise wait for). The command takes it if it runs one, else
+ * ends it; until then it does not keep the process alive. WIRELENS_ROW_THREAD=1/0 forces it on or off.
+ */
+function earlyRowWorker() {
+  const set = process.env.WIRELENS_ROW_THREAD;
+  if (process.argv[2] !== 'list' || set === '0' || (set !== '1' && availableParallelism() < 2))
+    return undefined;
+  const big = process.argv.slice(3).some((a) => {
+    try {
+      return statSync(a).size >= 160 * 2 ** 20;
+    } catch {
+      return false;
+    }
+  });
+  if (!big && set !== '1') return undefined;
+  const worker = new Worker(new URL('./lane-worker.mjs', import.meta.url), {
+    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+  });
+  worker.unref();
+  // (Should it fail before it is taken, the command starts another.)
+  worker.on('error', () => undefined);
+  return worker;
+}
+
+const rowWorker = earlyRowWorker();
 const { importBundled } = await import('./bundled.mjs');
 const { main } = await importBundled('core/cli/main.ts');
-process.exitCode = await main(
-  process.argv.slice(2),
-  undefined,
-  deferred
+process.exitCode = await main(process.argv.slice(2), undefined, {
+  biggerHeap: deferred
     ? () => {
         const status = again();
         if (status !== undefined) process.exit(status);
       }
     : undefined,
-);
+  rowWorker,
+});

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { CaptureSession } from '../session/session.js';
 
 /** A `wirelens` sub-command. Commands print through `io` so tests can capture output. */
@@ -12,6 +13,11 @@ export interface CliIO {
    * the larger heap already (or in tests).
    */
   biggerHeap?(): void;
+  /**
+   * The second thread of `list` (core/cli/commands/lane-thread.ts), started by bin/wirelens.mjs before the
+   * program loads when a big capture is to be listed: the command takes it if it runs one (else it is ended).
+   */
+  rowWorker?: Worker;
 }
 
 export interface Command {

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { writePcap } from '../capture/writer.js';
 import {
   chatScenario,
@@ -94,7 +95,7 @@ describe('wirelens list: fast lane', () => {
       let n = 0;
       try {
         const io = { out: () => undefined, err: () => undefined };
-        expect(await main(['list', file, '--format', 'tsv'], io, () => void n++)).toBe(0);
+        expect(await main(['list', file, '--format', 'tsv'], io, { biggerHeap: () => void n++ })).toBe(0);
       } finally {
         if (before === undefined) delete process.env.WIRELENS_FASTLANE;
         else process.env.WIRELENS_FASTLANE = before;
@@ -103,6 +104,35 @@ describe('wirelens list: fast lane', () => {
     };
     expect(await asked(true)).toBe(0);
     expect(await asked(false)).toBe(1);
+    // A second thread started ahead (bin/wirelens.mjs): taken by a TSV list that runs one (the same rows), ended
+    // by a command that does not.
+    const early = async (args: string[]) => {
+      const before = process.env.WIRELENS_ROW_THREAD;
+      process.env.WIRELENS_ROW_THREAD = '1';
+      const worker = new Worker(new URL('../../bin/lane-worker.mjs', import.meta.url), {
+        resourceLimits: { maxYoungGenerationSizeMb: 192 },
+      });
+      worker.unref();
+      const taken = vi.spyOn(worker, 'postMessage');
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      let text = '';
+      try {
+        const io = { out: (t: string) => void (text += t), err: () => undefined };
+        expect(await main(['list', file, ...args], io, { rowWorker: worker })).toBe(0);
+      } finally {
+        if (before === undefined) delete process.env.WIRELENS_ROW_THREAD;
+        else process.env.WIRELENS_ROW_THREAD = before;
+      }
+      await exited;
+      return { text, taken: taken.mock.calls.length > 0 };
+    };
+    const tsv = await early(['--format', 'tsv']);
+    expect(tsv.taken).toBe(true);
+    let plain = '';
+    await main(['list', file, '--format', 'tsv'], { out: (t) => void (plain += t), err: () => undefined });
+    expect(tsv.text).toBe(plain);
+    expect((await early(['--count'])).taken).toBe(false);
+    expect((await early(['-Y', 'dns', '--format', 'tsv'])).taken).toBe(false);
   });
 
   it('shows window updates, and gives a duplicate ACK or a retransmission and its whole address pair to the engine', async () => {

@@ -50,11 +50,24 @@ function takeKeyLog(args: string[]): string[] {
 }
 
 /**
- * Runs the `wirelens` command of `argv`; `biggerHeap`: how to run it again with a larger heap (see
- * CliIO.biggerHeap), from bin/wirelens.mjs.
+ * Runs the `wirelens` command of `argv`; `launcher`: what bin/wirelens.mjs gives it (a way to run again with a
+ * larger heap, a second thread started ahead: see CliIO).
  */
-export async function main(argv: string[], io: CliIO = stdio, biggerHeap?: () => void): Promise<number> {
-  if (biggerHeap) io = { ...io, biggerHeap };
+export async function main(
+  argv: string[],
+  io: CliIO = stdio,
+  launcher: Pick<CliIO, 'biggerHeap' | 'rowWorker'> = {},
+): Promise<number> {
+  io = { ...io, ...launcher };
+  try {
+    return await run(argv, io);
+  } finally {
+    // (A second thread the command did not take: ended here.)
+    void io.rowWorker?.terminate();
+  }
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const c = commands.find((x) => x.name === rest[0]);

@@ -131,12 +131,20 @@ export interface RowThread {
   abort(): void;
 }
 
-/** Starts a formatting thread running `script` (tests give one that fails). */
-export function startRowThread(script: URL = WORKER_SCRIPT): RowThread {
-  const worker = new Worker(script, {
-    // As the wirelens command's own thread (bin/wirelens.mjs): the lane's short-lived objects stay young.
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
-  });
+/**
+ * Starts a formatting thread running `script` (tests give one that fails), or takes `started`, the one
+ * bin/wirelens.mjs started with the same script and limits before the program loaded (unless it has ended).
+ */
+export function startRowThread(script: URL = WORKER_SCRIPT, started?: Worker): RowThread {
+  const worker =
+    started && started.threadId >= 0
+      ? started
+      : new Worker(script, {
+          // As the wirelens command's own thread (bin/wirelens.mjs): the lane's short-lived objects stay young.
+          resourceLimits: { maxYoungGenerationSizeMb: 192 },
+        });
+  // (One started ahead does not keep the process alive until it is taken.)
+  worker.ref();
   const result = new Promise<FormattedRows | undefined>((resolve) => {
     worker.on('message', (m: FromWorker) =>
       resolve(m.kind === 'done' ? { store: RowStore.of(m.rows), givenUp: m.givenUp } : undefined),

@@ -9,6 +9,7 @@
  */
 import type { Buffer } from 'node:buffer';
 import { statSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { CaptureSession } from '../../session/session.js';
 import { LINKTYPE } from '../../capture/linktypes.js';
@@ -98,6 +99,8 @@ export interface LaneListing {
   rowThread?: RowThread;
   /** Told how many frames the engine is about to dissect (the pairs the lane gave up on), before it starts. */
   beforeEngine?: (frames: number) => void;
+  /** listFast: the second thread's worker, started ahead (CliIO.rowWorker): taken, or ended if not wanted. */
+  rowWorker?: Worker;
 }
 
 /**
@@ -294,9 +297,10 @@ export async function listFast(
 ): Promise<{ warnings: string[]; lane: number; engine: number }> {
   // A second thread (for TSV rows of a big capture, see laneRows) starts first: it loads the program while this
   // one opens the capture.
-  const thread =
-    listing.rowThread ??
-    (out && listing.format === 'tsv' && !listing.filter && rowThreadFor(file) ? startRowThread() : undefined);
+  const wanted =
+    !listing.rowThread && out && listing.format === 'tsv' && !listing.filter && rowThreadFor(file);
+  if (!wanted) void listing.rowWorker?.terminate();
+  const thread = listing.rowThread ?? (wanted ? startRowThread(undefined, listing.rowWorker) : undefined);
   const session = new CaptureSession({ hash: false, summary: false });
   try {
     // The first slice indexed; the rest of a classic pcap as the pass reads it (one read of the file, not two).

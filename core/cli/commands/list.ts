@@ -208,6 +208,7 @@ export const listCommand: Command = {
           beforeEngine: (n) => {
             if (n * ENGINE_BYTES_PER_FRAME > getHeapStatistics().heap_size_limit / 2) io.biggerHeap?.();
           },
+          rowWorker: io.rowWorker,
         },
         count ? undefined : out,
       );
