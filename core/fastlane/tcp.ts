@@ -344,6 +344,8 @@ function pendingRecord(left: number, first: Uint8Array, keep: number, type: numb
 
 /** Media types whose Info text the lane knows: "(type)", or the GIF version, or JSON's. */
 const PLAIN_MEDIA = ['text/html', 'text/css', 'application/javascript', 'application/x-www-form-urlencoded'];
+/** Every media type the lane knows (bodyCheck). */
+const KNOWN_MEDIA = [...PLAIN_MEDIA, 'image/gif', 'application/json'];
 
 /** What the engine's media dissector makes of a body arriving in pieces: [Info suffix, protocol] at its end. */
 interface BodyCheck {
@@ -509,8 +511,74 @@ function named(b: Uint8Array, from: number, to: number, name: string): boolean {
   return true;
 }
 
-const REQUEST = /^(GET|POST) (\S+) (HTTP\/1\.[01])$/;
-const STATUS = /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/;
+/** Whether b[from, to) holds the bytes of ASCII text `s`. */
+function bytesAre(b: Uint8Array, from: number, to: number, s: string): boolean {
+  if (to - from !== s.length) return false;
+  for (let k = 0; k < s.length; k++) if (b[from + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/** "HTTP/1.0" or "HTTP/1.1" at b[at], else undefined. */
+function httpVersion(b: Uint8Array, at: number): string | undefined {
+  if (!bytesAre(b, at, at + 7, 'HTTP/1.')) return undefined;
+  return b[at + 7] === 49 ? 'HTTP/1.1' : b[at + 7] === 48 ? 'HTTP/1.0' : undefined;
+}
+
+/** A Latin-1 character JavaScript's \s matches: tab to carriage return, space, no-break space. */
+const isSpace = (ch: number) => (ch >= 9 && ch <= 13) || ch === 32 || ch === 0xa0;
+
+/**
+ * The request line b[0, eol) the lane reads — what /^(GET|POST) (\S+) (HTTP\/1\.[01])$/ matches, read from its
+ * bytes — else undefined.
+ */
+export function requestLine(b: Uint8Array, eol: number): HttpLine | undefined {
+  const method = bytesAre(b, 0, 4, 'GET ') ? 'GET' : bytesAre(b, 0, 5, 'POST ') ? 'POST' : undefined;
+  if (!method || eol < method.length + 11) return undefined;
+  // The URI: all between the method and " HTTP/1.x" at the end, none of it a space.
+  const u0 = method.length + 1;
+  const u1 = eol - 9;
+  const version = b[u1] === 32 ? httpVersion(b, u1 + 1) : undefined;
+  if (!version) return undefined;
+  for (let k = u0; k < u1; k++) if (isSpace(b[k])) return undefined;
+  return { request: true, method, uri: latin1(b.subarray(u0, u1)), version, code: 0 };
+}
+
+/**
+ * The status line b[0, eol) the lane reads — what /^(HTTP\/1\.[01]) ([1-5]\d\d) [\x20-\x7e]*$/ matches, read
+ * from its bytes — else undefined.
+ */
+export function statusLine(b: Uint8Array, eol: number): HttpLine | undefined {
+  if (eol < 13 || b[8] !== 32 || b[12] !== 32) return undefined;
+  const version = httpVersion(b, 0);
+  const d0 = b[9] - 48;
+  const d1 = b[10] - 48;
+  const d2 = b[11] - 48;
+  if (!version || d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return undefined;
+  for (let k = 13; k < eol; k++) if (b[k] < 0x20 || b[k] > 0x7e) return undefined;
+  return { request: false, method: '', uri: '', version, code: 100 * d0 + 10 * d1 + d2 };
+}
+
+/** Whether `ch` may be in a charset parameter's value: a letter, a digit, "_" or "-". */
+const charsetChar = (ch: number) =>
+  (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 45;
+
+/**
+ * The media type of the Content-Type value b[v0, v1) when it is one the lane knows, with no parameter but a
+ * charset ("text/html; charset=utf-8" shows as text/html) — what
+ * /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/ would take — else undefined.
+ */
+export function knownMediaType(b: Uint8Array, v0: number, v1: number): string | undefined {
+  let t1 = v0;
+  while (t1 < v1 && b[t1] !== 59) t1++;
+  const type = KNOWN_MEDIA.find((m) => bytesAre(b, v0, t1, m));
+  if (!type || t1 === v1) return type;
+  let k = b[t1 + 1] === 32 ? t1 + 2 : t1 + 1;
+  if (!bytesAre(b, k, k + 8, 'charset=')) return undefined;
+  k += 8;
+  if (k >= v1) return undefined;
+  for (; k < v1; k++) if (!charsetChar(b[k])) return undefined;
+  return type;
+}
 
 /**
  * Whether the Info of an HTTP message with first line `line` is printable ASCII (a status line is, a request's
@@ -598,12 +666,10 @@ class HttpLane {
         }
         length = v;
       } else if (named(data, start, t, 'content-type')) {
-        // The media type without its parameters ("text/html; charset=utf-8" shows as text/html).
-        const m = /^([a-z]+\/[a-z0-9.+-]+)(?:; ?charset=[A-Za-z0-9_-]+)?$/.exec(
-          latin1(data.subarray(v0, v1)),
-        );
-        if (type !== undefined || !m) return false;
-        type = m[1];
+        // (A media type the lane does not know, or not read as the engine reads it: the engine's message.)
+        const known = knownMediaType(data, v0, v1);
+        if (type !== undefined || !known) return false;
+        type = known;
       } else if (
         named(data, start, t, 'transfer-encoding') ||
         named(data, start, t, 'content-encoding') ||
@@ -613,19 +679,18 @@ class HttpLane {
       start = k + 1;
     }
     if (he < 0) return false;
-    const first = latin1(data.subarray(0, eol));
     const avail = data.length - he - 4;
-    const head = `${first} `;
-    let line: HttpLine;
+    let line: HttpLine | undefined;
+    let head: string;
     if (toServer) {
-      const m = REQUEST.exec(first);
-      if (!m || avail !== (length ?? 0)) return false;
-      line = { request: true, method: m[1], uri: m[2], version: m[3], code: 0 };
+      line = requestLine(data, eol);
+      if (!line || avail !== (length ?? 0)) return false;
+      head = `${line.method} ${line.uri} ${line.version} `;
     } else {
-      const m = STATUS.exec(first);
-      if (!m) return false;
-      const code = Number(m[2]);
-      line = { request: false, method: '', uri: '', version: m[1], code };
+      line = statusLine(data, eol);
+      if (!line) return false;
+      head = `${latin1(data.subarray(0, eol))} `;
+      const code = line.code;
       if (code < 200 || code === 204 || code === 304) {
         if (code < 200 || avail !== 0 || (length ?? 0) !== 0) return false;
       } else if (length === undefined || avail > length) return false;
