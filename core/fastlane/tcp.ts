@@ -163,12 +163,40 @@ function options(
 
 const NO_OPTIONS: { info: string; ws: number | undefined } = { info: '', ws: undefined };
 
+/**
+ * What options() made of the last few option blocks, by their bytes: the SYNs of a capture mostly carry the
+ * same few (MSS, window scale, SACK permitted), read again for every connection otherwise.
+ */
+class OptionsSeen {
+  private readonly bytes: Uint8Array[] = [];
+  private readonly read: ({ info: string; ws: number | undefined } | undefined)[] = [];
+  private next = 0;
+
+  get(b: Uint8Array, from: number, to: number): { info: string; ws: number | undefined } | undefined {
+    const n = to - from;
+    for (let k = 0; k < this.bytes.length; k++) {
+      const seen = this.bytes[k];
+      if (seen.length !== n) continue;
+      let j = 0;
+      while (j < n && seen[j] === b[from + j]) j++;
+      if (j === n) return this.read[k];
+    }
+    const r = options(b, from, to);
+    // (Four kept, the oldest replaced.)
+    this.bytes[this.next] = b.slice(from, to);
+    this.read[this.next] = r;
+    this.next = (this.next + 1) & 3;
+    return r;
+  }
+}
+
 /** Flag combinations the lane shows (others — URG, ECN, odd mixes — are the engine's). */
 const PLAIN_FLAGS = new Uint8Array(512);
 for (const f of [0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14]) PLAIN_FLAGS[f] = 1;
 
 export class TcpLane {
   private readonly conns = new Map<number | string, Conn>();
+  private readonly optionsSeen = new OptionsSeen();
   private readonly http = new HttpLane();
   private readonly tls = new TlsLane();
 
@@ -190,7 +218,7 @@ export class TcpLane {
     const ackf = (flags & 0x10) !== 0;
     const fin = (flags & 0x01) !== 0;
     const rst = (flags & 0x04) !== 0;
-    const opts = hl > 20 ? options(b, s + 20, s + hl) : NO_OPTIONS;
+    const opts = hl > 20 ? this.optionsSeen.get(b, s + 20, s + hl) : NO_OPTIONS;
     if (!opts) return false;
     const facts = c.facts;
     facts.layers |= LAYER.TCP;
@@ -634,6 +662,8 @@ class HttpLane {
     let type: string | undefined;
     for (let k = 0, start = 0; k < data.length; k++) {
       const ch = data[k];
+      // (Most bytes are neither: one comparison for them.)
+      if (ch > 13) continue;
       if (ch === 10) return false;
       if (ch !== 13) continue;
       if (data[k + 1] !== 10) return false;
