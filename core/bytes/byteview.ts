@@ -152,15 +152,22 @@ export function u32At(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
+/** Node's Buffer method behind `toString('latin1', from, to)`; it reads any Uint8Array (not in Node's types). */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(from: number, to: number): string })
+  .latin1Slice;
+
+/** The bytes of `b` as Latin-1 text (one character per byte). */
 export function latin1(b: Uint8Array): string {
   const n = b.length;
-  if (n <= 16) {
-    // Short texts (methods, tokens, names): a plain loop beats any call into the runtime.
+  if (n <= 6) {
+    // A few characters (methods, tokens): a plain loop beats a call into the runtime.
     let s = '';
     for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]);
     return s;
   }
-  return Buffer.from(b.buffer, b.byteOffset, n).toString('latin1');
+  // (Measured: ~37 ns whatever the length, where the loop takes ~100 ns from 12 characters on, and making a
+  // Buffer of the bytes first ~100 ns more.)
+  return latin1Slice.call(b, 0, n);
 }
 
 export function indexOfBytes(hay: Uint8Array, needle: ArrayLike<number>, from = 0): number {

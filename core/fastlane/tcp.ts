@@ -598,7 +598,8 @@ const charsetChar = (ch: number) =>
 export function knownMediaType(b: Uint8Array, v0: number, v1: number): string | undefined {
   let t1 = v0;
   while (t1 < v1 && b[t1] !== 59) t1++;
-  const type = KNOWN_MEDIA.find((m) => bytesAre(b, v0, t1, m));
+  let type: string | undefined;
+  for (const m of KNOWN_MEDIA) if (bytesAre(b, v0, t1, m)) type = m;
   if (!type || t1 === v1) return type;
   let k = b[t1 + 1] === 32 ? t1 + 2 : t1 + 1;
   if (!bytesAre(b, k, k + 8, 'charset=')) return undefined;
