@@ -168,7 +168,6 @@ class QuicWatch {
   }
 }
 
-let knownHeuristics: boolean | undefined;
 /**
  * Whether the 20-byte IPv4 header of an Ethernet frame (bytes 14 to 34) has a checksum that verifies: its ten
  * words summed by hand (checksum16's loop, unrolled: every IPv4 frame is checked).
@@ -190,6 +189,7 @@ function headerChecksumOk(b: Uint8Array): boolean {
   return s === 0xffff;
 }
 
+let knownHeuristics: boolean | undefined;
 /** Whether the heuristics the engine tries on UDP ports are DNS's and QUIC's, the ones the lane knows. */
 function udpHeuristicsKnown(): boolean {
   knownHeuristics ??=
