@@ -7,6 +7,7 @@
  */
 import { readSync } from 'node:fs';
 import { PacketIndex } from './packet-index.js';
+import { view } from '../bytes/byteview.js';
 
 /** Largest packet Wireshark accepts for a link type (wtap_max_snaplen_for_encap). */
 export function maxPacketFor(linkType: number): number {
@@ -276,7 +277,7 @@ export class Scanner {
       );
       if (onPacket) {
         const at = w.at(pos + 16, incl);
-        onPacket(i, w.buf.subarray(at, at + incl));
+        onPacket(i, view(w.buf, at, at + incl));
       }
       pos = end;
     }

@@ -6,7 +6,7 @@
  * of a TLS 1.3 session). Anything else answers false and the connection's address pair goes to the engine.
  */
 import { Buffer } from 'node:buffer';
-import { concatBytes, latin1, u32At } from '../bytes/byteview.js';
+import { concatBytes, latin1, u32At, view } from '../bytes/byteview.js';
 import { lookupTable } from '../dissect/engine.js';
 import { flagNames } from '../protocols/tcp-flags.js';
 import { SEGMENT } from './tsv.js';
@@ -327,9 +327,9 @@ export class TcpLane {
       const at = s + hl;
       const ok =
         conn.app === 'http'
-          ? this.http.data(me, toServer, b.subarray(at, end), c)
+          ? this.http.data(me, toServer, view(b, at, end), c)
           : conn.app === 'tls'
-            ? this.tls.data(conn, me, b.subarray(at, end), c)
+            ? this.tls.data(conn, me, view(b, at, end), c)
             : false;
       if (!ok) return false;
     } else if ((fin || rst) && me.pending) return false;
@@ -734,7 +734,7 @@ class HttpLane {
       check = bodyCheck(type, body);
       if (!check) return false;
     }
-    check?.feed(data.subarray(he + 4));
+    check?.feed(view(data, he + 4, data.length));
     if (avail === body) return completed(c, line, head, check);
     me.pending = { left: body - avail, parts: [], keep: 0, check, line, head, type: 0 };
     text(c, `${head} ${SEGMENT}`, 'TCP', printableInfo(line));
