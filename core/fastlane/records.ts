@@ -16,6 +16,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { formatIPv6 } from '../fields/format.js';
+import { view } from '../bytes/byteview.js';
 import { flagNames } from '../protocols/tcp-flags.js';
 import { ascii, copyBytes, digits, dotted, SEGMENT, time } from './tsv.js';
 import type { LaneColumns } from './lane.js';
@@ -143,7 +144,8 @@ export class RowRecords implements RowOut {
   flush(): void {
     if (this.p === 0 && this.fresh.length === 0) return;
     const kept = this.ship({ buffer: this.buffer, words: this.p, strings: this.fresh, views: this.views });
-    this.fresh = [];
+    // (A batch is read when shipped — formatted, or copied to another thread — so an empty list serves again.)
+    if (this.fresh.length) this.fresh = [];
     // (A buffer kept may be gone from here: moved to another thread.)
     if (kept) this.alloc(this.words);
     else this.p = 0;
@@ -278,7 +280,7 @@ export function formatRecords(
         i,
         w[p + 2] >>> 0,
         // (A Uint8Array, as the capture reader's frames are: the lane's code sees one kind of array.)
-        (u8 ??= new Uint8Array(batch.buffer, 0, 4 * words)).subarray(4 * (p + 7), 4 * (p + 7) + n),
+        view((u8 ??= new Uint8Array(batch.buffer, 0, 4 * words)), 4 * (p + 7), 4 * (p + 7) + n),
         w[p + 3],
         w[p + 4],
         w[p + 5],
