@@ -50,6 +50,21 @@ function timeCmd(cmd: string, argv: string[], env: Record<string, string> = {}):
   return performance.now() - t0;
 }
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** How many times each one-shot command (and tshark's) runs. */
+const ROUNDS = 3;
+/** `ours` and `theirs` (when given) run ROUNDS times, alternately; their times (ms). */
+function paired(ours: () => number, theirs?: () => number): { ours: number[]; theirs?: number[] } {
+  const r: { ours: number[]; theirs?: number[] } = { ours: [], theirs: theirs ? [] : undefined };
+  for (let k = 0; k < ROUNDS; k++) {
+    r.ours.push(ours());
+    if (theirs) r.theirs?.push(theirs());
+  }
+  return r;
+}
+const median = (ms: number[]) => [...ms].sort((a, b) => a - b)[ms.length >> 1];
+/** "1.10 s (median of 1.10 s, 1.05 s, 1.32 s)". */
+const runs = (ms: number[]) => `${s(median(ms))} (median of ${ms.map(s).join(', ')})`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 
 function ensureCapture(n: number): string {
@@ -106,35 +121,36 @@ for (const n of sizes) {
   // session's hundreds of MB in background threads, would take the second core from a command that uses two
   // (measured: 1.35 s idle, 1.52 s with a first-passed session held), and less from single-threaded tshark.
   // The command as installed (`npx wirelens`): the script itself, so its #! line's Node options apply.
-  const listMs = timeCmd(join(root, 'bin', 'wirelens.mjs'), ['list', file, '--format', 'tsv']);
+  // Each one-shot command and tshark's counterpart run ROUNDS times, one after the other, and compared by their
+  // medians: on a shared machine a single run of either may be slowed by a third or more.
+  const wirelens = join(root, 'bin', 'wirelens.mjs');
+  const list = paired(
+    () => timeCmd(wirelens, ['list', file, '--format', 'tsv']),
+    hasTshark ? () => timeCmd('tshark', ['-n', '-r', file]) : undefined,
+  );
   console.log(
-    `wirelens list --format tsv: ${s(listMs)} (fast lane; the engine alone on every row: ${s(
-      timeCmd(join(root, 'bin', 'wirelens.mjs'), ['list', file, '--format', 'tsv'], {
-        WIRELENS_FASTLANE: '0',
-      }),
+    `wirelens list --format tsv: ${runs(list.ours)} (fast lane; the engine alone on every row: ${s(
+      timeCmd(wirelens, ['list', file, '--format', 'tsv'], { WIRELENS_FASTLANE: '0' }),
     )})`,
   );
+  const listMs = median(list.ours);
   let tsharkMs = NaN;
-  if (hasTshark) {
-    tsharkMs = timeCmd('tshark', ['-n', '-r', file]);
-    console.log(`tshark -n -r:     ${s(tsharkMs)}`);
+  if (list.theirs) {
+    tsharkMs = median(list.theirs);
+    console.log(`tshark -n -r:     ${runs(list.theirs)}`);
     console.log(
-      `RATIO index vs tshark: ${ratio(tsharkMs, indexMs)} faster (goal ≥ 10×); list vs tshark: ${ratio(tsharkMs, listMs)} faster (goal ≥ 5×); the print floor alone: ${ratio(tsharkMs, floorMs)}`,
+      `RATIO index vs tshark: ${ratio(tsharkMs, indexMs)} faster (goal ≥ 10×); list vs tshark: ${ratio(tsharkMs, listMs)} faster (goal ≥ 5×; medians); the print floor alone: ${ratio(tsharkMs, floorMs)}`,
     );
   }
 
-  const oneShot = timeCmd(join(root, 'bin', 'wirelens.mjs'), [
-    'list',
-    file,
-    '-Y',
-    FILTERS[0],
-    '--format',
-    'tsv',
-  ]);
-  let l = `one-shot wirelens list -Y ${JSON.stringify(FILTERS[0])}: ${s(oneShot)}`;
-  if (hasTshark) {
-    const tms = timeCmd('tshark', ['-n', '-r', file, '-Y', FILTERS[0]]);
-    l += `; tshark ${s(tms)} → ${ratio(tms, oneShot)} faster (goal ≥ 5×; opening and reading alone: ${ratio(tms, readFloorMs)})`;
+  const oneShot = paired(
+    () => timeCmd(wirelens, ['list', file, '-Y', FILTERS[0], '--format', 'tsv']),
+    hasTshark ? () => timeCmd('tshark', ['-n', '-r', file, '-Y', FILTERS[0]]) : undefined,
+  );
+  let l = `one-shot wirelens list -Y ${JSON.stringify(FILTERS[0])}: ${runs(oneShot.ours)}`;
+  if (oneShot.theirs) {
+    const tms = median(oneShot.theirs);
+    l += `; tshark ${runs(oneShot.theirs)} → ${ratio(tms, median(oneShot.ours))} faster (goal ≥ 5×; medians; opening and reading alone: ${ratio(tms, readFloorMs)})`;
   }
   console.log(l);
 
