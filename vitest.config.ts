@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Temporary files of the run in a folder of their own, removed at its end.
+    globalSetup: ['core/testing/tmpdir.global.ts'],
     reporters: ['default'],
   },
 });
