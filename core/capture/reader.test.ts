@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -89,6 +90,33 @@ describe('capture reader', () => {
       file(gzipSync(writePcapng(pkts, { interfaces: [{ linkType: 1, tsresol: 9 }] })), 'pcapng.gz'),
     );
     expect(c.gzip).toBe(true);
+  });
+
+  it('leaves no decompressed copy behind: on close, or at the exit of a process that did not close', async () => {
+    const gz = file(gzipSync(writePcap(pkts, { linkType: 1 })), 'pcap.gz');
+    const tmp = mkdtempSync(join(tmpdir(), 'wirelens-gz-test-'));
+    const copies = () => readdirSync(tmp).filter((f) => f.startsWith('wirelens-gz-'));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const c = await openCapture(gz);
+      expect(copies()).toHaveLength(1);
+      c.close();
+      expect(copies()).toHaveLength(0);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    // A process that opens it and exits at once (as a command whose reader went away does).
+    const script = `import { openCapture } from ${JSON.stringify(new URL('./index.ts', import.meta.url).href)};
+      await openCapture(${JSON.stringify(gz)}); process.exit(0);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, TMPDIR: tmp },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(copies()).toHaveLength(0);
   });
 
   it('keeps every complete record of a truncated file and says where it was cut, at any offset', async () => {

@@ -172,6 +172,30 @@ function abortError(): Error {
   return e;
 }
 
+/** Decompressed copies of captures not yet removed (by their capture's close, or at the process's exit). */
+const tempDirs = new Set<string>();
+let exitHooked = false;
+
+/**
+ * Removes `dir` when the process exits, should its capture not have been closed by then (a command that ends
+ * with process.exit(), a reader of its output gone): a decompressed copy of evidence is not left behind.
+ */
+function removedAtExit(dir: string): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  tempDirs.add(dir);
+}
+
+/** Removes a decompressed copy now. */
+function removeTemp(dir: string): void {
+  tempDirs.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * Decompresses a .gz capture into a private temporary directory (mode 0700, file 0600). A damaged or truncated
  * stream keeps what was decompressed before the damage and returns a warning.
@@ -183,6 +207,7 @@ async function gunzipToTemp(
 ): Promise<{ file: string; dir: string; warning?: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wirelens-gz-'));
   chmodSync(dir, 0o700);
+  removedAtExit(dir);
   const file = join(dir, basename(path).replace(/\.gz$/i, '') || 'capture');
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
   let next = SLICE;
@@ -197,12 +222,12 @@ async function gunzipToTemp(
     await pipeline(input, createGunzip(), createWriteStream(file, { mode: 0o600 }), { signal });
   } catch (e) {
     if (signal?.aborted) {
-      rmSync(dir, { recursive: true, force: true });
+      removeTemp(dir);
       throw abortError();
     }
     const msg = e instanceof Error ? e.message : String(e);
     if (!/unexpected end|incorrect header|invalid|unknown compression/i.test(msg)) {
-      rmSync(dir, { recursive: true, force: true });
+      removeTemp(dir);
       throw new CaptureError(`cannot decompress ${path}: ${msg}`);
     }
     return {
@@ -264,7 +289,7 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
     } catch {
       /* already closed */
     }
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    if (tempDir) removeTemp(tempDir);
   };
   try {
     return await indexFile(path, dataFd, st.size, gzip, cleanup, opts, warnings);
