@@ -41,6 +41,11 @@ export function laneThreads(): number {
 /** Bytes indexed at a time by a pass that reads packets as they are indexed. */
 const SLICE = 16 << 20;
 /**
+ * Bytes indexed by the open before such a pass (its packets are read again by the pass, the rest once): enough
+ * for the capture's format, link types and an estimate of its packets (the index's room).
+ */
+const FIRST_SLICE = 1 << 20;
+/**
  * Captures from this size on have a second thread (when there are two cores): starting it costs ~0.1 s (Node's
  * start of a thread, loading the program), about what it gains on a capture of 128 MB (measured on two cores).
  */
@@ -303,8 +308,8 @@ export async function listFast(
   const thread = listing.rowThread ?? (wanted ? startRowThread(undefined, listing.rowWorker) : undefined);
   const session = new CaptureSession({ hash: false, summary: false });
   try {
-    // The first slice indexed; the rest of a classic pcap as the pass reads it (one read of the file, not two).
-    let info = await session.open(file, undefined, slice);
+    // The first megabyte indexed; the rest of a classic pcap as the pass reads it (one read of the file, not two).
+    let info = await session.open(file, undefined, Math.min(slice, FIRST_SLICE));
     const cap = session.capture as CaptureFile;
     let frames: FrameSource | undefined;
     if (!cap.isComplete() && (info.format === 'pcapng' || session.total === 0)) {
