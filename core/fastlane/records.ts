@@ -404,6 +404,7 @@ function equals(buf: Uint8Array, off: number, x: number, y: number, z: number): 
   buf[off + 4] = 61;
   return off + 5;
 }
+
 const SEGMENT_TEXT = latin1Bytes(` ${SEGMENT}`);
 /** " [SYN, ACK] Seq=" for each value of the flags, made once. */
 const FLAGS_SEQ: Uint8Array[] = [];
