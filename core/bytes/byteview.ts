@@ -138,7 +138,9 @@ export class ByteView {
 
   /** Latin-1 decoding of [offset, offset+len): one char per byte, never fails. */
   latin1(offset: number, len: number): string {
-    return latin1(this.slice(offset, len));
+    this.check(offset, len);
+    const i = this.start + offset;
+    return latin1Range(this.root, i, i + len);
   }
 
   /** Index of `needle` at or after `from`, or -1. */
@@ -166,16 +168,20 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(from: number, 
 
 /** The bytes of `b` as Latin-1 text (one character per byte). */
 export function latin1(b: Uint8Array): string {
-  const n = b.length;
-  if (n <= 6) {
-    // A few characters (methods, tokens): a plain loop beats a call into the runtime.
+  return latin1Range(b, 0, b.length);
+}
+
+/** Bytes [from, to) of `b` as Latin-1 text. */
+function latin1Range(b: Uint8Array, from: number, to: number): string {
+  if (to - from <= 6) {
+    // A few characters (methods, tokens, labels): a plain loop beats a call into the runtime.
     let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]);
+    for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
     return s;
   }
   // (Measured: ~37 ns whatever the length, where the loop takes ~100 ns from 12 characters on, and making a
   // Buffer of the bytes first ~100 ns more.)
-  return latin1Slice.call(b, 0, n);
+  return latin1Slice.call(b, from, to);
 }
 
 export function indexOfBytes(hay: Uint8Array, needle: ArrayLike<number>, from = 0): number {
