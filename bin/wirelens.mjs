@@ -8,6 +8,18 @@ import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
+/** The size of the largest file named among the arguments (0 without one): how big the capture is. */
+const largestFile = Math.max(
+  0,
+  ...process.argv.slice(2).map((a) => {
+    try {
+      return statSync(a).size;
+    } catch {
+      return 0;
+    }
+  }),
+);
+
 /**
  * What the first pass keeps grows with the capture (~800 bytes a packet on `npm run bench`'s traffic mix), and
  * V8's default heap limit (~4 GB) would stop at five million packets or so: 256 MiB of the smallest Ethernet
@@ -15,15 +27,7 @@ import { Worker } from 'node:worker_threads';
  * machine's memory as its limit (as the app's engine thread has); smaller ones start no second process.
  */
 function heapMbWanted() {
-  if (process.env.WIRELENS_HEAP_SET) return undefined;
-  const big = process.argv.slice(2).some((a) => {
-    try {
-      return statSync(a).size > 2 ** 28;
-    } catch {
-      return false;
-    }
-  });
-  if (!big) return undefined;
+  if (process.env.WIRELENS_HEAP_SET || largestFile <= 2 ** 28) return undefined;
   const mb = Math.floor((totalmem() * 0.75) / 2 ** 20);
   return mb > getHeapStatistics().heap_size_limit / 2 ** 20 ? mb : undefined;
 }
@@ -59,14 +63,7 @@ function earlyRowWorker() {
   const set = process.env.WIRELENS_ROW_THREAD;
   if (process.argv[2] !== 'list' || set === '0' || (set !== '1' && availableParallelism() < 2))
     return undefined;
-  const big = process.argv.slice(3).some((a) => {
-    try {
-      return statSync(a).size >= 160 * 2 ** 20;
-    } catch {
-      return false;
-    }
-  });
-  if (!big && set !== '1') return undefined;
+  if (largestFile < 160 * 2 ** 20 && set !== '1') return undefined;
   const worker = new Worker(new URL('./lane-worker.mjs', import.meta.url), {
     resourceLimits: { maxYoungGenerationSizeMb: 192 },
   });
