@@ -253,12 +253,7 @@ function framesOf(
 ): Uint32Array {
   let n = 0;
   const out = new Uint32Array(total);
-  // (Run once, over every frame: the set's bits read here, not through a call.)
-  const bits = set.bits;
-  for (let i = 0; i < total; i++) {
-    const b = pairs[i] >>> 7;
-    if (bits[b >>> 5] & (1 << (b & 31)) && pairs[i] % shards === shard) out[n++] = i;
-  }
+  for (let i = 0; i < total; i++) if (set.has(pairs[i]) && pairs[i] % shards === shard) out[n++] = i;
   return out.subarray(0, n);
 }
 
