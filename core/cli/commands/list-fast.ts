@@ -104,7 +104,7 @@ export interface LaneListing {
   rowThread?: RowThread;
   /** Told how many frames the engine is about to dissect (the pairs the lane gave up on), before it starts. */
   beforeEngine?: (frames: number) => void;
-  /** listFast: the second thread's worker, started ahead (CliIO.rowWorker): taken, or ended if not wanted. */
+  /** listFast: the second thread's worker, started ahead (CliIO.rowWorker), for the pass to take if it runs one. */
   rowWorker?: Worker;
 }
 
@@ -297,10 +297,12 @@ export async function listFast(
 ): Promise<{ warnings: string[]; lane: number; engine: number }> {
   // A second thread (for TSV rows of a big capture, see laneRows) starts first: it loads the program while this
   // one opens the capture.
-  const wanted =
-    !listing.rowThread && out && listing.format === 'tsv' && !listing.filter && rowThreadFor(file);
-  if (!wanted) void listing.rowWorker?.terminate();
-  const thread = listing.rowThread ?? (wanted ? startRowThread(undefined, listing.rowWorker) : undefined);
+  // (A worker started ahead and not taken is ended by main(), as for every command.)
+  const thread =
+    listing.rowThread ??
+    (out && listing.format === 'tsv' && !listing.filter && rowThreadFor(file)
+      ? startRowThread(undefined, listing.rowWorker)
+      : undefined);
   const session = new CaptureSession({ hash: false, summary: false });
   try {
     // The first megabyte indexed; the rest of a classic pcap as the pass reads it (one read of the file, not two).
