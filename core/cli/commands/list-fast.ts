@@ -48,6 +48,8 @@ const FIRST_SLICE = 1 << 20;
 /**
  * Captures from this size on have a second thread (when there are two cores): starting it costs ~0.1 s (Node's
  * start of a thread, loading the program), about what it gains on a capture of 128 MB (measured on two cores).
+ * bin/wirelens.mjs, which starts the thread before the program loads, applies the same size (it cannot import
+ * this module) — change both together.
  */
 const ROW_THREAD_BYTES = 160 << 20;
 
